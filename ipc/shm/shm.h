@@ -1,0 +1,65 @@
+/*
+ * SysV shared memory on VM objects: a table of at most SHMMNI segments,
+ * each holding one reference to its object. Attaching maps the object
+ * shared (mm/vm_map.h); the number of attachments (nattch) is counted from
+ * the object's mapping list, so fork, exit and partial unmaps keep it right
+ * without any bookkeeping here. IPC_RMID frees the key and the table slot at
+ * once; the object (the memory) lives until its last mapping goes.
+ *
+ * Segments are physical objects (all pages wired at creation) when
+ * kern.ipc.shm_use_phys (mm/vm_tunables.h) is 1, anonymous otherwise.
+ *
+ * Return convention: a value >= 0 or a negative -E code (uapi/errno.h).
+ * Lock: shm_lock (internal) protects the table; taken before object locks,
+ * never held across calls into vm_map.
+ */
+#ifndef IPC_SHM_SHM_H
+#define IPC_SHM_SHM_H
+
+#include "kernel/types.h"
+#include "uapi/shm.h"
+
+struct vm_map;
+struct vm_object;
+
+#define SHMMAX GIB(4)   /* largest segment, bytes */
+#define SHMMNI 128      /* most segments at once */
+
+/*
+ * shmget: the id of the segment with `key`, creating one of `size` bytes
+ * when IPC_CREAT is set (always for IPC_PRIVATE); `pid` is recorded as the
+ * creator. -ENOENT (no such key, no IPC_CREAT), -EEXIST (IPC_CREAT and
+ * IPC_EXCL on an existing key), -EINVAL (size 0 or above SHMMAX on
+ * creation, or larger than the existing segment), -ENOSPC (SHMMNI
+ * segments exist), -ENOMEM.
+ */
+int shm_get(int key, uint64_t size, int flags, int pid);
+
+/*
+ * shmat: maps segment shmid into map at `addr` (page aligned and free) or,
+ * when addr is 0, where the kernel chooses; read-only with SHM_RDONLY.
+ * Returns 0 and the address in *out; -EINVAL (bad id, flags or address),
+ * -ENOMEM.
+ */
+int shm_at(struct vm_map *map, int shmid, vaddr_t addr, int flags, vaddr_t *out);
+
+/* shmdt: removes the attachment at addr. -EINVAL if there is none. */
+int shm_dt(struct vm_map *map, vaddr_t addr);
+
+/*
+ * shmctl: IPC_STAT fills *buf (size, nattch, creator pid, key, mode);
+ * IPC_RMID removes the segment (memory freed at the last detach).
+ * -EINVAL for a bad id or command.
+ */
+int shm_ctl(int shmid, int cmd, struct shmid_ds *buf);
+
+/*
+ * The object of segment shmid with a new reference the caller releases
+ * (vm_object_release), for mmap(MAP_SHM); NULL for a bad id.
+ */
+struct vm_object *shm_object(int shmid);
+
+/* Segments in the table (for leak checks and vmstat). */
+size_t shm_count(void);
+
+#endif

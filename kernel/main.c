@@ -1,0 +1,121 @@
+/*
+ * kmain: from the boot information to a running system. The order matters:
+ * the console first (so everything after can report), then traps, then the
+ * kernel page tables, the page allocator and the heap.
+ */
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/exec.h"
+#include "kernel/initrd.h"
+#include "kernel/gdt.h"
+#include "kernel/ktest_run.h"
+#include "kernel/multiboot.h"
+#include "kernel/panic.h"
+#include "kernel/pic.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/syscall.h"
+#include "kernel/sysctl.h"
+#include "kernel/timer.h"
+#include "kernel/trap.h"
+#include "kernel/tty.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+#include "mm/pmap/kernel_map.h"
+#include "mm/pmap/pmap.h"
+
+extern char _kernel_phys_start[], _kernel_end[];
+
+static struct boot_info boot;
+
+static paddr_t ram_end(void)
+{
+	paddr_t end = 0;
+
+	for (int i = 0; i < boot.nusable; i++)
+		end = MAX(end, boot.usable[i].end);
+	return end;
+}
+
+/* Everything the page allocator must never hand out. */
+static size_t init_pages(void)
+{
+	struct mem_range reserved[3 + BOOT_MAX_MODULES];
+	int n = 0;
+
+	reserved[n++] = (struct mem_range){ 0, MIB(1) };   /* BIOS data, VGA, future AP trampoline */
+	reserved[n++] = (struct mem_range){ (paddr_t)_kernel_phys_start,
+	                                    (paddr_t)_kernel_end - KERNEL_VMA };
+	reserved[n++] = (struct mem_range){ boot.info_start, boot.info_end };
+	for (int i = 0; i < boot.nmodules; i++)
+		reserved[n++] = (struct mem_range){ boot.modules[i].start, boot.modules[i].end };
+	return page_init(boot.usable, boot.nusable, reserved, n);
+}
+
+/* init gets the command line's plain words: selftest, bench, nodemo... */
+static void start_init(void)
+{
+	static char words[sizeof(boot.cmdline)];
+	char *argv[EXEC_MAX_ARGS] = { "init" };
+	int argc = 1;
+
+	strncpy_safe(words, boot.cmdline, sizeof(words));
+	for (char *w = words; *w && argc < EXEC_MAX_ARGS - 1;) {
+		char *end = w;
+		while (*end && *end != ' ')
+			end++;
+		if (*end)
+			*end++ = '\0';
+		if (*w && !strchr(w, '='))
+			argv[argc++] = w;
+		w = end;
+	}
+	argv[argc] = NULL;
+	proc_start_init("/bin/init", argv);
+}
+
+void kmain(uint32_t magic, uint32_t info)
+{
+	size_t free;
+
+	console_init();
+	gdt_init();
+	idt_init();
+	pic_init();
+	if (multiboot_parse(magic, info, &boot) < 0)
+		panic("kmain: not booted by a multiboot2 loader (magic %x)", magic);
+	cmdline_set(boot.cmdline);
+	panic_exits_qemu = cmdline_has(boot.cmdline, "selftest") ||
+	                   cmdline_has(boot.cmdline, "bench");
+
+	kernel_map_init(ram_end());
+	free = init_pages();
+	kmalloc_init();
+	timer_init();
+	sti();
+
+	printk("Shared page tables teaching kernel\n");
+	printk("memory: %lu MiB, %lu free pages (%lu MiB free), TSC %lu MHz\n",
+	       (unsigned long)(page_total_count() * PAGE_SIZE >> 20), (unsigned long)free,
+	       (unsigned long)(free * PAGE_SIZE >> 20), (unsigned long)(tsc_khz() / 1000));
+	printk("command line: \"%s\"\n", boot.cmdline);
+
+	sysctl_apply_cmdline(boot.cmdline);
+	pmap_bootstrap(kernel_pml4_phys());
+	if (boot.nmodules > 0)
+		initrd_init(boot.modules[0].start, boot.modules[0].end);
+	else
+		printk("kmain: no initrd module: nothing to run\n");
+	sched_init();
+	proc_init();
+	syscall_init();
+	tty_init();
+
+	if (cmdline_has(boot.cmdline, "selftest"))
+		ktest_run_kernel(initrd_count_prefix("tests/"));
+	start_init();
+	thread_exit_current(0);
+}

@@ -1,0 +1,319 @@
+/*
+ * Round-robin scheduler (see sched.h).
+ *
+ * A switched-out thread's kernel stack holds, from the top: its trapframe
+ * (when it came from user mode), the kernel frames of whatever it was doing,
+ * and the callee-saved registers pushed by swtch(). A new thread gets a
+ * hand-made swtch() frame whose return address is thread_trampoline, which
+ * releases sched_lock and enters user mode through trap_return.
+ */
+#include "kernel/sched.h"
+#include "kernel/cpu.h"
+#include "kernel/gdt.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/string.h"
+#include "kernel/timer.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
+
+static struct thread *run_head, *run_tail;   /* (s) */
+static struct thread *all_threads;           /* (s) */
+static struct thread *running;               /* (s) */
+static struct thread *idle_thread;
+static int next_tid = 1;
+static uint64_t slice_start;
+
+/* Kernel stack top the syscall entry switches to (read by switch.asm). */
+uint64_t syscall_kernel_rsp;
+
+void swtch(uint64_t *save_rsp, uint64_t new_rsp);
+void thread_trampoline(void);
+void kthread_trampoline(void);
+
+struct thread *current_thread(void)
+{
+	return running;
+}
+
+static uint64_t kstack_top(const struct thread *t)
+{
+	return (uint64_t)page_to_virt(t->kstack) + KSTACK_SIZE;
+}
+
+static void rq_push(struct thread *t)
+{
+	t->rq_next = NULL;
+	if (run_tail)
+		run_tail->rq_next = t;
+	else
+		run_head = t;
+	run_tail = t;
+}
+
+static struct thread *rq_pop(void)
+{
+	struct thread *t = run_head;
+
+	if (t) {
+		run_head = t->rq_next;
+		if (!run_head)
+			run_tail = NULL;
+	}
+	return t;
+}
+
+/* Allocates a thread and its stack, linked into the list of all threads. */
+static struct thread *thread_alloc(struct proc *p)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->kstack = page_alloc_run(KSTACK_PAGES);
+	if (!t->kstack) {
+		kfree(t);
+		return NULL;
+	}
+	t->proc = p;
+	t->state = T_EMBRYO;
+	spin_lock(&sched_lock);
+	t->tid = next_tid++;
+	t->all_next = all_threads;
+	all_threads = t;
+	spin_unlock(&sched_lock);
+	return t;
+}
+
+/* Pushes a swtch() frame that "returns" to `entry` with rbx = arg1, r12 = arg2. */
+static void push_switch_frame(struct thread *t, uint64_t sp, void (*entry)(void),
+                              uint64_t arg1, uint64_t arg2)
+{
+	uint64_t *frame = (uint64_t *)sp - 7;
+
+	frame[0] = 0;              /* r15 */
+	frame[1] = 0;              /* r14 */
+	frame[2] = 0;              /* r13 */
+	frame[3] = arg2;           /* r12 */
+	frame[4] = arg1;           /* rbx */
+	frame[5] = 0;              /* rbp: ends backtraces */
+	frame[6] = (uint64_t)entry;
+	t->ctx_rsp = (uint64_t)frame;
+}
+
+struct thread *thread_create(struct proc *p, const struct trapframe *tf)
+{
+	struct thread *t = thread_alloc(p);
+	uint64_t top;
+
+	if (!t)
+		return NULL;
+	top = kstack_top(t);
+	t->tf = (struct trapframe *)(top - sizeof(struct trapframe));
+	*t->tf = *tf;
+	push_switch_frame(t, (uint64_t)t->tf, thread_trampoline, 0, 0);
+	return t;
+}
+
+struct thread *kthread_create(void (*fn)(void *), void *arg)
+{
+	struct thread *t = thread_alloc(NULL);
+
+	if (!t)
+		return NULL;
+	push_switch_frame(t, kstack_top(t) - 16, kthread_trampoline,
+	                  (uint64_t)fn, (uint64_t)arg);
+	return t;
+}
+
+void thread_start(struct thread *t)
+{
+	spin_lock(&sched_lock);
+	t->state = T_RUNNABLE;
+	rq_push(t);
+	spin_unlock(&sched_lock);
+}
+
+void thread_free(struct thread *t)
+{
+	struct thread **pp;
+
+	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != T_ZOMBIE &&
+	       t->state != T_EMBRYO)
+		yield();
+	spin_lock(&sched_lock);
+	for (pp = &all_threads; *pp != t; pp = &(*pp)->all_next)
+		;
+	*pp = t->all_next;
+	spin_unlock(&sched_lock);
+	page_free_run(t->kstack, KSTACK_PAGES);
+	kfree(t);
+}
+
+/*
+ * First C code of a new thread: drop the lock schedule() held for it. User
+ * threads stay masked until iretq restores their rflags; kernel threads run
+ * with interrupts on.
+ */
+void thread_first_run(uint64_t rflags)
+{
+	sched_lock.saved_rflags = rflags;
+	spin_unlock(&sched_lock);
+}
+
+void schedule(void)
+{
+	struct thread *prev = running, *next;
+	uint64_t flags;
+
+	ASSERT_HELD(&sched_lock);
+	if (prev->state == T_RUNNING) {
+		prev->state = T_RUNNABLE;
+		if (prev != idle_thread)
+			rq_push(prev);
+	}
+	next = rq_pop();
+	if (!next)
+		next = idle_thread;
+	next->state = T_RUNNING;
+	running = next;
+	slice_start = timer_ticks();
+	if (next->proc) {
+		syscall_kernel_rsp = kstack_top(next);
+		tss_set_kernel_stack(kstack_top(next));
+		proc_activate(next->proc);
+	}
+	if (next == prev)
+		return;
+	/* Each thread keeps its own interrupt state across the switch. */
+	flags = sched_lock.saved_rflags;
+	swtch(&prev->ctx_rsp, next->ctx_rsp);
+	sched_lock.saved_rflags = flags;
+}
+
+void yield(void)
+{
+	spin_lock(&sched_lock);
+	schedule();
+	spin_unlock(&sched_lock);
+}
+
+void sleep_on(const void *chan, struct spinlock *lk)
+{
+	spin_lock(&sched_lock);
+	if (lk) {
+		/*
+		 * lk was taken first and is released first: hand its saved
+		 * interrupt state to sched_lock so interrupts stay off until
+		 * sched_lock goes too.
+		 */
+		uint64_t rflags = lk->saved_rflags;
+		lk->saved_rflags = 0;
+		spin_unlock(lk);
+		sched_lock.saved_rflags = rflags;
+	}
+	running->chan = chan;
+	running->state = T_SLEEPING;
+	schedule();
+	running->chan = NULL;
+	running->wake_tick = 0;
+	spin_unlock(&sched_lock);
+	if (lk)
+		spin_lock(lk);
+}
+
+static void make_runnable(struct thread *t)
+{
+	t->state = T_RUNNABLE;
+	t->chan = NULL;
+	t->wake_tick = 0;
+	rq_push(t);
+}
+
+void wakeup(const void *chan)
+{
+	spin_lock(&sched_lock);
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (t->state == T_SLEEPING && t->chan == chan)
+			make_runnable(t);
+	spin_unlock(&sched_lock);
+}
+
+void thread_interrupt(struct thread *t)
+{
+	spin_lock(&sched_lock);
+	if (t->state == T_SLEEPING)
+		make_runnable(t);
+	spin_unlock(&sched_lock);
+}
+
+void sleep_ms(uint64_t ms)
+{
+	uint64_t ticks = (ms * TIMER_HZ + 999) / 1000;
+
+	spin_lock(&sched_lock);
+	running->wake_tick = timer_ticks() + MAX(ticks, 1);
+	running->chan = &running->wake_tick;
+	running->state = T_SLEEPING;
+	schedule();
+	spin_unlock(&sched_lock);
+}
+
+void sched_tick(void)
+{
+	uint64_t now = timer_ticks();
+
+	spin_lock(&sched_lock);
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		if (t->state == T_SLEEPING && t->wake_tick && t->wake_tick <= now)
+			make_runnable(t);
+	spin_unlock(&sched_lock);
+}
+
+bool sched_should_yield(void)
+{
+	return running == idle_thread ? run_head != NULL
+	                              : timer_ticks() - slice_start >= TIME_SLICE_TICKS;
+}
+
+void thread_exit_current(int code)
+{
+	spin_lock(&sched_lock);
+	running->exit_code = code;
+	running->state = T_ZOMBIE;
+	schedule();
+	panic("thread_exit_current: zombie thread %d ran again", running->tid);
+}
+
+static void idle_loop(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sti();
+		hlt();
+		if (run_head)
+			yield();
+	}
+}
+
+/*
+ * Turns the boot flow into the first thread (so it can sleep and be
+ * switched away from) and creates the idle thread.
+ */
+void sched_init(void)
+{
+	static struct thread boot_thread;
+
+	boot_thread.tid = 0;
+	boot_thread.state = T_RUNNING;
+	boot_thread.all_next = all_threads;
+	all_threads = &boot_thread;
+	running = &boot_thread;
+	idle_thread = kthread_create(idle_loop, NULL);
+	if (!idle_thread)
+		panic("sched_init: no memory for the idle thread");
+	idle_thread->state = T_RUNNABLE;   /* never on the run queue */
+	timer_set_tick_hook(sched_tick);
+}

@@ -1,0 +1,89 @@
+/*
+ * Threads and the scheduler: preemptive round-robin on one run queue,
+ * driven by the timer; blocking sleep/wakeup on a channel (any address), and
+ * timed sleeps.
+ *
+ * Locking: (s) sched_lock protects every thread's state, channel and queue
+ * links. One CPU runs today; interrupts are off while sched_lock is held.
+ */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include "kernel/spinlock.h"
+#include "kernel/trap.h"
+#include "kernel/types.h"
+
+#define KSTACK_PAGES 4
+#define KSTACK_SIZE  (KSTACK_PAGES * PAGE_SIZE)
+#define TIME_SLICE_TICKS 10
+
+enum thread_state {
+	T_EMBRYO,     /* being built, not yet runnable */
+	T_RUNNABLE,   /* on the run queue */
+	T_RUNNING,
+	T_SLEEPING,   /* waiting for wakeup(chan) or its deadline */
+	T_ZOMBIE,     /* exited; resources freed by whoever reaps it */
+};
+
+struct proc;
+struct vm_page;
+
+struct thread {
+	int tid;
+	enum thread_state state;          /* (s) */
+	struct proc *proc;                /* NULL for kernel threads */
+	uint64_t ctx_rsp;                 /* saved kernel rsp while switched out */
+	struct vm_page *kstack;           /* first page of KSTACK_PAGES */
+	struct trapframe *tf;             /* user registers at the top of kstack */
+	const void *chan;                 /* (s) what it sleeps on */
+	uint64_t wake_tick;               /* (s) timed sleep deadline, 0 = none */
+	int exit_code;
+	bool exited;                      /* (P) left its process; zombie soon */
+	struct thread *rq_next;           /* (s) run queue */
+	struct thread *all_next;          /* (s) list of every thread */
+	struct thread *proc_next;         /* (p) the process's threads */
+};
+
+extern struct spinlock sched_lock;
+
+void sched_init(void);
+struct thread *current_thread(void);
+
+/*
+ * Creates a thread with a kernel stack whose first run enters user mode
+ * through the trapframe `tf` (copied onto the stack). Returns NULL when out
+ * of memory. The thread is T_EMBRYO until thread_start().
+ */
+struct thread *thread_create(struct proc *p, const struct trapframe *tf);
+/* Creates a kernel thread running fn(arg); it must never return. */
+struct thread *kthread_create(void (*fn)(void *), void *arg);
+void thread_start(struct thread *t);
+/*
+ * Frees an exited thread's stack and structure, first waiting (yielding)
+ * until it has switched away for the last time.
+ */
+void thread_free(struct thread *t);
+
+void yield(void);
+/* Called with sched_lock held: switches to the next runnable thread. */
+void schedule(void);
+/*
+ * Sleeps on chan until wakeup(chan). `lk` (held) is released while asleep and
+ * taken again before returning, so no wakeup between the check and the
+ * sleep is lost.
+ */
+void sleep_on(const void *chan, struct spinlock *lk);
+void wakeup(const void *chan);
+/* Sleeps for ms milliseconds unless woken by thread_interrupt(). */
+void sleep_ms(uint64_t ms);
+/* Wakes a sleeping thread whatever it waits for (kill). */
+void thread_interrupt(struct thread *t);
+/* Ends the current thread: it becomes a zombie and never runs again. */
+void thread_exit_current(int code) __attribute__((noreturn));
+
+/* Timer tick: wakes timed sleepers and asks for preemption. */
+void sched_tick(void);
+/* True when the running thread has used up its time slice. */
+bool sched_should_yield(void);
+
+#endif

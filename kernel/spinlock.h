@@ -1,0 +1,31 @@
+/*
+ * Spinlocks, written for SMP although one CPU runs today.
+ *
+ * spin_lock() disables interrupts and remembers whether they were on, so a
+ * lock may be taken from interrupt context and from code that already runs
+ * with interrupts off. Taking a lock the current CPU already holds, or
+ * releasing one it does not hold, panics: both are bugs, not contention.
+ */
+#ifndef KERNEL_SPINLOCK_H
+#define KERNEL_SPINLOCK_H
+
+#include "kernel/types.h"
+
+struct spinlock {
+	volatile uint32_t locked;
+	int cpu;                 /* owner CPU, -1 when free */
+	const char *name;
+	uint64_t saved_rflags;   /* interrupt state before spin_lock() */
+};
+
+#define SPINLOCK_INIT(n) { 0, -1, (n), 0 }
+
+void spin_init(struct spinlock *l, const char *name);
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
+bool spin_held(const struct spinlock *l);
+
+#define ASSERT_HELD(l) \
+	do { if (!spin_held(l)) panic("%s: lock %s not held", __func__, (l)->name); } while (0)
+
+#endif

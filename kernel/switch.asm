@@ -1,0 +1,109 @@
+; Context switch, first entry of new threads, and the syscall instruction.
+
+bits 64
+section .text
+extern trap_return, syscall_dispatch, thread_first_run, syscall_kernel_rsp
+
+SEL_UDATA equ 0x18 | 3
+SEL_UCODE equ 0x20 | 3
+RFLAGS_IF equ 1 << 9
+
+; void swtch(uint64_t *save_rsp, uint64_t new_rsp)
+; Saves the callee-saved registers on the current stack, stores rsp in
+; *save_rsp, and resumes the thread whose stack is new_rsp.
+global swtch
+swtch:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	mov [rdi], rsp
+	mov rsp, rsi
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret
+
+; A new user thread: its stack holds a trapframe right above this frame.
+global thread_trampoline
+thread_trampoline:
+	xor edi, edi
+	call thread_first_run
+	jmp trap_return
+
+; A new kernel thread: rbx = function, r12 = argument.
+global kthread_trampoline
+kthread_trampoline:
+	mov edi, RFLAGS_IF
+	call thread_first_run
+	mov rdi, r12
+	call rbx
+	ud2
+
+; syscall: rip in rcx, rflags in r11, still on the user stack, interrupts
+; masked by SFMASK. Build a struct trapframe on the thread's kernel stack
+; exactly like an interrupt would, so every kernel path sees one layout.
+; One CPU runs, so a global holds the user rsp for the few instructions
+; before it is on the kernel stack.
+section .bss
+user_rsp_scratch: resq 1
+
+section .text
+global syscall_entry
+syscall_entry:
+	mov [rel user_rsp_scratch], rsp
+	mov rsp, [rel syscall_kernel_rsp]
+	push SEL_UDATA                  ; ss
+	push qword [rel user_rsp_scratch] ; rsp
+	push r11                        ; rflags
+	push SEL_UCODE                  ; cs
+	push rcx                        ; rip
+	push 0                          ; error code
+	push 0x100                      ; "vector": a system call
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	cld
+	sti
+	mov rdi, rsp
+	call syscall_dispatch           ; checks the return rip is a user address
+	cli
+	; sysret: rip from rcx, rflags from r11; the rest from the frame.
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16                     ; vector, error code
+	pop rcx                         ; rip
+	add rsp, 8                      ; cs
+	pop r11                         ; rflags
+	pop rsp                         ; user rsp (ss is implied by sysret)
+	o64 sysret

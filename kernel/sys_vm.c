@@ -1,0 +1,157 @@
+/*
+ * Memory system calls: mmap/munmap/mprotect, SysV shm, and the teaching
+ * calls (vmstat, ptdump, pmap_verify). They validate user pointers and hand
+ * the work to mm/ and ipc/shm/, which validate everything else.
+ */
+#include "kernel/proc.h"
+#include "kernel/string.h"
+#include "kernel/syscall.h"
+#include "ipc/shm/shm.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+#include "mm/pmap/pmap.h"
+#include "mm/uaccess.h"
+#include "mm/vm_map.h"
+#include "mm/vmobject/vm_object.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+#include "uapi/ptdump.h"
+#include "uapi/shm.h"
+
+#define DUMP_MAX (64 * 1024)
+
+static struct vm_map *current_map(void)
+{
+	return current_proc()->map;
+}
+
+long sys_mmap(struct trapframe *tf)
+{
+	int flags = (int)tf->r10;
+	struct vm_object *obj = NULL;
+	vaddr_t addr;
+	long err;
+
+	if (flags & MAP_SHM) {
+		if (flags & MAP_ANONYMOUS)
+			return -EINVAL;
+		if (!(obj = shm_object((int)tf->r8)))
+			return -EINVAL;
+		flags &= ~MAP_SHM;
+	}
+	err = vm_mmap(current_map(), tf->rdi, tf->rsi, (int)tf->rdx, flags, obj, tf->r9, &addr);
+	if (obj)
+		vm_object_release(obj);
+	return err < 0 ? err : (long)addr;
+}
+
+long sys_munmap(struct trapframe *tf)
+{
+	return vm_munmap(current_map(), tf->rdi, tf->rsi);
+}
+
+long sys_mprotect(struct trapframe *tf)
+{
+	return vm_mprotect(current_map(), tf->rdi, tf->rsi, (int)tf->rdx);
+}
+
+long sys_shmget(struct trapframe *tf)
+{
+	return shm_get((int)tf->rdi, tf->rsi, (int)tf->rdx, current_proc()->pid);
+}
+
+long sys_shmat(struct trapframe *tf)
+{
+	vaddr_t addr;
+	long err = shm_at(current_map(), (int)tf->rdi, tf->rsi, (int)tf->rdx, &addr);
+
+	return err < 0 ? err : (long)addr;
+}
+
+long sys_shmdt(struct trapframe *tf)
+{
+	return shm_dt(current_map(), tf->rdi);
+}
+
+long sys_shmctl(struct trapframe *tf)
+{
+	struct shmid_ds ds;
+	long err;
+
+	memset(&ds, 0, sizeof(ds));
+	if (tf->rsi == IPC_STAT && !user_range_ok(tf->rdx, sizeof(ds)))
+		return -EFAULT;
+	err = shm_ctl((int)tf->rdi, (int)tf->rsi, &ds);
+	if (err == 0 && tf->rsi == IPC_STAT && copyout((void *)tf->rdx, &ds, sizeof(ds)) < 0)
+		return -EFAULT;
+	return err;
+}
+
+long sys_vmstat(struct trapframe *tf)
+{
+	struct vmstat st;
+	int pid = (int)tf->rdi;
+
+	memset(&st, 0, sizeof(st));
+	if (pid == 0) {
+		vm_stat_global(&st);
+	} else {
+		struct proc *p;
+		spin_lock(&proc_lock);
+		p = proc_by_pid_locked(pid);
+		if (p && p->map)
+			vm_stat_map(p->map, &st);
+		spin_unlock(&proc_lock);
+		if (!p || !p->map)
+			return -ESRCH;
+	}
+	st.free_pages = page_free_count();
+	st.total_pages = page_total_count();
+	return copyout((void *)tf->rsi, &st, sizeof(st));
+}
+
+long sys_ptdump(struct trapframe *tf)
+{
+	size_t len = MIN(tf->r10, DUMP_MAX);
+	char *buf;
+	long n;
+
+	if (!user_range_ok(tf->rdx, len))
+		return -EFAULT;
+	if (!(buf = kmalloc(DUMP_MAX)))
+		return -ENOMEM;
+	if (tf->rsi == PTDUMP_PROC) {
+		struct proc *p;
+		spin_lock(&proc_lock);
+		p = tf->rdi ? proc_by_pid_locked((int)tf->rdi) : current_proc();
+		n = p && p->map ? pmap_dump(p->map->pmap, buf, DUMP_MAX) : -ESRCH;
+		spin_unlock(&proc_lock);
+	} else {
+		n = -EINVAL;
+	}
+	if (n >= 0) {
+		n = MIN((size_t)n, len ? len - 1 : 0);
+		if (len && (copyout((void *)tf->rdx, buf, n) < 0 ||
+		            copyout((void *)(tf->rdx + n), "", 1) < 0))
+			n = -EFAULT;
+	}
+	kfree(buf);
+	return n;
+}
+
+long sys_pmap_verify(struct trapframe *tf)
+{
+	size_t len = MIN(tf->rsi, DUMP_MAX);
+	char *buf;
+	long err;
+
+	if (!user_range_ok(tf->rdi, len))
+		return -EFAULT;
+	if (!(buf = kzalloc(DUMP_MAX)))
+		return -ENOMEM;
+	err = pmap_verify(buf, DUMP_MAX);
+	if (len && copyout((void *)tf->rdi, buf, MIN(len, strlen(buf) + 1)) < 0)
+		err = -EFAULT;
+	kfree(buf);
+	return err;
+}

@@ -1,0 +1,74 @@
+/* The sysctl table (see sysctl.h). */
+#include "kernel/sysctl.h"
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "mm/vm_tunables.h"
+#include "uapi/errno.h"
+
+static const struct sysctl table[] = {
+	{ "machdep.pmap_mmu_optimize", &pmap_mmu_optimize, 0, 1,
+	  "share object-owned page tables between processes" },
+	{ "machdep.pmap_share_pd", &pmap_share_pd, 0, 1,
+	  "also share whole page directories (1 GiB) at the PDPT level" },
+	{ "machdep.pmap_prelink", &pmap_prelink, 0, 1,
+	  "link populated object tables at attach/fork instead of on fault" },
+	{ "kern.ipc.shm_use_phys", &shm_use_phys, 0, 1,
+	  "back SysV shm with wired physical pages (no PV entries)" },
+};
+
+static const struct sysctl *lookup(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(table); i++)
+		if (strcmp(table[i].name, name) == 0)
+			return &table[i];
+	return NULL;
+}
+
+int sysctl_get(const char *name, long *value)
+{
+	const struct sysctl *s = lookup(name);
+
+	if (!s)
+		return -ENOENT;
+	*value = __atomic_load_n(s->value, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int sysctl_set(const char *name, long value)
+{
+	const struct sysctl *s = lookup(name);
+
+	if (!s)
+		return -ENOENT;
+	if (value < s->min || value > s->max)
+		return -EINVAL;
+	__atomic_store_n(s->value, (int)value, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int sysctl_name(int index, const char **name)
+{
+	if (index < 0 || (size_t)index >= ARRAY_SIZE(table))
+		return -ENOENT;
+	*name = table[index].name;
+	return 0;
+}
+
+static void apply_setting(const char *name, const char *value)
+{
+	const char *end;
+	long v = strtol_simple(value, &end);
+
+	if (!lookup(name))
+		return;
+	if (*end || sysctl_set(name, v) < 0)
+		printk("sysctl: ignoring bad command-line setting %s=%s\n", name, value);
+	else
+		printk("sysctl: %s = %ld (command line)\n", name, v);
+}
+
+void sysctl_apply_cmdline(const char *cmdline)
+{
+	cmdline_foreach_setting(cmdline, apply_setting);
+}

@@ -1,0 +1,21 @@
+/*
+ * Time: the PIT interrupts TIMER_HZ times a second (the scheduler's tick),
+ * and the TSC, calibrated against the PIT at boot, gives fine time.
+ */
+#ifndef KERNEL_TIMER_H
+#define KERNEL_TIMER_H
+
+#include "kernel/types.h"
+
+#define TIMER_HZ 1000
+
+void timer_init(void);
+uint64_t timer_ticks(void);     /* interrupts since timer_init() */
+uint64_t clock_ns(void);        /* nanoseconds since boot, from the TSC */
+uint64_t clock_ms(void);
+uint64_t tsc_khz(void);
+
+/* Called from the timer interrupt with every tick (the scheduler). */
+void timer_set_tick_hook(void (*hook)(void));
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * Physical page allocator: one struct vm_page per physical frame.
+ *
+ * The allocator is built from the boot memory map (usable ranges minus
+ * reserved ones: the kernel image, boot modules, the vm_page array itself).
+ * page_free_count() is exact at every moment; tests compare it before and
+ * after each case to catch leaks.
+ *
+ * Today the free pages sit on one doubly linked list and contiguous runs are
+ * found by scanning the vm_page array from low addresses. A buddy allocator
+ * can replace both behind the same functions.
+ *
+ * Lock: (p) page_lock, internal to page.c. Fields marked (o) belong to the
+ * owner of an allocated page (the VM object, the pmap, the heap) and are
+ * protected by that owner's lock.
+ */
+#ifndef MM_PAGE_H
+#define MM_PAGE_H
+
+#include "kernel/types.h"
+#include "mm/phys.h"
+
+struct vm_object;
+struct pv_entry;
+
+/* vm_page.flags */
+#define PG_FREE      0x0001  /* (p) on the free list */
+#define PG_RESERVED  0x0002  /* never allocatable (firmware, kernel image, holes) */
+#define PG_PTABLE    0x0004  /* (o) a private page-table page of some pmap */
+#define PG_OBJTABLE  0x0008  /* (o) a page-table page owned by a VM object */
+#define PG_WIRED     0x0010  /* (o) pinned: physical shm, never paged or COWed */
+#define PG_KMEM      0x0020  /* (o) used by the kernel heap */
+
+/*
+ * page_alloc() and page_alloc_run() hand out pages with every field below
+ * cleared (flags 0, refcount 0, NULL pointers). page_free() insists that
+ * pv_count and link_count are back to 0.
+ */
+struct vm_page {
+	struct vm_page *next;        /* (p) free list; (o) owner's list */
+	struct vm_page *prev;        /* (p) free list; (o) owner's list */
+	uint32_t flags;
+	uint32_t refcount;           /* (o) mappings/owners of a data page */
+	struct vm_object *object;    /* (o) owning object, or NULL */
+	uint64_t offset;             /* (o) byte offset in the object (data page) or
+	                                 first object offset covered (object table);
+	                                 heap slab: offset of the first free block */
+	struct pv_entry *pv_list;    /* (o) reverse map: who maps this data page */
+	uint32_t pv_count;           /* (o) entries on pv_list */
+	uint32_t link_count;         /* (o) object table page: process entries pointing here */
+	uint32_t used;               /* (o) table page: present entries; heap: free blocks */
+	uint32_t order;              /* (o) heap: size class or run length */
+};
+
+struct mem_range {
+	paddr_t start;
+	paddr_t end;   /* exclusive */
+};
+
+/* The vm_page array is never placed below this address (BIOS, trampolines). */
+#define PAGE_LOW_LIMIT MIB(1)
+
+/*
+ * Builds the allocator. `usable` lists RAM the firmware offers, `reserved`
+ * lists ranges inside it that are in use (kernel image, modules, boot page
+ * tables). Both lists need not be sorted or page aligned: usable ranges are
+ * rounded inward, reserved ones outward. The vm_page array is placed in
+ * usable memory above PAGE_LOW_LIMIT and reserved too. The direct map must
+ * already cover usable memory. Returns the number of free pages.
+ */
+size_t page_init(const struct mem_range *usable, int nusable,
+                 const struct mem_range *reserved, int nreserved);
+
+/* Allocates one zeroed page; NULL when memory is exhausted. */
+struct vm_page *page_alloc(void);
+/* Returns a page to the free list. The page must not be mapped anywhere. */
+void page_free(struct vm_page *pg);
+
+/*
+ * Allocates `n` physically contiguous pages (first fit from low addresses)
+ * and returns the first; the others follow it in the vm_page array. The pages
+ * are NOT zeroed. NULL when n is 0 or no such run is free.
+ */
+struct vm_page *page_alloc_run(size_t n);
+/* Frees n pages starting at `first`, each as page_free() would. */
+void page_free_run(struct vm_page *first, size_t n);
+
+size_t page_free_count(void);
+size_t page_total_count(void);   /* pages that were ever allocatable */
+
+paddr_t page_to_phys(const struct vm_page *pg);
+struct vm_page *phys_to_page(paddr_t pa);   /* NULL outside managed memory */
+static inline void *page_to_virt(const struct vm_page *pg) { return phys_to_virt(page_to_phys(pg)); }
+
+/*
+ * Fault injection for exhaustion tests: after `n` more successful
+ * allocations, page_alloc() and page_alloc_run() fail until
+ * page_fail_after(-1) is called. A run counts as one allocation.
+ */
+void page_fail_after(long n);
+
+/*
+ * Memory-map arithmetic, pure functions used by page_init() and by the host
+ * tests. Usable ranges are rounded inward and clipped to DIRECT_MAP_MAX,
+ * reserved ones rounded outward.
+ *
+ * page_ranges_walk() calls fn(start, end, arg) (fn may be NULL) for every
+ * maximal page-aligned range of frames that lie in some usable range and in
+ * no reserved range, in increasing address order, and returns their total
+ * number of pages. page_ranges_count() returns that number alone.
+ */
+typedef void page_range_fn(paddr_t start, paddr_t end, void *arg);
+size_t page_ranges_walk(const struct mem_range *usable, int nusable,
+                        const struct mem_range *reserved, int nreserved,
+                        page_range_fn *fn, void *arg);
+size_t page_ranges_count(const struct mem_range *usable, int nusable,
+                         const struct mem_range *reserved, int nreserved);
+/* End of the highest usable page (0 if none): the vm_page array covers [0, top). */
+paddr_t page_ranges_top(const struct mem_range *usable, int nusable);
+/*
+ * Lowest page-aligned address >= PAGE_LOW_LIMIT where `bytes` fit inside
+ * usable, unreserved memory; 0 when there is no such place.
+ */
+paddr_t page_ranges_place(const struct mem_range *usable, int nusable,
+                          const struct mem_range *reserved, int nreserved,
+                          size_t bytes);
+
+/*
+ * Host builds with AddressSanitizer mark free memory as poisoned, so a use
+ * after free of a page or heap block stops the test with a report. In the
+ * kernel these do nothing.
+ */
+#if defined(HOST_TEST) && defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+static inline void mem_poison(const void *p, size_t n) { ASAN_POISON_MEMORY_REGION(p, n); }
+static inline void mem_unpoison(const void *p, size_t n) { ASAN_UNPOISON_MEMORY_REGION(p, n); }
+#else
+static inline void mem_poison(const void *p, size_t n) { (void)p; (void)n; }
+static inline void mem_unpoison(const void *p, size_t n) { (void)p; (void)n; }
+#endif
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * KTEST suite `pmm`: the physical page allocator. Runs in the kernel (booted
+ * with `selftest`) and on the host. Every case records page_free_count()
+ * first and checks it is back at the end. Fault injection is switched off
+ * before any assertion, so a failing case cannot break the next ones.
+ * Double free is not exercised: it panics by design.
+ */
+#include "kernel/ktest.h"
+#include "kernel/string.h"
+#include "mm/page.h"
+
+#define NPAGES 64
+
+/* True when the page at va holds only zero bytes. */
+static bool page_is_zero(const void *va)
+{
+	const uint64_t *w = va;
+
+	for (size_t i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		if (w[i] != 0)
+			return false;
+	return true;
+}
+
+KTEST(pmm, alloc_returns_zeroed_distinct_aligned_pages)
+{
+	size_t before = page_free_count();
+	struct vm_page *pg[NPAGES];
+	bool zero = true, aligned = true, distinct = true;
+
+	for (int i = 0; i < NPAGES; i++) {
+		pg[i] = page_alloc();
+		KT_ASSERT(pg[i] != NULL);
+	}
+	KT_ASSERT_EQ(before - NPAGES, page_free_count());
+	for (int i = 0; i < NPAGES; i++) {
+		zero &= page_is_zero(page_to_virt(pg[i]));
+		aligned &= IS_ALIGNED(page_to_phys(pg[i]), PAGE_SIZE);
+		for (int j = 0; j < i; j++)
+			distinct &= page_to_phys(pg[i]) != page_to_phys(pg[j]);
+		memset(page_to_virt(pg[i]), 0xa5, PAGE_SIZE);   /* dirty for the next user */
+	}
+	for (int i = 0; i < NPAGES; i++)
+		page_free(pg[i]);
+	KT_ASSERT(zero);
+	KT_ASSERT(aligned);
+	KT_ASSERT(distinct);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, reused_page_is_zeroed_again)
+{
+	size_t before = page_free_count();
+	struct vm_page *pg = page_alloc();
+	bool zero;
+
+	KT_ASSERT(pg != NULL);
+	memset(page_to_virt(pg), 0xff, PAGE_SIZE);
+	page_free(pg);
+	pg = page_alloc();   /* most likely the same page: the list is LIFO */
+	KT_ASSERT(pg != NULL);
+	zero = page_is_zero(page_to_virt(pg));
+	page_free(pg);
+	KT_ASSERT(zero);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, alloc_then_free_restores_count)
+{
+	size_t before = page_free_count();
+	struct vm_page *pg = page_alloc();
+
+	KT_ASSERT(pg != NULL);
+	KT_ASSERT_EQ(before - 1, page_free_count());
+	page_free(pg);
+	KT_ASSERT_EQ(before, page_free_count());
+	KT_ASSERT(page_total_count() >= before);
+}
+
+KTEST(pmm, allocated_page_has_cleared_fields)
+{
+	size_t before = page_free_count();
+	struct vm_page *pg = page_alloc();
+	struct vm_page copy;
+
+	KT_ASSERT(pg != NULL);
+	copy = *pg;
+	page_free(pg);
+	KT_ASSERT_EQ(0, copy.flags);
+	KT_ASSERT_EQ(0, copy.refcount);
+	KT_ASSERT(copy.object == NULL);
+	KT_ASSERT(copy.pv_list == NULL);
+	KT_ASSERT_EQ(0, copy.pv_count);
+	KT_ASSERT_EQ(0, copy.link_count);
+	KT_ASSERT_EQ(0, copy.used);
+	KT_ASSERT_EQ(0, copy.order);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, fail_after_n_allows_n_then_returns_null)
+{
+	size_t before = page_free_count();
+	struct vm_page *ok[3], *failed, *failed_run, *recovered;
+
+	page_fail_after(3);
+	for (int i = 0; i < 3; i++)
+		ok[i] = page_alloc();
+	failed = page_alloc();
+	failed_run = page_alloc_run(2);
+	page_fail_after(-1);
+	recovered = page_alloc();
+
+	for (int i = 0; i < 3; i++)
+		if (ok[i])
+			page_free(ok[i]);
+	if (recovered)
+		page_free(recovered);
+	for (int i = 0; i < 3; i++)
+		KT_ASSERT(ok[i] != NULL);
+	KT_ASSERT(failed == NULL);
+	KT_ASSERT(failed_run == NULL);
+	KT_ASSERT(recovered != NULL);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, fail_after_zero_fails_at_once)
+{
+	size_t before = page_free_count();
+	struct vm_page *pg;
+
+	page_fail_after(0);
+	pg = page_alloc();
+	page_fail_after(-1);
+	if (pg)
+		page_free(pg);
+	KT_ASSERT(pg == NULL);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+/*
+ * Really runs out of memory: takes every free page (each one stores the
+ * physical address of the previous one, so no other memory is needed), checks
+ * that page_alloc() and page_alloc_run() return NULL, then frees them all.
+ */
+KTEST(pmm, alloc_until_exhausted_returns_null_then_recovers)
+{
+	size_t before = page_free_count(), taken = 0;
+	paddr_t chain = 0;
+	struct vm_page *pg, *none, *none_run;
+	size_t at_bottom;
+
+	while ((pg = page_alloc()) != NULL) {
+		*(paddr_t *)page_to_virt(pg) = chain;
+		chain = page_to_phys(pg);
+		taken++;
+	}
+	at_bottom = page_free_count();
+	none = page_alloc();
+	none_run = page_alloc_run(1);
+	while (taken-- > 0) {
+		pg = phys_to_page(chain);
+		chain = *(paddr_t *)page_to_virt(pg);
+		page_free(pg);
+	}
+	KT_ASSERT_EQ(0, at_bottom);
+	KT_ASSERT(none == NULL);
+	KT_ASSERT(none_run == NULL);
+	KT_ASSERT_EQ(before, page_free_count());
+	pg = page_alloc();
+	KT_ASSERT(pg != NULL);
+	page_free(pg);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, run_is_contiguous_and_aligned)
+{
+	size_t before = page_free_count();
+	struct vm_page *run = page_alloc_run(8);
+	paddr_t pa;
+	bool contiguous = true, allocated = true;
+
+	KT_ASSERT(run != NULL);
+	KT_ASSERT_EQ(before - 8, page_free_count());
+	pa = page_to_phys(run);
+	for (size_t i = 0; i < 8; i++) {
+		contiguous &= page_to_phys(&run[i]) == pa + i * PAGE_SIZE;
+		contiguous &= phys_to_page(pa + i * PAGE_SIZE) == &run[i];
+		allocated &= !(run[i].flags & (PG_FREE | PG_RESERVED));
+	}
+	memset(page_to_virt(run), 0x5a, 8 * PAGE_SIZE);   /* the whole run is usable */
+	page_free_run(run, 8);
+	KT_ASSERT(IS_ALIGNED(pa, PAGE_SIZE));
+	KT_ASSERT(contiguous);
+	KT_ASSERT(allocated);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, runs_do_not_overlap)
+{
+	size_t before = page_free_count();
+	struct vm_page *a = page_alloc_run(5), *b = page_alloc_run(7);
+	paddr_t a0, a1, b0, b1;
+
+	KT_ASSERT(a != NULL && b != NULL);
+	a0 = page_to_phys(a);
+	a1 = a0 + 5 * PAGE_SIZE;
+	b0 = page_to_phys(b);
+	b1 = b0 + 7 * PAGE_SIZE;
+	page_free_run(a, 5);
+	page_free_run(b, 7);
+	KT_ASSERT(a1 <= b0 || b1 <= a0);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, run_search_is_first_fit_from_low)
+{
+	size_t before = page_free_count();
+	struct vm_page *a = page_alloc_run(4), *b;
+
+	KT_ASSERT(a != NULL);
+	page_free_run(a, 4);
+	b = page_alloc_run(4);
+	KT_ASSERT(b != NULL);
+	page_free_run(b, 4);
+	KT_ASSERT(a == b);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, run_of_zero_or_too_many_pages_returns_null)
+{
+	size_t before = page_free_count();
+
+	KT_ASSERT(page_alloc_run(0) == NULL);
+	KT_ASSERT(page_alloc_run(page_total_count() + 1) == NULL);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, phys_to_page_round_trips)
+{
+	size_t before = page_free_count();
+	struct vm_page *pg = page_alloc();
+	paddr_t pa;
+
+	KT_ASSERT(pg != NULL);
+	pa = page_to_phys(pg);
+	page_free(pg);
+	KT_ASSERT(phys_to_page(pa) == pg);
+	KT_ASSERT(phys_to_page(pa + PAGE_SIZE - 1) == pg);
+	KT_ASSERT(page_to_virt(pg) == phys_to_virt(pa));
+	KT_ASSERT(phys_to_page(DIRECT_MAP_MAX) == NULL);
+	KT_ASSERT_EQ(before, page_free_count());
+}

@@ -1,0 +1,17 @@
+/*
+ * The kernel half of every address space: the direct map of all RAM at
+ * DIRECT_MAP_BASE and the kernel image at KERNEL_VMA, both with 2 MiB pages.
+ * Built once at boot; its PML4 entries (slots 256 and 511) never change, so
+ * every process PML4 can copy them.
+ */
+#ifndef MM_PMAP_KERNEL_MAP_H
+#define MM_PMAP_KERNEL_MAP_H
+
+#include "kernel/types.h"
+
+/* Maps physical [0, ram_end) and switches to the kernel's own PML4. */
+void kernel_map_init(paddr_t ram_end);
+/* Physical address of the kernel PML4 (for copying its upper half). */
+paddr_t kernel_pml4_phys(void);
+
+#endif

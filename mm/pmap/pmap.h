@@ -1,0 +1,197 @@
+/*
+ * pmap: the machine-dependent half of the VM system, and its only boundary.
+ *
+ * The machine-independent code (vm_map, vm_fault, VM objects, shm) decides
+ * WHAT is mapped; the pmap decides HOW, and is the only code that knows the
+ * x86-64 page-table format or executes TLB instructions. Every verb works on
+ * a half-open range [sva, eva) of page-aligned user addresses.
+ *
+ * Contract
+ *  - The pmap is a cache of the VM map: it may drop any mapping at any time
+ *    except that it never does so on its own today; the next access faults
+ *    and vm_fault() re-enters it. It never adds rights the VM map did not ask
+ *    for.
+ *  - Removing a mapping or lowering its rights is synchronous: when a verb
+ *    returns, no CPU can still use the old translation (TLB entries of this
+ *    address space are invalidated before the verb returns, batched inside
+ *    the verb: single invlpg below a threshold, one CR3 reload above it or
+ *    when a page-table page was freed).
+ *  - Raising rights (read-only -> writable) also flushes, so a stale
+ *    read-only TLB entry never causes a second fault.
+ *  - A page-table page is freed only after the flush that follows its
+ *    unlinking, and is zeroed before it is made reachable.
+ *  - Every user mapping of a managed page has a PV entry (page, pmap, va),
+ *    so pmap_page_remove()/pmap_page_protect() find all of them.
+ *  - Empty private page-table pages (PT, PD, PDPT) are freed as soon as their
+ *    last entry is removed; the PML4 goes with pmap_destroy().
+ *
+ * Locks: (g) pmap_lock, one global spinlock inside mm/pmap protecting every
+ * pmap's tables, the PV lists and the pmap counters. It is a leaf lock: the
+ * pmap calls only the page allocator and the heap while holding it. Callers
+ * hold their own map/object locks (taken before pmap_lock).
+ *
+ * Protections are the PROT_* bits of uapi/mman.h.
+ */
+#ifndef MM_PMAP_PMAP_H
+#define MM_PMAP_PMAP_H
+
+#include "kernel/types.h"
+#include "uapi/vmstat.h"
+
+struct pmap;
+struct pmap_object;
+struct vm_object;
+struct vm_page;
+
+/*
+ * Called once at boot with the physical address of the kernel's PML4; every
+ * new pmap copies its upper half (slots 256..511: direct map and kernel
+ * image). On the host, tests pass a fake kernel PML4 page.
+ */
+void pmap_bootstrap(paddr_t kernel_pml4);
+
+/* A new empty address space (only the kernel half). NULL when out of memory. */
+struct pmap *pmap_create(void);
+
+/*
+ * Frees the pmap. Preconditions: it is not active on any CPU and holds no
+ * user mapping (the caller removed [0, USER_TOP) first); panics otherwise.
+ */
+void pmap_destroy(struct pmap *pm);
+
+/* Loads pm's tables into CR3 on this CPU; NULL loads the kernel-only tables. */
+void pmap_activate(struct pmap *pm);
+
+/* Physical address of pm's PML4: the value CR3 holds while pm is active. */
+paddr_t pmap_cr3(const struct pmap *pm);
+
+/*
+ * Maps the page `pg` at `va` with `prot` (not PROT_NONE), replacing whatever
+ * `va` mapped before. `flags` must be 0 (reserved; shared segments use
+ * pmap_enter_segment()). Returns 0, or -ENOMEM when a page-table page or PV entry could not
+ * be allocated; then nothing changed (no new empty table is left behind).
+ */
+int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int flags);
+
+/* ---- shared page tables: object-owned trees and process links ----
+ *
+ * A shared VM object owns a truncated tree (PD pages, PT pages, PTEs)
+ * indexed by OBJECT OFFSET. A process maps an eligible 2 MiB segment by
+ * pointing its PDE at the object's PT page (a "link"), or a whole eligible
+ * GiB by pointing its PDPTE at the object's PD page. Object PTEs carry the
+ * object's maximum rights (read, write, execute); the link carries the
+ * mapping's (R/W=0 when read-only, NX=1 unless executable). The caller (the
+ * machine-independent VM) decides eligibility; the pmap does the linking.
+ * Links are counted in the object table page's link_count; object tables
+ * are freed only by pmap_object_destroy(), when no link is left.
+ * pmap_remove() and pmap_protect() unlink a link their range covers only
+ * in part (and pmap_protect lowers the rights of one it covers whole);
+ * pmap_enter() unlinks a link covering va before mapping privately.
+ */
+
+/* The object tree of a shared object of `size` bytes; NULL when out of memory. */
+struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size);
+
+/*
+ * Frees the tree: its PTEs, PV entries and table pages. Panics if a process
+ * still links one of its tables. Called when the object dies.
+ */
+void pmap_object_destroy(struct pmap_object *po);
+
+/* An eligible segment of a shared mapping, for the two calls below. */
+struct pmap_segment {
+	struct pmap_object *po;
+	vaddr_t va;        /* page in the segment (page aligned) */
+	uint64_t off;      /* object offset of va; off % 2 MiB == va % 2 MiB */
+	int prot;          /* the mapping's rights, carried by the link */
+	bool gib;          /* link the whole GiB around va (also eligible) */
+};
+
+/*
+ * The fault path of an eligible segment: fills the object PTE for s->off
+ * with `pg` (when absent) and links the process entry for the segment (or
+ * GiB) to the object table, replacing a private table there (emptied
+ * first). *filled tells whether an object PTE was filled (else the fault
+ * only linked). Returns 0 or -ENOMEM (nothing half done is visible).
+ */
+int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_page *pg,
+                       bool *filled);
+
+/*
+ * Prelinking: links the segment (or GiB) around s->va when the object
+ * table already exists and the process entry is empty; otherwise, and when
+ * out of memory, does nothing (faults will link later).
+ */
+void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s);
+
+/* A link as seen from a process (pmap_link_info). */
+struct pmap_link {
+	int prot;                  /* rights the link grants (PROT_*) */
+	uint64_t size;             /* SEG_SIZE or GIB_SIZE */
+	vaddr_t va;                /* first address it maps */
+	struct vm_object *owner;   /* the object owning the linked table */
+	uint64_t off;              /* first object offset it maps */
+};
+
+/* The link covering va in pm in *link: 0, or -ENOENT when va is not linked. */
+int pmap_link_info(struct pmap *pm, vaddr_t va, struct pmap_link *link);
+
+/*
+ * The page mapped at object offset `off` by the object tree, or NULL. For
+ * the checker, which compares it with the object's own page.
+ */
+struct vm_page *pmap_object_extract(struct pmap_object *po, uint64_t off);
+
+/* Removes every mapping in [sva, eva) and frees the tables that empties. */
+void pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva);
+
+/*
+ * Lowers the rights of the mappings in [sva, eva) to at most `prot`
+ * (PROT_NONE removes them). Never raises rights: vm_fault() does that.
+ */
+void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot);
+
+/* Removes every mapping of `pg` in every pmap (through its PV entries). */
+void pmap_page_remove(struct vm_page *pg);
+
+/* Lowers every mapping of `pg` to at most `prot` (e.g. PROT_READ for COW). */
+void pmap_page_protect(struct vm_page *pg, int prot);
+
+/* Physical address mapped at `va` (any rights) in *pa; false when unmapped. */
+bool pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa);
+
+/*
+ * The software MMU: walks pm like the CPU would for an access of kind
+ * `access` (PROT_READ, PROT_WRITE or PROT_EXEC) from user mode, ANDing the
+ * R/W and U/S bits and ORing NX down the levels. Returns 0 and the physical
+ * address of the byte at `va` in *pa, or -EFAULT where the CPU would fault.
+ */
+int pmap_translate(struct pmap *pm, vaddr_t va, int access, paddr_t *pa);
+
+/*
+ * Copies the pmap-maintained counters (pt_pages, links, pv_entries,
+ * tlb_flushes, tlb_invlpg, resident) of pm, or of the whole system when pm
+ * is NULL, into the matching fields of *st; other fields are left alone.
+ */
+void pmap_stat(const struct pmap *pm, struct vmstat *st);
+
+/*
+ * The invariant checker of the pmap layer: walks every live pmap and every
+ * object tree and checks table ownership, entry counts, link counts, PV
+ * entries and counters (vm_verify() adds the checks against the VM maps). Returns 0, or -EIO with a
+ * description of the first violations in `report` (always NUL-terminated
+ * when len > 0).
+ */
+int pmap_verify(char *report, size_t len);
+
+/* The `ptdump -o` text of an object's tree: PD and PT pages, link counts. */
+int pmap_dump_object(struct pmap_object *po, char *buf, size_t len);
+
+/*
+ * The `ptdump` text of pm: CR3 and every present PML4/PDPT/PD entry with its
+ * physical target and flags. Writes at most len bytes (NUL-terminated) and
+ * returns the length the full text needs, like snprintf.
+ */
+int pmap_dump(struct pmap *pm, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,220 @@
+/*
+ * Object page-table trees (see pmap.h): a VM object's own PD and PT pages,
+ * indexed by object offset, filled by whichever process faults first.
+ *
+ * po->pd[g] is the PD page for object offsets [g GiB, (g + 1) GiB); its
+ * entries point at PT pages, whose PTEs map the object's pages with the
+ * object's maximum rights (present, user, writable, executable). Tables are
+ * created on first use and freed only by pmap_object_destroy(). A PTE of a
+ * managed page has one PV entry (pmap NULL, po, offset); wired pages of
+ * physical objects have none. All under (g) pmap_lock.
+ */
+#include "kernel/printk.h"
+#include "mm/kmalloc.h"
+#include "mm/pmap/pmap_impl.h"
+#include "uapi/errno.h"
+
+#define OBJ_PTE_FLAGS (PTE_P | PTE_U | PTE_W)   /* the object's maximum rights */
+
+struct pmap_object *pmap_object_list;
+
+/*
+ * A zeroed object table page holding level-`level` entries (PT_LEVEL: a PT
+ * page, PD_LEVEL: a PD page) for the offsets around off. NULL when out of
+ * memory.
+ */
+static struct vm_page *obj_table_alloc(struct pmap_object *po, uint64_t off, int level)
+{
+	struct vm_page *pg = page_alloc();
+
+	if (!pg)
+		return NULL;
+	pg->flags |= PG_OBJTABLE;
+	pg->object = po->owner;
+	pg->offset = ALIGN_DOWN(off, level_size(level + 1));
+	if (level == PT_LEVEL)
+		pmap_gstat.obj_pt_pages++;
+	else
+		pmap_gstat.obj_pd_pages++;
+	return pg;
+}
+
+/* Frees an object table page that no process links any more. */
+static void obj_table_free(struct vm_page *pg, int level)
+{
+	if (pg->link_count != 0)
+		panic("obj_table_free: table at offset %p still has %u links",
+		      (void *)pg->offset, pg->link_count);
+	if (level == PT_LEVEL)
+		pmap_gstat.obj_pt_pages--;
+	else
+		pmap_gstat.obj_pd_pages--;
+	pg->flags &= ~PG_OBJTABLE;
+	pg->object = NULL;
+	page_free(pg);
+}
+
+/* Where a walk of an object tree allocates its PT pages. */
+struct obj_alloc {
+	struct pmap_object *po;
+	uint64_t off;
+};
+
+static struct vm_page *obj_alloc_pt(void *arg)
+{
+	struct obj_alloc *a = arg;
+
+	return obj_table_alloc(a->po, a->off, PT_LEVEL);
+}
+
+struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size)
+{
+	struct pmap_object *po = kzalloc(sizeof(*po));
+
+	if (!po)
+		return NULL;
+	po->owner = owner;
+	po->size = size;
+	po->npd = ALIGN_UP(size, GIB_SIZE) >> GIB_SHIFT;
+	po->pd = kzalloc(po->npd * sizeof(po->pd[0]));
+	if (!po->pd) {
+		kfree(po);
+		return NULL;
+	}
+	spin_lock(&pmap_lock);
+	po->next = pmap_object_list;
+	if (pmap_object_list)
+		pmap_object_list->prev = po;
+	pmap_object_list = po;
+	spin_unlock(&pmap_lock);
+	return po;
+}
+
+/*
+ * The object table page holding level-`level` entries for off (PD_LEVEL:
+ * the PD page of its GiB; PT_LEVEL: the PT page of its segment), or NULL.
+ */
+struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level)
+{
+	struct vm_page *pd;
+	struct pt_path p;
+
+	if (off >= po->size)
+		panic("obj_table_locked: offset %p beyond the object", (void *)off);
+	pd = po->pd[off >> GIB_SHIFT];
+	if (!pd || level == PD_LEVEL)
+		return pd;
+	if (pt_walk(pd, PD_LEVEL, off, PT_LEVEL, &p, NULL, NULL) != PT_LEVEL)
+		return NULL;
+	return p.table[PT_LEVEL];
+}
+
+/* The object PTE for off, or NULL when its PT page does not exist. */
+pte_t *obj_pte_locked(struct pmap_object *po, uint64_t off)
+{
+	struct vm_page *pt = obj_table_locked(po, off, PT_LEVEL);
+
+	return pt ? (pte_t *)page_to_virt(pt) + level_index(off, PT_LEVEL) : NULL;
+}
+
+/*
+ * Makes the object PTE for off map pg, creating the tables on the way.
+ * *pv is a preallocated PV entry (NULL for wired pages), consumed when
+ * used. *filled tells whether the PTE was empty. Returns 0 or -ENOMEM
+ * (tables already created stay: they belong to the object). (g) held.
+ */
+int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
+                    struct pv_entry **pv, bool *filled)
+{
+	struct obj_alloc a = { po, off };
+	struct vm_page **pd = &po->pd[off >> GIB_SHIFT];
+	struct pt_path p;
+	pte_t *pte;
+
+	*filled = false;
+	if (!*pd)
+		*pd = obj_table_alloc(po, off, PD_LEVEL);
+	if (!*pd || pt_walk(*pd, PD_LEVEL, off, PT_LEVEL, &p, obj_alloc_pt, &a) < 0)
+		return -ENOMEM;
+	pte = p.pte[PT_LEVEL];
+	if (pte_present(*pte)) {
+		if (pte_pa(*pte) != page_to_phys(pg))
+			panic("obj_fill_locked: offset %p already maps another page", (void *)off);
+		return 0;
+	}
+	if (*pv) {
+		pv_insert(pg, *pv, NULL, po, off);
+		*pv = NULL;
+	}
+	__atomic_store_n(pte, pte_make(page_to_phys(pg), OBJ_PTE_FLAGS), __ATOMIC_RELEASE);
+	p.table[PT_LEVEL]->used++;
+	pmap_gstat.resident++;
+	*filled = true;
+	return 0;
+}
+
+/* Clears every PTE of an object PT page and frees it. */
+static void obj_pt_destroy(struct pmap_object *po, struct vm_page *pt)
+{
+	pte_t *t = page_to_virt(pt);
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t off = pt->offset + i * PAGE_SIZE;
+		struct vm_page *pg;
+
+		if (!pte_present(t[i]))
+			continue;
+		pg = pte_page(t[i]);
+		if (pv_find(pg, NULL, po, off))
+			pv_remove(pg, NULL, po, off);
+		t[i] = 0;
+		pt->used--;
+		pmap_gstat.resident--;
+	}
+	obj_table_free(pt, PT_LEVEL);
+}
+
+/* See pmap.h: O(resident pages) for the PV entries, no TLB work. */
+void pmap_object_destroy(struct pmap_object *po)
+{
+	spin_lock(&pmap_lock);
+	for (unsigned g = 0; g < po->npd; g++) {
+		pte_t *pd;
+
+		if (!po->pd[g])
+			continue;
+		if (po->pd[g]->link_count != 0)
+			panic("pmap_object_destroy: PD of GiB %u still linked", g);
+		pd = page_to_virt(po->pd[g]);
+		for (unsigned i = 0; i < PT_ENTRIES; i++) {
+			if (!pte_present(pd[i]))
+				continue;
+			obj_pt_destroy(po, pte_page(pd[i]));
+			pd[i] = 0;
+			po->pd[g]->used--;
+		}
+		obj_table_free(po->pd[g], PD_LEVEL);
+	}
+	if (po->prev)
+		po->prev->next = po->next;
+	else
+		pmap_object_list = po->next;
+	if (po->next)
+		po->next->prev = po->prev;
+	spin_unlock(&pmap_lock);
+	kfree(po->pd);
+	kfree(po);
+}
+
+struct vm_page *pmap_object_extract(struct pmap_object *po, uint64_t off)
+{
+	struct vm_page *pg = NULL;
+	pte_t *pte;
+
+	spin_lock(&pmap_lock);
+	pte = obj_pte_locked(po, off);
+	if (pte && pte_present(*pte))
+		pg = pte_page(*pte);
+	spin_unlock(&pmap_lock);
+	return pg;
+}

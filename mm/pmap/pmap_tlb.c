@@ -1,0 +1,116 @@
+/*
+ * TLB invalidation: the only place that executes invlpg or reloads CR3.
+ *
+ * A pmap verb collects the pages it changed in a tlb_batch and flushes once
+ * at the end (tlb_batch_finish): one invlpg per page up to TLB_BATCH_MAX,
+ * a full flush (CR3 reload) beyond that or when a page-table page was
+ * unlinked (a CR3 reload also empties the paging-structure caches, which
+ * may hold the unlinked table). Only an address space loaded on this CPU
+ * needs flushing: a CR3 load at the next switch flushes the others (no PCID,
+ * one CPU; SMP will add shootdowns here). On the host the instructions are
+ * replaced by counting, so tests can check the exact number of flushes.
+ *
+ * Counters (g): pmap->stat and pmap_gstat, tlb_flushes and tlb_invlpg.
+ */
+#include "kernel/cpu.h"
+#include "kernel/printk.h"
+#include "mm/pmap/pmap_impl.h"
+
+/* Loads CR3 (a full flush of non-global entries). */
+void pmap_hw_load_cr3(paddr_t pml4)
+{
+#ifdef HOST_TEST
+	(void)pml4;
+#else
+	write_cr3(pml4);
+#endif
+}
+
+static void hw_invlpg(vaddr_t va)
+{
+#ifdef HOST_TEST
+	(void)va;
+#else
+	invlpg(va);
+#endif
+}
+
+void tlb_batch_init(struct tlb_batch *b, struct pmap *pm)
+{
+	b->pmap = pm;
+	b->count = 0;
+	b->full = false;
+	b->free_tables = NULL;
+}
+
+/* Queues the invalidation of one page of b->pmap. */
+void tlb_batch_page(struct tlb_batch *b, vaddr_t va)
+{
+	if (b->count < TLB_BATCH_MAX)
+		b->va[b->count] = va;
+	else
+		b->full = true;
+	b->count++;
+}
+
+/* Asks for a full flush (a link was removed or changed). */
+void tlb_batch_all(struct tlb_batch *b)
+{
+	b->full = true;
+}
+
+/* Queues an unlinked table page: it is freed after the flush. */
+void tlb_batch_free_table(struct tlb_batch *b, struct vm_page *table)
+{
+	table->next = b->free_tables;
+	b->free_tables = table;
+	b->full = true;
+}
+
+/*
+ * The flush point: invalidates what was queued if b->pmap is active on this
+ * CPU, then frees the queued table pages. (g) held.
+ */
+void tlb_batch_finish(struct tlb_batch *b)
+{
+	struct pmap *pm = b->pmap;
+
+	if (pm->active && b->full) {
+		pmap_hw_load_cr3(page_to_phys(pm->pml4));
+		pm->stat.tlb_flushes++;
+		pmap_gstat.tlb_flushes++;
+	} else if (pm->active) {
+		for (int i = 0; i < b->count; i++)
+			hw_invlpg(b->va[i]);
+		pm->stat.tlb_invlpg += b->count;
+		pmap_gstat.tlb_invlpg += b->count;
+	}
+	while (b->free_tables) {
+		struct vm_page *pg = b->free_tables;
+
+		b->free_tables = pg->next;
+		pg->next = NULL;
+		page_free(pg);
+	}
+	b->count = 0;
+	b->full = false;
+}
+
+/*
+ * An object PTE changed (cleared or lowered): every address space that
+ * links its table may cache it, at its own address. On one CPU only the
+ * active address space can hold TLB entries, so it is flushed whole; SMP
+ * will send shootdowns to the CPUs running the object's mappers.
+ */
+void tlb_object_changed(void)
+{
+	for (struct pmap *pm = pmap_list; pm; pm = pm->next) {
+		struct tlb_batch b;
+
+		if (!pm->active)
+			continue;
+		tlb_batch_init(&b, pm);
+		tlb_batch_all(&b);
+		tlb_batch_finish(&b);
+	}
+}

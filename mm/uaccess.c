@@ -1,0 +1,75 @@
+/* copyin/copyout and friends (see uaccess.h). */
+#include "mm/uaccess.h"
+#include "kernel/trap.h"
+#include "mm/phys.h"
+#include "mm/vm_map.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+static struct vm_map *active_map;   /* one CPU: the map CR3 holds */
+
+void uaccess_set_map(struct vm_map *map)
+{
+	active_map = map;
+	vm_map_activate(map);
+}
+
+struct vm_map *uaccess_map(void)
+{
+	return active_map;
+}
+
+bool user_range_ok(vaddr_t addr, size_t len)
+{
+	return addr < USER_TOP && len <= USER_TOP - addr;
+}
+
+int copyin(void *dst, const void *usrc, size_t len)
+{
+	if (!user_range_ok((vaddr_t)usrc, len))
+		return -EFAULT;
+	return (int)copy_bytes_checked(dst, usrc, len);
+}
+
+int copyout(void *udst, const void *src, size_t len)
+{
+	if (!user_range_ok((vaddr_t)udst, len))
+		return -EFAULT;
+	return (int)copy_bytes_checked(udst, src, len);
+}
+
+int user_probe_writable(void *uaddr, size_t len)
+{
+	vaddr_t a = (vaddr_t)uaddr, end = a + len;
+	uint8_t byte;
+
+	if (!user_range_ok(a, len))
+		return -EFAULT;
+	for (; a < end; a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE)
+		if (copyin(&byte, (void *)a, 1) < 0 || copyout((void *)a, &byte, 1) < 0)
+			return -EFAULT;
+	return 0;
+}
+
+long copyinstr(char *dst, const void *usrc, size_t size)
+{
+	const char *u = usrc;
+
+	for (size_t i = 0; i < size; i++) {
+		if (!user_range_ok((vaddr_t)(u + i), 1) || copy_bytes_checked(dst + i, u + i, 1))
+			return -EFAULT;
+		if (dst[i] == '\0')
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}
+
+int uaccess_fault(vaddr_t addr, uint64_t pf_error)
+{
+	int access = (pf_error & PF_INSTR) ? PROT_EXEC
+	           : (pf_error & PF_WRITE) ? PROT_WRITE : PROT_READ;
+
+	if (!active_map || addr >= USER_TOP)
+		return -EFAULT;
+	return vm_fault(active_map, addr, access);
+}

@@ -1,0 +1,135 @@
+/*
+ * The page-fault handler (see vm_map.h): finds the entry, checks the access
+ * against its protection, finds or creates the page in the object
+ * (zero-fill, copy-on-write) and asks the pmap to map it.
+ *
+ * Counters: map->stat (m) and vm_fault_gstat (atomic adds).
+ */
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "mm/page.h"
+#include "mm/pmap/pmap.h"
+#include "mm/vm_map_impl.h"
+#include "mm/vmobject/vm_object.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+struct vmstat vm_fault_gstat;
+
+/* Adds one to a fault counter of map and of the whole system. */
+#define COUNT(map, field)                                                    \
+	do {                                                                 \
+		(map)->stat.field++;                                         \
+		__atomic_fetch_add(&vm_fault_gstat.field, 1, __ATOMIC_RELAXED); \
+	} while (0)
+
+/*
+ * May a mapping with rights `prot` take an access of kind `access`? Any
+ * mapping but PROT_NONE is readable (x86 cannot express write-only).
+ */
+static bool access_allowed(int prot, int access)
+{
+	if (prot == PROT_NONE)
+		return false;
+	if ((access & PROT_WRITE) && !(prot & PROT_WRITE))
+		return false;
+	if ((access & PROT_EXEC) && !(prot & PROT_EXEC))
+		return false;
+	return true;
+}
+
+/*
+ * Copy-on-write: gives obj a private copy of the page *pgp at off and
+ * returns it in *pgp. Returns 0 or -ENOMEM. (o) held.
+ */
+static int cow_copy_locked(struct vm_object *obj, uint64_t off, struct vm_page **pgp)
+{
+	struct vm_page *copy = page_alloc();
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(page_to_virt(copy), page_to_virt(*pgp), PAGE_SIZE);
+	vm_object_replace_locked(obj, off, copy);
+	*pgp = copy;
+	return 0;
+}
+
+/*
+ * Finds the page of entry e for va and the rights to map it with: a private
+ * page still shared with another object is copied on a write and mapped
+ * read-only otherwise. Returns 0, -EFAULT or -ENOMEM.
+ */
+static int fault_page_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t va,
+                             int access, struct vm_page **pgp, int *prot)
+{
+	struct vm_object *obj = e->object;
+	uint64_t off = e->offset + (va - e->start);
+	bool created;
+	int err;
+
+	*prot = e->prot;
+	spin_lock(&obj->lock);
+	err = vm_object_page_locked(obj, off, pgp, &created);
+	if (err == 0 && created)
+		COUNT(map, faults_zero);
+	if (err == 0 && !(e->flags & VME_SHARED) && (*pgp)->refcount > 1) {
+		if (access & PROT_WRITE) {
+			err = cow_copy_locked(obj, off, pgp);
+			if (err == 0)
+				COUNT(map, faults_cow);
+		} else {
+			*prot &= ~PROT_WRITE;
+		}
+	}
+	spin_unlock(&obj->lock);
+	return err;
+}
+
+/*
+ * vm_fault() with map->lock held. An eligible shared segment goes to the
+ * object's page tables (faults_object when the object PTE had to be
+ * filled, faults_link when the fault only linked the table); everything
+ * else fills a private PTE (faults_private).
+ */
+int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
+{
+	struct pmap_segment seg;
+	struct vm_map_entry *e;
+	struct vm_page *pg;
+	bool filled;
+	int prot, err;
+
+	ASSERT_HELD(&map->lock);
+	va = ALIGN_DOWN(va, PAGE_SIZE);
+	e = map_lookup_locked(map, va);
+	if (!e || !access_allowed(e->prot, access))
+		return -EFAULT;
+	err = fault_page_locked(map, e, va, access, &pg, &prot);
+	if (err)
+		return err;
+	if (segment_for(e, va, &seg)) {
+		err = pmap_enter_segment(map->pmap, &seg, pg, &filled);
+		if (err == 0 && filled)
+			COUNT(map, faults_object);
+		else if (err == 0)
+			COUNT(map, faults_link);
+	} else {
+		err = pmap_enter(map->pmap, va, pg, prot, 0);
+		if (err == 0)
+			COUNT(map, faults_private);
+	}
+	if (err == 0)
+		COUNT(map, faults);
+	return err;
+}
+
+/* See vm_map.h. */
+int vm_fault(struct vm_map *map, vaddr_t va, int access)
+{
+	int err;
+
+	spin_lock(&map->lock);
+	err = vm_fault_locked(map, va, access);
+	spin_unlock(&map->lock);
+	return err;
+}

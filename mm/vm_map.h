@@ -1,0 +1,174 @@
+/*
+ * Address spaces: a sorted list of map entries over VM objects, the page
+ * fault handler, mmap/munmap/mprotect, and kernel access to user memory.
+ *
+ * One vm_map per process. Each entry maps [start, end) to an object from
+ * `offset` on. Shared entries (MAP_SHARED, SysV shm) see the object's pages
+ * directly; private entries (MAP_PRIVATE) have a private anonymous object
+ * each and are copy-on-write after fork (see mm/vmobject/vm_object.h).
+ *
+ * Return convention: 0 or a negative -E code of uapi/errno.h. Every call
+ * validates all its arguments first and changes nothing when it fails.
+ *
+ * Shared page tables (DESIGN §1-2): a fault in a 2 MiB segment that lies
+ * wholly inside one shared mapping, with va and object offset both
+ * 2 MiB-aligned at its start, links the object's PT page instead of filling
+ * a private one (a whole such GiB links the object's PD page when
+ * machdep.pmap_share_pd is on); with machdep.pmap_prelink, attaching,
+ * mapping an existing object and fork link every populated table at once.
+ *
+ * Locks: (m) map->lock, taken by every function below (never held by the
+ * caller); (o) the object's lock; (V) the map registry lock; (c) constant. Order: map lock, object
+ * lock, pmap lock. Nothing here sleeps.
+ */
+#ifndef MM_VM_MAP_H
+#define MM_VM_MAP_H
+
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "mm/phys.h"
+#include "uapi/vmstat.h"
+
+struct pmap;
+struct vm_object;
+
+#define VM_USER_MIN        PAGE_SIZE                 /* page 0 is never mapped */
+#define VM_MMAP_BASE       0x0000100000000000UL     /* automatic placement area */
+#define VM_MAP_MAX_ENTRIES 1024                      /* more: -ENOMEM */
+
+/* vm_map_entry.flags */
+#define VME_SHARED 0x1   /* writes go to the object (else private, COW) */
+#define VME_SHM    0x2   /* a SysV attachment; shm_attach says which */
+
+struct vm_map_entry {
+	struct vm_map_entry *next, *prev;   /* (m) sorted list of the map */
+	struct vm_map *map;                 /* (c) */
+	vaddr_t start, end;                 /* (m) page aligned, [start, end) */
+	struct vm_object *object;           /* (m) one reference held */
+	uint64_t offset;                    /* (m) object offset of start */
+	int prot, max_prot;                 /* (m) PROT_* */
+	int flags;                          /* (m) VME_* */
+	vaddr_t shm_attach;                 /* (m) VME_SHM: address shmat returned */
+	struct vm_map_entry *obj_next;      /* (o) object's mapping list */
+	struct vm_map_entry *obj_prev;      /* (o) */
+};
+
+struct vm_map {
+	struct spinlock lock;
+	struct vm_map *next, *prev;         /* (V) registry of live maps */
+	struct vm_map_entry *entries;       /* (m) sorted by start, no overlap */
+	int nentries;                       /* (m) */
+	struct pmap *pmap;                  /* (c) its page tables */
+	struct vmstat stat;                 /* (m) fault counters of this map */
+};
+
+/* ---- lifetime (vm_map.c) ---- */
+
+/* An empty address space. NULL when out of memory. */
+struct vm_map *vm_map_create(void);
+
+/*
+ * Removes every mapping (dropping object references, which detaches shm
+ * segments and frees private memory) and frees the map and its pmap. The
+ * map must not be active: switch to another map (or vm_map_activate(NULL))
+ * first.
+ */
+void vm_map_destroy(struct vm_map *map);
+
+/*
+ * A copy of `parent` for fork: shared entries map the same objects, private
+ * entries become copy-on-write in both (the parent's pages are
+ * write-protected). NULL when out of memory; then the child is gone and the
+ * parent is unchanged except for write protection, which faults restore.
+ */
+struct vm_map *vm_map_fork(struct vm_map *parent);
+
+/* Loads map's page tables on this CPU (NULL: kernel tables only). */
+void vm_map_activate(struct vm_map *map);
+
+/* ---- mmap and friends (vm_mmap.c) ---- */
+
+/*
+ * mmap: maps `len` bytes with `prot` and `flags` (uapi/mman.h). Exactly one
+ * of MAP_SHARED and MAP_PRIVATE. With MAP_ANONYMOUS `obj` must be NULL and
+ * new zero-filled memory is mapped; otherwise `obj` is mapped from byte
+ * `off` (page aligned, off + len within the object) and vm_mmap takes its
+ * own reference. MAP_PRIVATE of an object is not supported (-EINVAL).
+ * MAP_FIXED maps exactly at `addr`, replacing what was there; otherwise
+ * `addr` is a hint and the kernel places the mapping, aligned to 2 MiB when
+ * len is a multiple of 2 MiB or above 32 MiB, to 1 GiB when a multiple of
+ * 1 GiB. The address is returned in *out.
+ * Errors: -EINVAL (len 0, bad flags/prot, unaligned addr or off, range
+ * outside user space for MAP_FIXED, off + len beyond the object), -ENOMEM
+ * (no room, too many entries, out of memory).
+ */
+int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
+            struct vm_object *obj, uint64_t off, vaddr_t *out);
+
+/*
+ * munmap: removes every mapping in [addr, addr + len); holes are fine.
+ * -EINVAL for len 0, an unaligned addr or a range outside user space.
+ */
+int vm_munmap(struct vm_map *map, vaddr_t addr, size_t len);
+
+/*
+ * mprotect: sets the protection of [addr, addr + len) to prot. -EINVAL for
+ * bad arguments, -ENOMEM when part of the range is not mapped (or too many
+ * entries would result), -EACCES when prot exceeds an entry's max_prot.
+ */
+int vm_mprotect(struct vm_map *map, vaddr_t addr, size_t len, int prot);
+
+/* ---- faults and kernel access (vm_fault.c, vm_copy.c) ---- */
+
+/*
+ * Resolves a fault at `va` for an access of kind PROT_READ, PROT_WRITE or
+ * PROT_EXEC. Returns 0 (retry the access), -EFAULT (no mapping or
+ * protection violation: kill the process) or -ENOMEM.
+ */
+int vm_fault(struct vm_map *map, vaddr_t va, int access);
+
+/*
+ * copyout/copyin: copy between kernel memory and map's user memory as a
+ * user access of that kind would (faulting pages in, honouring protection),
+ * through the direct map, so the map need not be active. Return 0, -EFAULT
+ * (bad address or protection: nothing more is copied) or -ENOMEM.
+ */
+int vm_copyout(struct vm_map *map, vaddr_t dst, const void *src, size_t len);
+int vm_copyin(struct vm_map *map, void *dst, vaddr_t src, size_t len);
+
+/* ---- shm support (vm_mmap.c) ---- */
+
+/*
+ * Maps the shm object `obj` for shmat: at `addr` (page aligned, must be
+ * free) or, when addr is 0, where the kernel chooses; read-only when
+ * `readonly`. Returns 0 and the address in *out, -EINVAL (addr unaligned,
+ * busy or outside user space) or -ENOMEM.
+ */
+int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
+                      bool readonly, vaddr_t *out);
+
+/* Removes the attachment made at `addr` (shmdt). -EINVAL if there is none. */
+int vm_map_shm_detach(struct vm_map *map, vaddr_t addr);
+
+/* Number of attachments of obj in all maps (nattch). */
+int vm_object_nattch(struct vm_object *obj);
+
+/*
+ * The complete invariant checker: pmap_verify() (page tables, links, PV
+ * entries, counters) plus the checks that need the VM maps and objects:
+ * every link lies in one eligible mapping of the linked object at the
+ * right offset with no more rights than the mapping, every link of a pmap
+ * is accounted for by its map, and object tables map the objects' pages.
+ * Returns 0, -EIO with a report, or -ENOMEM.
+ */
+int vm_verify(char *report, size_t len);
+
+/* ---- counters (vm_stat.c) ---- */
+
+/* The whole system's counters. */
+void vm_stat_global(struct vmstat *st);
+
+/* One address space's counters (faults, its page tables, PV entries...). */
+void vm_stat_map(struct vm_map *map, struct vmstat *st);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * mmap, munmap, mprotect and SysV attach/detach on a vm_map (see vm_map.h).
+ *
+ * Each call is "validate, reserve, perform": arguments are checked and the
+ * entries and objects the change needs are allocated before the map is
+ * touched, so a failure leaves the map exactly as it was.
+ */
+#include "kernel/printk.h"
+#include "mm/pmap/pmap.h"
+#include "mm/vm_map_impl.h"
+#include "mm/vmobject/vm_object.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+#define PROT_ALL  (PROT_READ | PROT_WRITE | PROT_EXEC)
+#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_SHM)
+#define BIG_MAPPING MIB(32)    /* above this, align to 2 MiB anyway */
+
+/* A mapping to create: validated arguments of mmap or shmat. */
+struct map_request {
+	vaddr_t addr;          /* wanted address, 0 for none */
+	uint64_t len;          /* page multiple, > 0 */
+	int prot, max_prot;
+	int vme_flags;         /* VME_* */
+	bool fixed;            /* addr is mandatory */
+	bool replace;          /* with fixed: unmap what is there (else -EINVAL) */
+	struct vm_object *obj; /* referenced by the caller */
+	uint64_t off;
+};
+
+/* Is [addr, addr + len) a non-empty range of user space? */
+static bool user_range_ok(vaddr_t addr, uint64_t len)
+{
+	return len > 0 && addr >= VM_USER_MIN && addr < USER_TOP && len <= USER_TOP - addr;
+}
+
+/* Alignment of an automatically placed mapping of len bytes (DESIGN §4). */
+static uint64_t placement_align(uint64_t len)
+{
+	if (IS_ALIGNED(len, GIB_SIZE))
+		return GIB_SIZE;
+	if (IS_ALIGNED(len, SEG_SIZE) || len > BIG_MAPPING)
+		return SEG_SIZE;
+	return PAGE_SIZE;
+}
+
+/* The lowest a >= lo with a % align == color. */
+static vaddr_t fit(vaddr_t lo, uint64_t align, uint64_t color)
+{
+	vaddr_t a = ALIGN_DOWN(lo, align) + color;
+
+	return a < lo ? a + align : a;
+}
+
+/*
+ * First fit in the mmap area for len bytes at an address congruent to the
+ * object offset modulo the placement alignment (so that va and offset agree
+ * on 2 MiB/1 GiB boundaries). Returns 0 and *out, or -ENOMEM.
+ */
+static int find_space_locked(struct vm_map *map, uint64_t len, uint64_t off, vaddr_t *out)
+{
+	uint64_t align = placement_align(len), color = off & (align - 1);
+	vaddr_t lo = VM_MMAP_BASE, a;
+
+	for (struct vm_map_entry *e = map->entries; e; e = e->next) {
+		if (e->end <= lo)
+			continue;
+		a = fit(lo, align, color);
+		if (a + len <= e->start) {
+			*out = a;
+			return 0;
+		}
+		lo = e->end;
+	}
+	a = fit(lo, align, color);
+	if (a >= USER_TOP || len > USER_TOP - a)
+		return -ENOMEM;
+	*out = a;
+	return 0;
+}
+
+/*
+ * Chooses the address of the request: the given one when fixed, or when it
+ * is a free hint; else a free range found by find_space_locked().
+ */
+static int place_locked(struct vm_map *map, const struct map_request *q, vaddr_t *out)
+{
+	if (q->fixed) {
+		if (!q->replace && !map_range_free_locked(map, q->addr, q->addr + q->len))
+			return -EINVAL;
+		*out = q->addr;
+		return 0;
+	}
+	if (q->addr && IS_ALIGNED(q->addr, PAGE_SIZE) && user_range_ok(q->addr, q->len) &&
+	    map_range_free_locked(map, q->addr, q->addr + q->len)) {
+		*out = q->addr;
+		return 0;
+	}
+	return find_space_locked(map, q->len, q->off, out);
+}
+
+/*
+ * Creates the mapping of a validated request; the new entry takes over the
+ * caller's object reference on success only. Returns 0 and *out, -EINVAL,
+ * or -ENOMEM (then the map is unchanged).
+ */
+static int map_enter(struct vm_map *map, const struct map_request *q, vaddr_t *out)
+{
+	struct entry_reserve r = { 0 };
+	struct vm_map_entry *e;
+	vaddr_t va;
+	int err;
+
+	if (reserve_fill(&r, 3) < 0) {
+		reserve_release(&r);
+		return -ENOMEM;
+	}
+	spin_lock(&map->lock);
+	err = place_locked(map, q, &va);
+	if (err == 0 && map_count_after_locked(map, va, va + q->len) + 1 > VM_MAP_MAX_ENTRIES)
+		err = -ENOMEM;
+	if (err == 0) {
+		map_remove_range_locked(map, va, va + q->len, &r);
+		e = reserve_take(&r);
+		e->start = va;
+		e->end = va + q->len;
+		e->object = q->obj;
+		e->offset = q->off;
+		e->prot = q->prot;
+		e->max_prot = q->max_prot;
+		e->flags = q->vme_flags;
+		e->shm_attach = (q->vme_flags & VME_SHM) ? va : 0;
+		map_insert_locked(map, e);
+		map_merge_around_locked(map, va, va + q->len);
+		map_prelink_locked(map, va, va + q->len);
+		*out = va;
+	}
+	spin_unlock(&map->lock);
+	reserve_release(&r);
+	return err;
+}
+
+/* Checks the arguments of mmap (see vm_map.h). Returns 0 or -EINVAL/-ENOMEM. */
+static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
+                         struct vm_object *obj, uint64_t off)
+{
+	bool shared = flags & MAP_SHARED, private = flags & MAP_PRIVATE;
+
+	if (len == 0 || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN) || shared == private)
+		return -EINVAL;
+	if (((flags & MAP_ANONYMOUS) != 0) != (obj == NULL) || (obj && private))
+		return -EINVAL;
+	if (!IS_ALIGNED(off, PAGE_SIZE) || ((flags & MAP_FIXED) && !IS_ALIGNED(addr, PAGE_SIZE)))
+		return -EINVAL;
+	if (len > USER_TOP)
+		return -ENOMEM;
+	if ((flags & MAP_FIXED) && !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
+		return -EINVAL;
+	if (obj && (off >= obj->size || ALIGN_UP(len, PAGE_SIZE) > obj->size - off))
+		return -EINVAL;
+	return 0;
+}
+
+/* See vm_map.h. */
+int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
+            struct vm_object *obj, uint64_t off, vaddr_t *out)
+{
+	struct map_request q;
+	int err = mmap_validate(addr, len, prot, flags, obj, off);
+
+	if (err)
+		return err;
+	q = (struct map_request){
+		.addr = addr, .len = ALIGN_UP(len, PAGE_SIZE), .prot = prot,
+		.max_prot = PROT_ALL, .vme_flags = (flags & MAP_SHARED) ? VME_SHARED : 0,
+		.fixed = flags & MAP_FIXED, .replace = true, .obj = obj, .off = off,
+	};
+	if (obj)
+		vm_object_ref(obj);
+	else
+		q.obj = vm_object_create(OBJ_ANON, q.len, (flags & MAP_PRIVATE) ? OBJ_PRIVATE : 0);
+	if (!q.obj)
+		return -ENOMEM;
+	err = map_enter(map, &q, out);
+	if (err)
+		vm_object_release(q.obj);
+	return err;
+}
+
+/* See vm_map.h. */
+int vm_munmap(struct vm_map *map, vaddr_t addr, size_t len)
+{
+	struct entry_reserve r = { 0 };
+	vaddr_t end;
+	int err = 0;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len > USER_TOP ||
+	    !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
+		return -EINVAL;
+	end = addr + ALIGN_UP(len, PAGE_SIZE);
+	if (reserve_fill(&r, 2) < 0) {
+		reserve_release(&r);
+		return -ENOMEM;
+	}
+	spin_lock(&map->lock);
+	if (map_count_after_locked(map, addr, end) > VM_MAP_MAX_ENTRIES)
+		err = -ENOMEM;
+	else
+		map_remove_range_locked(map, addr, end, &r);
+	spin_unlock(&map->lock);
+	reserve_release(&r);
+	return err;
+}
+
+/*
+ * Checks that [start, end) is fully mapped (-ENOMEM) by entries whose
+ * max_prot allows prot (-EACCES).
+ */
+static int mprotect_check_locked(struct vm_map *map, vaddr_t start, vaddr_t end, int prot)
+{
+	vaddr_t va = start;
+	struct vm_map_entry *e = map_lookup_locked(map, start);
+
+	for (; e && e->start <= va && va < end; e = e->next) {
+		if (prot & ~e->max_prot)
+			return -EACCES;
+		va = e->end;
+	}
+	return va >= end ? 0 : -ENOMEM;
+}
+
+/* Number of entries the map would have once clipped at start and end. */
+static int clip_count_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
+{
+	struct vm_map_entry *a = map_lookup_locked(map, start);
+	struct vm_map_entry *b = map_lookup_locked(map, end);
+
+	return map->nentries + (a && a->start < start) + (b && b->start < end);
+}
+
+/* See vm_map.h. */
+int vm_mprotect(struct vm_map *map, vaddr_t addr, size_t len, int prot)
+{
+	struct entry_reserve r = { 0 };
+	vaddr_t end;
+	int err;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~PROT_ALL) || len > USER_TOP ||
+	    !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
+		return -EINVAL;
+	end = addr + ALIGN_UP(len, PAGE_SIZE);
+	if (reserve_fill(&r, 2) < 0) {
+		reserve_release(&r);
+		return -ENOMEM;
+	}
+	spin_lock(&map->lock);
+	err = mprotect_check_locked(map, addr, end, prot);
+	if (err == 0 && clip_count_locked(map, addr, end) > VM_MAP_MAX_ENTRIES)
+		err = -ENOMEM;
+	if (err == 0) {
+		map_clip_locked(map, addr, end, &r);
+		for (struct vm_map_entry *e = map_lookup_locked(map, addr); e && e->start < end; e = e->next)
+			e->prot = prot;
+		pmap_protect(map->pmap, addr, end, prot);
+		map_merge_around_locked(map, addr, end);
+	}
+	spin_unlock(&map->lock);
+	reserve_release(&r);
+	return err;
+}
+
+/* See vm_map.h. */
+int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
+                      bool readonly, vaddr_t *out)
+{
+	int prot = readonly ? PROT_READ : PROT_READ | PROT_WRITE;
+	struct map_request q = {
+		.addr = addr, .len = obj->size, .prot = prot, .max_prot = prot | PROT_EXEC,
+		.vme_flags = VME_SHARED | VME_SHM, .fixed = addr != 0, .replace = false,
+		.obj = obj, .off = 0,
+	};
+	int err;
+
+	if (addr && (!IS_ALIGNED(addr, PAGE_SIZE) || !user_range_ok(addr, obj->size)))
+		return -EINVAL;
+	vm_object_ref(obj);
+	err = map_enter(map, &q, out);
+	if (err)
+		vm_object_release(obj);
+	return err;
+}
+
+/* See vm_map.h. */
+int vm_map_shm_detach(struct vm_map *map, vaddr_t addr)
+{
+	struct vm_map_entry *e, *next;
+	int found = 0;
+
+	spin_lock(&map->lock);
+	for (e = map->entries; e; e = next) {
+		next = e->next;
+		if (!(e->flags & VME_SHM) || e->shm_attach != addr)
+			continue;
+		pmap_remove(map->pmap, e->start, e->end);
+		map_remove_entry_locked(map, e);
+		found++;
+	}
+	spin_unlock(&map->lock);
+	return found ? 0 : -EINVAL;
+}
+
+/*
+ * Attachments of obj: distinct (map, shm_attach) pairs among its VME_SHM
+ * entries (an attachment split by mprotect or munmap counts once). The
+ * fields read are constant for an entry's lifetime.
+ */
+int vm_object_nattch(struct vm_object *obj)
+{
+	int n = 0;
+
+	spin_lock(&obj->lock);
+	for (struct vm_map_entry *e = obj->mappings; e; e = e->obj_next) {
+		bool first = true;
+
+		for (struct vm_map_entry *d = obj->mappings; d != e && first; d = d->obj_next)
+			if ((d->flags & VME_SHM) && d->map == e->map && d->shm_attach == e->shm_attach)
+				first = false;
+		if ((e->flags & VME_SHM) && first)
+			n++;
+	}
+	spin_unlock(&obj->lock);
+	return n;
+}

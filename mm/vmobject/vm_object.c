@@ -1,0 +1,324 @@
+/*
+ * VM objects (see vm_object.h): creation and destruction, pages by offset,
+ * copy-on-write copies and the list of mappings.
+ */
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "mm/kmalloc.h"
+#include "mm/page.h"
+#include "mm/pmap/pmap.h"
+#include "mm/vm_map.h"
+#include "mm/vmobject/vm_object.h"
+#include "mm/vmobject/vm_radix.h"
+#include "uapi/errno.h"
+
+static struct spinlock objects_lock = SPINLOCK_INIT("vm_objects");
+static struct vm_object *objects;    /* (L) live objects */
+static size_t nobjects;              /* (L) */
+
+static void registry_add(struct vm_object *obj)
+{
+	spin_lock(&objects_lock);
+	obj->next = objects;
+	if (objects)
+		objects->prev = obj;
+	objects = obj;
+	nobjects++;
+	spin_unlock(&objects_lock);
+}
+
+static void registry_remove(struct vm_object *obj)
+{
+	spin_lock(&objects_lock);
+	if (obj->prev)
+		obj->prev->next = obj->next;
+	else
+		objects = obj->next;
+	if (obj->next)
+		obj->next->prev = obj->prev;
+	nobjects--;
+	spin_unlock(&objects_lock);
+}
+
+size_t vm_object_count(void)
+{
+	size_t n;
+
+	spin_lock(&objects_lock);
+	n = nobjects;
+	spin_unlock(&objects_lock);
+	return n;
+}
+
+/*
+ * Puts pg at page index idx with one more reference. Returns 0 or -ENOMEM
+ * (a radix node could not be allocated; pg untouched). (o) held.
+ */
+static int insert_locked(struct vm_object *obj, uint64_t idx, struct vm_page *pg)
+{
+	struct vm_page **slot = radix_slot(&obj->pages, obj->depth, idx, true);
+
+	if (!slot)
+		return -ENOMEM;
+	if (*slot)
+		panic("insert_locked: object %p already has page %lu", (void *)obj,
+		      (unsigned long)idx);
+	*slot = pg;
+	pg->refcount++;
+	if (!(obj->flags & OBJ_PRIVATE)) {
+		pg->object = obj;
+		pg->offset = idx << PAGE_SHIFT;
+	}
+	obj->resident++;
+	return 0;
+}
+
+/* Drops one object reference to a data page; the last one frees it. */
+static void page_unref(struct vm_page *pg)
+{
+	if (pg->refcount == 0)
+		panic("page_unref: page %p has no reference", (void *)pg);
+	if (--pg->refcount > 0)
+		return;
+	pg->object = NULL;
+	pg->offset = 0;
+	pg->flags &= ~PG_WIRED;
+	page_free(pg);
+}
+
+/* Removes and unreferences the page at idx, if any. (o) held. */
+static void remove_locked(struct vm_object *obj, uint64_t idx)
+{
+	struct vm_page **slot = radix_slot(&obj->pages, obj->depth, idx, false);
+
+	if (!slot || !*slot)
+		return;
+	page_unref(*slot);
+	*slot = NULL;
+	obj->resident--;
+}
+
+/* Allocates every page of a physical object. Returns 0 or -ENOMEM. */
+static int populate_phys(struct vm_object *obj)
+{
+	for (uint64_t idx = 0; idx < obj->size >> PAGE_SHIFT; idx++) {
+		struct vm_page *pg = page_alloc();
+
+		if (!pg)
+			return -ENOMEM;
+		pg->flags |= PG_WIRED;
+		if (insert_locked(obj, idx, pg) < 0) {
+			page_free(pg);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* Frees the page tables, the pages, the radix tree and the object itself. */
+static void object_free(struct vm_object *obj)
+{
+	uint64_t idx = 0;
+
+	if (obj->ptables)
+		pmap_object_destroy(obj->ptables);
+	while (radix_next(obj->pages, obj->depth, idx, obj->size >> PAGE_SHIFT, &idx))
+		remove_locked(obj, idx);
+	radix_free(&obj->pages, obj->depth);
+	kfree(obj);
+}
+
+/* See vm_object.h. */
+struct vm_object *vm_object_create(enum vm_object_type type, uint64_t size, int flags)
+{
+	struct vm_object *obj;
+
+	size = ALIGN_UP(size, PAGE_SIZE);
+	if (size == 0)
+		panic("vm_object_create: size 0");
+	obj = kzalloc(sizeof(*obj));
+	if (!obj)
+		return NULL;
+	spin_init(&obj->lock, "vm_object");
+	obj->type = type;
+	obj->flags = flags;
+	obj->size = size;
+	obj->depth = radix_depth(size >> PAGE_SHIFT);
+	obj->refcount = 1;
+	if (!(flags & OBJ_PRIVATE)) {
+		obj->ptables = pmap_object_create(obj, size);
+		if (!obj->ptables) {
+			kfree(obj);
+			return NULL;
+		}
+	}
+	if (type == OBJ_PHYS && populate_phys(obj) < 0) {
+		object_free(obj);
+		return NULL;
+	}
+	registry_add(obj);
+	return obj;
+}
+
+void vm_object_ref(struct vm_object *obj)
+{
+	spin_lock(&obj->lock);
+	if (obj->refcount == 0)
+		panic("vm_object_ref: object %p is dead", (void *)obj);
+	obj->refcount++;
+	spin_unlock(&obj->lock);
+}
+
+/* See vm_object.h. Panics if the object is still mapped when it dies. */
+void vm_object_release(struct vm_object *obj)
+{
+	uint32_t left;
+
+	spin_lock(&obj->lock);
+	if (obj->refcount == 0)
+		panic("vm_object_release: object %p is dead", (void *)obj);
+	left = --obj->refcount;
+	if (left == 0 && obj->mappings)
+		panic("vm_object_release: object %p dies with mappings", (void *)obj);
+	spin_unlock(&obj->lock);
+	if (left > 0)
+		return;
+	registry_remove(obj);
+	object_free(obj);
+}
+
+struct vm_page *vm_object_lookup_locked(struct vm_object *obj, uint64_t off)
+{
+	struct vm_page **slot;
+
+	ASSERT_HELD(&obj->lock);
+	if (off >= obj->size)
+		return NULL;
+	slot = radix_slot(&obj->pages, obj->depth, off >> PAGE_SHIFT, false);
+	return slot ? *slot : NULL;
+}
+
+/* See vm_object.h. */
+int vm_object_page_locked(struct vm_object *obj, uint64_t off,
+                          struct vm_page **pgp, bool *created)
+{
+	struct vm_page *pg;
+
+	*created = false;
+	if (off >= obj->size)
+		return -EFAULT;
+	pg = vm_object_lookup_locked(obj, off);
+	if (!pg) {
+		if (obj->type != OBJ_ANON)
+			panic("vm_object_page_locked: physical object %p lacks a page", (void *)obj);
+		pg = page_alloc();
+		if (!pg)
+			return -ENOMEM;
+		if (insert_locked(obj, off >> PAGE_SHIFT, pg) < 0) {
+			page_free(pg);
+			return -ENOMEM;
+		}
+		*created = true;
+	}
+	*pgp = pg;
+	return 0;
+}
+
+void vm_object_replace_locked(struct vm_object *obj, uint64_t off, struct vm_page *pg)
+{
+	uint64_t idx = off >> PAGE_SHIFT;
+
+	ASSERT_HELD(&obj->lock);
+	remove_locked(obj, idx);
+	if (insert_locked(obj, idx, pg) < 0)
+		panic("vm_object_replace_locked: the slot of a removed page vanished");
+}
+
+/* See vm_object.h. */
+struct vm_object *vm_object_copy_range(struct vm_object *src, uint64_t off, uint64_t len)
+{
+	struct vm_object *dst = vm_object_create(OBJ_ANON, src->size, OBJ_PRIVATE);
+	uint64_t idx = off >> PAGE_SHIFT, end = (off + len) >> PAGE_SHIFT;
+	struct vm_page *pg;
+	int r = 0;
+
+	if (!dst)
+		return NULL;
+	spin_lock(&src->lock);
+	spin_lock(&dst->lock);
+	while (r == 0 && (pg = radix_next(src->pages, src->depth, idx, end, &idx)) != NULL) {
+		r = insert_locked(dst, idx, pg);
+		idx++;
+	}
+	spin_unlock(&dst->lock);
+	spin_unlock(&src->lock);
+	if (r < 0) {
+		vm_object_release(dst);
+		return NULL;
+	}
+	return dst;
+}
+
+void vm_object_free_range(struct vm_object *obj, uint64_t off, uint64_t len)
+{
+	uint64_t idx = off >> PAGE_SHIFT, end = (off + len) >> PAGE_SHIFT;
+
+	spin_lock(&obj->lock);
+	while (radix_next(obj->pages, obj->depth, idx, end, &idx))
+		remove_locked(obj, idx++);
+	spin_unlock(&obj->lock);
+}
+
+void vm_object_add_mapping(struct vm_object *obj, struct vm_map_entry *e)
+{
+	spin_lock(&obj->lock);
+	e->obj_prev = NULL;
+	e->obj_next = obj->mappings;
+	if (obj->mappings)
+		obj->mappings->obj_prev = e;
+	obj->mappings = e;
+	spin_unlock(&obj->lock);
+}
+
+void vm_object_remove_mapping(struct vm_object *obj, struct vm_map_entry *e)
+{
+	spin_lock(&obj->lock);
+	if (e->obj_prev)
+		e->obj_prev->obj_next = e->obj_next;
+	else
+		obj->mappings = e->obj_next;
+	if (e->obj_next)
+		e->obj_next->obj_prev = e->obj_prev;
+	e->obj_next = e->obj_prev = NULL;
+	spin_unlock(&obj->lock);
+}
+
+void vm_object_foreach(void (*fn)(struct vm_object *obj, void *arg), void *arg)
+{
+	spin_lock(&objects_lock);
+	for (struct vm_object *obj = objects; obj; obj = obj->next)
+		fn(obj, arg);
+	spin_unlock(&objects_lock);
+}
+
+/* See vm_object.h. Visits the resident pages only: O(pages), not O(size). */
+bool vm_object_tables_agree(struct vm_object *obj, uint64_t *bad)
+{
+	uint64_t idx = 0, end = obj->size >> PAGE_SHIFT;
+	struct vm_page *pg, *mapped;
+	bool ok = true;
+
+	if (!obj->ptables)
+		return true;
+	spin_lock(&obj->lock);
+	while (ok && (pg = radix_next(obj->pages, obj->depth, idx, end, &idx)) != NULL) {
+		mapped = pmap_object_extract(obj->ptables, idx << PAGE_SHIFT);
+		if (mapped && mapped != pg) {
+			*bad = idx << PAGE_SHIFT;
+			ok = false;
+		}
+		idx++;
+	}
+	spin_unlock(&obj->lock);
+	return ok;
+}

@@ -1,0 +1,120 @@
+/*
+ * VM objects: the memory behind mappings, as pages indexed by byte offset.
+ *
+ *  - OBJ_ANON: zero-filled on demand, one page at a time.
+ *  - OBJ_PHYS: every page allocated, zeroed and wired (PG_WIRED) at
+ *    creation; used for SysV shm when kern.ipc.shm_use_phys=1.
+ *
+ * Copy-on-write (private mappings after fork). Every private mapping has a
+ * private anonymous object of its own (OBJ_PRIVATE). fork gives the child a
+ * new private object holding the SAME pages (vm_object_copy_range), each
+ * page's refcount counting the objects that hold it, and write-protects the
+ * parent. A write fault on a page with refcount > 1 copies it into the
+ * faulting object (vm_object_replace); with refcount 1 the page is simply
+ * made writable again. No shadow chains: the cost is a walk of the resident
+ * pages at fork.
+ *
+ * Shared page tables: every non-private object owns a page-table tree
+ * (obj->ptables, mm/pmap/pmap.h) created with it and destroyed with it;
+ * its tables are allocated on first use by the fault path.
+ *
+ * vm_page fields used for data pages: refcount (objects holding the page),
+ * object/offset (the owner, for pages of non-private objects only: COW
+ * pages have no single owner), flags PG_WIRED.
+ *
+ * Locks: (o) obj->lock; (L) the object registry lock; (c) constant after
+ * creation. Order: map lock, then object lock, then pmap_lock; the page
+ * allocator and heap locks are leaves.
+ */
+#ifndef MM_VMOBJECT_VM_OBJECT_H
+#define MM_VMOBJECT_VM_OBJECT_H
+
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+
+struct pmap_object;
+struct vm_page;
+struct vm_map_entry;
+
+enum vm_object_type {
+	OBJ_ANON = 1,    /* zero-fill on demand */
+	OBJ_PHYS = 2,    /* all pages allocated and wired at creation */
+};
+
+/* vm_object.flags */
+#define OBJ_PRIVATE 0x1  /* backs private mappings: pages may be shared COW */
+
+struct vm_object {
+	struct spinlock lock;
+	enum vm_object_type type;        /* (c) */
+	int flags;                       /* (c) OBJ_* */
+	uint64_t size;                   /* (c) bytes, a multiple of PAGE_SIZE */
+	int depth;                       /* (c) levels of the page radix tree */
+	uint32_t refcount;               /* (o) map entries, shm segments, callers */
+	uint64_t resident;               /* (o) pages held */
+	void *pages;                     /* (o) radix tree: page index -> vm_page */
+	struct vm_map_entry *mappings;   /* (o) entries mapping it, via obj_next */
+	struct pmap_object *ptables;     /* (c) its page-table tree (shared objects) */
+	struct vm_object *next, *prev;   /* (L) registry of live objects */
+};
+
+/*
+ * A new object of `size` bytes (rounded up to pages, > 0) with one
+ * reference. OBJ_PHYS allocates every page now. NULL when out of memory;
+ * then nothing was leaked.
+ */
+struct vm_object *vm_object_create(enum vm_object_type type, uint64_t size, int flags);
+
+void vm_object_ref(struct vm_object *obj);
+
+/* Drops a reference; the last one frees the pages and the object. */
+void vm_object_release(struct vm_object *obj);
+
+/* The page at byte offset `off` (page aligned), or NULL. (o) held. */
+struct vm_page *vm_object_lookup_locked(struct vm_object *obj, uint64_t off);
+
+/*
+ * The page at `off`, zero-filling an anonymous one if absent (then
+ * *created is set). Returns 0, -ENOMEM, or -EFAULT when off >= size.
+ * (o) held.
+ */
+int vm_object_page_locked(struct vm_object *obj, uint64_t off,
+                          struct vm_page **pgp, bool *created);
+
+/*
+ * Copy-on-write: puts `pg` (a new page, refcount 0) at `off` in place of
+ * the page there, whose reference is dropped. (o) held.
+ */
+void vm_object_replace_locked(struct vm_object *obj, uint64_t off, struct vm_page *pg);
+
+/*
+ * A new private anonymous object the size of `src` holding src's pages of
+ * [off, off + len) at the same offsets (shared, refcount + 1 each). NULL
+ * when out of memory (nothing leaked).
+ */
+struct vm_object *vm_object_copy_range(struct vm_object *src, uint64_t off, uint64_t len);
+
+/*
+ * Drops the pages of [off, off + len). Only for private objects whose range
+ * nobody maps any more (munmap of a private mapping).
+ */
+void vm_object_free_range(struct vm_object *obj, uint64_t off, uint64_t len);
+
+/* Links/unlinks a map entry on the object's mapping list. */
+void vm_object_add_mapping(struct vm_object *obj, struct vm_map_entry *e);
+void vm_object_remove_mapping(struct vm_object *obj, struct vm_map_entry *e);
+
+/* Number of live objects (for leak checks). */
+size_t vm_object_count(void);
+
+/* Calls fn on every live object (registry lock held: fn must not block). */
+void vm_object_foreach(void (*fn)(struct vm_object *obj, void *arg), void *arg);
+
+/*
+ * Checks that every page obj holds is either absent from its page-table
+ * tree or mapped there at its own offset. Returns true, or false with the
+ * first bad offset in *bad.
+ */
+bool vm_object_tables_agree(struct vm_object *obj, uint64_t *bad);
+
+#endif

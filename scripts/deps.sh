@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Installs what building, booting and testing the kernel needs, on Debian.
+#
+#   scripts/deps.sh [CHECK:PACKAGE ...]
+#
+# Each CHECK is a command that must be on PATH, or an absolute path that must
+# exist (for files that no command stands for, like GRUB's BIOS modules);
+# PACKAGE is the Debian package that provides it. Extra pairs on the command
+# line add to the built-in list, e.g. `scripts/deps.sh gnuplot:gnuplot-nox`.
+#
+# The Makefile calls this before every run, test and bench, so when nothing is
+# missing it must cost no more than a few `command -v` lookups and print
+# nothing. It never reads stdin (CI has none).
+#
+# Exit status: 0 when everything is present (possibly after installing it),
+# 1 when something is missing and could not be installed, 2 on a bad argument.
+set -eu
+
+# grub-mkrescue alone is not enough for a BIOS-bootable ISO: it also needs the
+# i386-pc modules (grub-pc-bin), xorriso to write the image and mtools
+# (mformat) for the embedded FAT image, and it fails late and cryptically
+# without them, so all three are checked here.
+required=(
+	gcc:gcc
+	make:make
+	nasm:nasm
+	grub-mkrescue:grub-common
+	/usr/lib/grub/i386-pc:grub-pc-bin
+	xorriso:xorriso
+	mformat:mtools
+	qemu-system-x86_64:qemu-system-x86
+	timeout:coreutils
+)
+
+present() {
+	case $1 in
+	/*) [ -e "$1" ] ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
+
+# Fills $missing (what is absent) and $pkgs (the packages for it, each once).
+scan() {
+	missing=() pkgs=()
+	local pair what pkg
+	for pair in "${required[@]}" "$@"; do
+		what=${pair%%:*} pkg=${pair#*:}
+		if [ "$what" = "$pair" ] || [ -z "$what" ] || [ -z "$pkg" ]; then
+			echo "deps.sh: bad argument '$pair': expected COMMAND:PACKAGE" >&2
+			exit 2
+		fi
+		present "$what" && continue
+		case " ${missing[*]} " in *" $what "*) ;; *) missing+=("$what") ;; esac
+		case " ${pkgs[*]} " in *" $pkg "*) ;; *) pkgs+=("$pkg") ;; esac
+	done
+}
+
+scan "$@"
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+# The command a person would type, printed when we may not run it ourselves.
+manual="sudo apt-get update && sudo apt-get install -y --no-install-recommends ${pkgs[*]}"
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps.sh: missing ${missing[*]}; no apt-get here, install the equivalent of: ${pkgs[*]}" >&2
+	exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+	as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null </dev/null; then
+	as_root=(sudo)
+else
+	echo "deps.sh: missing ${missing[*]}; run:" >&2
+	echo "  $manual" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${pkgs[*]} (missing: ${missing[*]})"
+
+# A fresh machine may have empty package lists, so update once before the
+# install. The lock timeout makes us wait for a concurrent apt (for example an
+# unattended upgrade at boot) instead of failing at once.
+apt_opts=(-q -o DPkg::Lock::Timeout=120)
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update \
+	</dev/null >/dev/null ||
+	echo "deps.sh: apt-get update failed; trying the install anyway" >&2
+if ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" \
+	install -y --no-install-recommends "${pkgs[@]}" </dev/null >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "deps.sh: apt-get install failed; to retry by hand: $manual" >&2
+	exit 1
+fi
+
+# A package name that exists but does not provide the command (a wrong pair on
+# the command line) would otherwise fail much later and far from here.
+scan "$@"
+if [ ${#missing[@]} -ne 0 ]; then
+	echo "deps.sh: still missing after the install: ${missing[*]}" >&2
+	exit 1
+fi

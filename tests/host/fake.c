@@ -1,0 +1,113 @@
+/*
+ * The host stand-in for the machine (see fake.h): the physical memory arena
+ * and the kernel services the real sources call, written over stdio. libc
+ * provides memset, memcpy, snprintf and friends, so they are not redefined.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include "tests/host/fake.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "mm/page.h"
+#include "mm/kmalloc.h"
+
+uintptr_t host_phys_base;
+
+/*
+ * Allocates a 2 MiB-aligned arena of `bytes` that plays physical memory from
+ * address 0, then builds the page allocator over it (the first MiB reserved,
+ * as on a PC) and the heap. Exits when the arena cannot be allocated.
+ */
+void host_phys_setup(size_t bytes)
+{
+	struct mem_range usable = { 0, bytes };
+	struct mem_range reserved = { 0, MIB(1) };
+	void *arena = aligned_alloc(SEG_SIZE, ALIGN_UP(bytes, SEG_SIZE));
+
+	if (!arena) {
+		fprintf(stderr, "host_phys_setup: cannot allocate %zu bytes\n", bytes);
+		exit(2);
+	}
+	host_phys_base = (uintptr_t)arena;
+	page_init(&usable, 1, &reserved, 1);
+	kmalloc_init();
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	return vprintf(fmt, ap);
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* Prints "panic: ..." to stderr and aborts, so a test run stops at once. */
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "panic: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+/* Copies at most size - 1 bytes of s and always terminates d (size > 0). */
+char *strncpy_safe(char *d, const char *s, size_t size)
+{
+	size_t i = 0;
+
+	if (size == 0)
+		return d;
+	for (; i + 1 < size && s[i]; i++)
+		d[i] = s[i];
+	d[i] = '\0';
+	return d;
+}
+
+/*
+ * Parses an optional '-', then decimal or 0x-prefixed hex digits; *end (when
+ * not NULL) points after the last digit used.
+ */
+long strtol_simple(const char *s, const char **end)
+{
+	bool neg = false;
+	int base = 10;
+	long v = 0;
+
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (;; s++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			break;
+		v = v * base + d;
+	}
+	if (end)
+		*end = s;
+	return neg ? -v : v;
+}

@@ -1,0 +1,16 @@
+/*
+ * The host stand-in for the machine: a malloc'ed arena plays physical memory
+ * from address 0 (phys_to_virt() adds host_phys_base), and kernel services
+ * such as printk() and panic() go to stdio.
+ */
+#ifndef TESTS_HOST_FAKE_H
+#define TESTS_HOST_FAKE_H
+
+#include "kernel/types.h"
+
+#define HOST_PHYS_BYTES MIB(256)
+
+/* Allocates the arena and builds the page allocator over it. */
+void host_phys_setup(size_t bytes);
+
+#endif

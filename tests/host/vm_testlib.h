@@ -1,0 +1,43 @@
+/*
+ * Helpers for the VM host tests (vm_*_test.c, pmap_test.c): one-time pmap
+ * setup with a fake kernel PML4, leak snapshots, and user accesses made the
+ * way a CPU would make them (software MMU walk, fault, retry) through
+ * vm_copyin()/vm_copyout().
+ */
+#ifndef TESTS_HOST_VM_TESTLIB_H
+#define TESTS_HOST_VM_TESTLIB_H
+
+#include "kernel/types.h"
+
+struct vm_map;
+
+/* What a test must give back: free pages, live objects, shm segments. */
+struct vmt_snap {
+	size_t free_pages;
+	size_t objects;
+	size_t segments;
+};
+
+/* Bootstraps the pmap once (fake kernel PML4) and takes a snapshot. */
+void vmt_begin(struct vmt_snap *s);
+
+/*
+ * True when the counts are back to the snapshot and pmap_verify() is clean;
+ * otherwise prints what differs.
+ */
+bool vmt_clean(const struct vmt_snap *s);
+
+/* A user store/load of one 64-bit word: 0, -EFAULT or -ENOMEM. */
+int vmt_write(struct vm_map *map, vaddr_t va, uint64_t value);
+int vmt_read(struct vm_map *map, vaddr_t va, uint64_t *value);
+
+/* The map's fault counter. */
+uint64_t vmt_faults(struct vm_map *map);
+
+/* Fills [va, va + len) with one word per page: value + page number. */
+int vmt_fill(struct vm_map *map, vaddr_t va, uint64_t len, uint64_t value);
+
+/* Checks the pattern written by vmt_fill(); 0 when every page matches. */
+int vmt_check(struct vm_map *map, vaddr_t va, uint64_t len, uint64_t value);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * Error numbers shared by the kernel and user space.
+ * System calls return a negative value of one of these on failure.
+ */
+#ifndef UAPI_ERRNO_H
+#define UAPI_ERRNO_H
+
+#define EPERM    1   /* operation not permitted */
+#define ENOENT   2   /* no such file, process or shm key */
+#define ESRCH    3   /* no such process */
+#define EINTR    4
+#define EIO      5   /* invariant checker found a violation */
+#define E2BIG    7   /* argument list too long */
+#define ENOEXEC  8   /* not a valid ELF64 executable */
+#define EBADF    9   /* bad file descriptor */
+#define ECHILD  10   /* no child to wait for */
+#define EAGAIN  11   /* process or thread limit reached */
+#define ENOMEM  12   /* out of memory or address space */
+#define EACCES  13   /* permission denied (e.g. shm mode) */
+#define EFAULT  14   /* bad user pointer */
+#define EBUSY   16
+#define EEXIST  17   /* IPC_CREAT|IPC_EXCL on an existing key */
+#define ENOTDIR 20
+#define EINVAL  22   /* invalid argument */
+#define ENFILE  23
+#define ENOSPC  28   /* shm id or size limit reached */
+#define ERANGE  34   /* buffer too small */
+#define ENAMETOOLONG 36
+#define ENOSYS  38   /* unknown system call */
+#define EIDRM   43   /* shm segment removed */
+
+#endif

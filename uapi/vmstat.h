@@ -1,0 +1,38 @@
+/*
+ * VM counters returned by SYS_vmstat, for the whole system (pid 0) or one
+ * process. Counters only grow, except the ones marked "now" (current value)
+ * and "peak" (high-water mark since the last reset).
+ */
+#ifndef UAPI_VMSTAT_H
+#define UAPI_VMSTAT_H
+
+#include <stdint.h>
+
+struct vmstat {
+	/* page faults by what they had to do */
+	uint64_t faults;            /* all page faults handled */
+	uint64_t faults_private;    /* filled a PTE in a private page table */
+	uint64_t faults_object;     /* filled a PTE in an object-owned page table */
+	uint64_t faults_link;       /* only linked an existing object table */
+	uint64_t faults_cow;        /* copy-on-write copies */
+	uint64_t faults_zero;       /* zero-fill allocations */
+	/* page-table pages (now) */
+	uint64_t pt_pages;          /* process-private table pages (PML4..PT) */
+	uint64_t obj_pt_pages;      /* object-owned PT pages (global only) */
+	uint64_t obj_pd_pages;      /* object-owned PD pages (global only) */
+	uint64_t links_pde;         /* process PDEs pointing at object PT pages */
+	uint64_t links_pdpte;       /* process PDPTEs pointing at object PD pages */
+	uint64_t pv_entries;        /* reverse-map entries */
+	/* TLB work */
+	uint64_t tlb_flushes;       /* full flushes (CR3 reload) */
+	uint64_t tlb_invlpg;        /* single-page invalidations */
+	/* memory (global only) */
+	uint64_t free_pages;        /* now */
+	uint64_t total_pages;
+	uint64_t resident;          /* pages mapped by this process (per process) */
+	uint64_t vm_objects;        /* live VM objects (global) */
+	uint64_t shm_segments;      /* live SysV segments (global) */
+	uint64_t reserved[8];
+};
+
+#endif

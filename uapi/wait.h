@@ -1,0 +1,20 @@
+/* waitpid() status encoding, as in POSIX. */
+#ifndef UAPI_WAIT_H
+#define UAPI_WAIT_H
+
+#define WNOHANG 1
+
+#define SIGKILL 9    /* killed by kill() */
+#define SIGSEGV 11   /* killed by a memory fault */
+#define SIGFPE  8
+#define SIGILL  4
+
+#define WIFEXITED(s)   (((s) & 0x7f) == 0)
+#define WEXITSTATUS(s) (((s) >> 8) & 0xff)
+#define WIFSIGNALED(s) (((s) & 0x7f) != 0)
+#define WTERMSIG(s)    ((s) & 0x7f)
+
+#define W_EXITCODE(code) (((code) & 0xff) << 8)
+#define W_SIGNALED(sig)  ((sig) & 0x7f)
+
+#endif

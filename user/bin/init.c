@@ -1,0 +1,185 @@
+/*
+ * init: process 1, started by the kernel with argv ["init", boot words...].
+ *
+ * With the word "selftest" it runs every /tests/ program of the initrd, in
+ * initrd order, reports one top-level KTAP line per program and asks the
+ * kernel to print the summary and exit QEMU.
+ *
+ * Otherwise it runs /bin/demo once (unless "nodemo"; demo gets init's boot
+ * words as its arguments), then keeps a shell running and reaps orphans.
+ * init never exits.
+ */
+#include "ulib.h"
+
+#define SUITE_TIMEOUT_MS (10 * 60 * 1000)   /* a hung suite, not a slow one */
+
+static bool has_word(int argc, char **argv, const char *word)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], word) == 0)
+			return true;
+	return false;
+}
+
+/* Forks a child that execs path with argv; returns its pid or -E. The child
+ * exits 127 if the exec fails, after saying why unless it is -ENOENT and
+ * quiet_enoent is set. */
+static int spawn(const char *path, char **argv, bool quiet_enoent)
+{
+	int pid = fork(), r;
+
+	if (pid != 0)
+		return pid;
+	r = exec(path, argv);
+	if (!(r == -ENOENT && quiet_enoent))
+		printf("init: exec %s: %s\n", path, strerror(r));
+	exit(127);
+}
+
+/* Reaps every zombie child that is already waiting, without blocking. */
+static void reap_zombies(void)
+{
+	int status;
+
+	while (waitpid(-1, &status, WNOHANG) > 0)
+		;
+}
+
+/*
+ * Runs one test program (initrd name "tests/NAME") and prints its top-level
+ * KTAP result line. A program that does not end with a plain pass/fail exit
+ * (killed, timed out, could not be run) gets one extra failed case counted,
+ * so its failure shows in the kernel's summary.
+ */
+static void run_suite(const char *name)
+{
+	static int local_k;
+	char path[128];
+	char *argv[2] = { path, NULL };
+	const char *suite = name + strlen("tests/");
+	int k, pid, status, r;
+
+	snprintf(path, sizeof(path), "/%s", name);
+	k = ktest_nsuite();
+	if (k <= 0)            /* no kernel support: number them ourselves */
+		k = ++local_k;
+	pid = spawn(path, argv, false);
+	if (pid < 0) {
+		printf("not ok %d %s # fork: %s\n", k, suite, strerror(pid));
+		ktest_case(0);
+		return;
+	}
+	r = waitpid_timeout(pid, &status, SUITE_TIMEOUT_MS);
+	if (r == -EINTR) {
+		printf("not ok %d %s # timed out after %d s\n", k, suite,
+		    SUITE_TIMEOUT_MS / 1000);
+		ktest_case(0);
+	} else if (r < 0) {
+		printf("not ok %d %s # waitpid: %s\n", k, suite, strerror(r));
+		ktest_case(0);
+	} else if (WIFSIGNALED(status)) {
+		printf("not ok %d %s # killed by signal %d\n", k, suite,
+		    WTERMSIG(status));
+		ktest_case(0);
+	} else if (WEXITSTATUS(status) != 0) {
+		printf("not ok %d %s # exit status %d\n", k, suite,
+		    WEXITSTATUS(status));
+		if (WEXITSTATUS(status) != 1)
+			ktest_case(0);
+	} else {
+		printf("ok %d %s\n", k, suite);
+	}
+	reap_zombies();   /* whatever the suite orphaned */
+}
+
+static void selftest(void)
+{
+	char name[128];
+	int i, r;
+	size_t len;
+
+	for (i = 0;; i++) {
+		r = initrd_name(i, name, sizeof(name));
+		if (r == -ENOENT)
+			break;
+		if (r < 0) {
+			printf("init: initrd_name: %s\n", strerror(r));
+			ktest_case(0);
+			break;
+		}
+		len = strlen(name);
+		if (strncmp(name, "tests/", 6) != 0 || len == 6 ||
+		    name[len - 1] == '/')
+			continue;
+		run_suite(name);
+	}
+	ktest_finish();   /* prints the summary and exits QEMU */
+	printf("init: ktest_finish returned\n");
+	poweroff(1);
+}
+
+static bool initrd_has(const char *want)
+{
+	char name[128];
+	int i;
+
+	for (i = 0; initrd_name(i, name, sizeof(name)) == 0; i++)
+		if (strcmp(name, want) == 0)
+			return true;
+	return false;
+}
+
+/* Runs /bin/demo with init's boot words and waits for it. */
+static void run_demo(int argc, char **argv)
+{
+	int pid, status;
+
+	argv[0] = "demo";   /* argv[1..argc-1], argv[argc] == NULL stay */
+	(void)argc;
+	pid = spawn("/bin/demo", argv, true);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+}
+
+/* Keeps one shell running; reaps every orphan handed to init meanwhile. */
+static void shell_forever(void)
+{
+	char *argv[] = { "sh", NULL };
+	uint64_t start;
+	int sh, pid, status;
+
+	for (;;) {
+		start = clock_ms();
+		sh = spawn("/bin/sh", argv, false);
+		if (sh < 0) {
+			printf("init: fork: %s\n", strerror(sh));
+		} else {
+			do {
+				pid = waitpid(-1, &status, 0);
+				if (pid < 0 && pid != -ECHILD) {
+					printf("init: waitpid: %s\n", strerror(pid));
+					sleep_ms(1000);
+				}
+			} while (pid != sh && pid != -ECHILD);
+			if (pid == sh && WIFSIGNALED(status))
+				printf("init: sh killed by signal %d, restarting\n",
+				    WTERMSIG(status));
+		}
+		/* Do not spin if the shell cannot start or dies at once. */
+		if (clock_ms() - start < 1000)
+			sleep_ms(1000);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (has_word(argc, argv, "selftest"))
+		selftest();
+	printf("Type 'help' for commands.\n");
+	if (!has_word(argc, argv, "nodemo") && initrd_has("bin/demo"))
+		run_demo(argc, argv);
+	shell_forever();
+	return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * ps: lists the processes.
+ *
+ *	  PID  PPID STATE  THR   RES NAME
+ *	    1     0 sleep    1    12 init
+ *
+ * RES is the number of resident pages (4 KiB each) the process maps.
+ */
+#include "ulib.h"
+
+static const char *state_name(int state)
+{
+	switch (state) {
+	case PSTATE_RUNNING:  return "run";
+	case PSTATE_SLEEPING: return "sleep";
+	case PSTATE_ZOMBIE:   return "zombie";
+	default:              return "?";
+	}
+}
+
+int main(void)
+{
+	struct procinfo pi;
+	int i, r;
+
+	printf("%5s %5s %-6s %4s %5s %s\n", "PID", "PPID", "STATE", "THR",
+	    "RES", "NAME");
+	for (i = 0; (r = procinfo(i, &pi)) == 0; i++)
+		printf("%5d %5d %-6s %4d %5lu %.*s\n", pi.pid, pi.ppid,
+		    state_name(pi.state), pi.nthreads,
+		    (unsigned long)pi.resident, PROC_NAME_LEN, pi.name);
+	if (r != -ESRCH) {
+		printf("ps: procinfo: %s\n", strerror(r));
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,119 @@
+/*
+ * vmstat [-v] [PID]: prints the VM counters of the whole system, or of one
+ * process, as a table of name, value and meaning. With -v it also runs the
+ * page-table invariant checker and prints its verdict.
+ */
+#include "ulib.h"
+
+enum { BOTH, GLOBAL, PROC };    /* which view shows a counter */
+
+struct field {
+	const char *name;           /* NULL: a heading */
+	size_t off;
+	int scope;
+	const char *help;
+};
+
+#define F(f, scope, help) { #f, offsetof(struct vmstat, f), scope, help }
+#define HEADING(text)     { NULL, 0, BOTH, text }
+
+static const struct field fields[] = {
+	HEADING("page faults, by what they had to do"),
+	F(faults,         BOTH,   "all page faults handled"),
+	F(faults_private, BOTH,   "filled a PTE in a private page table"),
+	F(faults_object,  BOTH,   "filled a PTE in an object-owned page table"),
+	F(faults_link,    BOTH,   "only linked an existing object table"),
+	F(faults_cow,     BOTH,   "copy-on-write copies"),
+	F(faults_zero,    BOTH,   "zero-fill allocations"),
+	HEADING("page-table pages and links (now)"),
+	F(pt_pages,       BOTH,   "process-private table pages (PML4..PT)"),
+	F(obj_pt_pages,   GLOBAL, "object-owned PT pages (2 MiB each)"),
+	F(obj_pd_pages,   GLOBAL, "object-owned PD pages (1 GiB each)"),
+	F(links_pde,      BOTH,   "process PDEs pointing at object PT pages"),
+	F(links_pdpte,    BOTH,   "process PDPTEs pointing at object PD pages"),
+	F(pv_entries,     BOTH,   "reverse-map (PV) entries"),
+	HEADING("TLB work"),
+	F(tlb_flushes,    BOTH,   "full flushes (CR3 reloads)"),
+	F(tlb_invlpg,     BOTH,   "single-page invalidations"),
+	HEADING("memory (pages of 4 KiB)"),
+	F(free_pages,     GLOBAL, "free pages now"),
+	F(total_pages,    GLOBAL, "all pages"),
+	F(resident,       PROC,   "pages mapped by this process"),
+	F(vm_objects,     GLOBAL, "live VM objects"),
+	F(shm_segments,   GLOBAL, "live SysV shared memory segments"),
+};
+
+static void print_table(const struct vmstat *vs, int pid)
+{
+	const struct field *f;
+	uint64_t v;
+
+	for (f = fields; f < fields + ARRAY_SIZE(fields); f++) {
+		if (!f->name) {
+			printf("\n%s\n", f->help);
+			continue;
+		}
+		if ((pid == 0 && f->scope == PROC) ||
+		    (pid != 0 && f->scope == GLOBAL))
+			continue;
+		v = *(const uint64_t *)((const char *)vs + f->off);
+		printf("  %-16s %12lu  %s\n", f->name, (unsigned long)v, f->help);
+	}
+}
+
+/* Runs pmap_verify and prints "pmap_verify: OK" or the report. */
+static int verify(void)
+{
+	size_t len = 64 * 1024;
+	char *report = malloc(len);
+	int r;
+
+	if (!report) {
+		printf("vmstat: out of memory\n");
+		return 1;
+	}
+	report[0] = '\0';
+	r = pmap_verify(report, len);
+	report[len - 1] = '\0';
+	if (r == 0)
+		printf("\npmap_verify: OK\n");
+	else if (r == -EIO)
+		printf("\npmap_verify: FAILED\n%s%s", report,
+		    report[0] && report[strlen(report) - 1] != '\n' ? "\n" : "");
+	else
+		printf("\npmap_verify: %s\n", strerror(r));
+	free(report);
+	return r == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct vmstat vs;
+	bool check = false;
+	int pid = 0, c, r;
+
+	while ((c = getopt(argc, argv, "v")) != -1) {
+		if (c != 'v') {
+			printf("usage: vmstat [-v] [PID]\n");
+			return 2;
+		}
+		check = true;
+	}
+	if (optind < argc)
+		pid = atoi(argv[optind]);
+
+	r = vmstat(pid, &vs);
+	if (r < 0) {
+		printf("vmstat: %s\n", strerror(r));
+		return 1;
+	}
+	if (pid == 0)
+		printf("VM counters, whole system.");
+	else
+		printf("VM counters of process %d.", pid);
+	printf(" Fault and TLB counts grow from boot;\n"
+	    "\"now\" values are current. Shared (object-owned) page tables are\n"
+	    "linked into many processes but counted once.\n");
+	print_table(&vs, pid);
+	return check ? verify() : 0;
+}

@@ -1,0 +1,168 @@
+/*
+ * System call wrappers: one line each over syscall6() (syscall.S). They
+ * return the kernel's result unchanged, negative -E... on failure.
+ */
+#include "ulib.h"
+
+#define SC0(n)                syscall6((n), 0, 0, 0, 0, 0, 0)
+#define SC1(n, a)             syscall6((n), (long)(a), 0, 0, 0, 0, 0)
+#define SC2(n, a, b)          syscall6((n), (long)(a), (long)(b), 0, 0, 0, 0)
+#define SC3(n, a, b, c)       syscall6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define SC4(n, a, b, c, d)    syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
+
+/* Ends the process (every thread) without flushing stdout. */
+void _exit(int code)
+{
+	for (;;)
+		SC1(SYS_exit, code);
+}
+
+/* Ends the process after flushing stdout. */
+void exit(int code)
+{
+	flush_stdout();
+	_exit(code);
+}
+
+/*
+ * Flushes stdout first, so buffered output is printed once, not once by the
+ * parent and again by the child.
+ */
+int fork(void)
+{
+	flush_stdout();
+	return SC0(SYS_fork);
+}
+
+/* Replaces this program; returns only on failure. */
+int exec(const char *path, char *const argv[])
+{
+	flush_stdout();
+	return SC2(SYS_exec, path, argv);
+}
+
+int waitpid(int pid, int *status, int flags)
+{
+	return SC3(SYS_waitpid, pid, status, flags);
+}
+
+int getpid(void)                 { return SC0(SYS_getpid); }
+int getppid(void)                { return SC0(SYS_getppid); }
+int gettid(void)                 { return SC0(SYS_gettid); }
+int kill(int pid)                { return SC1(SYS_kill, pid); }
+int yield(void)                  { return SC0(SYS_yield); }
+int sleep_ms(uint64_t ms)        { return SC1(SYS_sleep, ms); }
+int clock_get(struct uclock *out) { return SC1(SYS_clock, out); }
+
+uint64_t clock_ms(void)
+{
+	struct uclock c;
+
+	if (clock_get(&c) < 0)
+		return 0;
+	return c.ms;
+}
+
+int procinfo(int index, struct procinfo *out)
+{
+	return SC2(SYS_procinfo, index, out);
+}
+
+int initrd_name(int index, char *buf, size_t len)
+{
+	return SC3(SYS_initrd_name, index, buf, len);
+}
+
+void poweroff(int code)
+{
+	flush_stdout();
+	for (;;)
+		SC1(SYS_poweroff, code);
+}
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	return SC3(SYS_read, fd, buf, len);
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	return SC3(SYS_write, fd, buf, len);
+}
+
+void thread_exit(int code)
+{
+	for (;;)
+		SC1(SYS_thread_exit, code);
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int shmid, size_t off)
+{
+	return (void *)syscall6(SYS_mmap, (long)addr, (long)len, prot, flags,
+	    shmid, (long)off);
+}
+
+int munmap(void *addr, size_t len)           { return SC2(SYS_munmap, addr, len); }
+int mprotect(void *addr, size_t len, int prot) { return SC3(SYS_mprotect, addr, len, prot); }
+
+int shmget(int key, size_t size, int flags)  { return SC3(SYS_shmget, key, size, flags); }
+void *shmat(int shmid, const void *addr, int flags)
+{
+	return (void *)SC3(SYS_shmat, shmid, addr, flags);
+}
+int shmdt(const void *addr)                  { return SC1(SYS_shmdt, addr); }
+int shmctl(int shmid, int cmd, struct shmid_ds *buf)
+{
+	return SC3(SYS_shmctl, shmid, cmd, buf);
+}
+
+int vmstat(int pid, struct vmstat *out)      { return SC2(SYS_vmstat, pid, out); }
+
+/* Reads the knob into *oldval (if not NULL), then sets it to *newval (if
+ * not NULL). */
+int sysctl(const char *name, long *oldval, const long *newval)
+{
+	return SC3(SYS_sysctl, name, oldval, newval);
+}
+
+int sysctl_get(const char *name, long *val)  { return sysctl(name, val, NULL); }
+int sysctl_set(const char *name, long val)   { return sysctl(name, NULL, &val); }
+
+int sysctl_list(int index, char *name, size_t len)
+{
+	return SC3(SYS_sysctl_list, index, name, len);
+}
+
+long ptdump(int id, int flags, char *buf, size_t len)
+{
+	return SC4(SYS_ptdump, id, flags, buf, len);
+}
+
+int pmap_verify(char *report, size_t len)    { return SC2(SYS_pmap_verify, report, len); }
+
+int ktest_case(int ok)   { return SC2(SYS_ktest, KTEST_OP_CASE, ok ? 1 : 0); }
+int ktest_finish(void)   { return SC2(SYS_ktest, KTEST_OP_FINISH, 0); }
+int ktest_nsuite(void)   { return SC2(SYS_ktest, KTEST_OP_NSUITE, 0); }
+
+/*
+ * Polls the child every few milliseconds; kills and reaps it once the time
+ * is up. Returns the pid, a negative error from waitpid, or -EINTR after a
+ * kill.
+ */
+int waitpid_timeout(int pid, int *status, uint64_t timeout_ms)
+{
+	uint64_t start = clock_ms();
+	int r;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r != 0)
+			return r;
+		if (clock_ms() - start >= timeout_ms)
+			break;
+		sleep_ms(5);
+	}
+	kill(pid);
+	r = waitpid(pid, status, 0);
+	return r < 0 ? r : -EINTR;
+}

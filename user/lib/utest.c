@@ -1,0 +1,201 @@
+/*
+ * The user test runner (see utest.h): runs each UTEST in a forked child,
+ * checks the child's fate, free-page balance and the pmap invariants, and
+ * prints one KTAP result line per case.
+ */
+#include "utest.h"
+
+#define MAX_CASES 256
+#define INDENT "    "        /* a nested KTAP block */
+
+extern const struct utest __start_utests[], __stop_utests[];  /* user.ld */
+
+static bool case_failed;     /* set in the child by a failed assertion */
+static char report[4096];    /* pmap_verify() output */
+
+void utest_fail(const char *file, int line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	case_failed = true;
+	printf(INDENT "# %s:%d: %s\n", file, line, msg);
+}
+
+bool ut_failed(void)
+{
+	return case_failed;
+}
+
+void ut_wait_asleep(int pid)
+{
+	struct procinfo pi;
+	uint64_t start = clock_ms();
+	bool found;
+	int i;
+
+	do {
+		found = false;
+		for (i = 0; procinfo(i, &pi) == 0; i++) {
+			if (pi.pid == pid) {
+				found = true;
+				break;
+			}
+		}
+		if (!found || pi.state != PSTATE_RUNNING)
+			return;
+		yield();
+	} while (clock_ms() - start < 1000);
+}
+
+long ut_free_pages(void)
+{
+	struct vmstat vs;
+	int r = vmstat(0, &vs);
+
+	return r < 0 ? r : (long)vs.free_pages;
+}
+
+long ut_free_pages_settle(long expect)
+{
+	long now = ut_free_pages();
+	int i;
+
+	for (i = 0; i < 20 && now >= 0 && now != expect; i++) {
+		sleep_ms(5);
+		now = ut_free_pages();
+	}
+	return now;
+}
+
+/* Prints each line of text as a KTAP diagnostic. */
+static void print_diag_lines(char *text)
+{
+	char *line, *save;
+
+	for (line = strtok_r(text, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save))
+		printf(INDENT "# %s\n", line);
+}
+
+/*
+ * Runs one case in a child and judges it; prints diagnostics unless quiet.
+ * Returns true if the case passed.
+ */
+static bool run_case(const struct utest *c, bool quiet)
+{
+	long before, after;
+	int pid, status, r;
+	bool ok = true;
+
+	before = ut_free_pages();
+	pid = fork();
+	if (pid < 0) {
+		if (!quiet)
+			printf(INDENT "# fork: %s\n", strerror(pid));
+		return false;
+	}
+	if (pid == 0) {
+		ut_wait_asleep(getppid());
+		c->fn();
+		exit(case_failed ? 1 : 0);
+	}
+
+	r = waitpid_timeout(pid, &status, UTEST_TIMEOUT_MS);
+	if (r == -EINTR) {
+		ok = false;
+		if (!quiet)
+			printf(INDENT "# timed out after %d ms\n", UTEST_TIMEOUT_MS);
+	} else if (r != pid) {
+		if (!quiet)
+			printf(INDENT "# waitpid: %s\n", strerror(r));
+		return false;   /* the child's fate is unknown: skip the rest */
+	} else if (WIFSIGNALED(status)) {
+		ok = false;
+		if (!quiet)
+			printf(INDENT "# killed by signal %d\n", WTERMSIG(status));
+	} else if (WEXITSTATUS(status) != 0) {
+		ok = false;     /* 1: the child printed its failed assertion */
+		if (!quiet && WEXITSTATUS(status) != 1)
+			printf(INDENT "# exit status %d\n", WEXITSTATUS(status));
+	}
+
+	if (before >= 0) {
+		after = ut_free_pages_settle(before);
+		if (after != before) {
+			ok = false;
+			if (!quiet)
+				printf(INDENT "# leak: %ld free pages before, %ld after\n",
+				    before, after);
+		}
+	}
+
+	r = pmap_verify(report, sizeof(report));
+	if (r == -EIO) {
+		ok = false;
+		if (!quiet) {
+			report[sizeof(report) - 1] = '\0';
+			printf(INDENT "# pmap_verify failed:\n");
+			print_diag_lines(report);
+		}
+	}
+	return ok;
+}
+
+static void nothing(void)
+{
+}
+
+/* See utest.h. noinline: the pad must lie below the caller's frame. */
+void __attribute__((noinline)) ut_touch_stack(void)
+{
+	volatile char pad[8192];
+	size_t i;
+
+	for (i = 0; i < sizeof(pad); i += 512)
+		pad[i] = 0;
+}
+
+int utest_main(const char *suite, int argc, char **argv)
+{
+	static const struct utest warmup = { "warmup", nothing, 0 };
+	const struct utest *cases[MAX_CASES], *c;
+	const char *only = argc > 1 ? argv[1] : NULL;
+	int n = 0, failed = 0, i, j;
+	bool ok;
+
+	/* Collect the cases in source order (the compiler may emit them in
+	 * any order): insertion sort by line. */
+	for (c = __start_utests; c < __stop_utests && n < MAX_CASES; c++) {
+		if (only && strcmp(only, c->name) != 0)
+			continue;
+		for (j = n++; j > 0 && cases[j - 1]->line > c->line; j--)
+			cases[j] = cases[j - 1];
+		cases[j] = c;
+	}
+	if (only && n == 0) {
+		printf("%s: no test case named %s\n", suite, only);
+		return 1;
+	}
+
+	/* One untimed, unreported round first, so that caches the kernel
+	 * fills on first use are not mistaken for a leak of the first case. */
+	ut_touch_stack();
+	run_case(&warmup, true);
+
+	printf(INDENT "KTAP version 1\n");
+	printf(INDENT "# Subtest: %s\n", suite);
+	printf(INDENT "1..%d\n", n);
+	for (i = 0; i < n; i++) {
+		ok = run_case(cases[i], false);
+		ktest_case(ok);
+		if (!ok)
+			failed++;
+		printf(INDENT "%s %d %s\n", ok ? "ok" : "not ok", i + 1,
+		    cases[i]->name);
+	}
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,132 @@
+/*
+ * User-space test framework, reporting in the kernel's KTAP stream.
+ *
+ *	UTEST(fork_then_wait_gives_exit_status) {
+ *		int pid = fork();
+ *		...
+ *		UT_ASSERT(pid > 0);
+ *		UT_ASSERT_EQ(42, WEXITSTATUS(status));
+ *	}
+ *
+ *	int main(int argc, char **argv) { return utest_main("proc", argc, argv); }
+ *
+ * Each UTEST places a descriptor in the "utests" linker section
+ * (user/user.ld); utest_main() runs them in source order, each one in a
+ * forked child, and prints a KTAP subtest block indented by 4 spaces:
+ *
+ *	    KTAP version 1
+ *	    # Subtest: proc
+ *	    1..15
+ *	    # user/tests/proc.c:42: UT_ASSERT_EQ(42, ...): expected 42, got 0
+ *	    not ok 1 fork_then_wait_gives_exit_status
+ *	    ok 2 wait_with_no_child_gives_echild
+ *
+ * Diagnostics come before the result line they belong to, as in KUnit.
+ * A case fails if an assertion fails, if its child is killed (a fault) or
+ * runs longer than UTEST_TIMEOUT_MS, if the free page count differs after
+ * the child is reaped (a leak), or if pmap_verify() finds a broken invariant.
+ * Every result is also counted by the kernel with ktest_case(). The
+ * top-level "ok K proc" line is printed by init, not here.
+ *
+ * A failed assertion returns from the function it is in, so use the
+ * UT_ macros only in the case body or in void helpers (not in thread
+ * functions: return an error code from those and assert on it).
+ *
+ * `utest_name CASE` runs only that case (for debugging by hand).
+ */
+#ifndef USER_UTEST_H
+#define USER_UTEST_H
+
+#include "ulib.h"
+
+#define UTEST_TIMEOUT_MS 60000
+
+struct utest {
+	const char *name;
+	void (*fn)(void);
+	int line;           /* for sorting into source order */
+};
+
+#define UTEST(name)                                                          \
+	static void utest_fn_##name(void);                                   \
+	static const struct utest utest_desc_##name                          \
+	    __attribute__((used, section("utests"), aligned(8))) =           \
+		{ #name, utest_fn_##name, __LINE__ };                        \
+	static void utest_fn_##name(void)
+
+int utest_main(const char *suite, int argc, char **argv);
+
+/* Marks the running case failed and prints "    # file:line: message". */
+void utest_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The system-wide free page count, or -E... if vmstat fails. */
+long ut_free_pages(void);
+
+/*
+ * Reads the free page count until it equals `expect`, sleeping a little
+ * between tries so that memory the kernel frees lazily (after a TLB
+ * shootdown, say) comes back. Returns the last value read.
+ */
+long ut_free_pages_settle(long expect);
+
+/* True once an assertion has failed in this process. */
+bool ut_failed(void);
+
+/*
+ * Waits until process pid is asleep (say, blocked in waitpid()), at most a
+ * second. A child calls it on its parent before it starts allocating, so
+ * the parent's own copy-on-write faults after fork() are over and cannot be
+ * served from kernel heap pages the child's work grew (which would then stay
+ * pinned and look like a leak).
+ */
+void ut_wait_asleep(int pid);
+
+/*
+ * Writes to the 8 KiB of stack below the caller. A case that compares free
+ * page counts itself calls this first: its stack pages are copy-on-write
+ * shared with the runner, and the first write to one after the first count
+ * would allocate a page and look like a leak.
+ */
+void ut_touch_stack(void);
+
+#define UT_FAIL(...)                                                         \
+	do {                                                                 \
+		utest_fail(__FILE__, __LINE__, __VA_ARGS__);                 \
+		return;                                                      \
+	} while (0)
+
+#define UT_ASSERT(expr)                                                      \
+	do {                                                                 \
+		if (!(expr))                                                 \
+			UT_FAIL("UT_ASSERT(%s)", #expr);                     \
+	} while (0)
+
+#define UT_ASSERT_EQ(expected, actual)                                       \
+	do {                                                                 \
+		long long ut_e_ = (long long)(expected);                     \
+		long long ut_a_ = (long long)(actual);                       \
+		if (ut_e_ != ut_a_)                                          \
+			UT_FAIL("UT_ASSERT_EQ(%s, %s): expected %lld (0x%llx), got %lld (0x%llx)", \
+			    #expected, #actual, ut_e_, ut_e_, ut_a_, ut_a_); \
+	} while (0)
+
+#define UT_ASSERT_NE(unexpected, actual)                                     \
+	do {                                                                 \
+		long long ut_e_ = (long long)(unexpected);                   \
+		long long ut_a_ = (long long)(actual);                       \
+		if (ut_e_ == ut_a_)                                          \
+			UT_FAIL("UT_ASSERT_NE(%s, %s): both are %lld (0x%llx)", \
+			    #unexpected, #actual, ut_a_, ut_a_);             \
+	} while (0)
+
+/* A system call result must not be an error; names the error if it is. */
+#define UT_ASSERT_OK(result)                                                 \
+	do {                                                                 \
+		long long ut_r_ = (long long)(result);                       \
+		if (ut_r_ < 0)                                               \
+			UT_FAIL("UT_ASSERT_OK(%s): %s (%lld)", #result,      \
+			    strerror(ut_r_), ut_r_);                         \
+	} while (0)
+
+#endif

@@ -1,0 +1,436 @@
+/*
+ * Test suite "proc": processes, exec, threads, bad pointers, kill.
+ *
+ * Every case runs in its own forked child (utest.c), so a case that forks
+ * is the parent of its own children and a case that crashes hurts no one.
+ */
+#include "utest.h"
+
+#define SELF "/tests/proc"   /* this program, for the exec cases */
+
+int main(int argc, char **argv);
+
+/* ---- fork, wait, exit ---- */
+
+UTEST(fork_then_wait_gives_exit_status)
+{
+	int pid, status = 0;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0)
+		exit(42);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(42, WEXITSTATUS(status));
+}
+
+UTEST(wait_with_no_child_gives_echild)
+{
+	int status;
+
+	UT_ASSERT_EQ(-ECHILD, waitpid(-1, &status, 0));
+	UT_ASSERT_EQ(-ECHILD, waitpid(-1, &status, WNOHANG));
+	UT_ASSERT_EQ(-ECHILD, waitpid(1, &status, 0));   /* init: not ours */
+}
+
+static volatile int cow_global = 1;
+
+/* True if all n bytes of p equal c. */
+static bool all_bytes(const volatile char *p, size_t n, char c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != c)
+			return false;
+	return true;
+}
+
+/*
+ * After fork, each side writes the global and a heap buffer; neither sees
+ * the other's writes. The child sleeps first so that the parent's writes
+ * (made right after fork) come before the child's reads; if the parent were
+ * slower still, the case would only check less, never fail wrongly.
+ */
+UTEST(cow_isolation_after_fork)
+{
+	const size_t len = 3 * PAGE_SIZE;   /* spans several pages */
+	volatile char *buf = malloc(len);
+	int pid, status;
+
+	UT_ASSERT(buf != NULL);
+	memset((char *)buf, 'a', len);
+	cow_global = 1;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		sleep_ms(30);
+		if (cow_global != 1 || !all_bytes(buf, len, 'a'))
+			exit(1);          /* saw the parent's writes */
+		cow_global = 3;
+		memset((char *)buf, 'c', len);
+		exit(cow_global == 3 && all_bytes(buf, len, 'c') ? 0 : 2);
+	}
+	cow_global = 2;
+	memset((char *)buf, 'b', len);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+	/* The child has written 'c' and exited: none of it may show here. */
+	UT_ASSERT_EQ(2, cow_global);
+	UT_ASSERT(all_bytes(buf, len, 'b'));
+	free((void *)buf);
+}
+
+/* ---- exec ---- */
+
+/* main() runs this instead of the suite when exec'd with --exec-child. */
+static int exec_child(int argc, char **argv)
+{
+	if (argc != 4 || strcmp(argv[0], "proc") != 0 ||
+	    strcmp(argv[2], "a") != 0 || strcmp(argv[3], "bc") != 0 ||
+	    argv[4] != NULL)
+		return 8;
+	return 7;
+}
+
+UTEST(exec_passes_arguments)
+{
+	char *argv[] = { "proc", "--exec-child", "a", "bc", NULL };
+	int pid, status;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		exec(SELF, argv);
+		exit(100);                /* exec failed */
+	}
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(7, WEXITSTATUS(status));
+}
+
+UTEST(exec_missing_file_gives_enoent)
+{
+	char *argv[] = { "nothing", NULL };
+
+	UT_ASSERT_EQ(-ENOENT, exec("/bin/no-such-program", argv));
+	UT_ASSERT_EQ(-ENOENT, exec("/no/such/dir/prog", argv));
+}
+
+UTEST(exec_non_elf_gives_enoexec)
+{
+	char *argv[] = { "motd", NULL };
+
+	UT_ASSERT_EQ(-ENOEXEC, exec("/etc/motd", argv));
+}
+
+/* ---- threads ---- */
+
+#define NTHREADS 4
+
+static volatile int slots[NTHREADS];
+
+static int bump_slot(void *arg)
+{
+	long i = (long)arg;
+
+	slots[i]++;
+	return 10 + (int)i;
+}
+
+UTEST(threads_create_and_join)
+{
+	int tids[NTHREADS], code, i;
+
+	for (i = 0; i < NTHREADS; i++) {
+		slots[i] = 0;
+		tids[i] = thread_create(bump_slot, (void *)(long)i);
+		UT_ASSERT_OK(tids[i]);
+	}
+	for (i = 0; i < NTHREADS; i++) {
+		code = -1;
+		UT_ASSERT_EQ(0, thread_join(tids[i], &code));
+		UT_ASSERT_EQ(10 + i, code);
+	}
+	for (i = 0; i < NTHREADS; i++)
+		UT_ASSERT_EQ(1, slots[i]);
+}
+
+#define FAULT_REGION (1024 * 1024)
+#define FAULT_PAGES  (FAULT_REGION / PAGE_SIZE)
+
+static volatile uint64_t *fault_region;
+static volatile int fault_go;    /* set once every thread exists */
+
+/* What the threads write at word w of page p (every 64th word). */
+static uint64_t fault_pattern(size_t p, size_t w)
+{
+	return 0x5a5a000000000000ULL | (p << 16) | w;
+}
+
+/* Thread t writes every NTHREADS-th page, starting at page t: the threads
+ * take first-touch faults on disjoint pages (sharing page-table pages) at
+ * the same time. */
+static int touch_pages(void *arg)
+{
+	size_t t = (size_t)arg, p, w;
+	const size_t words = PAGE_SIZE / sizeof(uint64_t);
+
+	while (!fault_go)
+		yield();
+	for (p = t; p < FAULT_PAGES; p += NTHREADS)
+		for (w = 0; w < words; w += 64)
+			fault_region[p * words + w] = fault_pattern(p, w);
+	return 0;
+}
+
+UTEST(threads_fault_concurrently)
+{
+	const size_t words = PAGE_SIZE / sizeof(uint64_t);
+	int tids[NTHREADS], code, i;
+	size_t p, w;
+	void *m;
+
+	m = mmap(NULL, FAULT_REGION, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	UT_ASSERT_OK(ptr_err(m));
+	fault_region = m;
+	fault_go = 0;
+
+	for (i = 0; i < NTHREADS; i++) {
+		tids[i] = thread_create(touch_pages, (void *)(long)i);
+		if (tids[i] < 0)
+			fault_go = 1;    /* let the others finish */
+		UT_ASSERT_OK(tids[i]);
+	}
+	fault_go = 1;
+	for (i = 0; i < NTHREADS; i++) {
+		UT_ASSERT_EQ(0, thread_join(tids[i], &code));
+		UT_ASSERT_EQ(0, code);
+	}
+	for (p = 0; p < FAULT_PAGES; p++)
+		for (w = 0; w < words; w++)
+			UT_ASSERT_EQ(w % 64 ? 0 : fault_pattern(p, w),
+			    fault_region[p * words + w]);
+	UT_ASSERT_EQ(0, munmap(m, FAULT_REGION));
+}
+
+/* ---- bad pointers and bad numbers ---- */
+
+UTEST(efault_for_each_bad_pointer)
+{
+	static const uintptr_t bad[] = {
+		0,                          /* NULL */
+		0x1000,                     /* user, never mapped */
+		0xffffffff80000000,         /* kernel image */
+		0xffff800000000000,         /* direct map */
+		0x0000800000000000,         /* first non-canonical address */
+		0x8000000000000000,         /* non-canonical */
+	};
+	struct uclock *ro = (struct uclock *)(uintptr_t)main;  /* text: RO */
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		UT_ASSERT_EQ(-EFAULT, write(1, (const void *)bad[i], 8));
+	/* A range that wraps around the end of the address space. */
+	UT_ASSERT_EQ(-EFAULT, write(1, (const void *)-16L, 64));
+	/* The kernel must not write into a read-only page. */
+	UT_ASSERT_EQ(-EFAULT, clock_get(ro));
+	UT_ASSERT_EQ(-EFAULT, read(0, ro, 8));
+}
+
+UTEST(unknown_syscall_gives_enosys)
+{
+	UT_ASSERT_EQ(-ENOSYS, syscall6(9999, 0, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(-ENOSYS, syscall6(-1, 0, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(-ENOSYS, syscall6(NSYSCALLS, 0, 0, 0, 0, 0, 0));
+}
+
+/* ---- faults and kill ---- */
+
+UTEST(user_fault_kills_only_that_process)
+{
+	int pid, status, me = getpid();
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		volatile int *p = NULL;
+
+		/* Hide the NULL from the compiler, which would otherwise
+		 * replace the load with a trap instruction. */
+		__asm__ volatile("" : "+r"(p));
+		(void)*p;
+		exit(0);
+	}
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT(WIFSIGNALED(status));
+	UT_ASSERT_EQ(SIGSEGV, WTERMSIG(status));
+	UT_ASSERT_EQ(me, getpid());   /* still here and still us */
+}
+
+UTEST(getpid_getppid_consistent)
+{
+	int pid, status, me = getpid();
+
+	UT_ASSERT(me > 0);
+	UT_ASSERT_EQ(me, getpid());
+	UT_ASSERT(getppid() > 0);
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0)
+		exit(getppid() == me && getpid() != me ? 0 : 1);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+
+	/* fork returns the child's pid: the child reports its own getpid(). */
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0)
+		exit(getpid() & 0xff);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid & 0xff, WEXITSTATUS(status));
+}
+
+UTEST(sleep_advances_clock)
+{
+	struct uclock a, b;
+
+	UT_ASSERT_EQ(0, clock_get(&a));
+	UT_ASSERT_EQ(0, sleep_ms(50));
+	UT_ASSERT_EQ(0, clock_get(&b));
+	UT_ASSERT(b.ms - a.ms >= 50);
+	UT_ASSERT(b.ms - a.ms < 10000);           /* not a broken clock */
+	/* ms values are truncated: 50 ms by the ms clock can be 49.x ms. */
+	UT_ASSERT(b.ns - a.ns >= 49 * 1000000ULL);
+	UT_ASSERT(b.tsc > a.tsc);
+}
+
+#define MAX_CHILDREN 4096
+
+static int children[MAX_CHILDREN];
+
+/* A child that sleeps until it is killed. */
+static void __attribute__((noreturn)) pause_forever(void)
+{
+	for (;;)
+		sleep_ms(1000);
+}
+
+/*
+ * Runs in a child of the case below: forks sleeping children until the
+ * kernel refuses (process limit or memory), kills and reaps them all, and
+ * checks that fork works again.
+ */
+static void fork_storm(void)
+{
+	int n = 0, pid, status, i;
+
+	ut_wait_asleep(getppid());   /* the case waits, allocating nothing */
+	while (n < MAX_CHILDREN) {
+		pid = fork();
+		if (pid == 0)
+			pause_forever();
+		if (pid < 0)
+			break;
+		children[n++] = pid;
+	}
+	if (n < MAX_CHILDREN && pid != -EAGAIN && pid != -ENOMEM)
+		utest_fail(__FILE__, __LINE__, "fork failed with %s, not "
+		    "EAGAIN or ENOMEM", strerror(pid));
+
+	for (i = 0; i < n; i++)
+		kill(children[i]);   /* may be gone already (out of memory) */
+	for (i = 0; i < n; i++) {
+		UT_ASSERT_EQ(children[i], waitpid(children[i], &status, 0));
+		UT_ASSERT(WIFSIGNALED(status));
+	}
+	UT_ASSERT(n >= 2);
+	if (n == MAX_CHILDREN)
+		printf("    # note: no fork failure after %d children\n", n);
+
+	/* Recovered: fork works again. */
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0)
+		exit(5);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(5, WEXITSTATUS(status));
+}
+
+/*
+ * The storm runs in a child, so that once it is reaped every page it used
+ * must be back. The free page count is compared here, in a process that
+ * allocates nothing meanwhile (the storm's own parent keeps new kernel
+ * objects, its copy-on-write copies' reverse-map entries, on heap pages
+ * the storm grew, until it exits).
+ */
+UTEST(fork_until_failure_recovers)
+{
+	long before, after;
+	int pid, status;
+
+	/* First make this process's pages its own and warm the kernel heap:
+	 * touch the stack, fork and reap once. */
+	ut_touch_stack();
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0)
+		exit(0);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+
+	before = ut_free_pages();
+	UT_ASSERT_OK(before);
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		fork_storm();
+		exit(ut_failed() ? 1 : 0);
+	}
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+
+	after = ut_free_pages_settle(before);
+	UT_ASSERT_EQ(before, after);
+}
+
+UTEST(kill_terminates_child)
+{
+	int spinner, sleeper, status;
+
+	spinner = fork();
+	UT_ASSERT_OK(spinner);
+	if (spinner == 0)
+		for (;;)
+			__asm__ volatile("pause");
+	sleeper = fork();
+	if (sleeper == 0)
+		pause_forever();
+	if (sleeper < 0)
+		kill(spinner);
+	UT_ASSERT_OK(sleeper);
+
+	sleep_ms(10);    /* let both get going */
+	UT_ASSERT_EQ(0, kill(spinner));
+	UT_ASSERT_EQ(0, kill(sleeper));
+	UT_ASSERT_EQ(spinner, waitpid(spinner, &status, 0));
+	UT_ASSERT(WIFSIGNALED(status));
+	UT_ASSERT_EQ(SIGKILL, WTERMSIG(status));
+	UT_ASSERT_EQ(sleeper, waitpid(sleeper, &status, 0));
+	UT_ASSERT(WIFSIGNALED(status));
+	UT_ASSERT_EQ(SIGKILL, WTERMSIG(status));
+	/* Reaped: the pid is gone. */
+	UT_ASSERT_EQ(-ESRCH, kill(spinner));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--exec-child") == 0)
+		return exec_child(argc, argv);
+	return utest_main("proc", argc, argv);
+}
