@@ -84,14 +84,16 @@ debug: deps all
 # booted with `selftest`; the verdict comes from tests/ktap_check.sh (QEMU's
 # raw status, saved by run.sh in test.log.status, plus a complete KTAP report),
 # never from QEMU's exit status alone.
-# It boots twice: with the defaults (sharing on) and with
-# machdep.pmap_mmu_optimize=0, because the baseline must stay correct.
+# It boots three times: with the defaults (sharing on, one CPU), with
+# machdep.pmap_mmu_optimize=0 (the baseline must stay correct), and on four
+# CPUs (where shared tables need TLB shootdowns).
 test: deps check $(TEST_PREREQS)
 	tests/runner/test_ktap_check.sh
 	$(MAKE) all
 	@$(RUN) --test --log $(B)/test.log || true; tests/ktap_check.sh $(B)/test.log
 	@$(RUN) --test --cmdline "selftest machdep.pmap_mmu_optimize=0" \
 		--log $(B)/test-baseline.log || true; tests/ktap_check.sh $(B)/test-baseline.log
+	@$(RUN) --test --smp 4 --log $(B)/test-smp4.log || true; tests/ktap_check.sh $(B)/test-smp4.log
 
 clean:
 	rm -rf $(B)

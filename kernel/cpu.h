@@ -9,11 +9,18 @@
 
 #define RFLAGS_IF (1UL << 9)
 
-/*
- * The current CPU's number. Only the bootstrap processor runs until SMP
- * bring-up, which will read it from per-CPU data.
- */
+#ifdef HOST_TEST
 static inline int cpu_id(void) { return 0; }
+#else
+/* The current CPU's number: struct percpu's id field (kernel/percpu.h). */
+static inline int cpu_id(void)
+{
+	int id;
+
+	__asm__ volatile("movl %%gs:24, %0" : "=r"(id));
+	return id;
+}
+#endif
 
 #ifdef HOST_TEST
 static inline uint64_t read_rflags(void) { return 0; }
@@ -31,7 +38,17 @@ static inline uint64_t read_rflags(void)
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
-static inline void cpu_relax(void) { __asm__ volatile("pause"); }
+void tlb_poll(void);
+/*
+ * Every busy-wait calls this: besides the pause hint it serves TLB
+ * shootdown requests addressed to this CPU (kernel/tlb.h), which a CPU
+ * spinning with interrupts off could not otherwise receive.
+ */
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause");
+	tlb_poll();
+}
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }

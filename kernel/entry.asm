@@ -3,7 +3,8 @@
 ; Every vector has a stub that makes the stack look the same (an error code,
 ; real or 0, and the vector number), then trap_common saves the general
 ; registers to build a struct trapframe (kernel/trap.h) and calls
-; trap_dispatch(frame).
+; trap_dispatch(frame). Coming from user mode (the saved CS has RPL 3) it
+; swaps in the kernel's GS base first, and swaps back on the way out.
 
 bits 64
 section .text
@@ -36,6 +37,10 @@ isr_stub_%1:
 
 global trap_common
 trap_common:
+	test qword [rsp + 24], 3        ; saved CS
+	jz .kernel
+	swapgs
+.kernel:
 	push rax
 	push rbx
 	push rcx
@@ -72,6 +77,10 @@ trap_return:
 	pop rbx
 	pop rax
 	add rsp, 16                     ; vector and error code
+	test qword [rsp + 8], 3         ; saved CS
+	jz .kernel
+	swapgs
+.kernel:
 	iretq
 
 section .rodata

@@ -1,9 +1,12 @@
 /*
- * The kernel's own GDT and TSS (replacing the boot GDT). The TSS holds the
- * kernel stack used on entry from user mode (rsp0) and a separate stack for
- * double faults (IST1), so a kernel stack overflow still gets reported.
+ * The kernel's own GDT and TSS (replacing the boot GDT), one pair per CPU.
+ * The TSS holds the kernel stack used on entry from user mode (rsp0) and a
+ * separate stack for double faults (IST1), so a kernel stack overflow still
+ * gets reported.
  */
 #include "kernel/gdt.h"
+#include "kernel/cpu.h"
+#include "kernel/percpu.h"
 #include "kernel/string.h"
 
 struct tss {
@@ -16,9 +19,9 @@ struct tss {
 	uint16_t iomap_base;
 } __attribute__((packed));
 
-static uint64_t gdt[7];
-static struct tss tss;
-static uint8_t double_fault_stack[8192] __attribute__((aligned(16)));
+static uint64_t gdts[MAX_CPUS][7];
+static struct tss tsses[MAX_CPUS];
+static uint8_t double_fault_stacks[MAX_CPUS][8192] __attribute__((aligned(16)));
 
 struct descriptor_ptr {
 	uint16_t limit;
@@ -36,12 +39,15 @@ static uint64_t segment(bool code, int dpl)
 
 void gdt_init(void)
 {
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-	struct descriptor_ptr ptr = { sizeof(gdt) - 1, (uint64_t)gdt };
+	int cpu = cpu_id();
+	uint64_t *gdt = gdts[cpu];
+	struct tss *tss = &tsses[cpu];
+	uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
+	struct descriptor_ptr ptr = { sizeof(gdts[0]) - 1, (uint64_t)gdt };
 
-	memset(&tss, 0, sizeof(tss));
-	tss.iomap_base = sizeof(tss);
-	tss.ist[0] = (uint64_t)double_fault_stack + sizeof(double_fault_stack);
+	memset(tss, 0, sizeof(*tss));
+	tss->iomap_base = sizeof(*tss);
+	tss->ist[0] = (uint64_t)double_fault_stacks[cpu] + sizeof(double_fault_stacks[cpu]);
 
 	gdt[0] = 0;
 	gdt[1] = segment(true, 0);
@@ -70,5 +76,5 @@ void gdt_init(void)
 
 void tss_set_kernel_stack(uint64_t rsp0)
 {
-	tss.rsp[0] = rsp0;
+	tsses[cpu_id()].rsp[0] = rsp0;
 }

@@ -13,6 +13,7 @@
 #define SEL_UCODE (0x20 | 3)
 #define SEL_TSS   0x28
 
+/* Loads this CPU's GDT and TSS (per-CPU data must be set up first). */
 void gdt_init(void);
 /* Stack the CPU switches to on an interrupt from user mode. */
 void tss_set_kernel_stack(uint64_t rsp0);

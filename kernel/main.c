@@ -3,6 +3,8 @@
  * the console first (so everything after can report), then traps, then the
  * kernel page tables, the page allocator and the heap.
  */
+#include "kernel/acpi.h"
+#include "kernel/apic.h"
 #include "kernel/cmdline.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
@@ -12,10 +14,12 @@
 #include "kernel/ktest_run.h"
 #include "kernel/multiboot.h"
 #include "kernel/panic.h"
+#include "kernel/percpu.h"
 #include "kernel/pic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/smp.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/sysctl.h"
@@ -30,6 +34,7 @@
 extern char _kernel_phys_start[], _kernel_end[];
 
 static struct boot_info boot;
+static struct acpi_info acpi;
 
 static paddr_t ram_end(void)
 {
@@ -81,6 +86,7 @@ void kmain(uint32_t magic, uint32_t info)
 {
 	size_t free;
 
+	percpu_init(0, 0);   /* spinlocks need cpu_id() */
 	console_init();
 	gdt_init();
 	idt_init();
@@ -95,6 +101,10 @@ void kmain(uint32_t magic, uint32_t info)
 	free = init_pages();
 	kmalloc_init();
 	timer_init();
+	if (!boot.has_rsdp || acpi_parse(boot.rsdp, &acpi) < 0)
+		printk("acpi: no MADT found, assuming one CPU\n");
+	apic_init(&acpi);
+	cpus[0].apic_id = lapic_id();
 	sti();
 
 	printk("Shared page tables teaching kernel\n");
@@ -113,6 +123,7 @@ void kmain(uint32_t magic, uint32_t info)
 	proc_init();
 	syscall_init();
 	tty_init();
+	printk("smp: %d of %d CPUs running\n", smp_start_aps(&acpi), acpi.ncpus);
 
 	if (cmdline_has(boot.cmdline, "selftest"))
 		ktest_run_kernel(initrd_count_prefix("tests/"));

@@ -11,6 +11,8 @@
 #define TAG_CMDLINE 1
 #define TAG_MODULE  3
 #define TAG_MMAP    6
+#define TAG_ACPI_OLD 14
+#define TAG_ACPI_NEW 15
 #define MMAP_AVAILABLE 1
 
 struct tag {
@@ -86,6 +88,11 @@ int multiboot_parse(uint32_t magic, paddr_t info, struct boot_info *out)
 			parse_mmap((const struct tag_mmap *)t, out);
 		else if (t->type == TAG_MODULE)
 			parse_module((const struct tag_module *)t, out);
+		else if ((t->type == TAG_ACPI_NEW || (t->type == TAG_ACPI_OLD && !out->has_rsdp)) &&
+		         t->size > sizeof(*t)) {
+			memcpy(out->rsdp, t + 1, MIN(sizeof(out->rsdp), t->size - sizeof(*t)));
+			out->has_rsdp = true;
+		}
 		p += ALIGN_UP(t->size, 8);
 	}
 	return 0;

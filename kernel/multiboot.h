@@ -21,6 +21,8 @@ struct boot_info {
 	struct boot_module modules[BOOT_MAX_MODULES];
 	int nmodules;
 	paddr_t info_start, info_end;   /* the multiboot2 structure itself */
+	uint8_t rsdp[36];               /* copy of the ACPI RSDP, if GRUB gave one */
+	bool has_rsdp;
 };
 
 /* Parses the structure at physical `info` (reached through the direct map). */

@@ -1,6 +1,7 @@
 /*
- * 8259 PIC pair. Remapped so IRQs 0..15 arrive on vectors 32..47, clear of
- * the CPU exceptions; every line starts masked until a driver registers.
+ * 8259 PIC pair. Remapped so that a stray interrupt lands on vectors 32..47,
+ * clear of the CPU exceptions, then masked for good: the APICs route
+ * interrupts (kernel/apic.c).
  */
 #include "kernel/pic.h"
 #include "kernel/cpu.h"
@@ -25,16 +26,8 @@ void pic_init(void)
 	outb(PIC2_DATA, 0xff);
 }
 
-void pic_unmask(int irq)
+void pic_disable(void)
 {
-	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
-
-	outb(port, inb(port) & ~(1 << (irq & 7)));
-}
-
-void pic_eoi(int irq)
-{
-	if (irq >= 8)
-		outb(PIC2_CMD, 0x20);
-	outb(PIC1_CMD, 0x20);
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
 }

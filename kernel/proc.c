@@ -168,6 +168,10 @@ static void proc_finish(struct proc *p)
 
 	if (p == init_proc)
 		panic("proc_finish: init exited (status 0x%x)", p->status);
+	/* Another CPU may still be leaving on one of p's threads, on p's tables. */
+	for (struct thread *t = p->threads; t; t = t->proc_next)
+		if (t != current_thread())
+			thread_wait_off_cpu(t);
 	spin_lock(&proc_lock);
 	map = p->map;
 	p->map = NULL;          /* from now on the scheduler activates no map for p */

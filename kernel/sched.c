@@ -10,6 +10,7 @@
 #include "kernel/sched.h"
 #include "kernel/cpu.h"
 #include "kernel/gdt.h"
+#include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
@@ -19,15 +20,9 @@
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 
-static struct thread *run_head, *run_tail;   /* (s) */
+static struct thread *run_head, *run_tail;   /* (s) one queue for all CPUs */
 static struct thread *all_threads;           /* (s) */
-static struct thread *running;               /* (s) */
-static struct thread *idle_thread;
-static int next_tid = 1;
-static uint64_t slice_start;
-
-/* Kernel stack top the syscall entry switches to (read by switch.asm). */
-uint64_t syscall_kernel_rsp;
+static int next_tid = 1;                     /* (s) */
 
 void swtch(uint64_t *save_rsp, uint64_t new_rsp);
 void thread_trampoline(void);
@@ -35,7 +30,7 @@ void kthread_trampoline(void);
 
 struct thread *current_thread(void)
 {
-	return running;
+	return this_cpu()->running;
 }
 
 static uint64_t kstack_top(const struct thread *t)
@@ -140,9 +135,7 @@ void thread_free(struct thread *t)
 {
 	struct thread **pp;
 
-	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != T_ZOMBIE &&
-	       t->state != T_EMBRYO)
-		yield();
+	thread_wait_off_cpu(t);
 	spin_lock(&sched_lock);
 	for (pp = &all_threads; *pp != t; pp = &(*pp)->all_next)
 		;
@@ -152,45 +145,77 @@ void thread_free(struct thread *t)
 	kfree(t);
 }
 
+void thread_wait_off_cpu(struct thread *t)
+{
+	if (t->state == T_EMBRYO)
+		return;
+	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != T_ZOMBIE ||
+	       __atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		yield();
+}
+
 /*
- * First C code of a new thread: drop the lock schedule() held for it. User
- * threads stay masked until iretq restores their rflags; kernel threads run
- * with interrupts on.
+ * Runs on the new thread right after swtch(): only now has the previous
+ * thread's stack stopped being used, so it may be freed or run elsewhere.
+ */
+static void finish_switch(void)
+{
+	struct percpu *c = this_cpu();
+
+	if (c->switched_out) {
+		__atomic_store_n(&c->switched_out->on_cpu, false, __ATOMIC_RELEASE);
+		c->switched_out = NULL;
+	}
+}
+
+/*
+ * First C code of a new thread: finish the switch and drop the lock
+ * schedule() held for it. User threads stay masked until iretq restores
+ * their rflags; kernel threads run with interrupts on.
  */
 void thread_first_run(uint64_t rflags)
 {
+	finish_switch();
 	sched_lock.saved_rflags = rflags;
 	spin_unlock(&sched_lock);
 }
 
 void schedule(void)
 {
-	struct thread *prev = running, *next;
+	struct percpu *c = this_cpu();
+	struct thread *prev = c->running, *next;
 	uint64_t flags;
 
 	ASSERT_HELD(&sched_lock);
 	if (prev->state == T_RUNNING) {
 		prev->state = T_RUNNABLE;
-		if (prev != idle_thread)
+		if (prev != c->idle)
 			rq_push(prev);
 	}
 	next = rq_pop();
 	if (!next)
-		next = idle_thread;
+		next = c->idle;
 	next->state = T_RUNNING;
-	running = next;
-	slice_start = timer_ticks();
-	if (next->proc) {
-		syscall_kernel_rsp = kstack_top(next);
-		tss_set_kernel_stack(kstack_top(next));
-		proc_activate(next->proc);
-	}
+	c->running = next;
+	c->slice_start = timer_ticks();
 	if (next == prev)
 		return;
+	next->on_cpu = true;
+	c->switched_out = prev;
+	if (next->proc) {
+		c->kernel_rsp = kstack_top(next);
+		tss_set_kernel_stack(kstack_top(next));
+	}
+	/*
+	 * Kernel threads run on the kernel-only tables, so no CPU keeps a
+	 * dead process's page tables loaded.
+	 */
+	proc_activate(next->proc);
 	/* Each thread keeps its own interrupt state across the switch. */
 	flags = sched_lock.saved_rflags;
 	swtch(&prev->ctx_rsp, next->ctx_rsp);
 	sched_lock.saved_rflags = flags;
+	finish_switch();
 }
 
 void yield(void)
@@ -202,6 +227,8 @@ void yield(void)
 
 void sleep_on(const void *chan, struct spinlock *lk)
 {
+	struct thread *self;
+
 	spin_lock(&sched_lock);
 	if (lk) {
 		/*
@@ -214,11 +241,12 @@ void sleep_on(const void *chan, struct spinlock *lk)
 		spin_unlock(lk);
 		sched_lock.saved_rflags = rflags;
 	}
-	running->chan = chan;
-	running->state = T_SLEEPING;
+	self = current_thread();
+	self->chan = chan;
+	self->state = T_SLEEPING;
 	schedule();
-	running->chan = NULL;
-	running->wake_tick = 0;
+	self->chan = NULL;
+	self->wake_tick = 0;
 	spin_unlock(&sched_lock);
 	if (lk)
 		spin_lock(lk);
@@ -253,10 +281,13 @@ void sleep_ms(uint64_t ms)
 {
 	uint64_t ticks = (ms * TIMER_HZ + 999) / 1000;
 
+	struct thread *self;
+
 	spin_lock(&sched_lock);
-	running->wake_tick = timer_ticks() + MAX(ticks, 1);
-	running->chan = &running->wake_tick;
-	running->state = T_SLEEPING;
+	self = current_thread();
+	self->wake_tick = timer_ticks() + MAX(ticks, 1);
+	self->chan = &self->wake_tick;
+	self->state = T_SLEEPING;
 	schedule();
 	spin_unlock(&sched_lock);
 }
@@ -274,17 +305,22 @@ void sched_tick(void)
 
 bool sched_should_yield(void)
 {
-	return running == idle_thread ? run_head != NULL
-	                              : timer_ticks() - slice_start >= TIME_SLICE_TICKS;
+	struct percpu *c = this_cpu();
+
+	return c->running == c->idle ? run_head != NULL
+	                             : timer_ticks() - c->slice_start >= TIME_SLICE_TICKS;
 }
 
 void thread_exit_current(int code)
 {
+	struct thread *self;
+
 	spin_lock(&sched_lock);
-	running->exit_code = code;
-	running->state = T_ZOMBIE;
+	self = current_thread();
+	self->exit_code = code;
+	self->state = T_ZOMBIE;
 	schedule();
-	panic("thread_exit_current: zombie thread %d ran again", running->tid);
+	panic("thread_exit_current: zombie thread %d ran again", self->tid);
 }
 
 static void idle_loop(void *arg)
@@ -299,21 +335,30 @@ static void idle_loop(void *arg)
 }
 
 /*
- * Turns the boot flow into the first thread (so it can sleep and be
- * switched away from) and creates the idle thread.
+ * Turns the calling CPU's boot flow into a thread (so it can sleep, exit and
+ * be switched away from) and creates the CPU's idle thread.
  */
+void sched_start_cpu(void)
+{
+	static struct thread boot_threads[MAX_CPUS];
+	struct percpu *c = this_cpu();
+	struct thread *t = &boot_threads[c->id];
+
+	t->state = T_RUNNING;
+	t->on_cpu = true;
+	spin_lock(&sched_lock);
+	t->all_next = all_threads;
+	all_threads = t;
+	spin_unlock(&sched_lock);
+	c->running = t;
+	c->idle = kthread_create(idle_loop, NULL);
+	if (!c->idle)
+		panic("sched_start_cpu: no memory for the idle thread of cpu %d", c->id);
+	c->idle->state = T_RUNNABLE;   /* never on the run queue */
+}
+
 void sched_init(void)
 {
-	static struct thread boot_thread;
-
-	boot_thread.tid = 0;
-	boot_thread.state = T_RUNNING;
-	boot_thread.all_next = all_threads;
-	all_threads = &boot_thread;
-	running = &boot_thread;
-	idle_thread = kthread_create(idle_loop, NULL);
-	if (!idle_thread)
-		panic("sched_init: no memory for the idle thread");
-	idle_thread->state = T_RUNNABLE;   /* never on the run queue */
+	sched_start_cpu();
 	timer_set_tick_hook(sched_tick);
 }

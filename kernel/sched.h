@@ -4,7 +4,10 @@
  * timed sleeps.
  *
  * Locking: (s) sched_lock protects every thread's state, channel and queue
- * links. One CPU runs today; interrupts are off while sched_lock is held.
+ * links, and every CPU's running thread; interrupts are off while it is
+ * held. schedule() switches threads with sched_lock held: the thread that
+ * resumes releases it, so no other CPU can pick up the outgoing thread
+ * before its registers are saved.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -39,6 +42,7 @@ struct thread {
 	uint64_t wake_tick;               /* (s) timed sleep deadline, 0 = none */
 	int exit_code;
 	bool exited;                      /* (P) left its process; zombie soon */
+	bool on_cpu;                      /* (s) its stack is in use by a CPU */
 	struct thread *rq_next;           /* (s) run queue */
 	struct thread *all_next;          /* (s) list of every thread */
 	struct thread *proc_next;         /* (p) the process's threads */
@@ -46,7 +50,13 @@ struct thread {
 
 extern struct spinlock sched_lock;
 
+/* On the boot CPU: sched_start_cpu() and the scheduler's timer hook. */
 void sched_init(void);
+/*
+ * Makes the calling CPU's boot flow a thread and creates the CPU's idle
+ * thread; the flow ends with thread_exit_current() to start scheduling.
+ */
+void sched_start_cpu(void);
 struct thread *current_thread(void);
 
 /*
@@ -55,6 +65,8 @@ struct thread *current_thread(void);
  * of memory. The thread is T_EMBRYO until thread_start().
  */
 struct thread *thread_create(struct proc *p, const struct trapframe *tf);
+/* Waits (yielding) until t has exited and no CPU runs on its stack. */
+void thread_wait_off_cpu(struct thread *t);
 /* Creates a kernel thread running fn(arg); it must never return. */
 struct thread *kthread_create(void (*fn)(void *), void *arg);
 void thread_start(struct thread *t);

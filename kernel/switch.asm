@@ -2,7 +2,7 @@
 
 bits 64
 section .text
-extern trap_return, syscall_dispatch, thread_first_run, syscall_kernel_rsp
+extern trap_return, syscall_dispatch, thread_first_run
 
 SEL_UDATA equ 0x18 | 3
 SEL_UCODE equ 0x20 | 3
@@ -45,21 +45,21 @@ kthread_trampoline:
 	call rbx
 	ud2
 
-; syscall: rip in rcx, rflags in r11, still on the user stack, interrupts
-; masked by SFMASK. Build a struct trapframe on the thread's kernel stack
-; exactly like an interrupt would, so every kernel path sees one layout.
-; One CPU runs, so a global holds the user rsp for the few instructions
-; before it is on the kernel stack.
-section .bss
-user_rsp_scratch: resq 1
+PERCPU_KERNEL_RSP equ 8           ; struct percpu (kernel/percpu.h)
+PERCPU_USER_RSP   equ 16
 
-section .text
+; syscall: rip in rcx, rflags in r11, still on the user stack with the user
+; GS base, interrupts masked by SFMASK. swapgs gives this CPU's struct
+; percpu, which holds the thread's kernel stack top and a scratch slot for
+; the user rsp. Then build a struct trapframe exactly like an interrupt
+; would, so every kernel path sees one layout.
 global syscall_entry
 syscall_entry:
-	mov [rel user_rsp_scratch], rsp
-	mov rsp, [rel syscall_kernel_rsp]
+	swapgs
+	mov [gs:PERCPU_USER_RSP], rsp
+	mov rsp, [gs:PERCPU_KERNEL_RSP]
 	push SEL_UDATA                  ; ss
-	push qword [rel user_rsp_scratch] ; rsp
+	push qword [gs:PERCPU_USER_RSP] ; rsp
 	push r11                        ; rflags
 	push SEL_UCODE                  ; cs
 	push rcx                        ; rip
@@ -106,4 +106,5 @@ syscall_entry:
 	add rsp, 8                      ; cs
 	pop r11                         ; rflags
 	pop rsp                         ; user rsp (ss is implied by sysret)
+	swapgs
 	o64 sysret

@@ -120,7 +120,9 @@ long sys_ptdump(struct trapframe *tf)
 		return -EFAULT;
 	if (!(buf = kmalloc(DUMP_MAX)))
 		return -ENOMEM;
-	if (tf->rsi == PTDUMP_PROC) {
+	if (tf->rsi == PTDUMP_OBJECT) {
+		n = shm_dump((int)tf->rdi, buf, DUMP_MAX);
+	} else if (tf->rsi == PTDUMP_PROC) {
 		struct proc *p;
 		spin_lock(&proc_lock);
 		p = tf->rdi ? proc_by_pid_locked((int)tf->rdi) : current_proc();
@@ -149,7 +151,7 @@ long sys_pmap_verify(struct trapframe *tf)
 		return -EFAULT;
 	if (!(buf = kzalloc(DUMP_MAX)))
 		return -ENOMEM;
-	err = pmap_verify(buf, DUMP_MAX);
+	err = vm_verify(buf, DUMP_MAX);
 	if (len && copyout((void *)tf->rdi, buf, MIN(len, strlen(buf) + 1)) < 0)
 		err = -EFAULT;
 	kfree(buf);

@@ -1,20 +1,32 @@
 /* The sysctl table (see sysctl.h). */
+#include <limits.h>
 #include "kernel/sysctl.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "mm/page.h"
 #include "mm/vm_tunables.h"
 #include "uapi/errno.h"
 
+/*
+ * debug.page_fail_after: the last value set; page.c keeps the live count of
+ * allocations left. -1: no fault injection; N >= 0: the next N page
+ * allocations succeed, every later one fails until -1 is set again.
+ */
+static int fail_after_knob = -1;
+
 static const struct sysctl table[] = {
 	{ "machdep.pmap_mmu_optimize", &pmap_mmu_optimize, 0, 1,
-	  "share object-owned page tables between processes" },
+	  "share object-owned page tables between processes", NULL },
 	{ "machdep.pmap_share_pd", &pmap_share_pd, 0, 1,
-	  "also share whole page directories (1 GiB) at the PDPT level" },
+	  "also share whole page directories (1 GiB) at the PDPT level", NULL },
 	{ "machdep.pmap_prelink", &pmap_prelink, 0, 1,
-	  "link populated object tables at attach/fork instead of on fault" },
+	  "link populated object tables at attach/fork instead of on fault", NULL },
 	{ "kern.ipc.shm_use_phys", &shm_use_phys, 0, 1,
-	  "back SysV shm with wired physical pages (no PV entries)" },
+	  "back SysV shm with wired physical pages (no PV entries)", NULL },
+	{ "debug.page_fail_after", &fail_after_knob, -1, INT_MAX,
+	  "exhaustion tests: N more page allocations succeed, then all fail (-1: off)",
+	  page_fail_after },
 };
 
 static const struct sysctl *lookup(const char *name)
@@ -44,6 +56,8 @@ int sysctl_set(const char *name, long value)
 	if (value < s->min || value > s->max)
 		return -EINVAL;
 	__atomic_store_n(s->value, (int)value, __ATOMIC_RELAXED);
+	if (s->set)
+		s->set(value);
 	return 0;
 }
 

@@ -13,6 +13,7 @@ struct sysctl {
 	int *value;
 	int min, max;
 	const char *help;
+	void (*set)(long value);   /* optional: applies a new value (after *value is stored) */
 };
 
 /* Reads name into *value: 0 or -ENOENT. */

@@ -1,14 +1,13 @@
 /*
- * PIT channel 0 as the periodic tick, and TSC calibration. The TSC is
- * measured over 50 ms of PIT channel 2 counting down with interrupts off,
- * which works the same under TCG and KVM.
+ * The tick and the TSC. Every CPU's local APIC timer interrupts TIMER_HZ
+ * times a second (kernel/apic.c); the boot CPU's count is the system tick.
+ * The TSC is calibrated over 50 ms of PIT channel 2 counting down with
+ * interrupts off, which works the same under TCG and KVM.
  */
 #include "kernel/timer.h"
 #include "kernel/cpu.h"
-#include "kernel/trap.h"
 
 #define PIT_HZ 1193182
-#define PIT_CH0 0x40
 #define PIT_CH2 0x42
 #define PIT_CMD 0x43
 #define PIT_GATE 0x61
@@ -18,10 +17,11 @@ static uint64_t tsc_per_ms;
 static uint64_t tsc_boot;
 static void (*tick_hook)(void);
 
-static void timer_irq(struct trapframe *tf)
+void timer_interrupt(void)
 {
-	(void)tf;
-	ticks++;
+	if (cpu_id() != 0)
+		return;
+	__atomic_add_fetch(&ticks, 1, __ATOMIC_RELAXED);
 	if (tick_hook)
 		tick_hook();
 }
@@ -46,14 +46,8 @@ static void calibrate_tsc(void)
 
 void timer_init(void)
 {
-	uint16_t divisor = PIT_HZ / TIMER_HZ;
-
 	calibrate_tsc();
 	tsc_boot = rdtsc();
-	outb(PIT_CMD, 0x34);            /* ch0, lobyte/hibyte, rate generator */
-	outb(PIT_CH0, divisor & 0xff);
-	outb(PIT_CH0, divisor >> 8);
-	irq_register(0, timer_irq);
 }
 
 void timer_set_tick_hook(void (*hook)(void))

@@ -1,6 +1,7 @@
 /*
- * Time: the PIT interrupts TIMER_HZ times a second (the scheduler's tick),
- * and the TSC, calibrated against the PIT at boot, gives fine time.
+ * Time: the local APIC timers interrupt TIMER_HZ times a second (the boot
+ * CPU's count is the system tick), and the TSC, calibrated against the PIT
+ * at boot, gives fine time.
  */
 #ifndef KERNEL_TIMER_H
 #define KERNEL_TIMER_H
@@ -9,7 +10,10 @@
 
 #define TIMER_HZ 1000
 
+/* Calibrates the TSC. */
 void timer_init(void);
+/* The local APIC timer interrupt of the calling CPU. */
+void timer_interrupt(void);
 uint64_t timer_ticks(void);     /* interrupts since timer_init() */
 uint64_t clock_ns(void);        /* nanoseconds since boot, from the TSC */
 uint64_t clock_ms(void);

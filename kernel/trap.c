@@ -8,10 +8,12 @@
 #include "kernel/gdt.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
-#include "kernel/pic.h"
+#include "kernel/apic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/syscall.h"
+#include "kernel/timer.h"
+#include "kernel/tlb.h"
 #include "kernel/string.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
@@ -57,16 +59,21 @@ static void set_gate(int v, uint64_t handler, int ist, int dpl)
 	idt[v].zero = 0;
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct {
 		uint16_t limit;
 		uint64_t base;
 	} __attribute__((packed)) ptr = { sizeof(idt) - 1, (uint64_t)idt };
 
+	__asm__ volatile("lidt %0" :: "m"(ptr));
+}
+
+void idt_init(void)
+{
 	for (int v = 0; v < 256; v++)
 		set_gate(v, isr_stub_table[v], v == T_DF ? 1 : 0, 0);
-	__asm__ volatile("lidt %0" :: "m"(ptr));
+	idt_load();
 }
 
 const char *trap_name(uint64_t vector)
@@ -116,19 +123,33 @@ void trap_report(const struct trapframe *tf)
 		backtrace(tf->rip, tf->rbp);
 }
 
-static void handle_irq(struct trapframe *tf)
+/* Device interrupts, the timer and IPIs. Returns false for other vectors. */
+static bool handle_interrupt(struct trapframe *tf)
 {
-	int irq = tf->vector - T_IRQ0;
+	uint64_t v = tf->vector;
 
-	pic_eoi(irq);
-	if (irq_handlers[irq])
-		irq_handlers[irq](tf);
+	if (v >= T_IRQ0 && v < T_IRQ0 + 16) {
+		lapic_eoi();
+		if (irq_handlers[v - T_IRQ0])
+			irq_handlers[v - T_IRQ0](tf);
+	} else if (v == VEC_TIMER) {
+		lapic_eoi();
+		timer_interrupt();
+	} else if (v == VEC_TLB) {
+		lapic_eoi();
+		tlb_ipi_handler();
+	} else if (v == VEC_RESCHED) {
+		lapic_eoi();   /* the return path does the rescheduling */
+	} else if (v != VEC_SPURIOUS) {
+		return false;
+	}
+	return true;
 }
 
 void irq_register(int irq, irq_handler_t fn)
 {
 	irq_handlers[irq] = fn;
-	pic_unmask(irq);
+	ioapic_route(irq);
 }
 
 /*
@@ -172,12 +193,12 @@ void trap_dispatch(struct trapframe *tf)
 {
 	bool from_user = tf->cs & 3;
 
-	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + 16)
-		handle_irq(tf);
-	else if (from_user)
-		handle_user_exception(tf);
-	else
-		handle_kernel_exception(tf);
+	if (!handle_interrupt(tf)) {
+		if (from_user)
+			handle_user_exception(tf);
+		else
+			handle_kernel_exception(tf);
+	}
 	if (from_user)
 		return_to_user_checks(tf);
 }

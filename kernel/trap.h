@@ -31,7 +31,9 @@ struct trapframe {
 #define PF_RSVD    (1 << 3)
 #define PF_INSTR   (1 << 4)
 
+/* Fills the IDT (once) and loads it; idt_load() loads it on another CPU. */
 void idt_init(void);
+void idt_load(void);
 void trap_dispatch(struct trapframe *tf);
 
 /* Handler for a hardware interrupt line (0..15). */

@@ -1,22 +1,21 @@
 /* copyin/copyout and friends (see uaccess.h). */
 #include "mm/uaccess.h"
+#include "kernel/percpu.h"
 #include "kernel/trap.h"
 #include "mm/phys.h"
 #include "mm/vm_map.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
 
-static struct vm_map *active_map;   /* one CPU: the map CR3 holds */
-
 void uaccess_set_map(struct vm_map *map)
 {
-	active_map = map;
+	this_cpu()->active_map = map;
 	vm_map_activate(map);
 }
 
 struct vm_map *uaccess_map(void)
 {
-	return active_map;
+	return this_cpu()->active_map;
 }
 
 bool user_range_ok(vaddr_t addr, size_t len)
@@ -69,7 +68,9 @@ int uaccess_fault(vaddr_t addr, uint64_t pf_error)
 	int access = (pf_error & PF_INSTR) ? PROT_EXEC
 	           : (pf_error & PF_WRITE) ? PROT_WRITE : PROT_READ;
 
-	if (!active_map || addr >= USER_TOP)
+	struct vm_map *map = uaccess_map();
+
+	if (!map || addr >= USER_TOP)
 		return -EFAULT;
-	return vm_fault(active_map, addr, access);
+	return vm_fault(map, addr, access);
 }

@@ -40,27 +40,31 @@ static bool access_allowed(int prot, int access)
 
 /*
  * Copy-on-write: gives obj a private copy of the page *pgp at off and
- * returns it in *pgp. Returns 0 or -ENOMEM. (o) held.
+ * returns it in *pgp; the replaced page comes back in *oldp, still
+ * referenced (see vm_object_replace_locked). Returns 0 or -ENOMEM. (o) held.
  */
-static int cow_copy_locked(struct vm_object *obj, uint64_t off, struct vm_page **pgp)
+static int cow_copy_locked(struct vm_object *obj, uint64_t off, struct vm_page **pgp,
+                           struct vm_page **oldp)
 {
 	struct vm_page *copy = page_alloc();
 
 	if (!copy)
 		return -ENOMEM;
 	memcpy(page_to_virt(copy), page_to_virt(*pgp), PAGE_SIZE);
-	vm_object_replace_locked(obj, off, copy);
+	*oldp = vm_object_replace_locked(obj, off, copy);
 	*pgp = copy;
 	return 0;
 }
 
 /*
  * Finds the page of entry e for va and the rights to map it with: a private
- * page still shared with another object is copied on a write and mapped
- * read-only otherwise. Returns 0, -EFAULT or -ENOMEM.
+ * page still shared with another object is copied on a write (the replaced
+ * page is returned in *oldp, still referenced) and mapped read-only
+ * otherwise. Returns 0, -EFAULT or -ENOMEM.
  */
 static int fault_page_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t va,
-                             int access, struct vm_page **pgp, int *prot)
+                             int access, struct vm_page **pgp, int *prot,
+                             struct vm_page **oldp)
 {
 	struct vm_object *obj = e->object;
 	uint64_t off = e->offset + (va - e->start);
@@ -74,7 +78,7 @@ static int fault_page_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t
 		COUNT(map, faults_zero);
 	if (err == 0 && !(e->flags & VME_SHARED) && (*pgp)->refcount > 1) {
 		if (access & PROT_WRITE) {
-			err = cow_copy_locked(obj, off, pgp);
+			err = cow_copy_locked(obj, off, pgp, oldp);
 			if (err == 0)
 				COUNT(map, faults_cow);
 		} else {
@@ -95,7 +99,7 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 {
 	struct pmap_segment seg;
 	struct vm_map_entry *e;
-	struct vm_page *pg;
+	struct vm_page *pg, *old = NULL;
 	bool filled;
 	int prot, err;
 
@@ -104,7 +108,7 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 	e = map_lookup_locked(map, va);
 	if (!e || !access_allowed(e->prot, access))
 		return -EFAULT;
-	err = fault_page_locked(map, e, va, access, &pg, &prot);
+	err = fault_page_locked(map, e, va, access, &pg, &prot, &old);
 	if (err)
 		return err;
 	if (segment_for(e, va, &seg)) {
@@ -117,6 +121,12 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 		err = pmap_enter(map->pmap, va, pg, prot, 0);
 		if (err == 0)
 			COUNT(map, faults_private);
+	}
+	if (old) {
+		/* The copy replaced the old page's PTE, or failed: drop it. */
+		if (err)
+			pmap_remove(map->pmap, va, va + PAGE_SIZE);
+		vm_page_unref(old);
 	}
 	if (err == 0)
 		COUNT(map, faults);

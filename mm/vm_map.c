@@ -50,6 +50,7 @@ void reserve_release(struct entry_reserve *r)
 /* The entry containing va, or NULL. */
 struct vm_map_entry *map_lookup_locked(struct vm_map *map, vaddr_t va)
 {
+	ASSERT_HELD(&map->lock);
 	for (struct vm_map_entry *e = map->entries; e && e->start <= va; e = e->next)
 		if (va < e->end)
 			return e;
@@ -61,6 +62,7 @@ void map_insert_locked(struct vm_map *map, struct vm_map_entry *e)
 {
 	struct vm_map_entry *prev = NULL, *next = map->entries;
 
+	ASSERT_HELD(&map->lock);
 	while (next && next->start < e->start) {
 		prev = next;
 		next = next->next;
@@ -86,6 +88,7 @@ void map_insert_locked(struct vm_map *map, struct vm_map_entry *e)
  */
 void map_remove_entry_locked(struct vm_map *map, struct vm_map_entry *e)
 {
+	ASSERT_HELD(&map->lock);
 	if (e->prev)
 		e->prev->next = e->next;
 	else
@@ -104,6 +107,7 @@ static void split_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t va,
 {
 	struct vm_map_entry *ne = reserve_take(r);
 
+	ASSERT_HELD(&map->lock);
 	*ne = *e;
 	ne->start = va;
 	ne->offset += va - e->start;
@@ -117,6 +121,7 @@ void map_clip_locked(struct vm_map *map, vaddr_t start, vaddr_t end, struct entr
 {
 	struct vm_map_entry *e = map_lookup_locked(map, start);
 
+	ASSERT_HELD(&map->lock);
 	if (e && e->start < start)
 		split_locked(map, e, start, r);
 	e = map_lookup_locked(map, end);
@@ -138,6 +143,7 @@ void map_merge_around_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 {
 	struct vm_map_entry *e = map->entries;
 
+	ASSERT_HELD(&map->lock);
 	while (e && e->next) {
 		struct vm_map_entry *n = e->next;
 
@@ -159,6 +165,7 @@ void map_remove_range_locked(struct vm_map *map, vaddr_t start, vaddr_t end,
 {
 	struct vm_map_entry *e, *next;
 
+	ASSERT_HELD(&map->lock);
 	map_clip_locked(map, start, end, r);
 	for (e = map->entries; e && e->start < end; e = next) {
 		next = e->next;
@@ -176,6 +183,7 @@ int map_count_after_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 {
 	int n = map->nentries;
 
+	ASSERT_HELD(&map->lock);
 	for (struct vm_map_entry *e = map->entries; e && e->start < end; e = e->next) {
 		if (e->end <= start)
 			continue;
@@ -187,6 +195,7 @@ int map_count_after_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 /* Is [start, end) free of mappings? */
 bool map_range_free_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 {
+	ASSERT_HELD(&map->lock);
 	for (struct vm_map_entry *e = map->entries; e && e->start < end; e = e->next)
 		if (e->end > start)
 			return false;
@@ -234,6 +243,7 @@ void map_prelink_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 {
 	struct vm_map_entry *e = map->entries;
 
+	ASSERT_HELD(&map->lock);
 	if (!pmap_prelink || !pmap_mmu_optimize)
 		return;
 	for (; e && e->start < end; e = e->next) {

@@ -62,6 +62,7 @@ static int find_space_locked(struct vm_map *map, uint64_t len, uint64_t off, vad
 	uint64_t align = placement_align(len), color = off & (align - 1);
 	vaddr_t lo = VM_MMAP_BASE, a;
 
+	ASSERT_HELD(&map->lock);
 	for (struct vm_map_entry *e = map->entries; e; e = e->next) {
 		if (e->end <= lo)
 			continue;
@@ -85,6 +86,7 @@ static int find_space_locked(struct vm_map *map, uint64_t len, uint64_t off, vad
  */
 static int place_locked(struct vm_map *map, const struct map_request *q, vaddr_t *out)
 {
+	ASSERT_HELD(&map->lock);
 	if (q->fixed) {
 		if (!q->replace && !map_range_free_locked(map, q->addr, q->addr + q->len))
 			return -EINVAL;
@@ -221,6 +223,7 @@ static int mprotect_check_locked(struct vm_map *map, vaddr_t start, vaddr_t end,
 	vaddr_t va = start;
 	struct vm_map_entry *e = map_lookup_locked(map, start);
 
+	ASSERT_HELD(&map->lock);
 	for (; e && e->start <= va && va < end; e = e->next) {
 		if (prot & ~e->max_prot)
 			return -EACCES;
@@ -235,6 +238,7 @@ static int clip_count_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 	struct vm_map_entry *a = map_lookup_locked(map, start);
 	struct vm_map_entry *b = map_lookup_locked(map, end);
 
+	ASSERT_HELD(&map->lock);
 	return map->nentries + (a && a->start < start) + (b && b->start < end);
 }
 

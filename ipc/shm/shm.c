@@ -163,6 +163,18 @@ int shm_ctl(int shmid, int cmd, struct shmid_ds *buf)
 	return r;
 }
 
+int shm_dump(int shmid, char *buf, size_t len)
+{
+	struct vm_object *obj = shm_object(shmid);
+	int n;
+
+	if (!obj)
+		return -EINVAL;
+	n = vm_object_dump(obj, buf, len);
+	vm_object_release(obj);
+	return n;
+}
+
 size_t shm_count(void)
 {
 	size_t n;

@@ -59,6 +59,12 @@ int shm_ctl(int shmid, int cmd, struct shmid_ds *buf);
  */
 struct vm_object *shm_object(int shmid);
 
+/*
+ * `ptdump -o SHMID`: the text of the segment's page-table tree with link
+ * counts, like snprintf (returns the length needed). -EINVAL for a bad id.
+ */
+int shm_dump(int shmid, char *buf, size_t len);
+
 /* Segments in the table (for leak checks and vmstat). */
 size_t shm_count(void);
 

@@ -1,7 +1,8 @@
 /*
  * Builds the kernel's page tables (see kernel_map.h). The tables live in the
  * kernel image's .bss, so no allocator is needed yet: one PD page per GiB of
- * direct map, up to DIRECT_MAP_MAX.
+ * direct map, up to DIRECT_MAP_MAX. The APIC registers below 4 GiB are
+ * mapped too, uncached.
  */
 #include "mm/pmap/kernel_map.h"
 #include "mm/phys.h"
@@ -12,7 +13,13 @@
 #define KPTE_W   (1UL << 1)
 #define KPTE_PS  (1UL << 7)
 #define KPTE_G   (1UL << 8)
+#define KPTE_PWT (1UL << 3)
+#define KPTE_PCD (1UL << 4)
 #define KPTE_NX  (1UL << 63)
+
+/* The I/O APIC and local APIC registers: mapped uncached, never RAM. */
+#define APIC_MMIO_START 0xfec00000UL
+#define APIC_MMIO_END   0xff000000UL
 
 #define DIRECT_GIBS (DIRECT_MAP_MAX >> GIB_SHIFT)
 
@@ -23,6 +30,8 @@ static table_t direct_pdpt;
 static table_t direct_pd[DIRECT_GIBS];
 static table_t image_pdpt;
 static table_t image_pd;
+static table_t identity_pdpt;   /* low 2 MiB, executable: AP trampoline */
+static table_t identity_pd;
 
 static paddr_t image_phys(const void *p)
 {
@@ -37,10 +46,17 @@ void kernel_map_init(paddr_t ram_end)
 		printk("kernel_map: only the first %lu GiB of RAM are used\n", DIRECT_GIBS);
 		gibs = DIRECT_GIBS;
 	}
-	for (uint64_t g = 0; g < gibs; g++) {
-		for (int i = 0; i < 512; i++)
-			direct_pd[g][i] = ((g << GIB_SHIFT) + ((uint64_t)i << SEG_SHIFT)) |
-			                  KPTE_P | KPTE_W | KPTE_PS | KPTE_G | KPTE_NX;
+	for (uint64_t g = 0; g < DIRECT_GIBS; g++) {
+		if (g >= gibs && g != (APIC_MMIO_START >> GIB_SHIFT))
+			continue;
+		for (int i = 0; i < 512; i++) {
+			paddr_t pa = (g << GIB_SHIFT) + ((uint64_t)i << SEG_SHIFT);
+			bool mmio = pa >= APIC_MMIO_START && pa < APIC_MMIO_END;
+			if (g >= gibs && !mmio)
+				continue;
+			direct_pd[g][i] = pa | KPTE_P | KPTE_W | KPTE_PS | KPTE_G | KPTE_NX |
+			                  (mmio ? KPTE_PCD | KPTE_PWT : 0);
+		}
 		direct_pdpt[g] = image_phys(direct_pd[g]) | KPTE_P | KPTE_W;
 	}
 	/* The image is linked at -2 GiB: PDPT slot 510 maps physical 0..1 GiB. */
@@ -56,4 +72,12 @@ void kernel_map_init(paddr_t ram_end)
 paddr_t kernel_pml4_phys(void)
 {
 	return image_phys(kernel_pml4);
+}
+
+void kernel_map_identity(bool on)
+{
+	identity_pd[0] = KPTE_P | KPTE_W | KPTE_PS;
+	identity_pdpt[0] = image_phys(identity_pd) | KPTE_P | KPTE_W;
+	kernel_pml4[0] = on ? image_phys(identity_pdpt) | KPTE_P | KPTE_W : 0;
+	write_cr3(image_phys(kernel_pml4));
 }

@@ -11,6 +11,11 @@
 
 /* Maps physical [0, ram_end) and switches to the kernel's own PML4. */
 void kernel_map_init(paddr_t ram_end);
+/*
+ * Identity-maps low memory in the kernel tables (on) or removes it (off),
+ * for the application-processor trampoline; only while no process runs.
+ */
+void kernel_map_identity(bool on);
 /* Physical address of the kernel PML4 (for copying its upper half). */
 paddr_t kernel_pml4_phys(void);
 

@@ -7,6 +7,7 @@
  * Every private table page has PG_PTABLE set and counts its present entries
  * in vm_page.used, which is how empty tables are found and freed.
  */
+#include "kernel/acpi.h"
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -23,6 +24,7 @@ struct pmap *pmap_list;
 struct vmstat pmap_gstat;
 
 static paddr_t kernel_pml4_pa;   /* (c) set once by pmap_bootstrap */
+static struct pmap *cpu_pmap[MAX_CPUS];   /* (g) what each CPU's CR3 holds */
 static bool nx_enabled = true;   /* (c) EFER.NXE: may leaves carry NX? */
 
 /*
@@ -187,6 +189,7 @@ void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb
 {
 	pte_t old = *p->pte[PT_LEVEL];
 
+	ASSERT_HELD(&pmap_lock);
 	*p->pte[PT_LEVEL] = 0;
 	p->table[PT_LEVEL]->used--;
 	pv_remove(pte_page(old), pm, NULL, va);
@@ -247,8 +250,9 @@ struct pmap *pmap_create(void)
 void pmap_destroy(struct pmap *pm)
 {
 	spin_lock(&pmap_lock);
-	if (pm->active)
-		panic("pmap_destroy: pmap %p is active", (void *)pm);
+	if (pm->active_cpus)
+		panic("pmap_destroy: pmap %p is active on cpus %lx", (void *)pm,
+		      (unsigned long)pm->active_cpus);
 	if (pm->pml4->used != 0 || pm->stat.resident != 0)
 		panic("pmap_destroy: pmap %p still maps user memory", (void *)pm);
 	if (pm->prev)
@@ -268,11 +272,14 @@ void pmap_destroy(struct pmap *pm)
 /* Switches this CPU to pm (NULL: the kernel's own tables). */
 void pmap_activate(struct pmap *pm)
 {
+	int cpu = cpu_id();
+
 	spin_lock(&pmap_lock);
-	for (struct pmap *q = pmap_list; q; q = q->next)
-		q->active = false;
+	if (cpu_pmap[cpu])
+		cpu_pmap[cpu]->active_cpus &= ~(1UL << cpu);
+	cpu_pmap[cpu] = pm;
 	if (pm)
-		pm->active = true;
+		pm->active_cpus |= 1UL << cpu;
 	pmap_hw_load_cr3(pm ? page_to_phys(pm->pml4) : kernel_pml4_pa);
 	spin_unlock(&pmap_lock);
 }
@@ -293,6 +300,7 @@ static void pte_install_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
 	pte_t new = pte_make(page_to_phys(pg), pte_flags_for(prot));
 	pte_t old = *p->pte[PT_LEVEL];
 
+	ASSERT_HELD(&pmap_lock);
 	if (pte_present(old) && pte_pa(old) == page_to_phys(pg)) {
 		pv_free(pv);
 		if ((old & ~(PTE_A | PTE_D)) != new) {
@@ -366,6 +374,7 @@ static void range_link_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
 {
 	vaddr_t start = ALIGN_DOWN(va, level_size(p->link));
 
+	ASSERT_HELD(&pmap_lock);
 	if (op->remove || start < op->sva || start + level_size(p->link) > op->eva)
 		link_clear_locked(pm, p, p->link, b);
 	else if (link_lower_locked(p, p->link, op->prot))
@@ -381,6 +390,7 @@ static void pt_range_locked(struct pmap *pm, const struct range_op *op, struct t
 {
 	struct pt_path p;
 
+	ASSERT_HELD(&pmap_lock);
 	for (vaddr_t va = op->sva; va < op->eva;) {
 		int r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
 		int step = r;
@@ -407,6 +417,7 @@ void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_ba
 {
 	struct range_op op = { sva, MIN(eva, USER_TOP), true, PROT_NONE };
 
+	ASSERT_HELD(&pmap_lock);
 	pt_range_locked(pm, &op, b);
 }
 

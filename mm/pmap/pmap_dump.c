@@ -5,6 +5,14 @@
  *   PML4[  0] va=0x0000000000000000 -> 0x0000000000346000 P W U
  *    PDPT[  0] va=0x0000000000000000 -> 0x0000000000347000 P W U
  *     PD[  2] va=0x0000000000400000 -> 0x0000000000348000 P W U  PT private used=3
+ *     PD[  3] va=0x0000000000600000 -> 0x0000000000412000 P U NX  PT of object
+ *             0xffff80000012a000 offset 0x200000 links=2 used=512
+ *
+ * and pmap_dump_object() prints an object's tree:
+ *
+ *   object 0xffff80000012a000 tree: 1 PD pages, 2 PT pages
+ *   PD[gib 0] pa=0x0000000000410000 links=0 used=2
+ *    PT[seg 0] offset=0x0 pa=0x0000000000411000 links=1 used=512
  *
  * The walk (pt_visit) is separate from the printing: a printer is a set of
  * callbacks (struct dump_printer), so another output format, such as a
@@ -33,9 +41,12 @@ static void __attribute__((format(printf, 2, 3))) out(struct dump_out *o, const 
 		o->need += (size_t)n;
 }
 
+/* One output format: called by the walks below in tree order. */
 struct dump_printer {
 	void (*begin)(struct dump_out *o, struct pmap *pm);
 	void (*entry)(struct dump_out *o, int level, vaddr_t va, pte_t pte, unsigned index);
+	void (*object)(struct dump_out *o, struct pmap_object *po, uint64_t pt, uint64_t pd);
+	void (*object_table)(struct dump_out *o, int level, uint64_t off, struct vm_page *t);
 	void (*end)(struct dump_out *o);
 };
 
@@ -55,9 +66,29 @@ static void text_entry(struct dump_out *o, int level, vaddr_t va, pte_t pte, uns
 	out(o, "%s%s[%3u] va=%p -> %p %s%s%s%s", indents[level], level_names[level],
 	    index, (void *)va, (void *)pte_pa(pte), "P", (pte & PTE_W) ? " W" : "",
 	    (pte & PTE_U) ? " U" : "", (pte & PTE_NX) ? " NX" : "");
-	if (level == PD_LEVEL && t)
-		out(o, "  PT %s used=%u", (t->flags & PG_PTABLE) ? "private" : "foreign", t->used);
+	if (t && (t->flags & PG_OBJTABLE))
+		out(o, "  %s of object %p offset %p links=%u used=%u", level == PD_LEVEL ? "PT" : "PD",
+		    (void *)t->object, (void *)t->offset, t->link_count, t->used);
+	else if (level == PD_LEVEL && t)
+		out(o, "  PT private used=%u", t->used);
 	out(o, "\n");
+}
+
+static void text_object(struct dump_out *o, struct pmap_object *po, uint64_t pt, uint64_t pd)
+{
+	out(o, "object %p tree: %lu PD pages, %lu PT pages\n", (void *)po->owner,
+	    (unsigned long)pd, (unsigned long)pt);
+}
+
+static void text_object_table(struct dump_out *o, int level, uint64_t off, struct vm_page *t)
+{
+	if (level == PD_LEVEL)
+		out(o, "PD[gib %lu] pa=%p links=%u used=%u\n", (unsigned long)(off >> GIB_SHIFT),
+		    (void *)page_to_phys(t), t->link_count, t->used);
+	else
+		out(o, " PT[seg %lu] offset=%p pa=%p links=%u used=%u\n",
+		    (unsigned long)(off >> SEG_SHIFT), (void *)off, (void *)page_to_phys(t),
+		    t->link_count, t->used);
 }
 
 static void text_end(struct dump_out *o)
@@ -65,7 +96,9 @@ static void text_end(struct dump_out *o)
 	(void)o;
 }
 
-static const struct dump_printer text_printer = { text_begin, text_entry, text_end };
+static const struct dump_printer text_printer = {
+	text_begin, text_entry, text_object, text_object_table, text_end,
+};
 
 struct dump_walk {
 	struct dump_out *o;
@@ -81,7 +114,7 @@ static bool dump_entry(int level, vaddr_t va, pte_t pte, struct vm_page *table, 
 	if (level == PT_LEVEL)
 		return false;
 	w->p->entry(w->o, level, va, pte, level_index(va, level));
-	return level > PD_LEVEL;
+	return level > PD_LEVEL && !pte_is_link(pte, level);
 }
 
 /* Runs printer p over pm's tree. (g) taken. */
@@ -103,4 +136,49 @@ static int dump_with(struct pmap *pm, const struct dump_printer *p, char *buf, s
 int pmap_dump(struct pmap *pm, char *buf, size_t len)
 {
 	return dump_with(pm, &text_printer, buf, len);
+}
+
+/* Counts the PT pages below the PD pages of po. */
+static uint64_t object_pt_pages(struct pmap_object *po)
+{
+	uint64_t n = 0;
+
+	for (unsigned g = 0; g < po->npd; g++)
+		if (po->pd[g])
+			n += po->pd[g]->used;
+	return n;
+}
+
+/* Runs printer p over an object tree. (g) taken. */
+static int dump_object_with(struct pmap_object *po, const struct dump_printer *p,
+                            char *buf, size_t len)
+{
+	struct dump_out o = { buf, len, 0 };
+	uint64_t npd = 0;
+
+	if (len > 0)
+		buf[0] = '\0';
+	spin_lock(&pmap_lock);
+	for (unsigned g = 0; g < po->npd; g++)
+		npd += po->pd[g] != NULL;
+	p->object(&o, po, object_pt_pages(po), npd);
+	for (unsigned g = 0; g < po->npd; g++) {
+		pte_t *pd = po->pd[g] ? page_to_virt(po->pd[g]) : NULL;
+
+		if (!pd)
+			continue;
+		p->object_table(&o, PD_LEVEL, (uint64_t)g << GIB_SHIFT, po->pd[g]);
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			if (pte_present(pd[i]))
+				p->object_table(&o, PT_LEVEL, ((uint64_t)g << GIB_SHIFT) + i * SEG_SIZE,
+				                pte_page(pd[i]));
+	}
+	p->end(&o);
+	spin_unlock(&pmap_lock);
+	return (int)o.need;
+}
+
+int pmap_dump_object(struct pmap_object *po, char *buf, size_t len)
+{
+	return dump_object_with(po, &text_printer, buf, len);
 }

@@ -24,7 +24,7 @@ struct tlb_batch;
 struct pmap {
 	struct vm_page *pml4;        /* (c) top-level table */
 	struct pmap *next, *prev;    /* (g) registry of live pmaps */
-	bool active;                 /* (g) loaded in CR3 on this CPU */
+	uint64_t active_cpus;        /* (g) CPUs whose CR3 holds this pmap */
 	struct vmstat stat;          /* (g) counters; resident = private leaves */
 };
 

@@ -37,6 +37,7 @@ static void count_link(struct pmap *pm, int level, int delta)
 static void link_set_locked(struct pmap *pm, struct pt_path *p, int level,
                             struct vm_page *table, int prot)
 {
+	ASSERT_HELD(&pmap_lock);
 	__atomic_store_n(p->pte[level], pte_make(page_to_phys(table), pte_flags_for(prot)),
 	                 __ATOMIC_RELEASE);
 	p->table[level]->used++;
@@ -52,6 +53,7 @@ void link_clear_locked(struct pmap *pm, struct pt_path *p, int level, struct tlb
 {
 	struct vm_page *t = pte_page(*p->pte[level]);
 
+	ASSERT_HELD(&pmap_lock);
 	if (!pte_is_link(*p->pte[level], level) || t->link_count == 0)
 		panic("link_clear_locked: level-%d entry is not a counted link", level);
 	*p->pte[level] = 0;
@@ -65,6 +67,7 @@ void link_clear_locked(struct pmap *pm, struct pt_path *p, int level, struct tlb
 /* Lowers the rights of the link p->pte[level]; returns whether it changed. */
 bool link_lower_locked(struct pt_path *p, int level, int prot)
 {
+	ASSERT_HELD(&pmap_lock);
 	return pte_lower(p->pte[level], prot);
 }
 
@@ -95,6 +98,7 @@ static int link_locked(struct pmap *pm, const struct pmap_segment *s, bool preli
 	struct pt_path p;
 	int r;
 
+	ASSERT_HELD(&pmap_lock);
 	if (!t && prelink)
 		return 0;
 	if (!t)

@@ -99,6 +99,7 @@ struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level
 	struct vm_page *pd;
 	struct pt_path p;
 
+	ASSERT_HELD(&pmap_lock);
 	if (off >= po->size)
 		panic("obj_table_locked: offset %p beyond the object", (void *)off);
 	pd = po->pd[off >> GIB_SHIFT];
@@ -114,6 +115,7 @@ pte_t *obj_pte_locked(struct pmap_object *po, uint64_t off)
 {
 	struct vm_page *pt = obj_table_locked(po, off, PT_LEVEL);
 
+	ASSERT_HELD(&pmap_lock);
 	return pt ? (pte_t *)page_to_virt(pt) + level_index(off, PT_LEVEL) : NULL;
 }
 
@@ -131,6 +133,7 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	struct pt_path p;
 	pte_t *pte;
 
+	ASSERT_HELD(&pmap_lock);
 	*filled = false;
 	if (!*pd)
 		*pd = obj_table_alloc(po, off, PD_LEVEL);

@@ -5,15 +5,19 @@
  * at the end (tlb_batch_finish): one invlpg per page up to TLB_BATCH_MAX,
  * a full flush (CR3 reload) beyond that or when a page-table page was
  * unlinked (a CR3 reload also empties the paging-structure caches, which
- * may hold the unlinked table). Only an address space loaded on this CPU
- * needs flushing: a CR3 load at the next switch flushes the others (no PCID,
- * one CPU; SMP will add shootdowns here). On the host the instructions are
- * replaced by counting, so tests can check the exact number of flushes.
+ * may hold the unlinked table). Only the CPUs whose CR3 holds the address
+ * space need flushing (no PCID: a CR3 load at the next switch flushes the
+ * rest): this CPU directly, the others through a shootdown IPI
+ * (kernel/tlb.h) that returns once they have flushed, so table pages are
+ * freed only after every CPU that could cache them has let go. On the host
+ * the instructions are replaced by counting, so tests can check the exact
+ * number of flushes.
  *
  * Counters (g): pmap->stat and pmap_gstat, tlb_flushes and tlb_invlpg.
  */
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
+#include "kernel/tlb.h"
 #include "mm/pmap/pmap_impl.h"
 
 /* Loads CR3 (a full flush of non-global entries). */
@@ -32,6 +36,16 @@ static void hw_invlpg(vaddr_t va)
 	(void)va;
 #else
 	invlpg(va);
+#endif
+}
+
+/* Asks the other CPUs in `cpus` to flush; a full flush when n is 0. */
+static void hw_shootdown(uint64_t cpus, paddr_t cr3, const vaddr_t *va, int n)
+{
+#ifdef HOST_TEST
+	(void)cpus, (void)cr3, (void)va, (void)n;
+#else
+	tlb_shootdown(cpus, cr3, va, n);
 #endif
 }
 
@@ -68,23 +82,27 @@ void tlb_batch_free_table(struct tlb_batch *b, struct vm_page *table)
 }
 
 /*
- * The flush point: invalidates what was queued if b->pmap is active on this
- * CPU, then frees the queued table pages. (g) held.
+ * The flush point: invalidates what was queued on every CPU where b->pmap
+ * is loaded, then frees the queued table pages. (g) held.
  */
 void tlb_batch_finish(struct tlb_batch *b)
 {
 	struct pmap *pm = b->pmap;
+	uint64_t self = 1UL << cpu_id();
+	uint64_t others = pm->active_cpus & ~self;
 
-	if (pm->active && b->full) {
+	if ((pm->active_cpus & self) && b->full) {
 		pmap_hw_load_cr3(page_to_phys(pm->pml4));
 		pm->stat.tlb_flushes++;
 		pmap_gstat.tlb_flushes++;
-	} else if (pm->active) {
+	} else if (pm->active_cpus & self) {
 		for (int i = 0; i < b->count; i++)
 			hw_invlpg(b->va[i]);
 		pm->stat.tlb_invlpg += b->count;
 		pmap_gstat.tlb_invlpg += b->count;
 	}
+	if (others && (b->full || b->count))
+		hw_shootdown(others, page_to_phys(pm->pml4), b->va, b->full ? 0 : b->count);
 	while (b->free_tables) {
 		struct vm_page *pg = b->free_tables;
 
@@ -98,16 +116,17 @@ void tlb_batch_finish(struct tlb_batch *b)
 
 /*
  * An object PTE changed (cleared or lowered): every address space that
- * links its table may cache it, at its own address. On one CPU only the
- * active address space can hold TLB entries, so it is flushed whole; SMP
- * will send shootdowns to the CPUs running the object's mappers.
+ * links its table may cache it, at its own address. Only address spaces
+ * loaded on some CPU can hold TLB entries, so each of those is flushed whole
+ * on the CPUs running it (a superset of the object's mappers: simple, and
+ * still one flush per running address space, not per page).
  */
 void tlb_object_changed(void)
 {
 	for (struct pmap *pm = pmap_list; pm; pm = pm->next) {
 		struct tlb_batch b;
 
-		if (!pm->active)
+		if (!pm->active_cpus)
 			continue;
 		tlb_batch_init(&b, pm);
 		tlb_batch_all(&b);

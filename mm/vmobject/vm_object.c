@@ -64,7 +64,7 @@ static int insert_locked(struct vm_object *obj, uint64_t idx, struct vm_page *pg
 		panic("insert_locked: object %p already has page %lu", (void *)obj,
 		      (unsigned long)idx);
 	*slot = pg;
-	pg->refcount++;
+	__atomic_add_fetch(&pg->refcount, 1, __ATOMIC_RELAXED);
 	if (!(obj->flags & OBJ_PRIVATE)) {
 		pg->object = obj;
 		pg->offset = idx << PAGE_SHIFT;
@@ -74,11 +74,17 @@ static int insert_locked(struct vm_object *obj, uint64_t idx, struct vm_page *pg
 }
 
 /* Drops one object reference to a data page; the last one frees it. */
-static void page_unref(struct vm_page *pg)
+/*
+ * The count is shared by objects with different locks (copy-on-write after
+ * fork), so it changes atomically.
+ */
+void vm_page_unref(struct vm_page *pg)
 {
-	if (pg->refcount == 0)
-		panic("page_unref: page %p has no reference", (void *)pg);
-	if (--pg->refcount > 0)
+	uint32_t left = __atomic_sub_fetch(&pg->refcount, 1, __ATOMIC_ACQ_REL);
+
+	if (left == UINT32_MAX)
+		panic("vm_page_unref: page %p had no reference", (void *)pg);
+	if (left > 0)
 		return;
 	pg->object = NULL;
 	pg->offset = 0;
@@ -93,7 +99,7 @@ static void remove_locked(struct vm_object *obj, uint64_t idx)
 
 	if (!slot || !*slot)
 		return;
-	page_unref(*slot);
+	vm_page_unref(*slot);
 	*slot = NULL;
 	obj->resident--;
 }
@@ -224,14 +230,19 @@ int vm_object_page_locked(struct vm_object *obj, uint64_t off,
 	return 0;
 }
 
-void vm_object_replace_locked(struct vm_object *obj, uint64_t off, struct vm_page *pg)
+struct vm_page *vm_object_replace_locked(struct vm_object *obj, uint64_t off,
+                                         struct vm_page *pg)
 {
-	uint64_t idx = off >> PAGE_SHIFT;
+	struct vm_page **slot = radix_slot(&obj->pages, obj->depth, off >> PAGE_SHIFT, false);
+	struct vm_page *old;
 
 	ASSERT_HELD(&obj->lock);
-	remove_locked(obj, idx);
-	if (insert_locked(obj, idx, pg) < 0)
-		panic("vm_object_replace_locked: the slot of a removed page vanished");
+	if (!slot || !*slot)
+		panic("vm_object_replace_locked: no page at offset %lx", (unsigned long)off);
+	old = *slot;
+	*slot = pg;
+	__atomic_add_fetch(&pg->refcount, 1, __ATOMIC_RELAXED);
+	return old;
 }
 
 /* See vm_object.h. */
@@ -291,6 +302,11 @@ void vm_object_remove_mapping(struct vm_object *obj, struct vm_map_entry *e)
 		e->obj_next->obj_prev = e->obj_prev;
 	e->obj_next = e->obj_prev = NULL;
 	spin_unlock(&obj->lock);
+}
+
+int vm_object_dump(struct vm_object *obj, char *buf, size_t len)
+{
+	return obj->ptables ? pmap_dump_object(obj->ptables, buf, len) : -EINVAL;
 }
 
 void vm_object_foreach(void (*fn)(struct vm_object *obj, void *arg), void *arg)

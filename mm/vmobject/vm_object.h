@@ -83,9 +83,16 @@ int vm_object_page_locked(struct vm_object *obj, uint64_t off,
 
 /*
  * Copy-on-write: puts `pg` (a new page, refcount 0) at `off` in place of
- * the page there, whose reference is dropped. (o) held.
+ * the page there, and returns that old page with the object's reference
+ * still held: the caller drops it with vm_page_unref() only once its own
+ * mapping of the old page is gone, so another holder racing on the same
+ * page never sees it freed while still mapped. (o) held.
  */
-void vm_object_replace_locked(struct vm_object *obj, uint64_t off, struct vm_page *pg);
+struct vm_page *vm_object_replace_locked(struct vm_object *obj, uint64_t off,
+                                         struct vm_page *pg);
+
+/* Drops one object reference to a data page; the last one frees it. */
+void vm_page_unref(struct vm_page *pg);
 
 /*
  * A new private anonymous object the size of `src` holding src's pages of
@@ -106,6 +113,12 @@ void vm_object_remove_mapping(struct vm_object *obj, struct vm_map_entry *e);
 
 /* Number of live objects (for leak checks). */
 size_t vm_object_count(void);
+
+/*
+ * The `ptdump -o` text of obj's page-table tree (see pmap_dump_object());
+ * -EINVAL for a private object, which has none.
+ */
+int vm_object_dump(struct vm_object *obj, char *buf, size_t len);
 
 /* Calls fn on every live object (registry lock held: fn must not block). */
 void vm_object_foreach(void (*fn)(struct vm_object *obj, void *arg), void *arg);

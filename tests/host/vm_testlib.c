@@ -86,3 +86,15 @@ int vmt_check(struct vm_map *map, vaddr_t va, uint64_t len, uint64_t value)
 	}
 	return 0;
 }
+
+int vmt_touch(struct vm_map *map, vaddr_t va, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t got;
+		int err = vmt_read(map, va + off, &got);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}

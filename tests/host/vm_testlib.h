@@ -37,6 +37,9 @@ uint64_t vmt_faults(struct vm_map *map);
 /* Fills [va, va + len) with one word per page: value + page number. */
 int vmt_fill(struct vm_map *map, vaddr_t va, uint64_t len, uint64_t value);
 
+/* Reads one word of every page of [va, va + len). */
+int vmt_touch(struct vm_map *map, vaddr_t va, uint64_t len);
+
 /* Checks the pattern written by vmt_fill(); 0 when every page matches. */
 int vmt_check(struct vm_map *map, vaddr_t va, uint64_t len, uint64_t value);
 

@@ -1,0 +1,54 @@
+/*
+ * Per-CPU data, reached through the GS segment base. In the kernel GS points
+ * at this CPU's struct percpu; user mode has its own GS base, and every
+ * entry from user mode (syscall, interrupt, exception) runs swapgs first, as
+ * does every return. The first fields are read by assembly at fixed offsets.
+ *
+ * Locks: (l) only this CPU touches it, with interrupts off; (s) sched_lock.
+ */
+#ifndef KERNEL_PERCPU_H
+#define KERNEL_PERCPU_H
+
+#include "kernel/acpi.h"
+#include "kernel/types.h"
+
+struct thread;
+struct vm_map;
+
+struct percpu {
+	struct percpu *self;          /* gs:0 */
+	uint64_t kernel_rsp;          /* gs:8   syscall entry: the thread's stack top */
+	uint64_t user_rsp;            /* gs:16  syscall entry: user rsp scratch */
+	int id;                       /* gs:24  0 .. ncpus-1, 0 is the boot CPU */
+	uint32_t apic_id;
+	bool online;
+	struct thread *running;       /* (s) */
+	struct thread *idle;          /* (c) */
+	struct thread *switched_out;  /* (s) thread to mark off-CPU after swtch */
+	struct vm_map *active_map;    /* (l) address space CR3 holds */
+	uint64_t slice_start;         /* (l) tick the running thread started */
+	/* counters shown by vmstat */
+	uint64_t ipis_sent;
+	uint64_t shootdowns;          /* TLB shootdown requests handled */
+	uint64_t pages_flushed;
+};
+
+#define PERCPU_KERNEL_RSP 8
+#define PERCPU_USER_RSP   16
+#define PERCPU_ID         24
+
+extern struct percpu cpus[MAX_CPUS];
+extern int ncpus;                 /* CPUs started */
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/* Points GS at cpus[id] on the calling CPU. */
+void percpu_init(int id, uint32_t apic_id);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * VM self-tests that run both in the kernel (booted with `selftest`) and on
+ * the host: two address spaces sharing a SysV segment (the criss-cross
+ * test, with the segment's page table linked), copy-on-write fork, and the
+ * checker. Small sizes, so they fit any machine. The exhaustive cases with
+ * exact counters are the host suites in tests/host/vm_*_test.c.
+ * Precondition in the kernel: pmap_bootstrap() has run.
+ */
+#include "ipc/shm/shm.h"
+#include "kernel/ktest.h"
+#include "mm/page.h"
+#include "mm/vm_map.h"
+#include "mm/vm_tunables.h"
+#include "mm/vmobject/vm_object.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+/* Stores `value` at va as a user write of map would. */
+static int poke(struct vm_map *map, vaddr_t va, uint64_t value)
+{
+	return vm_copyout(map, va, &value, sizeof(value));
+}
+
+/* Loads the word at va as a user read of map would; ~0 on a fault. */
+static uint64_t peek(struct vm_map *map, vaddr_t va)
+{
+	uint64_t value;
+
+	return vm_copyin(map, &value, va, sizeof(value)) == 0 ? value : ~0UL;
+}
+
+KTEST(vm, shm_criss_cross_between_two_maps)
+{
+	size_t free_pages = page_free_count(), objects = vm_object_count();
+	struct vm_map *a = vm_map_create(), *b = vm_map_create();
+	struct vmstat st;
+	vaddr_t va, vb;
+	int id = shm_get(IPC_PRIVATE, MIB(2), 0, 1);
+
+	KT_ASSERT(a && b && id >= 0);
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, SHM_RDONLY, &vb));
+	KT_ASSERT_EQ(0, poke(a, va + PAGE_SIZE, 0x1234));
+	KT_ASSERT_EQ(0x1234, peek(b, vb + PAGE_SIZE));
+	KT_ASSERT_EQ(-EFAULT, poke(b, vb, 1));
+	vm_stat_map(b, &st);
+	/* Linked object tables hold b's PTE; a private PT needs a PV entry. */
+	KT_ASSERT_EQ(pmap_mmu_optimize ? 0 : 1, st.pv_entries);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	vm_map_destroy(a);
+	vm_map_destroy(b);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	KT_ASSERT_EQ(objects, vm_object_count());
+	KT_ASSERT_EQ(free_pages, page_free_count());
+}
+
+KTEST(vm, fork_copies_on_write)
+{
+	size_t free_pages = page_free_count(), objects = vm_object_count();
+	struct vm_map *parent = vm_map_create(), *child;
+	vaddr_t va;
+
+	KT_ASSERT(parent);
+	KT_ASSERT_EQ(0, vm_mmap(parent, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                        MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0, &va));
+	KT_ASSERT_EQ(0, poke(parent, va, 1));
+	child = vm_map_fork(parent);
+	KT_ASSERT(child);
+	KT_ASSERT_EQ(0, poke(child, va, 2));
+	KT_ASSERT_EQ(1, peek(parent, va));
+	KT_ASSERT_EQ(2, peek(child, va));
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	vm_map_destroy(child);
+	vm_map_destroy(parent);
+	KT_ASSERT_EQ(objects, vm_object_count());
+	KT_ASSERT_EQ(free_pages, page_free_count());
+}
