@@ -187,6 +187,9 @@ void schedule(void)
 	uint64_t flags;
 
 	ASSERT_HELD(&sched_lock);
+	if (KDEBUG && (spin_held_count() != 1 || (read_rflags() & RFLAGS_IF)))
+		panic("schedule: %d locks held, interrupts %s", spin_held_count(),
+		      (read_rflags() & RFLAGS_IF) ? "on" : "off");
 	if (prev->state == T_RUNNING) {
 		prev->state = T_RUNNABLE;
 		if (prev != c->idle)
@@ -229,6 +232,8 @@ void sleep_on(const void *chan, struct spinlock *lk)
 {
 	struct thread *self;
 
+	if (KDEBUG && spin_held_count() != (lk ? 1 : 0))
+		panic("sleep_on: sleeping with %d spinlocks held", spin_held_count());
 	spin_lock(&sched_lock);
 	if (lk) {
 		/*

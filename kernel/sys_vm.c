@@ -3,6 +3,7 @@
  * calls (vmstat, ptdump, pmap_verify). They validate user pointers and hand
  * the work to mm/ and ipc/shm/, which validate everything else.
  */
+#include "kernel/percpu.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
@@ -87,6 +88,17 @@ long sys_shmctl(struct trapframe *tf)
 	return err;
 }
 
+/* The per-CPU shootdown counters. */
+static void percpu_stat(struct vmstat *st)
+{
+	st->cpus = ncpus;
+	for (int i = 0; i < ncpus && i < VMSTAT_MAX_CPUS; i++) {
+		st->cpu_ipis_sent[i] = cpus[i].ipis_sent;
+		st->cpu_shootdowns[i] = cpus[i].shootdowns;
+		st->cpu_pages_flushed[i] = cpus[i].pages_flushed;
+	}
+}
+
 long sys_vmstat(struct trapframe *tf)
 {
 	struct vmstat st;
@@ -107,6 +119,8 @@ long sys_vmstat(struct trapframe *tf)
 	}
 	st.free_pages = page_free_count();
 	st.total_pages = page_total_count();
+	if (pid == 0)
+		percpu_stat(&st);
 	return copyout((void *)tf->rsi, &st, sizeof(st));
 }
 

@@ -10,6 +10,11 @@
 typedef uint64_t paddr_t;   /* physical address */
 typedef uint64_t vaddr_t;   /* virtual address */
 
+/* Debug checks (lock order, interrupt state); the Makefile may set 0. */
+#ifndef KDEBUG
+#define KDEBUG 1
+#endif
+
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (1UL << PAGE_SHIFT)
 #define SEG_SHIFT  21                        /* one PT page maps 2 MiB */

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#define VMSTAT_MAX_CPUS 16
+
 struct vmstat {
 	/* page faults by what they had to do */
 	uint64_t faults;            /* all page faults handled */
@@ -32,7 +34,11 @@ struct vmstat {
 	uint64_t resident;          /* pages mapped by this process (per process) */
 	uint64_t vm_objects;        /* live VM objects (global) */
 	uint64_t shm_segments;      /* live SysV segments (global) */
-	uint64_t reserved[8];
+	/* TLB shootdowns, per CPU (global only) */
+	uint64_t cpus;                            /* CPUs running */
+	uint64_t cpu_ipis_sent[VMSTAT_MAX_CPUS];  /* shootdown IPIs the CPU sent */
+	uint64_t cpu_shootdowns[VMSTAT_MAX_CPUS]; /* shootdown requests it served */
+	uint64_t cpu_pages_flushed[VMSTAT_MAX_CPUS]; /* pages those requests invalidated */
 };
 
 #endif

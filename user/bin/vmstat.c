@@ -61,6 +61,17 @@ static void print_table(const struct vmstat *vs, int pid)
 	}
 }
 
+/* TLB shootdown work of each CPU (global view only). */
+static void print_cpus(const struct vmstat *vs)
+{
+	printf("\nTLB shootdowns, per CPU\n  %-4s %12s %12s %14s\n", "cpu",
+	       "ipis_sent", "shootdowns", "pages_flushed");
+	for (uint64_t i = 0; i < vs->cpus && i < VMSTAT_MAX_CPUS; i++)
+		printf("  %-4lu %12lu %12lu %14lu\n", (unsigned long)i,
+		       (unsigned long)vs->cpu_ipis_sent[i], (unsigned long)vs->cpu_shootdowns[i],
+		       (unsigned long)vs->cpu_pages_flushed[i]);
+}
+
 /* Runs pmap_verify and prints "pmap_verify: OK" or the report. */
 static int verify(void)
 {
@@ -115,5 +126,7 @@ int main(int argc, char **argv)
 	    "\"now\" values are current. Shared (object-owned) page tables are\n"
 	    "linked into many processes but counted once.\n");
 	print_table(&vs, pid);
+	if (pid == 0)
+		print_cpus(&vs);
 	return check ? verify() : 0;
 }
