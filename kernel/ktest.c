@@ -38,18 +38,6 @@ static int count_suites(void)
 	return n;
 }
 
-/* The case of [first, end) with the smallest line above `after`. */
-static const struct ktest *next_in_order(const struct ktest *first,
-                                         const struct ktest *end, int after)
-{
-	const struct ktest *best = NULL;
-
-	for (const struct ktest *t = first; t < end; t++)
-		if (t->line > after && (!best || t->line < best->line))
-			best = t;
-	return best;
-}
-
 /* Runs the suite whose cases start at `first`; returns the one after it. */
 static const struct ktest *run_suite(const struct ktest *first)
 {
@@ -61,7 +49,7 @@ static const struct ktest *run_suite(const struct ktest *first)
 		end++;
 	printk("    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
 	       first->suite, (int)(end - first));
-	for (t = next_in_order(first, end, 0); t; t = next_in_order(first, end, t->line)) {
+	for (t = ktest_next_in_order(first, end, 0); t; t = ktest_next_in_order(first, end, t->line)) {
 		size_t free_before = page_free_count();
 		case_failed = false;
 		t->fn();

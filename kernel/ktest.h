@@ -34,6 +34,13 @@ struct ktest {
 		{ #suite, #name, ktest_fn_##suite##_##name, __LINE__ };                 \
 	static void ktest_fn_##suite##_##name(void)
 
+/*
+ * The case of [first, end) (one suite) with the smallest source line above
+ * `after`, or NULL: runners iterate with after = 0, then the last line.
+ */
+const struct ktest *ktest_next_in_order(const struct ktest *first,
+                                        const struct ktest *end, int after);
+
 /* Records a failure of the running test; prints a KTAP diagnostic line. */
 void ktest_fail(const char *file, int line, const char *fmt, ...);
 

@@ -79,53 +79,10 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
-char *strncpy_safe(char *d, const char *s, size_t size)
-{
-	size_t i = 0;
-
-	if (size == 0)
-		return d;
-	for (; i + 1 < size && s[i]; i++)
-		d[i] = s[i];
-	d[i] = '\0';
-	return d;
-}
-
 char *strchr(const char *s, int c)
 {
 	for (; *s; s++)
 		if (*s == (char)c)
 			return (char *)s;
 	return c == 0 ? (char *)s : NULL;
-}
-
-long strtol_simple(const char *s, const char **end)
-{
-	bool neg = false;
-	long v = 0;
-	int base = 10;
-
-	if (*s == '-') {
-		neg = true;
-		s++;
-	}
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	for (;; s++) {
-		int d;
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			break;
-		v = v * base + d;
-	}
-	if (end)
-		*end = s;
-	return neg ? -v : v;
 }

@@ -1,6 +1,7 @@
 ; Context switch, first entry of new threads, and the syscall instruction.
 
 bits 64
+%include "kernel/trapframe.inc"
 section .text
 extern trap_return, syscall_dispatch, thread_first_run
 
@@ -65,42 +66,14 @@ syscall_entry:
 	push rcx                        ; rip
 	push 0                          ; error code
 	push 0x100                      ; "vector": a system call
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_GPRS
 	cld
 	sti
 	mov rdi, rsp
 	call syscall_dispatch           ; checks the return rip is a user address
 	cli
 	; sysret: rip from rcx, rflags from r11; the rest from the frame.
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	POP_GPRS
 	add rsp, 16                     ; vector, error code
 	pop rcx                         ; rip
 	add rsp, 8                      ; cs

@@ -27,18 +27,6 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 	printf("\n");
 }
 
-/* The case of [first, end) with the smallest line above `after` (source order). */
-static const struct ktest *next_in_order(const struct ktest *first,
-                                         const struct ktest *end, int after)
-{
-	const struct ktest *best = NULL;
-
-	for (const struct ktest *t = first; t < end; t++)
-		if (t->line > after && (!best || t->line < best->line))
-			best = t;
-	return best;
-}
-
 int main(int argc, char **argv)
 {
 	const char *only = argc > 1 ? argv[1] : NULL;
@@ -52,7 +40,7 @@ int main(int argc, char **argv)
 		if (only && strcmp(only, first->suite) != 0)
 			continue;
 		printf("# suite %s\n", first->suite);
-		for (t = next_in_order(first, end, 0); t; t = next_in_order(first, end, t->line)) {
+		for (t = ktest_next_in_order(first, end, 0); t; t = ktest_next_in_order(first, end, t->line)) {
 			current_failed = false;
 			t->fn();
 			printf("%sok %s.%s\n", current_failed ? "not " : "", t->suite, t->name);
