@@ -11,7 +11,7 @@
 #include "kernel/types.h"
 #include "uapi/proc.h"
 
-#define MAX_PROCS   64     /* fork beyond this gives -EAGAIN */
+#define MAX_PROCS   256    /* fork beyond this gives -EAGAIN */
 #define MAX_THREADS 16     /* per process */
 
 enum proc_state {

@@ -1,0 +1,835 @@
+/*
+ * pgbench: a PostgreSQL-like shared-buffer workload, measured with the
+ * kernel's VM counters.
+ *
+ *	pgbench [-c CLIENTS] [-s MIB] [-m fork|exec|thread|mmap] [-t TXNS]
+ *	        [-r] [-k KEY] [-T] [-v]
+ *
+ * A shared buffer of MIB MiB (default 16) is used by CLIENTS clients
+ * (default 4), like the shared buffers of a database server used by its
+ * backends:
+ *
+ *   -m fork    forked children shmat the SysV segment (the default)
+ *   -m exec    children exec /bin/pgbench and attach by key (-k, default 5432)
+ *   -m thread  threads of this process share one attachment
+ *   -m mmap    a MAP_SHARED|MAP_ANONYMOUS buffer created before fork
+ *
+ * Phases, each reported on one line:
+ *   startup   each client attaches and touches every page (writes its tag
+ *             into its own slot of every page, or reads with -r)
+ *   run       each client does TXNS (default 1000) random 8-byte atomic
+ *             read-modify-writes
+ *   restart   a second generation of clients does startup + run against the
+ *             surviving segment
+ *   teardown  the segment is removed (its memory and tables freed)
+ * then `pgbench: checksum=ok` (or FAILED, exit status 1) after every client
+ * of both generations has checked that it sees every other client's writes.
+ *
+ * Measurement. Clients are created first and wait, warmed up (stack, code
+ * and control area already faulted in), so a window holds only the work of
+ * the phase. Each phase line is key=value pairs from vmstat(0):
+ *   faults, faults_object, faults_link, tlb_flushes   global deltas over the
+ *             window;
+ *   faults_per_client   mean of each client's own fault count over its
+ *             attach + touch (+ run) (thread mode: the process delta / CLIENTS);
+ *   pt_pages, pv_entries   peak minus the value at the start of the window:
+ *             the private table pages and PV entries the phase added, read
+ *             while every client is attached and waiting (teardown: the
+ *             change, usually negative);
+ *   obj_pt_pages, obj_pd_pages, links   global values at the peak
+ *             (links = PDE + PDPTE links); after the change for teardown;
+ *   ms        wall time of the window.
+ * -T prints `pgbench: timeline t_ms=... faults=... phase=... dt_ms=...`
+ * lines: global faults per 10 ms interval (dt_ms: its real length, longer
+ * when the CPU is busy), sampled by a thread during startup, run and
+ * restart; t_ms counts from the start of the phase. -v prints each
+ * client's fault counts.
+ *
+ * Data layout: every page has MAX_CLIENTS tag slots (client j writes
+ * TAG(gen, j, page) into slot j) and TXN_WORDS counters that the run phase
+ * increments atomically. After the run each client checks every slot of
+ * every page and sums every counter; the sum must equal the number of
+ * transactions of all clients so far.
+ *
+ * Limits: CLIENTS <= 60 processes (the kernel's process table has 64), or
+ * <= 14 threads in thread mode (16 per process, less main and sampler).
+ */
+#include "ulib.h"
+
+#define MAX_CLIENTS 64
+#define PAGE_WORDS  (PAGE_SIZE / sizeof(uint64_t))
+#define TXN_WORDS   (PAGE_WORDS - MAX_CLIENTS)
+#define DEFAULT_KEY 5432
+#define SELF        "/bin/pgbench"
+#define MAX_SAMPLES 4096
+#define SAMPLE_MS   10
+
+enum mode { MODE_FORK, MODE_EXEC, MODE_THREAD, MODE_MMAP };
+static const char *const mode_names[] = { "fork", "exec", "thread", "mmap" };
+
+/* One page of the shared buffer. */
+struct buf_page {
+	uint64_t slot[MAX_CLIENTS];
+	uint64_t txn[TXN_WORDS];
+};
+
+#define TAG(gen, j, page) \
+	(0x5047000000000000ULL | ((uint64_t)(gen) << 40) | ((uint64_t)(j) << 32) | (page))
+
+/* Steps of a client, in order; the parent's `cmd` releases each one. */
+enum { STEP_BORN = 1, STEP_TOUCH, STEP_RUN, STEP_VERIFY };
+
+/* What one client reports back (written by the client only). */
+struct client_ctl {
+	int step;                /* last step completed */
+	int err;                 /* a syscall failed: -E code, see `what` */
+	int what;                /* step where err happened */
+	int pad;
+	uint64_t faults_touch;   /* own faults over attach + touch */
+	uint64_t faults_run;     /* own faults over the run */
+	uint64_t bad_slots;      /* slots that did not hold the expected tag */
+	uint64_t bad_page, bad_value;   /* the first of them */
+	uint64_t read_sum;       /* -r: sum of the counters seen at startup */
+	uint64_t txn_sum;        /* sum of all counters after the run */
+} __attribute__((aligned(128)));   /* never straddles a page */
+
+/* The control area shared by the parent and its clients. */
+struct ctl {
+	int cmd;                 /* (parent) highest step released */
+	int gen;                 /* generation, 1 or 2 */
+	int mode, clients, read_only, shmid;
+	int key;
+	uint64_t npages, txns;
+	struct client_ctl c[MAX_CLIENTS];   /* 128-byte aligned */
+};
+
+#define CTL_SIZE ((sizeof(struct ctl) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+static struct opts {
+	int clients;
+	int mib;
+	enum mode mode;
+	int txns;
+	bool read_only;
+	int key;
+	bool timeline;
+	bool verbose;
+} opt = { 4, 16, MODE_FORK, 1000, false, DEFAULT_KEY, false, false };
+
+static struct ctl *ctl;             /* the control area */
+static struct buf_page *thread_buf; /* thread mode: the one attachment */
+static int ctl_shmid = -1, buf_shmid = -1;
+static struct buf_page *mmap_buf;   /* mmap mode */
+static int pids[MAX_CLIENTS], tids[MAX_CLIENTS];
+
+static int load_int(const int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void store_int(int *p, int v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static uint64_t now_ns(void)
+{
+	struct uclock c;
+
+	return clock_get(&c) == 0 ? c.ns : 0;
+}
+
+/* The caller's own fault count (all threads of the process). */
+static uint64_t own_faults(void)
+{
+	struct vmstat vs;
+
+	return vmstat(getpid(), &vs) == 0 ? vs.faults : 0;
+}
+
+/* ---- the client ---- */
+
+/* xorshift64*, one state per client. */
+static uint64_t next_rand(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* Startup: write our tag into our slot of each page, or (-r) read them all. */
+static void __attribute__((noinline))
+touch_pages(struct buf_page *buf, uint64_t npages, int gen, int idx, bool ro,
+    uint64_t *read_sum)
+{
+	uint64_t p, w, sum = 0;
+
+	for (p = 0; p < npages; p++) {
+		if (!ro) {
+			((volatile uint64_t *)buf[p].slot)[idx] = TAG(gen, idx, p);
+			continue;
+		}
+		for (w = 0; w < TXN_WORDS; w++)
+			sum += ((volatile uint64_t *)buf[p].txn)[w];
+	}
+	*read_sum = sum;
+}
+
+/* Run: txns random atomic increments of the counters. */
+static void __attribute__((noinline))
+run_txns(struct buf_page *buf, uint64_t npages, uint64_t txns, uint64_t seed)
+{
+	uint64_t s = seed | 1, t, r;
+
+	for (t = 0; t < txns; t++) {
+		r = next_rand(&s);
+		__atomic_fetch_add(&buf[r % npages].txn[(r >> 32) % TXN_WORDS], 1,
+		    __ATOMIC_RELAXED);
+	}
+}
+
+/* After the run: checks every slot and sums every counter into *c. */
+static void __attribute__((noinline))
+verify_pages(struct buf_page *buf, uint64_t npages, int gen, int clients,
+    bool ro, struct client_ctl *c)
+{
+	uint64_t p, w, j, want, got, sum = 0;
+
+	for (p = 0; p < npages; p++) {
+		for (j = 0; j < MAX_CLIENTS; j++) {
+			want = (!ro && j < (uint64_t)clients) ? TAG(gen, j, p) : 0;
+			got = ((volatile uint64_t *)buf[p].slot)[j];
+			if (got != want && c->bad_slots++ == 0) {
+				c->bad_page = p;
+				c->bad_value = got;
+			}
+		}
+		for (w = 0; w < TXN_WORDS; w++)
+			sum += ((volatile uint64_t *)buf[p].txn)[w];
+	}
+	c->txn_sum = sum;
+}
+
+/* Waits until the parent releases `step`. */
+static void wait_cmd(int step)
+{
+	while (load_int(&ctl->cmd) < step)
+		sleep_ms(1);
+}
+
+/* Writes 16 KiB of stack, so the measured work takes no stack fault. */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char pad[16384];
+	size_t i;
+
+	for (i = 0; i < sizeof(pad); i += 512)
+		pad[i] = 0;
+}
+
+/*
+ * Faults in everything the measured part of a client uses besides the
+ * buffer: the stack, the control area and the code of each call.
+ */
+static void warm_up(struct client_ctl *c)
+{
+	uint64_t dummy;
+
+	touch_stack();
+	memset(c, 0, sizeof(*c));       /* our control page, written */
+	own_faults();
+	now_ns();
+	(void)shmget(IPC_PRIVATE, 0, 0);   /* -EINVAL: size 0 */
+	(void)shmat(-1, NULL, 0);          /* -EINVAL */
+	(void)shmdt(NULL);                 /* -EINVAL */
+	touch_pages(NULL, 0, 0, 0, false, &dummy);
+	run_txns(NULL, 0, 0, 0);
+	verify_pages(NULL, 0, 0, 0, false, c);
+	sleep_ms(0);
+	(void)load_int(&ctl->cmd);
+}
+
+/* Records a failed call and tells the parent by completing the step. */
+static int client_fail(struct client_ctl *c, int step, long err)
+{
+	c->err = (int)err;
+	c->what = step;
+	store_int(&c->step, step);
+	return 2;
+}
+
+/* Attaches the buffer the way the mode says. Returns it or an error address. */
+static struct buf_page *client_attach(void)
+{
+	int id;
+
+	switch (ctl->mode) {
+	case MODE_FORK:
+		return shmat(ctl->shmid, NULL, 0);
+	case MODE_EXEC:
+		id = shmget(ctl->key, 0, 0);
+		return id < 0 ? (struct buf_page *)(long)id : shmat(id, NULL, 0);
+	case MODE_THREAD:
+		return thread_buf;
+	default:
+		return mmap_buf;
+	}
+}
+
+/*
+ * A client: warm up, then attach and touch, run, verify, each step when
+ * the parent releases it. Returns the exit code (0, or 2 after a failed
+ * call that it reported in the control area).
+ */
+static int client(int idx)
+{
+	struct client_ctl *c = &ctl->c[idx];
+	struct buf_page *buf;
+	uint64_t f0, seed;
+	int gen = ctl->gen;
+
+	warm_up(c);
+	store_int(&c->step, STEP_BORN);
+
+	wait_cmd(STEP_TOUCH);
+	f0 = own_faults();
+	buf = client_attach();
+	if (ptr_err(buf))
+		return client_fail(c, STEP_TOUCH, ptr_err(buf));
+	touch_pages(buf, ctl->npages, gen, idx, ctl->read_only, &c->read_sum);
+	c->faults_touch = own_faults() - f0;
+	store_int(&c->step, STEP_TOUCH);
+
+	wait_cmd(STEP_RUN);
+	f0 = own_faults();
+	seed = 0x9e3779b97f4a7c15ULL * (uint64_t)(gen * MAX_CLIENTS + idx + 1);
+	run_txns(buf, ctl->npages, ctl->txns, seed);
+	c->faults_run = own_faults() - f0;
+	store_int(&c->step, STEP_RUN);
+
+	wait_cmd(STEP_VERIFY);
+	verify_pages(buf, ctl->npages, gen, ctl->clients, ctl->read_only, c);
+	if (ctl->mode == MODE_FORK || ctl->mode == MODE_EXEC) {
+		long r = shmdt(buf);
+		if (r < 0)
+			return client_fail(c, STEP_VERIFY, r);
+	}
+	store_int(&c->step, STEP_VERIFY);
+	return 0;
+}
+
+static int thread_client(void *arg)
+{
+	return client((int)(long)arg);
+}
+
+/* `pgbench --client KEY IDX`: an exec'd client. */
+static int exec_client(int argc, char **argv)
+{
+	int key, idx, id;
+
+	if (argc != 4)
+		return 3;
+	key = (int)strtol(argv[2], NULL, 0);
+	idx = (int)strtol(argv[3], NULL, 0);
+	id = shmget(key + 1, 0, 0);
+	if (id < 0) {
+		printf("pgbench: client %d: control segment: %s\n", idx, strerror(id));
+		return 3;
+	}
+	ctl = shmat(id, NULL, 0);
+	if (ptr_err(ctl)) {
+		printf("pgbench: client %d: shmat control: %s\n", idx, strerror(ptr_err(ctl)));
+		return 3;
+	}
+	if (idx < 0 || idx >= ctl->clients || ctl->key != key)
+		return 3;
+	return client(idx);
+}
+
+/* ---- the fault-rate sampler (-T) ---- */
+
+static struct sample {
+	uint64_t t_ms;
+	uint64_t faults;
+} samples[MAX_SAMPLES];
+static int nsamples, samp_go, samp_stop, samp_ready, samp_tid;
+static uint64_t samp_t0_ns, samp_last_faults;
+
+static int sampler(void *arg)
+{
+	struct vmstat vs;
+
+	(void)arg;
+	touch_stack();
+	store_int(&samp_ready, 1);
+	while (!load_int(&samp_go))
+		yield();
+	while (!load_int(&samp_stop)) {
+		sleep_ms(SAMPLE_MS);
+		if (vmstat(0, &vs) < 0 || nsamples == MAX_SAMPLES)
+			continue;
+		samples[nsamples].t_ms = (now_ns() - samp_t0_ns) / 1000000;
+		samples[nsamples].faults = vs.faults - samp_last_faults;
+		samp_last_faults = vs.faults;
+		nsamples++;
+	}
+	return 0;
+}
+
+/* Starts the sampler thread (not yet sampling). */
+static void sampler_create(void)
+{
+	size_t i;
+
+	if (!opt.timeline)
+		return;
+	for (i = 0; i < sizeof(samples); i += PAGE_SIZE)
+		((volatile char *)samples)[i] = 0;
+	nsamples = samp_go = samp_stop = samp_ready = 0;
+	samp_tid = thread_create(sampler, NULL);
+	if (samp_tid < 0) {
+		printf("pgbench: sampler thread: %s\n", strerror(samp_tid));
+		samp_tid = 0;
+		return;
+	}
+	while (!load_int(&samp_ready))
+		yield();
+}
+
+static void sampler_start(uint64_t t0_ns, uint64_t faults)
+{
+	if (!samp_tid)
+		return;
+	samp_t0_ns = t0_ns;
+	samp_last_faults = faults;
+	store_int(&samp_go, 1);
+}
+
+/* Stops the sampler and prints what it saw. */
+static void sampler_finish(const char *phase)
+{
+	int i, code;
+
+	if (!samp_tid)
+		return;
+	store_int(&samp_go, 1);
+	store_int(&samp_stop, 1);
+	thread_join(samp_tid, &code);
+	samp_tid = 0;
+	for (i = 0; i < nsamples; i++)   /* dt_ms: the interval really slept */
+		printf("pgbench: timeline t_ms=%lu faults=%lu phase=%s dt_ms=%lu\n",
+		    (unsigned long)samples[i].t_ms, (unsigned long)samples[i].faults, phase,
+		    (unsigned long)(samples[i].t_ms - (i ? samples[i - 1].t_ms : 0)));
+	if (nsamples == MAX_SAMPLES)
+		printf("pgbench: timeline: only the first %d samples kept\n", MAX_SAMPLES);
+}
+
+/* ---- the parent ---- */
+
+static long knob(const char *name)
+{
+	long v = -1;
+
+	sysctl_get(name, &v);
+	return v;
+}
+
+/* Kills the clients, removes the segments and exits with status 2. */
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+	int i, status;
+
+	printf("pgbench: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (pids[i] > 0) {
+			kill(pids[i]);
+			waitpid(pids[i], &status, 0);
+		}
+	if (buf_shmid >= 0)
+		shmctl(buf_shmid, IPC_RMID, NULL);
+	if (ctl_shmid >= 0)
+		shmctl(ctl_shmid, IPC_RMID, NULL);
+	exit(2);
+}
+
+/* Forgets clients that exited; dies if one did before finishing. */
+static void check_children(void)
+{
+	int i, pid, status;
+
+	if (opt.mode == MODE_THREAD)
+		return;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < opt.clients; i++)
+			if (pids[i] == pid)
+				break;
+		if (i < opt.clients)
+			pids[i] = 0;
+		if (i == opt.clients || load_int(&ctl->c[i].step) < STEP_VERIFY ||
+		    status != 0)
+			die("client %d (pid %d) ended early: %s %d", i, pid,
+			    WIFSIGNALED(status) ? "signal" : "exit status",
+			    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	}
+}
+
+/* Waits until every client has completed `step`; dies on a client error. */
+static void wait_clients(int step)
+{
+	int i;
+
+	for (i = 0; i < opt.clients; i++) {
+		while (load_int(&ctl->c[i].step) < step) {
+			check_children();
+			sleep_ms(1);
+		}
+		if (ctl->c[i].err)
+			die("client %d: step %d: %s", i, ctl->c[i].what,
+			    strerror(ctl->c[i].err));
+	}
+}
+
+/* Creates the clients of one generation and waits until all are warm. */
+static void spawn_clients(void)
+{
+	char keys[16], idxs[16];
+	char *argv[] = { "pgbench", "--client", keys, idxs, NULL };
+	int i, pid, r;
+
+	for (i = 0; i < opt.clients; i++) {
+		if (opt.mode == MODE_THREAD) {
+			tids[i] = thread_create(thread_client, (void *)(long)i);
+			if (tids[i] < 0)
+				die("thread_create: %s (at most 14 threads)", strerror(tids[i]));
+			continue;
+		}
+		snprintf(keys, sizeof(keys), "%d", opt.key);
+		snprintf(idxs, sizeof(idxs), "%d", i);
+		pid = fork();
+		if (pid < 0)
+			die("fork: %s%s", strerror(pid),
+			    pid == -EAGAIN ? " (the kernel runs at most 64 processes)" : "");
+		if (pid == 0) {
+			if (opt.mode == MODE_EXEC) {
+				r = exec(SELF, argv);
+				printf("pgbench: exec %s: %s\n", SELF, strerror(r));
+				exit(3);
+			}
+			exit(client(i));
+		}
+		pids[i] = pid;
+	}
+	wait_clients(STEP_BORN);
+}
+
+/* Waits for every client to end and checks that each ended well. */
+static void reap_clients(void)
+{
+	int i, status, code;
+
+	for (i = 0; i < opt.clients; i++) {
+		if (opt.mode == MODE_THREAD) {
+			code = -1;
+			thread_join(tids[i], &code);
+			if (code != 0)
+				die("client thread %d returned %d", i, code);
+			continue;
+		}
+		if (pids[i] <= 0)
+			continue;
+		if (waitpid(pids[i], &status, 0) != pids[i] || status != 0)
+			die("client %d (pid %d) failed: status 0x%x", i, pids[i], status);
+		pids[i] = 0;
+	}
+}
+
+/* Counters at the start of a window and at its peak. */
+struct window {
+	struct vmstat g0, peak, g1;   /* global: start, peak, end */
+	uint64_t self0, self1;        /* this process's faults (thread mode) */
+	uint64_t t0, t1;              /* ns */
+};
+
+static void window_start(struct window *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->self0 = own_faults();
+	vmstat(0, &w->g0);
+	w->peak = w->g0;
+	w->t0 = now_ns();
+}
+
+/* Samples the counters; the peak keeps the largest values seen. */
+static void window_sample(struct window *w)
+{
+	w->t1 = now_ns();
+	vmstat(0, &w->g1);
+	w->self1 = own_faults();
+	w->peak.pt_pages = MAX(w->peak.pt_pages, w->g1.pt_pages);
+	w->peak.obj_pt_pages = MAX(w->peak.obj_pt_pages, w->g1.obj_pt_pages);
+	w->peak.obj_pd_pages = MAX(w->peak.obj_pd_pages, w->g1.obj_pd_pages);
+	w->peak.links_pde = MAX(w->peak.links_pde, w->g1.links_pde);
+	w->peak.links_pdpte = MAX(w->peak.links_pdpte, w->g1.links_pdpte);
+	w->peak.pv_entries = MAX(w->peak.pv_entries, w->g1.pv_entries);
+}
+
+/* Prints one phase line. per_client: the faults each client took. */
+static void report(const char *phase, const struct window *w, uint64_t per_client,
+    bool teardown)
+{
+	const struct vmstat *a = &w->g0, *b = &w->g1;
+	const struct vmstat *pk = teardown ? b : &w->peak;
+
+	printf("pgbench: phase=%s mode=%s clients=%d shm_mib=%d optimize=%ld "
+	    "share_pd=%ld prelink=%ld faults=%lu faults_per_client=%lu "
+	    "faults_object=%lu faults_link=%lu pt_pages=%ld obj_pt_pages=%lu "
+	    "obj_pd_pages=%lu links=%lu pv_entries=%ld tlb_flushes=%lu ms=%lu "
+	    "access=%s shm_use_phys=%ld\n",
+	    phase, mode_names[opt.mode], opt.clients, opt.mib,
+	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
+	    knob("machdep.pmap_prelink"),
+	    (unsigned long)(b->faults - a->faults), (unsigned long)per_client,
+	    (unsigned long)(b->faults_object - a->faults_object),
+	    (unsigned long)(b->faults_link - a->faults_link),
+	    (long)(pk->pt_pages - a->pt_pages), (unsigned long)pk->obj_pt_pages,
+	    (unsigned long)pk->obj_pd_pages,
+	    (unsigned long)(pk->links_pde + pk->links_pdpte),
+	    (long)(pk->pv_entries - a->pv_entries),
+	    (unsigned long)(b->tlb_flushes - a->tlb_flushes),
+	    (unsigned long)((w->t1 - w->t0) / 1000000),
+	    opt.read_only ? "read" : "write", knob("kern.ipc.shm_use_phys"));
+}
+
+/* Mean faults per client over the window: touch, run or both. */
+static uint64_t per_client_faults(const struct window *w, bool touch, bool run)
+{
+	uint64_t sum = 0;
+	int i;
+
+	if (opt.mode == MODE_THREAD)
+		return (w->self1 - w->self0) / opt.clients;
+	for (i = 0; i < opt.clients; i++)
+		sum += (touch ? ctl->c[i].faults_touch : 0) + (run ? ctl->c[i].faults_run : 0);
+	if (opt.verbose)
+		for (i = 0; i < opt.clients; i++)
+			printf("pgbench: client=%d faults_touch=%lu faults_run=%lu\n", i,
+			    (unsigned long)ctl->c[i].faults_touch,
+			    (unsigned long)ctl->c[i].faults_run);
+	return sum / opt.clients;
+}
+
+static uint64_t checksum_failures;
+
+/* Checks what the clients of generation gen saw; prints each problem. */
+static void check_generation(int gen)
+{
+	uint64_t txn_want = (uint64_t)gen * opt.clients * opt.txns;
+	uint64_t read_want = (uint64_t)(gen - 1) * opt.clients * opt.txns;
+	int i;
+
+	for (i = 0; i < opt.clients; i++) {
+		struct client_ctl *c = &ctl->c[i];
+
+		if (c->bad_slots) {
+			printf("pgbench: checksum=FAILED gen=%d client=%d bad_slots=%lu "
+			    "first_page=%lu value=0x%lx\n", gen, i,
+			    (unsigned long)c->bad_slots, (unsigned long)c->bad_page,
+			    (unsigned long)c->bad_value);
+			checksum_failures++;
+		}
+		if (c->txn_sum != txn_want) {
+			printf("pgbench: checksum=FAILED gen=%d client=%d txn_sum=%lu "
+			    "expected=%lu\n", gen, i, (unsigned long)c->txn_sum,
+			    (unsigned long)txn_want);
+			checksum_failures++;
+		}
+		if (opt.read_only && c->read_sum != read_want) {
+			printf("pgbench: checksum=FAILED gen=%d client=%d read_sum=%lu "
+			    "expected=%lu\n", gen, i, (unsigned long)c->read_sum,
+			    (unsigned long)read_want);
+			checksum_failures++;
+		}
+	}
+}
+
+/*
+ * One generation of clients: gen 1 reports startup and run, gen 2 reports
+ * them together as restart.
+ */
+static void generation(int gen)
+{
+	struct window w;
+	void *p;
+
+	memset(ctl->c, 0, sizeof(ctl->c));
+	ctl->gen = gen;
+	store_int(&ctl->cmd, 0);
+	spawn_clients();
+	sampler_create();
+
+	window_start(&w);
+	sampler_start(w.t0, w.g0.faults);
+	if (opt.mode == MODE_THREAD) {
+		p = shmat(buf_shmid, NULL, 0);
+		if (ptr_err(p))
+			die("shmat: %s", strerror(ptr_err(p)));
+		thread_buf = p;
+	}
+	store_int(&ctl->cmd, STEP_TOUCH);
+	wait_clients(STEP_TOUCH);
+	window_sample(&w);
+	if (gen == 1) {
+		sampler_finish("startup");
+		report("startup", &w, per_client_faults(&w, true, false), false);
+		sampler_create();
+		window_start(&w);
+		sampler_start(w.t0, w.g0.faults);
+	}
+	store_int(&ctl->cmd, STEP_RUN);
+	wait_clients(STEP_RUN);
+	window_sample(&w);
+	sampler_finish(gen == 1 ? "run" : "restart");
+	if (gen == 1)
+		report("run", &w, per_client_faults(&w, false, true), false);
+	else
+		report("restart", &w, per_client_faults(&w, true, true), false);
+
+	store_int(&ctl->cmd, STEP_VERIFY);
+	wait_clients(STEP_VERIFY);
+	reap_clients();
+	if (opt.mode == MODE_THREAD) {
+		if (shmdt(thread_buf) < 0)
+			die("shmdt failed");
+		thread_buf = NULL;
+	}
+	check_generation(gen);
+}
+
+/* Removes the buffer (the last reference: its memory and tables go). */
+static void teardown(void)
+{
+	struct window w;
+	long r;
+
+	window_start(&w);
+	if (opt.mode == MODE_MMAP)
+		r = munmap(mmap_buf, (size_t)opt.mib << 20);
+	else
+		r = shmctl(buf_shmid, IPC_RMID, NULL);
+	window_sample(&w);
+	if (r < 0)
+		die("removing the buffer: %s", strerror(r));
+	buf_shmid = -1;
+	report("teardown", &w, 0, true);
+}
+
+/* Creates the control area and the buffer. */
+static void setup(void)
+{
+	size_t len = (size_t)opt.mib << 20;
+	void *p;
+
+	if (opt.mode == MODE_MMAP) {
+		p = mmap(NULL, CTL_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (ptr_err(p))
+			die("mmap control area: %s", strerror(ptr_err(p)));
+		ctl = p;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (ptr_err(p))
+			die("mmap %d MiB: %s", opt.mib, strerror(ptr_err(p)));
+		mmap_buf = p;
+	} else {
+		ctl_shmid = shmget(opt.key + 1, CTL_SIZE, IPC_CREAT | IPC_EXCL | 0600);
+		if (ctl_shmid < 0)
+			die("shmget control key %d: %s%s", opt.key + 1, strerror(ctl_shmid),
+			    ctl_shmid == -EEXIST ? " (another pgbench? use -k)" : "");
+		p = shmat(ctl_shmid, NULL, 0);
+		if (ptr_err(p))
+			die("shmat control: %s", strerror(ptr_err(p)));
+		ctl = p;
+		buf_shmid = shmget(opt.key, len, IPC_CREAT | IPC_EXCL | 0600);
+		if (buf_shmid < 0)
+			die("shmget %d MiB key %d: %s%s", opt.mib, opt.key, strerror(buf_shmid),
+			    buf_shmid == -EEXIST ? " (another pgbench? use -k)" : "");
+	}
+	memset(ctl, 0, sizeof(*ctl));
+	ctl->mode = opt.mode;
+	ctl->clients = opt.clients;
+	ctl->read_only = opt.read_only;
+	ctl->shmid = buf_shmid;
+	ctl->key = opt.key;
+	ctl->npages = len / PAGE_SIZE;
+	ctl->txns = opt.txns;
+}
+
+static void usage(void)
+{
+	printf("usage: pgbench [-c CLIENTS] [-s MIB] [-m fork|exec|thread|mmap] "
+	    "[-t TXNS] [-r] [-k KEY] [-T] [-v]\n");
+	exit(2);
+}
+
+static void parse(int argc, char **argv)
+{
+	int c, m;
+
+	while ((c = getopt(argc, argv, "c:s:m:t:rk:Tv")) != -1) {
+		switch (c) {
+		case 'c': opt.clients = atoi(optarg); break;
+		case 's': opt.mib = atoi(optarg); break;
+		case 't': opt.txns = atoi(optarg); break;
+		case 'r': opt.read_only = true; break;
+		case 'k': opt.key = (int)strtol(optarg, NULL, 0); break;
+		case 'T': opt.timeline = true; break;
+		case 'v': opt.verbose = true; break;
+		case 'm':
+			for (m = 0; m < (int)ARRAY_SIZE(mode_names); m++)
+				if (strcmp(optarg, mode_names[m]) == 0)
+					break;
+			if (m == (int)ARRAY_SIZE(mode_names))
+				usage();
+			opt.mode = m;
+			break;
+		default: usage();
+		}
+	}
+	if (optind != argc || opt.clients < 1 || opt.clients > MAX_CLIENTS ||
+	    opt.mib < 1 || opt.mib > 4096 || opt.txns < 0 || opt.key <= 0)
+		usage();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--client") == 0)
+		return exec_client(argc, argv);
+	parse(argc, argv);
+	setup();
+	generation(1);
+	generation(2);
+	teardown();
+	if (ctl_shmid >= 0) {
+		shmdt(ctl);
+		shmctl(ctl_shmid, IPC_RMID, NULL);
+	} else {
+		munmap(ctl, CTL_SIZE);
+	}
+	if (checksum_failures) {
+		printf("pgbench: checksum=FAILED problems=%lu\n", (unsigned long)checksum_failures);
+		return 1;
+	}
+	printf("pgbench: checksum=ok txn_sum=%lu slots_checked=%lu\n",
+	    (unsigned long)(2UL * opt.clients * opt.txns),
+	    (unsigned long)(2UL * opt.clients * MAX_CLIENTS * (((uint64_t)opt.mib << 20) / PAGE_SIZE)));
+	return 0;
+}
