@@ -5,6 +5,10 @@
  * initrd order, reports one top-level KTAP line per program and asks the
  * kernel to print the summary and exit QEMU.
  *
+ * With "bench" it runs /bin/bench (the benchmark of `make bench`, which
+ * powers the machine off itself), and with "ptgraph" it runs
+ * `/bin/demo --dot` (for `make ptgraph`); then it powers off.
+ *
  * Otherwise it runs /bin/demo once (unless "nodemo"; demo gets init's boot
  * words as its arguments), then keeps a shell running and reaps orphans.
  * init never exits.
@@ -143,6 +147,22 @@ static void run_demo(int argc, char **argv)
 		waitpid(pid, &status, 0);
 }
 
+/*
+ * An unattended boot: runs path with argv, waits for it (reaping the
+ * orphans handed to init meanwhile, so that they do not fill the process
+ * table) and powers off. bench powers off itself when it is done; this
+ * covers its failure.
+ */
+static void __attribute__((noreturn)) run_and_poweroff(const char *path, char **argv)
+{
+	int pid = spawn(path, argv, false), r, status = 0;
+
+	do {
+		r = pid > 0 ? waitpid(-1, &status, 0) : pid;
+	} while (r > 0 && r != pid);
+	poweroff(r == pid && status == 0 ? 0 : 1);
+}
+
 /* Keeps one shell running; reaps every orphan handed to init meanwhile. */
 static void shell_forever(void)
 {
@@ -175,8 +195,15 @@ static void shell_forever(void)
 
 int main(int argc, char **argv)
 {
+	char *bench_argv[] = { "bench", NULL };
+	char *ptgraph_argv[] = { "demo", "--dot", NULL };
+
 	if (has_word(argc, argv, "selftest"))
 		selftest();
+	if (has_word(argc, argv, "bench"))
+		run_and_poweroff("/bin/bench", bench_argv);
+	if (has_word(argc, argv, "ptgraph"))
+		run_and_poweroff("/bin/demo", ptgraph_argv);
 	printf("Type 'help' for commands.\n");
 	if (!has_word(argc, argv, "nodemo") && initrd_has("bin/demo"))
 		run_demo(argc, argv);

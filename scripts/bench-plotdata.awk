@@ -1,0 +1,106 @@
+# bench-plotdata.awk: build/bench.txt -> the data files of scripts/plots.gnuplot.
+#
+#   awk -v dir=DIR -f scripts/bench-plotdata.awk build/bench.txt
+#
+# Reads the `bench: kind=phase` and `bench: kind=timeline` lines
+# (scripts/bench-report.awk) and writes into DIR:
+#   sweep-MIB.dat   for each buffer size with fork-mode runs at two or more
+#                   client counts (plain settings: share_pd=1, prelink=1,
+#                   shm_use_phys=1), startup phase, one row per client
+#                   count: clients, faults per client off, on, page-table
+#                   memory in KiB (private + object) off, on; "?" where a
+#                   run is missing
+#   sizes           those sizes, on one line
+#   timeline-{off,on}-{startup,restart}.dat   the startup and restart
+#                   phases of the first -T run with sharing off and on: ms
+#                   since the phase began, and page faults per second over
+#                   the sample's interval
+# Exit status 1 if there is no client sweep or no timeline to plot.
+
+function parse(line,    n, i, f, eq) {
+	split("", kv)
+	n = split(line, f, " ")
+	for (i = 1; i <= n; i++)
+		if ((eq = index(f[i], "=")) > 1)
+			kv[substr(f[i], 1, eq - 1)] = substr(f[i], eq + 1)
+}
+
+# Sorts the numbers a[1..n] in place (insertion sort: a handful of values).
+function sort_numbers(a, n,    i, j, v) {
+	for (i = 2; i <= n; i++) {
+		v = a[i]
+		for (j = i - 1; j > 0 && a[j] + 0 > v + 0; j--)
+			a[j + 1] = a[j]
+		a[j + 1] = v
+	}
+}
+
+function value(k) {
+	return (k in V) ? V[k] : "?"
+}
+
+/^bench: kind=phase / {
+	parse($0)
+	if (kv["phase"] != "startup" || kv["mode"] != "fork" || kv["share_pd"] != 1 ||
+	    kv["prelink"] != 1 || kv["shm_use_phys"] != 1)
+		next
+	s = kv["shm_mib"]; c = kv["clients"]; o = kv["optimize"]
+	if (!((s, c) in seen)) {
+		seen[s, c] = 1
+		ncl[s]++
+		if (ncl[s] == 1)
+			size_list[++nsizes] = s
+		clients[s, ncl[s]] = c
+	}
+	V[s, c, o, "faults"] = kv["faults_per_client"]
+	V[s, c, o, "kib"] = (kv["pt_pages"] + kv["obj_pt_pages"] + kv["obj_pd_pages"]) * 4
+	next
+}
+
+/^bench: kind=timeline / {
+	parse($0)
+	o = kv["optimize"]
+	ph = kv["phase"]
+	if ((ph != "startup" && ph != "restart") || ((o in trun) && trun[o] != kv["run"]))
+		next
+	trun[o] = kv["run"]
+	file = dir "/timeline-" (o == 1 ? "on" : "off") "-" ph ".dat"
+	dt = kv["t_ms"] - last_t[o, ph]
+	last_t[o, ph] = kv["t_ms"]
+	if (dt <= 0)
+		next
+	# the rate holds over the interval that ends at t_ms (gnuplot fsteps)
+	if (!ntimeline[o, ph]++)
+		print 0, kv["faults"] * 1000 / dt > file
+	print kv["t_ms"], kv["faults"] * 1000 / dt > file
+}
+
+END {
+	sort_numbers(size_list, nsizes)
+	for (i = 1; i <= nsizes; i++) {
+		s = size_list[i]
+		if (ncl[s] < 2)
+			continue
+		sizes = sizes (sizes == "" ? "" : " ") s
+		for (j = 1; j <= ncl[s]; j++)
+			list[j] = clients[s, j]
+		sort_numbers(list, ncl[s])
+		file = dir "/sweep-" s ".dat"
+		print "# clients faults_per_client_off on page_table_kib_off on" > file
+		for (j = 1; j <= ncl[s]; j++) {
+			c = list[j]
+			print c, value(s SUBSEP c SUBSEP 0 SUBSEP "faults"),
+			    value(s SUBSEP c SUBSEP 1 SUBSEP "faults"),
+			    value(s SUBSEP c SUBSEP 0 SUBSEP "kib"),
+			    value(s SUBSEP c SUBSEP 1 SUBSEP "kib") > file
+		}
+		close(file)
+	}
+	print sizes > (dir "/sizes")
+	if (sizes == "" || !ntimeline[0, "startup"] || !ntimeline[1, "startup"] ||
+	    !ntimeline[0, "restart"] || !ntimeline[1, "restart"]) {
+		print "bench-plotdata: no " (sizes == "" ? "fork-mode client sweep" : \
+		    "timeline (-T run with sharing off and on)") " in the input" > "/dev/stderr"
+		exit 1
+	}
+}

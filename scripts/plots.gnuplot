@@ -1,0 +1,62 @@
+# plots.gnuplot: the charts of `make plots`.
+#
+#   gnuplot -e "dir='build/plots'" scripts/plots.gnuplot
+#
+# Reads the data files scripts/bench-plotdata.awk wrote into dir and writes
+# three PNG files there:
+#   faults_per_client.png  startup page faults per client vs clients
+#   page_tables.png        peak page-table memory vs clients
+#   timeline.png           page faults per second during startup and restart
+# each with sharing off (solid) and on (dashed), per buffer size.
+
+set terminal pngcairo size 900,560 font "sans,11"
+set datafile missing "?"
+set grid
+set key box opaque
+sizes = system("cat '" . dir . "/sizes'")
+sweep(s) = dir . "/sweep-" . s . ".dat"
+
+set logscale xy 2
+set xtics (1, 2, 4, 8, 16, 32, 64)
+set xrange [0.8:80]
+set xlabel "clients (processes attached to the buffer)"
+set format y "%.0f"
+
+set output dir . "/faults_per_client.png"
+set key bottom left
+set title "Startup: page faults per client (pgbench, fork mode)"
+set ylabel "page faults per client"
+set logscale y 10
+plot for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:2 with linespoints \
+         lw 2 pt 7 lc i title word(sizes, i) . " MiB, sharing off", \
+     for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:3 with linespoints \
+         lw 2 pt 5 dt 2 lc i title word(sizes, i) . " MiB, sharing on"
+
+set output dir . "/page_tables.png"
+set key top left
+set title "Peak page-table memory (private + object-owned), startup, fork mode"
+set ylabel "page-table memory (KiB)"
+plot for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:4 with linespoints \
+         lw 2 pt 7 lc i title word(sizes, i) . " MiB, sharing off", \
+     for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:5 with linespoints \
+         lw 2 pt 5 dt 2 lc i title word(sizes, i) . " MiB, sharing on"
+
+set output dir . "/timeline.png"
+set multiplot layout 2,1 title "Page-fault rate, pgbench -T (sampled while the clients run)"
+unset logscale
+set xrange [0:*]
+set yrange [0:*]
+set xtics autofreq
+set format y "%.0f"
+set xlabel "time since the clients were released (ms)"
+set ylabel "page faults per second"
+set key top right
+set offsets 0, 0, graph 0.3, 0    # room for the key above the curves
+tl(o, ph) = dir . "/timeline-" . o . "-" . ph . ".dat"
+set title "startup: the first generation of clients touches every page"
+plot tl("off", "startup") using 1:2 with fsteps lw 2 lc 1 title "sharing off", \
+     tl("on", "startup") using 1:2 with fsteps lw 2 dt 2 lc 2 title "sharing on"
+set title "restart: a second generation attaches the surviving segment"
+plot tl("off", "restart") using 1:2 with fsteps lw 2 lc 1 title "sharing off", \
+     tl("on", "restart") using 1:2 with fsteps lw 2 dt 2 lc 2 title "sharing on"
+unset multiplot

@@ -1,0 +1,341 @@
+/*
+ * ptdump: shows page-table trees.
+ *
+ *	ptdump PID...          each process's tree, as the kernel prints it:
+ *	                       CR3, then every present PML4, PDPT and PD entry
+ *	                       with its physical target and flags
+ *	ptdump -o SHMID        the tree owned by a SysV segment's VM object
+ *	ptdump --dot PID...    one Graphviz graph of all those processes' trees
+ *
+ * The graph is built from the same text: each line of a dump is an edge
+ * from the table that holds the entry to the table it points at. Tables
+ * are named by physical address, so a table that several processes link
+ * (an object's PT page behind their PDEs, or its PD page behind their
+ * PDPTEs) is drawn once, with one edge from every process entry that
+ * points at it. Shared tables are filled orange and the edges into them
+ * drawn thick and red; a read-only link is labelled "ro". Render it with
+ * `dot -Tsvg graph.dot -o graph.svg` (see `make ptgraph`).
+ */
+#include "ulib.h"
+
+#define DUMP_LEN   (64 * 1024)   /* the kernel's own limit */
+#define MAX_TABLES 4096
+#define MAX_EDGES  8192
+
+/* One entry line of a dump: "  PD[  2] va=0x... -> 0x... P W U  PT private used=3" */
+struct entry {
+	int level;          /* level of the table holding it: 4 PML4 .. 2 PD */
+	unsigned index;
+	uint64_t va;        /* first address it maps */
+	uint64_t pa;        /* physical address of the table it points at */
+	bool writable;
+	const char *note;   /* what the kernel says of the target, or "" */
+};
+
+/* A table of the graph, met in one or more dumps. */
+struct table {
+	uint64_t pa;
+	int level;          /* 4 PML4, 3 PDPT, 2 PD, 1 PT */
+	uint64_t va;        /* first address it maps (in the first dump) */
+	int parents;        /* distinct entries pointing at it */
+	bool object;        /* the kernel calls it anything but private */
+	char note[96];
+};
+
+struct edge {
+	int from, to;       /* table indexes; from -1: the process node */
+	int pid;            /* for edges from a process node */
+	unsigned index;
+	bool writable;
+};
+
+static struct table *tables;
+static struct edge *edges;
+static int ntables, nedges;
+
+static const char *const level_names[] = { "", "PT", "PD", "PDPT", "PML4" };
+
+/* The first occurrence of `word` in s, or NULL (the libc has no strstr). */
+static char *find(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *s; s++)
+		if (strncmp(s, word, n) == 0)
+			return (char *)s;
+	return NULL;
+}
+
+static void usage(void)
+{
+	printf("usage: ptdump PID...\n"
+	    "       ptdump -o SHMID\n"
+	    "       ptdump --dot PID...\n");
+}
+
+/* Skips a literal prefix: returns s past it, or NULL if s does not start so. */
+static char *skip(char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/*
+ * Parses one entry line into *e; false for any other line (the "pmap cr3="
+ * header, a blank). Cuts the line at the end of its flags: e->note points
+ * into it, at the text after the flags.
+ */
+static bool parse_entry(char *line, struct entry *e)
+{
+	char *s = line, *end, *tok;
+	int level;
+
+	while (*s == ' ')
+		s++;
+	for (level = 4; level >= 2; level--)
+		if (skip(s, level_names[level]) && s[strlen(level_names[level])] == '[')
+			break;
+	if (level < 2)
+		return false;
+	e->level = level;
+	e->index = strtoul(s + strlen(level_names[level]) + 1, &end, 10);
+	while (*end == ' ' || *end == ']')
+		end++;
+	if (!(s = skip(end, "va=")))
+		return false;
+	e->va = strtoul(s, &end, 16);
+	if (!(s = skip(end, " -> ")))
+		return false;
+	e->pa = strtoul(s, &end, 16);
+	e->writable = false;
+	e->note = "";
+	/* flags: single words " P W U NX", then two spaces before a note */
+	for (s = end; *s == ' ' && s[1] != ' ' && s[1] != '\0'; s = end) {
+		tok = s + 1;
+		for (end = tok; *end && *end != ' '; end++)
+			;
+		if (end - tok == 1 && *tok == 'W')
+			e->writable = true;
+	}
+	if (*s == ' ') {
+		*s = '\0';
+		for (s++; *s == ' '; s++)
+			;
+		e->note = s;
+	}
+	return true;
+}
+
+/* The index of the table at pa, added (with `level`, `va`) if it is new. */
+static int table_at(uint64_t pa, int level, uint64_t va, bool *is_new)
+{
+	struct table *t;
+	int i;
+
+	*is_new = false;
+	for (i = 0; i < ntables; i++)
+		if (tables[i].pa == pa)
+			return i;
+	if (ntables == MAX_TABLES)
+		return -1;
+	t = &tables[ntables];
+	memset(t, 0, sizeof(*t));
+	t->pa = pa;
+	t->level = level;
+	t->va = va;
+	*is_new = true;
+	return ntables++;
+}
+
+/* Adds the edge from -> to unless the graph has it already (a shared
+ * table's subtree appears in the dump of every process that links it). */
+static int add_edge(int from, int to, int pid, const struct entry *e, bool check)
+{
+	int i;
+
+	for (i = 0; check && i < nedges; i++)
+		if (edges[i].from == from && edges[i].to == to && edges[i].pid == pid)
+			return 0;
+	if (nedges == MAX_EDGES)
+		return -1;
+	edges[nedges] = (struct edge){ from, to, pid, e ? e->index : 0,
+	                               e ? e->writable : true };
+	if (to >= 0)
+		tables[to].parents++;
+	nedges++;
+	return 0;
+}
+
+/*
+ * Adds one process's dump to the graph. parent[l] is the table whose
+ * entries the level-l lines of the dump are, the target of the last line
+ * one level up. Returns 0, or -ENOMEM when the graph is full.
+ */
+static int graph_add(int pid, char *text)
+{
+	int parent[5] = { -1, -1, -1, -1, -1 };
+	char *line, *save, *cr3;
+	struct entry e;
+	bool is_new;
+	int t;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if ((cr3 = find(line, "cr3="))) {
+			t = table_at(strtoul(cr3 + 4, NULL, 16), 4, 0, &is_new);
+			if (t < 0 || add_edge(-1, t, pid, NULL, false) < 0)
+				return -ENOMEM;
+			parent[4] = t;
+			continue;
+		}
+		if (!parse_entry(line, &e) || parent[e.level] < 0)
+			continue;
+		t = table_at(e.pa, e.level - 1, e.va, &is_new);
+		if (t < 0 || add_edge(parent[e.level], t, 0, &e, !is_new) < 0)
+			return -ENOMEM;
+		if (is_new && e.note[0]) {
+			strncpy(tables[t].note, e.note, sizeof(tables[t].note) - 1);
+			tables[t].object = !find(e.note, "private");
+		}
+		parent[e.level - 1] = t;
+	}
+	return 0;
+}
+
+/* Prints s for a dot label, starting a new label line before a word
+ * that would take the current line past `width` characters. */
+static void print_wrapped(const char *s, int width)
+{
+	int col = 0, n;
+
+	while (*s) {
+		for (n = 0; s[n] && s[n] != ' '; n++)
+			;
+		if (col > 0 && col + 1 + n > width) {
+			printf("\\n");
+			col = 0;
+		} else if (col > 0) {
+			printf(" ");
+			col++;
+		}
+		printf("%.*s", n, s);
+		col += n;
+		for (s += n; *s == ' '; s++)
+			;
+	}
+}
+
+static bool shared(const struct table *t)
+{
+	return t->parents > 1 || t->object;
+}
+
+static void print_graph(void)
+{
+	const struct table *t;
+	const struct edge *e;
+	int i;
+
+	printf("digraph ptables {\n"
+	    "\trankdir=LR;\n"
+	    "\tnode [shape=box, fontname=\"monospace\", fontsize=10];\n"
+	    "\tedge [fontname=\"monospace\", fontsize=9];\n");
+	for (i = 0; i < ntables; i++) {
+		t = &tables[i];
+		printf("\tt%lx [label=\"%s 0x%lx\\nva 0x%lx", (unsigned long)t->pa,
+		    level_names[t->level], (unsigned long)t->pa, (unsigned long)t->va);
+		if (t->note[0]) {
+			printf("\\n");
+			print_wrapped(t->note, 26);
+		}
+		printf("\"%s];\n", shared(t) ? ", style=filled, fillcolor=orange" : "");
+	}
+	for (i = 0; i < nedges; i++) {
+		e = &edges[i];
+		if (e->from < 0) {
+			printf("\tpid%d [label=\"pid %d\", shape=ellipse];\n", e->pid, e->pid);
+			printf("\tpid%d -> t%lx [label=\"cr3\"];\n", e->pid,
+			    (unsigned long)tables[e->to].pa);
+			continue;
+		}
+		printf("\tt%lx -> t%lx [label=\"[%u]%s\"%s];\n",
+		    (unsigned long)tables[e->from].pa, (unsigned long)tables[e->to].pa,
+		    e->index, e->writable ? "" : " ro",
+		    shared(&tables[e->to]) ? ", color=red, penwidth=2" : "");
+	}
+	printf("}\n");
+}
+
+/* Fetches the dump of (id, flags) into buf; prints why not and returns -E. */
+static long fetch(int id, int flags, char *buf)
+{
+	long n = ptdump(id, flags, buf, DUMP_LEN);
+
+	if (n >= 0)
+		return n;
+	if (flags == PTDUMP_OBJECT)
+		printf("ptdump: -o %d: %s (no such segment, or this kernel cannot "
+		    "dump object trees)\n", id, strerror(n));
+	else
+		printf("ptdump: pid %d: %s\n", id, strerror(n));
+	return n;
+}
+
+/* ptdump --dot PID...: one graph of all the trees. */
+static int dot(int argc, char **argv)
+{
+	char *buf = malloc(DUMP_LEN);
+	int i;
+
+	tables = malloc(MAX_TABLES * sizeof(*tables));
+	edges = malloc(MAX_EDGES * sizeof(*edges));
+	if (!buf || !tables || !edges) {
+		printf("ptdump: out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < argc; i++) {
+		if (fetch(atoi(argv[i]), PTDUMP_PROC, buf) < 0)
+			return 1;
+		if (graph_add(atoi(argv[i]), buf) < 0) {
+			printf("ptdump: graph too large\n");
+			return 1;
+		}
+	}
+	print_graph();
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char *buf;
+	int i, bad = 0;
+
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	if (strcmp(argv[1], "--dot") == 0)
+		return argc > 2 ? dot(argc - 2, argv + 2) : (usage(), 2);
+	if (!(buf = malloc(DUMP_LEN))) {
+		printf("ptdump: out of memory\n");
+		return 1;
+	}
+	if (strcmp(argv[1], "-o") == 0) {
+		if (argc != 3) {
+			usage();
+			return 2;
+		}
+		if (fetch(atoi(argv[2]), PTDUMP_OBJECT, buf) < 0)
+			return 1;
+		printf("%s", buf);
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		if (fetch(atoi(argv[i]), PTDUMP_PROC, buf) < 0) {
+			bad = 1;
+			continue;
+		}
+		printf("process %s:\n%s", argv[i], buf);
+	}
+	return bad;
+}
