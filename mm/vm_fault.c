@@ -82,7 +82,9 @@ static int fault_page_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t
 			if (err == 0)
 				COUNT(map, faults_cow);
 		} else {
-			*prot &= ~PROT_WRITE;
+			/* Read-only until the write fault copies it; a write-only
+			 * mapping is readable on x86, so it stays mapped. */
+			*prot = (*prot & ~PROT_WRITE) | PROT_READ;
 		}
 	}
 	spin_unlock(&obj->lock);

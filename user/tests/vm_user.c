@@ -1532,6 +1532,30 @@ VMTEST(pv_entries_track_small_shared_mapping)
 	UT_ASSERT_EQ(0, munmap(s, PAGE_SIZE));
 }
 
+/*
+ * PROT_WRITE alone cannot be expressed on x86 (writable implies readable).
+ * After fork the page is shared copy-on-write; the child's read fault maps
+ * it read-only, which must still be a valid mapping, not "no rights".
+ */
+UTEST(write_only_private_mapping_is_readable_after_fork)
+{
+	volatile uint64_t *p = mmap(NULL, 4096, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int pid, status;
+
+	UT_ASSERT_EQ(0, ptr_err((const void *)p));
+	p[0] = 77;
+	pid = fork();
+	UT_ASSERT(pid >= 0);
+	if (pid == 0)
+		exit(p[0] == 77 ? 0 : 1);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+	p[0] = 78;                      /* the parent's write breaks the sharing */
+	UT_ASSERT_EQ(78, p[0]);
+	UT_ASSERT_EQ(0, munmap((void *)p, 4096));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exec-child") == 0)
