@@ -190,12 +190,15 @@ static long sys_sleep(struct trapframe *tf)
 	if (tf->rdi > 24UL * 3600 * 1000)
 		return -EINVAL;
 	deadline = clock_ns() + tf->rdi * 1000000;
-	while (clock_ns() < deadline) {
+	for (;;) {
+		/* One reading per round: the clock may pass the deadline between two. */
+		uint64_t now = clock_ns();
+		if (now >= deadline)
+			return 0;
 		if (current_proc()->killed)
 			return -EINTR;
-		sleep_ms((deadline - clock_ns() + 999999) / 1000000);
+		sleep_ms((deadline - now + 999999) / 1000000);
 	}
-	return 0;
 }
 
 static long sys_clock(struct trapframe *tf)

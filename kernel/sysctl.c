@@ -24,6 +24,12 @@ static const struct sysctl table[] = {
 	  "link populated object tables at attach/fork instead of on fault", NULL },
 	{ "kern.ipc.shm_use_phys", &shm_use_phys, 0, 1,
 	  "back SysV shm with wired physical pages (no PV entries)", NULL },
+	{ "vm.largepages", &vm_largepages, 0, 2,
+	  "2 MiB pages for new shared objects: 0 never, 1 when asked (SHM_HUGETLB, "
+	  "MAP_HUGETLB), 2 also for every shared object of 2 MiB or more", NULL },
+	{ "vm.largepage_reserve", &vm_largepage_reserve, 0, INT_MAX,
+	  "2 MiB blocks set aside for large pages (reads back what could be reserved)",
+	  vm_largepage_reserve_set },
 	{ "debug.page_fail_after", &fail_after_knob, -1, INT_MAX,
 	  "exhaustion tests: N more page allocations succeed, then all fail (-1: off)",
 	  page_fail_after },

@@ -6,9 +6,12 @@
  * page_free_count() is exact at every moment; tests compare it before and
  * after each case to catch leaks.
  *
- * Today the free pages sit on one doubly linked list and contiguous runs are
- * found by scanning the vm_page array from low addresses. A buddy allocator
- * can replace both behind the same functions.
+ * Free memory is kept by a buddy allocator in naturally aligned blocks of
+ * 2^order pages, order 0 (4 KiB) to LARGE_ORDER (2 MiB), so that whole
+ * 2 MiB blocks for large pages (page_alloc_large) survive as long as
+ * possible; contiguous runs of any length are still found by scanning the
+ * vm_page array from low addresses. `vm.largepage_reserve` keeps a number of
+ * 2 MiB blocks for large pages only (page_large_reserve).
  *
  * Lock: (p) page_lock, internal to page.c. Fields marked (o) belong to the
  * owner of an allocated page (the VM object, the pmap, the heap) and are
@@ -24,12 +27,18 @@ struct vm_object;
 struct pv_entry;
 
 /* vm_page.flags */
-#define PG_FREE      0x0001  /* (p) on the free list */
+#define PG_FREE      0x0001  /* (p) free: inside a free buddy block */
 #define PG_RESERVED  0x0002  /* never allocatable (firmware, kernel image, holes) */
 #define PG_PTABLE    0x0004  /* (o) a private page-table page of some pmap */
 #define PG_OBJTABLE  0x0008  /* (o) a page-table page owned by a VM object */
 #define PG_WIRED     0x0010  /* (o) pinned: physical shm, never paged or COWed */
 #define PG_KMEM      0x0020  /* (o) used by the kernel heap */
+#define PG_LARGE     0x0040  /* (o) first page of a 2 MiB block from page_alloc_large() */
+#define PG_BUDDY     0x0080  /* (p) first page of a free block; `order` is its order */
+
+/* The largest buddy block, and the size of a large page: 2 MiB. */
+#define LARGE_ORDER 9
+#define LARGE_PAGES (1UL << LARGE_ORDER)
 
 /*
  * page_alloc() and page_alloc_run() hand out pages with every field below
@@ -49,7 +58,8 @@ struct vm_page {
 	uint32_t pv_count;           /* (o) entries on pv_list */
 	uint32_t link_count;         /* (o) object table page: process entries pointing here */
 	uint32_t used;               /* (o) table page: present entries; heap: free blocks */
-	uint32_t order;              /* (o) heap: size class or run length */
+	uint32_t order;              /* (o) heap: size class or run length;
+	                                (p) PG_BUDDY: order of the free block */
 };
 
 struct mem_range {
@@ -71,22 +81,59 @@ struct mem_range {
 size_t page_init(const struct mem_range *usable, int nusable,
                  const struct mem_range *reserved, int nreserved);
 
-/* Allocates one zeroed page; NULL when memory is exhausted. */
+/*
+ * Allocates one zeroed page; NULL when memory is exhausted (or only the
+ * reserved 2 MiB blocks are left).
+ */
 struct vm_page *page_alloc(void);
-/* Returns a page to the free list. The page must not be mapped anywhere. */
+/*
+ * Returns a page to the free memory. The page must not be mapped anywhere
+ * and must not be (part of) a large page.
+ */
 void page_free(struct vm_page *pg);
 
 /*
  * Allocates `n` physically contiguous pages (first fit from low addresses)
  * and returns the first; the others follow it in the vm_page array. The pages
- * are NOT zeroed. NULL when n is 0 or no such run is free.
+ * are NOT zeroed. NULL when n is 0 or no such run is free (a run that would
+ * break into the reserved 2 MiB blocks does not count as free).
  */
 struct vm_page *page_alloc_run(size_t n);
 /* Frees n pages starting at `first`, each as page_free() would. */
 void page_free_run(struct vm_page *first, size_t n);
 
+/*
+ * Large pages: one naturally aligned 2 MiB block (LARGE_PAGES pages) from
+ * page_alloc_large(), zeroed, its first page marked PG_LARGE and every
+ * field of all 512 vm_pages cleared otherwise; the owner keeps its state in
+ * the first page. NULL when no whole 2 MiB block is free (free 4 KiB pages
+ * elsewhere do not help). Counts as one allocation for page_fail_after().
+ * page_free_large() takes the first page back, with the same checks as
+ * page_free() on each of the 512.
+ */
+struct vm_page *page_alloc_large(void);
+void page_free_large(struct vm_page *first);
+
+/*
+ * The first page of the large page that pg lies in, or NULL when pg is not
+ * part of one. pg must be allocated (its owner asks).
+ */
+struct vm_page *page_large_head(struct vm_page *pg);
+
+/*
+ * The reserve (vm.largepage_reserve): page_alloc() and page_alloc_run() never
+ * take a whole free 2 MiB block when that would leave fewer free blocks than
+ * `n` minus the large pages in use, so that n large pages can always be
+ * allocated at once. Setting it takes effect at once; n is cut down to the
+ * large pages in use plus the free 2 MiB blocks. Returns the reserve set.
+ */
+size_t page_large_reserve(size_t n);
+
 size_t page_free_count(void);
 size_t page_total_count(void);   /* pages that were ever allocatable */
+size_t page_large_free_count(void);   /* free 2 MiB blocks: what large pages can get now */
+size_t page_large_used_count(void);   /* large pages allocated now */
+size_t page_large_reserved(void);     /* the reserve, in 2 MiB blocks */
 
 paddr_t page_to_phys(const struct vm_page *pg);
 struct vm_page *phys_to_page(paddr_t pa);   /* NULL outside managed memory */
@@ -94,8 +141,9 @@ static inline void *page_to_virt(const struct vm_page *pg) { return phys_to_virt
 
 /*
  * Fault injection for exhaustion tests: after `n` more successful
- * allocations, page_alloc() and page_alloc_run() fail until
- * page_fail_after(-1) is called. A run counts as one allocation.
+ * allocations, page_alloc(), page_alloc_run() and page_alloc_large() fail
+ * until page_fail_after(-1) is called. A run or a large page counts as one
+ * allocation.
  */
 void page_fail_after(long n);
 

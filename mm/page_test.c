@@ -250,3 +250,126 @@ KTEST(pmm, phys_to_page_round_trips)
 	KT_ASSERT(phys_to_page(DIRECT_MAP_MAX) == NULL);
 	KT_ASSERT_EQ(before, page_free_count());
 }
+
+/* ---- large pages and the buddy allocator ---- */
+
+/* True when every page of the 2 MiB block at va holds only zero bytes. */
+static bool block_is_zero(const char *va)
+{
+	for (size_t i = 0; i < LARGE_PAGES; i++)
+		if (!page_is_zero(va + i * PAGE_SIZE))
+			return false;
+	return true;
+}
+
+KTEST(pmm, large_page_is_an_aligned_zeroed_2mib_block)
+{
+	size_t before = page_free_count(), blocks = page_large_free_count();
+	size_t used = page_large_used_count();
+	struct vm_page *head = page_alloc_large();
+	bool zero, pieces = true;
+
+	KT_ASSERT(head != NULL);
+	KT_ASSERT_EQ(before - LARGE_PAGES, page_free_count());
+	KT_ASSERT_EQ(blocks - 1, page_large_free_count());
+	KT_ASSERT_EQ(used + 1, page_large_used_count());
+	zero = block_is_zero(page_to_virt(head));
+	for (size_t i = 0; i < LARGE_PAGES; i++)
+		pieces &= page_large_head(&head[i]) == head && !(head[i].flags & PG_FREE);
+	memset(page_to_virt(head), 0xc3, LARGE_PAGES * PAGE_SIZE);   /* all of it is usable */
+	page_free_large(head);
+	KT_ASSERT(IS_ALIGNED(page_to_phys(head), SEG_SIZE));
+	KT_ASSERT(head->flags & PG_FREE);
+	KT_ASSERT(zero);
+	KT_ASSERT(pieces);
+	KT_ASSERT_EQ(before, page_free_count());
+	KT_ASSERT_EQ(blocks, page_large_free_count());
+	KT_ASSERT_EQ(used, page_large_used_count());
+}
+
+KTEST(pmm, small_page_is_no_part_of_a_large_page)
+{
+	size_t before = page_free_count();
+	struct vm_page *pg = page_alloc();
+
+	KT_ASSERT(pg != NULL);
+	KT_ASSERT(page_large_head(pg) == NULL);
+	page_free(pg);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, freed_pages_merge_back_into_2mib_blocks)
+{
+	size_t before = page_free_count(), blocks = page_large_free_count(), broken;
+	struct vm_page *pg;
+	paddr_t chain = 0;
+
+	/*
+	 * Single pages come from the smallest free blocks: take them until a
+	 * 2 MiB block had to be broken (each page stores the address of the
+	 * previous one, as in the exhaustion test above), then give them back.
+	 */
+	while (page_large_free_count() == blocks && (pg = page_alloc()) != NULL) {
+		*(paddr_t *)page_to_virt(pg) = chain;
+		chain = page_to_phys(pg);
+	}
+	broken = blocks - page_large_free_count();
+	while (chain) {
+		pg = phys_to_page(chain);
+		chain = *(paddr_t *)page_to_virt(pg);
+		page_free(pg);
+	}
+	KT_ASSERT_EQ(1, broken);
+	KT_ASSERT_EQ(blocks, page_large_free_count());
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, large_page_counts_once_for_fail_after)
+{
+	size_t before = page_free_count();
+	struct vm_page *ok, *failed_large, *failed_small;
+
+	page_fail_after(1);
+	ok = page_alloc_large();
+	failed_large = page_alloc_large();
+	failed_small = page_alloc();
+	page_fail_after(-1);
+	if (ok)
+		page_free_large(ok);
+	if (failed_large)
+		page_free_large(failed_large);
+	if (failed_small)
+		page_free(failed_small);
+	KT_ASSERT(ok != NULL);
+	KT_ASSERT(failed_large == NULL);
+	KT_ASSERT(failed_small == NULL);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+KTEST(pmm, run_longer_than_2mib_is_contiguous)
+{
+	size_t before = page_free_count(), blocks = page_large_free_count();
+	size_t n = LARGE_PAGES + 3;
+	struct vm_page *run = page_alloc_run(n);
+	bool contiguous = true;
+
+	KT_ASSERT(run != NULL);
+	for (size_t i = 0; i < n; i++)
+		contiguous &= phys_to_page(page_to_phys(run) + i * PAGE_SIZE) == &run[i] &&
+		              !(run[i].flags & PG_FREE);
+	page_free_run(run, n);
+	KT_ASSERT(contiguous);
+	KT_ASSERT_EQ(before, page_free_count());
+	KT_ASSERT_EQ(blocks, page_large_free_count());
+}
+
+KTEST(pmm, reserve_is_cut_to_what_can_be_reserved)
+{
+	size_t most = page_large_used_count() + page_large_free_count();
+
+	KT_ASSERT_EQ(2, page_large_reserve(2));
+	KT_ASSERT_EQ(2, page_large_reserved());
+	KT_ASSERT_EQ(most, page_large_reserve(most + 1000));
+	KT_ASSERT_EQ(0, page_large_reserve(0));
+	KT_ASSERT_EQ(0, page_large_reserved());
+}

@@ -3,7 +3,17 @@
  * against its protection, finds or creates the page in the object
  * (zero-fill, copy-on-write) and asks the pmap to map it.
  *
- * Counters: map->stat (m) and vm_fault_gstat (atomic adds).
+ * A page of a large page (2 MiB) is mapped whole through the object's PD
+ * when its segment is eligible (pmap_enter_large); otherwise (the mapping
+ * is not 2 MiB-aligned with the object, a partial mprotect or munmap split
+ * it, or sharing is off) the fault maps, in private PTs, every 4 KiB piece
+ * of that 2 MiB page that the entry covers, so splitting costs one fault
+ * per piece of entry, not one per page.
+ *
+ * Counters: map->stat (m) and vm_fault_gstat (atomic adds). Every handled
+ * fault counts once in faults and once in exactly one of faults_private,
+ * faults_object and faults_link; faults_large and faults_split are subsets
+ * of faults_object and faults_private.
  */
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -92,16 +102,72 @@ static int fault_page_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t
 }
 
 /*
- * vm_fault() with map->lock held. An eligible shared segment goes to the
- * object's page tables (faults_object when the object PTE had to be
- * filled, faults_link when the fault only linked the table); everything
- * else fills a private PTE (faults_private).
+ * Maps in private PTEs every 4 KiB piece of the large page `head` that
+ * entry e covers, the faulting page pg at va first: its error is the
+ * fault's, while a later failure only leaves the remaining pieces to their
+ * own faults. Returns 0 or -ENOMEM. map->lock held.
+ */
+static int split_map_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t va,
+                            struct vm_page *pg, struct vm_page *head, int prot)
+{
+	uint64_t first = MAX(head->offset, e->offset);
+	uint64_t end = MIN(head->offset + SEG_SIZE, e->offset + (e->end - e->start));
+	int err = pmap_enter(map->pmap, va, pg, prot, 0);
+
+	for (uint64_t off = first; err == 0 && off < end; off += PAGE_SIZE) {
+		vaddr_t piece_va = e->start + (off - e->offset);
+		struct vm_page *piece = head + ((off - head->offset) >> PAGE_SHIFT);
+
+		if (piece_va != va && pmap_enter(map->pmap, piece_va, piece, prot, 0) < 0)
+			break;
+	}
+	return err;
+}
+
+/*
+ * A fault on pg, a piece of the large page `head`: an eligible segment
+ * maps the whole 2 MiB through the object's PD (faults_object and
+ * faults_large when the leaf had to be filled, faults_link when it only
+ * linked); otherwise the pieces go into private PTs (faults_private and
+ * faults_split). Returns 0 or -ENOMEM. map->lock held.
+ */
+static int fault_large_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t va,
+                              struct vm_page *pg, struct vm_page *head, int prot)
+{
+	struct pmap_segment seg;
+	bool filled;
+	int err;
+
+	if (segment_for(e, va, &seg)) {
+		err = pmap_enter_large(map->pmap, &seg, head, &filled);
+		if (err == 0 && filled) {
+			COUNT(map, faults_object);
+			COUNT(map, faults_large);
+		} else if (err == 0) {
+			COUNT(map, faults_link);
+		}
+		return err;
+	}
+	err = split_map_locked(map, e, va, pg, head, prot);
+	if (err == 0) {
+		COUNT(map, faults_private);
+		COUNT(map, faults_split);
+	}
+	return err;
+}
+
+/*
+ * vm_fault() with map->lock held. A page of a large page goes to
+ * fault_large_locked(). An eligible shared segment goes to the object's
+ * page tables (faults_object when the object PTE had to be filled,
+ * faults_link when the fault only linked the table); everything else fills
+ * a private PTE (faults_private).
  */
 int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 {
 	struct pmap_segment seg;
 	struct vm_map_entry *e;
-	struct vm_page *pg, *old = NULL;
+	struct vm_page *pg, *head, *old = NULL;
 	bool filled;
 	int prot, err;
 
@@ -113,7 +179,10 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 	err = fault_page_locked(map, e, va, access, &pg, &prot, &old);
 	if (err)
 		return err;
-	if (segment_for(e, va, &seg)) {
+	head = page_large_head(pg);
+	if (head) {
+		err = fault_large_locked(map, e, va, pg, head, prot);
+	} else if (segment_for(e, va, &seg)) {
 		err = pmap_enter_segment(map->pmap, &seg, pg, &filled);
 		if (err == 0 && filled)
 			COUNT(map, faults_object);

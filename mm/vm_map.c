@@ -218,6 +218,27 @@ bool segment_eligible(const struct vm_map_entry *e, vaddr_t va, uint64_t size)
 }
 
 /*
+ * For an object with large pages, the runs of struct pmap_segment: every
+ * 2 MiB segment of an eligible entry is eligible (the rules hold for each
+ * whole segment inside it), and so is every whole GiB when va and offset
+ * agree modulo 1 GiB and PD sharing is on. Empty runs for other objects.
+ */
+static void segment_runs(const struct vm_map_entry *e, struct pmap_segment *s)
+{
+	vaddr_t gs = ALIGN_UP(e->start, GIB_SIZE), ge = ALIGN_DOWN(e->end, GIB_SIZE);
+
+	s->run_start = s->run_end = s->gib_start = s->gib_end = 0;
+	if (!(e->object->flags & OBJ_LARGE))
+		return;
+	s->run_start = ALIGN_UP(e->start, SEG_SIZE);
+	s->run_end = ALIGN_DOWN(e->end, SEG_SIZE);
+	if (pmap_share_pd && gs < ge && segment_eligible(e, gs, GIB_SIZE)) {
+		s->gib_start = gs;
+		s->gib_end = ge;
+	}
+}
+
+/*
  * Describes the segment around va for the pmap when sharing is on and it
  * is eligible (then returns true); s->gib asks for a GiB link when PD
  * sharing is on and the whole GiB is eligible too.
@@ -231,12 +252,15 @@ bool segment_for(const struct vm_map_entry *e, vaddr_t va, struct pmap_segment *
 	s->off = e->offset + (s->va - e->start);
 	s->prot = e->prot;
 	s->gib = pmap_share_pd && segment_eligible(e, va, GIB_SIZE);
+	segment_runs(e, s);
 	return true;
 }
 
 /*
  * Prelinking: links every eligible segment (or GiB) of the entries in
- * [start, end) whose object table is already populated. No-op unless
+ * [start, end) whose object table is already populated; for an object with
+ * large pages, the pmap also registers the leaf mirrors of the entry's run
+ * (at the first segment; the later calls find them in place). No-op unless
  * machdep.pmap_prelink and sharing are on.
  */
 void map_prelink_locked(struct vm_map *map, vaddr_t start, vaddr_t end)

@@ -17,6 +17,15 @@
  * machdep.pmap_share_pd is on); with machdep.pmap_prelink, attaching,
  * mapping an existing object and fork link every populated table at once.
  *
+ * Large pages (issue 9): in an object with 2 MiB pages, a fault in such a
+ * segment maps the whole 2 MiB page: a leaf of the object's PD, reached by
+ * a GiB link or copied into the process's own PD (pmap_enter_large, one
+ * fault for the whole mapping's run of leaves). Where a 2 MiB page is not
+ * wholly inside one eligible mapping (an unaligned mapping, or one split by
+ * mprotect/munmap), or sharing is off, the fault maps the 4 KiB pieces of
+ * that 2 MiB page the entry covers, in private PTs: partial changes are
+ * split per process, never refused (see mm/pmap/README.md).
+ *
  * Locks: (m) map->lock, taken by every function below (never held by the
  * caller); (o) the object's lock; (V) the map registry lock; (c) constant. Order: map lock, object
  * lock, pmap lock. Nothing here sleeps.
@@ -96,11 +105,17 @@ void vm_map_activate(struct vm_map *map);
  * own reference. MAP_PRIVATE of an object is not supported (-EINVAL).
  * MAP_FIXED maps exactly at `addr`, replacing what was there; otherwise
  * `addr` is a hint and the kernel places the mapping, aligned to 2 MiB when
- * len is a multiple of 2 MiB or above 32 MiB, to 1 GiB when a multiple of
- * 1 GiB. The address is returned in *out.
+ * len is a multiple of 2 MiB or above 32 MiB, to 1 GiB when len is at least
+ * 1 GiB (and the address agrees with `off` modulo that alignment). The
+ * address is returned in *out. MAP_HUGETLB (with MAP_SHARED|MAP_ANONYMOUS
+ * only) maps new memory on 2 MiB pages, allocated and wired at once; with
+ * vm.largepages=2 any new shared anonymous mapping of at least 2 MiB uses
+ * 2 MiB pages where it can.
  * Errors: -EINVAL (len 0, bad flags/prot, unaligned addr or off, range
- * outside user space for MAP_FIXED, off + len beyond the object), -ENOMEM
- * (no room, too many entries, out of memory).
+ * outside user space for MAP_FIXED, off + len beyond the object;
+ * MAP_HUGETLB with another combination of flags, a len or MAP_FIXED addr
+ * not a multiple of 2 MiB, or vm.largepages 0), -ENOMEM (no room, too many
+ * entries, out of memory, not enough free 2 MiB blocks for MAP_HUGETLB).
  */
 int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
             struct vm_object *obj, uint64_t off, vaddr_t *out);
@@ -140,9 +155,10 @@ int vm_copyin(struct vm_map *map, void *dst, vaddr_t src, size_t len);
 
 /*
  * Maps the shm object `obj` for shmat: at `addr` (page aligned, must be
- * free) or, when addr is 0, where the kernel chooses; read-only when
- * `readonly`. Returns 0 and the address in *out, -EINVAL (addr unaligned,
- * busy or outside user space) or -ENOMEM.
+ * free; 2 MiB aligned for an OBJ_LARGE_ONLY object) or, when addr is 0,
+ * where the kernel chooses; read-only when `readonly`. Returns 0 and the
+ * address in *out, -EINVAL (addr unaligned, busy or outside user space) or
+ * -ENOMEM.
  */
 int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
                       bool readonly, vaddr_t *out);
@@ -155,10 +171,11 @@ int vm_object_nattch(struct vm_object *obj);
 
 /*
  * The complete invariant checker: pmap_verify() (page tables, links, PV
- * entries, counters) plus the checks that need the VM maps and objects:
- * every link lies in one eligible mapping of the linked object at the
- * right offset with no more rights than the mapping, every link of a pmap
- * is accounted for by its map, and object tables map the objects' pages.
+ * entries, 2 MiB leaves and their mirrors, counters) plus the checks that
+ * need the VM maps and objects: every link and every leaf mirror lies in
+ * one eligible mapping of its object at the right offset with no more
+ * rights than the mapping, every link and mirror of a pmap is accounted
+ * for by its map, and object tables map the objects' pages.
  * Returns 0, -EIO with a report, or -ENOMEM.
  */
 int vm_verify(char *report, size_t len);

@@ -8,12 +8,13 @@
 #include "kernel/printk.h"
 #include "mm/pmap/pmap.h"
 #include "mm/vm_map_impl.h"
+#include "mm/vm_tunables.h"
 #include "mm/vmobject/vm_object.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
 
 #define PROT_ALL  (PROT_READ | PROT_WRITE | PROT_EXEC)
-#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_SHM)
+#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_SHM | MAP_HUGETLB)
 #define BIG_MAPPING MIB(32)    /* above this, align to 2 MiB anyway */
 
 /* A mapping to create: validated arguments of mmap or shmat. */
@@ -34,10 +35,14 @@ static bool user_range_ok(vaddr_t addr, uint64_t len)
 	return len > 0 && addr >= VM_USER_MIN && addr < USER_TOP && len <= USER_TOP - addr;
 }
 
-/* Alignment of an automatically placed mapping of len bytes (DESIGN §4). */
+/*
+ * Alignment of an automatically placed mapping of len bytes (DESIGN §4),
+ * also 1 GiB for any mapping of at least 1 GiB, so that its first GiBs can
+ * be linked whole.
+ */
 static uint64_t placement_align(uint64_t len)
 {
-	if (IS_ALIGNED(len, GIB_SIZE))
+	if (len >= GIB_SIZE)
 		return GIB_SIZE;
 	if (IS_ALIGNED(len, SEG_SIZE) || len > BIG_MAPPING)
 		return SEG_SIZE;
@@ -142,6 +147,16 @@ static int map_enter(struct vm_map *map, const struct map_request *q, vaddr_t *o
 	return err;
 }
 
+/*
+ * MAP_HUGETLB asks for new shared anonymous memory on 2 MiB pages: a length
+ * (and a MAP_FIXED address) in whole 2 MiB, large pages switched on.
+ */
+static bool hugetlb_ok(vaddr_t addr, size_t len, int flags)
+{
+	return (flags & MAP_SHARED) && (flags & MAP_ANONYMOUS) && vm_largepages != 0 &&
+	       IS_ALIGNED(len, SEG_SIZE) && (!(flags & MAP_FIXED) || IS_ALIGNED(addr, SEG_SIZE));
+}
+
 /* Checks the arguments of mmap (see vm_map.h). Returns 0 or -EINVAL/-ENOMEM. */
 static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
                          struct vm_object *obj, uint64_t off)
@@ -149,6 +164,8 @@ static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
 	bool shared = flags & MAP_SHARED, private = flags & MAP_PRIVATE;
 
 	if (len == 0 || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN) || shared == private)
+		return -EINVAL;
+	if ((flags & MAP_HUGETLB) && !hugetlb_ok(addr, len, flags))
 		return -EINVAL;
 	if (((flags & MAP_ANONYMOUS) != 0) != (obj == NULL) || (obj && private))
 		return -EINVAL;
@@ -161,6 +178,23 @@ static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
 	if (obj && (off >= obj->size || ALIGN_UP(len, PAGE_SIZE) > obj->size - off))
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The object behind new anonymous memory of len bytes: private; physical
+ * on 2 MiB pages for MAP_HUGETLB; anonymous on 2 MiB pages where it can
+ * for a shared mapping of at least 2 MiB when vm.largepages is 2; plain
+ * anonymous otherwise. NULL when out of memory.
+ */
+static struct vm_object *anon_object(uint64_t len, int flags)
+{
+	if (flags & MAP_PRIVATE)
+		return vm_object_create(OBJ_ANON, len, OBJ_PRIVATE);
+	if (flags & MAP_HUGETLB)
+		return vm_object_create(OBJ_PHYS, len, OBJ_LARGE | OBJ_LARGE_ONLY);
+	if (vm_largepages == 2 && len >= SEG_SIZE)
+		return vm_object_create(OBJ_ANON, len, OBJ_LARGE);
+	return vm_object_create(OBJ_ANON, len, 0);
 }
 
 /* See vm_map.h. */
@@ -180,7 +214,7 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 	if (obj)
 		vm_object_ref(obj);
 	else
-		q.obj = vm_object_create(OBJ_ANON, q.len, (flags & MAP_PRIVATE) ? OBJ_PRIVATE : 0);
+		q.obj = anon_object(q.len, flags);
 	if (!q.obj)
 		return -ENOMEM;
 	err = map_enter(map, &q, out);
@@ -286,6 +320,8 @@ int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
 	int err;
 
 	if (addr && (!IS_ALIGNED(addr, PAGE_SIZE) || !user_range_ok(addr, obj->size)))
+		return -EINVAL;
+	if (addr && (obj->flags & OBJ_LARGE_ONLY) && !IS_ALIGNED(addr, SEG_SIZE))
 		return -EINVAL;
 	vm_object_ref(obj);
 	err = map_enter(map, &q, out);

@@ -19,6 +19,8 @@ static void copy_faults(struct vmstat *st, const struct vmstat *src)
 	st->faults_link = __atomic_load_n(&src->faults_link, __ATOMIC_RELAXED);
 	st->faults_cow = __atomic_load_n(&src->faults_cow, __ATOMIC_RELAXED);
 	st->faults_zero = __atomic_load_n(&src->faults_zero, __ATOMIC_RELAXED);
+	st->faults_large = __atomic_load_n(&src->faults_large, __ATOMIC_RELAXED);
+	st->faults_split = __atomic_load_n(&src->faults_split, __ATOMIC_RELAXED);
 }
 
 void vm_stat_global(struct vmstat *st)
@@ -28,6 +30,9 @@ void vm_stat_global(struct vmstat *st)
 	pmap_stat(NULL, st);
 	st->free_pages = page_free_count();
 	st->total_pages = page_total_count();
+	st->large_free = page_large_free_count();
+	st->large_pages = page_large_used_count();
+	st->large_reserve = page_large_reserved();
 	st->vm_objects = vm_object_count();
 	st->shm_segments = shm_count();
 }

@@ -76,3 +76,38 @@ KTEST(vm, fork_copies_on_write)
 	KT_ASSERT_EQ(objects, vm_object_count());
 	KT_ASSERT_EQ(free_pages, page_free_count());
 }
+
+/*
+ * A SysV segment on 2 MiB pages: its blocks are taken at creation; a write
+ * by one map fills a 2 MiB leaf, which shows in the other map (pushed to
+ * its leaf mirror, no fault, no PV entry). With sharing off, the other map
+ * maps the 4 KiB pieces privately instead.
+ */
+KTEST(vm, large_shm_segment_is_mapped_by_2mib_leaves)
+{
+	size_t free_pages = page_free_count(), objects = vm_object_count();
+	size_t blocks = page_large_free_count();
+	struct vm_map *a = vm_map_create(), *b = vm_map_create();
+	int id = shm_get(IPC_PRIVATE, MIB(4), SHM_HUGETLB, 1);
+	struct vmstat st;
+	vaddr_t va, vb;
+
+	KT_ASSERT(a && b && id >= 0);
+	KT_ASSERT_EQ(blocks - 2, page_large_free_count());
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, poke(a, va + MIB(3), 0x4242));
+	KT_ASSERT_EQ(0x4242, peek(b, vb + MIB(3)));
+	vm_stat_map(b, &st);
+	KT_ASSERT_EQ(pmap_mmu_optimize ? 1 : 0, st.leaf_copies);
+	KT_ASSERT_EQ(pmap_mmu_optimize ? 0 : 1, st.faults);
+	KT_ASSERT_EQ(pmap_mmu_optimize ? 0 : 512, st.pv_entries);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	vm_map_destroy(a);
+	vm_map_destroy(b);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	KT_ASSERT_EQ(blocks, page_large_free_count());
+	KT_ASSERT_EQ(objects, vm_object_count());
+	KT_ASSERT_EQ(free_pages, page_free_count());
+}

@@ -1,10 +1,12 @@
 /*
  * vm_verify(): pmap_verify() plus the invariants that need the VM maps and
- * objects (see vm_map.h). Lock order: map registry, map, pmap; object
+ * objects (see vm_map.h): links and leaf mirrors against map entries,
+ * object trees against the objects' pages. Lock order: map registry, map, pmap; object
  * registry, object, pmap.
  */
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "mm/kmalloc.h"
 #include "mm/pmap/pmap.h"
 #include "mm/vm_map_impl.h"
 #include "mm/vmobject/vm_object.h"
@@ -15,6 +17,7 @@ struct report {
 	char *buf;
 	size_t len, pos;
 	int errors;
+	bool nomem;      /* a census array could not be allocated */
 };
 
 static void __attribute__((format(printf, 2, 3))) fail(struct report *r, const char *fmt, ...)
@@ -49,32 +52,64 @@ static void check_link(struct report *r, struct vm_map *map, const struct vm_map
 		     (void *)map, (void *)l->va, l->prot, e->prot);
 }
 
-/* vm_map_foreach() callback: the links of one map, entry by entry. */
+/*
+ * Checks one leaf mirror of entry e (it starts in e): it lies inside e,
+ * its first segment is eligible (then all are), it mirrors e's object at
+ * the right offset, and its copies have no more rights than e.
+ */
+static void check_mirror(struct report *r, struct vm_map *map, const struct vm_map_entry *e,
+                         const struct pmap_link *l)
+{
+	if (l->va + l->size > e->end || !segment_eligible(e, l->va, SEG_SIZE) ||
+	    l->owner != e->object || l->off != e->offset + (l->va - e->start))
+		fail(r, "map %p: mirror at %p (%lu bytes, object %p offset %p) does not fit entry [%p, %p)\n",
+		     (void *)map, (void *)l->va, (unsigned long)l->size, (void *)l->owner,
+		     (void *)l->off, (void *)e->start, (void *)e->end);
+	if (l->prot & ~e->prot & (PROT_WRITE | PROT_EXEC))
+		fail(r, "map %p: mirror at %p grants rights %d beyond the mapping's %d\n",
+		     (void *)map, (void *)l->va, l->prot, e->prot);
+}
+
+/*
+ * vm_map_foreach() callback: every link and leaf mirror of the map's pmap
+ * (as many as its counters say, which pmap_verify() checks against its
+ * tree) must lie in the entry that holds its first address. O(links),
+ * whatever the size of the entries. The map lock keeps links and mirrors
+ * from changing meanwhile.
+ */
 static void check_map(struct vm_map *map, void *arg)
 {
 	struct report *r = arg;
-	uint64_t found = 0;
+	struct pmap_link *links;
 	struct vmstat st;
+	int n, found;
 
 	spin_lock(&map->lock);
-	for (struct vm_map_entry *e = map->entries; e; e = e->next) {
-		for (vaddr_t va = ALIGN_DOWN(e->start, SEG_SIZE); va < e->end;) {
-			struct pmap_link l;
-			vaddr_t next = va + SEG_SIZE;
+	pmap_stat(map->pmap, &st);
+	n = (int)(st.links_pde + st.links_pdpte + st.leaf_mirrors);
+	links = kmalloc((n + 1) * sizeof(*links));
+	if (!links) {
+		r->nomem = true;
+		spin_unlock(&map->lock);
+		return;
+	}
+	found = pmap_links(map->pmap, links, n);
+	if (found != n)
+		fail(r, "map %p: its pmap holds %d links and mirrors, its counters say %d\n",
+		     (void *)map, found, n);
+	for (int i = 0; i < MIN(found, n); i++) {
+		const struct vm_map_entry *e = map_lookup_locked(map, links[i].va);
 
-			if (pmap_link_info(map->pmap, va, &l) == 0) {
-				check_link(r, map, e, &l);
-				found += l.va >= e->start;
-				next = l.va + l.size;
-			}
-			va = next;
-		}
+		if (!e)
+			fail(r, "map %p: %s at %p lies in no entry\n", (void *)map,
+			     links[i].mirror ? "mirror" : "link", (void *)links[i].va);
+		else if (links[i].mirror)
+			check_mirror(r, map, e, &links[i]);
+		else
+			check_link(r, map, e, &links[i]);
 	}
 	spin_unlock(&map->lock);
-	pmap_stat(map->pmap, &st);
-	if (found != st.links_pde + st.links_pdpte)
-		fail(r, "map %p: %lu links inside its entries, its pmap has %lu\n", (void *)map,
-		     (unsigned long)found, (unsigned long)(st.links_pde + st.links_pdpte));
+	kfree(links);
 }
 
 /* vm_object_foreach() callback: the object's tree maps its own pages. */
@@ -89,7 +124,7 @@ static void check_object(struct vm_object *obj, void *arg)
 
 int vm_verify(char *report, size_t len)
 {
-	struct report r = { report, len, 0, 0 };
+	struct report r = { report, len, 0, 0, false };
 	int err = pmap_verify(report, len);
 
 	if (err == -ENOMEM)
@@ -98,5 +133,7 @@ int vm_verify(char *report, size_t len)
 	r.errors = err != 0;
 	vm_map_foreach(check_map, &r);
 	vm_object_foreach(check_object, &r);
+	if (r.nomem)
+		return -ENOMEM;
 	return r.errors ? -EIO : 0;
 }

@@ -2,8 +2,9 @@
 #
 #   awk -v dir=DIR -f scripts/bench-plotdata.awk build/bench.txt
 #
-# Reads the `bench: kind=phase` and `bench: kind=timeline` lines
-# (scripts/bench-report.awk) and writes into DIR:
+# Reads the `bench: kind=phase` and `bench: kind=timeline` lines of the
+# one-CPU boot (scripts/bench-report.awk; the lines of the 4-CPU boot, which
+# carry cpus=4, are left out) and writes into DIR:
 #   sweep-MIB.dat   for each buffer size with fork-mode runs at two or more
 #                   client counts (plain settings: share_pd=1, prelink=1,
 #                   shm_use_phys=1), startup phase, one row per client
@@ -41,7 +42,7 @@ function value(k) {
 
 /^bench: kind=phase / {
 	parse($0)
-	if (kv["phase"] != "startup" || kv["mode"] != "fork" || kv["share_pd"] != 1 ||
+	if (kv["cpus"] > 1 || kv["phase"] != "startup" || kv["mode"] != "fork" || kv["share_pd"] != 1 ||
 	    kv["prelink"] != 1 || kv["shm_use_phys"] != 1)
 		next
 	s = kv["shm_mib"]; c = kv["clients"]; o = kv["optimize"]
@@ -59,6 +60,8 @@ function value(k) {
 
 /^bench: kind=timeline / {
 	parse($0)
+	if (kv["cpus"] > 1)
+		next
 	o = kv["optimize"]
 	ph = kv["phase"]
 	if ((ph != "startup" && ph != "restart") || ((o in trun) && trun[o] != kv["run"]))

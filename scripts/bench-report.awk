@@ -1,26 +1,36 @@
-# bench-report.awk: the serial log of `make bench` -> build/bench.txt.
+# bench-report.awk: the serial logs of `make bench` -> build/bench.txt.
 #
-#   awk -f scripts/bench-report.awk build/bench.log > build/bench.txt
+#   awk -f scripts/bench-report.awk build/bench.log [build/bench-smp4.log] > build/bench.txt
 #
-# The log holds the `bench: kind=...` lines of /bin/bench (user/bin/bench.c)
+# Each log is one boot, a section of the report: the one-CPU boot (`bench`,
+# the full matrix) and the 4-CPU boot (`bench smp`, the short matrix);
+# bench's `kind=start` line says how many CPUs a boot had (1 if it does not).
+# A log holds the `bench: kind=...` lines of /bin/bench (user/bin/bench.c)
 # and, between a `kind=run` line and its `kind=status` line, the `pgbench:`
 # lines of that run. The output has two parts:
 #
-#   1. the comparison table: each pgbench run with sharing on beside the run
-#      with the same mode, clients, size and segment kind with sharing off,
-#      phase by phase, with the ratios off/on; the headline of the issue
-#      (fork mode, most clients, 256 MiB, startup phase) against its goals;
-#      fork() latency and 1 GiB teardown;
-#   2. every result as one `bench: kind=KIND key=value ...` line:
-#      bench's own lines as they were, `kind=phase` for each pgbench phase
-#      line and `kind=timeline` for each -T sample (with the configuration
-#      of its run added), `kind=ratio` for each table row and
-#      `kind=headline` for the headline.
+#   1. for each section, the comparison table: each pgbench run with sharing
+#      on beside the run with the same mode, clients, size and segment kind
+#      with sharing off, phase by phase, with the ratios off/on (on several
+#      CPUs with the shootdown IPIs and requests of each phase); for the
+#      one-CPU section the headline of the issue (fork mode, most clients,
+#      256 MiB, startup phase) against its goals; fork() latency; the
+#      teardown of a 64 MiB and a 1 GiB segment side by side, and on several
+#      CPUs whether the IPIs of the 1 GiB teardown stay constant (O(1));
+#   2. every result as one `bench: kind=KIND key=value ...` line: bench's own
+#      lines as they were, `kind=phase` for each pgbench phase line and
+#      `kind=timeline` for each -T sample (with the configuration of its run
+#      added), `kind=ratio` for each table row, `kind=headline` for the
+#      headline and `kind=teardown_ipis` for each sharing setting of the
+#      teardown. The lines of a boot with several CPUs carry `cpus=N` right
+#      after the kind (`bench: kind=phase cpus=4 run=1 ...`); the one-CPU
+#      lines have no such key (except kind=start).
 #
-# Tools read only the lines that start with "bench: " (scripts/bench-plots.sh).
-# A ratio is off/on with one decimal, "inf" when only "on" is 0, "-" when
-# both are. Exit status 1 (after printing everything) when the log has no
-# results, no `kind=done` line, or a failed run.
+# Tools read only the lines that start with "bench: " (scripts/bench-plots.sh,
+# which plots the one-CPU lines). A ratio is off/on with one decimal, "inf"
+# when only "on" is 0, "-" when both are. Exit status 1 (after printing
+# everything) when a log has no results, no `kind=done` line, or a failed
+# run.
 
 # Splits a line's key=value words into kv[].
 function parse(line,    n, i, f, eq) {
@@ -39,6 +49,14 @@ function ratio(off, on) {
 	return off + 0 > 0 ? "inf" : "-"
 }
 
+# A result line of the current section, with `cpus=N` after the kind when
+# the section's boot had several CPUs.
+function out(line, s) {
+	if (CPUS[s] > 1 && line !~ / cpus=/)
+		sub(/^bench: kind=[^ ]+/, "& cpus=" CPUS[s], line)
+	M[nm++] = line
+}
+
 # Page-table pages of a phase: private plus object-owned (PT and PD).
 function tables(r, ph) {
 	return R[r, ph, "pt_pages"] + R[r, ph, "obj_pt_pages"] + R[r, ph, "obj_pd_pages"]
@@ -54,13 +72,17 @@ function variant(r,    v) {
 	return v == "" ? "-" : substr(v, 1, length(v) - 1)
 }
 
-# The run with sharing off to compare run r with.
-function off_run(r) {
-	return OFF[C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], C[r, "shm_use_phys"]]
+# The run with sharing off to compare run r (of section s) with.
+function off_run(s, r) {
+	return OFF[s, C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], C[r, "shm_use_phys"]]
 }
 
 function mib(pages) {
 	return sprintf("%.1f MiB", pages * 4 / 1024)
+}
+
+function cpu_words(n) {
+	return n == 1 ? "1 CPU" : n " CPUs"
 }
 
 # One line of the headline: what, off, on, ratio, goal; counts failures.
@@ -74,72 +96,42 @@ function goal(what, off, on, shown_off, shown_on, want,    x, ok) {
 	return x
 }
 
-{ sub(/\r$/, "") }
-
-/^bench: kind=/ {
-	parse($0)
-	kind = kv["kind"]
-	M[nm++] = $0
-	if (kind == "run") {
-		run = kv["run"]
-		order[nruns++] = run
-		for (k in kv)
-			C[run, k] = kv[k]
-		if (kv["optimize"] == 0)
-			OFF[kv["mode"], kv["clients"], kv["shm_mib"], kv["shm_use_phys"]] = run
-	} else if (kind == "status") {
-		status[kv["run"]] = kv["status"]
-	} else if (kind == "start") {
-		max_clients = kv["max_clients"]
-	} else if (kind == "done") {
-		done = 1
-		failed = kv["failed"]
-		total_ms = kv["ms"]
-	} else if (kind == "fork_latency") {
-		FL[nfl++] = $0
-	} else if (kind == "teardown") {
-		TD[ntd++] = $0
+# The comparison table of section s. On several CPUs its columns are page
+# faults, shootdown IPIs and requests and ms; on one CPU (where there is
+# nothing to shoot down) page faults, page-table pages, PV entries and ms.
+function table(s,    smp, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px, io, in_, so, sn) {
+	smp = CPUS[s] > 1
+	print ""
+	if (!smp) {
+		print "pgbench on 1 CPU, sharing off -> on; x = off/on; cl: clients. At the peak,"
+		print "with every client attached: page-table pages (private ones the phase added,"
+		print "plus the object-owned ones) and the PV entries the phase added; \".\" in the"
+		print "run and teardown phases, which attach nothing. ms: the phase's wall time."
+		print "Variants: share_pd=0 (no 1 GiB links), prelink=0 (links made by faults),"
+		print "anon (kern.ipc.shm_use_phys=0), -T (with the fault-rate timeline)."
+		print ""
+		printf("%-6s %3s %5s %-17s %-8s | %-26s | %-21s | %-26s | %s\n", "", "", "",
+		    "", "", "page faults", "page-table pages", "PV entries", "ms")
+		printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n",
+		    "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on", "x",
+		    "off", "on", "x", "off", "on")
+	} else {
+		printf("pgbench on %s (a second boot, `bench smp`), sharing off -> on;\n",
+		    cpu_words(CPUS[s]))
+		print "x = off/on; cl: clients, which run on every CPU at once. TLB shootdowns"
+		print "during the phase, all CPUs together: IPIs sent, and requests served. A"
+		print "phase that only adds mappings (attach, faults) needs none: a new entry"
+		print "cannot be stale in any TLB. ms: the phase's wall time."
+		print ""
+		printf("%-6s %3s %5s %-17s %-8s | %-26s | %-15s | %-15s | %s\n", "", "", "",
+		    "", "", "page faults", "shootdown IPIs", "shootdowns", "ms")
+		printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %7s | %7s %7s | %7s %7s\n",
+		    "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on",
+		    "off", "on", "off", "on")
 	}
-	next
-}
-
-/^pgbench: phase=/ {
-	parse($0)
-	for (k in kv)
-		R[run, kv["phase"], k] = kv[k]
-	M[nm++] = "bench: kind=phase run=" run " " substr($0, 10)
-	nphases++
-	next
-}
-
-/^pgbench: timeline t_ms=/ {
-	parse($0)
-	M[nm++] = sprintf("bench: kind=timeline run=%s mode=%s clients=%s shm_mib=%s " \
-	    "optimize=%s share_pd=%s prelink=%s phase=%s t_ms=%s faults=%s", run,
-	    C[run, "mode"], C[run, "clients"], C[run, "shm_mib"], C[run, "optimize"],
-	    C[run, "share_pd"], C[run, "prelink"], kv["phase"], kv["t_ms"], kv["faults"])
-	next
-}
-
-END {
-	nph = split("startup run restart teardown", phases, " ")
-	print "Shared page tables: make bench results"
-	print ""
-	print "pgbench, sharing off -> on; x = off/on; cl: clients. At the peak, with every"
-	print "client attached: page-table pages (private ones the phase added, plus the"
-	print "object-owned ones) and the PV entries the phase added; \".\" in the run and"
-	print "teardown phases, which attach nothing. ms: the phase's wall time."
-	print "Variants: share_pd=0 (no 1 GiB links), prelink=0 (links made by faults),"
-	print "anon (kern.ipc.shm_use_phys=0), -T (with the fault-rate timeline)."
-	print ""
-	printf("%-6s %3s %5s %-17s %-8s | %-26s | %-21s | %-26s | %s\n", "", "", "", "",
-	    "", "page faults", "page-table pages", "PV entries", "ms")
-	printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n",
-	    "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on", "x",
-	    "off", "on", "x", "off", "on")
-	for (i = 0; i < nruns; i++) {
-		r = order[i]
-		if (C[r, "optimize"] != 1 || (o = off_run(r)) == "")
+	for (i = 0; i < NRUNS[s]; i++) {
+		r = ORDER[s, i]
+		if (C[r, "optimize"] != 1 || (o = off_run(s, r)) == "")
 			continue
 		for (p = 1; p <= nph; p++) {
 			ph = phases[p]
@@ -148,10 +140,10 @@ END {
 			fx = ratio(R[o, ph, "faults"], R[r, ph, "faults"])
 			line = sprintf("bench: kind=ratio run_off=%s run_on=%s mode=%s " \
 			    "clients=%s shm_mib=%s variant=%s phase=%s faults_off=%s " \
-			    "faults_on=%s faults_ratio=%s ms_off=%s ms_on=%s", o, r,
-			    C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], variant(r), ph,
-			    R[o, ph, "faults"], R[r, ph, "faults"], fx, R[o, ph, "ms"],
-			    R[r, ph, "ms"])
+			    "faults_on=%s faults_ratio=%s ms_off=%s ms_on=%s", C[o, "run"],
+			    C[r, "run"], C[r, "mode"], C[r, "clients"], C[r, "shm_mib"],
+			    variant(r), ph, R[o, ph, "faults"], R[r, ph, "faults"], fx,
+			    R[o, ph, "ms"], R[r, ph, "ms"])
 			# pgbench's peaks mean something only while clients attach
 			to = tn = tx = po = pn = px = "."
 			if (ph == "startup" || ph == "restart") {
@@ -161,83 +153,280 @@ END {
 				line = line sprintf(" tables_off=%s tables_on=%s tables_ratio=%s " \
 				    "pv_off=%s pv_on=%s pv_ratio=%s", to, tn, tx, po, pn, px)
 			}
-			printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n",
-			    C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], variant(r), ph,
-			    R[o, ph, "faults"], R[r, ph, "faults"], fx, to, tn, tx, po, pn, px,
-			    R[o, ph, "ms"], R[r, ph, "ms"])
-			M[nm++] = line
+			io = R[o, ph, "ipis"]; in_ = R[r, ph, "ipis"]
+			so = R[o, ph, "shootdowns"]; sn = R[r, ph, "shootdowns"]
+			if (io != "" && in_ != "")
+				line = line sprintf(" ipis_off=%s ipis_on=%s shootdowns_off=%s " \
+				    "shootdowns_on=%s", io, in_, so, sn)
+			if (!smp)
+				printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n",
+				    C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], variant(r), ph,
+				    R[o, ph, "faults"], R[r, ph, "faults"], fx, to, tn, tx, po, pn,
+				    px, R[o, ph, "ms"], R[r, ph, "ms"])
+			else
+				printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %7s | %7s %7s | %7s %7s\n",
+				    C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], variant(r), ph,
+				    R[o, ph, "faults"], R[r, ph, "faults"], fx,
+				    io == "" ? "?" : io, in_ == "" ? "?" : in_,
+				    so == "" ? "?" : so, sn == "" ? "?" : sn,
+				    R[o, ph, "ms"], R[r, ph, "ms"])
+			out(line, s)
 		}
 	}
+}
 
-	# The headline: the plain fork run with the most clients on 256 MiB.
+# The headline: the plain fork run with the most clients on 256 MiB.
+function headline(s,    i, r, hr, o, fx, tx, px) {
 	hr = ""
-	for (i = 0; i < nruns; i++) {
-		r = order[i]
+	for (i = 0; i < NRUNS[s]; i++) {
+		r = ORDER[s, i]
 		if (C[r, "optimize"] == 1 && C[r, "mode"] == "fork" && C[r, "shm_mib"] == 256 &&
-		    variant(r) == "-" && R[r, "startup", "phase"] != "" && off_run(r) != "" &&
+		    variant(r) == "-" && R[r, "startup", "phase"] != "" && off_run(s, r) != "" &&
 		    (hr == "" || C[r, "clients"] + 0 > C[hr, "clients"] + 0))
 			hr = r
 	}
 	print ""
 	if (hr == "") {
 		print "Headline: no fork-mode 256 MiB pair of runs in the log."
-	} else {
-		o = off_run(hr)
-		printf("Headline: fork mode, %d clients, 256 MiB, startup phase, sharing off -> on\n",
-		    C[hr, "clients"])
-		if (C[hr, "clients"] < 64)
-			printf("  (the issue asks for 64 clients; the kernel's process table " \
-			    "let bench run %d)\n", C[hr, "clients"])
-		fx = goal("startup faults", R[o, "startup", "faults"], R[hr, "startup", "faults"],
-		    R[o, "startup", "faults"], R[hr, "startup", "faults"], 50)
-		tx = goal("peak page-table memory", tables(o, "startup"), tables(hr, "startup"),
-		    mib(tables(o, "startup")), mib(tables(hr, "startup")), 20)
-		px = goal("peak PV entries", R[o, "startup", "pv_entries"],
-		    R[hr, "startup", "pv_entries"], R[o, "startup", "pv_entries"],
-		    R[hr, "startup", "pv_entries"], 50)
-		printf("  %s\n", missed ? "GOALS NOT MET" : "all three goals met")
-		M[nm++] = sprintf("bench: kind=headline run_off=%s run_on=%s clients=%s " \
-		    "shm_mib=256 faults_ratio=%s tables_ratio=%s pv_ratio=%s goals=%s", o, hr,
-		    C[hr, "clients"], fx, tx, px, missed ? "missed" : "met")
+		return
 	}
+	o = off_run(s, hr)
+	printf("Headline: fork mode, %d clients, 256 MiB, startup phase, sharing off -> on\n",
+	    C[hr, "clients"])
+	if (C[hr, "clients"] < 64)
+		printf("  (the issue asks for 64 clients; the kernel's process table " \
+		    "let bench run %d)\n", C[hr, "clients"])
+	fx = goal("startup faults", R[o, "startup", "faults"], R[hr, "startup", "faults"],
+	    R[o, "startup", "faults"], R[hr, "startup", "faults"], 50)
+	tx = goal("peak page-table memory", tables(o, "startup"), tables(hr, "startup"),
+	    mib(tables(o, "startup")), mib(tables(hr, "startup")), 20)
+	px = goal("peak PV entries", R[o, "startup", "pv_entries"],
+	    R[hr, "startup", "pv_entries"], R[o, "startup", "pv_entries"],
+	    R[hr, "startup", "pv_entries"], 50)
+	printf("  %s\n", missed ? "GOALS NOT MET" : "all three goals met")
+	out(sprintf("bench: kind=headline run_off=%s run_on=%s clients=%s " \
+	    "shm_mib=256 faults_ratio=%s tables_ratio=%s pv_ratio=%s goals=%s", C[o, "run"],
+	    C[hr, "run"], C[hr, "clients"], fx, tx, px, missed ? "missed" : "met"), s)
+}
 
+function fork_latency(s,    i) {
 	print ""
-	print "fork() of a process with a populated shared mapping: mean time of fork()"
-	print "in the parent, of fork + exit + waitpid, and of the same with a child that"
-	print "reads every page of the mapping before it exits (and that child's faults):"
-	for (i = 0; i < nfl; i++) {
-		parse(FL[i])
+	printf("fork() on %s of a process with a populated shared mapping: mean time of\n",
+	    cpu_words(CPUS[s]))
+	print "fork() in the parent, of fork + exit + waitpid, and of the same with a child"
+	print "that reads every page of the mapping before it exits (and that child's faults):"
+	for (i = 0; i < NFL[s]; i++) {
+		parse(FL[s, i])
 		printf("  %4s MiB mapped, optimize=%s share_pd=%s: fork %6s us, round trip " \
 		    "%6s us", kv["map_mib"], kv["optimize"], kv["share_pd"], kv["fork_us"],
 		    kv["roundtrip_us"])
 		if (kv["map_mib"] > 0)
 			printf(", reader %8s us (%s faults)", kv["reader_roundtrip_us"],
 			    kv["reader_faults"])
+		if (CPUS[s] > 1 && kv["ipis"] != "")
+			printf(", %s IPIs", kv["ipis"])
 		printf("\n")
 	}
-	print ""
-	print "Teardown of a populated 1 GiB segment (shmdt, then IPC_RMID destroying it):"
-	for (i = 0; i < ntd; i++) {
-		parse(TD[i])
-		printf("  optimize=%s share_pd=%s: shmdt %8s us (%s flushes, %s invlpg), " \
-		    "IPC_RMID %8s us\n", kv["optimize"], kv["share_pd"], kv["detach_us"],
-		    kv["detach_tlb_flushes"], kv["detach_invlpg"], kv["rmid_us"])
+}
+
+# The teardown of section s: one row per sharing setting, the segment sizes
+# side by side (smallest first); on several CPUs the verdict on the IPIs.
+function teardown(s,    i, j, n, key, nkeys, keys, size, sizes, nsizes, seen, T,
+    small, large, x, busy, verdict, w, tmp) {
+	split("", T); split("", seen); split("", keys); split("", sizes)
+	nkeys = nsizes = busy = 0
+	for (i = 0; i < NTD[s]; i++) {
+		parse(TD[s, i])
+		if (kv["seg_mib"] == "")
+			continue
+		key = kv["optimize"] " " kv["share_pd"]
+		if (!((key) in seen)) { seen[key] = 1; keys[++nkeys] = key }
+		if (!(("mib" kv["seg_mib"]) in seen)) {
+			seen["mib" kv["seg_mib"]] = 1
+			sizes[++nsizes] = kv["seg_mib"]
+			for (j = nsizes; j > 1 && sizes[j - 1] + 0 > sizes[j] + 0; j--) {
+				tmp = sizes[j]; sizes[j] = sizes[j - 1]; sizes[j - 1] = tmp
+			}
+		}
+		for (n in kv)
+			T[key, kv["seg_mib"], n] = kv[n]
+		if (kv["busy_threads"] + 0 > busy)
+			busy = kv["busy_threads"]
 	}
 	print ""
-	for (i = 0; i < nruns; i++)
-		if (status[order[i]] != "0")
-			bad = bad " " order[i]
-	printf("%d pgbench runs%s, %s failed%s; total %s s\n", nruns,
-	    max_clients != "" ? " (up to " max_clients " clients)" : "",
-	    failed == "" ? "?" : failed, bad != "" ? " (runs" bad ")" : "",
-	    total_ms == "" ? "?" : int(total_ms / 1000))
+	printf("Teardown on %s of a populated segment: shmdt, then IPC_RMID destroying it.\n",
+	    cpu_words(CPUS[s]))
+	if (!nkeys) {
+		print "  (no teardown in the log)"
+		return
+	}
+	if (CPUS[s] > 1)
+		printf("%d threads of the process keep running on the other CPUs, so shmdt must\n" \
+		    "shoot their TLBs down: IPIs sent, all CPUs together.\n", busy)
+	else
+		print "IPIs: shootdown IPIs sent (none on one CPU: no other TLB to flush)."
+	printf("  %-22s", "")
+	for (j = 1; j <= nsizes; j++)
+		printf(" | %-35s", sizes[j] " MiB")
+	printf("%s\n", nsizes > 1 ? " | IPIs" : "")
+	printf("  %-22s", "")
+	for (j = 1; j <= nsizes; j++)
+		printf(" | %9s %8s %11s %4s", "shmdt us", "flushes", "IPC_RMID us", "IPIs")
+	printf("%s\n", nsizes > 1 ? sprintf(" | %4s/%s", sizes[nsizes], sizes[1]) : "")
+	small = sizes[1]; large = sizes[nsizes]
+	for (i = 1; i <= nkeys; i++) {
+		key = keys[i]
+		split(key, w, " ")
+		printf("  %-22s", "optimize=" w[1] " share_pd=" w[2])
+		for (j = 1; j <= nsizes; j++) {
+			size = sizes[j]
+			if (T[key, size, "seg_mib"] == "")
+				printf(" | %9s %8s %11s %4s", "-", "-", "-", "-")
+			else
+				printf(" | %9s %8s %11s %4s", T[key, size, "detach_us"],
+				    T[key, size, "detach_tlb_flushes"], T[key, size, "rmid_us"],
+				    T[key, size, "ipis"] == "" ? "?" : T[key, size, "ipis"])
+		}
+		x = ratio(T[key, large, "ipis"], T[key, small, "ipis"])
+		printf("%s\n", nsizes > 1 ? sprintf(" | %s", x) : "")
+		if (CPUS[s] <= 1 || nsizes < 2 || T[key, small, "seg_mib"] == "" ||
+		    T[key, large, "seg_mib"] == "")
+			continue
+		# constant: the large segment needs at most twice the IPIs of the
+		# small one (proportional would be large/small times as many)
+		if (T[key, large, "busy_threads"] + 0 == 0 || T[key, small, "ipis"] + 0 == 0)
+			verdict = "untested"
+		else if (T[key, large, "ipis"] + 0 <= 2 * T[key, small, "ipis"])
+			verdict = "constant"
+		else
+			verdict = "grows"
+		V[key] = verdict
+		VX[key] = x
+		VS[key] = T[key, small, "ipis"]
+		VL[key] = T[key, large, "ipis"]
+		out(sprintf("bench: kind=teardown_ipis optimize=%s share_pd=%s small_mib=%s " \
+		    "small_ipis=%s large_mib=%s large_ipis=%s busy_threads=%s ipis_ratio=%s " \
+		    "verdict=%s", w[1], w[2], small, T[key, small, "ipis"], large,
+		    T[key, large, "ipis"], T[key, large, "busy_threads"], x, verdict), s)
+	}
+	if (CPUS[s] <= 1 || nsizes < 2)
+		return
+	key = "1 1"
+	if (!(key in V)) {
+		print "  Sharing on: no pair of 64 MiB and 1 GiB teardowns to compare."
+		return
+	}
+	if (V[key] == "constant")
+		verdict = "O(1): the IPIs do not grow with the segment"
+	else if (V[key] == "grows")
+		verdict = "NOT O(1): the IPIs grow with the segment"
+	else
+		verdict = "not measured (no IPIs: no busy thread on another CPU)"
+	printf("  Sharing on, %s MiB: %s IPIs against %s for %s MiB (x%s; proportional " \
+	    "would be x%d):\n  %s\n", large, VL[key], VS[key], small, VX[key],
+	    large / small, verdict)
+}
+
+function summary(s,    i, bad) {
+	bad = ""
+	for (i = 0; i < NRUNS[s]; i++)
+		if (STATUS[ORDER[s, i]] != "0")
+			bad = bad " " C[ORDER[s, i], "run"]
+	BAD[s] = bad
+	printf("%s: %d pgbench runs%s, %s failed%s; total %s s\n", cpu_words(CPUS[s]),
+	    NRUNS[s], MAXCL[s] != "" ? " (up to " MAXCL[s] " clients)" : "",
+	    FAILED[s] == "" ? "?" : FAILED[s], bad != "" ? " (runs" bad ")" : "",
+	    TOTAL[s] == "" ? "?" : int(TOTAL[s] / 1000))
+}
+
+{ sub(/\r$/, "") }
+
+FNR == 1 {
+	sec++
+	run = ""
+	CPUS[sec] = 1
+	LOG[sec] = FILENAME
+}
+
+/^bench: kind=/ {
+	parse($0)
+	kind = kv["kind"]
+	if (kind == "start" && kv["cpus"] != "")
+		CPUS[sec] = kv["cpus"]
+	out($0, sec)
+	if (kind == "run") {
+		run = sec ":" kv["run"]
+		ORDER[sec, NRUNS[sec]++] = run
+		for (k in kv)
+			C[run, k] = kv[k]
+		if (kv["optimize"] == 0)
+			OFF[sec, kv["mode"], kv["clients"], kv["shm_mib"], kv["shm_use_phys"]] = run
+	} else if (kind == "status") {
+		STATUS[sec ":" kv["run"]] = kv["status"]
+	} else if (kind == "start") {
+		MAXCL[sec] = kv["max_clients"]
+	} else if (kind == "done") {
+		DONE[sec] = 1
+		FAILED[sec] = kv["failed"]
+		TOTAL[sec] = kv["ms"]
+	} else if (kind == "fork_latency") {
+		FL[sec, NFL[sec]++] = $0
+	} else if (kind == "teardown") {
+		TD[sec, NTD[sec]++] = $0
+	}
+	next
+}
+
+/^pgbench: phase=/ {
+	parse($0)
+	for (k in kv)
+		R[run, kv["phase"], k] = kv[k]
+	out("bench: kind=phase run=" C[run, "run"] " " substr($0, 10), sec)
+	NPHASES[sec]++
+	next
+}
+
+/^pgbench: timeline t_ms=/ {
+	parse($0)
+	out(sprintf("bench: kind=timeline run=%s mode=%s clients=%s shm_mib=%s " \
+	    "optimize=%s share_pd=%s prelink=%s phase=%s t_ms=%s faults=%s", C[run, "run"],
+	    C[run, "mode"], C[run, "clients"], C[run, "shm_mib"], C[run, "optimize"],
+	    C[run, "share_pd"], C[run, "prelink"], kv["phase"], kv["t_ms"], kv["faults"]), sec)
+	next
+}
+
+END {
+	nph = split("startup run restart teardown", phases, " ")
+	print "Shared page tables: make bench results"
+	for (s = 1; s <= sec; s++) {
+		if (s > 1) {
+			print ""
+			print "================================================================" \
+			    "================"
+		}
+		table(s)
+		if (CPUS[s] <= 1)
+			headline(s)
+		fork_latency(s)
+		teardown(s)
+	}
+	print ""
+	for (s = 1; s <= sec; s++)
+		summary(s)
 	print ""
 	print "# Every result as bench: key=value lines (the plots read these):"
 	for (i = 0; i < nm; i++)
 		print M[i]
-	if (!nphases || !done || failed != 0 || bad != "") {
-		print "bench-report: " (!nphases ? "no pgbench results" : !done ? \
-		    "the log ends before bench finished" : "some runs failed") > "/dev/stderr"
+	err = ""
+	for (s = 1; s <= sec; s++)
+		if (!NPHASES[s] || !DONE[s] || FAILED[s] != 0 || BAD[s] != "")
+			err = err sprintf("bench-report: %s: %s\n", LOG[s], !NPHASES[s] ? \
+			    "no pgbench results" : !DONE[s] ? "the log ends before bench finished" : \
+			    "some runs failed")
+	if (sec < ARGC - 1)
+		err = err "bench-report: an empty log\n"
+	if (err != "") {
+		printf("%s", err) > "/dev/stderr"
 		exit 1
 	}
 }

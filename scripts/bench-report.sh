@@ -1,37 +1,46 @@
 #!/usr/bin/env bash
-# Turns the serial log of a `make bench` boot into the results file and
-# prints the comparison table.
+# Turns the serial logs of a `make bench` run into the results file and
+# prints the comparison tables.
 #
-#   scripts/bench-report.sh LOG TXT
+#   scripts/bench-report.sh LOG TXT [SMPLOG]
 #
-# Writes TXT (build/bench.txt): the table, then every result as a
-# `bench: kind=... key=value` line (scripts/bench-report.awk says which).
-# Prints the table (TXT without those lines) on stdout.
+# LOG is the one-CPU boot (build/bench.log), SMPLOG the optional 4-CPU boot
+# (build/bench-smp4.log), a second section of the report. Writes TXT
+# (build/bench.txt): the tables, then every result of both boots as a
+# `bench: kind=... key=value` line (scripts/bench-report.awk says which;
+# the 4-CPU ones carry cpus=4). Prints the tables (TXT without those lines)
+# on stdout.
 #
-# Exit status 0 when QEMU ended by a poweroff (status 0, or 33 through
-# isa-debug-exit; read from LOG.status, written by run.sh --log) and the log
-# is complete with no failed run; 1 otherwise, after printing what there is;
-# 2 on bad usage.
+# Exit status 0 when QEMU ended each boot by a poweroff (status 0, or 33
+# through isa-debug-exit; read from LOG.status, written by run.sh --log) and
+# each log is complete with no failed run; 1 otherwise, after printing what
+# there is; 2 on bad usage.
 set -eu
 
-if [ $# -ne 2 ]; then
-	echo "usage: scripts/bench-report.sh LOG TXT" >&2
+if [ $# -ne 2 ] && [ $# -ne 3 ]; then
+	echo "usage: scripts/bench-report.sh LOG TXT [SMPLOG]" >&2
 	exit 2
 fi
 log=$1 txt=$2
+logs=("$log")
+[ $# -eq 3 ] && logs+=("$3")
 here=$(dirname "$0")
 
-[ -f "$log" ] || { echo "bench-report: no log $log (run 'make bench')" >&2; exit 1; }
+for l in "${logs[@]}"; do
+	[ -f "$l" ] || { echo "bench-report: no log $l (run 'make bench')" >&2; exit 1; }
+done
 rc=0
-awk -f "$here/bench-report.awk" "$log" >"$txt" || rc=1
+awk -f "$here/bench-report.awk" "${logs[@]}" >"$txt" || rc=1
 sed '/^bench: /d' "$txt"
 
-status=$(tr -d ' \r\n' <"$log.status" 2>/dev/null || echo missing)
-case $status in
-0 | 33) ;;
-35) echo "bench-report: the kernel panicked or reported a failure (QEMU status 35); see $log" >&2; rc=1 ;;
-124 | 137) echo "bench-report: the benchmark timed out; see $log" >&2; rc=1 ;;
-*) echo "bench-report: QEMU exit status $status; see $log" >&2; rc=1 ;;
-esac
-echo "results: $txt (log: $log)"
+for l in "${logs[@]}"; do
+	status=$(tr -d ' \r\n' <"$l.status" 2>/dev/null || echo missing)
+	case $status in
+	0 | 33) ;;
+	35) echo "bench-report: the kernel panicked or reported a failure (QEMU status 35); see $l" >&2; rc=1 ;;
+	124 | 137) echo "bench-report: the benchmark timed out; see $l" >&2; rc=1 ;;
+	*) echo "bench-report: QEMU exit status $status; see $l" >&2; rc=1 ;;
+	esac
+done
+echo "results: $txt (log: ${logs[*]})"
 exit $rc

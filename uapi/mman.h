@@ -12,6 +12,13 @@
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_SHM       0x40  /* map SysV segment `shmid` at offset `off` */
+/*
+ * With MAP_SHARED | MAP_ANONYMOUS only: new memory on 2 MiB pages, allocated
+ * and wired at once. -EINVAL when len (or a MAP_FIXED address) is not a
+ * multiple of 2 MiB, with any other combination of flags, or when
+ * vm.largepages is 0; -ENOMEM when not enough 2 MiB blocks are free.
+ */
+#define MAP_HUGETLB   0x40000
 
 #define MAP_FAILED ((void *)-1)
 

@@ -39,6 +39,16 @@ struct vmstat {
 	uint64_t cpu_ipis_sent[VMSTAT_MAX_CPUS];  /* shootdown IPIs the CPU sent */
 	uint64_t cpu_shootdowns[VMSTAT_MAX_CPUS]; /* shootdown requests it served */
 	uint64_t cpu_pages_flushed[VMSTAT_MAX_CPUS]; /* pages those requests invalidated */
+	/* large (2 MiB) pages */
+	uint64_t faults_large;      /* of faults_object: filled a 2 MiB leaf in an object PD */
+	uint64_t faults_split;      /* of faults_private: mapped the 4 KiB pieces of a 2 MiB
+	                               page into a private PT */
+	uint64_t large_free;        /* free 2 MiB blocks now (global): fragmentation */
+	uint64_t large_pages;       /* 2 MiB blocks in use as large pages now (global) */
+	uint64_t large_reserve;     /* blocks set aside for them (global) */
+	uint64_t obj_leaves;        /* 2 MiB leaves in object PD pages now (global) */
+	uint64_t leaf_copies;       /* process PDEs copying an object's 2 MiB leaf now */
+	uint64_t leaf_mirrors;      /* process PD ranges kept in sync with an object's leaves now */
 };
 
 #endif

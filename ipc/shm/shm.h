@@ -8,6 +8,10 @@
  *
  * Segments are physical objects (all pages wired at creation) when
  * kern.ipc.shm_use_phys (mm/vm_tunables.h) is 1, anonymous otherwise.
+ * SHM_HUGETLB segments are physical objects on 2 MiB pages, allocated at
+ * creation, whatever shm_use_phys says; with vm.largepages = 2 every
+ * segment of at least 2 MiB uses 2 MiB pages where it can (see
+ * mm/vmobject/vm_object.h).
  *
  * Return convention: a value >= 0 or a negative -E code (uapi/errno.h).
  * Lock: shm_lock (internal) protects the table; taken before object locks,
@@ -27,19 +31,21 @@ struct vm_object;
 
 /*
  * shmget: the id of the segment with `key`, creating one of `size` bytes
- * when IPC_CREAT is set (always for IPC_PRIVATE); `pid` is recorded as the
+ * when IPC_CREAT is set (always for IPC_PRIVATE), on 2 MiB pages with
+ * SHM_HUGETLB (ignored for an existing key); `pid` is recorded as the
  * creator. -ENOENT (no such key, no IPC_CREAT), -EEXIST (IPC_CREAT and
  * IPC_EXCL on an existing key), -EINVAL (size 0 or above SHMMAX on
- * creation, or larger than the existing segment), -ENOSPC (SHMMNI
- * segments exist), -ENOMEM.
+ * creation, or larger than the existing segment; SHM_HUGETLB with a size
+ * that is not a multiple of 2 MiB or with vm.largepages 0), -ENOSPC (SHMMNI
+ * segments exist), -ENOMEM (also: not enough free 2 MiB blocks).
  */
 int shm_get(int key, uint64_t size, int flags, int pid);
 
 /*
- * shmat: maps segment shmid into map at `addr` (page aligned and free) or,
- * when addr is 0, where the kernel chooses; read-only with SHM_RDONLY.
- * Returns 0 and the address in *out; -EINVAL (bad id, flags or address),
- * -ENOMEM.
+ * shmat: maps segment shmid into map at `addr` (page aligned and free;
+ * 2 MiB aligned for a SHM_HUGETLB segment) or, when addr is 0, where the
+ * kernel chooses; read-only with SHM_RDONLY. Returns 0 and the address in
+ * *out; -EINVAL (bad id, flags or address), -ENOMEM.
  */
 int shm_at(struct vm_map *map, int shmid, vaddr_t addr, int flags, vaddr_t *out);
 

@@ -2,10 +2,12 @@
  * x86-64 pmap: process page tables, the walker every caller shares, and the
  * range verbs of pmap.h. See pmap.h for the contract and the lock.
  *
- * A process tree is PML4 -> PDPT -> PD -> PT -> 4 KiB pages. Intermediate
- * entries always carry P|W|U: the rights of a mapping live in its leaf PTE.
- * Every private table page has PG_PTABLE set and counts its present entries
- * in vm_page.used, which is how empty tables are found and freed.
+ * A process tree is PML4 -> PDPT -> PD -> PT -> 4 KiB pages, where a PD
+ * entry may also be a 2 MiB leaf copied from an object (pmap_leaf.c).
+ * Intermediate entries always carry P|W|U: the rights of a mapping live in
+ * its leaf. Every private table page has PG_PTABLE set and counts its
+ * present entries in vm_page.used, which is how empty tables are found and
+ * freed.
  */
 #include "kernel/acpi.h"
 #include "kernel/cpu.h"
@@ -110,7 +112,7 @@ void pt_visit(struct vm_page *table, int level, vaddr_t base, pt_visit_fn fn, vo
 
 		if (!pte_present(t[i]))
 			continue;
-		if (fn(level, va, t[i], table, arg) && level > PT_LEVEL)
+		if (fn(level, va, t[i], table, arg) && level > PT_LEVEL && !pte_leaf(t[i], level))
 			pt_visit(pte_page(t[i]), level - 1, va, fn, arg);
 	}
 }
@@ -124,7 +126,8 @@ void pt_visit(struct vm_page *table, int level, vaddr_t base, pt_visit_fn fn, vo
  * created with alloc(arg) when alloc is not NULL (never below a link): the
  * new page is zeroed before the entry that publishes it is written.
  * Returns `want` on success; the level whose entry is not present when a
- * table is missing and alloc is NULL; -ENOMEM when alloc failed.
+ * table is missing and alloc is NULL; PD_LEVEL when the PD entry is a
+ * 2 MiB leaf (pte_leaf) and want is PT_LEVEL; -ENOMEM when alloc failed.
  */
 int pt_walk(struct vm_page *root, int top, vaddr_t va, int want,
             struct pt_path *p, pt_alloc_fn alloc, void *arg)
@@ -154,6 +157,8 @@ int pt_walk(struct vm_page *root, int top, vaddr_t va, int want,
 			                 __ATOMIC_RELEASE);
 			table->used++;
 		}
+		if (pte_leaf(*pte, l))
+			return l;
 		if (*pte & PTE_PS)
 			panic("pt_walk: large page at level %d for va %p", l, (void *)va);
 		next = pte_page(*pte);
@@ -253,7 +258,7 @@ void pmap_destroy(struct pmap *pm)
 	if (pm->active_cpus)
 		panic("pmap_destroy: pmap %p is active on cpus %lx", (void *)pm,
 		      (unsigned long)pm->active_cpus);
-	if (pm->pml4->used != 0 || pm->stat.resident != 0)
+	if (pm->pml4->used != 0 || pm->stat.resident != 0 || pm->mirrors)
 		panic("pmap_destroy: pmap %p still maps user memory", (void *)pm);
 	if (pm->prev)
 		pm->prev->next = pm->next;
@@ -323,8 +328,8 @@ static void pte_install_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
 
 /*
  * Maps pg at va in a private table (see pmap.h). A link covering va (the
- * segment is no longer eligible, or sharing was switched off) is removed
- * first, so the private table replaces it.
+ * segment is no longer eligible, or sharing was switched off) or a copied
+ * 2 MiB leaf there is removed first, so the private table replaces it.
  */
 int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int flags)
 {
@@ -340,9 +345,11 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
 		return -ENOMEM;
 	spin_lock(&pmap_lock);
 	tlb_batch_init(&b, pm);
-	pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
+	r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
 	if (p.link)
 		link_clear_locked(pm, &p, p.link, &b);
+	else if (r == PD_LEVEL && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL))
+		copy_clear_locked(pm, va, &p, &b);
 	r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, pt_alloc_private, pm);
 	if (r < 0) {
 		/* Tables created before the failure are still empty: drop them. */
@@ -382,9 +389,27 @@ static void range_link_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
 }
 
 /*
- * Applies op to every private leaf and link of pm in [op->sva, op->eva),
- * skipping missing tables and whole links at a time. The walk restarts
- * from the root for every step, as a step may free tables.
+ * Applies op to a copied 2 MiB leaf the walk p found at va: a remove, or a
+ * protect that covers it only in part, clears it; a protect of all of it
+ * lowers its rights. (g) held.
+ */
+static void range_copy_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                              const struct range_op *op, struct tlb_batch *b)
+{
+	vaddr_t start = ALIGN_DOWN(va, SEG_SIZE);
+
+	ASSERT_HELD(&pmap_lock);
+	if (op->remove || start < op->sva || start + SEG_SIZE > op->eva)
+		copy_clear_locked(pm, va, p, b);
+	else if (pte_lower(p->pte[PD_LEVEL], op->prot))
+		tlb_batch_page(b, va);
+}
+
+/*
+ * Applies op to every private leaf, copied 2 MiB leaf and link of pm in
+ * [op->sva, op->eva), skipping missing tables and whole links at a time.
+ * Mirror records are left alone (see mirrors_range_locked). The walk
+ * restarts from the root for every step, as a step may free tables.
  */
 static void pt_range_locked(struct pmap *pm, const struct range_op *op, struct tlb_batch *b)
 {
@@ -399,6 +424,8 @@ static void pt_range_locked(struct pmap *pm, const struct range_op *op, struct t
 		if (p.link) {
 			range_link_locked(pm, va, &p, op, b);
 			step = p.link;
+		} else if (r == PD_LEVEL && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
+			range_copy_locked(pm, va, &p, op, b);
 		} else if (r == PT_LEVEL && pte_present(*p.pte[PT_LEVEL])) {
 			if (op->remove)
 				pte_clear_locked(pm, va, &p, b);
@@ -412,13 +439,24 @@ static void pt_range_locked(struct pmap *pm, const struct range_op *op, struct t
 	}
 }
 
-/* pmap_remove() with (g) held and the caller's batch. */
-void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
+/*
+ * Removes the mappings of pm in [sva, eva) but keeps its mirror records:
+ * for a fault that replaces a private table inside a mirror. (g) held.
+ */
+void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
 {
 	struct range_op op = { sva, MIN(eva, USER_TOP), true, PROT_NONE };
 
 	ASSERT_HELD(&pmap_lock);
 	pt_range_locked(pm, &op, b);
+}
+
+/* pmap_remove() with (g) held and the caller's batch: mirrors too. */
+void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
+{
+	ASSERT_HELD(&pmap_lock);
+	mirrors_range_locked(pm, sva, eva, true, PROT_NONE, b);
+	pt_empty_locked(pm, sva, eva, b);
 }
 
 /* Removes every mapping in [sva, eva) (see pmap.h). */
@@ -441,6 +479,7 @@ void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot)
 
 	spin_lock(&pmap_lock);
 	tlb_batch_init(&b, pm);
+	mirrors_range_locked(pm, op.sva, op.eva, op.remove, prot, &b);
 	pt_range_locked(pm, &op, &b);
 	tlb_batch_finish(&b);
 	spin_unlock(&pmap_lock);

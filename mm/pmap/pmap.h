@@ -87,6 +87,19 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
  * pmap_remove() and pmap_protect() unlink a link their range covers only
  * in part (and pmap_protect lowers the rights of one it covers whole);
  * pmap_enter() unlinks a link covering va before mapping privately.
+ *
+ * Large pages: a 2 MiB page of an object is a leaf (PS=1) in the object's
+ * PD page. A process reaches it through a GiB link, or through a copy of
+ * the leaf in its own PD (one entry per 2 MiB, with the mapping's rights,
+ * no PT page) kept in sync by a "leaf mirror" over the mapping's run of
+ * 2 MiB segments: a leaf filled by any process is copied into every mirror
+ * at once, so a process takes at most one link fault per mapping (none
+ * when prelinked). Splitting: a range verb that covers part of a mirror
+ * (or of a GiB link) drops that process's whole mirror (or link) and
+ * never touches the object's leaves, so other processes see no change;
+ * the VM then maps the 4 KiB pieces of the same blocks in private PTs
+ * (pmap_enter of the pieces' vm_pages) wherever a 2 MiB page is no longer
+ * wholly inside one mapping. No verb ever refuses a partial change.
  */
 
 /* The object tree of a shared object of `size` bytes; NULL when out of memory. */
@@ -98,13 +111,23 @@ struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size);
  */
 void pmap_object_destroy(struct pmap_object *po);
 
-/* An eligible segment of a shared mapping, for the two calls below. */
+/*
+ * An eligible segment of a shared mapping, for the calls below. For an
+ * object with large pages it also gives the mapping's whole run of eligible
+ * 2 MiB segments [run_start, run_end) (around va, 2 MiB aligned) and the
+ * whole GiBs inside it that may be linked at the PDPT level
+ * [gib_start, gib_end) (GiB aligned, empty when PD sharing is off or va and
+ * offset disagree modulo 1 GiB; va lies in it exactly when gib is set). Both
+ * runs are empty (start == end) for other objects.
+ */
 struct pmap_segment {
 	struct pmap_object *po;
 	vaddr_t va;        /* page in the segment (page aligned) */
 	uint64_t off;      /* object offset of va; off % 2 MiB == va % 2 MiB */
 	int prot;          /* the mapping's rights, carried by the link */
 	bool gib;          /* link the whole GiB around va (also eligible) */
+	vaddr_t run_start, run_end;
+	vaddr_t gib_start, gib_end;
 };
 
 /*
@@ -118,27 +141,51 @@ int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_
                        bool *filled);
 
 /*
+ * The fault path of an eligible segment backed by a large page: fills the
+ * object's 2 MiB leaf for s->off with `head` (the large page's first
+ * vm_page) when absent, then links the whole run of s: each GiB of the GiB
+ * run whose object PD exists by a PDPTE link, the rest by leaf mirrors that
+ * copy every leaf the object has; the copy for s->va replaces a private
+ * table there (emptied first). *filled tells whether the leaf was new.
+ * Returns 0 or -ENOMEM (a table, PV entry or mirror record could not be
+ * allocated; what was linked stays valid, a missing copy faults again).
+ */
+int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_page *head,
+                     bool *filled);
+
+/*
  * Prelinking: links the segment (or GiB) around s->va when the object
- * table already exists and the process entry is empty; otherwise, and when
- * out of memory, does nothing (faults will link later).
+ * table already exists and the process entry is empty; for an object with
+ * large pages also registers the leaf mirrors of the run, copying the
+ * leaves that exist into empty entries (later leaves arrive by push).
+ * Otherwise, and when out of memory, does nothing (faults will link later).
  */
 void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s);
 
-/* A link as seen from a process (pmap_link_info). */
+/* A link, or a leaf mirror, as seen from a process. */
 struct pmap_link {
 	int prot;                  /* rights the link grants (PROT_*) */
-	uint64_t size;             /* SEG_SIZE or GIB_SIZE */
+	uint64_t size;             /* SEG_SIZE or GIB_SIZE; a mirror: its length */
 	vaddr_t va;                /* first address it maps */
 	struct vm_object *owner;   /* the object owning the linked table */
 	uint64_t off;              /* first object offset it maps */
+	bool mirror;               /* a leaf mirror of 2 MiB leaves, not a link */
 };
 
 /* The link covering va in pm in *link: 0, or -ENOENT when va is not linked. */
 int pmap_link_info(struct pmap *pm, vaddr_t va, struct pmap_link *link);
 
 /*
- * The page mapped at object offset `off` by the object tree, or NULL. For
- * the checker, which compares it with the object's own page.
+ * Every link (PDE, PDPTE) and leaf mirror of pm, the first `max` of them
+ * in out[]; returns how many there are. Costs O(table pages + mirrors),
+ * whatever the size of the address space.
+ */
+int pmap_links(struct pmap *pm, struct pmap_link *out, int max);
+
+/*
+ * The page mapped at object offset `off` by the object tree (in a 2 MiB
+ * leaf, the 4 KiB piece at off), or NULL. For the checker, which compares
+ * it with the object's own page.
  */
 struct vm_page *pmap_object_extract(struct pmap_object *po, uint64_t off);
 
@@ -151,10 +198,14 @@ void pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva);
  */
 void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot);
 
-/* Removes every mapping of `pg` in every pmap (through its PV entries). */
+/*
+ * Removes every mapping of `pg` in every pmap (through its PV entries).
+ * For the first page of a large page: every mapping of the whole 2 MiB
+ * (object leaf, its copies and links, private PTEs of its pieces).
+ */
 void pmap_page_remove(struct vm_page *pg);
 
-/* Lowers every mapping of `pg` to at most `prot` (e.g. PROT_READ for COW). */
+/* Lowers every mapping of `pg` (a large page: all of it) to at most `prot`. */
 void pmap_page_protect(struct vm_page *pg, int prot);
 
 /* Physical address mapped at `va` (any rights) in *pa; false when unmapped. */
@@ -170,8 +221,10 @@ int pmap_translate(struct pmap *pm, vaddr_t va, int access, paddr_t *pa);
 
 /*
  * Copies the pmap-maintained counters (pt_pages, links, pv_entries,
- * tlb_flushes, tlb_invlpg, resident) of pm, or of the whole system when pm
- * is NULL, into the matching fields of *st; other fields are left alone.
+ * tlb_flushes, tlb_invlpg, resident, obj_leaves, leaf_copies, leaf_mirrors)
+ * of pm, or of the whole system when pm is NULL, into the matching fields
+ * of *st; other fields are left alone. A process's resident counts 4 KiB
+ * pages, 512 for each 2 MiB leaf it reaches.
  */
 void pmap_stat(const struct pmap *pm, struct vmstat *st);
 
@@ -189,8 +242,9 @@ int pmap_dump_object(struct pmap_object *po, char *buf, size_t len);
 
 /*
  * The `ptdump` text of pm: CR3 and every present PML4/PDPT/PD entry with its
- * physical target and flags. Writes at most len bytes (NUL-terminated) and
- * returns the length the full text needs, like snprintf.
+ * physical target and flags (2 MiB leaves with their object), then its leaf
+ * mirrors. Writes at most len bytes (NUL-terminated) and returns the length
+ * the full text needs, like snprintf.
  */
 int pmap_dump(struct pmap *pm, char *buf, size_t len);
 

@@ -7,7 +7,23 @@
  * object tree has PG_OBJTABLE, vm_page.object = the owning vm_object (never
  * dereferenced here), vm_page.offset = first object offset it covers and
  * vm_page.link_count = process entries pointing at it. `used` counts the
- * present entries of any table page.
+ * present entries of any table page (2 MiB leaves included).
+ *
+ * 2 MiB leaves: an object PD entry with PS=1 maps a large page (its first
+ * vm_page, PG_LARGE) with the object's maximum rights. A process maps it
+ * either through a GiB link (PDPTE -> the object PD page) or through a
+ * "copy": a PS=1 entry in one of its own private PD pages with the same
+ * physical address and the mapping's rights. Copies are kept in sync by a
+ * leaf mirror (struct leaf_mirror): a record that a range of a process PD
+ * mirrors a range of an object's leaves. A new object leaf is copied into
+ * every mirror that covers it at once (a push), a cleared or lowered one is
+ * cleared or lowered in every copy, and a range verb that touches a mirror
+ * drops it whole or changes its rights whole. Invariants (pmap_verify):
+ * every copy lies in exactly one mirror of its pmap and equals copy_of()
+ * of the object leaf; mirrors of one pmap never overlap, each lies in one
+ * VA GiB and none lies under a GiB link. Where the object has a leaf, a
+ * mirrored entry may also hold a private PT (mapping 4 KiB pieces of the
+ * same block) or nothing yet; pushes only fill empty entries.
  *
  * Locks: (g) pmap_lock (see pmap.h); (c) constant after creation.
  */
@@ -20,12 +36,17 @@
 #include "mm/pmap/pte.h"
 
 struct tlb_batch;
+struct leaf_mirror;
+
+#define OBJ_PTE_FLAGS  (PTE_P | PTE_U | PTE_W)            /* object PTEs: maximum rights */
+#define OBJ_LEAF_FLAGS (PTE_P | PTE_U | PTE_W | PTE_PS)   /* object 2 MiB leaves */
 
 struct pmap {
 	struct vm_page *pml4;        /* (c) top-level table */
 	struct pmap *next, *prev;    /* (g) registry of live pmaps */
 	uint64_t active_cpus;        /* (g) CPUs whose CR3 holds this pmap */
-	struct vmstat stat;          /* (g) counters; resident = private leaves */
+	struct leaf_mirror *mirrors; /* (g) its leaf mirrors, via pm_next */
+	struct vmstat stat;          /* (g) counters; resident = private 4 KiB leaves */
 };
 
 /* The page-table tree of one shared VM object, indexed by object offset. */
@@ -34,7 +55,24 @@ struct pmap_object {
 	uint64_t size;                      /* (c) bytes */
 	unsigned npd;                       /* (c) GiB of offsets: entries of pd[] */
 	struct vm_page **pd;                /* (g) PD page per GiB, or NULL */
+	struct leaf_mirror *mirrors;        /* (g) mirrors of its leaves, via po_next */
 	struct pmap_object *next, *prev;    /* (g) registry of live trees */
+};
+
+/*
+ * A leaf mirror: pmap's PD entries for [va, va + len) copy the 2 MiB leaves
+ * of object tree po for offsets [off, off + len), with rights prot. va, off
+ * and len are multiples of 2 MiB and [va, va + len) lies in one VA GiB.
+ */
+struct leaf_mirror {
+	struct pmap *pmap;                  /* (c) */
+	struct pmap_object *po;             /* (c) */
+	vaddr_t va;                         /* (c) */
+	uint64_t off;                       /* (c) */
+	uint64_t len;                       /* (c) */
+	int prot;                           /* (g) rights of the copies (PROT_*) */
+	struct leaf_mirror *pm_next;        /* (g) pmap->mirrors */
+	struct leaf_mirror *po_next;        /* (g) po->mirrors */
 };
 
 /*
@@ -86,16 +124,35 @@ void pt_prune(struct pmap *pm, struct pt_path *p, int from, struct tlb_batch *b)
 void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
 bool pte_lower(pte_t *pte, int prot);
 void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
+void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
 
 /* ---- object trees and links (pmap_object.c, pmap_link.c) ---- */
 
 bool pte_is_link(pte_t pte, int level);
+int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink, struct tlb_batch *b);
 void link_clear_locked(struct pmap *pm, struct pt_path *p, int level, struct tlb_batch *b);
 bool link_lower_locked(struct pt_path *p, int level, int prot);
 struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level);
 int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
                     struct pv_entry **pv, bool *filled);
+struct vm_page *obj_pd_get_locked(struct pmap_object *po, uint64_t off);
 pte_t *obj_pte_locked(struct pmap_object *po, uint64_t off);
+pte_t *obj_leaf_locked(struct pmap_object *po, uint64_t off);
+pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off);
+int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
+                     struct pv_entry **pv, bool *filled);
+
+/* ---- 2 MiB leaves: copies and mirrors (pmap_leaf.c) ---- */
+
+pte_t copy_of(pte_t leaf, int prot);
+void copy_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
+struct leaf_mirror *mirror_find_locked(struct pmap *pm, vaddr_t start, vaddr_t end);
+void mirrors_range_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool remove, int prot,
+                          struct tlb_batch *b);
+void mirrors_push_locked(struct pmap_object *po, uint64_t off, pte_t leaf);
+void mirrors_update_locked(struct pmap_object *po, uint64_t off);
+int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
+                    struct tlb_batch *b);
 
 /* ---- PV entries (pmap_pv.c) ---- */
 

@@ -8,7 +8,8 @@
  * then filled), so it needs no flush; unlinking clears the one process
  * entry and asks for a full flush of that address space, which also drops
  * the paging-structure caches that may hold the object table. All under
- * (g) pmap_lock.
+ * (g) pmap_lock. 2 MiB leaves are linked the same way at the GiB level;
+ * elsewhere they are copied (pmap_leaf.c).
  */
 #include "kernel/printk.h"
 #include "mm/pmap/pmap_impl.h"
@@ -18,7 +19,7 @@
 bool pte_is_link(pte_t pte, int level)
 {
 	return (level == PD_LEVEL || level == PDPT_LEVEL) && pte_present(pte) &&
-	       (pte_page(pte)->flags & PG_OBJTABLE);
+	       !pte_leaf(pte, level) && (pte_page(pte)->flags & PG_OBJTABLE);
 }
 
 /* Counts one more (delta 1) or one less (delta -1) link at `level`. */
@@ -85,11 +86,12 @@ static void link_set_rights(pte_t *e, int prot, struct tlb_batch *b)
 /*
  * Links the segment (or GiB, s->gib) around s->va to its object table.
  * An existing link covering va is kept (its rights set to s->prot unless
- * prelinking). A private table in the way is emptied first, except when
- * prelinking, which only fills empty entries and ignores a missing object
- * table. Returns 0 or -ENOMEM.
+ * prelinking). A private table (or copied 2 MiB leaf) in the way is
+ * emptied first, except when prelinking, which only fills empty entries
+ * and ignores a missing object table (also a segment the object maps with
+ * a 2 MiB leaf, which has no PT page). Returns 0 or -ENOMEM. (g) held.
  */
-static int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
+int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
                        struct tlb_batch *b)
 {
 	int level = s->gib ? PDPT_LEVEL : PD_LEVEL;
@@ -156,6 +158,8 @@ void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s)
 	spin_lock(&pmap_lock);
 	tlb_batch_init(&b, pm);
 	link_locked(pm, s, true, &b);
+	if (s->run_start < s->run_end)
+		run_link_locked(pm, s, true, &b);
 	tlb_batch_finish(&b);
 	spin_unlock(&pmap_lock);
 }

@@ -4,17 +4,18 @@
  *
  * po->pd[g] is the PD page for object offsets [g GiB, (g + 1) GiB); its
  * entries point at PT pages, whose PTEs map the object's pages with the
- * object's maximum rights (present, user, writable, executable). Tables are
- * created on first use and freed only by pmap_object_destroy(). A PTE of a
- * managed page has one PV entry (pmap NULL, po, offset); wired pages of
- * physical objects have none. All under (g) pmap_lock.
+ * object's maximum rights (present, user, writable, executable), or are
+ * 2 MiB leaves (PS=1, same rights) mapping the object's large pages. Tables
+ * are created on first use and freed only by pmap_object_destroy(). A PTE
+ * or leaf of a managed page has one PV entry (pmap NULL, po, offset) on the
+ * page (a large page: on its first vm_page); wired pages of physical
+ * objects have none. A new leaf is pushed to the object's leaf mirrors
+ * (pmap_leaf.c). All under (g) pmap_lock.
  */
 #include "kernel/printk.h"
 #include "mm/kmalloc.h"
 #include "mm/pmap/pmap_impl.h"
 #include "uapi/errno.h"
-
-#define OBJ_PTE_FLAGS (PTE_P | PTE_U | PTE_W)   /* the object's maximum rights */
 
 struct pmap_object *pmap_object_list;
 
@@ -110,6 +111,17 @@ struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level
 	return p.table[PT_LEVEL];
 }
 
+/* The PD page of the GiB holding off, created when missing; NULL when out of memory. */
+struct vm_page *obj_pd_get_locked(struct pmap_object *po, uint64_t off)
+{
+	struct vm_page **pd = &po->pd[off >> GIB_SHIFT];
+
+	ASSERT_HELD(&pmap_lock);
+	if (!*pd)
+		*pd = obj_table_alloc(po, off, PD_LEVEL);
+	return *pd;
+}
+
 /* The object PTE for off, or NULL when its PT page does not exist. */
 pte_t *obj_pte_locked(struct pmap_object *po, uint64_t off)
 {
@@ -117,6 +129,26 @@ pte_t *obj_pte_locked(struct pmap_object *po, uint64_t off)
 
 	ASSERT_HELD(&pmap_lock);
 	return pt ? (pte_t *)page_to_virt(pt) + level_index(off, PT_LEVEL) : NULL;
+}
+
+/* The object's PD entry for off (< po->size) when it is a 2 MiB leaf, else NULL. */
+pte_t *obj_leaf_locked(struct pmap_object *po, uint64_t off)
+{
+	struct vm_page *pd = obj_table_locked(po, off, PD_LEVEL);
+	pte_t *e;
+
+	if (!pd)
+		return NULL;
+	e = (pte_t *)page_to_virt(pd) + level_index(off, PD_LEVEL);
+	return pte_leaf(*e, PD_LEVEL) ? e : NULL;
+}
+
+/* The entry mapping offset off: its 2 MiB leaf, else its PTE (or NULL). */
+pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off)
+{
+	pte_t *leaf = obj_leaf_locked(po, off);
+
+	return leaf ? leaf : obj_pte_locked(po, off);
 }
 
 /*
@@ -129,16 +161,20 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
                     struct pv_entry **pv, bool *filled)
 {
 	struct obj_alloc a = { po, off };
-	struct vm_page **pd = &po->pd[off >> GIB_SHIFT];
+	struct vm_page *pd = obj_pd_get_locked(po, off);
 	struct pt_path p;
 	pte_t *pte;
+	int r;
 
 	ASSERT_HELD(&pmap_lock);
 	*filled = false;
-	if (!*pd)
-		*pd = obj_table_alloc(po, off, PD_LEVEL);
-	if (!*pd || pt_walk(*pd, PD_LEVEL, off, PT_LEVEL, &p, obj_alloc_pt, &a) < 0)
+	if (!pd)
 		return -ENOMEM;
+	r = pt_walk(pd, PD_LEVEL, off, PT_LEVEL, &p, obj_alloc_pt, &a);
+	if (r < 0)
+		return -ENOMEM;
+	if (r != PT_LEVEL)
+		panic("obj_fill_locked: offset %p lies in a 2 MiB leaf", (void *)off);
 	pte = p.pte[PT_LEVEL];
 	if (pte_present(*pte)) {
 		if (pte_pa(*pte) != page_to_phys(pg))
@@ -154,6 +190,53 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	pmap_gstat.resident++;
 	*filled = true;
 	return 0;
+}
+
+/*
+ * Makes the object's PD entry for off (2 MiB aligned) a 2 MiB leaf mapping
+ * the large page `head`, creating the PD page, and pushes the new leaf to
+ * every mirror that covers off. *pv is a preallocated PV entry (NULL for
+ * wired pages), consumed when used; *filled tells whether the leaf was new.
+ * Returns 0 or -ENOMEM (no PD page). (g) held.
+ */
+int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
+                     struct pv_entry **pv, bool *filled)
+{
+	struct vm_page *pd = obj_pd_get_locked(po, off);
+	pte_t *e;
+
+	ASSERT_HELD(&pmap_lock);
+	*filled = false;
+	if (!pd)
+		return -ENOMEM;
+	e = (pte_t *)page_to_virt(pd) + level_index(off, PD_LEVEL);
+	if (pte_present(*e)) {
+		if (!pte_leaf(*e, PD_LEVEL) || pte_pa(*e) != page_to_phys(head))
+			panic("leaf_fill_locked: offset %p already maps something else", (void *)off);
+		return 0;
+	}
+	if (*pv) {
+		pv_insert(head, *pv, NULL, po, off);
+		*pv = NULL;
+	}
+	__atomic_store_n(e, pte_make(page_to_phys(head), OBJ_LEAF_FLAGS), __ATOMIC_RELEASE);
+	pd->used++;
+	pmap_gstat.obj_leaves++;
+	*filled = true;
+	mirrors_push_locked(po, off, *e);
+	return 0;
+}
+
+/* Clears the 2 MiB leaf *e of PD page pd (offset off) and its PV entry. */
+static void obj_leaf_destroy(struct pmap_object *po, struct vm_page *pd, pte_t *e, uint64_t off)
+{
+	struct vm_page *head = pte_page(*e);
+
+	if (pv_find(head, NULL, po, off))
+		pv_remove(head, NULL, po, off);
+	*e = 0;
+	pd->used--;
+	pmap_gstat.obj_leaves--;
 }
 
 /* Clears every PTE of an object PT page and frees it. */
@@ -181,6 +264,8 @@ static void obj_pt_destroy(struct pmap_object *po, struct vm_page *pt)
 void pmap_object_destroy(struct pmap_object *po)
 {
 	spin_lock(&pmap_lock);
+	if (po->mirrors)
+		panic("pmap_object_destroy: object %p still has leaf mirrors", (void *)po->owner);
 	for (unsigned g = 0; g < po->npd; g++) {
 		pte_t *pd;
 
@@ -190,6 +275,12 @@ void pmap_object_destroy(struct pmap_object *po)
 			panic("pmap_object_destroy: PD of GiB %u still linked", g);
 		pd = page_to_virt(po->pd[g]);
 		for (unsigned i = 0; i < PT_ENTRIES; i++) {
+			uint64_t off = ((uint64_t)g << GIB_SHIFT) + i * SEG_SIZE;
+
+			if (pte_leaf(pd[i], PD_LEVEL)) {
+				obj_leaf_destroy(po, po->pd[g], &pd[i], off);
+				continue;
+			}
 			if (!pte_present(pd[i]))
 				continue;
 			obj_pt_destroy(po, pte_page(pd[i]));
@@ -209,15 +300,16 @@ void pmap_object_destroy(struct pmap_object *po)
 	kfree(po);
 }
 
+/* See pmap.h. A 2 MiB leaf gives the piece: vm_pages of a block are contiguous. */
 struct vm_page *pmap_object_extract(struct pmap_object *po, uint64_t off)
 {
 	struct vm_page *pg = NULL;
 	pte_t *pte;
 
 	spin_lock(&pmap_lock);
-	pte = obj_pte_locked(po, off);
+	pte = obj_entry_locked(po, off);
 	if (pte && pte_present(*pte))
-		pg = pte_page(*pte);
+		pg = phys_to_page(pte_pa(*pte) + (off & (pte_leaf(*pte, PD_LEVEL) ? SEG_SIZE - 1 : 0)));
 	spin_unlock(&pmap_lock);
 	return pg;
 }

@@ -1,8 +1,10 @@
 /*
  * PV entries: the reverse map from a physical page to every place that maps
  * it, kept on vm_page.pv_list: a (pmap, va) for a private PTE, or an
- * (object tree, offset) for an object PTE, which serves every process that
- * links the table. They let pmap_page_remove() and pmap_page_protect()
+ * (object tree, offset) for an object PTE or 2 MiB leaf, which serves every
+ * process that links the table or mirrors the leaf (the leaf's entry sits
+ * on the large page's first vm_page; private PTEs of its 4 KiB pieces on
+ * each piece's own). They let pmap_page_remove() and pmap_page_protect()
  * reach all mappings of a page without searching every address space.
  * All under (g) pmap_lock except allocation.
  */
@@ -73,7 +75,7 @@ static pte_t *pv_pte(struct vm_page *pg, const struct pv_entry *pv, struct pt_pa
 	pte_t *pte = NULL;
 
 	if (pv->po)
-		pte = obj_pte_locked(pv->po, pv->va);
+		pte = obj_entry_locked(pv->po, pv->va);
 	else if (pt_walk(pv->pmap->pml4, PML4_LEVEL, pv->va, PT_LEVEL, p, NULL, NULL) == PT_LEVEL &&
 	         !p->link)
 		pte = p->pte[PT_LEVEL];
@@ -84,24 +86,46 @@ static pte_t *pv_pte(struct vm_page *pg, const struct pv_entry *pv, struct pt_pa
 }
 
 /*
- * Clears an object PTE (the object table stays, it is freed with the
- * object) and invalidates it wherever it may be cached.
+ * Clears an object PTE or 2 MiB leaf (the object table stays, it is freed
+ * with the object) and invalidates it wherever it may be cached: in the
+ * address spaces that link the table, and in the copies of a leaf.
  */
 static void obj_pte_clear_locked(struct vm_page *pg, struct pv_entry *pv, pte_t *pte)
 {
-	struct vm_page *pt = obj_table_locked(pv->po, pv->va, PT_LEVEL);
+	struct pmap_object *po = pv->po;
+	uint64_t off = pv->va;
 
+	if (pte_leaf(*pte, PD_LEVEL)) {
+		obj_table_locked(po, off, PD_LEVEL)->used--;
+		pmap_gstat.obj_leaves--;
+	} else {
+		obj_table_locked(po, off, PT_LEVEL)->used--;
+		pmap_gstat.resident--;
+	}
 	*pte = 0;
-	pt->used--;
-	pmap_gstat.resident--;
-	pv_remove(pg, NULL, pv->po, pv->va);
+	pv_remove(pg, NULL, po, off);
+	mirrors_update_locked(po, off);
 	tlb_object_changed();
 }
 
-/* Removes every mapping of pg (see pmap.h). */
-void pmap_page_remove(struct vm_page *pg)
+/* Lowers an object PTE or 2 MiB leaf and invalidates it like obj_pte_clear_locked(). */
+static void obj_pte_lower_locked(struct pv_entry *pv, pte_t *pte, int prot)
 {
-	spin_lock(&pmap_lock);
+	if (!pte_lower(pte, prot))
+		return;
+	mirrors_update_locked(pv->po, pv->va);
+	tlb_object_changed();
+}
+
+/* The vm_pages whose mappings make up pg's: 512 for a large page, else 1. */
+static size_t pages_of(const struct vm_page *pg)
+{
+	return (pg->flags & PG_LARGE) ? LARGE_PAGES : 1;
+}
+
+/* Removes every mapping recorded on pg's own PV list. (g) held. */
+static void page_remove_locked(struct vm_page *pg)
+{
 	while (pg->pv_list) {
 		struct pv_entry *pv = pg->pv_list;
 		struct pt_path p;
@@ -116,25 +140,27 @@ void pmap_page_remove(struct vm_page *pg)
 		pte_clear_locked(pv->pmap, pv->va, &p, &b);
 		tlb_batch_finish(&b);
 	}
+}
+
+/* Removes every mapping of pg, or of all of a large page (see pmap.h). */
+void pmap_page_remove(struct vm_page *pg)
+{
+	spin_lock(&pmap_lock);
+	for (size_t i = 0; i < pages_of(pg); i++)
+		page_remove_locked(&pg[i]);
 	spin_unlock(&pmap_lock);
 }
 
-/* Lowers every mapping of pg to at most prot (see pmap.h). */
-void pmap_page_protect(struct vm_page *pg, int prot)
+/* Lowers every mapping on pg's own PV list to at most prot. (g) held. */
+static void page_protect_locked(struct vm_page *pg, int prot)
 {
-	if (prot == PROT_NONE) {
-		pmap_page_remove(pg);
-		return;
-	}
-	spin_lock(&pmap_lock);
 	for (struct pv_entry *pv = pg->pv_list; pv; pv = pv->next) {
 		struct pt_path p;
 		pte_t *pte = pv_pte(pg, pv, &p);
 		struct tlb_batch b;
 
 		if (pv->po) {
-			if (pte_lower(pte, prot))
-				tlb_object_changed();
+			obj_pte_lower_locked(pv, pte, prot);
 			continue;
 		}
 		tlb_batch_init(&b, pv->pmap);
@@ -142,5 +168,17 @@ void pmap_page_protect(struct vm_page *pg, int prot)
 			tlb_batch_page(&b, pv->va);
 		tlb_batch_finish(&b);
 	}
+}
+
+/* Lowers every mapping of pg (a large page: all of it) to at most prot. */
+void pmap_page_protect(struct vm_page *pg, int prot)
+{
+	if (prot == PROT_NONE) {
+		pmap_page_remove(pg);
+		return;
+	}
+	spin_lock(&pmap_lock);
+	for (size_t i = 0; i < pages_of(pg); i++)
+		page_protect_locked(&pg[i], prot);
 	spin_unlock(&pmap_lock);
 }

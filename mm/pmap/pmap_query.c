@@ -1,32 +1,43 @@
 /*
- * Read-only questions to the pmap: extract, the software MMU, links and
- * counters. All take (g) pmap_lock for the walk.
+ * Read-only questions to the pmap: extract, the software MMU, links,
+ * mirrors and counters. All take (g) pmap_lock for the walk.
  */
 #include "mm/pmap/pmap_impl.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
 
-/* The present leaf PTE for va in pm (through links), or 0. (g) held. */
-static pte_t leaf_locked(struct pmap *pm, vaddr_t va, struct pt_path *p)
+/*
+ * The present leaf for va in pm (through links): a 4 KiB PTE or a 2 MiB
+ * leaf, its level in *level; 0 when va is unmapped. (g) held.
+ */
+static pte_t leaf_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, int *level)
 {
+	int r;
+
 	if (va >= USER_TOP)
 		return 0;
-	if (pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, p, NULL, NULL) != PT_LEVEL)
+	r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, p, NULL, NULL);
+	if (r == PD_LEVEL && pte_leaf(*p->pte[PD_LEVEL], PD_LEVEL))
+		*level = PD_LEVEL;
+	else if (r == PT_LEVEL)
+		*level = PT_LEVEL;
+	else
 		return 0;
-	return *p->pte[PT_LEVEL];
+	return *p->pte[*level];
 }
 
 bool pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa)
 {
 	struct pt_path p;
+	int level;
 	pte_t pte;
 
 	spin_lock(&pmap_lock);
-	pte = leaf_locked(pm, va, &p);
+	pte = leaf_locked(pm, va, &p, &level);
 	spin_unlock(&pmap_lock);
 	if (!pte_present(pte))
 		return false;
-	*pa = pte_pa(pte) + (va & (PAGE_SIZE - 1));
+	*pa = pte_pa(pte) + (va & (level_size(level) - 1));
 	return true;
 }
 
@@ -35,11 +46,12 @@ int pmap_translate(struct pmap *pm, vaddr_t va, int access, paddr_t *pa)
 {
 	struct pt_path p;
 	uint64_t all = PTE_P | PTE_U | PTE_W, any_nx = 0;
+	int level = PT_LEVEL;
 	pte_t pte;
 
 	spin_lock(&pmap_lock);
-	pte = leaf_locked(pm, va, &p);
-	for (int l = PML4_LEVEL; pte_present(pte) && l >= PT_LEVEL; l--) {
+	pte = leaf_locked(pm, va, &p, &level);
+	for (int l = PML4_LEVEL; pte_present(pte) && l >= level; l--) {
 		all &= *p.pte[l];
 		any_nx |= *p.pte[l] & PTE_NX;
 	}
@@ -50,27 +62,31 @@ int pmap_translate(struct pmap *pm, vaddr_t va, int access, paddr_t *pa)
 		return -EFAULT;
 	if ((access & PROT_EXEC) && any_nx)
 		return -EFAULT;
-	*pa = pte_pa(pte) + (va & (PAGE_SIZE - 1));
+	*pa = pte_pa(pte) + (va & (level_size(level) - 1));
 	return 0;
+}
+
+/* The pmap_link for the process entry pte of `level` that links a table at va. */
+static struct pmap_link link_of(pte_t pte, int level, vaddr_t va)
+{
+	struct vm_page *t = pte_page(pte);
+
+	return (struct pmap_link){ pte_prot(pte), level_size(level),
+	                           ALIGN_DOWN(va, level_size(level)), t->object, t->offset,
+	                           false };
 }
 
 /* See pmap.h. */
 int pmap_link_info(struct pmap *pm, vaddr_t va, struct pmap_link *link)
 {
 	struct pt_path p;
-	struct vm_page *t;
 	int err = -ENOENT;
 
 	spin_lock(&pmap_lock);
 	if (va < USER_TOP) {
 		pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
 		if (p.link) {
-			t = pte_page(*p.pte[p.link]);
-			link->prot = pte_prot(*p.pte[p.link]);
-			link->size = level_size(p.link);
-			link->va = ALIGN_DOWN(va, link->size);
-			link->owner = t->object;
-			link->off = t->offset;
+			*link = link_of(*p.pte[p.link], p.link, va);
 			err = 0;
 		}
 	}
@@ -79,27 +95,32 @@ int pmap_link_info(struct pmap *pm, vaddr_t va, struct pmap_link *link)
 }
 
 /*
- * pt_visit_fn for pmap_stat(): adds the leaves reachable through each link
- * to *arg; does not descend into private PT pages (counted by the pmap).
+ * pt_visit_fn for pmap_stat(): adds the 4 KiB pages reachable through each
+ * link to *arg (512 for a 2 MiB leaf of a linked object PD); does not
+ * descend into private PT pages (counted by the pmap).
  */
 static bool count_linked(int level, vaddr_t va, pte_t pte, struct vm_page *table, void *arg)
 {
 	uint64_t *n = arg;
-	struct vm_page *t = pte_page(pte);
+	struct vm_page *t;
 	pte_t *pd;
 
 	(void)va;
 	(void)table;
 	if (!pte_is_link(pte, level))
 		return level > PD_LEVEL;
+	t = pte_page(pte);
 	if (level == PD_LEVEL) {
 		*n += t->used;
 		return false;
 	}
 	pd = page_to_virt(t);
-	for (unsigned i = 0; i < PT_ENTRIES; i++)
-		if (pte_present(pd[i]))
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		if (pte_leaf(pd[i], PD_LEVEL))
+			*n += LARGE_PAGES;
+		else if (pte_present(pd[i]))
 			*n += pte_page(pd[i])->used;
+	}
 	return false;
 }
 
@@ -121,6 +142,52 @@ void pmap_stat(const struct pmap *pm, struct vmstat *st)
 	st->pv_entries = src->pv_entries;
 	st->tlb_flushes = src->tlb_flushes;
 	st->tlb_invlpg = src->tlb_invlpg;
-	st->resident = src->resident + linked;
+	st->obj_leaves = src->obj_leaves;
+	st->leaf_copies = src->leaf_copies;
+	st->leaf_mirrors = src->leaf_mirrors;
+	st->resident = src->resident + linked + (pm ? src->leaf_copies * LARGE_PAGES : 0);
 	spin_unlock(&pmap_lock);
+}
+
+/* The pmap_link describing mirror m. */
+static struct pmap_link mirror_link(const struct leaf_mirror *m)
+{
+	return (struct pmap_link){ m->prot, m->len, m->va, m->po->owner, m->off, true };
+}
+
+/* Where pmap_links() puts what it finds. */
+struct link_census {
+	struct pmap_link *out;
+	int max, n;
+};
+
+/*
+ * pt_visit_fn for pmap_links(): records each link; descends only into
+ * private PDPT and PD pages (a PT page holds no link).
+ */
+static bool census_link(int level, vaddr_t va, pte_t pte, struct vm_page *table, void *arg)
+{
+	struct link_census *c = arg;
+
+	(void)table;
+	if (!pte_is_link(pte, level))
+		return level > PD_LEVEL;
+	if (c->n < c->max)
+		c->out[c->n] = link_of(pte, level, va);
+	c->n++;
+	return false;
+}
+
+/* See pmap.h. */
+int pmap_links(struct pmap *pm, struct pmap_link *out, int max)
+{
+	struct link_census c = { out, max, 0 };
+
+	spin_lock(&pmap_lock);
+	pt_visit(pm->pml4, PML4_LEVEL, 0, census_link, &c);
+	for (const struct leaf_mirror *m = pm->mirrors; m; m = m->pm_next, c.n++)
+		if (c.n < max)
+			out[c.n] = mirror_link(m);
+	spin_unlock(&pmap_lock);
+	return c.n;
 }

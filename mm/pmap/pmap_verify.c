@@ -7,12 +7,18 @@
  *    intermediate entries carry exactly P|W|U;
  *  - every PTE carries the object's rights and maps the page the object
  *    holds at that offset (vm_page.object/offset); it has one PV entry
- *    unless the page is wired, and then none.
+ *    unless the page is wired, and then none;
+ *  - every 2 MiB leaf likewise maps the object's large page (PG_LARGE)
+ *    at that offset, with the object's rights and PS.
  * Process trees, for each live pmap:
  *  - private tables are live PG_PTABLE pages with exact `used` counts;
  *  - every link points at a table of a live object tree, at the right
  *    level (PDE -> PT page, PDPTE -> PD page);
- *  - every private leaf has its PV entry.
+ *  - every private leaf has its PV entry;
+ *  - its leaf mirrors belong to live object trees, are aligned, lie in one
+ *    VA GiB, under no GiB link, and do not overlap; every 2 MiB leaf of
+ *    the process lies in one of them and is exactly copy_of() the object
+ *    leaf with the mirror's rights.
  * Then: each object table's link_count equals the process entries found
  * pointing at it, and every counter (per pmap and global) matches.
  * Runs under pmap_lock and changes nothing.
@@ -22,8 +28,6 @@
 #include "mm/kmalloc.h"
 #include "mm/pmap/pmap_impl.h"
 #include "uapi/errno.h"
-
-#define OBJ_PTE_FLAGS (PTE_P | PTE_U | PTE_W)
 
 /* One object table and the links the process walk found to it. */
 struct objtab {
@@ -38,9 +42,9 @@ struct verify {
 	int errors;
 	struct objtab *tabs;  /* every object table, sorted by page */
 	size_t ntabs, maxtabs;
-	uint64_t obj_ptes, obj_pvs;
+	uint64_t obj_ptes, obj_pvs, obj_leaves;
 	struct pmap *pm;      /* the process tree being walked, and its counts */
-	uint64_t tables, leaves, links[PDPT_LEVEL + 1];
+	uint64_t tables, leaves, links[PDPT_LEVEL + 1], copies, mirrors;
 };
 
 /* Appends one violation line to the report. */
@@ -92,19 +96,27 @@ static void check_objtab(struct verify *v, struct pmap_object *po, struct vm_pag
 		fail(v, "object tables: more than the counters say\n");
 }
 
-/* Checks one object PTE against the page the object holds at off. */
-static void check_objpte(struct verify *v, struct pmap_object *po, pte_t pte, uint64_t off)
+/*
+ * Checks one object PTE (want = OBJ_PTE_FLAGS) or 2 MiB leaf (want =
+ * OBJ_LEAF_FLAGS) against the page the object holds at off: the owner and
+ * offset, a large page for a leaf, the flags, and a PV entry exactly when
+ * the page is not wired.
+ */
+static void check_objmap(struct verify *v, struct pmap_object *po, pte_t pte, uint64_t off,
+                         uint64_t want)
 {
 	struct vm_page *pg = phys_to_page(pte_pa(pte));
+	bool large = want == OBJ_LEAF_FLAGS;
+	const char *what = large ? "leaf" : "PTE";
 
-	v->obj_ptes++;
-	if (!pg || (pg->flags & PG_FREE) || pg->object != po->owner || pg->offset != off) {
-		fail(v, "object %p: PTE for offset %p does not map the object's page\n",
-		     (void *)po->owner, (void *)off);
+	if (!pg || (pg->flags & PG_FREE) || pg->object != po->owner || pg->offset != off ||
+	    !!(pg->flags & PG_LARGE) != large) {
+		fail(v, "object %p: %s for offset %p does not map the object's page\n",
+		     (void *)po->owner, what, (void *)off);
 		return;
 	}
-	if ((pte & ~PTE_ADDR_MASK & ~(PTE_A | PTE_D)) != OBJ_PTE_FLAGS)
-		fail(v, "object %p: PTE for offset %p has flags %p\n", (void *)po->owner,
+	if ((pte & ~PTE_ADDR_MASK & ~(PTE_A | PTE_D)) != want)
+		fail(v, "object %p: %s for offset %p has flags %p\n", (void *)po->owner, what,
 		     (void *)off, (void *)(pte & ~PTE_ADDR_MASK));
 	if (pv_find(pg, NULL, po, off) == !!(pg->flags & PG_WIRED))
 		fail(v, "object %p: offset %p: %s page %s a PV entry\n", (void *)po->owner,
@@ -125,14 +137,22 @@ static void check_objpd(struct verify *v, struct pmap_object *po, struct vm_page
 
 		if (!pte_present(e[i]))
 			continue;
+		if (pte_leaf(e[i], PD_LEVEL)) {
+			v->obj_leaves++;
+			check_objmap(v, po, e[i], off, OBJ_LEAF_FLAGS);
+			continue;
+		}
 		if ((e[i] & ~PTE_ADDR_MASK & ~PTE_A) != (PTE_P | PTE_W | PTE_U))
 			fail(v, "object %p: PD entry for offset %p has flags %p\n",
 			     (void *)po->owner, (void *)off, (void *)(e[i] & ~PTE_ADDR_MASK));
 		check_objtab(v, po, pte_page(e[i]), PT_LEVEL, off);
 		pt = page_to_virt(pte_page(e[i]));
-		for (unsigned j = 0; j < PT_ENTRIES; j++)
-			if (pte_present(pt[j]))
-				check_objpte(v, po, pt[j], off + j * PAGE_SIZE);
+		for (unsigned j = 0; j < PT_ENTRIES; j++) {
+			if (!pte_present(pt[j]))
+				continue;
+			v->obj_ptes++;
+			check_objmap(v, po, pt[j], off + j * PAGE_SIZE, OBJ_PTE_FLAGS);
+		}
 	}
 }
 
@@ -182,6 +202,72 @@ static void check_link(struct verify *v, int level, vaddr_t va, struct vm_page *
 		tab->links++;
 }
 
+/* Is po a live object tree? */
+static bool po_live(const struct pmap_object *po)
+{
+	for (const struct pmap_object *q = pmap_object_list; q; q = q->next)
+		if (q == po)
+			return true;
+	return false;
+}
+
+/* Is mirror m on its object tree's list? */
+static bool on_po_list(const struct leaf_mirror *m)
+{
+	for (const struct leaf_mirror *n = m->po->mirrors; n; n = n->po_next)
+		if (n == m)
+			return true;
+	return false;
+}
+
+/* Is mirror m well formed: aligned, non-empty, in one VA GiB, inside its object? */
+static bool mirror_shape_ok(const struct leaf_mirror *m)
+{
+	return m->len > 0 && IS_ALIGNED(m->va | m->off | m->len, SEG_SIZE) &&
+	       ALIGN_DOWN(m->va, GIB_SIZE) == ALIGN_DOWN(m->va + m->len - 1, GIB_SIZE) &&
+	       m->off < m->po->size && m->len <= m->po->size - m->off;
+}
+
+/* Checks the leaf mirrors of v->pm (see the top of the file). */
+static void check_mirrors(struct verify *v)
+{
+	for (struct leaf_mirror *m = v->pm->mirrors; m; m = m->pm_next) {
+		struct pt_path p;
+
+		v->mirrors++;
+		if (m->pmap != v->pm || !po_live(m->po) || !on_po_list(m)) {
+			fail(v, "pmap %p: mirror at va %p is not on a live object tree's list\n",
+			     (void *)v->pm, (void *)m->va);
+			continue;
+		}
+		if (!mirror_shape_ok(m))
+			fail(v, "pmap %p: mirror at va %p (%lu bytes, offset %p) is malformed\n",
+			     (void *)v->pm, (void *)m->va, (unsigned long)m->len, (void *)m->off);
+		pt_walk(v->pm->pml4, PML4_LEVEL, m->va, PD_LEVEL, &p, NULL, NULL);
+		if (p.link)
+			fail(v, "pmap %p: mirror at va %p lies under a GiB link\n", (void *)v->pm,
+			     (void *)m->va);
+		for (struct leaf_mirror *n = m->pm_next; n; n = n->pm_next)
+			if (n->va < m->va + m->len && m->va < n->va + n->len)
+				fail(v, "pmap %p: mirrors at va %p and %p overlap\n", (void *)v->pm,
+				     (void *)m->va, (void *)n->va);
+	}
+}
+
+/* Checks a 2 MiB leaf of v->pm at va: the copy of its object leaf in one mirror. */
+static void check_copy(struct verify *v, vaddr_t va, pte_t pte)
+{
+	struct leaf_mirror *m = mirror_find_locked(v->pm, va, va + SEG_SIZE);
+	pte_t *leaf = NULL;
+
+	v->copies++;
+	if (m && po_live(m->po) && mirror_shape_ok(m))
+		leaf = obj_leaf_locked(m->po, m->off + (va - m->va));
+	if (!leaf || (pte & ~(PTE_A | PTE_D)) != copy_of(*leaf, m->prot))
+		fail(v, "pmap %p: 2 MiB leaf at va %p (%p) is not a mirror's copy of an object leaf\n",
+		     (void *)v->pm, (void *)va, (void *)pte);
+}
+
 /* pt_visit_fn: checks one present entry of a process tree. */
 static bool check_entry(int level, vaddr_t va, pte_t pte, struct vm_page *table, void *arg)
 {
@@ -192,6 +278,10 @@ static bool check_entry(int level, vaddr_t va, pte_t pte, struct vm_page *table,
 	if (!pg || (pg->flags & PG_FREE)) {
 		fail(v, "pmap %p: level-%d entry for va %p points at a free or foreign page\n",
 		     (void *)v->pm, level, (void *)va);
+		return false;
+	}
+	if (pte_leaf(pte, level)) {
+		check_copy(v, va, pte);
 		return false;
 	}
 	if (level > PT_LEVEL && (pg->flags & PG_OBJTABLE)) {
@@ -218,8 +308,9 @@ static void check_pmap(struct verify *v, struct pmap *pm)
 {
 	v->pm = pm;
 	v->tables = 1;
-	v->leaves = v->links[PD_LEVEL] = v->links[PDPT_LEVEL] = 0;
+	v->leaves = v->links[PD_LEVEL] = v->links[PDPT_LEVEL] = v->copies = v->mirrors = 0;
 	check_used(v, pm->pml4, PML4_LEVEL, "PML4");
+	check_mirrors(v);
 	pt_visit(pm->pml4, PML4_LEVEL, 0, check_entry, v);
 	if (v->tables != pm->stat.pt_pages)
 		fail(v, "pmap %p: %lu table pages, counter says %lu\n", (void *)pm,
@@ -232,6 +323,10 @@ static void check_pmap(struct verify *v, struct pmap *pm)
 		fail(v, "pmap %p: %lu/%lu PDE/PDPTE links, counters say %lu/%lu\n", (void *)pm,
 		     (unsigned long)v->links[PD_LEVEL], (unsigned long)v->links[PDPT_LEVEL],
 		     (unsigned long)pm->stat.links_pde, (unsigned long)pm->stat.links_pdpte);
+	if (v->copies != pm->stat.leaf_copies || v->mirrors != pm->stat.leaf_mirrors)
+		fail(v, "pmap %p: %lu copied leaves in %lu mirrors, counters say %lu in %lu\n",
+		     (void *)pm, (unsigned long)v->copies, (unsigned long)v->mirrors,
+		     (unsigned long)pm->stat.leaf_copies, (unsigned long)pm->stat.leaf_mirrors);
 }
 
 /* ---- the whole system ---- */
@@ -250,6 +345,8 @@ static void check_all(struct verify *v, struct vmstat *sum)
 		sum->resident += v->leaves;
 		sum->links_pde += v->links[PD_LEVEL];
 		sum->links_pdpte += v->links[PDPT_LEVEL];
+		sum->leaf_copies += v->copies;
+		sum->leaf_mirrors += v->mirrors;
 	}
 	for (size_t i = 0; i < v->ntabs; i++) {
 		struct objtab *t = &v->tabs[i];
@@ -264,10 +361,29 @@ static void check_all(struct verify *v, struct vmstat *sum)
 	}
 }
 
+/* Mirrors on the lists of all object trees. */
+static uint64_t object_mirrors(void)
+{
+	uint64_t n = 0;
+
+	for (struct pmap_object *po = pmap_object_list; po; po = po->next)
+		for (struct leaf_mirror *m = po->mirrors; m; m = m->po_next)
+			n++;
+	return n;
+}
+
 /* Compares the global counters with what the walks found. */
 static void check_global(struct verify *v, const struct vmstat *sum)
 {
 	const struct vmstat *g = &pmap_gstat;
+
+	if (v->obj_leaves != g->obj_leaves || sum->leaf_copies != g->leaf_copies ||
+	    sum->leaf_mirrors != g->leaf_mirrors || object_mirrors() != g->leaf_mirrors)
+		fail(v, "global: found %lu object leaves, %lu copies, %lu/%lu mirrors (pmaps/objects), counters %lu/%lu/%lu\n",
+		     (unsigned long)v->obj_leaves, (unsigned long)sum->leaf_copies,
+		     (unsigned long)sum->leaf_mirrors, (unsigned long)object_mirrors(),
+		     (unsigned long)g->obj_leaves, (unsigned long)g->leaf_copies,
+		     (unsigned long)g->leaf_mirrors);
 
 	if (sum->pt_pages != g->pt_pages || sum->obj_pt_pages != g->obj_pt_pages ||
 	    sum->obj_pd_pages != g->obj_pd_pages)

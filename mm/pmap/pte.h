@@ -19,7 +19,7 @@ typedef uint64_t pte_t;
 #define PTE_U    (1UL << 2)    /* user accessible (ANDed down the walk) */
 #define PTE_A    (1UL << 5)    /* accessed (set by the CPU) */
 #define PTE_D    (1UL << 6)    /* dirty (set by the CPU) */
-#define PTE_PS   (1UL << 7)    /* large page: never used for user memory */
+#define PTE_PS   (1UL << 7)    /* PD entry: a 2 MiB leaf (never set in PDPT or PML4) */
 #define PTE_G    (1UL << 8)    /* global: kernel mappings only */
 #define PTE_NX   (1UL << 63)   /* no execute (ORed down the walk) */
 
@@ -58,6 +58,15 @@ static inline uint64_t level_size(int level)
 static inline unsigned level_index(vaddr_t va, int level)
 {
 	return (va >> (PAGE_SHIFT + 9 * (level - 1))) & (PT_ENTRIES - 1);
+}
+
+/*
+ * Is `pte`, an entry of a level-`level` table, a present 2 MiB leaf? (In a
+ * PT, bit 7 would be PAT, which is never set.)
+ */
+static inline bool pte_leaf(pte_t pte, int level)
+{
+	return level == PD_LEVEL && (pte & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS);
 }
 
 #endif

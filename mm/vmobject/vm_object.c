@@ -51,8 +51,9 @@ size_t vm_object_count(void)
 }
 
 /*
- * Puts pg at page index idx with one more reference. Returns 0 or -ENOMEM
- * (a radix node could not be allocated; pg untouched). (o) held.
+ * Puts pg at page index idx with one more reference (a large page at the
+ * first index of its segment). Returns 0 or -ENOMEM (a radix node could not
+ * be allocated; pg untouched). (o) held, or obj not yet published.
  */
 static int insert_locked(struct vm_object *obj, uint64_t idx, struct vm_page *pg)
 {
@@ -69,13 +70,22 @@ static int insert_locked(struct vm_object *obj, uint64_t idx, struct vm_page *pg
 		pg->object = obj;
 		pg->offset = idx << PAGE_SHIFT;
 	}
-	obj->resident++;
+	obj->resident += (pg->flags & PG_LARGE) ? LARGE_PAGES : 1;
 	return 0;
 }
 
-/* Drops one object reference to a data page; the last one frees it. */
+/* Gives a data page nobody references back to the allocator, large or not. */
+static void data_page_free(struct vm_page *pg)
+{
+	if (pg->flags & PG_LARGE)
+		page_free_large(pg);
+	else
+		page_free(pg);
+}
+
 /*
- * The count is shared by objects with different locks (copy-on-write after
+ * Drops one object reference to a data page; the last one frees it. The
+ * count is shared by objects with different locks (copy-on-write after
  * fork), so it changes atomically.
  */
 void vm_page_unref(struct vm_page *pg)
@@ -89,7 +99,7 @@ void vm_page_unref(struct vm_page *pg)
 	pg->object = NULL;
 	pg->offset = 0;
 	pg->flags &= ~PG_WIRED;
-	page_free(pg);
+	data_page_free(pg);
 }
 
 /* Removes and unreferences the page at idx, if any. (o) held. */
@@ -99,24 +109,67 @@ static void remove_locked(struct vm_object *obj, uint64_t idx)
 
 	if (!slot || !*slot)
 		return;
+	obj->resident -= ((*slot)->flags & PG_LARGE) ? LARGE_PAGES : 1;
 	vm_page_unref(*slot);
 	*slot = NULL;
-	obj->resident--;
+}
+
+/* Is the segment holding off meant for a large page? */
+static bool large_segment(const struct vm_object *obj, uint64_t off)
+{
+	return (obj->flags & OBJ_LARGE) && off < ALIGN_DOWN(obj->size, SEG_SIZE);
+}
+
+/* Does the 2 MiB segment holding off hold no page yet? (o) held. */
+static bool segment_empty_locked(struct vm_object *obj, uint64_t off)
+{
+	uint64_t first = ALIGN_DOWN(off, SEG_SIZE) >> PAGE_SHIFT, found;
+
+	return !radix_next(obj->pages, obj->depth, first, first + LARGE_PAGES, &found);
+}
+
+/*
+ * Allocates and inserts the missing page for off: a large page when the
+ * segment is meant for one, still empty and a 2 MiB block is free; a 4 KiB
+ * page otherwise, unless OBJ_LARGE_ONLY. Pages of physical objects are
+ * wired. Returns 0 and the page for off in *pgp (a piece of the large page),
+ * or -ENOMEM with nothing changed. (o) held, or obj not yet published.
+ */
+static int fill_locked(struct vm_object *obj, uint64_t off, struct vm_page **pgp)
+{
+	uint64_t idx = off >> PAGE_SHIFT;
+	struct vm_page *pg = NULL;
+
+	if (large_segment(obj, off) && segment_empty_locked(obj, off)) {
+		pg = page_alloc_large();
+		if (pg)
+			idx = ALIGN_DOWN(idx, LARGE_PAGES);
+		else if (obj->flags & OBJ_LARGE_ONLY)
+			return -ENOMEM;
+	}
+	if (!pg && !(pg = page_alloc()))
+		return -ENOMEM;
+	if (obj->type == OBJ_PHYS)
+		pg->flags |= PG_WIRED;
+	if (insert_locked(obj, idx, pg) < 0) {
+		pg->flags &= ~PG_WIRED;
+		data_page_free(pg);
+		return -ENOMEM;
+	}
+	*pgp = pg + ((off >> PAGE_SHIFT) - idx);
+	return 0;
 }
 
 /* Allocates every page of a physical object. Returns 0 or -ENOMEM. */
 static int populate_phys(struct vm_object *obj)
 {
-	for (uint64_t idx = 0; idx < obj->size >> PAGE_SHIFT; idx++) {
-		struct vm_page *pg = page_alloc();
+	for (uint64_t off = 0; off < obj->size;) {
+		struct vm_page *pg;
+		int err = fill_locked(obj, off, &pg);
 
-		if (!pg)
-			return -ENOMEM;
-		pg->flags |= PG_WIRED;
-		if (insert_locked(obj, idx, pg) < 0) {
-			page_free(pg);
-			return -ENOMEM;
-		}
+		if (err)
+			return err;
+		off += page_large_head(pg) ? SEG_SIZE : PAGE_SIZE;
 	}
 	return 0;
 }
@@ -142,6 +195,10 @@ struct vm_object *vm_object_create(enum vm_object_type type, uint64_t size, int 
 	size = ALIGN_UP(size, PAGE_SIZE);
 	if (size == 0)
 		panic("vm_object_create: size 0");
+	if (((flags & OBJ_LARGE) && (flags & OBJ_PRIVATE)) ||
+	    ((flags & OBJ_LARGE_ONLY) && (!(flags & OBJ_LARGE) || !IS_ALIGNED(size, SEG_SIZE))))
+		panic("vm_object_create: bad large-page flags %x for %lu bytes", flags,
+		      (unsigned long)size);
 	obj = kzalloc(sizeof(*obj));
 	if (!obj)
 		return NULL;
@@ -193,15 +250,22 @@ void vm_object_release(struct vm_object *obj)
 	object_free(obj);
 }
 
+/* See vm_object.h: a miss in a large segment looks for its large page. */
 struct vm_page *vm_object_lookup_locked(struct vm_object *obj, uint64_t off)
 {
+	uint64_t idx = off >> PAGE_SHIFT, first = ALIGN_DOWN(idx, LARGE_PAGES);
 	struct vm_page **slot;
 
 	ASSERT_HELD(&obj->lock);
 	if (off >= obj->size)
 		return NULL;
-	slot = radix_slot(&obj->pages, obj->depth, off >> PAGE_SHIFT, false);
-	return slot ? *slot : NULL;
+	slot = radix_slot(&obj->pages, obj->depth, idx, false);
+	if (slot && *slot)
+		return *slot;
+	if (!large_segment(obj, off))
+		return NULL;
+	slot = radix_slot(&obj->pages, obj->depth, first, false);
+	return slot && *slot && ((*slot)->flags & PG_LARGE) ? *slot + (idx - first) : NULL;
 }
 
 /* See vm_object.h. */
@@ -209,6 +273,7 @@ int vm_object_page_locked(struct vm_object *obj, uint64_t off,
                           struct vm_page **pgp, bool *created)
 {
 	struct vm_page *pg;
+	int err;
 
 	*created = false;
 	if (off >= obj->size)
@@ -217,13 +282,9 @@ int vm_object_page_locked(struct vm_object *obj, uint64_t off,
 	if (!pg) {
 		if (obj->type != OBJ_ANON)
 			panic("vm_object_page_locked: physical object %p lacks a page", (void *)obj);
-		pg = page_alloc();
-		if (!pg)
-			return -ENOMEM;
-		if (insert_locked(obj, off >> PAGE_SHIFT, pg) < 0) {
-			page_free(pg);
-			return -ENOMEM;
-		}
+		err = fill_locked(obj, off, &pg);
+		if (err)
+			return err;
 		*created = true;
 	}
 	*pgp = pg;

@@ -14,6 +14,17 @@
  * made writable again. No shadow chains: the cost is a walk of the resident
  * pages at fork.
  *
+ * Large pages (OBJ_LARGE, shared objects only): each whole 2 MiB segment
+ * of the object, [0, ALIGN_DOWN(size, 2 MiB)), is one 2 MiB block from
+ * page_alloc_large() when one can be had; the radix tree holds its first
+ * page (PG_LARGE) at the segment's first index, and lookups of any offset
+ * in the segment return the 4 KiB piece `first + index` (the vm_page array
+ * is contiguous). The tail, and a segment whose block could not be
+ * allocated, use 4 KiB pages; a segment never changes kind while the object
+ * lives. With OBJ_LARGE_ONLY (SHM_HUGETLB, MAP_HUGETLB) a missing block is
+ * an error (-ENOMEM) instead. Physical objects allocate every block at
+ * creation, anonymous ones at the first fault in the segment.
+ *
  * Shared page tables: every non-private object owns a page-table tree
  * (obj->ptables, mm/pmap/pmap.h) created with it and destroyed with it;
  * its tables are allocated on first use by the fault path.
@@ -42,7 +53,9 @@ enum vm_object_type {
 };
 
 /* vm_object.flags */
-#define OBJ_PRIVATE 0x1  /* backs private mappings: pages may be shared COW */
+#define OBJ_PRIVATE    0x1  /* backs private mappings: pages may be shared COW */
+#define OBJ_LARGE      0x2  /* 2 MiB pages for its whole 2 MiB segments (shared only) */
+#define OBJ_LARGE_ONLY 0x4  /* with OBJ_LARGE: no 4 KiB fallback, -ENOMEM instead */
 
 struct vm_object {
 	struct spinlock lock;
@@ -51,7 +64,7 @@ struct vm_object {
 	uint64_t size;                   /* (c) bytes, a multiple of PAGE_SIZE */
 	int depth;                       /* (c) levels of the page radix tree */
 	uint32_t refcount;               /* (o) map entries, shm segments, callers */
-	uint64_t resident;               /* (o) pages held */
+	uint64_t resident;               /* (o) 4 KiB pages held (512 per large page) */
 	void *pages;                     /* (o) radix tree: page index -> vm_page */
 	struct vm_map_entry *mappings;   /* (o) entries mapping it, via obj_next */
 	struct pmap_object *ptables;     /* (c) its page-table tree (shared objects) */
@@ -61,7 +74,8 @@ struct vm_object {
 /*
  * A new object of `size` bytes (rounded up to pages, > 0) with one
  * reference. OBJ_PHYS allocates every page now. NULL when out of memory;
- * then nothing was leaked.
+ * then nothing was leaked. OBJ_LARGE needs a shared object (not
+ * OBJ_PRIVATE), OBJ_LARGE_ONLY also a size that is a multiple of 2 MiB.
  */
 struct vm_object *vm_object_create(enum vm_object_type type, uint64_t size, int flags);
 
@@ -70,13 +84,18 @@ void vm_object_ref(struct vm_object *obj);
 /* Drops a reference; the last one frees the pages and the object. */
 void vm_object_release(struct vm_object *obj);
 
-/* The page at byte offset `off` (page aligned), or NULL. (o) held. */
+/*
+ * The 4 KiB page at byte offset `off` (page aligned), or NULL; in a large
+ * page, the piece at off (page_large_head() gives the large page). (o) held.
+ */
 struct vm_page *vm_object_lookup_locked(struct vm_object *obj, uint64_t off);
 
 /*
- * The page at `off`, zero-filling an anonymous one if absent (then
- * *created is set). Returns 0, -ENOMEM, or -EFAULT when off >= size.
- * (o) held.
+ * The page at `off` as vm_object_lookup_locked() finds it, zero-filling an
+ * anonymous one if absent (then *created is set): a whole large page when
+ * the segment is meant for one and a 2 MiB block is free, else a 4 KiB page
+ * (OBJ_LARGE_ONLY: -ENOMEM). Returns 0, -ENOMEM, or -EFAULT when
+ * off >= size. (o) held.
  */
 int vm_object_page_locked(struct vm_object *obj, uint64_t off,
                           struct vm_page **pgp, bool *created);
@@ -91,7 +110,10 @@ int vm_object_page_locked(struct vm_object *obj, uint64_t off,
 struct vm_page *vm_object_replace_locked(struct vm_object *obj, uint64_t off,
                                          struct vm_page *pg);
 
-/* Drops one object reference to a data page; the last one frees it. */
+/*
+ * Drops one object reference to a data page (the first page of a large
+ * page for a large one); the last one frees it.
+ */
 void vm_page_unref(struct vm_page *pg);
 
 /*

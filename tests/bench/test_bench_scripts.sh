@@ -2,17 +2,23 @@
 # Tests of the benchmark's host-side scripts on saved samples
 # (make bench-scripts-test, run by make test before the boot):
 #
-#   bench-sample.log (+ .status)  the serial log of a real `make bench`
-#   bench-sample.txt              what scripts/bench-report.sh made of it
+#   bench-sample.log (+ .status)  the serial log of the one-CPU boot of a
+#                                 real `make bench`
+#   bench-smp4-sample.log (+ .status)  the log of its 4-CPU boot
+#   bench-sample.txt              what scripts/bench-report.sh made of both
 #   ptgraph-sample.log            the serial log of a real `make ptgraph`
 #
-# The report must reproduce bench-sample.txt exactly, its table must parse
-# and agree with its key=value lines, and it must reject incomplete or
-# failed logs; the plots must come out as PNG files and fail without data;
-# the graph must render, with each shared table drawn once.
+# The report must reproduce bench-sample.txt exactly, its tables must parse
+# and agree with its key=value lines (the 4-CPU one with its IPI columns),
+# every 4-CPU result must be tagged cpus=4, the teardown verdict must say
+# O(1) for the sample and NOT O(1) when the 1 GiB teardown's IPIs grow, and
+# it must reject incomplete or failed logs of either boot; the plots must
+# come out as PNG files from the one-CPU results only and fail without
+# data; the graph must render, with each shared table drawn once.
 #
 # After a change to the report's format, regenerate the saved output with
-#   scripts/bench-report.sh tests/bench/bench-sample.log tests/bench/bench-sample.txt
+#   scripts/bench-report.sh tests/bench/bench-sample.log tests/bench/bench-sample.txt \
+#       tests/bench/bench-smp4-sample.log
 # and read the diff. Prints one ok/not ok line per case; exit status 1 if
 # any failed.
 set -u
@@ -45,38 +51,169 @@ fails() {
 	[ "$status" -eq 1 ]
 }
 
-# A copy of the sample log changed by a sed script, with its status file.
+smp=$here/bench-smp4-sample.log
+
+# A copy of a sample log (default: the one-CPU one) changed by a sed
+# script, with its status file.
 mangled_log() {
-	sed "$1" "$here/bench-sample.log" >"$tmp/$2.log"
-	cp "$here/bench-sample.log.status" "$tmp/$2.log.status"
+	local src=${3:-$here/bench-sample.log}
+	sed "$1" "$src" >"$tmp/$2.log"
+	cp "$src.status" "$tmp/$2.log.status"
 	echo "$tmp/$2.log"
 }
 
+# The report of the one-CPU sample and a (possibly mangled) 4-CPU log.
+report_with_smp() {
+	"$scripts/bench-report.sh" "$here/bench-sample.log" "$tmp/t.txt" "$1"
+}
+
 report_matches_saved_txt() {
-	"$scripts/bench-report.sh" "$here/bench-sample.log" "$tmp/bench.txt" >/dev/null &&
+	"$scripts/bench-report.sh" "$here/bench-sample.log" "$tmp/bench.txt" "$smp" >/dev/null &&
 		diff -u "$here/bench-sample.txt" "$tmp/bench.txt"
 }
 
-# Every table row has its 16 columns, numbers where numbers belong, and
-# there is exactly one row per kind=ratio line.
+# Every row of the one-CPU table has its 16 columns and every row of the
+# 4-CPU table its 14 (faults, IPIs, shootdowns, ms), numbers where numbers
+# belong, and each table has exactly one row per kind=ratio line of its
+# boot (the 4-CPU ones tagged cpus=4).
 table_parses() {
 	awk -F'|' '
-		/^bench: kind=ratio / { ratios++ }
+		/^pgbench on [0-9]+ CPUs/ { smp = 1 }
+		/^bench: kind=ratio cpus=4 / { ratios4++; next }
+		/^bench: kind=ratio / { ratios1++ }
 		NF == 5 && $1 !~ /^mode / && $1 ~ /^[a-z]/ {
-			rows++
 			split($1, a, " "); split($2, f, " "); split($3, t, " ")
 			split($4, p, " "); split($5, m, " ")
-			if (length(a) != 5 || length(f) != 3 || length(t) != 3 ||
-			    length(p) != 3 || length(m) != 2) { print "bad row: " $0; bad++ }
+			if (length(a) != 5 || length(f) != 3 || length(m) != 2 ||
+			    length(t) != (smp ? 2 : 3) || length(p) != (smp ? 2 : 3)) {
+				print "bad row: " $0; bad++
+			}
 			if (a[2] !~ /^[0-9]+$/ || f[1] !~ /^[0-9]+$/ || f[3] !~ /^([0-9.]+|inf|-)$/ ||
-			    t[1] !~ /^([0-9]+|\.)$/ || p[3] !~ /^([0-9.]+|inf|-|\.)$/) {
+			    m[1] !~ /^[0-9]+$/ || m[2] !~ /^[0-9]+$/) {
 				print "bad values: " $0; bad++
+			}
+			if (smp) {
+				rows4++
+				if (t[1] !~ /^[0-9]+$/ || t[2] !~ /^[0-9]+$/ ||
+				    p[1] !~ /^[0-9]+$/ || p[2] !~ /^[0-9]+$/) {
+					print "bad IPI columns: " $0; bad++
+				}
+			} else {
+				rows1++
+				if (t[1] !~ /^([0-9]+|\.)$/ || p[3] !~ /^([0-9.]+|inf|-|\.)$/) {
+					print "bad values: " $0; bad++
+				}
 			}
 		}
 		END {
-			if (rows == 0 || rows != ratios) { print rows " rows, " ratios " ratio lines"; bad++ }
+			if (rows1 == 0 || rows1 != ratios1) { print rows1 " rows, " ratios1 " ratio lines"; bad++ }
+			if (rows4 == 0 || rows4 != ratios4) {
+				print rows4 " 4-CPU rows, " ratios4 " 4-CPU ratio lines"; bad++
+			}
 			exit bad ? 1 : 0
 		}' "$tmp/bench.txt"
+}
+
+# The IPI counts of each 4-CPU ratio line are those of its two phase lines,
+# which are those of the pgbench lines of the log.
+smp_ipis_consistent() {
+	awk '
+		function kvs(    i, w) {
+			split("", kv)
+			for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
+		}
+		{ sub(/\r$/, "") }
+		FNR == 1 { file++ }
+		file == 1 && /^bench: kind=run / { kvs(); run = kv["run"] }
+		file == 1 && /^pgbench: phase=/ { kvs(); L[run, kv["phase"]] = kv["ipis"] " " kv["shootdowns"] }
+		file == 2 && /^bench: kind=phase cpus=4 / {
+			kvs(); P[kv["run"], kv["phase"]] = kv["ipis"] " " kv["shootdowns"]
+			if (P[kv["run"], kv["phase"]] != L[kv["run"], kv["phase"]]) { print "phase: " $0; bad++ }
+			phases++
+		}
+		file == 2 && /^bench: kind=ratio cpus=4 / {
+			kvs()
+			if (kv["ipis_off"] " " kv["shootdowns_off"] != P[kv["run_off"], kv["phase"]] ||
+			    kv["ipis_on"] " " kv["shootdowns_on"] != P[kv["run_on"], kv["phase"]] ||
+			    kv["ipis_off"] !~ /^[0-9]+$/) { print "ratio: " $0; bad++ }
+			seen++
+		}
+		END { if (!seen || !phases) print "no 4-CPU ratio or phase lines"; exit (bad || !seen || !phases) ? 1 : 0 }' \
+		"$smp" "$tmp/bench.txt"
+}
+
+# A 4-CPU log whose fork 8 x 64 MiB startup phases sent IPIs (11 and 13
+# shootdowns off, 7 and 5 on): the table row and the ratio line show them
+# in the right columns.
+smp_ipi_columns() {
+	local log
+	log=$(mangled_log '/^pgbench: phase=startup mode=fork clients=8 shm_mib=64 optimize=0 /s/ipis=[0-9]* shootdowns=[0-9]*/ipis=11 shootdowns=13/
+/^pgbench: phase=startup mode=fork clients=8 shm_mib=64 optimize=1 /s/ipis=[0-9]* shootdowns=[0-9]*/ipis=7 shootdowns=5/' ipis "$smp")
+	report_with_smp "$log" >/dev/null || return 1
+	awk -F'|' '/^pgbench on 4 CPUs/ { on = 1 } on && /^fork +8 +64 +- +startup / { print $3 "|" $4 }' \
+		"$tmp/t.txt" | tr -s ' ' | grep -qx ' 11 7 | 13 5 ' &&
+		grep -q '^bench: kind=ratio cpus=4 .* mode=fork clients=8 shm_mib=64 .* phase=startup .* ipis_off=11 ipis_on=7 shootdowns_off=13 shootdowns_on=5$' \
+			"$tmp/t.txt"
+}
+
+# Every bench: and pgbench phase line of the 4-CPU log is in bench.txt with
+# cpus=4, and every line of the one-CPU log without it.
+smp_lines_tagged() {
+	local raw='^(bench: kind=|pgbench: phase=)'
+	local kinds='^bench: kind=(start|run|status|skip|phase|timeline|fork_latency|populate|teardown|done) '
+	local want4 got4 want1 got1
+	want4=$(grep -cE "$raw" "$smp")
+	got4=$(grep -E "$kinds" "$tmp/bench.txt" | grep -c ' cpus=4\( \|$\)')
+	want1=$(grep -cE "$raw|^pgbench: timeline " "$here/bench-sample.log")
+	got1=$(grep -E "$kinds" "$tmp/bench.txt" | grep -vc ' cpus=4\( \|$\)')
+	[ "$want4" -gt 0 ] && [ "$want4" -eq "$got4" ] && [ "$want1" -eq "$got1" ] ||
+		{ echo "4-CPU lines: $want4 in the log, $got4 tagged; one-CPU: $want1, $got1"; return 1; }
+}
+
+# The 4-CPU teardown table shows 64 MiB and 1 GiB side by side with their
+# IPIs, and the verdict on the sample is O(1).
+teardown_o1() {
+	grep -qE '^bench: kind=teardown_ipis cpus=4 optimize=1 share_pd=1 small_mib=64 small_ipis=[1-9][0-9]* large_mib=1024 large_ipis=[0-9]+ .*verdict=constant$' \
+		"$tmp/bench.txt" &&
+		grep -q '^  O(1): the IPIs do not grow with the segment$' "$tmp/bench.txt" &&
+		awk -F'|' '
+			/^Teardown on 4 CPUs/ { on = 1 }
+			on && /^  optimize=/ {
+				split($2, s, " "); split($3, l, " ")
+				if (s[4] !~ /^[0-9]+$/ || l[4] !~ /^[0-9]+$/) { print "bad: " $0; bad++ }
+				rows++
+			}
+			on && /^$/ { on = 0 }
+			END { exit (rows == 3 && !bad) ? 0 : 1 }' "$tmp/bench.txt"
+}
+
+# The same log with the 1 GiB sharing-on teardown needing 16 times the IPIs:
+# the verdict must say so.
+teardown_growth_detected() {
+	local log
+	log=$(mangled_log '/kind=teardown optimize=1 share_pd=1 seg_mib=1024 /s/ ipis=\([0-9]*\)/ ipis=\1\1\1/' \
+		grows "$smp")
+	grep -q 'seg_mib=1024 .* ipis=333 ' "$log" || { echo "the sed script missed"; return 1; }
+	report_with_smp "$log" >"$tmp/grows.out" || return 1
+	grep -q '^bench: kind=teardown_ipis cpus=4 optimize=1 share_pd=1 .*verdict=grows$' "$tmp/t.txt" &&
+		grep -q '^  NOT O(1): the IPIs grow with the segment$' "$tmp/grows.out"
+}
+
+# The plots read only the one-CPU results: the 4-CPU lines change nothing.
+plots_ignore_smp() {
+	mkdir -p "$tmp/pd1" "$tmp/pd2"
+	awk -v dir="$tmp/pd1" -f "$scripts/bench-plotdata.awk" "$tmp/bench.txt" &&
+		grep -v ' cpus=4 ' "$tmp/bench.txt" >"$tmp/one-cpu.txt" &&
+		awk -v dir="$tmp/pd2" -f "$scripts/bench-plotdata.awk" "$tmp/one-cpu.txt" &&
+		diff -r "$tmp/pd1" "$tmp/pd2" &&
+		[ "$(grep -c ' cpus=4 ' "$tmp/bench.txt")" -gt 0 ]
+}
+
+report_rejects_smp_panic() {
+	local log
+	log=$(mangled_log '' smppanic "$smp")
+	echo 35 >"$log.status"
+	fails report_with_smp "$log"
 }
 
 # Each kind=ratio line's ratios are its own off/on values divided.
@@ -154,14 +291,26 @@ check "report accepts the sample and reproduces bench-sample.txt" report_matches
 check "report table parses, one row per ratio line" table_parses
 check "report ratios agree with their off and on values" ratios_consistent
 check "report headline goals met in the sample" headline_met
+check "4-CPU IPI counts agree with the pgbench lines" smp_ipis_consistent
+check "4-CPU table shows each phase's IPIs in its columns" smp_ipi_columns
+check "4-CPU results are all in bench.txt, tagged cpus=4" smp_lines_tagged
+check "4-CPU teardown: 64 MiB and 1 GiB side by side, O(1) IPIs" teardown_o1
+check "4-CPU teardown: IPIs growing with the segment are flagged" teardown_growth_detected
 check "report rejects a truncated log" fails "$scripts/bench-report.sh" \
 	"$(mangled_log '60,$d' truncated)" "$tmp/t.txt"
 check "report rejects a failed pgbench run" fails "$scripts/bench-report.sh" \
 	"$(mangled_log 's/kind=status run=3 status=0/kind=status run=3 status=1/' failedrun)" "$tmp/t.txt"
 check "report rejects a panic (QEMU status 35)" report_rejects_panic
+check "report rejects a truncated 4-CPU log" fails report_with_smp \
+	"$(mangled_log '/kind=fork_latency/,$d' smptruncated "$smp")"
+check "report rejects a failed 4-CPU pgbench run" fails report_with_smp \
+	"$(mangled_log 's/kind=status run=2 status=0/kind=status run=2 status=1/' smpfailed "$smp")"
+check "report rejects a 4-CPU panic (QEMU status 35)" report_rejects_smp_panic
+check "report rejects a missing 4-CPU log" fails report_with_smp "$tmp/none.log"
 check "plots are written as PNG files" plots_written
 check "plot data has the whole 64 MiB client sweep" sweep_complete
 check "plots fail without a timeline" plots_need_timeline
+check "plot data ignores the 4-CPU results" plots_ignore_smp
 check "graph renders, shared tables drawn once" graph_renders
 check "graph fails on a log without a graph" fails "$scripts/ptgraph.sh" \
 	"$here/bench-sample.log" "$tmp/none.svg"

@@ -8,7 +8,7 @@
 
 #include "kernel/types.h"
 
-#define HOST_PHYS_BYTES MIB(256)
+#define HOST_PHYS_BYTES GIB(2)   /* room for 1.5 GiB of 2 MiB pages */
 
 /* Allocates the arena and builds the page allocator over it. */
 void host_phys_setup(size_t bytes);

@@ -98,3 +98,67 @@ int vmt_touch(struct vm_map *map, vaddr_t va, uint64_t len)
 	}
 	return 0;
 }
+
+/* Is a page of pg's 2 MiB block among the pages f keeps? */
+static bool block_kept(const struct vmt_frag *f, const struct vm_page *pg)
+{
+	for (int i = 0; i < f->nkept; i++)
+		if (ALIGN_DOWN(page_to_phys(f->kept[i]), SEG_SIZE) ==
+		    ALIGN_DOWN(page_to_phys(pg), SEG_SIZE))
+			return true;
+	return false;
+}
+
+/* Pushes pg on a chain kept in the pages themselves (first word: the next). */
+static void chain_push(paddr_t *chain, struct vm_page *pg)
+{
+	*(paddr_t *)page_to_virt(pg) = *chain;
+	*chain = page_to_phys(pg);
+}
+
+/* Pops the first page of a chain, or NULL. */
+static struct vm_page *chain_pop(paddr_t *chain)
+{
+	struct vm_page *pg = *chain ? phys_to_page(*chain) : NULL;
+
+	if (pg)
+		*chain = *(paddr_t *)page_to_virt(pg);
+	return pg;
+}
+
+/*
+ * See vm_testlib.h. Single pages come from the smallest free blocks, so
+ * taking them until no 2 MiB block is left breaks the given-back blocks
+ * last; the first page met of each block is kept (the chain pops the last
+ * allocated first), all others are freed, and no block can merge again.
+ */
+void vmt_fragment(struct vmt_frag *f, int blocks)
+{
+	struct vm_page *pg;
+	paddr_t small = 0;
+
+	f->large = 0;
+	f->nkept = 0;
+	while ((pg = page_alloc_large()) != NULL)
+		chain_push(&f->large, pg);
+	for (int i = 0; i < blocks && (pg = chain_pop(&f->large)) != NULL; i++)
+		page_free_large(pg);
+	while (page_large_free_count() > 0 && (pg = page_alloc()) != NULL)
+		chain_push(&small, pg);
+	while ((pg = chain_pop(&small)) != NULL) {
+		if (!block_kept(f, pg) && f->nkept < VMT_FRAG_MAX)
+			f->kept[f->nkept++] = pg;
+		else
+			page_free(pg);
+	}
+}
+
+void vmt_unfragment(struct vmt_frag *f)
+{
+	struct vm_page *pg;
+
+	while (f->nkept > 0)
+		page_free(f->kept[--f->nkept]);
+	while ((pg = chain_pop(&f->large)) != NULL)
+		page_free_large(pg);
+}

@@ -43,4 +43,19 @@ int vmt_touch(struct vm_map *map, vaddr_t va, uint64_t len);
 /* Checks the pattern written by vmt_fill(); 0 when every page matches. */
 int vmt_check(struct vm_map *map, vaddr_t va, uint64_t len, uint64_t value);
 
+/*
+ * Fragmentation on purpose: vmt_fragment() takes every free 2 MiB block,
+ * gives `blocks` of them back and breaks each by keeping one 4 KiB page
+ * of it, so that no whole 2 MiB block is free while about blocks x 511
+ * pages are. vmt_unfragment() gives everything back.
+ */
+#define VMT_FRAG_MAX 64
+struct vmt_frag {
+	paddr_t large;                      /* chain of the large pages held */
+	int nkept;
+	struct vm_page *kept[VMT_FRAG_MAX]; /* one 4 KiB page per broken block */
+};
+void vmt_fragment(struct vmt_frag *f, int blocks);
+void vmt_unfragment(struct vmt_frag *f);
+
 #endif

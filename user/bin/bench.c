@@ -1,36 +1,56 @@
 /*
  * bench: the benchmark of `make bench`. init runs it when the kernel
- * command line has the word `bench`; it powers the machine off at the end.
+ * command line has the word `bench`, with the boot words as arguments; it
+ * powers the machine off at the end. `make bench` boots twice: once on one
+ * CPU (`bench`: the full matrix) and once on four (`bench smp`: the short
+ * SMP matrix, below).
  *
  * It runs /bin/pgbench once per row of a fixed matrix, with that row's
  * sysctls set, and measures two things itself: the latency of fork() in a
  * process with a 1 GiB shared mapping (against one with none), and the
- * teardown of a 1 GiB segment. pgbench prints its own `pgbench:` lines on
- * the console, which bench cannot read (there are no pipes), so the host
- * collects everything from the serial log: scripts/bench-report.sh pairs
- * sharing off with sharing on, prints the comparison table with the ratios
- * and writes build/bench.txt.
+ * teardown of a 64 MiB and of a 1 GiB segment. pgbench prints its own
+ * `pgbench:` lines on the console, which bench cannot read (there are no
+ * pipes), so the host collects everything from the serial logs:
+ * scripts/bench-report.sh pairs sharing off with sharing on, prints the
+ * comparison tables (one per boot) with the ratios and writes
+ * build/bench.txt.
  *
  * Every line bench prints is `bench: kind=KIND key=value ...`:
- *   kind=start         max_clients (see below), free memory, runs
+ *   kind=start         max_clients (see below), free memory, runs, cpus
+ *                      (CPUs running), matrix (full or smp)
  *   kind=run           before each pgbench: its number and configuration
  *   kind=status        after it: pgbench's exit status and wall time
  *   kind=skip          a row that does not fit in memory
  *   kind=fork_latency  mean time of fork() in the parent and of the whole
  *                      fork + exit + waitpid round trip, with map_mib
  *                      MiB of populated shared memory mapped; and of the
- *                      round trip of a child that reads all of it first
- *   kind=teardown      shmdt and IPC_RMID of a populated 1 GiB segment:
- *                      time and TLB work of each
+ *                      round trip of a child that reads all of it first;
+ *                      ipis, shootdowns: the TLB shootdown IPIs sent and
+ *                      requests served over all of it, all CPUs together
+ *   kind=populate      the faults and time of writing every page of the
+ *                      segment of the next teardown
+ *   kind=teardown      shmdt and IPC_RMID of a populated segment of
+ *                      seg_mib MiB: time and TLB work of each; busy_threads
+ *                      threads of bench (one per other CPU, none on one
+ *                      CPU) that have read the segment keep running
+ *                      meanwhile, so that shmdt has TLBs on other CPUs to
+ *                      shoot down; ipis, shootdowns: the IPIs and requests
+ *                      of shmdt and IPC_RMID together, all CPUs
  *   kind=done          runs, failures, total time
+ * pgbench's phase lines carry the IPIs and shootdowns of each phase.
  *
  * The matrix covers every axis without the full cross product, so that
  * `make bench` stays well under 20 minutes under TCG (which handles about
  * 150k-300k page faults/s here; the biggest run, CMAX clients on 256 MiB
  * with sharing off, takes 2 x 3.9M faults and under a minute). The whole
  * `make bench`, build included, took 6 min 41 s under QEMU 7.2 TCG on a
- * 2-CPU AMD EPYC host; on a kernel without sharing, where every run pays
- * the full price, the boot alone took 7 min 50 s. The matrix:
+ * 2-CPU AMD EPYC host when it was the one-CPU boot alone (CMAX = 61); on a
+ * kernel without sharing, where every run pays the full price, that boot
+ * took 7 min 50 s. With the 4-CPU boot added (and CMAX = 64) it took
+ * 10 min 49 s on the same kind of host, build included: bench itself ran
+ * 8 min 15 s in the one-CPU boot and 1 min 43 s in the 4-CPU one, whose
+ * 4 vCPUs share the host's 2 CPUs (so its times are noisy: compare its
+ * counters). The matrix:
  *   - fork mode: clients 1, 8, 32 and CMAX on 64 MiB and on 256 MiB,
  *     sharing off and on;
  *   - exec, thread and mmap modes: 8 clients on 64 MiB, off and on;
@@ -41,7 +61,14 @@
  *   - machdep.pmap_prelink=0: 8 x 64 MiB and CMAX x 256 MiB;
  *   - kern.ipc.shm_use_phys=0 (anonymous segments, whose object PTEs need
  *     PV entries): CMAX x 256 MiB, off and on.
+ * The SMP matrix (`bench smp`), whose clients run on all CPUs at once:
+ *   - fork, exec, thread and mmap modes: 8 clients on 64 MiB, off and on.
  * A row not named otherwise has share_pd=1, prelink=1, shm_use_phys=1.
+ * Both boots then measure fork() latency and the teardowns: 1 GiB and
+ * 64 MiB, each sharing off, on, and on with share_pd=0. On several CPUs
+ * the teardown shows that unmapping costs one shootdown round whatever the
+ * size (a constant number of IPIs, one per other CPU running the address
+ * space), and pgbench's phases, which only add mappings, send none.
  * CMAX is 64 clients, or fewer when the kernel's process table cannot hold
  * 64 clients beside init, bench and pgbench (a probe at the start counts
  * how many processes can be created). A row whose buffer is more than half
@@ -56,6 +83,8 @@
 #define NREADS     3
 #define GIB_MIB    1024
 #define PROBE_MAX  65       /* 64 clients and pgbench itself */
+#define SMALL_MIB  64       /* the teardown beside the 1 GiB one */
+#define MAX_BUSY   8        /* threads kept running during a teardown */
 
 /* One pgbench run: its options and the sysctls it runs under. */
 struct row {
@@ -101,7 +130,59 @@ static const struct row matrix[] = {
 	{ "fork", CMAX, 256, 1, 1, 1, 0, false },
 };
 
+/*
+ * `bench smp` (the 4-CPU boot): clients that run on several CPUs at once,
+ * as separate processes and as threads of one address space.
+ */
+static const struct row smp_matrix[] = {
+	OFF_ON("fork", 8, 64, false),
+	OFF_ON("exec", 8, 64, false),
+	OFF_ON("thread", 8, 64, false),
+	OFF_ON("mmap", 8, 64, false),
+};
+
+/* The segments whose teardown is measured, in this order, in both boots. */
+static const struct segment_test {
+	int mib, optimize, share_pd;
+	bool fork_latency;      /* also measure fork() with it mapped */
+} segment_tests[] = {
+	{ GIB_MIB, 0, 1, true }, { SMALL_MIB, 0, 1, false },
+	{ GIB_MIB, 1, 1, true }, { SMALL_MIB, 1, 1, false },
+	{ GIB_MIB, 1, 0, true }, { SMALL_MIB, 1, 0, false },
+};
+
 static int max_clients;
+static int ncpus = 1;
+
+/* TLB shootdown IPIs sent and requests served, summed over every CPU. */
+struct shoot_count {
+	uint64_t ipis, shootdowns;
+};
+
+static struct shoot_count shoot_count(void)
+{
+	struct shoot_count n = { 0, 0 };
+	struct vmstat vs;
+	uint64_t i;
+
+	if (vmstat(0, &vs) < 0)
+		return n;
+	for (i = 0; i < vs.cpus && i < VMSTAT_MAX_CPUS; i++) {
+		n.ipis += vs.cpu_ipis_sent[i];
+		n.shootdowns += vs.cpu_shootdowns[i];
+	}
+	return n;
+}
+
+static bool has_word(int argc, char **argv, const char *word)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], word) == 0)
+			return true;
+	return false;
+}
 
 static uint64_t now_us(void)
 {
@@ -156,10 +237,9 @@ static int probe_processes(void)
 	return n;
 }
 
-/* Runs pgbench for matrix row k; returns 0 when it exited 0. */
-static int run_pgbench(int k)
+/* Runs pgbench for row k of nrows (r); returns 0 when it exited 0. */
+static int run_pgbench(const struct row *r, int k, int nrows)
 {
-	const struct row *r = &matrix[k];
 	char cs[12], ss[12], ts[12];
 	char *argv[] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss,
 	                 "-t", ts, r->timeline ? "-T" : NULL, NULL };
@@ -179,7 +259,7 @@ static int run_pgbench(int k)
 	set_knobs(r->optimize, r->share_pd, r->prelink, r->use_phys);
 	printf("bench: kind=run run=%d runs=%d mode=%s clients=%d shm_mib=%d "
 	    "optimize=%d share_pd=%d prelink=%d shm_use_phys=%d timeline=%d txns=%d\n",
-	    k + 1, (int)ARRAY_SIZE(matrix), r->mode, clients, r->mib, r->optimize,
+	    k + 1, nrows, r->mode, clients, r->mib, r->optimize,
 	    r->share_pd, r->prelink, r->use_phys, r->timeline, TXNS);
 	t0 = now_us();
 	pid = fork();
@@ -225,12 +305,14 @@ static int fork_reader(const volatile char *p, size_t len, uint64_t *fork_us)
  * forks of: the time fork() takes in the parent, and the whole round trip
  * (fork, the child exits at once, waitpid). With a mapping, also the round
  * trip of NREADS children that first read every page of it (what a forked
- * database backend does), and the page faults those children took.
+ * database backend does), and the page faults those children took; and
+ * the TLB shootdown IPIs and requests of all those forks and children.
  */
 static void fork_latency(const volatile char *p, size_t len)
 {
 	uint64_t t0, f, fork_sum = 0, round_sum = 0, read_sum = 0;
 	long optimize = -1, share_pd = -1;
+	struct shoot_count s0 = shoot_count(), s1;
 	struct vmstat v0, v1;
 	int i, pid;
 
@@ -251,6 +333,7 @@ static void fork_latency(const volatile char *p, size_t len)
 		read_sum += now_us() - t0;
 	}
 	vmstat(0, &v1);
+	s1 = shoot_count();
 	sysctl_get(knobs[0], &optimize);
 	sysctl_get(knobs[1], &share_pd);
 	printf("bench: kind=fork_latency optimize=%ld share_pd=%ld map_mib=%lu forks=%d "
@@ -260,30 +343,93 @@ static void fork_latency(const volatile char *p, size_t len)
 		printf(" readers=%d reader_roundtrip_us=%lu reader_faults=%lu", NREADS,
 		    (unsigned long)(read_sum / NREADS),
 		    (unsigned long)((v1.faults - v0.faults) / NREADS));
-	printf("\n");
+	printf(" ipis=%lu shootdowns=%lu\n", (unsigned long)(s1.ipis - s0.ipis),
+	    (unsigned long)(s1.shootdowns - s0.shootdowns));
 }
 
 /*
- * With the given switches: creates a 1 GiB segment, attaches it and
- * writes every page, measures fork() latency with it mapped, then times
- * its teardown: shmdt (unmapping) and IPC_RMID (which, with no attachment
- * left, destroys the object: its pages and its page tables).
+ * Threads that keep this address space loaded on the other CPUs during a
+ * teardown: each reads every page of the segment once (so its CPU may
+ * cache the translations), then spins without touching it until told to
+ * stop.
  */
-static void gib_segment(int optimize, int share_pd)
+static struct {
+	const volatile char *p;
+	size_t len;
+	int ready, stop;
+	int tids[MAX_BUSY], n;
+} busy;
+
+static int busy_thread(void *arg)
 {
-	const size_t len = (size_t)GIB_MIB << 20;
+	volatile char sink;
+	size_t off;
+
+	(void)arg;
+	for (off = 0; off < busy.len; off += PAGE_SIZE)
+		sink = busy.p[off];
+	(void)sink;
+	__atomic_add_fetch(&busy.ready, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&busy.stop, __ATOMIC_ACQUIRE))
+		__asm__ volatile("pause");
+	return 0;
+}
+
+/* Starts one busy thread per other CPU (none on one CPU); waits until all read. */
+static void busy_start(const volatile char *p, size_t len)
+{
+	int want = MIN(ncpus - 1, MAX_BUSY), tid;
+
+	busy.p = p;
+	busy.len = len;
+	busy.ready = busy.stop = busy.n = 0;
+	while (busy.n < want) {
+		tid = thread_create(busy_thread, NULL);
+		if (tid < 0) {
+			printf("bench: kind=teardown error=thread_create:%s\n", strerror(tid));
+			break;
+		}
+		busy.tids[busy.n++] = tid;
+	}
+	while (__atomic_load_n(&busy.ready, __ATOMIC_ACQUIRE) < busy.n)
+		sleep_ms(1);
+}
+
+static void busy_stop(void)
+{
+	int i, code;
+
+	__atomic_store_n(&busy.stop, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < busy.n; i++)
+		thread_join(busy.tids[i], &code);
+}
+
+/*
+ * Segment test t: with its switches, creates a segment of t->mib MiB,
+ * attaches it and writes every page, measures fork() latency with it
+ * mapped (if t says so), then times its teardown: shmdt (unmapping) and
+ * IPC_RMID (which, with no attachment left, destroys the object: its
+ * pages and its page tables). On several CPUs, busy threads of this
+ * process run on the other CPUs meanwhile, so that unmapping must shoot
+ * their TLBs down; the IPIs and shootdowns of the whole teardown are
+ * counted.
+ */
+static void segment_teardown(const struct segment_test *t)
+{
+	const size_t len = (size_t)t->mib << 20;
+	struct shoot_count s0, s1;
 	struct vmstat v0, v1, v2;
 	uint64_t t0, t1, t2;
 	volatile char *p;
 	size_t off;
 	int id;
 
-	if (GIB_MIB > free_mib() / 2) {
-		printf("bench: kind=skip test=gib_segment reason=memory free_mib=%ld\n",
-		    free_mib());
+	if (t->mib > free_mib() / 2) {
+		printf("bench: kind=skip test=teardown seg_mib=%d reason=memory free_mib=%ld\n",
+		    t->mib, free_mib());
 		return;
 	}
-	set_knobs(optimize, share_pd, 1, 1);
+	set_knobs(t->optimize, t->share_pd, 1, 1);
 	id = shmget(IPC_PRIVATE, len, IPC_CREAT | 0600);
 	p = id < 0 ? NULL : shmat(id, NULL, 0);
 	if (id < 0 || ptr_err((void *)p)) {
@@ -300,10 +446,13 @@ static void gib_segment(int optimize, int share_pd)
 	t1 = now_us();
 	vmstat(getpid(), &v1);
 	printf("bench: kind=populate optimize=%d share_pd=%d seg_mib=%d faults=%lu ms=%lu\n",
-	    optimize, share_pd, GIB_MIB, (unsigned long)(v1.faults - v0.faults),
+	    t->optimize, t->share_pd, t->mib, (unsigned long)(v1.faults - v0.faults),
 	    (unsigned long)((t1 - t0) / 1000));
-	fork_latency(p, len);
+	if (t->fork_latency)
+		fork_latency(p, len);
 
+	busy_start(p, len);
+	s0 = shoot_count();
 	vmstat(0, &v0);
 	t0 = now_us();
 	shmdt((void *)p);
@@ -312,38 +461,52 @@ static void gib_segment(int optimize, int share_pd)
 	shmctl(id, IPC_RMID, NULL);
 	t2 = now_us();
 	vmstat(0, &v2);
+	s1 = shoot_count();
+	busy_stop();
 	printf("bench: kind=teardown optimize=%d share_pd=%d seg_mib=%d detach_us=%lu "
 	    "detach_tlb_flushes=%lu detach_invlpg=%lu rmid_us=%lu rmid_tlb_flushes=%lu "
-	    "rmid_invlpg=%lu\n", optimize, share_pd, GIB_MIB, (unsigned long)(t1 - t0),
+	    "rmid_invlpg=%lu busy_threads=%d ipis=%lu shootdowns=%lu\n", t->optimize,
+	    t->share_pd, t->mib, (unsigned long)(t1 - t0),
 	    (unsigned long)(v1.tlb_flushes - v0.tlb_flushes),
 	    (unsigned long)(v1.tlb_invlpg - v0.tlb_invlpg), (unsigned long)(t2 - t1),
 	    (unsigned long)(v2.tlb_flushes - v1.tlb_flushes),
-	    (unsigned long)(v2.tlb_invlpg - v1.tlb_invlpg));
+	    (unsigned long)(v2.tlb_invlpg - v1.tlb_invlpg), busy.n,
+	    (unsigned long)(s1.ipis - s0.ipis),
+	    (unsigned long)(s1.shootdowns - s0.shootdowns));
 }
 
-int main(void)
+/*
+ * argv: init's boot words (argv[0] "bench"): with `smp`, the short matrix
+ * of the 4-CPU boot instead of the full one.
+ */
+int main(int argc, char **argv)
 {
+	bool smp = has_word(argc, argv, "smp");
+	const struct row *rows = smp ? smp_matrix : matrix;
+	int nrows = smp ? (int)ARRAY_SIZE(smp_matrix) : (int)ARRAY_SIZE(matrix);
 	uint64_t start = now_us();
+	struct vmstat vs;
 	int k, failed = 0;
 	size_t i;
 
+	if (vmstat(0, &vs) == 0 && vs.cpus > 0)
+		ncpus = (int)vs.cpus;
 	for (i = 0; i < ARRAY_SIZE(knobs); i++)
 		sysctl_get(knobs[i], &boot_values[i]);
 	/* pgbench's own process comes out of the same table as its clients */
 	max_clients = probe_processes() - 1;
-	printf("bench: kind=start max_clients=%d free_mib=%ld runs=%d\n", max_clients,
-	    free_mib(), (int)ARRAY_SIZE(matrix));
+	printf("bench: kind=start max_clients=%d free_mib=%ld runs=%d cpus=%d matrix=%s\n",
+	    max_clients, free_mib(), nrows, ncpus, smp ? "smp" : "full");
 
-	for (k = 0; k < (int)ARRAY_SIZE(matrix); k++)
-		failed += run_pgbench(k) < 0;
+	for (k = 0; k < nrows; k++)
+		failed += run_pgbench(&rows[k], k, nrows) < 0;
 
 	restore_knobs();
 	fork_latency(NULL, 0);
-	gib_segment(0, 1);
-	gib_segment(1, 1);
-	gib_segment(1, 0);
+	for (i = 0; i < ARRAY_SIZE(segment_tests); i++)
+		segment_teardown(&segment_tests[i]);
 	restore_knobs();
-	printf("bench: kind=done runs=%d failed=%d ms=%lu\n", (int)ARRAY_SIZE(matrix),
-	    failed, (unsigned long)((now_us() - start) / 1000));
+	printf("bench: kind=done runs=%d failed=%d ms=%lu\n", nrows, failed,
+	    (unsigned long)((now_us() - start) / 1000));
 	poweroff(failed ? 1 : 0);
 }

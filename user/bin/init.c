@@ -5,9 +5,13 @@
  * initrd order, reports one top-level KTAP line per program and asks the
  * kernel to print the summary and exit QEMU.
  *
- * With "bench" it runs /bin/bench (the benchmark of `make bench`, which
- * powers the machine off itself), and with "ptgraph" it runs
- * `/bin/demo --dot` (for `make ptgraph`); then it powers off.
+ * With "bench" it runs /bin/bench with init's boot words as its arguments
+ * (the benchmark of `make bench`, which powers the machine off itself;
+ * `bench smp` selects its 4-CPU matrix), and with "ptgraph" it runs
+ * `/bin/demo --dot` (for `make ptgraph`); then it powers off. With a word
+ * "stressN" (`make stress`) it runs /bin/stress -d N -m flip, the long
+ * stress run with the sharing switches flipped at run time (N seconds,
+ * default 600: words with '=' never reach init), then powers off.
  *
  * Otherwise it runs /bin/demo once (unless "nodemo"; demo gets init's boot
  * words as its arguments), then keeps a shell running and reaps orphans.
@@ -163,6 +167,16 @@ static void __attribute__((noreturn)) run_and_poweroff(const char *path, char **
 	poweroff(r == pid && status == 0 ? 0 : 1);
 }
 
+/* Runs the long stress run for the word "stressN" (see the top). */
+static void __attribute__((noreturn)) run_stress(const char *word)
+{
+	static char secs[16];
+	static char *argv[] = { "stress", "-d", secs, "-m", "flip", NULL };
+
+	snprintf(secs, sizeof(secs), "%s", word[6] ? word + 6 : "600");
+	run_and_poweroff("/bin/stress", argv);
+}
+
 /* Keeps one shell running; reaps every orphan handed to init meanwhile. */
 static void shell_forever(void)
 {
@@ -195,13 +209,18 @@ static void shell_forever(void)
 
 int main(int argc, char **argv)
 {
-	char *bench_argv[] = { "bench", NULL };
 	char *ptgraph_argv[] = { "demo", "--dot", NULL };
+	int i;
 
 	if (has_word(argc, argv, "selftest"))
 		selftest();
-	if (has_word(argc, argv, "bench"))
-		run_and_poweroff("/bin/bench", bench_argv);
+	for (i = 1; i < argc; i++)
+		if (strncmp(argv[i], "stress", 6) == 0)
+			run_stress(argv[i]);
+	if (has_word(argc, argv, "bench")) {
+		argv[0] = "bench";   /* the boot words stay: argv[1..argc-1] */
+		run_and_poweroff("/bin/bench", argv);
+	}
 	if (has_word(argc, argv, "ptgraph"))
 		run_and_poweroff("/bin/demo", ptgraph_argv);
 	printf("Type 'help' for commands.\n");

@@ -38,7 +38,11 @@
  *             change, usually negative);
  *   obj_pt_pages, obj_pd_pages, links   global values at the peak
  *             (links = PDE + PDPTE links); after the change for teardown;
- *   ms        wall time of the window.
+ *   ms        wall time of the window;
+ *   ipis, shootdowns   TLB shootdown IPIs sent and shootdown requests
+ *             served over the window, summed over every CPU (0 on one
+ *             CPU: a shootdown only goes to other CPUs that have the
+ *             changed address space loaded).
  * -T prints `pgbench: timeline t_ms=... faults=... phase=... dt_ms=...`
  * lines: global faults per 10 ms interval (dt_ms: its real length, longer
  * when the CPU is busy), sampled by a thread during startup, run and
@@ -583,18 +587,30 @@ static void window_sample(struct window *w)
 	w->peak.pv_entries = MAX(w->peak.pv_entries, w->g1.pv_entries);
 }
 
+/* The sum over CPUs of one of the per-CPU shootdown counters of vs. */
+static uint64_t cpu_sum(const struct vmstat *vs, const uint64_t *per_cpu)
+{
+	uint64_t i, sum = 0;
+
+	for (i = 0; i < vs->cpus && i < VMSTAT_MAX_CPUS; i++)
+		sum += per_cpu[i];
+	return sum;
+}
+
 /* Prints one phase line. per_client: the faults each client took. */
 static void report(const char *phase, const struct window *w, uint64_t per_client,
     bool teardown)
 {
 	const struct vmstat *a = &w->g0, *b = &w->g1;
 	const struct vmstat *pk = teardown ? b : &w->peak;
+	uint64_t ipis = cpu_sum(b, b->cpu_ipis_sent) - cpu_sum(a, a->cpu_ipis_sent);
+	uint64_t shootdowns = cpu_sum(b, b->cpu_shootdowns) - cpu_sum(a, a->cpu_shootdowns);
 
 	printf("pgbench: phase=%s mode=%s clients=%d shm_mib=%d optimize=%ld "
 	    "share_pd=%ld prelink=%ld faults=%lu faults_per_client=%lu "
 	    "faults_object=%lu faults_link=%lu pt_pages=%ld obj_pt_pages=%lu "
 	    "obj_pd_pages=%lu links=%lu pv_entries=%ld tlb_flushes=%lu ms=%lu "
-	    "access=%s shm_use_phys=%ld\n",
+	    "access=%s shm_use_phys=%ld ipis=%lu shootdowns=%lu\n",
 	    phase, mode_names[opt.mode], opt.clients, opt.mib,
 	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
 	    knob("machdep.pmap_prelink"),
@@ -607,7 +623,8 @@ static void report(const char *phase, const struct window *w, uint64_t per_clien
 	    (long)(pk->pv_entries - a->pv_entries),
 	    (unsigned long)(b->tlb_flushes - a->tlb_flushes),
 	    (unsigned long)((w->t1 - w->t0) / 1000000),
-	    opt.read_only ? "read" : "write", knob("kern.ipc.shm_use_phys"));
+	    opt.read_only ? "read" : "write", knob("kern.ipc.shm_use_phys"),
+	    (unsigned long)ipis, (unsigned long)shootdowns);
 }
 
 /* Mean faults per client over the window: touch, run or both. */

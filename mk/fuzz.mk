@@ -1,0 +1,70 @@
+# Hostile input and stress (issue 7). Included by the top-level Makefile.
+#
+#   make fuzz         the host VM fuzzer (libFuzzer) for FUZZ_SECONDS (600);
+#                     its corpus grows in $(B)/fuzz/corpus, crashes land in
+#                     $(B)/fuzz/ (replay: $(B)/fuzz/vm_fuzz FILE)
+#   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (20) with a fixed seed
+#                     and no corpus; `make test` runs it (TEST_PREREQS)
+#   make stress       boots the kernel into the long stress run: init runs
+#                     /bin/stress -d STRESS_SECONDS -m flip (600 s) with a
+#                     fresh seed, and the run passes only on its clean
+#                     report line; the console is in $(B)/stress.log
+#
+# The fuzzer, tests/fuzz/vm_fuzz.c, is built with clang and
+# -fsanitize=fuzzer,address,undefined from the kernel sources the host unit
+# tests use (HOST_KSRC of tests/host/host.mk, without their KTEST files)
+# and the fake physical memory of tests/host/.
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+STRESS_SECONDS ?= 600
+
+FUZZ_SRC := $(filter-out %_test.c,$(HOST_KSRC)) tests/host/fake.c tests/host/vm_testlib.c \
+	tests/fuzz/vm_fuzz.c
+FUZZ_OBJS := $(FUZZ_SRC:%.c=$(B)/fuzz/%.o)
+FUZZ_BIN := $(B)/fuzz/vm_fuzz
+# Kernel code is built as for `make check`, plus libFuzzer's coverage hooks.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -DHOST_TEST -I. -Wall -Wextra \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -MMD -MP
+# Programs of up to ~150 operations from the start (libFuzzer would grow
+# the length slowly, and a short run would only try a few operations).
+FUZZ_RUN := -max_len=512 -len_control=0 -timeout=60 -rss_limit_mb=4096 \
+	-print_final_stats=1 -artifact_prefix=$(B)/fuzz/
+
+.PHONY: fuzz fuzz-smoke fuzz-deps stress
+TEST_PREREQS += fuzz-smoke
+
+# clang, and libFuzzer's runtime, which Debian ships apart from clang
+# (libclang-rt-N-dev): its path comes from the clang that is installed.
+fuzz-deps:
+	@scripts/deps.sh $(FUZZ_CC):clang
+	@v=$$($(FUZZ_CC) -dumpversion | cut -d. -f1); \
+	scripts/deps.sh "$$($(FUZZ_CC) -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-$$v-dev"
+
+$(B)/fuzz/%.o: %.c | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_BIN): $(FUZZ_OBJS)
+	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(B)/fuzz/corpus
+	$(FUZZ_BIN) $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus
+
+fuzz-smoke: $(FUZZ_BIN)
+	$(FUZZ_BIN) $(FUZZ_RUN) -seed=1 -max_total_time=$(FUZZ_SMOKE_SECONDS)
+
+# The verdict is stress's last line (its exit status cannot leave QEMU).
+stress: deps all
+	@$(RUN) --cmdline "stress$(STRESS_SECONDS)" --timeout $$(($(STRESS_SECONDS) + 900)) \
+		--log $(B)/stress.log || true
+	@tr -d '\r' <$(B)/stress.log | grep '^stress: seed=' || true
+	@tr -d '\r' <$(B)/stress.log | grep -qE \
+		'^stress: seed=[0-9]+ ops=[0-9]+ faults=[0-9]+ checks=[0-9]+ errors=0 leaked_pages=0 verify=ok$$' || \
+		{ echo "make stress: FAILED: see the seed above and $(B)/stress.log"; exit 1; }
+	@echo "make stress: passed"
+
+-include $(FUZZ_OBJS:.o=.d)

@@ -1,0 +1,415 @@
+/*
+ * 2 MiB leaves as processes see them (see pmap.h and pmap_impl.h): copies
+ * of an object's leaves in a process's own PD pages, the leaf mirrors that
+ * keep those copies in sync with the object, and pmap_enter_large().
+ *
+ * Why mirrors. A PD page maps 1 GiB, so a process can share the object's
+ * PD page only for a whole GiB-aligned GiB (a PDPTE link, pmap_link.c).
+ * Anywhere else the process PD page is its own and holds one copy per
+ * 2 MiB leaf. Copying at fault time alone would cost every process one
+ * fault per 2 MiB; instead a process registers a mirror over the run of
+ * 2 MiB segments of its mapping (at its first fault there, or at attach
+ * with prelinking), and every leaf the object gains later is written into
+ * all mirrors at once. Filling an empty entry needs no flush; clearing or
+ * lowering a copy flushes that address space (tlb_batch_page on its VA,
+ * which drops the 2 MiB TLB entry).
+ *
+ * Splitting (pmap.h): range verbs drop a mirror they touch only in part,
+ * with all its copies, and never change the object's leaves.
+ *
+ * All under (g) pmap_lock; mirror records come from the heap (a leaf lock).
+ */
+#include "kernel/printk.h"
+#include "mm/kmalloc.h"
+#include "mm/pmap/pmap_impl.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+/* Counts one copy more (delta 1) or less (-1) in pm and in the system. */
+static void count_copy(struct pmap *pm, int delta)
+{
+	pm->stat.leaf_copies += delta;
+	pmap_gstat.leaf_copies += delta;
+}
+
+/* Counts one mirror more (delta 1) or less (-1) in pm and in the system. */
+static void count_mirror(struct pmap *pm, int delta)
+{
+	pm->stat.leaf_mirrors += delta;
+	pmap_gstat.leaf_mirrors += delta;
+}
+
+/*
+ * The PD entry that gives a mirror with rights `prot` the object leaf
+ * `leaf`: the leaf's page, the mapping's rights, never more than the leaf
+ * allows (x86 does not AND the rights of a leaf with anything below it).
+ */
+pte_t copy_of(pte_t leaf, int prot)
+{
+	uint64_t flags = pte_flags_for(prot) | PTE_PS;
+
+	if (!(leaf & PTE_W))
+		flags &= ~PTE_W;
+	return pte_make(pte_pa(leaf), flags | (leaf & PTE_NX));
+}
+
+/* The object offset that mirror m maps at va (inside m). */
+static uint64_t mirror_off(const struct leaf_mirror *m, vaddr_t va)
+{
+	return m->off + (va - m->va);
+}
+
+/* The first mirror of pm overlapping [start, end), or NULL. (g) held. */
+struct leaf_mirror *mirror_find_locked(struct pmap *pm, vaddr_t start, vaddr_t end)
+{
+	ASSERT_HELD(&pmap_lock);
+	for (struct leaf_mirror *m = pm->mirrors; m; m = m->pm_next)
+		if (m->va < end && start < m->va + m->len)
+			return m;
+	return NULL;
+}
+
+/*
+ * The copied 2 MiB leaf of pm at va, or NULL (no entry, a private PT, or
+ * va under a link); the walk is left in *p. (g) held.
+ */
+static pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p)
+{
+	if (pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, p, NULL, NULL) != PD_LEVEL || p->link)
+		return NULL;
+	return pte_leaf(*p->pte[PD_LEVEL], PD_LEVEL) ? p->pte[PD_LEVEL] : NULL;
+}
+
+/* Is the GiB around va linked whole (PDPTE -> object PD) in pm? (g) held. */
+static bool gib_linked_locked(struct pmap *pm, vaddr_t va)
+{
+	struct pt_path p;
+
+	pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, NULL, NULL);
+	return p.link == PDPT_LEVEL;
+}
+
+/*
+ * Writes the copy of object leaf `leaf` for mirror m at va (2 MiB aligned,
+ * inside m) when the process entry there is empty, creating the process
+ * tables on the way; an entry holding anything else is left alone. b is a
+ * batch of m->pmap (tables created before an allocation failure are freed
+ * through it). Returns 0 or -ENOMEM. (g) held.
+ */
+static int copy_install_locked(struct leaf_mirror *m, vaddr_t va, pte_t leaf, struct tlb_batch *b)
+{
+	struct pmap *pm = m->pmap;
+	struct pt_path p;
+	int r = pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, pt_alloc_private, pm);
+
+	if (r < 0) {
+		pt_prune(pm, &p, p.level, b);
+		return -ENOMEM;
+	}
+	if (p.link)
+		panic("copy_install_locked: mirror at va %p lies under a link", (void *)va);
+	if (pte_present(*p.pte[PD_LEVEL]))
+		return 0;
+	/* The leaf's page is the object's and complete: publish at once. */
+	__atomic_store_n(p.pte[PD_LEVEL], copy_of(leaf, m->prot), __ATOMIC_RELEASE);
+	p.table[PD_LEVEL]->used++;
+	count_copy(pm, 1);
+	return 0;
+}
+
+/*
+ * Clears the copied leaf p->pte[PD_LEVEL] of pm at va (its mirror stays),
+ * queues its invalidation and prunes the tables it leaves empty. (g) held.
+ */
+void copy_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b)
+{
+	ASSERT_HELD(&pmap_lock);
+	*p->pte[PD_LEVEL] = 0;
+	p->table[PD_LEVEL]->used--;
+	count_copy(pm, -1);
+	tlb_batch_page(b, va);
+	pt_prune(pm, p, PD_LEVEL, b);
+}
+
+/*
+ * Brings the copy *c of mirror m at va in line with the object: cleared
+ * when the object leaf is gone, else rewritten from the leaf and m->prot
+ * (keeping the accessed and dirty bits). b is a batch of m->pmap. (g) held.
+ */
+static void copy_refresh_locked(struct leaf_mirror *m, vaddr_t va, pte_t *c, struct pt_path *p,
+                                struct tlb_batch *b)
+{
+	pte_t *leaf = obj_leaf_locked(m->po, mirror_off(m, va));
+	pte_t want;
+
+	if (!leaf) {
+		copy_clear_locked(m->pmap, va, p, b);
+		return;
+	}
+	want = copy_of(*leaf, m->prot) | (*c & (PTE_A | PTE_D));
+	if (*c != want) {
+		*c = want;
+		tlb_batch_page(b, va);
+	}
+}
+
+/* Takes m off its pmap's list of mirrors. (g) held. */
+static void pm_list_remove(struct leaf_mirror *m)
+{
+	struct leaf_mirror **pp = &m->pmap->mirrors;
+
+	while (*pp != m)
+		pp = &(*pp)->pm_next;
+	*pp = m->pm_next;
+}
+
+/* Takes m off its object tree's list of mirrors. (g) held. */
+static void po_list_remove(struct leaf_mirror *m)
+{
+	struct leaf_mirror **pp = &m->po->mirrors;
+
+	while (*pp != m)
+		pp = &(*pp)->po_next;
+	*pp = m->po_next;
+}
+
+/*
+ * Removes mirror m: clears every copy it holds (the object's leaves stay),
+ * queues their invalidation in b (a batch of m->pmap) and frees the record.
+ * (g) held.
+ */
+static void mirror_drop_locked(struct leaf_mirror *m, struct tlb_batch *b)
+{
+	for (vaddr_t va = m->va; va < m->va + m->len; va += SEG_SIZE) {
+		struct pt_path p;
+
+		if (copy_at_locked(m->pmap, va, &p))
+			copy_clear_locked(m->pmap, va, &p, b);
+	}
+	pm_list_remove(m);
+	po_list_remove(m);
+	count_mirror(m->pmap, -1);
+	kfree(m);
+}
+
+/* Gives mirror m the rights `prot` and rewrites its copies; b is a batch of m->pmap. */
+static void mirror_set_rights_locked(struct leaf_mirror *m, int prot, struct tlb_batch *b)
+{
+	m->prot = prot;
+	for (vaddr_t va = m->va; va < m->va + m->len; va += SEG_SIZE) {
+		struct pt_path p;
+		pte_t *c = copy_at_locked(m->pmap, va, &p);
+
+		if (c)
+			copy_refresh_locked(m, va, c, &p, b);
+	}
+}
+
+/*
+ * A new mirror of pm over [va, va + len) (inside one VA GiB) for the
+ * object offsets from off, with rights prot, into which the leaves the
+ * object already has are copied (best effort: a copy whose tables cannot be
+ * allocated is left to a fault). NULL when the record cannot be allocated.
+ * (g) held.
+ */
+static struct leaf_mirror *mirror_create_locked(struct pmap *pm, struct pmap_object *po,
+                                                vaddr_t va, uint64_t off, uint64_t len,
+                                                int prot, struct tlb_batch *b)
+{
+	struct leaf_mirror *m = kzalloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	*m = (struct leaf_mirror){ pm, po, va, off, len, prot, pm->mirrors, po->mirrors };
+	pm->mirrors = m;
+	po->mirrors = m;
+	count_mirror(pm, 1);
+	for (uint64_t d = 0; d < len; d += SEG_SIZE) {
+		pte_t *leaf = obj_leaf_locked(po, off + d);
+
+		if (leaf)
+			copy_install_locked(m, va + d, *leaf, b);
+	}
+	return m;
+}
+
+/*
+ * Makes [start, end) of pm (2 MiB aligned, inside one VA GiB, part of the
+ * run of s) mirror the object's leaves: keeps an identical mirror (with
+ * the rights s->prot unless prelinking), drops any other mirror of pm
+ * overlapping the range first (left over from before an entry merge), and
+ * does nothing under a GiB link. Returns 0 or -ENOMEM. (g) held.
+ */
+static int mirror_range_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t start,
+                               vaddr_t end, bool prelink, struct tlb_batch *b)
+{
+	uint64_t off = s->off + (start - s->va);   /* modular: start may lie below va */
+	struct leaf_mirror *m = mirror_find_locked(pm, start, end);
+
+	if (gib_linked_locked(pm, start))
+		return 0;
+	if (m && m->po == s->po && m->va == start && m->len == end - start && m->off == off) {
+		if (!prelink && m->prot != s->prot)
+			mirror_set_rights_locked(m, s->prot, b);
+		return 0;
+	}
+	while ((m = mirror_find_locked(pm, start, end)) != NULL)
+		mirror_drop_locked(m, b);
+	return mirror_create_locked(pm, s->po, start, off, end - start, s->prot, b) ? 0 : -ENOMEM;
+}
+
+/*
+ * link_locked() for the GiB at va of the GiB run of s, creating the
+ * object's PD page for it first if needed (an empty PD page linked now
+ * shows every leaf filled later, like a mirror), so a client takes no link
+ * fault for any GiB of the run. Returns 0 or -ENOMEM. (g) held.
+ */
+static int gib_link_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t va,
+                           bool prelink, struct tlb_batch *b)
+{
+	struct pmap_segment g = *s;
+
+	g.va = va;
+	g.off = s->off + (va - s->va);
+	g.gib = true;
+	if (!obj_pd_get_locked(s->po, g.off))
+		return -ENOMEM;
+	return link_locked(pm, &g, prelink, b);
+}
+
+/*
+ * Links the whole run of s: each GiB of its GiB run by a PDPTE link, every
+ * other part (cut at VA GiB boundaries) by a mirror. Returns 0 or -ENOMEM;
+ * what was linked before a failure stays. (g) held.
+ */
+int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
+                    struct tlb_batch *b)
+{
+	ASSERT_HELD(&pmap_lock);
+	for (vaddr_t va = s->run_start; va < s->run_end;) {
+		vaddr_t next = MIN(ALIGN_DOWN(va, GIB_SIZE) + GIB_SIZE, s->run_end);
+		int r;
+
+		if (va >= s->gib_start && va < s->gib_end)
+			r = gib_link_locked(pm, s, va, prelink, b);
+		else
+			r = mirror_range_locked(pm, s, va, next, prelink, b);
+		if (r)
+			return r;
+		va = next;
+	}
+	return 0;
+}
+
+/*
+ * The fault's own copy at the segment of s->va, in the mirror that now
+ * covers it: a private table there (mapping 4 KiB pieces from before) is
+ * emptied first. Returns 0 or -ENOMEM. (g) held.
+ */
+static int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, struct tlb_batch *b)
+{
+	vaddr_t va = ALIGN_DOWN(s->va, SEG_SIZE);
+	struct leaf_mirror *m = mirror_find_locked(pm, va, va + SEG_SIZE);
+	pte_t *leaf = obj_leaf_locked(s->po, ALIGN_DOWN(s->off, SEG_SIZE));
+	struct pt_path p;
+
+	if (!m || !leaf)
+		panic("copy_fault_locked: va %p has no mirror or no object leaf", (void *)va);
+	if (pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, NULL, NULL) == PD_LEVEL &&
+	    pte_present(*p.pte[PD_LEVEL]) && !pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL))
+		pt_empty_locked(pm, va, va + SEG_SIZE, b);
+	return copy_install_locked(m, va, *leaf, b);
+}
+
+/* See pmap.h. */
+int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_page *head,
+                     bool *filled)
+{
+	struct pv_entry *pv = NULL;
+	struct tlb_batch b;
+	int r;
+
+	if (!(head->flags & PG_LARGE) || s->run_start >= s->run_end)
+		panic("pmap_enter_large: bad request va %p", (void *)s->va);
+	if (!(head->flags & PG_WIRED) && !(pv = pv_alloc()))
+		return -ENOMEM;
+	spin_lock(&pmap_lock);
+	tlb_batch_init(&b, pm);
+	r = leaf_fill_locked(s->po, ALIGN_DOWN(s->off, SEG_SIZE), head, &pv, filled);
+	if (r == 0)
+		r = run_link_locked(pm, s, false, &b);
+	if (r == 0 && (s->gib || gib_linked_locked(pm, s->va)))
+		r = link_locked(pm, s, false, &b);   /* links, or sets the link's rights */
+	else if (r == 0)
+		r = copy_fault_locked(pm, s, &b);
+	tlb_batch_finish(&b);
+	spin_unlock(&pmap_lock);
+	pv_free(pv);
+	return r;
+}
+
+/*
+ * For the range verbs, before they walk [sva, eva): a remove drops every
+ * mirror of pm it touches; a protect lowers to at most prot the rights of
+ * the mirrors it covers whole and drops those it covers in part (a
+ * partial change unlinks, DESIGN §2 rule 5). (g) held.
+ */
+void mirrors_range_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool remove, int prot,
+                          struct tlb_batch *b)
+{
+	struct leaf_mirror *m, *next;
+
+	ASSERT_HELD(&pmap_lock);
+	for (m = pm->mirrors; m; m = next) {
+		next = m->pm_next;
+		if (m->va >= eva || m->va + m->len <= sva)
+			continue;
+		if (remove || m->va < sva || m->va + m->len > eva)
+			mirror_drop_locked(m, b);
+		else
+			mirror_set_rights_locked(m, (m->prot & prot) | PROT_READ, b);
+	}
+}
+
+/*
+ * A new object leaf at off: copies it into every mirror of po that covers
+ * off (best effort: a failed table allocation leaves it to a fault). The
+ * copies fill empty entries, so no flush is needed. (g) held.
+ */
+void mirrors_push_locked(struct pmap_object *po, uint64_t off, pte_t leaf)
+{
+	ASSERT_HELD(&pmap_lock);
+	for (struct leaf_mirror *m = po->mirrors; m; m = m->po_next) {
+		struct tlb_batch b;
+
+		if (off < m->off || off >= m->off + m->len)
+			continue;
+		tlb_batch_init(&b, m->pmap);
+		copy_install_locked(m, m->va + (off - m->off), leaf, &b);
+		tlb_batch_finish(&b);
+	}
+}
+
+/*
+ * The object leaf at off was cleared or lowered (DESIGN §2 rule 6): every
+ * copy of it is cleared or rewritten, and each address space concerned is
+ * flushed where it runs. (g) held.
+ */
+void mirrors_update_locked(struct pmap_object *po, uint64_t off)
+{
+	ASSERT_HELD(&pmap_lock);
+	for (struct leaf_mirror *m = po->mirrors; m; m = m->po_next) {
+		vaddr_t va = m->va + (off - m->off);
+		struct tlb_batch b;
+		struct pt_path p;
+		pte_t *c;
+
+		if (off < m->off || off >= m->off + m->len)
+			continue;
+		tlb_batch_init(&b, m->pmap);
+		c = copy_at_locked(m->pmap, va, &p);
+		if (c)
+			copy_refresh_locked(m, va, c, &p, &b);
+		tlb_batch_finish(&b);
+	}
+}

@@ -1,0 +1,163 @@
+/*
+ * The checker checked (white box): each case breaks one invariant of the
+ * 2 MiB leaves on purpose, through the pmap's own internals, expects
+ * vm_verify() to report exactly that, then repairs it and expects a clean
+ * bill again. Without these, a checker that silently accepts everything
+ * would pass every other suite.
+ */
+#include <string.h>
+#include "ipc/shm/shm.h"
+#include "kernel/ktest.h"
+#include "mm/pmap/pmap_impl.h"
+#include "mm/vm_map.h"
+#include "tests/host/vm_testlib.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+/* A map with a 4 MiB SHM_HUGETLB segment attached read-only and filled. */
+struct fixture {
+	struct vm_map *m;
+	int id;
+	vaddr_t va;
+};
+
+static void setup(struct fixture *f)
+{
+	f->m = vm_map_create();
+	f->id = shm_get(IPC_PRIVATE, MIB(4), SHM_HUGETLB, 1);
+	KT_ASSERT(f->m && f->id >= 0);
+	KT_ASSERT_EQ(0, shm_at(f->m, f->id, 0, SHM_RDONLY, &f->va));
+	KT_ASSERT_EQ(0, vmt_touch(f->m, f->va, MIB(4)));
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+}
+
+static void teardown(struct fixture *f)
+{
+	vm_map_destroy(f->m);
+	KT_ASSERT_EQ(0, shm_ctl(f->id, IPC_RMID, NULL));
+}
+
+/* The process PD entry that maps va in pm (a copied leaf here). */
+static pte_t *pd_entry(struct pmap *pm, vaddr_t va)
+{
+	struct pt_path p;
+
+	return pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, NULL, NULL) == PD_LEVEL ?
+	       p.pte[PD_LEVEL] : NULL;
+}
+
+/* Runs vm_verify() and tells whether it failed with `what` in its report. */
+static bool reports(const char *what)
+{
+	char report[2048];
+
+	return vm_verify(report, sizeof(report)) == -EIO && strstr(report, what) != NULL;
+}
+
+KTEST(pmap_verify, copy_with_more_rights_than_its_mirror_is_reported)
+{
+	struct vmt_snap s;
+	struct fixture f;
+	pte_t *e;
+	bool caught;
+
+	vmt_begin(&s);
+	setup(&f);
+	e = pd_entry(f.m->pmap, f.va);
+	KT_ASSERT(e && pte_leaf(*e, PD_LEVEL) && !(*e & PTE_W));
+	*e |= PTE_W;                                   /* an RO mapper could write */
+	caught = reports("is not a mirror's copy of an object leaf");
+	*e &= ~PTE_W;
+	KT_ASSERT(caught);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	teardown(&f);
+	KT_ASSERT(vmt_clean(&s));
+}
+
+KTEST(pmap_verify, copy_outside_every_mirror_is_reported)
+{
+	struct vmt_snap s;
+	struct fixture f;
+	struct leaf_mirror *m;
+	bool caught;
+
+	vmt_begin(&s);
+	setup(&f);
+	m = f.m->pmap->mirrors;
+	KT_ASSERT(m && m->len == MIB(4));
+	m->len = MIB(2);                               /* the second copy is now stray */
+	caught = reports("is not a mirror's copy of an object leaf");
+	m->len = MIB(4);
+	KT_ASSERT(caught);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	teardown(&f);
+	KT_ASSERT(vmt_clean(&s));
+}
+
+KTEST(pmap_verify, leaf_and_mirror_counters_are_checked)
+{
+	struct vmt_snap s;
+	struct fixture f;
+	bool leaves, mirrors;
+
+	vmt_begin(&s);
+	setup(&f);
+	pmap_gstat.obj_leaves++;
+	leaves = reports("object leaves");
+	pmap_gstat.obj_leaves--;
+	f.m->pmap->stat.leaf_mirrors++;
+	mirrors = reports("copied leaves in");
+	f.m->pmap->stat.leaf_mirrors--;
+	KT_ASSERT(leaves);
+	KT_ASSERT(mirrors);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	teardown(&f);
+	KT_ASSERT(vmt_clean(&s));
+}
+
+KTEST(pmap_verify, object_leaf_of_a_foreign_page_is_reported)
+{
+	struct vmt_snap s;
+	struct fixture f;
+	pte_t *leaf, saved;
+	struct vm_page *pg;
+	bool caught;
+
+	vmt_begin(&s);
+	setup(&f);
+	pg = page_alloc();
+	KT_ASSERT(pg != NULL);
+	spin_lock(&pmap_lock);
+	leaf = obj_leaf_locked(f.m->pmap->mirrors->po, 0);
+	spin_unlock(&pmap_lock);
+	KT_ASSERT(leaf != NULL);
+	saved = *leaf;
+	*leaf = pte_make(page_to_phys(pg), OBJ_LEAF_FLAGS);
+	caught = reports("leaf for offset");
+	*leaf = saved;
+	page_free(pg);
+	KT_ASSERT(caught);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	teardown(&f);
+	KT_ASSERT(vmt_clean(&s));
+}
+
+KTEST(pmap_verify, mirror_with_more_rights_than_its_mapping_is_reported)
+{
+	struct vmt_snap s;
+	struct fixture f;
+	struct leaf_mirror *m;
+	bool caught;
+
+	vmt_begin(&s);
+	setup(&f);
+	m = f.m->pmap->mirrors;
+	KT_ASSERT(m && m->prot == PROT_READ);
+	m->prot = PROT_READ | PROT_WRITE;              /* beyond the RO attachment */
+	caught = reports("grants rights");
+	m->prot = PROT_READ;
+	KT_ASSERT(caught);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	teardown(&f);
+	KT_ASSERT(vmt_clean(&s));
+}

@@ -1,0 +1,1170 @@
+/*
+ * fuzz: random system calls with hostile arguments from several processes.
+ *
+ *	fuzz [-s SEED] [-n ITERS] [-p PROCS]
+ *
+ * PROCS workers (default 4) make ITERS calls each (default 2000), chosen by
+ * a PRNG seeded from SEED (default: the cycle counter) and the worker's
+ * number, so a run is repeated by giving the seed it printed (only the
+ * interleaving of the workers differs). Arguments are hostile: NULL,
+ * unmapped, kernel, direct-map and non-canonical pointers, read-only
+ * buffers, zero, huge and negative sizes, unaligned addresses, random ids,
+ * flags and syscall numbers (out of range too). mmap, munmap, mprotect,
+ * shmat and shmdt work on live mappings in the worker's arena, a fixed
+ * window of its address space, and the worker keeps a shadow of what the
+ * kernel said is mapped there with which rights: it touches those pages, so
+ * a kernel that reports a change it did not make (or makes one it did not
+ * report) kills the worker, and that is a failure. Workers also fork
+ * short-lived children and run threads.
+ *
+ * Never called: exit of a worker, poweroff, ktest, kill of a process that
+ * is not the caller's child, a sysctl write that could succeed, exec of a
+ * real program, write() of a readable buffer to the console (noise), read()
+ * of the console into a writable buffer (it would wait for input).
+ *
+ * Rules checked on every result: a failure is a known -E code; a syscall
+ * number out of range gives -ENOSYS; some calls whose outcome is certain
+ * (a kernel pointer to clock(), an out-of-range sysctl value) give exactly
+ * the right code; pmap_verify() never finds a broken invariant.
+ *
+ * Afterwards, with every worker gone and the segments the run created
+ * removed: pmap_verify() is clean and the free pages, VM objects and shm
+ * segments are back at their starting counts. The last line says so:
+ *
+ *	fuzz: seed=S iters=N procs=P calls=C ms=T unexpected=0 leaked_pages=0 verify=ok
+ *
+ * Exit status 0 when all of that holds, 1 otherwise.
+ */
+#include "utest.h"
+
+#define USER_END     0x0000800000000000UL  /* first address past user space */
+#define ARENA_BASE   0x0000500000000000UL  /* 1 GiB aligned, above mmap's area */
+#define ARENA_PAGES  8192                  /* 32 MiB of address space */
+#define ARENA_SIZE   (ARENA_PAGES * PAGE_SIZE)
+#define SEG          (2UL << 20)           /* one page-table page's reach */
+#define KEY_BASE     0x46755a00            /* the run's shm keys: KEY_BASE + 0..7 */
+#define NKEYS        8
+#define LOG_SLOTS    1000                  /* shm ids that may still exist */
+#define MAX_KIDS     4                     /* children per worker at once */
+#define MAX_TIDS     4                     /* threads per worker at once */
+#define MAX_EXTRAS   8                     /* mappings placed by the kernel */
+#define MAX_ATTACH   15                    /* shm attachments in the arena */
+#define KID_CALLS    40                    /* calls a worker's child makes */
+#define THREAD_CALLS 40                    /* calls a thread makes */
+#define REPORT_MAX   10                    /* unexpected results printed per process */
+#define HANG_MS      (10 * 60 * 1000)      /* a worker this slow is hung */
+
+/* Arena shadow: per page, MAPPED | PROT_* and the attachment slot (+1). */
+#define MAPPED 0x80
+struct page_state {
+	uint8_t prot;
+	uint8_t att;        /* 0: not a shmat attachment; else slot + 1 */
+};
+
+/* A mapping the kernel placed outside the arena (mmap or shmat without address). */
+struct extra {
+	uint64_t addr, len;
+	int prot;
+	bool shm;           /* detach with shmdt, not munmap */
+};
+
+/* Shared by every process of the run (a MAP_SHARED page made before forking). */
+struct shared {
+	uint64_t calls;          /* system calls made */
+	uint64_t unexpected;     /* results that broke a rule */
+	int shm_ids[LOG_SLOTS];  /* segments created by the run; -1: free slot */
+};
+
+/* Pointers the kernel must refuse (except 0x1000 and the last one: unmapped). */
+static const uint64_t bad_ptrs[] = {
+	0,                      /* NULL */
+	0x1000,                 /* user space, never mapped */
+	0x00007ffffffffff8,     /* last user bytes: a range crosses USER_TOP */
+	0x0000800000000000,     /* first non-canonical address */
+	0x8000000000000000,     /* non-canonical */
+	0xffff800000000000,     /* the direct map (physical 0) */
+	0xffff800000100000,     /* the direct map (the kernel, physically) */
+	0xffffffff80000000,     /* the kernel image */
+	0xfffffffffffffff0,     /* wraps around the end of the address space */
+};
+
+/* Sizes: zero, tiny, unaligned, huge, negative, past the end. */
+static const uint64_t odd_sizes[] = {
+	0, 1, 7, 4095, 4097, 1UL << 47, 1UL << 63, (uint64_t)-1,
+	(uint64_t)-4096, 0x00007ffffffff000,
+};
+
+/* Knob names the kernel does not have (the real ones come from sysctl_list). */
+static const char *const unknown_knobs[] = {
+	"machdep.nope", "", "machdep.pmap_mmu_optimize.x",
+	"a.name.longer.than.the.kernel.buffer.of.sixty.four.bytes.for.names",
+};
+#define MAX_KNOBS 32
+
+/* Values out of every knob's range: a range is a pair of ints. */
+static const long bad_values[] = {
+	(long)0x7fffffff + 1, -(long)0x7fffffff - 2, (long)(~0UL >> 1), (long)(1UL << 63),
+};
+
+static struct shared *sh;
+static char knobs[MAX_KNOBS][64];   /* the kernel's knob names */
+static int nknobs;
+static struct page_state shadow[ARENA_PAGES];
+static uint64_t attach_addr[MAX_ATTACH];  /* 0: free slot */
+static struct extra extras[MAX_EXTRAS];
+static int nextras;
+static int kids[MAX_KIDS], nkids;
+static int tids[MAX_TIDS], ntids;
+static int who;                 /* worker number, for messages */
+static bool is_kid;             /* a worker's child: no fork or threads */
+static uint64_t rng_main;       /* the worker's (or child's) PRNG state */
+static int reported;            /* unexpected results printed so far */
+
+/* Output buffer for calls that write to user memory; larger than any
+ * length used with it (DUMP_MAX in the kernel is 64 KiB). */
+static char scratch[68 * 1024];
+
+/* ---- random choices ---- */
+
+/* xorshift64*: each thread of a worker has its own state. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t below(uint64_t *s, uint64_t n)
+{
+	return rnd(s) % n;
+}
+
+static bool chance(uint64_t *s, int percent)
+{
+	return (int)below(s, 100) < percent;
+}
+
+#define ALIGN_PAGE(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define PICK(s, array) ((array)[below((s), ARRAY_SIZE(array))])
+
+/* A seed for worker or child i derived from seed (splitmix64 step). */
+static uint64_t derive(uint64_t seed, uint64_t i)
+{
+	uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (i + 1);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31)) | 1;
+}
+
+/* A pointer the kernel only writes through: hostile, read-only, the
+ * scratch buffer or somewhere in the arena (mapped or not). */
+static uint64_t out_ptr(uint64_t *s)
+{
+	switch (below(s, 4)) {
+	case 0:
+		return (uint64_t)(uintptr_t)&rnd;       /* program text: read-only */
+	case 1:
+		return (uint64_t)(uintptr_t)scratch;
+	case 2:
+		return ARENA_BASE + below(s, ARENA_SIZE);
+	}
+	return PICK(s, bad_ptrs);
+}
+
+/* A pointer to a string the kernel reads: hostile, text bytes or a name. */
+static uint64_t in_str(uint64_t *s, const char *good)
+{
+	switch (below(s, 3)) {
+	case 0:
+		return (uint64_t)(uintptr_t)&rnd;
+	case 1:
+		return (uint64_t)(uintptr_t)good;
+	}
+	return PICK(s, bad_ptrs);
+}
+
+static uint64_t any_size(uint64_t *s)
+{
+	return chance(s, 50) ? PICK(s, odd_sizes) : below(s, 3 * PAGE_SIZE);
+}
+
+/* ---- results ---- */
+
+/* Is r a success or one of the kernel's error codes? */
+static bool known_result(long r)
+{
+	return r >= 0 || strcmp(strerror(r), "EUNKNOWN") != 0;
+}
+
+/*
+ * Counts one call; a result that breaks a rule (ok false) is counted as
+ * unexpected and, for the first few, printed with the call.
+ */
+static void expect(bool ok, long r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void expect(bool ok, long r, const char *fmt, ...)
+{
+	char call[160];
+	va_list ap;
+
+	__atomic_fetch_add(&sh->calls, 1, __ATOMIC_RELAXED);
+	if (ok && known_result(r))
+		return;
+	__atomic_fetch_add(&sh->unexpected, 1, __ATOMIC_RELAXED);
+	if (__atomic_fetch_add(&reported, 1, __ATOMIC_RELAXED) >= REPORT_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(call, sizeof(call), fmt, ap);
+	va_end(ap);
+	printf("fuzz: worker %d pid %d: unexpected: %s = %ld (%s)\n", who,
+	    getpid(), call, r, r < 0 ? strerror(r) : "success");
+}
+
+#define SYS(n, a, b, c, d, e, f) \
+	syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+
+/* ---- the shm id log: segments the run created, to remove at the end ---- */
+
+static void log_id(int id)
+{
+	int i;
+
+	for (i = 0; i < LOG_SLOTS; i++)
+		if (__atomic_load_n(&sh->shm_ids[i], __ATOMIC_RELAXED) == id)
+			return;
+	for (i = 0; i < LOG_SLOTS; i++) {
+		int free_slot = -1;
+		if (__atomic_compare_exchange_n(&sh->shm_ids[i], &free_slot, id,
+		    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return;
+	}
+	printf("fuzz: shm id log full: segment %d may be left behind\n", id);
+}
+
+static void unlog_id(int id)
+{
+	int i;
+
+	for (i = 0; i < LOG_SLOTS; i++)
+		__atomic_compare_exchange_n(&sh->shm_ids[i], &id, -1, false,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+/* A segment id: one the run made (maybe removed since) or a hostile one. */
+static int any_shmid(uint64_t *s)
+{
+	static const int bad_ids[] = { -1, -128, 0x7fffffff, 0x7fffff80 };
+	int i, id;
+
+	if (chance(s, 20))
+		return PICK(s, bad_ids);
+	for (i = 0; i < 8; i++) {
+		id = __atomic_load_n(&sh->shm_ids[below(s, 64)], __ATOMIC_RELAXED);
+		if (id >= 0)
+			return id;
+	}
+	return PICK(s, bad_ids);
+}
+
+/* ---- the arena shadow ---- */
+
+/* Is [addr, addr + len) a page-aligned range inside the arena? */
+static bool in_arena(uint64_t addr, uint64_t len)
+{
+	return (addr & (PAGE_SIZE - 1)) == 0 && addr >= ARENA_BASE && len > 0 && len <= ARENA_SIZE &&
+	    addr - ARENA_BASE <= ARENA_SIZE - len;
+}
+
+/* Records [addr, addr + len) of the arena as mapped with prot (or not). */
+static void shadow_set(uint64_t addr, uint64_t len, uint8_t prot, uint8_t att)
+{
+	uint64_t p;
+
+	for (p = (addr - ARENA_BASE) / PAGE_SIZE;
+	    p < (addr - ARENA_BASE + len) / PAGE_SIZE; p++) {
+		shadow[p].prot = prot;
+		shadow[p].att = att;
+	}
+}
+
+/* Is every page of [addr, addr + len) of the arena mapped? */
+static bool shadow_all_mapped(uint64_t addr, uint64_t len)
+{
+	uint64_t p;
+
+	for (p = (addr - ARENA_BASE) / PAGE_SIZE;
+	    p < (addr - ARENA_BASE + len) / PAGE_SIZE; p++)
+		if (!(shadow[p].prot & MAPPED))
+			return false;
+	return true;
+}
+
+/* A page-aligned range inside the arena: a few pages, a segment or more,
+ * or everything. */
+static void arena_range(uint64_t *s, uint64_t *addr, uint64_t *len)
+{
+	uint64_t a, l;
+
+	switch (below(s, 4)) {
+	case 0:     /* 2 MiB aligned, a segment or a page more or less */
+		a = ARENA_BASE + below(s, ARENA_SIZE / SEG) * SEG;
+		l = SEG * (1 + below(s, 2)) + (below(s, 3) - 1) * PAGE_SIZE;
+		break;
+	case 1:
+		a = ARENA_BASE;
+		l = ARENA_SIZE;
+		break;
+	default:
+		a = ARENA_BASE + below(s, ARENA_PAGES) * PAGE_SIZE;
+		l = (1 + below(s, 64)) * PAGE_SIZE;
+	}
+	*addr = a;
+	*len = MIN(l, ARENA_BASE + ARENA_SIZE - a);
+}
+
+/* An address mmap and shmat refuse: unaligned, or outside user space
+ * (never a user page: page 0x1000 must stay unmapped). */
+static uint64_t bad_addr(uint64_t *s)
+{
+	uint64_t a = PICK(s, bad_ptrs);
+
+	return a < USER_END ? ARENA_BASE + 1 + below(s, PAGE_SIZE - 1) : a;
+}
+
+/* A range that must be refused: unaligned, empty, outside user space. */
+static void bad_range(uint64_t *s, uint64_t *addr, uint64_t *len)
+{
+	switch (below(s, 4)) {
+	case 0:
+		*addr = ARENA_BASE + 1 + below(s, PAGE_SIZE - 1);
+		*len = PAGE_SIZE;
+		break;
+	case 1:
+		*addr = ARENA_BASE;
+		*len = chance(s, 50) ? 0 : (uint64_t)-PAGE_SIZE;
+		break;
+	case 2:
+		*addr = ARENA_BASE;
+		*len = USER_END - ARENA_BASE + PAGE_SIZE;
+		break;
+	default:
+		*addr = bad_addr(s);
+		*len = chance(s, 50) ? PAGE_SIZE : PICK(s, odd_sizes);
+	}
+}
+
+/* Notes a mapping the kernel placed: in the arena, or as an extra. */
+static void note_mapping(uint64_t addr, uint64_t len, int prot, bool shm, int att)
+{
+	len = ALIGN_PAGE(len);
+	if (in_arena(addr, len)) {
+		shadow_set(addr, len, MAPPED | prot, att);
+		return;
+	}
+	/* Only MAP_FIXED (inside the arena) or the kernel's own choice
+	 * (outside it) place mappings: never across its edge. */
+	expect(addr + len <= ARENA_BASE || addr >= ARENA_BASE + ARENA_SIZE, 0,
+	    "mapping at 0x%lx, 0x%lx bytes, overlaps the arena", (long)addr, (long)len);
+	if (nextras == MAX_EXTRAS) {       /* drop the oldest */
+		long r = extras[0].shm ? shmdt((void *)extras[0].addr)
+		                       : munmap((void *)extras[0].addr, extras[0].len);
+		expect(r == 0, r, "release extra 0x%lx", (long)extras[0].addr);
+		memmove(&extras[0], &extras[1], sizeof(extras[0]) * --nextras);
+	}
+	extras[nextras++] = (struct extra){ addr, len, prot, shm };
+}
+
+/* Touches a few pages the shadow says are mapped, as their rights allow. */
+static void touch(uint64_t *s)
+{
+	volatile uint64_t *p;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		uint64_t page = below(s, ARENA_PAGES), va;
+		int prot = shadow[page].prot;
+
+		va = ARENA_BASE + page * PAGE_SIZE;
+		if (nextras && chance(s, 30)) {
+			struct extra *x = &extras[below(s, nextras)];
+			va = x->addr + below(s, x->len / PAGE_SIZE) * PAGE_SIZE;
+			prot = MAPPED | x->prot;
+		}
+		if (!(prot & MAPPED) || prot == MAPPED)
+			continue;            /* unmapped or PROT_NONE */
+		p = (volatile uint64_t *)(va + below(s, PAGE_SIZE / 8) * 8);
+		if ((prot & PROT_WRITE) && chance(s, 50))
+			*p = rnd(s);
+		else
+			(void)*p;
+	}
+}
+
+/* ---- calls on the arena (main thread of a worker or child only) ---- */
+
+static void call_mmap(uint64_t *s)
+{
+	static const int flag_sets[] = {
+		MAP_PRIVATE | MAP_ANONYMOUS, MAP_SHARED | MAP_ANONYMOUS,
+		MAP_SHARED | MAP_SHM, MAP_PRIVATE | MAP_SHM,
+		MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, MAP_ANONYMOUS,
+		MAP_SHARED | MAP_ANONYMOUS | MAP_SHM, 0x1000 | MAP_PRIVATE | MAP_ANONYMOUS,
+	};
+	uint64_t addr = 0, len, off = 0;
+	int flags = flag_sets[below(s, 3) ? below(s, 3) : below(s, ARRAY_SIZE(flag_sets))];
+	int prot = chance(s, 90) ? (int)below(s, 8) : (int)rnd(s);
+	int shmid = -1;
+	bool refused = false;    /* MAP_FIXED at a bad range: must fail */
+	long r;
+
+	if (chance(s, 70)) {
+		arena_range(s, &addr, &len);
+		flags |= MAP_FIXED;
+	} else if (chance(s, 70)) {
+		len = chance(s, 80) ? (1 + below(s, 16)) * PAGE_SIZE : SEG << below(s, 10);
+	} else if (chance(s, 50)) {
+		bad_range(s, &addr, &len);
+		refused = true;
+		flags |= MAP_FIXED;
+	} else {                 /* a hint the kernel may ignore, a size that fits or not */
+		addr = bad_addr(s);
+		len = chance(s, 50) ? PAGE_SIZE : PICK(s, odd_sizes);
+		refused = len == 0 || len >= 0x00007ffffffff000;   /* never fits */
+	}
+	if (flags & MAP_SHM) {
+		shmid = any_shmid(s);
+		off = chance(s, 70) ? below(s, 4) * (chance(s, 50) ? SEG : PAGE_SIZE)
+		                    : PICK(s, odd_sizes);
+	}
+	r = SYS(SYS_mmap, addr, len, prot, flags, shmid, off);
+	expect(!refused || r < 0, r, "mmap(0x%lx, 0x%lx, %d, 0x%x, %d, 0x%lx)", (long)addr,
+	    (long)len, prot, flags, shmid, (long)off);
+	if (r >= 0)
+		note_mapping((uint64_t)r, len, prot, false, 0);
+}
+
+static void call_munmap(uint64_t *s)
+{
+	uint64_t addr, len;
+	long r;
+
+	if (nextras && chance(s, 20)) {
+		struct extra *x = &extras[below(s, nextras)];
+		if (x->shm)
+			return;
+		r = munmap((void *)x->addr, x->len);
+		expect(r == 0, r, "munmap(extra 0x%lx, 0x%lx)", (long)x->addr, (long)x->len);
+		*x = extras[--nextras];
+		return;
+	}
+	if (chance(s, 80))
+		arena_range(s, &addr, &len);
+	else
+		bad_range(s, &addr, &len);
+	r = SYS(SYS_munmap, addr, len, 0, 0, 0, 0);
+	/* In the arena only the entry limit may refuse it (holes are fine). */
+	expect(!in_arena(addr, len) || r == 0 || r == -ENOMEM, r, "munmap(0x%lx, 0x%lx)",
+	    (long)addr, (long)len);
+	if (r == 0 && in_arena(addr, len))
+		shadow_set(addr, len, 0, 0);
+}
+
+static void call_mprotect(uint64_t *s)
+{
+	uint64_t addr, len, p;
+	int prot = chance(s, 90) ? (int)below(s, 8) : (int)rnd(s);
+	long r;
+
+	if (chance(s, 80))
+		arena_range(s, &addr, &len);
+	else
+		bad_range(s, &addr, &len);
+	r = SYS(SYS_mprotect, addr, len, prot, 0, 0, 0);
+	/* Over a hole the answer must be -ENOMEM. */
+	expect(r != 0 || !in_arena(addr, len) || shadow_all_mapped(addr, len), r,
+	    "mprotect(0x%lx, 0x%lx, %d) over a hole", (long)addr, (long)len, prot);
+	if (r == 0 && in_arena(addr, len))
+		for (p = (addr - ARENA_BASE) / PAGE_SIZE; p < (addr - ARENA_BASE + len) / PAGE_SIZE; p++)
+			shadow[p].prot = MAPPED | prot;
+}
+
+/* A free attachment slot, collecting slots whose pages are all gone. */
+static int free_attach_slot(void)
+{
+	bool used[MAX_ATTACH] = { false };
+	int i;
+
+	for (i = 0; i < MAX_ATTACH; i++)
+		if (!attach_addr[i])
+			return i;
+	for (i = 0; i < ARENA_PAGES; i++)
+		if (shadow[i].att)
+			used[shadow[i].att - 1] = true;
+	for (i = 0; i < MAX_ATTACH; i++)
+		if (!used[i]) {
+			attach_addr[i] = 0;
+			return i;
+		}
+	return -1;
+}
+
+static void call_shmat(uint64_t *s)
+{
+	struct shmid_ds ds;
+	uint64_t addr = 0, pages;
+	int id = any_shmid(s), slot = free_attach_slot(), flags = 0;
+	long size = -1, r;
+
+	if (chance(s, 30))
+		flags = SHM_RDONLY;
+	else if (chance(s, 10))
+		flags = (int)rnd(s);
+	/* The size first: a segment never changes size, and its id is not reused. */
+	if (shmctl(id, IPC_STAT, &ds) == 0)
+		size = (long)ALIGN_PAGE(ds.shm_segsz);
+	pages = size > 0 ? (uint64_t)size / PAGE_SIZE : 0;
+	if (slot >= 0 && pages && pages <= ARENA_PAGES && chance(s, 60)) {
+		/* Inside the arena (busy or not): 2 MiB aligned or not. */
+		addr = ARENA_BASE + below(s, ARENA_PAGES - pages + 1) * PAGE_SIZE;
+		if (chance(s, 50) && (addr & ~(SEG - 1)) + size <= ARENA_BASE + ARENA_SIZE)
+			addr &= ~(SEG - 1);
+	} else if (chance(s, 20)) {
+		addr = bad_addr(s);
+	}
+	r = SYS(SYS_shmat, id, addr, flags, 0, 0, 0);
+	expect(true, r, "shmat(%d, 0x%lx, 0x%x)", id, (long)addr, flags);
+	if (r < 0)
+		return;
+	if (size < 0) {                  /* removed between the calls: give it back */
+		expect(shmdt((void *)r) == 0, 0, "shmdt after shmat of a removed id");
+		return;
+	}
+	if (in_arena((uint64_t)r, size) && slot >= 0)
+		attach_addr[slot] = (uint64_t)r;
+	note_mapping((uint64_t)r, size, (flags & SHM_RDONLY) ? PROT_READ : PROT_READ | PROT_WRITE,
+	    true, slot + 1);
+}
+
+static void call_shmdt(uint64_t *s)
+{
+	uint64_t addr;
+	int i = (int)below(s, MAX_ATTACH), j, p;
+	long r;
+
+	if (nextras && chance(s, 30)) {
+		struct extra *x = &extras[below(s, nextras)];
+		if (!x->shm)
+			return;
+		r = shmdt((void *)x->addr);
+		expect(r == 0, r, "shmdt(extra 0x%lx)", (long)x->addr);
+		*x = extras[--nextras];
+		return;
+	}
+	addr = attach_addr[i];
+	if (!addr || chance(s, 20))      /* odd: never an attachment */
+		addr = chance(s, 50) ? (ARENA_BASE + below(s, ARENA_SIZE)) | 1 : PICK(s, bad_ptrs);
+	r = SYS(SYS_shmdt, addr, 0, 0, 0, 0, 0);
+	expect(r != 0 || addr == attach_addr[i], r, "shmdt(0x%lx)", (long)addr);
+	if (r != 0 || addr != attach_addr[i])
+		return;
+	for (j = 0; j < MAX_ATTACH; j++) {     /* the same address may be in two slots */
+		if (attach_addr[j] != addr)
+			continue;
+		for (p = 0; p < ARENA_PAGES; p++)
+			if (shadow[p].att == j + 1)
+				shadow[p] = (struct page_state){ 0, 0 };
+		attach_addr[j] = 0;
+	}
+}
+
+/* ---- process calls (main thread only) ---- */
+
+static void run_calls(uint64_t *s, int n);
+
+static void call_fork(uint64_t *s)
+{
+	uint64_t seed = rnd(s);
+	int pid;
+
+	if (is_kid || nkids == MAX_KIDS)
+		return;
+	pid = fork();
+	expect(true, pid, "fork()");
+	if (pid == 0) {
+		is_kid = true;
+		nkids = ntids = 0;       /* the worker's, not ours */
+		rng_main = seed;
+		run_calls(&rng_main, KID_CALLS);
+		_exit(0);
+	}
+	if (pid > 0)
+		kids[nkids++] = pid;
+}
+
+/* Forgets child pid once it has been reaped. */
+static void forget_kid(int pid)
+{
+	int i;
+
+	for (i = 0; i < nkids; i++)
+		if (kids[i] == pid) {
+			kids[i] = kids[--nkids];
+			return;
+		}
+}
+
+static void call_waitpid(uint64_t *s)
+{
+	static const int bad_pids[] = { 0, -2, 0x7fffffff, 1 };
+	int pid = chance(s, 40) && nkids ? kids[below(s, nkids)]
+	        : chance(s, 50) ? -1 : PICK(s, bad_pids);
+	uint64_t status = chance(s, 70) ? (uint64_t)(uintptr_t)scratch : out_ptr(s);
+	int flags = chance(s, 80) ? WNOHANG : chance(s, 50) ? 0 : (int)rnd(s);
+	int i, st;
+	long r;
+
+	if (flags == 0 && nkids == 0)
+		flags = WNOHANG;     /* nothing to wait for: do not block on pid 1 */
+	r = SYS(SYS_waitpid, pid, status, flags, 0, 0, 0);
+	expect(true, r, "waitpid(%d, 0x%lx, 0x%x)", pid, (long)status, flags);
+	if (r > 0)
+		forget_kid((int)r);
+	if (r == -EFAULT)          /* a child was reaped, but which one? */
+		for (i = nkids - 1; i >= 0; i--) {
+			r = waitpid(kids[i], &st, WNOHANG);
+			if (r == kids[i] || r == -ECHILD)
+				forget_kid(kids[i]);
+		}
+}
+
+static void call_kill(uint64_t *s)
+{
+	static const int bad_pids[] = { 0, -1, -100, 0x7fffffff, 1000000 };
+	int pid;
+	long r;
+
+	if (nkids && chance(s, 50)) {
+		pid = kids[below(s, nkids)];
+		r = kill(pid);
+		expect(r == 0 || r == -ESRCH, r, "kill(child %d)", pid);
+		return;
+	}
+	pid = PICK(s, bad_pids);
+	r = kill(pid);
+	expect(r == -ESRCH, r, "kill(%d)", pid);
+}
+
+static void call_exec(uint64_t *s)
+{
+	static char *const good_argv[] = { "fuzz", "x", NULL };
+	static char *bad_argv[] = { "fuzz", (char *)0xffffffff80000000, NULL };
+	static char *many[40] = { [0 ... 38] = "arg" };   /* more than EXEC_MAX_ARGS */
+	char path[200];
+	uint64_t p, argv;
+	long r;
+
+	switch (below(s, 4)) {
+	case 0:
+		p = (uint64_t)(uintptr_t)"/etc/motd";     /* not an ELF file */
+		break;
+	case 1:                                         /* no such file */
+		snprintf(path, sizeof(path), "/fz/%lx", (long)rnd(s));
+		p = (uint64_t)(uintptr_t)path;
+		break;
+	case 2:                                 /* longer than the kernel's buffer */
+		memset(path, 'a', sizeof(path) - 1);
+		path[sizeof(path) - 1] = '\0';
+		p = (uint64_t)(uintptr_t)path;
+		break;
+	default:
+		p = PICK(s, bad_ptrs);
+	}
+	switch (below(s, 5)) {
+	case 0:
+		argv = (uint64_t)(uintptr_t)good_argv;
+		break;
+	case 1:
+		argv = (uint64_t)(uintptr_t)bad_argv;
+		break;
+	case 2:
+		argv = (uint64_t)(uintptr_t)many;
+		break;
+	case 3:
+		argv = 0;
+		break;
+	default:
+		argv = PICK(s, bad_ptrs);
+	}
+	r = SYS(SYS_exec, p, argv, 0, 0, 0, 0);
+	expect(r < 0, r, "exec(0x%lx, 0x%lx)", (long)p, (long)argv);
+}
+
+static int thread_main(void *arg);
+
+static void call_thread_create(uint64_t *s)
+{
+	uint64_t entry, stack;
+	long r;
+
+	if (is_kid)
+		return;
+	if (chance(s, 50) && ntids < MAX_TIDS) {
+		r = thread_create(thread_main, (void *)rnd(s));
+		expect(true, r, "thread_create()");
+		if (r > 0)
+			tids[ntids++] = (int)r;
+		return;
+	}
+	/* Raw: a kernel or non-canonical entry, or a bad stack: -EINVAL. */
+	entry = PICK(s, bad_ptrs);
+	stack = (uint64_t)(uintptr_t)(scratch + sizeof(scratch));
+	if (entry < USER_END) {
+		entry = (uint64_t)(uintptr_t)thread_main;
+		stack = chance(s, 50) ? 0 : 0xffffffff80000000;
+	}
+	r = SYS(SYS_thread_create, entry, 0, stack, 0, 0, 0);
+	expect(r == -EINVAL || r == -EAGAIN, r, "thread_create(0x%lx, 0, 0x%lx)",
+	    (long)entry, (long)stack);
+}
+
+static void call_thread_join(uint64_t *s)
+{
+	int code, i;
+	long r;
+
+	if (ntids && chance(s, 70)) {
+		i = (int)below(s, ntids);
+		if (chance(s, 80)) {
+			r = thread_join(tids[i], &code);
+			expect(r == 0, r, "thread_join(%d)", tids[i]);
+		} else {                  /* joined, but the code cannot be stored */
+			r = SYS(SYS_thread_join, tids[i], 0xffff800000000000, 0, 0, 0, 0);
+			expect(r == -EFAULT, r, "thread_join(%d, direct map)", tids[i]);
+		}
+		tids[i] = tids[--ntids];
+		return;
+	}
+	r = SYS(SYS_thread_join, chance(s, 50) ? gettid() : -1 - (int)below(s, 1 << 30),
+	    out_ptr(s), 0, 0, 0, 0);
+	expect(r == -EINVAL || r == -ESRCH, r, "thread_join(self or nobody)");
+}
+
+/* ---- calls any thread may make ---- */
+
+static void call_write(uint64_t *s)
+{
+	static const long fds[] = { -1, 0, 3, 1000, 0x7fffffff, (long)(1UL << 40) };
+	uint64_t len = any_size(s);
+	long r;
+
+	if (chance(s, 60)) {            /* console: only pointers it must refuse */
+		uint64_t p = PICK(s, bad_ptrs);
+		r = SYS(SYS_write, 1 + below(s, 2), p, len, 0, 0, 0);
+		expect(len == 0 || r == -EFAULT, r, "write(console, 0x%lx, 0x%lx)", (long)p, (long)len);
+	} else {
+		long fd = PICK(s, fds);
+		r = SYS(SYS_write, fd, out_ptr(s), len, 0, 0, 0);
+		expect(r == -EBADF, r, "write(%ld, ...)", fd);
+	}
+}
+
+static void call_read(uint64_t *s)
+{
+	uint64_t len = any_size(s), p;
+	long r;
+
+	if (chance(s, 70)) {   /* console: never a writable buffer (it would wait) */
+		p = chance(s, 30) ? (uint64_t)(uintptr_t)&rnd : PICK(s, bad_ptrs);
+		r = SYS(SYS_read, 0, p, len, 0, 0, 0);
+		expect(len == 0 ? r == 0 : r == -EFAULT, r, "read(0, 0x%lx, 0x%lx)", (long)p, (long)len);
+	} else {
+		r = SYS(SYS_read, 1 + below(s, 1000), out_ptr(s), len, 0, 0, 0);
+		expect(r == -EBADF, r, "read(bad fd)");
+	}
+}
+
+static void call_clock(uint64_t *s)
+{
+	uint64_t p = out_ptr(s);
+	long r = SYS(SYS_clock, p, 0, 0, 0, 0, 0);
+
+	expect(p >= USER_END ? r == -EFAULT : true, r, "clock(0x%lx)", (long)p);
+}
+
+static void call_sleep(uint64_t *s)
+{
+	static const uint64_t ms[] = { 0, 1, 2, 24UL * 3600 * 1000 + 1, (uint64_t)-1 };
+	uint64_t t = PICK(s, ms);
+	long r = SYS(SYS_sleep, t, 0, 0, 0, 0, 0);
+
+	expect(t > 24UL * 3600 * 1000 ? r == -EINVAL : r == 0, r, "sleep(%lu)", (unsigned long)t);
+}
+
+static void call_vmstat(uint64_t *s)
+{
+	static const int pids[] = { 0, 0, -1, 0x7fffffff, 1 };
+	int pid = chance(s, 20) ? getpid() : PICK(s, pids);
+	uint64_t p = out_ptr(s);
+	long r = SYS(SYS_vmstat, pid, p, 0, 0, 0, 0);
+
+	expect(pid == 0 && p >= USER_END ? r == -EFAULT : true, r,
+	    "vmstat(%d, 0x%lx)", pid, (long)p);
+}
+
+/* A knob name, real or not, and whether it is real. */
+static const char *any_knob(uint64_t *s, bool *real)
+{
+	*real = nknobs && chance(s, 80);
+	return *real ? knobs[below(s, nknobs)] : PICK(s, unknown_knobs);
+}
+
+static void call_sysctl(uint64_t *s)
+{
+	bool real;
+	const char *knob = any_knob(s, &real);
+	uint64_t name = in_str(s, knob);
+	uint64_t old = chance(s, 50) ? 0 : out_ptr(s);
+	uint64_t new = chance(s, 50) ? 0 : PICK(s, bad_ptrs);
+	long value = PICK(s, bad_values);
+	long r;
+
+	if (chance(s, 50))
+		new = (uint64_t)(uintptr_t)&value;   /* a value out of range */
+	if (new == (uint64_t)(uintptr_t)&value && name == (uint64_t)(uintptr_t)knob && real) {
+		/* the value is refused before old is stored */
+		r = sysctl(knob, (long *)old, &value);
+		expect(r == -EINVAL, r, "sysctl(%s, new %ld)", knob, value);
+		return;
+	}
+	/* 0x1000 is a user address: a value the kernel could read there... */
+	if (new == 0x1000)
+		new = 0;          /* ...is never mapped, but do not bet the run on it */
+	r = SYS(SYS_sysctl, name, old, new, 0, 0, 0);
+	expect(r != 0 || new == 0, r, "sysctl(0x%lx, 0x%lx, 0x%lx)", (long)name, (long)old, (long)new);
+}
+
+static void call_ptdump(uint64_t *s)
+{
+	static const int ids[] = { 0, 1, -1, 0x7fffffff };
+	int flags = chance(s, 80) ? (int)below(s, 2) : (int)rnd(s);
+	int id = flags == PTDUMP_OBJECT ? any_shmid(s) : chance(s, 30) ? getpid() : PICK(s, ids);
+	uint64_t buf = out_ptr(s);
+	uint64_t len = buf == (uint64_t)(uintptr_t)scratch ? below(s, sizeof(scratch)) : any_size(s);
+	long r = SYS(SYS_ptdump, id, flags, buf, len, 0, 0);
+
+	expect(true, r, "ptdump(%d, 0x%x, 0x%lx, 0x%lx)", id, flags, (long)buf, (long)len);
+}
+
+static void call_pmap_verify(uint64_t *s)
+{
+	uint64_t buf = out_ptr(s);
+	uint64_t len = buf == (uint64_t)(uintptr_t)scratch ? below(s, sizeof(scratch)) : any_size(s);
+	long r;
+
+	if (chance(s, 50)) {
+		buf = (uint64_t)(uintptr_t)scratch;
+		len = 4096;
+	}
+	r = SYS(SYS_pmap_verify, buf, len, 0, 0, 0, 0);
+	expect(r != -EIO, r, "pmap_verify(0x%lx, 0x%lx)", (long)buf, (long)len);
+	if (r == -EIO && buf == (uint64_t)(uintptr_t)scratch)
+		printf("fuzz: pmap_verify: %.*s\n", 400, scratch);
+}
+
+/* procinfo, sysctl_list and initrd_name: an index and an output buffer. */
+static void call_listing(uint64_t *s)
+{
+	static const int nums[] = { SYS_procinfo, SYS_sysctl_list, SYS_initrd_name };
+	int n = PICK(s, nums);
+	long index = chance(s, 70) ? (long)below(s, 70) : (long)rnd(s);
+	uint64_t buf = out_ptr(s);
+	uint64_t len = buf == (uint64_t)(uintptr_t)scratch ? below(s, 300) : any_size(s);
+	long r = SYS(n, index, buf, len, 0, 0, 0);
+
+	expect(true, r, "syscall %d(%ld, 0x%lx, 0x%lx)", n, index, (long)buf, (long)len);
+}
+
+static void call_shmget(uint64_t *s)
+{
+	static const uint64_t sizes[] = {
+		0, 1, PAGE_SIZE, 5000, 3 * PAGE_SIZE, SEG - PAGE_SIZE, SEG,
+		SEG + PAGE_SIZE, 2 * SEG, (4UL << 30) + 1, (uint64_t)-1, 1UL << 40,
+	};
+	static const int bad_keys[] = { -1, 0x7fffffff };
+	int key = chance(s, 85) ? KEY_BASE + (int)below(s, NKEYS)
+	        : chance(s, 50) ? IPC_PRIVATE : PICK(s, bad_keys);
+	uint64_t size = PICK(s, sizes);
+	int flags = (chance(s, 70) ? IPC_CREAT : 0) | (chance(s, 20) ? IPC_EXCL : 0) |
+	    (chance(s, 90) ? 0600 : (int)rnd(s));
+	long r = SYS(SYS_shmget, key, size, flags, 0, 0, 0);
+
+	expect(true, r, "shmget(0x%x, 0x%lx, 0x%x)", key, (long)size, flags);
+	if (r >= 0)
+		log_id((int)r);
+}
+
+static void call_shmctl(uint64_t *s)
+{
+	int id = any_shmid(s);
+	int cmd = chance(s, 40) ? IPC_STAT : chance(s, 70) ? IPC_RMID : (int)rnd(s);
+	uint64_t buf = chance(s, 50) ? (uint64_t)(uintptr_t)scratch : out_ptr(s);
+	long r = SYS(SYS_shmctl, id, cmd, buf, 0, 0, 0);
+
+	expect(true, r, "shmctl(%d, %d, 0x%lx)", id, cmd, (long)buf);
+	if (r == 0 && cmd == IPC_RMID)
+		unlog_id(id);
+}
+
+/* A private mapping of the thread's own: map, touch, unmap. */
+static void call_own_mapping(uint64_t *s)
+{
+	uint64_t len = (1 + below(s, 32)) * PAGE_SIZE;
+	int flags = (chance(s, 50) ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
+	volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	uint64_t off;
+	long r;
+
+	expect(ptr_err((void *)p) == 0 || ptr_err((void *)p) == -ENOMEM,
+	    ptr_err((void *)p), "mmap(NULL, 0x%lx)", (long)len);
+	if (ptr_err((void *)p))
+		return;
+	for (off = 0; off < len; off += PAGE_SIZE)
+		p[off] = (char)off;
+	r = munmap((void *)p, len);
+	expect(r == 0, r, "munmap(own mapping)");
+}
+
+/* Any number outside the table: -ENOSYS. */
+static void call_bad_number(uint64_t *s)
+{
+	static const long nums[] = { NSYSCALLS, NSYSCALLS + 1, 255, 256, 0x100000,
+		-1, (long)(1UL << 32), (long)(1UL << 63) };
+	long n = chance(s, 50) ? PICK(s, nums) : NSYSCALLS + (long)below(s, 1000);
+	long r = SYS(n, rnd(s), rnd(s), rnd(s), rnd(s), rnd(s), rnd(s));
+
+	expect(r == -ENOSYS, r, "syscall(%ld)", n);
+}
+
+static void call_small(uint64_t *s)
+{
+	static const int nums[] = { SYS_getpid, SYS_getppid, SYS_gettid, SYS_yield };
+	int n = PICK(s, nums);
+	long r = SYS(n, rnd(s), rnd(s), 0, 0, 0, 0);
+
+	expect(r >= 0, r, "syscall %d()", n);
+}
+
+static void call_touch(uint64_t *s)
+{
+	touch(s);
+}
+
+/* ---- the call table ---- */
+
+enum { ANY = 1, MAIN = 2 };   /* who may make the call: any thread, main thread */
+
+static const struct call {
+	void (*fn)(uint64_t *s);
+	int weight;
+	int who;
+} calls[] = {
+	{ call_mmap, 12, MAIN },        { call_munmap, 8, MAIN },
+	{ call_mprotect, 8, MAIN },     { call_shmat, 6, MAIN },
+	{ call_shmdt, 4, MAIN },        { call_touch, 10, MAIN },
+	{ call_fork, 1, MAIN },         { call_waitpid, 2, MAIN },
+	{ call_kill, 1, MAIN },         { call_exec, 2, MAIN },
+	{ call_thread_create, 1, MAIN },{ call_thread_join, 2, MAIN },
+	{ call_write, 3, ANY },         { call_read, 3, ANY },
+	{ call_clock, 2, ANY },         { call_sleep, 1, ANY },
+	{ call_vmstat, 2, ANY },        { call_sysctl, 3, ANY },
+	{ call_ptdump, 1, ANY },        { call_pmap_verify, 1, ANY },
+	{ call_listing, 2, ANY },       { call_shmget, 5, ANY },
+	{ call_shmctl, 4, ANY },        { call_own_mapping, 2, ANY },
+	{ call_bad_number, 2, ANY },    { call_small, 2, ANY },
+};
+
+/* Makes n random calls among those `mask` allows. */
+static void random_calls(uint64_t *s, int n, int mask)
+{
+	int total = 0, i, pick;
+
+	for (i = 0; i < (int)ARRAY_SIZE(calls); i++)
+		if (calls[i].who & mask)
+			total += calls[i].weight;
+	while (n-- > 0) {
+		pick = (int)below(s, total);
+		for (i = 0; !(calls[i].who & mask) || (pick -= calls[i].weight) >= 0; i++)
+			;
+		calls[i].fn(s);
+	}
+}
+
+static int thread_main(void *arg)
+{
+	uint64_t s = (uint64_t)arg | 1;
+
+	random_calls(&s, THREAD_CALLS, ANY);
+	if (chance(&s, 30))
+		thread_exit(3);
+	return 0;
+}
+
+static void run_calls(uint64_t *s, int n)
+{
+	random_calls(s, n, ANY | MAIN);
+}
+
+/* ---- worker, driver, main ---- */
+
+/* One worker: n random calls, then its threads and children are collected. */
+static void __attribute__((noreturn)) worker(int index, uint64_t seed, int n)
+{
+	int i, code, status;
+
+	who = index;
+	rng_main = seed;
+	run_calls(&rng_main, n);
+	for (i = 0; i < ntids; i++)
+		expect(thread_join(tids[i], &code) == 0, 0, "final thread_join");
+	for (i = 0; i < nkids; i++) {
+		kill(kids[i]);
+		expect(waitpid(kids[i], &status, 0) == kids[i], 0, "final waitpid");
+	}
+	exit(0);
+}
+
+/*
+ * Runs the workers and waits for them, then removes every segment the run
+ * created. Returns the number of workers that did not end normally.
+ */
+static int drive(uint64_t seed, int iters, int procs)
+{
+	int pids[64], i, status, r, bad = 0;
+
+	for (i = 0; i < procs; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			worker(i, derive(seed, i), iters);
+		if (pids[i] < 0) {
+			printf("fuzz: fork of worker %d: %s\n", i, strerror(pids[i]));
+			bad++;
+		}
+	}
+	for (i = 0; i < procs; i++) {
+		if (pids[i] < 0)
+			continue;
+		r = waitpid_timeout(pids[i], &status, HANG_MS);
+		if (r == -EINTR) {
+			printf("fuzz: worker %d hung (killed after %d s)\n", i, HANG_MS / 1000);
+			bad++;
+		} else if (r != pids[i] || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			printf("fuzz: worker %d (pid %d) %s %d\n", i, pids[i],
+			    r != pids[i] ? "waitpid failed:" : WIFSIGNALED(status) ?
+			    "killed by signal" : "exit status",
+			    r != pids[i] ? r : WIFSIGNALED(status) ? WTERMSIG(status)
+			    : WEXITSTATUS(status));
+			bad++;
+		}
+	}
+	for (i = 0; i < LOG_SLOTS; i++)
+		if (sh->shm_ids[i] >= 0)
+			shmctl(sh->shm_ids[i], IPC_RMID, NULL);
+	return bad;
+}
+
+/*
+ * Free pages still missing, after up to two seconds: the kernel may free
+ * some lazily (after a TLB shootdown, say).
+ */
+static long missing_pages(long before)
+{
+	long now = ut_free_pages_settle(before);
+	int i;
+
+	for (i = 0; i < 20 && now != before; i++)
+		now = ut_free_pages_settle(before);
+	return before - now;
+}
+
+static void usage(void)
+{
+	printf("usage: fuzz [-s SEED] [-n ITERS] [-p PROCS]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static char report[4096];
+	uint64_t seed = rdtsc(), start;
+	int iters = 2000, procs = 4, c, pid, status, i;
+	struct vmstat before, after;
+	long leaked, verify;
+	bool ok;
+
+	while ((c = getopt(argc, argv, "s:n:p:")) != -1) {
+		if (c == 's')
+			seed = strtoul(optarg, NULL, 0);
+		else if (c == 'n')
+			iters = atoi(optarg);
+		else if (c == 'p')
+			procs = atoi(optarg);
+		else
+			usage();
+	}
+	if (optind != argc || iters < 0 || procs < 1 || procs > 64)
+		usage();
+	printf("fuzz: seed=%lu iters=%d procs=%d\n", (unsigned long)seed, iters, procs);
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ptr_err(sh)) {
+		printf("fuzz: mmap: %s\n", strerror(ptr_err(sh)));
+		return 1;
+	}
+	for (i = 0; i < LOG_SLOTS; i++)
+		sh->shm_ids[i] = -1;
+	while (nknobs < MAX_KNOBS && sysctl_list(nknobs, knobs[nknobs], sizeof(knobs[0])) == 0)
+		nknobs++;
+
+	/*
+	 * Counted in a process that allocates nothing while the run goes on:
+	 * its own pages are made private first (touch the stack, fork once),
+	 * and the driver starts only once we sleep in waitpid(), so no
+	 * copy-on-write fault of ours lands on kernel heap the run grew.
+	 */
+	ut_touch_stack();
+	pid = fork();
+	if (pid == 0)
+		exit(0);
+	waitpid(pid, &status, 0);
+	vmstat(0, &before);
+
+	start = clock_ms();
+	pid = fork();
+	if (pid == 0) {
+		ut_wait_asleep(getppid());
+		exit(drive(seed, iters, procs) ? 1 : 0);
+	}
+	ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0;
+
+	leaked = missing_pages((long)before.free_pages);
+	vmstat(0, &after);
+	verify = pmap_verify(report, sizeof(report));
+	if (after.vm_objects != before.vm_objects || after.shm_segments != before.shm_segments) {
+		printf("fuzz: vm_objects %lu -> %lu, shm_segments %lu -> %lu\n",
+		    (unsigned long)before.vm_objects, (unsigned long)after.vm_objects,
+		    (unsigned long)before.shm_segments, (unsigned long)after.shm_segments);
+		ok = false;
+	}
+	if (verify != 0)
+		printf("fuzz: pmap_verify: %s\n%s\n", strerror(verify), report);
+	ok = ok && leaked == 0 && verify == 0 && sh->unexpected == 0;
+	printf("fuzz: seed=%lu iters=%d procs=%d calls=%lu ms=%lu unexpected=%lu "
+	    "leaked_pages=%ld verify=%s%s\n", (unsigned long)seed, iters, procs,
+	    (unsigned long)sh->calls, (unsigned long)(clock_ms() - start),
+	    (unsigned long)sh->unexpected, leaked, verify == 0 ? "ok" : "FAILED",
+	    ok ? "" : " FAIL");
+	return ok ? 0 : 1;
+}

@@ -1,0 +1,51 @@
+/*
+ * Test suite "stress_smoke": /bin/stress with fixed seeds, a few seconds in
+ * each mode: page-table sharing off, on, and flipped at random while the
+ * workers run.
+ *
+ * /bin/stress checks itself: it exits 0 only when no data check failed, no
+ * call gave an unexpected result, every worker ended normally, pmap_verify()
+ * was clean after every round and at the end, and the free pages, VM
+ * objects and shm segments came back (see user/bin/stress.c).
+ */
+#include "utest.h"
+
+#define RUN_LIMIT_MS 50000    /* below UTEST_TIMEOUT_MS */
+
+/* Runs /bin/stress -s seed -n ops -m mode; fails unless it exits 0 in time. */
+static void run_stress(const char *seed, const char *ops, const char *mode)
+{
+	char *argv[] = { "stress", "-s", (char *)seed, "-n", (char *)ops, "-m", (char *)mode, NULL };
+	int pid, status, r;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		exec("/bin/stress", argv);
+		exit(100);
+	}
+	r = waitpid_timeout(pid, &status, RUN_LIMIT_MS);
+	UT_ASSERT_EQ(pid, r);
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
+UTEST(stress_sharing_off)
+{
+	run_stress("11", "1500", "off");
+}
+
+UTEST(stress_sharing_on)
+{
+	run_stress("12", "1500", "on");
+}
+
+UTEST(stress_sharing_flipping)
+{
+	run_stress("13", "1500", "flip");
+}
+
+int main(int argc, char **argv)
+{
+	return utest_main("stress_smoke", argc, argv);
+}
