@@ -118,7 +118,8 @@ static struct opts {
 	int key;
 	bool timeline;
 	bool verbose;
-} opt = { 4, 16, MODE_FORK, 1000, false, DEFAULT_KEY, false, false };
+	bool large;             /* -L: the buffer on 2 MiB pages */
+} opt = { 4, 16, MODE_FORK, 1000, false, DEFAULT_KEY, false, false, false };
 
 static struct ctl *ctl;             /* the control area */
 static struct buf_page *thread_buf; /* thread mode: the one attachment */
@@ -610,7 +611,8 @@ static void report(const char *phase, const struct window *w, uint64_t per_clien
 	    "share_pd=%ld prelink=%ld faults=%lu faults_per_client=%lu "
 	    "faults_object=%lu faults_link=%lu pt_pages=%ld obj_pt_pages=%lu "
 	    "obj_pd_pages=%lu links=%lu pv_entries=%ld tlb_flushes=%lu ms=%lu "
-	    "access=%s shm_use_phys=%ld ipis=%lu shootdowns=%lu\n",
+	    "access=%s shm_use_phys=%ld ipis=%lu shootdowns=%lu large=%d "
+	    "faults_large=%lu obj_leaves=%lu leaf_copies=%lu leaf_mirrors=%lu\n",
 	    phase, mode_names[opt.mode], opt.clients, opt.mib,
 	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
 	    knob("machdep.pmap_prelink"),
@@ -624,7 +626,10 @@ static void report(const char *phase, const struct window *w, uint64_t per_clien
 	    (unsigned long)(b->tlb_flushes - a->tlb_flushes),
 	    (unsigned long)((w->t1 - w->t0) / 1000000),
 	    opt.read_only ? "read" : "write", knob("kern.ipc.shm_use_phys"),
-	    (unsigned long)ipis, (unsigned long)shootdowns);
+	    (unsigned long)ipis, (unsigned long)shootdowns, opt.large,
+	    (unsigned long)(b->faults_large - a->faults_large),
+	    (unsigned long)pk->obj_leaves, (unsigned long)pk->leaf_copies,
+	    (unsigned long)pk->leaf_mirrors);
 }
 
 /* Mean faults per client over the window: touch, run or both. */
@@ -750,6 +755,13 @@ static void teardown(void)
 	report("teardown", &w, 0, true);
 }
 
+/* Advice when 2 MiB blocks ran out (-L). */
+static const char *large_hint(long err)
+{
+	return opt.large && err == -ENOMEM
+	    ? " (no free 2 MiB blocks: see vmstat large_free, sysctl vm.largepage_reserve)" : "";
+}
+
 /* Creates the control area and the buffer. */
 static void setup(void)
 {
@@ -762,9 +774,10 @@ static void setup(void)
 		if (ptr_err(p))
 			die("mmap control area: %s", strerror(ptr_err(p)));
 		ctl = p;
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS | (opt.large ? MAP_HUGETLB : 0), -1, 0);
 		if (ptr_err(p))
-			die("mmap %d MiB: %s", opt.mib, strerror(ptr_err(p)));
+			die("mmap %d MiB: %s%s", opt.mib, strerror(ptr_err(p)), large_hint(ptr_err(p)));
 		mmap_buf = p;
 	} else {
 		ctl_shmid = shmget(opt.key + 1, CTL_SIZE, IPC_CREAT | IPC_EXCL | 0600);
@@ -775,10 +788,12 @@ static void setup(void)
 		if (ptr_err(p))
 			die("shmat control: %s", strerror(ptr_err(p)));
 		ctl = p;
-		buf_shmid = shmget(opt.key, len, IPC_CREAT | IPC_EXCL | 0600);
+		buf_shmid = shmget(opt.key, len,
+		    IPC_CREAT | IPC_EXCL | (opt.large ? SHM_HUGETLB : 0) | 0600);
 		if (buf_shmid < 0)
-			die("shmget %d MiB key %d: %s%s", opt.mib, opt.key, strerror(buf_shmid),
-			    buf_shmid == -EEXIST ? " (another pgbench? use -k)" : "");
+			die("shmget %d MiB key %d: %s%s%s", opt.mib, opt.key, strerror(buf_shmid),
+			    buf_shmid == -EEXIST ? " (another pgbench? use -k)" : "",
+			    large_hint(buf_shmid));
 	}
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->mode = opt.mode;
@@ -793,7 +808,8 @@ static void setup(void)
 static void usage(void)
 {
 	printf("usage: pgbench [-c CLIENTS] [-s MIB] [-m fork|exec|thread|mmap] "
-	    "[-t TXNS] [-r] [-k KEY] [-T] [-v]\n");
+	    "[-t TXNS] [-r] [-k KEY] [-T] [-v] [-L]\n"
+	    "  -L  put the buffer on 2 MiB pages (SHM_HUGETLB, MAP_HUGETLB): MIB even\n");
 	exit(2);
 }
 
@@ -801,7 +817,7 @@ static void parse(int argc, char **argv)
 {
 	int c, m;
 
-	while ((c = getopt(argc, argv, "c:s:m:t:rk:Tv")) != -1) {
+	while ((c = getopt(argc, argv, "c:s:m:t:rk:TvL")) != -1) {
 		switch (c) {
 		case 'c': opt.clients = atoi(optarg); break;
 		case 's': opt.mib = atoi(optarg); break;
@@ -810,6 +826,7 @@ static void parse(int argc, char **argv)
 		case 'k': opt.key = (int)strtol(optarg, NULL, 0); break;
 		case 'T': opt.timeline = true; break;
 		case 'v': opt.verbose = true; break;
+		case 'L': opt.large = true; break;
 		case 'm':
 			for (m = 0; m < (int)ARRAY_SIZE(mode_names); m++)
 				if (strcmp(optarg, mode_names[m]) == 0)
@@ -822,7 +839,8 @@ static void parse(int argc, char **argv)
 		}
 	}
 	if (optind != argc || opt.clients < 1 || opt.clients > MAX_CLIENTS ||
-	    opt.mib < 1 || opt.mib > 4096 || opt.txns < 0 || opt.key <= 0)
+	    opt.mib < 1 || opt.mib > 4096 || opt.txns < 0 || opt.key <= 0 ||
+	    (opt.large && opt.mib % 2))
 		usage();
 }
 
