@@ -377,7 +377,7 @@ static void note_mapping(uint64_t addr, uint64_t len, int prot, bool shm, int at
 }
 
 /* Touches a few pages the shadow says are mapped, as their rights allow. */
-static void touch(uint64_t *s)
+static void call_touch(uint64_t *s)
 {
 	volatile uint64_t *p;
 	int i;
@@ -954,11 +954,6 @@ static void call_small(uint64_t *s)
 	long r = SYS(n, rnd(s), rnd(s), 0, 0, 0, 0);
 
 	expect(r >= 0, r, "syscall %d()", n);
-}
-
-static void call_touch(uint64_t *s)
-{
-	touch(s);
 }
 
 /* ---- the call table ---- */
