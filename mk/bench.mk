@@ -37,7 +37,7 @@ PLOT_DEPS := gnuplot:gnuplot-nox dot:graphviz
 HEADLESS := DISPLAY= WAYLAND_DISPLAY=
 BENCH_PROGRESS := grep --line-buffered -E '^bench: kind=(start|run|status|skip|done)'
 
-.PHONY: bench plots ptgraph bench-scripts-test
+.PHONY: bench plots ptgraph bench-scripts-test results
 
 bench: deps all
 	@echo "bench: boot 1 of 2, one CPU, about 8 minutes under TCG; serial log in $(B)/bench.log"
@@ -64,3 +64,7 @@ bench-scripts-test:
 	tests/bench/test_bench_scripts.sh
 
 TEST_PREREQS += bench-scripts-test
+
+# The results page: docs/results.md and its charts from the last make bench.
+results: plots
+	scripts/results-page.sh $(B) docs/results.md docs/img
