@@ -8,7 +8,8 @@
 #   make stress       boots the kernel into the long stress run: init runs
 #                     /bin/stress -d STRESS_SECONDS -m flip (600 s) with a
 #                     fresh seed, and the run passes only on its clean
-#                     report line; the console is in $(B)/stress.log
+#                     report line; the console is in $(B)/stress.log.
+#                     It runs on STRESS_SMP CPUs (default 4).
 #
 # The fuzzer, tests/fuzz/vm_fuzz.c, is built with clang and
 # -fsanitize=fuzzer,address,undefined from the kernel sources the host unit
@@ -19,6 +20,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 STRESS_SECONDS ?= 600
+STRESS_SMP ?= 4
 
 FUZZ_SRC := $(filter-out %_test.c,$(HOST_KSRC)) tests/host/fake.c tests/host/vm_testlib.c \
 	tests/fuzz/vm_fuzz.c
@@ -59,7 +61,7 @@ fuzz-smoke: $(FUZZ_BIN)
 
 # The verdict is stress's last line (its exit status cannot leave QEMU).
 stress: deps all
-	@$(RUN) --cmdline "stress$(STRESS_SECONDS)" --timeout $$(($(STRESS_SECONDS) + 900)) \
+	@$(RUN) --smp $(STRESS_SMP) --cmdline "stress$(STRESS_SECONDS)" --timeout $$(($(STRESS_SECONDS) + 900)) \
 		--log $(B)/stress.log || true
 	@tr -d '\r' <$(B)/stress.log | grep '^stress: seed=' || true
 	@tr -d '\r' <$(B)/stress.log | grep -qE \
