@@ -24,32 +24,6 @@
 #define X_VA 0x0000004000000000UL     /* a GiB-aligned fixed address */
 #define HUGE_ANON (MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB)
 
-static struct vmstat ms(struct vm_map *m)
-{
-	struct vmstat st;
-
-	vm_stat_map(m, &st);
-	return st;
-}
-
-static struct vmstat gs(void)
-{
-	struct vmstat st;
-
-	vm_stat_global(&st);
-	return st;
-}
-
-/* Resets the switches to their defaults (every test starts from them). */
-static void defaults(void)
-{
-	pmap_mmu_optimize = 1;
-	pmap_share_pd = 1;
-	pmap_prelink = 1;
-	shm_use_phys = 1;
-	vm_largepages = 1;
-}
-
 /* A new SysV segment of `bytes` on 2 MiB pages (SHM_HUGETLB). */
 static int large_segment(uint64_t bytes)
 {
@@ -121,52 +95,52 @@ KTEST(vm_large, two_mib_segment_takes_one_fault_per_client_at_most)
 	vaddr_t va, ve;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
-	g0 = gs();
+	g0 = vmt_global_stat();
 	id = shm_get(KEY, MIB(2), IPC_CREAT | SHM_HUGETLB | 0600, 1);
 	KT_ASSERT(id >= 0);
-	KT_ASSERT_EQ(g0.large_pages + 1, gs().large_pages);   /* allocated at creation */
-	KT_ASSERT_EQ(g0.large_free - 1, gs().large_free);
+	KT_ASSERT_EQ(g0.large_pages + 1, vmt_global_stat().large_pages);   /* allocated at creation */
+	KT_ASSERT_EQ(g0.large_free - 1, vmt_global_stat().large_free);
 	a = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, va % SEG_SIZE);
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(2), 10));          /* all 512 pages */
-	KT_ASSERT_EQ(1, ms(a).faults);
-	KT_ASSERT_EQ(1, ms(a).faults_object);
-	KT_ASSERT_EQ(1, ms(a).faults_large);
-	KT_ASSERT_EQ(1, ms(a).leaf_copies);
-	KT_ASSERT_EQ(1, ms(a).leaf_mirrors);
-	KT_ASSERT_EQ(3, ms(a).pt_pages);                        /* PML4, PDPT, PD: no PT */
-	KT_ASSERT_EQ(0, ms(a).pv_entries);                      /* wired: no PV at all */
-	KT_ASSERT_EQ(512, ms(a).resident);
-	KT_ASSERT_EQ(1, gs().obj_leaves);
-	KT_ASSERT_EQ(1, gs().obj_pd_pages);
-	KT_ASSERT_EQ(0, gs().obj_pt_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).faults_object);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).faults_large);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).leaf_mirrors);
+	KT_ASSERT_EQ(3, vmt_map_stat(a).pt_pages);                        /* PML4, PDPT, PD: no PT */
+	KT_ASSERT_EQ(0, vmt_map_stat(a).pv_entries);                      /* wired: no PV at all */
+	KT_ASSERT_EQ(512, vmt_map_stat(a).resident);
+	KT_ASSERT_EQ(1, vmt_global_stat().obj_leaves);
+	KT_ASSERT_EQ(1, vmt_global_stat().obj_pd_pages);
+	KT_ASSERT_EQ(0, vmt_global_stat().obj_pt_pages);
 	child = vm_map_fork(a);                                 /* a forked client */
 	KT_ASSERT(child != NULL);
 	KT_ASSERT_EQ(0, vmt_check(child, va, MIB(2), 10));
-	KT_ASSERT_EQ(0, ms(child).faults);
-	KT_ASSERT_EQ(1, ms(child).leaf_copies);
-	KT_ASSERT_EQ(3, ms(child).pt_pages);
+	KT_ASSERT_EQ(0, vmt_map_stat(child).faults);
+	KT_ASSERT_EQ(1, vmt_map_stat(child).leaf_copies);
+	KT_ASSERT_EQ(3, vmt_map_stat(child).pt_pages);
 	pmap_prelink = 0;
 	exec = vm_map_create();                                 /* an exec'd one, by key */
 	KT_ASSERT_EQ(0, shm_at(exec, shm_get(KEY, 0, 0, 2), 0, 0, &ve));
 	KT_ASSERT_EQ(0, vmt_check(exec, ve, MIB(2), 10));
-	KT_ASSERT_EQ(1, ms(exec).faults);
-	KT_ASSERT_EQ(1, ms(exec).faults_link);
+	KT_ASSERT_EQ(1, vmt_map_stat(exec).faults);
+	KT_ASSERT_EQ(1, vmt_map_stat(exec).faults_link);
 	KT_ASSERT_EQ(0, vmt_check(exec, ve, MIB(2), 10));       /* its second thread */
-	KT_ASSERT_EQ(1, ms(exec).faults);
-	KT_ASSERT_EQ(0, gs().pv_entries);
+	KT_ASSERT_EQ(1, vmt_map_stat(exec).faults);
+	KT_ASSERT_EQ(0, vmt_global_stat().pv_entries);
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	vm_map_destroy(a);
 	vm_map_destroy(child);
 	vm_map_destroy(exec);
-	KT_ASSERT_EQ(1, gs().obj_leaves);                       /* outlives its clients */
+	KT_ASSERT_EQ(1, vmt_global_stat().obj_leaves);                       /* outlives its clients */
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	KT_ASSERT_EQ(g0.large_pages, gs().large_pages);
-	KT_ASSERT_EQ(g0.large_free, gs().large_free);
-	defaults();
+	KT_ASSERT_EQ(g0.large_pages, vmt_global_stat().large_pages);
+	KT_ASSERT_EQ(g0.large_free, vmt_global_stat().large_free);
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -178,48 +152,48 @@ KTEST(vm_large, sixty_four_mib_segment_serves_every_kind_of_client)
 	vaddr_t va, ve, vl, vg;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	id = shm_get(KEY, MIB(64), IPC_CREAT | SHM_HUGETLB | 0600, 1);
 	a = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(64), 1));
-	KT_ASSERT_EQ(32, ms(a).faults);
-	KT_ASSERT_EQ(32, ms(a).faults_large);
-	KT_ASSERT_EQ(32, ms(a).leaf_copies);
-	KT_ASSERT_EQ(1, ms(a).leaf_mirrors);
-	KT_ASSERT_EQ(3, ms(a).pt_pages);
-	KT_ASSERT_EQ(16384, ms(a).resident);
-	KT_ASSERT_EQ(32, gs().obj_leaves);
-	KT_ASSERT_EQ(1, gs().obj_pd_pages);
-	KT_ASSERT_EQ(0, gs().obj_pt_pages);
+	KT_ASSERT_EQ(32, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(32, vmt_map_stat(a).faults_large);
+	KT_ASSERT_EQ(32, vmt_map_stat(a).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).leaf_mirrors);
+	KT_ASSERT_EQ(3, vmt_map_stat(a).pt_pages);
+	KT_ASSERT_EQ(16384, vmt_map_stat(a).resident);
+	KT_ASSERT_EQ(32, vmt_global_stat().obj_leaves);
+	KT_ASSERT_EQ(1, vmt_global_stat().obj_pd_pages);
+	KT_ASSERT_EQ(0, vmt_global_stat().obj_pt_pages);
 	KT_ASSERT_EQ(0, vmt_check(a, va, MIB(64), 1));          /* another thread of a */
-	KT_ASSERT_EQ(32, ms(a).faults);
+	KT_ASSERT_EQ(32, vmt_map_stat(a).faults);
 	child = vm_map_fork(a);
 	KT_ASSERT_EQ(0, vmt_check(child, va, MIB(64), 1));
-	KT_ASSERT_EQ(0, ms(child).faults);
+	KT_ASSERT_EQ(0, vmt_map_stat(child).faults);
 	exec = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(exec, shm_get(KEY, 0, 0, 2), 0, 0, &ve));
 	KT_ASSERT_EQ(0, vmt_check(exec, ve, MIB(64), 1));
-	KT_ASSERT_EQ(0, ms(exec).faults);
-	KT_ASSERT_EQ(32, ms(exec).leaf_copies);
+	KT_ASSERT_EQ(0, vmt_map_stat(exec).faults);
+	KT_ASSERT_EQ(32, vmt_map_stat(exec).leaf_copies);
 	pmap_prelink = 0;
 	late = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, &vl));
 	KT_ASSERT_EQ(0, vmt_check(late, vl, MIB(64), 1));
-	KT_ASSERT_EQ(1, ms(late).faults);                       /* one link fault, all 32 leaves */
-	KT_ASSERT_EQ(1, ms(late).faults_link);
-	KT_ASSERT_EQ(3, ms(late).pt_pages);
-	KT_ASSERT_EQ(128, gs().leaf_copies);
-	KT_ASSERT_EQ(4, gs().leaf_mirrors);
-	KT_ASSERT_EQ(0, gs().pv_entries);
+	KT_ASSERT_EQ(1, vmt_map_stat(late).faults);                       /* one link fault, all 32 leaves */
+	KT_ASSERT_EQ(1, vmt_map_stat(late).faults_link);
+	KT_ASSERT_EQ(3, vmt_map_stat(late).pt_pages);
+	KT_ASSERT_EQ(128, vmt_global_stat().leaf_copies);
+	KT_ASSERT_EQ(4, vmt_global_stat().leaf_mirrors);
+	KT_ASSERT_EQ(0, vmt_global_stat().pv_entries);
 	/* Teardown of 32 copies: one full flush, no single invalidation. */
 	vm_map_activate(late);
-	before = ms(late);
+	before = vmt_map_stat(late);
 	KT_ASSERT_EQ(0, shm_dt(late, vl));
-	KT_ASSERT_EQ(before.tlb_flushes + 1, ms(late).tlb_flushes);
-	KT_ASSERT_EQ(before.tlb_invlpg, ms(late).tlb_invlpg);
-	KT_ASSERT_EQ(1, ms(late).pt_pages);
+	KT_ASSERT_EQ(before.tlb_flushes + 1, vmt_map_stat(late).tlb_flushes);
+	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(late).tlb_invlpg);
+	KT_ASSERT_EQ(1, vmt_map_stat(late).pt_pages);
 	vm_map_activate(NULL);
 	vm_map_destroy(a);
 	vm_map_destroy(child);
@@ -227,19 +201,19 @@ KTEST(vm_large, sixty_four_mib_segment_serves_every_kind_of_client)
 	vm_map_destroy(late);
 	/* The leaves survive every client: a new generation takes no fault. */
 	pmap_prelink = 1;
-	KT_ASSERT_EQ(32, gs().obj_leaves);
+	KT_ASSERT_EQ(32, vmt_global_stat().obj_leaves);
 	for (int i = 0; i < 2; i++) {
 		gen[i] = vm_map_create();
 		KT_ASSERT_EQ(0, shm_at(gen[i], id, 0, 0, &vg));
 		KT_ASSERT_EQ(0, vmt_check(gen[i], vg, MIB(64), 1));
-		KT_ASSERT_EQ(0, ms(gen[i]).faults);
+		KT_ASSERT_EQ(0, vmt_map_stat(gen[i]).faults);
 	}
-	KT_ASSERT_EQ(32, gs().obj_leaves);
-	KT_ASSERT_EQ(1, gs().obj_pd_pages);
+	KT_ASSERT_EQ(32, vmt_global_stat().obj_leaves);
+	KT_ASSERT_EQ(1, vmt_global_stat().obj_pd_pages);
 	vm_map_destroy(gen[0]);
 	vm_map_destroy(gen[1]);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -251,58 +225,58 @@ KTEST(vm_large, one_gib_segment_costs_no_per_client_page_directory)
 	vaddr_t va, vl, vn;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	id = large_segment(GIB(1));
 	a = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, va % GIB_SIZE);
 	KT_ASSERT_EQ(0, fill_2m(a, va, GIB(1), 100));
-	KT_ASSERT_EQ(512, ms(a).faults);
-	KT_ASSERT_EQ(512, ms(a).faults_large);
-	KT_ASSERT_EQ(1, ms(a).links_pdpte);
-	KT_ASSERT_EQ(0, ms(a).leaf_copies);
-	KT_ASSERT_EQ(2, ms(a).pt_pages);                        /* PML4, PDPT: nothing for the GiB */
-	KT_ASSERT_EQ(262144, ms(a).resident);
-	KT_ASSERT_EQ(1, gs().obj_pd_pages);
-	KT_ASSERT_EQ(512, gs().obj_leaves);
+	KT_ASSERT_EQ(512, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(512, vmt_map_stat(a).faults_large);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
+	KT_ASSERT_EQ(0, vmt_map_stat(a).leaf_copies);
+	KT_ASSERT_EQ(2, vmt_map_stat(a).pt_pages);                        /* PML4, PDPT: nothing for the GiB */
+	KT_ASSERT_EQ(262144, vmt_map_stat(a).resident);
+	KT_ASSERT_EQ(1, vmt_global_stat().obj_pd_pages);
+	KT_ASSERT_EQ(512, vmt_global_stat().obj_leaves);
 	child = vm_map_fork(a);                                 /* one entry copied */
-	KT_ASSERT_EQ(1, ms(child).links_pdpte);
-	KT_ASSERT_EQ(2, ms(child).pt_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(child).links_pdpte);
+	KT_ASSERT_EQ(2, vmt_map_stat(child).pt_pages);
 	KT_ASSERT_EQ(0, check_2m(child, va, GIB(1), 100));
-	KT_ASSERT_EQ(0, ms(child).faults);
+	KT_ASSERT_EQ(0, vmt_map_stat(child).faults);
 	pmap_prelink = 0;
 	late = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, &vl));
 	KT_ASSERT_EQ(0, check_2m(late, vl, GIB(1), 100));
-	KT_ASSERT_EQ(1, ms(late).faults);
-	KT_ASSERT_EQ(1, ms(late).faults_link);
-	KT_ASSERT_EQ(2, ms(late).pt_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(late).faults);
+	KT_ASSERT_EQ(1, vmt_map_stat(late).faults_link);
+	KT_ASSERT_EQ(2, vmt_map_stat(late).pt_pages);
 	/* Without PD sharing the GiB is mirrored: 512 copies in one PD page. */
 	pmap_prelink = 1;
 	pmap_share_pd = 0;
 	nopd = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(nopd, id, 0, 0, &vn));
 	KT_ASSERT_EQ(0, check_2m(nopd, vn, GIB(1), 100));
-	KT_ASSERT_EQ(0, ms(nopd).faults);
-	KT_ASSERT_EQ(0, ms(nopd).links_pdpte);
-	KT_ASSERT_EQ(512, ms(nopd).leaf_copies);
-	KT_ASSERT_EQ(3, ms(nopd).pt_pages);
+	KT_ASSERT_EQ(0, vmt_map_stat(nopd).faults);
+	KT_ASSERT_EQ(0, vmt_map_stat(nopd).links_pdpte);
+	KT_ASSERT_EQ(512, vmt_map_stat(nopd).leaf_copies);
+	KT_ASSERT_EQ(3, vmt_map_stat(nopd).pt_pages);
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	/* Teardown of a linked GiB: one entry, one flush. */
 	vm_map_activate(a);
-	before = ms(a);
+	before = vmt_map_stat(a);
 	KT_ASSERT_EQ(0, shm_dt(a, va));
-	KT_ASSERT_EQ(before.tlb_flushes + 1, ms(a).tlb_flushes);
-	KT_ASSERT_EQ(before.tlb_invlpg, ms(a).tlb_invlpg);
-	KT_ASSERT_EQ(1, ms(a).pt_pages);
+	KT_ASSERT_EQ(before.tlb_flushes + 1, vmt_map_stat(a).tlb_flushes);
+	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(a).tlb_invlpg);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).pt_pages);
 	vm_map_activate(NULL);
 	vm_map_destroy(a);
 	vm_map_destroy(child);
 	vm_map_destroy(late);
 	vm_map_destroy(nopd);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -314,46 +288,46 @@ KTEST(vm_large, gib_and_a_half_links_one_gib_and_mirrors_the_rest)
 	vaddr_t va, vl;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
-	g0 = gs();
+	g0 = vmt_global_stat();
 	id = large_segment(GIB(1) + MIB(512));
 	KT_ASSERT(id >= 0);
-	KT_ASSERT_EQ(g0.large_pages + 768, gs().large_pages);
+	KT_ASSERT_EQ(g0.large_pages + 768, vmt_global_stat().large_pages);
 	a = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, va % GIB_SIZE);                         /* placed on a GiB */
 	KT_ASSERT_EQ(0, fill_2m(a, va, GIB(1) + MIB(512), 7));
-	KT_ASSERT_EQ(768, ms(a).faults);
-	KT_ASSERT_EQ(768, ms(a).faults_large);
-	KT_ASSERT_EQ(1, ms(a).links_pdpte);
-	KT_ASSERT_EQ(256, ms(a).leaf_copies);
-	KT_ASSERT_EQ(1, ms(a).leaf_mirrors);
-	KT_ASSERT_EQ(3, ms(a).pt_pages);                        /* PML4, PDPT, one PD */
-	KT_ASSERT_EQ(2, gs().obj_pd_pages);
-	KT_ASSERT_EQ(768, gs().obj_leaves);
+	KT_ASSERT_EQ(768, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(768, vmt_map_stat(a).faults_large);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
+	KT_ASSERT_EQ(256, vmt_map_stat(a).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).leaf_mirrors);
+	KT_ASSERT_EQ(3, vmt_map_stat(a).pt_pages);                        /* PML4, PDPT, one PD */
+	KT_ASSERT_EQ(2, vmt_global_stat().obj_pd_pages);
+	KT_ASSERT_EQ(768, vmt_global_stat().obj_leaves);
 	pmap_prelink = 0;
 	late = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, &vl));
 	KT_ASSERT_EQ(0, check_2m(late, vl, GIB(1) + MIB(512), 7));
-	KT_ASSERT_EQ(1, ms(late).faults);                       /* the whole mapping at once */
-	KT_ASSERT_EQ(1, ms(late).links_pdpte);
-	KT_ASSERT_EQ(256, ms(late).leaf_copies);
-	KT_ASSERT_EQ(3, ms(late).pt_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(late).faults);                       /* the whole mapping at once */
+	KT_ASSERT_EQ(1, vmt_map_stat(late).links_pdpte);
+	KT_ASSERT_EQ(256, vmt_map_stat(late).leaf_copies);
+	KT_ASSERT_EQ(3, vmt_map_stat(late).pt_pages);
 	pmap_prelink = 1;
 	child = vm_map_fork(a);
 	KT_ASSERT_EQ(0, check_2m(child, va, GIB(1) + MIB(512), 7));
-	KT_ASSERT_EQ(0, ms(child).faults);
-	KT_ASSERT_EQ(768, gs().leaf_copies);
-	KT_ASSERT_EQ(0, gs().pv_entries);
+	KT_ASSERT_EQ(0, vmt_map_stat(child).faults);
+	KT_ASSERT_EQ(768, vmt_global_stat().leaf_copies);
+	KT_ASSERT_EQ(0, vmt_global_stat().pv_entries);
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	vm_map_destroy(a);
 	vm_map_destroy(late);
 	vm_map_destroy(child);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	KT_ASSERT_EQ(g0.large_pages, gs().large_pages);
-	KT_ASSERT_EQ(g0.large_free, gs().large_free);
-	defaults();
+	KT_ASSERT_EQ(g0.large_pages, vmt_global_stat().large_pages);
+	KT_ASSERT_EQ(g0.large_free, vmt_global_stat().large_free);
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -386,10 +360,10 @@ static void startup(int n, uint64_t mib, struct startup_cost *c)
 			KT_ASSERT(vmt_write(m[i], va[i] + off + 8 * i, i) == 0);
 	for (int i = 0; i < n; i++) {
 		KT_ASSERT(vmt_check(m[i], va[i] + MIB(mib) - PAGE_SIZE, PAGE_SIZE, 0) == 0);
-		c->faults += ms(m[i]).faults;
-		c->tables += ms(m[i]).pt_pages - 2;
+		c->faults += vmt_map_stat(m[i]).faults;
+		c->tables += vmt_map_stat(m[i]).pt_pages - 2;
 	}
-	c->tables += gs().obj_pd_pages + gs().obj_pt_pages;
+	c->tables += vmt_global_stat().obj_pd_pages + vmt_global_stat().obj_pt_pages;
 	KT_ASSERT(vm_verify(NULL, 0) == 0);
 	for (int i = 0; i < n; i++)
 		vm_map_destroy(m[i]);
@@ -401,7 +375,7 @@ KTEST(vm_large, pgbench_startup_of_64_clients_meets_issue_9)
 	struct vmt_snap s;
 	struct startup_cost c;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	/* Prelinked at attach, every leaf is pushed: one fault per leaf. */
 	startup(64, 256, &c);
@@ -417,7 +391,7 @@ KTEST(vm_large, pgbench_startup_of_64_clients_meets_issue_9)
 	startup(8, 1024, &c);
 	KT_ASSERT_EQ(512, c.faults);
 	KT_ASSERT_EQ(1, c.tables);
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -429,20 +403,20 @@ KTEST(vm_large, leaves_filled_by_one_map_are_pushed_to_every_mirror)
 	vaddr_t va, vr;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	id = large_segment(MIB(4));
 	ro = vm_map_create();
 	rw = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(ro, id, 0, SHM_RDONLY, &vr));
 	KT_ASSERT_EQ(0, shm_at(rw, id, 0, 0, &va));            /* mirrors, no leaf yet */
-	KT_ASSERT_EQ(1, ms(rw).leaf_mirrors);
-	KT_ASSERT_EQ(0, ms(rw).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(rw).leaf_mirrors);
+	KT_ASSERT_EQ(0, vmt_map_stat(rw).leaf_copies);
 	KT_ASSERT_EQ(0, vmt_touch(ro, vr, MIB(4)));             /* the RO map fills the leaves */
-	KT_ASSERT_EQ(2, ms(ro).faults_large);
-	KT_ASSERT_EQ(2, ms(rw).leaf_copies);                    /* pushed at once */
+	KT_ASSERT_EQ(2, vmt_map_stat(ro).faults_large);
+	KT_ASSERT_EQ(2, vmt_map_stat(rw).leaf_copies);                    /* pushed at once */
 	KT_ASSERT_EQ(0, vmt_fill(rw, va, MIB(4), 3));
-	KT_ASSERT_EQ(0, ms(rw).faults);
+	KT_ASSERT_EQ(0, vmt_map_stat(rw).faults);
 	KT_ASSERT_EQ(-EFAULT, vmt_write(ro, vr, 1));            /* RO copies refuse writes */
 	KT_ASSERT_EQ(0, vmt_write(rw, va, 1));
 	KT_ASSERT_EQ(0, vmt_check(ro, vr, PAGE_SIZE, 1));
@@ -455,7 +429,7 @@ KTEST(vm_large, leaves_filled_by_one_map_are_pushed_to_every_mirror)
 	vm_map_destroy(ro);
 	vm_map_destroy(rw);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -466,7 +440,7 @@ KTEST(vm_large, mprotect_of_one_page_splits_only_that_maps_view)
 	vaddr_t va, vb;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	b = vm_map_create();
@@ -475,11 +449,11 @@ KTEST(vm_large, mprotect_of_one_page_splits_only_that_maps_view)
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
 	KT_ASSERT_EQ(0, vm_mprotect(a, va + 5 * PAGE_SIZE, PAGE_SIZE, PROT_READ));
-	KT_ASSERT_EQ(0, ms(a).leaf_mirrors);                    /* a's whole view is dropped... */
-	KT_ASSERT_EQ(0, ms(a).leaf_copies);
-	KT_ASSERT_EQ(1, ms(a).pt_pages);
-	KT_ASSERT_EQ(2, ms(b).leaf_copies);                     /* ...b's and the object's stay */
-	KT_ASSERT_EQ(2, gs().obj_leaves);
+	KT_ASSERT_EQ(0, vmt_map_stat(a).leaf_mirrors);                    /* a's whole view is dropped... */
+	KT_ASSERT_EQ(0, vmt_map_stat(a).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).pt_pages);
+	KT_ASSERT_EQ(2, vmt_map_stat(b).leaf_copies);                     /* ...b's and the object's stay */
+	KT_ASSERT_EQ(2, vmt_global_stat().obj_leaves);
 	KT_ASSERT_EQ(-EFAULT, vmt_write(a, va + 5 * PAGE_SIZE, 9));
 	KT_ASSERT_EQ(0, vmt_write(b, vb + 5 * PAGE_SIZE, 9));
 	KT_ASSERT_EQ(0, vmt_check(a, va + 5 * PAGE_SIZE, PAGE_SIZE, 9));  /* split: its piece */
@@ -488,28 +462,28 @@ KTEST(vm_large, mprotect_of_one_page_splits_only_that_maps_view)
 	KT_ASSERT_EQ(0, vmt_check(b, vb + 6 * PAGE_SIZE, PAGE_SIZE, 6));
 	KT_ASSERT_EQ(0, vmt_check(a, va + MIB(2), MIB(2), 1 + 512));   /* a new mirror */
 	KT_ASSERT_EQ(0, vmt_check(a, va + 7 * PAGE_SIZE, MIB(2) - 7 * PAGE_SIZE, 1 + 7));
-	KT_ASSERT_EQ(2 + 4, ms(a).faults);
-	KT_ASSERT_EQ(3, ms(a).faults_split);
-	KT_ASSERT_EQ(1, ms(a).faults_link);
-	KT_ASSERT_EQ(512, ms(a).pv_entries);                    /* the split PT's pieces */
-	KT_ASSERT_EQ(4, ms(a).pt_pages);
-	KT_ASSERT_EQ(1, ms(a).leaf_copies);
+	KT_ASSERT_EQ(2 + 4, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(3, vmt_map_stat(a).faults_split);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).faults_link);
+	KT_ASSERT_EQ(512, vmt_map_stat(a).pv_entries);                    /* the split PT's pieces */
+	KT_ASSERT_EQ(4, vmt_map_stat(a).pt_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).leaf_copies);
 	KT_ASSERT_EQ(0, vmt_check(b, vb + MIB(2), MIB(2), 1 + 512));
-	KT_ASSERT_EQ(0, ms(b).faults);
+	KT_ASSERT_EQ(0, vmt_map_stat(b).faults);
 	/* One entry again: the next fault puts the 2 MiB copy back. */
 	KT_ASSERT_EQ(0, vm_mprotect(a, va + 5 * PAGE_SIZE, PAGE_SIZE, RW));
 	KT_ASSERT_EQ(1, a->nentries);
 	KT_ASSERT_EQ(0, vmt_write(a, va + 5 * PAGE_SIZE, 10));
-	KT_ASSERT_EQ(2 + 5, ms(a).faults);
-	KT_ASSERT_EQ(2, ms(a).leaf_copies);
-	KT_ASSERT_EQ(1, ms(a).leaf_mirrors);
-	KT_ASSERT_EQ(0, ms(a).pv_entries);
-	KT_ASSERT_EQ(3, ms(a).pt_pages);
+	KT_ASSERT_EQ(2 + 5, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(2, vmt_map_stat(a).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).leaf_mirrors);
+	KT_ASSERT_EQ(0, vmt_map_stat(a).pv_entries);
+	KT_ASSERT_EQ(3, vmt_map_stat(a).pt_pages);
 	KT_ASSERT_EQ(0, vmt_check(b, vb + 5 * PAGE_SIZE, PAGE_SIZE, 10));
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -521,7 +495,7 @@ KTEST(vm_large, munmap_of_one_page_splits_only_that_maps_view)
 	uint64_t v;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	b = vm_map_create();
@@ -530,22 +504,22 @@ KTEST(vm_large, munmap_of_one_page_splits_only_that_maps_view)
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
 	KT_ASSERT_EQ(0, vm_munmap(a, va + MIB(1), PAGE_SIZE));
-	KT_ASSERT_EQ(0, ms(a).leaf_copies);
+	KT_ASSERT_EQ(0, vmt_map_stat(a).leaf_copies);
 	KT_ASSERT_EQ(-EFAULT, vmt_read(a, va + MIB(1), &v));
 	KT_ASSERT_EQ(0, vmt_check(a, va, MIB(1), 1));           /* one fault: 256 pieces */
 	KT_ASSERT_EQ(0, vmt_check(a, va + MIB(1) + PAGE_SIZE, MIB(1) - PAGE_SIZE, 1 + 257));
 	KT_ASSERT_EQ(0, vmt_check(a, va + MIB(2), MIB(2), 1 + 512));
-	KT_ASSERT_EQ(2 + 3, ms(a).faults);
-	KT_ASSERT_EQ(2, ms(a).faults_split);
-	KT_ASSERT_EQ(511, ms(a).pv_entries);
-	KT_ASSERT_EQ(1, ms(a).leaf_copies);
+	KT_ASSERT_EQ(2 + 3, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(2, vmt_map_stat(a).faults_split);
+	KT_ASSERT_EQ(511, vmt_map_stat(a).pv_entries);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).leaf_copies);
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(4), 1));           /* b sees all of it */
-	KT_ASSERT_EQ(0, ms(b).faults);
-	KT_ASSERT_EQ(2, ms(b).leaf_copies);
+	KT_ASSERT_EQ(0, vmt_map_stat(b).faults);
+	KT_ASSERT_EQ(2, vmt_map_stat(b).leaf_copies);
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -557,7 +531,7 @@ KTEST(vm_large, unaligned_mapping_maps_4k_pieces_one_fault_per_block)
 	vaddr_t va, vm;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	m = vm_map_create();
@@ -568,18 +542,18 @@ KTEST(vm_large, unaligned_mapping_maps_4k_pieces_one_fault_per_block)
 	                        obj, 0, &vm));
 	vm_object_release(obj);
 	KT_ASSERT_EQ(0, vmt_fill(m, vm, MIB(4) - PAGE_SIZE, 50));
-	KT_ASSERT_EQ(2, ms(m).faults);                          /* one per 2 MiB page */
-	KT_ASSERT_EQ(2, ms(m).faults_split);
-	KT_ASSERT_EQ(1023, ms(m).pv_entries);
-	KT_ASSERT_EQ(0, ms(m).leaf_copies);
-	KT_ASSERT_EQ(0, gs().obj_leaves);                       /* nothing in the object's PD */
+	KT_ASSERT_EQ(2, vmt_map_stat(m).faults);                          /* one per 2 MiB page */
+	KT_ASSERT_EQ(2, vmt_map_stat(m).faults_split);
+	KT_ASSERT_EQ(1023, vmt_map_stat(m).pv_entries);
+	KT_ASSERT_EQ(0, vmt_map_stat(m).leaf_copies);
+	KT_ASSERT_EQ(0, vmt_global_stat().obj_leaves);                       /* nothing in the object's PD */
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_check(a, va, MIB(4) - PAGE_SIZE, 50));
-	KT_ASSERT_EQ(2, ms(a).faults_large);
+	KT_ASSERT_EQ(2, vmt_map_stat(a).faults_large);
 	vm_map_destroy(a);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -591,24 +565,24 @@ KTEST(vm_large, mprotect_of_a_whole_mirror_changes_its_rights_in_place)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = large_segment(MIB(4));
 	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, vm_mprotect(m, va, MIB(4), PROT_READ));
-	KT_ASSERT_EQ(2, ms(m).leaf_copies);                     /* lowered in place */
+	KT_ASSERT_EQ(2, vmt_map_stat(m).leaf_copies);                     /* lowered in place */
 	KT_ASSERT_EQ(0, mirror_at(m, va, &l));
 	KT_ASSERT_EQ(PROT_READ, l.prot);
 	KT_ASSERT_EQ(-EFAULT, vmt_write(m, va + MIB(3), 5));
 	KT_ASSERT_EQ(0, vm_mprotect(m, va, MIB(4), RW));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 2));            /* one fault raises the mirror */
-	KT_ASSERT_EQ(2 + 1, ms(m).faults);
-	KT_ASSERT_EQ(1, ms(m).faults_link);
+	KT_ASSERT_EQ(2 + 1, vmt_map_stat(m).faults);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).faults_link);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -619,7 +593,7 @@ KTEST(vm_large, sharing_off_maps_4k_pieces_and_both_kinds_coexist)
 	vaddr_t va, vb, vc;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	b = vm_map_create();
@@ -630,25 +604,25 @@ KTEST(vm_large, sharing_off_maps_4k_pieces_and_both_kinds_coexist)
 	pmap_mmu_optimize = 0;
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(8), 1));
-	KT_ASSERT_EQ(4, ms(b).faults);                          /* one per 2 MiB, 512 PTEs each */
-	KT_ASSERT_EQ(4, ms(b).faults_split);
-	KT_ASSERT_EQ(2048, ms(b).pv_entries);
-	KT_ASSERT_EQ(3 + 4, ms(b).pt_pages);
-	KT_ASSERT_EQ(0, ms(b).leaf_mirrors);
+	KT_ASSERT_EQ(4, vmt_map_stat(b).faults);                          /* one per 2 MiB, 512 PTEs each */
+	KT_ASSERT_EQ(4, vmt_map_stat(b).faults_split);
+	KT_ASSERT_EQ(2048, vmt_map_stat(b).pv_entries);
+	KT_ASSERT_EQ(3 + 4, vmt_map_stat(b).pt_pages);
+	KT_ASSERT_EQ(0, vmt_map_stat(b).leaf_mirrors);
 	KT_ASSERT_EQ(0, vmt_write(b, vb, 77));
 	KT_ASSERT_EQ(0, vmt_check(a, va, PAGE_SIZE, 77));       /* same physical pages */
-	KT_ASSERT_EQ(4, ms(a).leaf_copies);                     /* a's copies stay valid */
+	KT_ASSERT_EQ(4, vmt_map_stat(a).leaf_copies);                     /* a's copies stay valid */
 	pmap_mmu_optimize = 1;
 	KT_ASSERT_EQ(0, shm_at(c, id, 0, 0, &vc));
-	KT_ASSERT_EQ(4, ms(c).leaf_copies);
+	KT_ASSERT_EQ(4, vmt_map_stat(c).leaf_copies);
 	/* b: a write fault turns one segment into a copy, the others stay PTs. */
 	KT_ASSERT_EQ(0, vm_mprotect(b, vb, MIB(8), PROT_READ));
 	KT_ASSERT_EQ(0, vm_mprotect(b, vb, MIB(8), RW));
 	KT_ASSERT_EQ(0, vmt_write(b, vb + PAGE_SIZE, 78));
-	KT_ASSERT_EQ(1, ms(b).leaf_copies);
-	KT_ASSERT_EQ(1, ms(b).leaf_mirrors);
-	KT_ASSERT_EQ(1536, ms(b).pv_entries);
-	KT_ASSERT_EQ(3 + 3, ms(b).pt_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_mirrors);
+	KT_ASSERT_EQ(1536, vmt_map_stat(b).pv_entries);
+	KT_ASSERT_EQ(3 + 3, vmt_map_stat(b).pt_pages);
 	KT_ASSERT_EQ(0, vmt_check(c, vc + PAGE_SIZE, PAGE_SIZE, 78));
 	KT_ASSERT_EQ(0, vmt_check(b, vb + MIB(2), PAGE_SIZE, 1 + 512));
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
@@ -656,7 +630,7 @@ KTEST(vm_large, sharing_off_maps_4k_pieces_and_both_kinds_coexist)
 	vm_map_destroy(b);
 	vm_map_destroy(c);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -668,34 +642,34 @@ KTEST(vm_large, anonymous_large_pages_fill_on_demand_with_one_pv_each)
 	vaddr_t va, vb;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
-	g0 = gs();
+	g0 = vmt_global_stat();
 	vm_largepages = 2;
 	shm_use_phys = 0;
 	id = shm_get(IPC_PRIVATE, MIB(9), 0, 1);                /* 4 large pages + a 1 MiB tail */
 	shm_use_phys = 1;
-	KT_ASSERT_EQ(g0.large_pages, gs().large_pages);         /* nothing until touched */
+	KT_ASSERT_EQ(g0.large_pages, vmt_global_stat().large_pages);         /* nothing until touched */
 	a = vm_map_create();
 	b = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(9), 1));
-	KT_ASSERT_EQ(4 + 256, ms(a).faults);
-	KT_ASSERT_EQ(4, ms(a).faults_large);
-	KT_ASSERT_EQ(4 + 256, ms(a).faults_zero);
-	KT_ASSERT_EQ(256, ms(a).faults_private);                /* the tail: not a whole segment */
-	KT_ASSERT_EQ(g0.large_pages + 4, gs().large_pages);
-	KT_ASSERT_EQ(4 + 256, gs().pv_entries);                 /* one per leaf, one per PTE */
-	KT_ASSERT_EQ(4, ms(b).leaf_copies);
+	KT_ASSERT_EQ(4 + 256, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(4, vmt_map_stat(a).faults_large);
+	KT_ASSERT_EQ(4 + 256, vmt_map_stat(a).faults_zero);
+	KT_ASSERT_EQ(256, vmt_map_stat(a).faults_private);                /* the tail: not a whole segment */
+	KT_ASSERT_EQ(g0.large_pages + 4, vmt_global_stat().large_pages);
+	KT_ASSERT_EQ(4 + 256, vmt_global_stat().pv_entries);                 /* one per leaf, one per PTE */
+	KT_ASSERT_EQ(4, vmt_map_stat(b).leaf_copies);
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(9), 1));
-	KT_ASSERT_EQ(256, ms(b).faults);
+	KT_ASSERT_EQ(256, vmt_map_stat(b).faults);
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	KT_ASSERT_EQ(g0.large_pages, gs().large_pages);
-	defaults();
+	KT_ASSERT_EQ(g0.large_pages, vmt_global_stat().large_pages);
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -709,7 +683,7 @@ KTEST(vm_large, removing_a_large_page_clears_its_leaf_for_every_map)
 	paddr_t pa;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	vm_largepages = 2;
 	shm_use_phys = 0;
@@ -719,35 +693,35 @@ KTEST(vm_large, removing_a_large_page_clears_its_leaf_for_every_map)
 	b = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_write(a, va, 8));
-	KT_ASSERT_EQ(1, ms(a).links_pdpte);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
 	pmap_share_pd = 0;
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));              /* a mirror, one copy */
-	KT_ASSERT_EQ(1, ms(b).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_copies);
 	head = large_at(b, vb);
 	KT_ASSERT(head != NULL);
-	KT_ASSERT_EQ(1, gs().pv_entries);
+	KT_ASSERT_EQ(1, vmt_global_stat().pv_entries);
 	vm_map_activate(b);
-	before = ms(b);
+	before = vmt_map_stat(b);
 	pmap_page_remove(head);                                 /* e.g. paged out */
-	KT_ASSERT_EQ(0, gs().pv_entries);
-	KT_ASSERT_EQ(0, gs().obj_leaves);
-	KT_ASSERT_EQ(0, ms(b).leaf_copies);
-	KT_ASSERT_EQ(1, ms(b).leaf_mirrors);
+	KT_ASSERT_EQ(0, vmt_global_stat().pv_entries);
+	KT_ASSERT_EQ(0, vmt_global_stat().obj_leaves);
+	KT_ASSERT_EQ(0, vmt_map_stat(b).leaf_copies);
+	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_mirrors);
 	/* One full flush for the copy, whose PD page went too; one as the object changed. */
-	KT_ASSERT_EQ(before.tlb_flushes + 2, ms(b).tlb_flushes);
-	KT_ASSERT_EQ(before.tlb_invlpg, ms(b).tlb_invlpg);
+	KT_ASSERT_EQ(before.tlb_flushes + 2, vmt_map_stat(b).tlb_flushes);
+	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(b).tlb_invlpg);
 	KT_ASSERT(!pmap_extract(a->pmap, va, &pa));
 	KT_ASSERT(!pmap_extract(b->pmap, vb, &pa));
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, PAGE_SIZE, 8));        /* refilled by a fault */
-	KT_ASSERT_EQ(1, ms(b).faults_large);
-	KT_ASSERT_EQ(0, ms(b).faults_zero);
+	KT_ASSERT_EQ(1, vmt_map_stat(b).faults_large);
+	KT_ASSERT_EQ(0, vmt_map_stat(b).faults_zero);
 	KT_ASSERT(pmap_extract(a->pmap, va, &pa));              /* a sees it again */
 	vm_map_activate(NULL);
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -759,29 +733,29 @@ KTEST(vm_large, transparent_pages_keep_a_4k_tail_and_need_the_switch)
 	vaddr_t va, vn;
 	int id, plain;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
-	g0 = gs();
+	g0 = vmt_global_stat();
 	vm_largepages = 2;
 	id = shm_get(IPC_PRIVATE, MIB(3), 0, 1);                /* one 2 MiB page + 256 pages */
-	KT_ASSERT_EQ(g0.large_pages + 1, gs().large_pages);
+	KT_ASSERT_EQ(g0.large_pages + 1, vmt_global_stat().large_pages);
 	vm_largepages = 1;
 	plain = shm_get(IPC_PRIVATE, MIB(4), 0, 1);             /* not asked for: 4 KiB pages */
-	KT_ASSERT_EQ(g0.large_pages + 1, gs().large_pages);
+	KT_ASSERT_EQ(g0.large_pages + 1, vmt_global_stat().large_pages);
 	m = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(3), 4));
-	KT_ASSERT_EQ(1 + 256, ms(m).faults);
-	KT_ASSERT_EQ(1, ms(m).faults_large);
-	KT_ASSERT_EQ(256, ms(m).faults_private);
+	KT_ASSERT_EQ(1 + 256, vmt_map_stat(m).faults);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).faults_large);
+	KT_ASSERT_EQ(256, vmt_map_stat(m).faults_private);
 	KT_ASSERT_EQ(0, shm_at(m, plain, 0, 0, &vn));
 	KT_ASSERT_EQ(0, vmt_fill(m, vn, MIB(4), 4));
-	KT_ASSERT_EQ(1, gs().obj_leaves);
-	KT_ASSERT_EQ(2, gs().obj_pt_pages);
+	KT_ASSERT_EQ(1, vmt_global_stat().obj_leaves);
+	KT_ASSERT_EQ(2, vmt_global_stat().obj_pt_pages);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	KT_ASSERT_EQ(0, shm_ctl(plain, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -793,7 +767,7 @@ KTEST(vm_large, explicit_flags_reject_what_cannot_be_2mib_pages)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	KT_ASSERT_EQ(-EINVAL, shm_get(IPC_PRIVATE, MIB(3), SHM_HUGETLB, 1));
@@ -816,11 +790,11 @@ KTEST(vm_large, explicit_flags_reject_what_cannot_be_2mib_pages)
 	KT_ASSERT_EQ(0, vm_mmap(m, 0, MIB(4), RW, HUGE_ANON, NULL, 0, &va));
 	KT_ASSERT_EQ(0, va % SEG_SIZE);
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
-	KT_ASSERT_EQ(2, ms(m).faults_large);
-	KT_ASSERT_EQ(0, ms(m).pv_entries);
+	KT_ASSERT_EQ(2, vmt_map_stat(m).faults_large);
+	KT_ASSERT_EQ(0, vmt_map_stat(m).pv_entries);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -833,10 +807,10 @@ KTEST(vm_large, without_a_free_2mib_block_explicit_fails_transparent_falls_back)
 	vaddr_t va, vs;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	vmt_fragment(&f, 16);
-	g0 = gs();
+	g0 = vmt_global_stat();
 	KT_ASSERT_EQ(0, g0.large_free);                          /* fragmented: no 2 MiB block... */
 	KT_ASSERT(g0.free_pages >= 16 * 511);                   /* ...but 32 MiB free */
 	m = vm_map_create();
@@ -847,19 +821,19 @@ KTEST(vm_large, without_a_free_2mib_block_explicit_fails_transparent_falls_back)
 	KT_ASSERT(id >= 0);
 	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &vs));
 	KT_ASSERT_EQ(0, vmt_fill(m, vs, MIB(4), 1));
-	KT_ASSERT_EQ(1024, ms(m).faults_object);                /* 4 KiB object PTEs */
-	KT_ASSERT_EQ(0, ms(m).faults_large);
-	KT_ASSERT_EQ(2, gs().obj_pt_pages);
+	KT_ASSERT_EQ(1024, vmt_map_stat(m).faults_object);                /* 4 KiB object PTEs */
+	KT_ASSERT_EQ(0, vmt_map_stat(m).faults_large);
+	KT_ASSERT_EQ(2, vmt_global_stat().obj_pt_pages);
 	KT_ASSERT_EQ(0, vm_mmap(m, 0, MIB(2), RW, MAP_SHARED | MAP_ANONYMOUS, NULL, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(2), 1));            /* anonymous: falls back at the fault */
-	KT_ASSERT_EQ(0, ms(m).faults_large);
-	KT_ASSERT_EQ(0, gs().obj_leaves);
-	KT_ASSERT_EQ(g0.large_pages, gs().large_pages);
+	KT_ASSERT_EQ(0, vmt_map_stat(m).faults_large);
+	KT_ASSERT_EQ(0, vmt_global_stat().obj_leaves);
+	KT_ASSERT_EQ(g0.large_pages, vmt_global_stat().large_pages);
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	vmt_unfragment(&f);
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -871,7 +845,7 @@ KTEST(vm_large, dumps_show_leaves_copies_and_mirrors)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = large_segment(MIB(4));
@@ -886,7 +860,7 @@ KTEST(vm_large, dumps_show_leaves_copies_and_mirrors)
 	KT_ASSERT(strstr(buf, "LEAF[seg 0] offset=") != NULL);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -895,7 +869,7 @@ KTEST(vm_large, out_of_memory_at_every_allocation_leaks_nothing)
 	struct vmt_snap s;
 	int err = -ENOMEM;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	for (long n = 0; err == -ENOMEM; n++) {
 		struct vm_map *a = vm_map_create(), *b = vm_map_create();
@@ -921,7 +895,7 @@ KTEST(vm_large, out_of_memory_at_every_allocation_leaks_nothing)
 			KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 		KT_ASSERT(vmt_clean(&s));
 	}
-	defaults();
+	vmt_defaults();
 }
 
 KTEST(vm_large, reserve_keeps_blocks_for_large_pages_only)
@@ -931,12 +905,12 @@ KTEST(vm_large, reserve_keeps_blocks_for_large_pages_only)
 	size_t used = page_large_used_count(), left;
 	paddr_t chain = 0;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	/* The reserve counts the large pages in use: two more can be had. */
 	vm_largepage_reserve_set(used + 2);
 	KT_ASSERT_EQ(used + 2, vm_largepage_reserve);
-	KT_ASSERT_EQ(used + 2, gs().large_reserve);
+	KT_ASSERT_EQ(used + 2, vmt_global_stat().large_reserve);
 	while ((pg = page_alloc()) != NULL) {                   /* small pages until refused */
 		*(paddr_t *)page_to_virt(pg) = chain;
 		chain = page_to_phys(pg);

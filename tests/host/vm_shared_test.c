@@ -20,31 +20,6 @@
 #define RW (PROT_READ | PROT_WRITE)
 #define X_VA 0x0000004000000000UL     /* a GiB-aligned fixed address */
 
-static struct vmstat ms(struct vm_map *m)
-{
-	struct vmstat st;
-
-	vm_stat_map(m, &st);
-	return st;
-}
-
-static struct vmstat gs(void)
-{
-	struct vmstat st;
-
-	vm_stat_global(&st);
-	return st;
-}
-
-/* Resets the switches to their defaults (every test starts from them). */
-static void defaults(void)
-{
-	pmap_mmu_optimize = 1;
-	pmap_share_pd = 1;
-	pmap_prelink = 1;
-	shm_use_phys = 1;
-}
-
 /* A new segment of `bytes`, physical or anonymous. */
 static int segment(uint64_t bytes, bool phys)
 {
@@ -63,7 +38,7 @@ KTEST(vm_shared, second_map_faults_zero_with_prelink_32_without)
 	vaddr_t va, vb, vc;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	b = vm_map_create();
@@ -71,31 +46,31 @@ KTEST(vm_shared, second_map_faults_zero_with_prelink_32_without)
 	id = segment(MIB(64), true);
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(64), 1));
-	KT_ASSERT_EQ(16384, ms(a).faults);
-	KT_ASSERT_EQ(16384, ms(a).faults_object);
-	KT_ASSERT_EQ(32, ms(a).links_pde);
-	KT_ASSERT_EQ(3, ms(a).pt_pages);                /* PML4, PDPT, PD: no PT */
-	KT_ASSERT_EQ(32, gs().obj_pt_pages);
-	KT_ASSERT_EQ(0, ms(a).pv_entries);              /* physical: no PV at all */
+	KT_ASSERT_EQ(16384, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(16384, vmt_map_stat(a).faults_object);
+	KT_ASSERT_EQ(32, vmt_map_stat(a).links_pde);
+	KT_ASSERT_EQ(3, vmt_map_stat(a).pt_pages);                /* PML4, PDPT, PD: no PT */
+	KT_ASSERT_EQ(32, vmt_global_stat().obj_pt_pages);
+	KT_ASSERT_EQ(0, vmt_map_stat(a).pv_entries);              /* physical: no PV at all */
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));      /* prelinked */
-	KT_ASSERT_EQ(32, ms(b).links_pde);
+	KT_ASSERT_EQ(32, vmt_map_stat(b).links_pde);
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(64), 1));
-	KT_ASSERT_EQ(0, ms(b).faults);
-	KT_ASSERT_EQ(3, ms(b).pt_pages);
-	KT_ASSERT_EQ(16384, ms(b).resident);
+	KT_ASSERT_EQ(0, vmt_map_stat(b).faults);
+	KT_ASSERT_EQ(3, vmt_map_stat(b).pt_pages);
+	KT_ASSERT_EQ(16384, vmt_map_stat(b).resident);
 	pmap_prelink = 0;
 	KT_ASSERT_EQ(0, shm_at(c, id, 0, 0, &vc));
 	KT_ASSERT_EQ(0, vmt_check(c, vc, MIB(64), 1));
-	KT_ASSERT_EQ(32, ms(c).faults);
-	KT_ASSERT_EQ(32, ms(c).faults_link);
-	KT_ASSERT_EQ(3, ms(c).pt_pages);
-	KT_ASSERT_EQ(32, gs().obj_pt_pages);
-	KT_ASSERT_EQ(0, gs().pv_entries);
+	KT_ASSERT_EQ(32, vmt_map_stat(c).faults);
+	KT_ASSERT_EQ(32, vmt_map_stat(c).faults_link);
+	KT_ASSERT_EQ(3, vmt_map_stat(c).pt_pages);
+	KT_ASSERT_EQ(32, vmt_global_stat().obj_pt_pages);
+	KT_ASSERT_EQ(0, vmt_global_stat().pv_entries);
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	vm_map_destroy(c);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -106,7 +81,7 @@ KTEST(vm_shared, gib_mapping_takes_one_fault_without_prelink)
 	vaddr_t va, vd;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	d = vm_map_create();
@@ -114,23 +89,23 @@ KTEST(vm_shared, gib_mapping_takes_one_fault_without_prelink)
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, va % GIB_SIZE);
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(64), 7));
-	KT_ASSERT_EQ(1, ms(a).links_pdpte);
-	KT_ASSERT_EQ(0, ms(a).links_pde);
-	KT_ASSERT_EQ(2, ms(a).pt_pages);                /* PML4, PDPT */
-	KT_ASSERT_EQ(32, gs().obj_pt_pages);
-	KT_ASSERT_EQ(1, gs().obj_pd_pages);
-	KT_ASSERT_EQ(16384, gs().pv_entries);           /* anonymous: one per page */
+	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
+	KT_ASSERT_EQ(0, vmt_map_stat(a).links_pde);
+	KT_ASSERT_EQ(2, vmt_map_stat(a).pt_pages);                /* PML4, PDPT */
+	KT_ASSERT_EQ(32, vmt_global_stat().obj_pt_pages);
+	KT_ASSERT_EQ(1, vmt_global_stat().obj_pd_pages);
+	KT_ASSERT_EQ(16384, vmt_global_stat().pv_entries);           /* anonymous: one per page */
 	pmap_prelink = 0;
 	KT_ASSERT_EQ(0, shm_at(d, id, 0, 0, &vd));
 	KT_ASSERT_EQ(0, vmt_check(d, vd, MIB(64), 7));
-	KT_ASSERT_EQ(1, ms(d).faults);
-	KT_ASSERT_EQ(1, ms(d).faults_link);
-	KT_ASSERT_EQ(2, ms(d).pt_pages);
-	KT_ASSERT_EQ(16384, gs().pv_entries);
+	KT_ASSERT_EQ(1, vmt_map_stat(d).faults);
+	KT_ASSERT_EQ(1, vmt_map_stat(d).faults_link);
+	KT_ASSERT_EQ(2, vmt_map_stat(d).pt_pages);
+	KT_ASSERT_EQ(16384, vmt_global_stat().pv_entries);
 	vm_map_destroy(a);
 	vm_map_destroy(d);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -141,7 +116,7 @@ KTEST(vm_shared, n_maps_share_one_set_of_tables_that_survives_them)
 	vaddr_t va[4];
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	id = segment(MIB(16), false);
 	for (int i = 0; i < 4; i++) {
@@ -149,27 +124,27 @@ KTEST(vm_shared, n_maps_share_one_set_of_tables_that_survives_them)
 		KT_ASSERT_EQ(0, shm_at(m[i], id, 0, 0, &va[i]));
 		KT_ASSERT_EQ(0, vmt_fill(m[i], va[i], MIB(16), 100 * i));
 	}
-	KT_ASSERT_EQ(4096, ms(m[0]).faults);            /* the first fills the tree */
-	KT_ASSERT_EQ(0, ms(m[3]).faults);               /* the others were prelinked */
-	KT_ASSERT_EQ(8, gs().obj_pt_pages);
-	KT_ASSERT_EQ(4096, gs().pv_entries);            /* = resident pages */
+	KT_ASSERT_EQ(4096, vmt_map_stat(m[0]).faults);            /* the first fills the tree */
+	KT_ASSERT_EQ(0, vmt_map_stat(m[3]).faults);               /* the others were prelinked */
+	KT_ASSERT_EQ(8, vmt_global_stat().obj_pt_pages);
+	KT_ASSERT_EQ(4096, vmt_global_stat().pv_entries);            /* = resident pages */
 	for (int i = 0; i < 4; i++) {
-		KT_ASSERT_EQ(3, ms(m[i]).pt_pages);
+		KT_ASSERT_EQ(3, vmt_map_stat(m[i]).pt_pages);
 		KT_ASSERT_EQ(0, vmt_check(m[i], va[i], MIB(16), 300));
 		vm_map_destroy(m[i]);
 	}
-	KT_ASSERT_EQ(8, gs().obj_pt_pages);             /* the tables survive */
+	KT_ASSERT_EQ(8, vmt_global_stat().obj_pt_pages);             /* the tables survive */
 	for (int i = 0; i < 4; i++) {
 		m[i] = vm_map_create();
 		KT_ASSERT_EQ(0, shm_at(m[i], id, 0, 0, &va[i]));
 		KT_ASSERT_EQ(0, vmt_check(m[i], va[i], MIB(16), 300));
-		KT_ASSERT_EQ(0, ms(m[i]).faults);
+		KT_ASSERT_EQ(0, vmt_map_stat(m[i]).faults);
 	}
-	KT_ASSERT_EQ(8, gs().obj_pt_pages);
+	KT_ASSERT_EQ(8, vmt_global_stat().obj_pt_pages);
 	for (int i = 0; i < 4; i++)
 		vm_map_destroy(m[i]);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -180,7 +155,7 @@ KTEST(vm_shared, switching_off_and_on_keeps_both_kinds_correct)
 	vaddr_t va, vb;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	b = vm_map_create();
@@ -190,28 +165,28 @@ KTEST(vm_shared, switching_off_and_on_keeps_both_kinds_correct)
 	pmap_mmu_optimize = 0;
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(8), 5));
-	KT_ASSERT_EQ(2048, ms(b).faults);
-	KT_ASSERT_EQ(2048, ms(b).faults_private);
-	KT_ASSERT_EQ(3 + 4, ms(b).pt_pages);
-	KT_ASSERT_EQ(2048, ms(b).pv_entries);           /* private PTEs have PVs */
+	KT_ASSERT_EQ(2048, vmt_map_stat(b).faults);
+	KT_ASSERT_EQ(2048, vmt_map_stat(b).faults_private);
+	KT_ASSERT_EQ(3 + 4, vmt_map_stat(b).pt_pages);
+	KT_ASSERT_EQ(2048, vmt_map_stat(b).pv_entries);           /* private PTEs have PVs */
 	KT_ASSERT_EQ(0, vmt_check(a, va, MIB(16), 5));  /* a's links stay valid */
-	KT_ASSERT_EQ(8, ms(a).links_pde);
+	KT_ASSERT_EQ(8, vmt_map_stat(a).links_pde);
 	pmap_mmu_optimize = 1;
 	KT_ASSERT_EQ(0, vmt_fill(b, vb + MIB(8), MIB(8), 5 + 2048));
-	KT_ASSERT_EQ(4, ms(b).links_pde);               /* both kinds in one map */
-	KT_ASSERT_EQ(3 + 4, ms(b).pt_pages);
+	KT_ASSERT_EQ(4, vmt_map_stat(b).links_pde);               /* both kinds in one map */
+	KT_ASSERT_EQ(3 + 4, vmt_map_stat(b).pt_pages);
 	KT_ASSERT_EQ(0, vmt_check(a, va, MIB(16), 5));
 	KT_ASSERT_EQ(0, vmt_write(a, va + PAGE_SIZE, 77));
 	KT_ASSERT_EQ(0, vmt_check(b, vb + PAGE_SIZE, PAGE_SIZE, 77));
 	KT_ASSERT(vmt_clean(&(struct vmt_snap){ page_free_count(), vm_object_count(), shm_count() }));
 	/* A segment with a private PT becomes a link after a fault there. */
 	KT_ASSERT_EQ(0, vm_munmap(b, vb, MIB(16)));
-	KT_ASSERT_EQ(0, ms(b).links_pde);
-	KT_ASSERT_EQ(1, ms(b).pt_pages);
+	KT_ASSERT_EQ(0, vmt_map_stat(b).links_pde);
+	KT_ASSERT_EQ(1, vmt_map_stat(b).pt_pages);
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -222,23 +197,23 @@ KTEST(vm_shared, private_table_is_emptied_before_it_becomes_a_link)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(MIB(2), true);
 	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
 	pmap_mmu_optimize = 0;
 	KT_ASSERT_EQ(0, vmt_fill(m, va, 16 * PAGE_SIZE, 1));
-	KT_ASSERT_EQ(16, ms(m).pv_entries);
+	KT_ASSERT_EQ(16, vmt_map_stat(m).pv_entries);
 	pmap_mmu_optimize = 1;
 	KT_ASSERT_EQ(0, vmt_write(m, va + MIB(1), 9));  /* faults: links the segment */
-	KT_ASSERT_EQ(1, ms(m).links_pde);
-	KT_ASSERT_EQ(0, ms(m).pv_entries);
-	KT_ASSERT_EQ(3, ms(m).pt_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).links_pde);
+	KT_ASSERT_EQ(0, vmt_map_stat(m).pv_entries);
+	KT_ASSERT_EQ(3, vmt_map_stat(m).pt_pages);
 	KT_ASSERT_EQ(0, vmt_check(m, va, 16 * PAGE_SIZE, 1));
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -250,7 +225,7 @@ KTEST(vm_shared, tables_are_keyed_by_object_offset)
 	vaddr_t va, vb, vc;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	b = vm_map_create();
@@ -264,18 +239,18 @@ KTEST(vm_shared, tables_are_keyed_by_object_offset)
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(8), 1000));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(4), 1000 + 512));
 	KT_ASSERT_EQ(0, vmt_check(c, vc, MIB(4), 1000));
-	KT_ASSERT_EQ(2, ms(b).links_pde);
-	KT_ASSERT_EQ(0, ms(c).links_pde);               /* misaligned: private tables */
-	KT_ASSERT_EQ(1024, ms(c).faults_private);
+	KT_ASSERT_EQ(2, vmt_map_stat(b).links_pde);
+	KT_ASSERT_EQ(0, vmt_map_stat(c).links_pde);               /* misaligned: private tables */
+	KT_ASSERT_EQ(1024, vmt_map_stat(c).faults_private);
 	KT_ASSERT_EQ(0, vmt_write(b, vb + PAGE_SIZE, 4242));
 	KT_ASSERT_EQ(0, vmt_check(a, va + MIB(2) + PAGE_SIZE, PAGE_SIZE, 4242));
 	KT_ASSERT_EQ(0, vmt_check(c, vc + MIB(2) + PAGE_SIZE, PAGE_SIZE, 4242));
-	KT_ASSERT_EQ(4, gs().obj_pt_pages);
+	KT_ASSERT_EQ(4, vmt_global_stat().obj_pt_pages);
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	vm_map_destroy(c);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -286,7 +261,7 @@ KTEST(vm_shared, mprotect_of_one_page_unlinks_only_that_map)
 	vaddr_t va, vb;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	b = vm_map_create();
@@ -295,24 +270,24 @@ KTEST(vm_shared, mprotect_of_one_page_unlinks_only_that_map)
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
 	KT_ASSERT_EQ(0, vm_mprotect(a, va + 5 * PAGE_SIZE, PAGE_SIZE, PROT_READ));
-	KT_ASSERT_EQ(1, ms(a).links_pde);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pde);
 	KT_ASSERT_EQ(-EFAULT, vmt_write(a, va + 5 * PAGE_SIZE, 9));
 	KT_ASSERT_EQ(0, vmt_write(b, vb + 5 * PAGE_SIZE, 9));
 	KT_ASSERT_EQ(0, vmt_check(a, va + 5 * PAGE_SIZE, PAGE_SIZE, 9));
 	KT_ASSERT_EQ(0, vmt_check(a, va, 5 * PAGE_SIZE, 1));
 	KT_ASSERT_EQ(0, vmt_write(a, va + 6 * PAGE_SIZE, 6));
 	KT_ASSERT_EQ(0, vmt_check(b, vb + 6 * PAGE_SIZE, PAGE_SIZE, 6));
-	KT_ASSERT_EQ(2, ms(b).links_pde);
+	KT_ASSERT_EQ(2, vmt_map_stat(b).links_pde);
 	/* Back to one entry: the next fault links the segment again. */
 	KT_ASSERT_EQ(0, vm_mprotect(a, va + 5 * PAGE_SIZE, PAGE_SIZE, RW));
 	KT_ASSERT_EQ(1, a->nentries);
 	KT_ASSERT_EQ(0, vmt_write(a, va + 5 * PAGE_SIZE, 10));
-	KT_ASSERT_EQ(2, ms(a).links_pde);
-	KT_ASSERT_EQ(3, ms(a).pt_pages);
+	KT_ASSERT_EQ(2, vmt_map_stat(a).links_pde);
+	KT_ASSERT_EQ(3, vmt_map_stat(a).pt_pages);
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -324,22 +299,22 @@ KTEST(vm_shared, munmap_of_a_middle_page_unlinks_the_segment)
 	uint64_t v;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	id = segment(MIB(4), true);
 	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, vm_munmap(a, va + MIB(1), PAGE_SIZE));
-	KT_ASSERT_EQ(1, ms(a).links_pde);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pde);
 	KT_ASSERT_EQ(-EFAULT, vmt_read(a, va + MIB(1), &v));
 	KT_ASSERT_EQ(0, vmt_check(a, va + MIB(1) - PAGE_SIZE, PAGE_SIZE, 256));
 	KT_ASSERT_EQ(0, vmt_check(a, va + MIB(1) + PAGE_SIZE, PAGE_SIZE, 258));
-	KT_ASSERT_EQ(2, ms(a).faults_private);
-	KT_ASSERT_EQ(4, ms(a).pt_pages);
+	KT_ASSERT_EQ(2, vmt_map_stat(a).faults_private);
+	KT_ASSERT_EQ(4, vmt_map_stat(a).pt_pages);
 	vm_map_destroy(a);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -351,7 +326,7 @@ KTEST(vm_shared, readonly_and_readwrite_maps_share_one_tree)
 	vaddr_t va, vr;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	rw = vm_map_create();
 	ro = vm_map_create();
@@ -359,10 +334,10 @@ KTEST(vm_shared, readonly_and_readwrite_maps_share_one_tree)
 	KT_ASSERT_EQ(0, shm_at(ro, id, 0, SHM_RDONLY, &vr));
 	KT_ASSERT_EQ(0, shm_at(rw, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_touch(ro, vr, MIB(4)));     /* the RO map fills the tree */
-	KT_ASSERT_EQ(1024, ms(ro).faults_object);
+	KT_ASSERT_EQ(1024, vmt_map_stat(ro).faults_object);
 	KT_ASSERT_EQ(0, vmt_fill(rw, va, MIB(4), 3));
-	KT_ASSERT_EQ(2, ms(rw).faults_link);
-	KT_ASSERT_EQ(2, gs().obj_pt_pages);
+	KT_ASSERT_EQ(2, vmt_map_stat(rw).faults_link);
+	KT_ASSERT_EQ(2, vmt_global_stat().obj_pt_pages);
 	KT_ASSERT_EQ(-EFAULT, vmt_write(ro, vr, 1));    /* the RO write is refused... */
 	KT_ASSERT_EQ(0, vmt_write(rw, va, 1));          /* ...the RW one goes on */
 	KT_ASSERT_EQ(0, vmt_check(ro, vr, PAGE_SIZE, 1));
@@ -373,7 +348,7 @@ KTEST(vm_shared, readonly_and_readwrite_maps_share_one_tree)
 	vm_map_destroy(ro);
 	vm_map_destroy(rw);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -384,7 +359,7 @@ KTEST(vm_shared, fork_of_a_gib_link_copies_one_entry)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	parent = vm_map_create();
 	id = segment(GIB(1), false);
@@ -392,15 +367,15 @@ KTEST(vm_shared, fork_of_a_gib_link_copies_one_entry)
 	KT_ASSERT_EQ(0, vmt_fill(parent, va, MIB(8), 2));
 	child = vm_map_fork(parent);
 	KT_ASSERT(child != NULL);
-	KT_ASSERT_EQ(1, ms(child).links_pdpte);
-	KT_ASSERT_EQ(0, ms(child).links_pde);
-	KT_ASSERT_EQ(2, ms(child).pt_pages);            /* PML4 and one PDPT page */
+	KT_ASSERT_EQ(1, vmt_map_stat(child).links_pdpte);
+	KT_ASSERT_EQ(0, vmt_map_stat(child).links_pde);
+	KT_ASSERT_EQ(2, vmt_map_stat(child).pt_pages);            /* PML4 and one PDPT page */
 	KT_ASSERT_EQ(0, vmt_check(child, va, MIB(8), 2));
-	KT_ASSERT_EQ(0, ms(child).faults);
+	KT_ASSERT_EQ(0, vmt_map_stat(child).faults);
 	vm_map_destroy(child);
 	vm_map_destroy(parent);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -412,23 +387,23 @@ KTEST(vm_shared, teardown_of_a_gib_is_one_flush)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(GIB(1), false);
 	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(16), 2));
 	vm_map_activate(m);
-	before = ms(m);
+	before = vmt_map_stat(m);
 	KT_ASSERT_EQ(0, shm_dt(m, va));
-	KT_ASSERT_EQ(before.tlb_flushes + 1, ms(m).tlb_flushes);
-	KT_ASSERT_EQ(before.tlb_invlpg, ms(m).tlb_invlpg);
-	KT_ASSERT_EQ(0, ms(m).links_pdpte);
-	KT_ASSERT_EQ(1, ms(m).pt_pages);
+	KT_ASSERT_EQ(before.tlb_flushes + 1, vmt_map_stat(m).tlb_flushes);
+	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(m).tlb_invlpg);
+	KT_ASSERT_EQ(0, vmt_map_stat(m).links_pdpte);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).pt_pages);
 	vm_map_activate(NULL);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -439,7 +414,7 @@ KTEST(vm_shared, mixed_sizes_link_a_gib_then_segments)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(GIB(1) + MIB(512) + PAGE_SIZE, false);
@@ -448,20 +423,20 @@ KTEST(vm_shared, mixed_sizes_link_a_gib_then_segments)
 	KT_ASSERT_EQ(0, vmt_write(m, va + GIB(1), 2));
 	KT_ASSERT_EQ(0, vmt_write(m, va + GIB(1) + MIB(2), 3));
 	KT_ASSERT_EQ(0, vmt_write(m, va + GIB(1) + MIB(512), 4));   /* the tail page */
-	KT_ASSERT_EQ(1, ms(m).links_pdpte);
-	KT_ASSERT_EQ(2, ms(m).links_pde);
-	KT_ASSERT_EQ(1, ms(m).faults_private);
-	KT_ASSERT_EQ(2, gs().obj_pd_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).links_pdpte);
+	KT_ASSERT_EQ(2, vmt_map_stat(m).links_pde);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).faults_private);
+	KT_ASSERT_EQ(2, vmt_global_stat().obj_pd_pages);
 	/* With PD sharing off, a new map links the first GiB segment by segment. */
 	pmap_share_pd = 0;
 	vm_map_destroy(m);
 	m = vm_map_create();
 	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, &va));
-	KT_ASSERT_EQ(0, ms(m).links_pdpte);
-	KT_ASSERT_EQ(3, ms(m).links_pde);               /* prelinked: 3 populated segments */
+	KT_ASSERT_EQ(0, vmt_map_stat(m).links_pdpte);
+	KT_ASSERT_EQ(3, vmt_map_stat(m).links_pde);               /* prelinked: 3 populated segments */
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -475,8 +450,8 @@ static void straddle(uint64_t bytes, uint64_t links, uint64_t private_faults)
 
 	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, ALIGN_UP(bytes, PAGE_SIZE), 1));
-	KT_ASSERT_EQ(links, ms(m).links_pde);
-	KT_ASSERT_EQ(private_faults, ms(m).faults_private);
+	KT_ASSERT_EQ(links, vmt_map_stat(m).links_pde);
+	KT_ASSERT_EQ(private_faults, vmt_map_stat(m).faults_private);
 	KT_ASSERT_EQ(-ENOENT, pmap_link_info(m->pmap, va + ALIGN_UP(bytes, PAGE_SIZE) - PAGE_SIZE, &l));
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	vm_map_destroy(m);
@@ -487,7 +462,7 @@ KTEST(vm_shared, segments_straddling_the_end_are_never_linked)
 {
 	struct vmt_snap s;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	straddle(MIB(2) - PAGE_SIZE, 0, 511);
 	straddle(MIB(2) + PAGE_SIZE, 1, 1);
@@ -504,7 +479,7 @@ KTEST(vm_shared, map_fixed_over_a_linked_segment_unlinks_it)
 	uint64_t v = 1;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(MIB(4), true);
@@ -512,13 +487,13 @@ KTEST(vm_shared, map_fixed_over_a_linked_segment_unlinks_it)
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, vm_mmap(m, va + MIB(2), MIB(2), RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 	                        NULL, 0, &got));
-	KT_ASSERT_EQ(1, ms(m).links_pde);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).links_pde);
 	KT_ASSERT_EQ(0, vmt_read(m, va + MIB(2), &v));
 	KT_ASSERT_EQ(0, v);
 	KT_ASSERT_EQ(0, vmt_check(m, va, PAGE_SIZE, 1));
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -527,7 +502,7 @@ KTEST(vm_shared, out_of_memory_at_every_allocation_leaks_nothing)
 	struct vmt_snap s;
 	int err = -ENOMEM;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	for (long n = 0; err == -ENOMEM; n++) {
 		struct vm_map *a = vm_map_create(), *b = vm_map_create();
@@ -552,7 +527,7 @@ KTEST(vm_shared, out_of_memory_at_every_allocation_leaks_nothing)
 		KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 		KT_ASSERT(vmt_clean(&s));
 	}
-	defaults();
+	vmt_defaults();
 }
 
 KTEST(vm_shared, dumps_show_links_and_object_tables)
@@ -563,7 +538,7 @@ KTEST(vm_shared, dumps_show_links_and_object_tables)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(MIB(4), true);
@@ -577,7 +552,7 @@ KTEST(vm_shared, dumps_show_links_and_object_tables)
 	KT_ASSERT(strstr(buf, "PT[seg 0] offset=") != NULL);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -589,24 +564,24 @@ KTEST(vm_shared, mprotect_of_whole_segments_changes_the_links_rights)
 	vaddr_t va;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(MIB(4), true);
 	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, vm_mprotect(m, va, MIB(4), PROT_READ));
-	KT_ASSERT_EQ(2, ms(m).links_pde);               /* lowered in place */
+	KT_ASSERT_EQ(2, vmt_map_stat(m).links_pde);               /* lowered in place */
 	KT_ASSERT_EQ(0, pmap_link_info(m->pmap, va, &l));
 	KT_ASSERT_EQ(PROT_READ, l.prot);
 	KT_ASSERT_EQ(-EFAULT, vmt_write(m, va, 5));
 	KT_ASSERT_EQ(0, vm_mprotect(m, va, MIB(4), RW));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 2));    /* one fault per link raises it */
-	KT_ASSERT_EQ(1024 + 2, ms(m).faults);
-	KT_ASSERT_EQ(2, ms(m).faults_link);
+	KT_ASSERT_EQ(1024 + 2, vmt_map_stat(m).faults);
+	KT_ASSERT_EQ(2, vmt_map_stat(m).faults_link);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -618,7 +593,7 @@ KTEST(vm_shared, removing_a_page_clears_the_object_pte_for_every_map)
 	paddr_t pa;
 	int id;
 
-	defaults();
+	vmt_defaults();
 	vmt_begin(&s);
 	a = vm_map_create();
 	b = vm_map_create();
@@ -628,20 +603,20 @@ KTEST(vm_shared, removing_a_page_clears_the_object_pte_for_every_map)
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
 	vm_map_activate(b);
 	KT_ASSERT(pmap_extract(b->pmap, vb, &pa));
-	KT_ASSERT_EQ(1, gs().pv_entries);
+	KT_ASSERT_EQ(1, vmt_global_stat().pv_entries);
 	pmap_page_remove(phys_to_page(pa));             /* e.g. paged out */
-	KT_ASSERT_EQ(0, gs().pv_entries);
-	KT_ASSERT_EQ(1, ms(b).tlb_flushes);             /* the active map flushed */
+	KT_ASSERT_EQ(0, vmt_global_stat().pv_entries);
+	KT_ASSERT_EQ(1, vmt_map_stat(b).tlb_flushes);             /* the active map flushed */
 	KT_ASSERT(!pmap_extract(a->pmap, va, &pa));
 	KT_ASSERT(!pmap_extract(b->pmap, vb, &pa));
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, PAGE_SIZE, 8)); /* refilled by a fault */
-	KT_ASSERT_EQ(1, ms(b).faults_object);
+	KT_ASSERT_EQ(1, vmt_map_stat(b).faults_object);
 	vm_map_activate(NULL);
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }
 
@@ -659,11 +634,11 @@ KTEST(vm_shared, baseline_suites_pass_with_sharing_off)
 	for (const struct ktest *t = __start_ktests; t < __stop_ktests; t++) {
 		if (strcmp(t->suite, "vm_baseline") != 0 && strcmp(t->suite, "vm_shm") != 0)
 			continue;
-		defaults();
+		vmt_defaults();
 		pmap_mmu_optimize = 0;
 		t->fn();
 		ran++;
 	}
-	defaults();
+	vmt_defaults();
 	KT_ASSERT(ran >= 20);
 }

@@ -5,6 +5,7 @@
 #include "mm/pmap/pmap.h"
 #include "mm/vm_map.h"
 #include "mm/vmobject/vm_object.h"
+#include "mm/vm_tunables.h"
 #include "tests/host/vm_testlib.h"
 #include "uapi/errno.h"
 
@@ -161,4 +162,29 @@ void vmt_unfragment(struct vmt_frag *f)
 		page_free(f->kept[--f->nkept]);
 	while ((pg = chain_pop(&f->large)) != NULL)
 		page_free_large(pg);
+}
+
+struct vmstat vmt_map_stat(struct vm_map *map)
+{
+	struct vmstat st;
+
+	vm_stat_map(map, &st);
+	return st;
+}
+
+struct vmstat vmt_global_stat(void)
+{
+	struct vmstat st;
+
+	vm_stat_global(&st);
+	return st;
+}
+
+void vmt_defaults(void)
+{
+	pmap_mmu_optimize = 1;
+	pmap_share_pd = 1;
+	pmap_prelink = 1;
+	shm_use_phys = 1;
+	vm_largepages = 1;
 }

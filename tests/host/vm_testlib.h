@@ -19,6 +19,13 @@ struct vmt_snap {
 };
 
 /* Bootstraps the pmap once (fake kernel PML4) and takes a snapshot. */
+/* One map's counters, and the whole system's (vm_stat_map/vm_stat_global). */
+struct vmstat vmt_map_stat(struct vm_map *map);
+struct vmstat vmt_global_stat(void);
+
+/* Resets every VM switch to its boot default (each test starts from them). */
+void vmt_defaults(void);
+
 void vmt_begin(struct vmt_snap *s);
 
 /*
