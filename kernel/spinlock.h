@@ -1,5 +1,5 @@
 /*
- * Spinlocks, written for SMP although one CPU runs today.
+ * Spinlocks, shared by every CPU.
  *
  * spin_lock() disables interrupts and remembers whether they were on, so a
  * lock may be taken from interrupt context and from code that already runs
