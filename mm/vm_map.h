@@ -157,8 +157,10 @@ int vm_copyin(struct vm_map *map, void *dst, vaddr_t src, size_t len);
  * Maps the shm object `obj` for shmat: at `addr` (page aligned, must be
  * free; 2 MiB aligned for an OBJ_LARGE_ONLY object) or, when addr is 0,
  * where the kernel chooses; read-only when `readonly`. Returns 0 and the
- * address in *out, -EINVAL (addr unaligned, busy or outside user space) or
- * -ENOMEM.
+ * address in *out, -EINVAL (addr unaligned, busy, outside user space, or
+ * the detach address of a live attachment whose first pages were unmapped:
+ * shmdt could not tell the two apart) or -ENOMEM. The kernel never chooses
+ * such an address.
  */
 int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
                       bool readonly, vaddr_t *out);

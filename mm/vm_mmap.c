@@ -58,11 +58,42 @@ static vaddr_t fit(vaddr_t lo, uint64_t align, uint64_t color)
 }
 
 /*
+ * Is addr the shmdt address of a live attachment of map? When the first
+ * pages of an attachment are unmapped, its address is free again, but an
+ * attachment made there would share its detach address and shmdt could not
+ * tell the two apart: it would remove both.
+ */
+static bool attach_addr_in_use_locked(struct vm_map *map, vaddr_t addr)
+{
+	ASSERT_HELD(&map->lock);
+	for (struct vm_map_entry *e = map->entries; e; e = e->next)
+		if ((e->flags & VME_SHM) && e->shm_attach == addr)
+			return true;
+	return false;
+}
+
+/*
+ * The lowest candidate a >= lo with a % align == color; for an attachment
+ * (shm), one that is not the detach address of another.
+ */
+static vaddr_t fit_locked(struct vm_map *map, vaddr_t lo, uint64_t align, uint64_t color,
+                          bool shm)
+{
+	vaddr_t a = fit(lo, align, color);
+
+	while (shm && a < USER_TOP && attach_addr_in_use_locked(map, a))
+		a += align;
+	return a;
+}
+
+/*
  * First fit in the mmap area for len bytes at an address congruent to the
  * object offset modulo the placement alignment (so that va and offset agree
- * on 2 MiB/1 GiB boundaries). Returns 0 and *out, or -ENOMEM.
+ * on 2 MiB/1 GiB boundaries), for an attachment (shm) never at the detach
+ * address of another. Returns 0 and *out, or -ENOMEM.
  */
-static int find_space_locked(struct vm_map *map, uint64_t len, uint64_t off, vaddr_t *out)
+static int find_space_locked(struct vm_map *map, uint64_t len, uint64_t off, bool shm,
+                             vaddr_t *out)
 {
 	uint64_t align = placement_align(len), color = off & (align - 1);
 	vaddr_t lo = VM_MMAP_BASE, a;
@@ -71,14 +102,14 @@ static int find_space_locked(struct vm_map *map, uint64_t len, uint64_t off, vad
 	for (struct vm_map_entry *e = map->entries; e; e = e->next) {
 		if (e->end <= lo)
 			continue;
-		a = fit(lo, align, color);
+		a = fit_locked(map, lo, align, color, shm);
 		if (a + len <= e->start) {
 			*out = a;
 			return 0;
 		}
 		lo = e->end;
 	}
-	a = fit(lo, align, color);
+	a = fit_locked(map, lo, align, color, shm);
 	if (a >= USER_TOP || len > USER_TOP - a)
 		return -ENOMEM;
 	*out = a;
@@ -87,13 +118,18 @@ static int find_space_locked(struct vm_map *map, uint64_t len, uint64_t off, vad
 
 /*
  * Chooses the address of the request: the given one when fixed, or when it
- * is a free hint; else a free range found by find_space_locked().
+ * is a free hint; else a free range found by find_space_locked(). An
+ * attachment is never made at the detach address of another.
  */
 static int place_locked(struct vm_map *map, const struct map_request *q, vaddr_t *out)
 {
+	bool shm = q->vme_flags & VME_SHM;
+
 	ASSERT_HELD(&map->lock);
 	if (q->fixed) {
 		if (!q->replace && !map_range_free_locked(map, q->addr, q->addr + q->len))
+			return -EINVAL;
+		if (shm && attach_addr_in_use_locked(map, q->addr))
 			return -EINVAL;
 		*out = q->addr;
 		return 0;
@@ -103,7 +139,7 @@ static int place_locked(struct vm_map *map, const struct map_request *q, vaddr_t
 		*out = q->addr;
 		return 0;
 	}
-	return find_space_locked(map, q->len, q->off, out);
+	return find_space_locked(map, q->len, q->off, shm, out);
 }
 
 /*

@@ -44,8 +44,10 @@ int shm_get(int key, uint64_t size, int flags, int pid);
 /*
  * shmat: maps segment shmid into map at `addr` (page aligned and free;
  * 2 MiB aligned for a SHM_HUGETLB segment) or, when addr is 0, where the
- * kernel chooses; read-only with SHM_RDONLY. Returns 0 and the address in
- * *out; -EINVAL (bad id, flags or address), -ENOMEM.
+ * kernel chooses; read-only with SHM_RDONLY. The address of an attachment
+ * is its handle for shmdt, so no two live attachments of a map share one
+ * (see vm_map_shm_attach). Returns 0 and the address in *out; -EINVAL (bad
+ * id, flags or address), -ENOMEM.
  */
 int shm_at(struct vm_map *map, int shmid, vaddr_t addr, int flags, vaddr_t *out);
 

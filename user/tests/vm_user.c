@@ -1106,6 +1106,42 @@ VMTEST(shmat_shmdt_shmctl_errors)
 	UT_ASSERT_EQ(-EINVAL, shmctl(id, IPC_RMID, NULL));             /* twice */
 }
 
+/*
+ * The address of an attachment is its shmdt handle, and stays so when its
+ * first pages are unmapped. A new attachment never takes it: the kernel
+ * places one elsewhere and one asked for there fails, so shmdt of either
+ * never removes the other. (stress found shmdt removing both.)
+ */
+VMTEST(shmat_never_reuses_a_detach_address)
+{
+	const size_t half = BIG_PAGES / 2;
+	char *a, *b;
+	int big, small;
+
+	big = seg_get(IPC_PRIVATE, BIG, IPC_CREAT | 0600);
+	UT_ASSERT_OK(big);
+	small = seg_get(IPC_PRIVATE, 4 * PAGE_SIZE, IPC_CREAT | 0600);
+	UT_ASSERT_OK(small);
+	a = shmat(big, NULL, 0);
+	UT_ASSERT_OK(ptr_err(a));
+	put(a, half, PAT(1, half));
+	UT_ASSERT_EQ(0, munmap(a, half * PAGE_SIZE));            /* a is free again */
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(small, a, 0)));
+	b = shmat(small, a + PAGE_SIZE, 0);                      /* beside it: fine */
+	UT_ASSERT_EQ(a + PAGE_SIZE, b);
+	UT_ASSERT_EQ(0, shmdt(b));
+	b = shmat(small, NULL, 0);
+	UT_ASSERT_OK(ptr_err(b));
+	UT_ASSERT(b != a);
+	UT_ASSERT_EQ(0, shmdt(b));
+	UT_ASSERT_EQ(PAT(1, half), get(a, half));                /* a's rest stays */
+	UT_ASSERT_EQ(1, nattch(big));
+	UT_ASSERT_EQ(0, shmdt(a));
+	UT_ASSERT_EQ(0, nattch(big));
+	UT_ASSERT_EQ(0, shmctl(big, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, shmctl(small, IPC_RMID, NULL));
+}
+
 /* Segments until the table is full: ENOSPC, then all back. */
 VMTEST(shmget_enospc_at_segment_limit)
 {
