@@ -233,14 +233,13 @@ void proc_check_killed(void)
 		thread_leave(0);
 }
 
-void proc_fault_kill(const struct trapframe *tf, uint64_t addr, const char *what)
+void proc_fault_kill(const struct trapframe *tf, uint64_t addr, int sig, const char *what)
 {
 	struct proc *p = current_proc();
 
 	printk("pid %d (%s): killed: %s at address %p, rip %p\n",
 	       p->pid, p->name, what, (void *)addr, (void *)tf->rip);
-	proc_exit(W_SIGNALED(tf->vector == T_PF || tf->vector == T_GP ? SIGSEGV
-	                     : tf->vector == T_UD ? SIGILL : SIGFPE));
+	proc_exit(W_SIGNALED(sig));
 }
 
 /* A zombie child matching pid (-1: any), or NULL; *any set if one exists. */

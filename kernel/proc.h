@@ -54,10 +54,11 @@ void proc_thread_exit(int code) __attribute__((noreturn));
 long proc_thread_join(int tid, int *code_out);
 
 /*
- * Kills the current process because of an unrecoverable user fault, with
- * one console line saying who, where and why; does not return.
+ * Kills the current process with signal sig (uapi/wait.h) because of an
+ * unrecoverable user fault, with one console line saying who, where and
+ * why; does not return.
  */
-void proc_fault_kill(const struct trapframe *tf, uint64_t addr, const char *what)
+void proc_fault_kill(const struct trapframe *tf, uint64_t addr, int sig, const char *what)
 	__attribute__((noreturn));
 
 /* Ends the current thread's process if it was killed (before user return). */

@@ -138,11 +138,20 @@ static long sys_exec(struct trapframe *tf)
 	return 0;
 }
 
+/*
+ * The status pointer is probed first so that a bad one gets -EFAULT before
+ * a child is reaped (whose status would be lost). Another thread can still
+ * unmap the buffer in between; then the child is reaped and -EFAULT says
+ * its status was lost.
+ */
 static long sys_waitpid(struct trapframe *tf)
 {
 	int status = 0;
-	long pid = proc_waitpid((int)tf->rdi, &status, (int)tf->rdx);
+	long pid;
 
+	if (tf->rsi && user_probe_writable((void *)tf->rsi, sizeof(status)) < 0)
+		return -EFAULT;
+	pid = proc_waitpid((int)tf->rdi, &status, (int)tf->rdx);
 	if (pid > 0 && tf->rsi && copyout((void *)tf->rsi, &status, sizeof(status)) < 0)
 		return -EFAULT;
 	return pid;
@@ -360,7 +369,7 @@ void return_to_user_checks(struct trapframe *tf)
 	 * stack; iretq to one faults too. Only lower-half addresses go back.
 	 */
 	if (tf->rip >= USER_TOP)
-		proc_fault_kill(tf, tf->rip, "return to a kernel or non-canonical address");
+		proc_fault_kill(tf, tf->rip, SIGSEGV, "return to a kernel or non-canonical address");
 	tf->rflags = (tf->rflags & RFLAGS_USER_MASK) | RFLAGS_IF;
 }
 

@@ -17,6 +17,8 @@
 #include "kernel/string.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
+#include "uapi/errno.h"
+#include "uapi/wait.h"
 
 struct idt_gate {
 	uint16_t offset_lo;
@@ -85,15 +87,16 @@ const char *trap_name(uint64_t vector)
 	return "unknown vector";
 }
 
-void pf_describe(uint64_t error, char *buf, size_t len)
+void pf_describe(uint64_t error, int err, char *buf, size_t len)
 {
 	const char *access = (error & PF_INSTR) ? "instruction fetch from"
 	                   : (error & PF_WRITE) ? "write to" : "read from";
 	const char *why = (error & PF_RSVD) ? "a page with reserved bits set"
 	                : (error & PF_PRESENT) ? "a protected page" : "a non-present page";
 
-	snprintf(buf, len, "%s %s in %s mode", access, why,
-	         (error & PF_USER) ? "user" : "kernel");
+	snprintf(buf, len, "%s %s in %s mode%s", access, why,
+	         (error & PF_USER) ? "user" : "kernel",
+	         err == -ENOMEM ? ": out of memory" : "");
 }
 
 uint64_t extable_fixup(uint64_t rip)
@@ -110,7 +113,7 @@ void trap_report(const struct trapframe *tf)
 	       trap_name(tf->vector), tf->error, (tf->cs & 3) ? "user" : "kernel");
 	if (tf->vector == T_PF) {
 		char why[96];
-		pf_describe(tf->error, why, sizeof(why));
+		pf_describe(tf->error, 0, why, sizeof(why));
 		printk("  cr2 %p: %s\n", (void *)read_cr2(), why);
 	}
 	printk("  rip %p  cs %lx  rflags %lx  rsp %p  ss %lx\n",
@@ -175,18 +178,21 @@ static void handle_kernel_exception(struct trapframe *tf)
 /* An exception in user mode: a page fault to resolve, or the end of the process. */
 static void handle_user_exception(struct trapframe *tf)
 {
-	char why[96];
+	char why[112];
 	uint64_t addr = tf->rip;
+	int err;
 
 	if (tf->vector == T_PF) {
 		addr = read_cr2();
-		if (uaccess_fault(addr, tf->error) == 0)
+		err = uaccess_fault(addr, tf->error);
+		if (err == 0)
 			return;
-		pf_describe(tf->error, why, sizeof(why));
+		pf_describe(tf->error, err, why, sizeof(why));
 	} else {
 		snprintf(why, sizeof(why), "%s (error code 0x%lx)", trap_name(tf->vector), tf->error);
 	}
-	proc_fault_kill(tf, addr, why);
+	proc_fault_kill(tf, addr, tf->vector == T_UD ? SIGILL
+	                : tf->vector == T_PF || tf->vector == T_GP ? SIGSEGV : SIGFPE, why);
 }
 
 void trap_dispatch(struct trapframe *tf)

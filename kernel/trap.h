@@ -41,8 +41,12 @@ typedef void (*irq_handler_t)(struct trapframe *tf);
 void irq_register(int irq, irq_handler_t fn);
 
 const char *trap_name(uint64_t vector);
-/* Describes a page-fault error code ("write to a non-present page in user mode"). */
-void pf_describe(uint64_t error, char *buf, size_t len);
+/*
+ * Describes a page-fault error code ("write to a non-present page in user
+ * mode"); err is what vm_fault() made of it (0 if not asked), and -ENOMEM
+ * adds ": out of memory" (the access was valid, the kernel had no page).
+ */
+void pf_describe(uint64_t error, int err, char *buf, size_t len);
 /* Prints a frame with all registers, CR2 and a backtrace. */
 void trap_report(const struct trapframe *tf);
 

@@ -14,14 +14,18 @@ KTEST(trap, decodes_page_fault_error_codes)
 {
 	char buf[96];
 
-	pf_describe(PF_WRITE, buf, sizeof(buf));
+	pf_describe(PF_WRITE, 0, buf, sizeof(buf));
 	KT_ASSERT_EQ(0, strcmp(buf, "write to a non-present page in kernel mode"));
-	pf_describe(PF_PRESENT | PF_USER, buf, sizeof(buf));
+	pf_describe(PF_PRESENT | PF_USER, 0, buf, sizeof(buf));
 	KT_ASSERT_EQ(0, strcmp(buf, "read from a protected page in user mode"));
-	pf_describe(PF_INSTR | PF_USER, buf, sizeof(buf));
+	pf_describe(PF_INSTR | PF_USER, 0, buf, sizeof(buf));
 	KT_ASSERT_EQ(0, strcmp(buf, "instruction fetch from a non-present page in user mode"));
-	pf_describe(PF_RSVD | PF_PRESENT, buf, sizeof(buf));
+	pf_describe(PF_RSVD | PF_PRESENT, 0, buf, sizeof(buf));
 	KT_ASSERT_EQ(0, strcmp(buf, "read from a page with reserved bits set in kernel mode"));
+	pf_describe(PF_WRITE | PF_USER, -ENOMEM, buf, sizeof(buf));
+	KT_ASSERT_EQ(0, strcmp(buf, "write to a non-present page in user mode: out of memory"));
+	pf_describe(PF_WRITE | PF_USER, -EFAULT, buf, sizeof(buf));
+	KT_ASSERT_EQ(0, strcmp(buf, "write to a non-present page in user mode"));
 }
 
 KTEST(trap, names_exceptions)

@@ -631,7 +631,7 @@ static void call_waitpid(uint64_t *s)
 	expect(true, r, "waitpid(%d, 0x%lx, 0x%x)", pid, (long)status, flags);
 	if (r > 0)
 		forget_kid((int)r);
-	if (r == -EFAULT)          /* a child was reaped, but which one? */
+	if (r == -EFAULT)   /* a thread unmapped the buffer after the probe: reaped */
 		for (i = nkids - 1; i >= 0; i--) {
 			r = waitpid(kids[i], &st, WNOHANG);
 			if (r == kids[i] || r == -ECHILD)
