@@ -1069,20 +1069,6 @@ static int drive(uint64_t seed, int iters, int procs)
 	return bad;
 }
 
-/*
- * Free pages still missing, after up to two seconds: the kernel may free
- * some lazily (after a TLB shootdown, say).
- */
-static long missing_pages(long before)
-{
-	long now = ut_free_pages_settle(before);
-	int i;
-
-	for (i = 0; i < 20 && now != before; i++)
-		now = ut_free_pages_settle(before);
-	return before - now;
-}
-
 static void usage(void)
 {
 	printf("usage: fuzz [-s SEED] [-n ITERS] [-p PROCS]\n");
@@ -1091,12 +1077,11 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static char report[4096];
 	uint64_t seed = rdtsc(), start;
 	int iters = 2000, procs = 4, c, pid, status, i;
-	struct vmstat before, after;
+	struct ut_census before, after;
 	long leaked, verify;
-	bool ok;
+	bool ok, same;
 
 	while ((c = getopt(argc, argv, "s:n:p:")) != -1) {
 		if (c == 's')
@@ -1133,7 +1118,7 @@ int main(int argc, char **argv)
 	if (pid == 0)
 		exit(0);
 	waitpid(pid, &status, 0);
-	vmstat(0, &before);
+	ut_census(&before);
 
 	start = clock_ms();
 	pid = fork();
@@ -1144,18 +1129,8 @@ int main(int argc, char **argv)
 	ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == 0;
 
-	leaked = missing_pages((long)before.free_pages);
-	vmstat(0, &after);
-	verify = pmap_verify(report, sizeof(report));
-	if (after.vm_objects != before.vm_objects || after.shm_segments != before.shm_segments) {
-		printf("fuzz: vm_objects %lu -> %lu, shm_segments %lu -> %lu\n",
-		    (unsigned long)before.vm_objects, (unsigned long)after.vm_objects,
-		    (unsigned long)before.shm_segments, (unsigned long)after.shm_segments);
-		ok = false;
-	}
-	if (verify != 0)
-		printf("fuzz: pmap_verify: %s\n%s\n", strerror(verify), report);
-	ok = ok && leaked == 0 && verify == 0 && sh->unexpected == 0;
+	same = ut_census_compare("fuzz", &before, &after, &leaked, &verify);
+	ok = ok && same && sh->unexpected == 0;
 	printf("fuzz: seed=%lu iters=%d procs=%d calls=%lu ms=%lu unexpected=%lu "
 	    "leaked_pages=%ld verify=%s%s\n", (unsigned long)seed, iters, procs,
 	    (unsigned long)sh->calls, (unsigned long)(clock_ms() - start),

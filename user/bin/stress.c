@@ -659,20 +659,6 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 	return 0;
 }
 
-/*
- * Free pages still missing, after up to two seconds: the kernel may free
- * some lazily (after a TLB shootdown, say).
- */
-static long missing_pages(long before)
-{
-	long now = ut_free_pages_settle(before);
-	int i;
-
-	for (i = 0; i < 20 && now != before; i++)
-		now = ut_free_pages_settle(before);
-	return before - now;
-}
-
 static void usage(void)
 {
 	printf("usage: stress [-s SEED] [-n OPS] [-d SECONDS] [-m off|on|flip]\n");
@@ -681,15 +667,14 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static char report[4096];
 	uint64_t seed = rdtsc(), ops_target = 0, seconds = 0;
 	const char *mode = "on";
 	long saved[ARRAY_SIZE(switches)];
-	struct vmstat before, after;
+	struct ut_census before, after;
 	struct counters *result;
 	long leaked, verify;
 	int c, pid, status, i;
-	bool ok;
+	bool ok, same;
 
 	if (argc == 4 && strcmp(argv[1], "-w") == 0)
 		return exec_worker(argv);
@@ -734,7 +719,7 @@ int main(int argc, char **argv)
 	if (pid == 0)
 		exit(0);
 	waitpid(pid, &status, 0);
-	vmstat(0, &before);
+	ut_census(&before);
 
 	pid = fork();
 	if (pid == 0) {
@@ -753,21 +738,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < (int)ARRAY_SIZE(switches); i++)
 		if (saved[i] >= 0)
 			sysctl_set(switches[i], saved[i]);
-	leaked = missing_pages((long)before.free_pages);
-	vmstat(0, &after);
-	verify = pmap_verify(report, sizeof(report));
-	if (after.vm_objects != before.vm_objects || after.shm_segments != before.shm_segments) {
-		printf("stress: vm_objects %lu -> %lu, shm_segments %lu -> %lu\n",
-		    (unsigned long)before.vm_objects, (unsigned long)after.vm_objects,
-		    (unsigned long)before.shm_segments, (unsigned long)after.shm_segments);
-		ok = false;
-	}
-	if (verify != 0)
-		printf("stress: pmap_verify: %s\n%s\n", strerror(verify), report);
-	ok = ok && result->errors == 0 && leaked == 0 && verify == 0;
+	same = ut_census_compare("stress", &before, &after, &leaked, &verify);
+	ok = ok && same && result->errors == 0;
 	printf("stress: seed=%lu ops=%lu faults=%lu checks=%lu errors=%lu leaked_pages=%ld "
 	    "verify=%s%s\n", (unsigned long)seed, (unsigned long)result->ops,
-	    (unsigned long)(after.faults - before.faults), (unsigned long)result->checks,
+	    (unsigned long)(after.vm.faults - before.vm.faults), (unsigned long)result->checks,
 	    (unsigned long)result->errors, leaked, verify == 0 ? "ok" : "FAILED",
 	    ok ? "" : " FAIL");
 	return ok ? 0 : 1;

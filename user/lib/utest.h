@@ -90,6 +90,29 @@ void ut_wait_asleep(int pid);
  */
 void ut_touch_stack(void);
 
+/*
+ * What a long run (fuzz, stress) must give back: the kernel's counts of
+ * pages, objects, segments and tables (struct vmstat) and the number of
+ * processes.
+ */
+struct ut_census {
+	struct vmstat vm;
+	int procs;
+};
+
+void ut_census(struct ut_census *c);
+
+/*
+ * Takes the census *after, once the free pages are back to before's count
+ * or two seconds have passed, and compares it with *before: prints, with
+ * the prefix who, each count that differs (and the processes, if their
+ * number does) and a failing pmap_verify() report. Sets *leaked (free
+ * pages missing) and *verify (pmap_verify's result); returns true when
+ * everything came back and the page tables are sound.
+ */
+bool ut_census_compare(const char *who, const struct ut_census *before, struct ut_census *after,
+                       long *leaked, long *verify);
+
 #define UT_FAIL(...)                                                         \
 	do {                                                                 \
 		utest_fail(__FILE__, __LINE__, __VA_ARGS__);                 \
