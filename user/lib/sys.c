@@ -145,9 +145,25 @@ int ktest_finish(void)   { return SC2(SYS_ktest, KTEST_OP_FINISH, 0); }
 int ktest_nsuite(void)   { return SC2(SYS_ktest, KTEST_OP_NSUITE, 0); }
 
 /*
- * Polls the child every few milliseconds; kills and reaps it once the time
- * is up. Returns the pid, a negative error from waitpid, or -EINTR after a
- * kill.
+ * Kills pid and every process descended from it, the descendants first: a
+ * process killed first would leave its children to init, unseen here, to
+ * run on and allocate after the caller has moved on.
+ */
+static void kill_tree(int pid)
+{
+	struct procinfo pi;
+	int i;
+
+	for (i = 0; procinfo(i, &pi) == 0; i++)
+		if (pi.ppid == pid && pi.state != PSTATE_ZOMBIE)
+			kill_tree(pi.pid);
+	kill(pid);
+}
+
+/*
+ * Polls the child every few milliseconds; kills it and its descendants and
+ * reaps it once the time is up. Returns the pid, a negative error from
+ * waitpid, or -EINTR after a kill.
  */
 int waitpid_timeout(int pid, int *status, uint64_t timeout_ms)
 {
@@ -162,7 +178,7 @@ int waitpid_timeout(int pid, int *status, uint64_t timeout_ms)
 			break;
 		sleep_ms(5);
 	}
-	kill(pid);
+	kill_tree(pid);
 	r = waitpid(pid, status, 0);
 	return r < 0 ? r : -EINTR;
 }

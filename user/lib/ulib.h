@@ -76,8 +76,9 @@ static inline uint64_t rdtsc(void)
 
 /*
  * waitpid() with a time limit: if the child is still running after
- * `timeout_ms`, it is killed and reaped and -EINTR is returned (*status then
- * holds the SIGKILL status). Otherwise like waitpid(pid, status, 0).
+ * `timeout_ms`, it and its descendants are killed, it is reaped and -EINTR
+ * is returned (*status then holds the SIGKILL status). Otherwise like
+ * waitpid(pid, status, 0).
  */
 int waitpid_timeout(int pid, int *status, uint64_t timeout_ms);
 

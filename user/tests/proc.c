@@ -428,6 +428,58 @@ UTEST(kill_terminates_child)
 	UT_ASSERT_EQ(-ESRCH, kill(spinner));
 }
 
+/* The state of process pid, or -1 once it is gone. */
+static int proc_state(int pid)
+{
+	struct procinfo pi;
+	int i;
+
+	for (i = 0; procinfo(i, &pi) == 0; i++)
+		if (pi.pid == pid)
+			return pi.state;
+	return -1;
+}
+
+/*
+ * waitpid_timeout() kills the whole tree of a child that overstays, not
+ * only the child: a grandchild left alive would run on as init's child and
+ * allocate while the next test counts free pages (how a slow fuzz run once
+ * spoiled the counts of the cases after it).
+ */
+UTEST(waitpid_timeout_kills_the_grandchildren_too)
+{
+	volatile int *grandchild;
+	int child, status, r, i;
+
+	grandchild = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	UT_ASSERT_OK(ptr_err((void *)grandchild));
+	*grandchild = 0;
+	child = fork();
+	UT_ASSERT_OK(child);
+	if (child == 0) {
+		int g = fork();
+
+		if (g == 0)
+			pause_forever();
+		*grandchild = g;
+		pause_forever();
+	}
+	for (i = 0; i < 2000 && *grandchild == 0; i++)
+		sleep_ms(1);
+	r = waitpid_timeout(child, &status, 50);
+	UT_ASSERT_EQ(-EINTR, r);
+	UT_ASSERT(*grandchild > 0);
+	/* Killed, the orphan goes to init, which reaps it and frees the rest. */
+	for (i = 0; i < 400 && proc_state(*grandchild) != -1; i++)
+		sleep_ms(5);
+	r = proc_state(*grandchild);
+	if (r != -1) {
+		kill(*grandchild);
+		UT_FAIL("grandchild %d still there (state %d)", *grandchild, r);
+	}
+	UT_ASSERT_EQ(0, munmap((void *)grandchild, PAGE_SIZE));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exec-child") == 0)
