@@ -1,13 +1,15 @@
 /*
  * Memory system calls: mmap/munmap/mprotect, SysV shm, and the teaching
- * calls (vmstat, ptdump, pmap_verify). They validate user pointers and hand
- * the work to mm/ and ipc/shm/, which validate everything else.
+ * calls (vmstat, ptdump, pmap_verify, fault_timeline). They validate user
+ * pointers and hand the work to mm/ and ipc/shm/, which validate everything
+ * else.
  */
 #include "kernel/percpu.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "ipc/shm/shm.h"
+#include "mm/fault_timeline.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/pmap/pmap.h"
@@ -170,4 +172,49 @@ long sys_pmap_verify(struct trapframe *tf)
 		err = -EFAULT;
 	kfree(buf);
 	return err;
+}
+
+/*
+ * SYS_fault_timeline(op, info, buckets, n): see uapi/fault_timeline.h.
+ * Every argument is checked before anything changes; READ copies the
+ * buckets through a small buffer of atomic loads (faults on other CPUs
+ * may be adding to them), the summary last.
+ */
+long sys_fault_timeline(struct trapframe *tf)
+{
+	struct fault_timeline info;
+	uint64_t chunk[64];
+	size_t n = tf->r10, done, k;
+
+	switch (tf->rdi) {
+	case FAULT_TIMELINE_START:
+	case FAULT_TIMELINE_STOP:
+		if (tf->rsi || tf->rdx || tf->r10)
+			return -EINVAL;
+		if (tf->rdi == FAULT_TIMELINE_STOP)
+			return fault_timeline_stop();
+		fault_timeline_start();
+		return 0;
+	case FAULT_TIMELINE_READ:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (n > FAULT_TIMELINE_BUCKETS)
+		return -EINVAL;
+	if (!user_range_ok(tf->rsi, sizeof(info)) ||
+	    (n && !user_range_ok(tf->rdx, n * sizeof(uint64_t))))
+		return -EFAULT;
+	fault_timeline_info(&info);
+	n = MIN(n, info.kept);
+	for (done = 0; done < n; done += k) {
+		k = MIN(n - done, ARRAY_SIZE(chunk));
+		for (size_t i = 0; i < k; i++)
+			chunk[i] = fault_timeline_bucket(done + i);
+		if (copyout((uint64_t *)tf->rdx + done, chunk, k * sizeof(uint64_t)) < 0)
+			return -EFAULT;
+	}
+	if (copyout((void *)tf->rsi, &info, sizeof(info)) < 0)
+		return -EFAULT;
+	return (long)n;
 }

@@ -348,6 +348,7 @@ static const syscall_fn syscalls[NSYSCALLS] = {
 	[SYS_sysctl_list] = sys_sysctl_list,
 	[SYS_gettid] = sys_gettid,
 	[SYS_initrd_name] = sys_initrd_name,
+	[SYS_fault_timeline] = sys_fault_timeline,
 };
 
 void syscall_init(void)

@@ -32,5 +32,6 @@ long sys_shmctl(struct trapframe *tf);
 long sys_vmstat(struct trapframe *tf);
 long sys_ptdump(struct trapframe *tf);
 long sys_pmap_verify(struct trapframe *tf);
+long sys_fault_timeline(struct trapframe *tf);
 
 #endif

@@ -13,10 +13,13 @@
  * Counters: map->stat (m) and vm_fault_gstat (atomic adds). Every handled
  * fault counts once in faults and once in exactly one of faults_private,
  * faults_object and faults_link; faults_large and faults_split are subsets
- * of faults_object and faults_private.
+ * of faults_object and faults_private. While the fault-rate timeline
+ * records (fault_timeline.c), each fault counted in faults also counts in
+ * its 10 ms interval.
  */
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "mm/fault_timeline.h"
 #include "mm/page.h"
 #include "mm/pmap/pmap.h"
 #include "mm/vm_map_impl.h"
@@ -199,8 +202,10 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 			pmap_remove(map->pmap, va, va + PAGE_SIZE);
 		vm_page_unref(old);
 	}
-	if (err == 0)
+	if (err == 0) {
 		COUNT(map, faults);
+		fault_timeline_count();
+	}
 	return err;
 }
 

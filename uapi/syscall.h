@@ -40,6 +40,8 @@
 #define SYS_sysctl_list   29  /* (int index, char *name, size_t len) -> 0, -ENOENT past the end */
 #define SYS_gettid        30
 #define SYS_initrd_name   31  /* (int index, char *buf, size_t len) -> 0, -ENOENT past the end */
-#define NSYSCALLS         32
+#define SYS_fault_timeline 32 /* (int op, struct fault_timeline *info, uint64_t *buckets,
+                                 size_t n): faults per 10 ms, see uapi/fault_timeline.h */
+#define NSYSCALLS         33
 
 #endif

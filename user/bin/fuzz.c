@@ -873,6 +873,32 @@ static void call_pmap_verify(uint64_t *s)
 		printf("fuzz: pmap_verify: %.*s\n", 400, scratch);
 }
 
+/* Real and unknown ops; START and STOP take no argument, READ any buffer. */
+static void call_fault_timeline(uint64_t *s)
+{
+	static const long ops[] = { FAULT_TIMELINE_START, FAULT_TIMELINE_STOP,
+	                            FAULT_TIMELINE_READ, FAULT_TIMELINE_READ, 0, 4, -1 };
+	static const uint64_t counts[] = { 0, 1, 64, FAULT_TIMELINE_BUCKETS,
+	                                   FAULT_TIMELINE_BUCKETS + 1, (uint64_t)-1 };
+	long op = PICK(s, ops);
+	bool read = op == FAULT_TIMELINE_READ, args = read || chance(s, 30);
+	uint64_t info = args ? out_ptr(s) : 0;
+	uint64_t buf = args ? out_ptr(s) : 0;
+	uint64_t n = args ? PICK(s, counts) : 0;
+	long r = SYS(SYS_fault_timeline, op, info, buf, n, 0, 0);
+	bool ok;
+
+	if (op < FAULT_TIMELINE_START || op > FAULT_TIMELINE_READ)
+		ok = r == -EINVAL;
+	else if (!read)   /* STOP when not recording is -EINVAL too */
+		ok = (info || buf || n) ? r == -EINVAL : r == 0 || op == FAULT_TIMELINE_STOP;
+	else if (n > FAULT_TIMELINE_BUCKETS)
+		ok = r == -EINVAL;
+	else
+		ok = info >= USER_END ? r == -EFAULT : true;
+	expect(ok, r, "fault_timeline(%ld, 0x%lx, 0x%lx, 0x%lx)", op, (long)info, (long)buf, (long)n);
+}
+
 /* procinfo, sysctl_list and initrd_name: an index and an output buffer. */
 static void call_listing(uint64_t *s)
 {
@@ -975,6 +1001,7 @@ static const struct call {
 	{ call_clock, 2, ANY },         { call_sleep, 1, ANY },
 	{ call_vmstat, 2, ANY },        { call_sysctl, 3, ANY },
 	{ call_ptdump, 1, ANY },        { call_pmap_verify, 1, ANY },
+	{ call_fault_timeline, 1, ANY },
 	{ call_listing, 2, ANY },       { call_shmget, 5, ANY },
 	{ call_shmctl, 4, ANY },        { call_own_mapping, 2, ANY },
 	{ call_bad_number, 2, ANY },    { call_small, 2, ANY },

@@ -44,9 +44,14 @@
  *             CPU: a shootdown only goes to other CPUs that have the
  *             changed address space loaded).
  * -T prints `pgbench: timeline t_ms=... faults=... phase=... dt_ms=...`
- * lines: global faults per 10 ms interval (dt_ms: its real length, longer
- * when the CPU is busy), sampled by a thread during startup, run and
- * restart; t_ms counts from the start of the phase. -v prints each
+ * lines for startup, run and restart: the faults of the whole system in
+ * each 10 ms interval of the phase, counted by the kernel's fault handler
+ * (SYS_fault_timeline, uapi/fault_timeline.h), so counts and intervals
+ * are exact however busy the CPUs are. t_ms is the end of the interval,
+ * counted from the start of the phase; dt_ms its length: 10, except for
+ * the last interval, cut where the phase ended. The kernel keeps the
+ * first 4096 intervals (41 s) of a phase; a line `pgbench: timeline: N
+ * more intervals not kept` says what was left out. -v prints each
  * client's fault counts.
  *
  * Data layout: every page has MAX_CLIENTS tag slots (client j writes
@@ -56,7 +61,7 @@
  * transactions of all clients so far.
  *
  * Limits: CLIENTS <= 60 processes (the kernel's process table has 64), or
- * <= 14 threads in thread mode (16 per process, less main and sampler).
+ * <= 15 threads in thread mode (16 per process, less main).
  */
 #include "ulib.h"
 
@@ -65,8 +70,6 @@
 #define TXN_WORDS   (PAGE_WORDS - MAX_CLIENTS)
 #define DEFAULT_KEY 5432
 #define SELF        "/bin/pgbench"
-#define MAX_SAMPLES 4096
-#define SAMPLE_MS   10
 
 enum mode { MODE_FORK, MODE_EXEC, MODE_THREAD, MODE_MMAP };
 static const char *const mode_names[] = { "fork", "exec", "thread", "mmap" };
@@ -356,82 +359,55 @@ static int exec_client(int argc, char **argv)
 	return client(idx);
 }
 
-/* ---- the fault-rate sampler (-T) ---- */
+/* ---- the fault-rate timeline (-T) ---- */
 
-static struct sample {
-	uint64_t t_ms;
-	uint64_t faults;
-} samples[MAX_SAMPLES];
-static int nsamples, samp_go, samp_stop, samp_ready, samp_tid;
-static uint64_t samp_t0_ns, samp_last_faults;
+static uint64_t tl_buckets[FAULT_TIMELINE_BUCKETS];
 
-static int sampler(void *arg)
+/* Starts the kernel's record of faults per 10 ms interval. */
+static void timeline_start(void)
 {
-	struct vmstat vs;
-
-	(void)arg;
-	touch_stack();
-	store_int(&samp_ready, 1);
-	while (!load_int(&samp_go))
-		yield();
-	while (!load_int(&samp_stop)) {
-		sleep_ms(SAMPLE_MS);
-		if (vmstat(0, &vs) < 0 || nsamples == MAX_SAMPLES)
-			continue;
-		samples[nsamples].t_ms = (now_ns() - samp_t0_ns) / 1000000;
-		samples[nsamples].faults = vs.faults - samp_last_faults;
-		samp_last_faults = vs.faults;
-		nsamples++;
-	}
-	return 0;
-}
-
-/* Starts the sampler thread (not yet sampling). */
-static void sampler_create(void)
-{
-	size_t i;
+	long r;
 
 	if (!opt.timeline)
 		return;
-	for (i = 0; i < sizeof(samples); i += PAGE_SIZE)
-		((volatile char *)samples)[i] = 0;
-	nsamples = samp_go = samp_stop = samp_ready = 0;
-	samp_tid = thread_create(sampler, NULL);
-	if (samp_tid < 0) {
-		printf("pgbench: sampler thread: %s\n", strerror(samp_tid));
-		samp_tid = 0;
+	r = fault_timeline(FAULT_TIMELINE_START, NULL, NULL, 0);
+	if (r < 0) {
+		printf("pgbench: timeline: %s\n", strerror(r));
+		opt.timeline = false;
+	}
+}
+
+/*
+ * Stops the record and prints one line per interval of the phase (see the
+ * comment at the top for t_ms and dt_ms).
+ */
+static void timeline_finish(const char *phase)
+{
+	struct fault_timeline ft;
+	uint64_t ivl_ms, end_ms, t0, t1;
+	long n, i;
+
+	if (!opt.timeline)
+		return;
+	n = fault_timeline(FAULT_TIMELINE_STOP, NULL, NULL, 0);
+	if (n == 0)
+		n = fault_timeline(FAULT_TIMELINE_READ, &ft, tl_buckets, FAULT_TIMELINE_BUCKETS);
+	if (n < 0) {
+		printf("pgbench: timeline: %s\n", strerror(n));
 		return;
 	}
-	while (!load_int(&samp_ready))
-		yield();
-}
-
-static void sampler_start(uint64_t t0_ns, uint64_t faults)
-{
-	if (!samp_tid)
-		return;
-	samp_t0_ns = t0_ns;
-	samp_last_faults = faults;
-	store_int(&samp_go, 1);
-}
-
-/* Stops the sampler and prints what it saw. */
-static void sampler_finish(const char *phase)
-{
-	int i, code;
-
-	if (!samp_tid)
-		return;
-	store_int(&samp_go, 1);
-	store_int(&samp_stop, 1);
-	thread_join(samp_tid, &code);
-	samp_tid = 0;
-	for (i = 0; i < nsamples; i++)   /* dt_ms: the interval really slept */
+	ivl_ms = ft.bucket_ns / 1000000;
+	end_ms = (ft.elapsed_ns + 999999) / 1000000;
+	for (i = 0; i < n; i++) {
+		t0 = (uint64_t)i * ivl_ms;
+		t1 = MIN(t0 + ivl_ms, end_ms);
 		printf("pgbench: timeline t_ms=%lu faults=%lu phase=%s dt_ms=%lu\n",
-		    (unsigned long)samples[i].t_ms, (unsigned long)samples[i].faults, phase,
-		    (unsigned long)(samples[i].t_ms - (i ? samples[i - 1].t_ms : 0)));
-	if (nsamples == MAX_SAMPLES)
-		printf("pgbench: timeline: only the first %d samples kept\n", MAX_SAMPLES);
+		    (unsigned long)t1, (unsigned long)tl_buckets[i], phase,
+		    (unsigned long)(t1 - t0));
+	}
+	if (ft.dropped)
+		printf("pgbench: timeline: %lu more intervals not kept (%lu faults)\n",
+		    (unsigned long)ft.dropped, (unsigned long)ft.dropped_faults);
 }
 
 /* ---- the parent ---- */
@@ -515,7 +491,7 @@ static void spawn_clients(void)
 		if (opt.mode == MODE_THREAD) {
 			tids[i] = thread_create(thread_client, (void *)(long)i);
 			if (tids[i] < 0)
-				die("thread_create: %s (at most 14 threads)", strerror(tids[i]));
+				die("thread_create: %s (at most 15 threads)", strerror(tids[i]));
 			continue;
 		}
 		snprintf(keys, sizeof(keys), "%d", opt.key);
@@ -697,10 +673,9 @@ static void generation(int gen)
 	ctl->gen = gen;
 	store_int(&ctl->cmd, 0);
 	spawn_clients();
-	sampler_create();
 
 	window_start(&w);
-	sampler_start(w.t0, w.g0.faults);
+	timeline_start();
 	if (opt.mode == MODE_THREAD) {
 		p = shmat(buf_shmid, NULL, 0);
 		if (ptr_err(p))
@@ -711,16 +686,15 @@ static void generation(int gen)
 	wait_clients(STEP_TOUCH);
 	window_sample(&w);
 	if (gen == 1) {
-		sampler_finish("startup");
+		timeline_finish("startup");
 		report("startup", &w, per_client_faults(&w, true, false), false);
-		sampler_create();
 		window_start(&w);
-		sampler_start(w.t0, w.g0.faults);
+		timeline_start();
 	}
 	store_int(&ctl->cmd, STEP_RUN);
 	wait_clients(STEP_RUN);
 	window_sample(&w);
-	sampler_finish(gen == 1 ? "run" : "restart");
+	timeline_finish(gen == 1 ? "run" : "restart");
 	if (gen == 1)
 		report("run", &w, per_client_faults(&w, false, true), false);
 	else

@@ -140,6 +140,11 @@ long ptdump(int id, int flags, char *buf, size_t len)
 
 int pmap_verify(char *report, size_t len)    { return SC2(SYS_pmap_verify, report, len); }
 
+long fault_timeline(int op, struct fault_timeline *info, uint64_t *buckets, size_t n)
+{
+	return SC4(SYS_fault_timeline, op, info, buckets, n);
+}
+
 int ktest_case(int ok)   { return SC2(SYS_ktest, KTEST_OP_CASE, ok ? 1 : 0); }
 int ktest_finish(void)   { return SC2(SYS_ktest, KTEST_OP_FINISH, 0); }
 int ktest_nsuite(void)   { return SC2(SYS_ktest, KTEST_OP_NSUITE, 0); }

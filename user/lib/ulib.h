@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "uapi/errno.h"
+#include "uapi/fault_timeline.h"
 #include "uapi/ktest.h"
 #include "uapi/mman.h"
 #include "uapi/proc.h"
@@ -122,6 +123,9 @@ int sysctl_set(const char *name, long val);
 int sysctl_list(int index, char *name, size_t len); /* -ENOENT past the end */
 long ptdump(int id, int flags, char *buf, size_t len); /* PTDUMP_*; -> bytes */
 int pmap_verify(char *report, size_t len);        /* 0, or -EIO + report */
+/* Faults per 10 ms interval: FAULT_TIMELINE_START, _STOP, _READ (-> buckets
+ * copied); see uapi/fault_timeline.h. */
+long fault_timeline(int op, struct fault_timeline *info, uint64_t *buckets, size_t n);
 
 /* Self-test reporting (sys.c), see uapi/ktest.h. */
 int ktest_case(int ok);
