@@ -3,9 +3,10 @@
 #
 #   make bench     boots the kernel twice (init runs /bin/bench,
 #                  user/bin/bench.c, with the boot words as arguments):
-#                  1. one CPU, `bench`: the pgbench matrix, fork latency,
-#                     the 64 MiB and 1 GiB teardowns; about 8 minutes under
-#                     TCG; serial log $(B)/bench.log;
+#                  1. one CPU, `bench`: the pgbench matrix (4 KiB and
+#                     2 MiB pages), fork latency, the 64 MiB and 1 GiB
+#                     teardowns; 6 to 9 minutes under TCG; serial log
+#                     $(B)/bench.log;
 #                  2. four CPUs (--smp 4), `bench smp`: a short pgbench
 #                     matrix whose clients run on every CPU (8 clients on
 #                     64 MiB in each mode: fork, exec, thread, mmap;
@@ -16,7 +17,9 @@
 #                  then writes $(B)/bench.txt (the 4-CPU result lines carry
 #                  cpus=4) and prints both comparison tables
 #                  (scripts/bench-report.sh). 10 min 49 s in all, build
-#                  included, under QEMU 7.2 TCG on a 2-CPU host.
+#                  included, under QEMU 7.2 TCG on a 2-CPU host before
+#                  the 2 MiB rows; 7 min 12 s with them (and the -T
+#                  timeline counted by the kernel) on the same kind of host.
 #   make plots     $(B)/bench.txt -> PNG charts in $(B)/plots/ (gnuplot;
 #                  the one-CPU results)
 #   make ptgraph   boots with `ptgraph` (init runs `demo --dot`) and renders
@@ -40,7 +43,7 @@ BENCH_PROGRESS := grep --line-buffered -E '^bench: kind=(start|run|status|skip|d
 .PHONY: bench plots ptgraph bench-scripts-test results
 
 bench: deps all
-	@echo "bench: boot 1 of 2, one CPU, about 8 minutes under TCG; serial log in $(B)/bench.log"
+	@echo "bench: boot 1 of 2, one CPU, 6 to 9 minutes under TCG; serial log in $(B)/bench.log"
 	@$(HEADLESS) $(RUN) --cmdline bench --mem $(BENCH_MEM) --timeout $(BENCH_TIMEOUT) \
 		--log $(B)/bench.log </dev/null | $(BENCH_PROGRESS) || true
 	@echo "bench: boot 2 of 2, four CPUs, under 2 minutes under TCG; serial log in $(B)/bench-smp4.log"

@@ -7,7 +7,7 @@
 # carry cpus=4, are left out) and writes into DIR:
 #   sweep-MIB.dat   for each buffer size with fork-mode runs at two or more
 #                   client counts (plain settings: share_pd=1, prelink=1,
-#                   shm_use_phys=1), startup phase, one row per client
+#                   shm_use_phys=1, 4 KiB pages), startup phase, one row per client
 #                   count: clients, faults per client off, on, page-table
 #                   memory in KiB (private + object) off, on; "?" where a
 #                   run is missing
@@ -15,7 +15,7 @@
 #   timeline-{off,on}-{startup,restart}.dat   the startup and restart
 #                   phases of the first -T run with sharing off and on: ms
 #                   since the phase began, and page faults per second over
-#                   the sample's interval
+#                   the interval (dt_ms: 10, the last one shorter)
 # Exit status 1 if there is no client sweep or no timeline to plot.
 
 function parse(line,    n, i, f, eq) {
@@ -43,7 +43,7 @@ function value(k) {
 /^bench: kind=phase / {
 	parse($0)
 	if (kv["cpus"] > 1 || kv["phase"] != "startup" || kv["mode"] != "fork" || kv["share_pd"] != 1 ||
-	    kv["prelink"] != 1 || kv["shm_use_phys"] != 1)
+	    kv["prelink"] != 1 || kv["shm_use_phys"] != 1 || kv["large"] == 1)
 		next
 	s = kv["shm_mib"]; c = kv["clients"]; o = kv["optimize"]
 	if (!((s, c) in seen)) {

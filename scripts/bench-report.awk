@@ -14,21 +14,25 @@
 #      with sharing off, phase by phase, with the ratios off/on (on several
 #      CPUs with the shootdown IPIs and requests of each phase); for the
 #      one-CPU section the headline of the issue (fork mode, most clients,
-#      256 MiB, startup phase) against its goals; fork() latency; the
+#      256 MiB, startup phase) against its goals; if the section has runs on
+#      2 MiB pages (pgbench -L, `large=1` in their kind=run line), the
+#      table of 2 MiB pages beside 4 KiB pages, both shared; fork() latency; the
 #      teardown of a 64 MiB and a 1 GiB segment side by side, and on several
 #      CPUs whether the IPIs of the 1 GiB teardown stay constant (O(1));
 #   2. every result as one `bench: kind=KIND key=value ...` line: bench's own
 #      lines as they were, `kind=phase` for each pgbench phase line and
-#      `kind=timeline` for each -T sample (with the configuration of its run
+#      `kind=timeline` for each -T interval (with the configuration of its run
 #      added), `kind=ratio` for each table row, `kind=headline` for the
-#      headline and `kind=teardown_ipis` for each sharing setting of the
+#      headline, `kind=large` for each row of the 2 MiB table (4 KiB -> 2 MiB,
+#      ratios 4 KiB / 2 MiB) and `kind=teardown_ipis` for each sharing setting of the
 #      teardown. The lines of a boot with several CPUs carry `cpus=N` right
 #      after the kind (`bench: kind=phase cpus=4 run=1 ...`); the one-CPU
 #      lines have no such key (except kind=start).
 #
 # Tools read only the lines that start with "bench: " (scripts/bench-plots.sh,
-# which plots the one-CPU lines). A ratio is off/on with one decimal, "inf"
-# when only "on" is 0, "-" when both are. Exit status 1 (after printing
+# which plots the one-CPU lines). A ratio is off/on (kind=large: 4 KiB /
+# 2 MiB) with one decimal, "inf" when only the divisor is 0, "-" when both
+# are. Exit status 1 (after printing
 # everything) when a log has no results, no `kind=done` line, or a failed
 # run.
 
@@ -69,12 +73,31 @@ function variant(r,    v) {
 	if (C[r, "prelink"] == 0) v = v "prelink=0,"
 	if (C[r, "shm_use_phys"] == 0) v = v "anon,"
 	if (C[r, "timeline"] == 1) v = v "-T,"
+	if (C[r, "large"] == 1) v = v "2M,"
 	return v == "" ? "-" : substr(v, 1, length(v) - 1)
 }
 
-# The run with sharing off to compare run r (of section s) with.
+# The run with sharing off to compare run r (of section s) with: same mode,
+# clients, size, segment kind and page size.
 function off_run(s, r) {
-	return OFF[s, C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], C[r, "shm_use_phys"]]
+	return OFF[s, C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], C[r, "shm_use_phys"],
+	    C[r, "large"]]
+}
+
+# The run on 4 KiB pages, sharing on, to compare run r (2 MiB pages, sharing
+# on) with: same mode, clients and size, plain settings, a run without -T
+# if there is one.
+function small_run(s, r,    i, q, best) {
+	best = ""
+	for (i = 0; i < NRUNS[s]; i++) {
+		q = ORDER[s, i]
+		if (C[q, "large"] == 0 && C[q, "optimize"] == 1 && C[q, "mode"] == C[r, "mode"] &&
+		    C[q, "clients"] == C[r, "clients"] && C[q, "shm_mib"] == C[r, "shm_mib"] &&
+		    C[q, "share_pd"] == 1 && C[q, "prelink"] == 1 && C[q, "shm_use_phys"] == 1 &&
+		    (best == "" || C[best, "timeline"] == 1))
+			best = q
+	}
+	return best
 }
 
 function mib(pages) {
@@ -108,7 +131,8 @@ function table(s,    smp, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px, io, 
 		print "plus the object-owned ones) and the PV entries the phase added; \".\" in the"
 		print "run and teardown phases, which attach nothing. ms: the phase's wall time."
 		print "Variants: share_pd=0 (no 1 GiB links), prelink=0 (links made by faults),"
-		print "anon (kern.ipc.shm_use_phys=0), -T (with the fault-rate timeline)."
+		print "anon (kern.ipc.shm_use_phys=0), -T (with the fault-rate timeline),"
+		print "2M (pgbench -L: the buffer on 2 MiB pages, off and on)."
 		print ""
 		printf("%-6s %3s %5s %-17s %-8s | %-26s | %-21s | %-26s | %s\n", "", "", "",
 		    "", "", "page faults", "page-table pages", "PV entries", "ms")
@@ -207,6 +231,52 @@ function headline(s,    i, r, hr, o, fx, tx, px) {
 	out(sprintf("bench: kind=headline run_off=%s run_on=%s clients=%s " \
 	    "shm_mib=256 faults_ratio=%s tables_ratio=%s pv_ratio=%s goals=%s", C[o, "run"],
 	    C[hr, "run"], C[hr, "clients"], fx, tx, px, missed ? "missed" : "met"), s)
+}
+
+# The runs on 2 MiB pages of section s beside the same runs on 4 KiB pages,
+# both with sharing on, startup phase (nothing when s has no -L run).
+function large_pages(s,    i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) {
+	n = 0
+	for (i = 0; i < NRUNS[s]; i++) {
+		r = ORDER[s, i]
+		if (C[r, "large"] != 1 || C[r, "optimize"] != 1 || R[r, "startup", "phase"] == "")
+			continue
+		if (!n++) {
+			print ""
+			print "2 MiB pages (pgbench -L: the buffer on SHM_HUGETLB pages) beside 4 KiB"
+			print "pages, both with sharing on, startup phase; x = 4 KiB / 2 MiB. One fault"
+			print "fills a 2 MiB leaf in the object's PD page, the one table the segment"
+			print "needs; each client's PD gets a copy of the leaf (1 GiB-aligned, its PDPT"
+			print "links that PD page): no PT page at all. Counted as in the table above,"
+			print "whose 2M rows compare 2 MiB pages with sharing off and on."
+			print ""
+			printf("%-6s %3s %5s | %-26s | %-21s | %-15s | %s\n", "", "", "",
+			    "page faults", "page-table pages", "PV entries", "ms")
+			printf("%-6s %3s %5s | %9s %9s %6s | %7s %6s %6s | %7s %7s | %7s %7s\n",
+			    "mode", "cl", "MiB", "4 KiB", "2 MiB", "x", "4 KiB", "2 MiB", "x",
+			    "4 KiB", "2 MiB", "4 KiB", "2 MiB")
+		}
+		q = small_run(s, r)
+		f2 = R[r, "startup", "faults"]; t2 = tables(r, "startup")
+		p2 = R[r, "startup", "pv_entries"]
+		f4 = t4 = p4 = ""
+		if (q != "" && R[q, "startup", "phase"] != "") {
+			f4 = R[q, "startup", "faults"]; t4 = tables(q, "startup")
+			p4 = R[q, "startup", "pv_entries"]
+		}
+		fx = ratio(f4, f2); tx = ratio(t4, t2); px = ratio(p4, p2)
+		printf("%-6s %3s %5s | %9s %9s %6s | %7s %6s %6s | %7s %7s | %7s %7s\n",
+		    C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], f4 == "" ? "?" : f4, f2, fx,
+		    t4 == "" ? "?" : t4, t2, tx, p4 == "" ? "?" : p4, p2,
+		    q == "" ? "?" : R[q, "startup", "ms"], R[r, "startup", "ms"])
+		out(sprintf("bench: kind=large run_4k=%s run_2m=%s mode=%s clients=%s shm_mib=%s " \
+		    "phase=startup faults_4k=%s faults_2m=%s faults_ratio=%s tables_4k=%s " \
+		    "tables_2m=%s tables_ratio=%s pv_4k=%s pv_2m=%s pv_ratio=%s ms_4k=%s ms_2m=%s",
+		    q == "" ? "?" : C[q, "run"], C[r, "run"], C[r, "mode"], C[r, "clients"],
+		    C[r, "shm_mib"], f4 == "" ? "?" : f4, f2, fx, t4 == "" ? "?" : t4, t2, tx,
+		    p4 == "" ? "?" : p4, p2, px, q == "" ? "?" : R[q, "startup", "ms"],
+		    R[r, "startup", "ms"]), s)
+	}
 }
 
 function fork_latency(s,    i) {
@@ -359,8 +429,10 @@ FNR == 1 {
 		ORDER[sec, NRUNS[sec]++] = run
 		for (k in kv)
 			C[run, k] = kv[k]
+		C[run, "large"] = kv["large"] == 1 ? 1 : 0   # no large= in older logs
 		if (kv["optimize"] == 0)
-			OFF[sec, kv["mode"], kv["clients"], kv["shm_mib"], kv["shm_use_phys"]] = run
+			OFF[sec, kv["mode"], kv["clients"], kv["shm_mib"], kv["shm_use_phys"],
+			    C[run, "large"]] = run
 	} else if (kind == "status") {
 		STATUS[sec ":" kv["run"]] = kv["status"]
 	} else if (kind == "start") {
@@ -407,6 +479,7 @@ END {
 		table(s)
 		if (CPUS[s] <= 1)
 			headline(s)
+		large_pages(s)
 		fork_latency(s)
 		teardown(s)
 	}

@@ -42,7 +42,7 @@ plot for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:4 with linespoints \
          lw 2 pt 5 dt 2 lc i title word(sizes, i) . " MiB, sharing on"
 
 set output dir . "/timeline.png"
-set multiplot layout 2,1 title "Page-fault rate, pgbench -T (sampled while the clients run)"
+set multiplot layout 2,1 title "Page-fault rate, pgbench -T (faults counted by the kernel per 10 ms interval)"
 unset logscale
 set xrange [0:*]
 set yrange [0:*]

@@ -23,6 +23,9 @@ qemu=$(qemu-system-x86_64 --version | head -n 1)
 	echo "repeatable; times under TCG are noisy and only comparable within one run."
 	echo "\`off\` is \`machdep.pmap_mmu_optimize=0\` (private page tables),"
 	echo "\`on\` the shared object page tables; the ratio is off/on."
+	echo "The rows of variant \`2M\` run \`pgbench -L\` (the buffer on 2 MiB pages),"
+	echo "and the table \"2 MiB pages\" sets them beside the same runs on 4 KiB"
+	echo "pages, both shared (ratio 4 KiB / 2 MiB). The charts are of 4 KiB pages."
 	echo
 	for png in "$build"/plots/*.png; do
 		[ -e "$png" ] || continue

@@ -7,14 +7,22 @@
 #   bench-smp4-sample.log (+ .status)  the log of its 4-CPU boot
 #   bench-sample.txt              what scripts/bench-report.sh made of both
 #   ptgraph-sample.log            the serial log of a real `make ptgraph`
+#   ptgraph-large-sample.log      a real shell session: `pgbench -L -c 2
+#                                 -s 8 -t 400000000 &` (a buffer on 2 MiB
+#                                 pages), then `ptdump 4 5` and `ptdump
+#                                 --dot 4 5` on its two clients
 #
 # The report must reproduce bench-sample.txt exactly, its tables must parse
 # and agree with its key=value lines (the 4-CPU one with its IPI columns),
 # every 4-CPU result must be tagged cpus=4, the teardown verdict must say
 # O(1) for the sample and NOT O(1) when the 1 GiB teardown's IPIs grow, and
-# it must reject incomplete or failed logs of either boot; the plots must
-# come out as PNG files from the one-CPU results only and fail without
-# data; the graph must render, with each shared table drawn once.
+# it must reject incomplete or failed logs of either boot; the runs on
+# 2 MiB pages (pgbench -L) must be in the report, off -> on and beside the
+# 4 KiB runs, with ratios in the right direction (a check that must fail
+# on a log without them or with their numbers turned around); the plots
+# must come out as PNG files from the one-CPU results only (4 KiB pages)
+# and fail without data; the graph must render, with each shared table
+# drawn once and each 2 MiB leaf (PS) as a page, never as a table.
 #
 # After a change to the report's format, regenerate the saved output with
 #   scripts/bench-report.sh tests/bench/bench-sample.log tests/bench/bench-sample.txt \
@@ -79,9 +87,11 @@ report_matches_saved_txt() {
 table_parses() {
 	awk -F'|' '
 		/^pgbench on [0-9]+ CPUs/ { smp = 1 }
+		/^2 MiB pages / { large = 1 }
+		/^fork\(\) on / { large = 0 }
 		/^bench: kind=ratio cpus=4 / { ratios4++; next }
 		/^bench: kind=ratio / { ratios1++ }
-		NF == 5 && $1 !~ /^mode / && $1 ~ /^[a-z]/ {
+		NF == 5 && $1 !~ /^mode / && $1 ~ /^[a-z]/ && !large {
 			split($1, a, " "); split($2, f, " "); split($3, t, " ")
 			split($4, p, " "); split($5, m, " ")
 			if (length(a) != 5 || length(f) != 3 || length(m) != 2 ||
@@ -216,6 +226,71 @@ report_rejects_smp_panic() {
 	fails report_with_smp "$log"
 }
 
+# The runs on 2 MiB pages in report TXT (default: the sample's): for each
+# of 64 MiB (32 clients), 256 MiB and 1 GiB (8 clients), fork mode, the
+# startup phase off -> on (kind=ratio, variant 2M) takes fewer faults,
+# fewer page-table pages and fewer PV entries with sharing on, and the
+# 2 MiB table (kind=large, one row per line, its numbers those of the line)
+# shows 2 MiB pages with fewer faults and fewer page-table pages than 4 KiB
+# pages, both shared. A ratio in the right direction is > 1 or inf.
+large_rows_ok() {
+	awk -F'|' '
+		function kvs(    i, n, f, w) {
+			split("", kv)
+			n = split($0, f, " ")
+			for (i = 3; i <= n; i++) { split(f[i], w, "="); kv[w[1]] = w[2] }
+		}
+		function more(x) { return x == "inf" || (x ~ /^[0-9.]+$/ && x + 0 > 1) }
+		function want(c, mib) { return (mib == 64 && c == 32) || mib == 256 || (mib == 1024 && c == 8) }
+		/^2 MiB pages / { on = 1 }
+		/^fork\(\) on / { on = 0 }
+		on && $1 ~ /^fork / {
+			split($1, a, " "); split($2, f, " "); split($3, t, " "); split($4, p, " ")
+			row[a[2], a[3]] = f[1] " " f[2] " " f[3] " " t[1] " " t[2] " " t[3] " " p[1] " " p[2]
+			rows++
+		}
+		/^bench: kind=ratio .* variant=2M phase=startup / {
+			kvs()
+			if (kv["mode"] != "fork" || !want(kv["clients"], kv["shm_mib"])) next
+			if (!more(kv["faults_ratio"]) || !more(kv["tables_ratio"]) || !more(kv["pv_ratio"])) {
+				print "off -> on in the wrong direction: " $0; bad++
+			}
+			ratio[kv["shm_mib"]]++
+		}
+		/^bench: kind=large / {
+			kvs()
+			lines++
+			if (row[kv["clients"], kv["shm_mib"]] != kv["faults_4k"] " " kv["faults_2m"] " " \
+			    kv["faults_ratio"] " " kv["tables_4k"] " " kv["tables_2m"] " " \
+			    kv["tables_ratio"] " " kv["pv_4k"] " " kv["pv_2m"]) {
+				print "table row and line differ: " $0; bad++
+			}
+			if (kv["mode"] != "fork" || !want(kv["clients"], kv["shm_mib"])) next
+			if (!more(kv["faults_ratio"]) || !more(kv["tables_ratio"]) || kv["pv_2m"] != 0) {
+				print "4 KiB -> 2 MiB in the wrong direction: " $0; bad++
+			}
+			large[kv["shm_mib"]]++
+		}
+		END {
+			for (i = 1; i <= 3; i++) {
+				mib = i == 1 ? 64 : i == 2 ? 256 : 1024
+				if (ratio[mib] != 1 || large[mib] != 1) {
+					print mib " MiB on 2 MiB pages: " ratio[mib] + 0 " off/on rows, " \
+					    large[mib] + 0 " rows beside 4 KiB"; bad++
+				}
+			}
+			if (rows != lines) { print rows " rows in the 2 MiB table, " lines " kind=large lines"; bad++ }
+			exit bad ? 1 : 0
+		}' "${1:-$tmp/bench.txt}"
+}
+
+# The report of a one-CPU log changed by a sed script, with the sample
+# 4-CPU log; prints the report's file.
+large_report() {
+	"$scripts/bench-report.sh" "$(mangled_log "$1" "$2")" "$tmp/$2.txt" "$smp" >/dev/null
+	echo "$tmp/$2.txt"
+}
+
 # Each kind=ratio line's ratios are its own off/on values divided.
 ratios_consistent() {
 	awk '
@@ -269,6 +344,58 @@ plots_need_timeline() {
 	fails "$scripts/bench-plots.sh" "$tmp/no-timeline.txt" "$tmp/plots2"
 }
 
+# In the graph of ptgraph-large-sample.log (or LOG, from ptgraph.sh), every
+# 2 MiB leaf of the text dump (a PD line with PS) is a page node p<pa>, an
+# ellipse labelled "2 MiB page", with one dashed edge labelled PS from each
+# process's PD and no edge out; no table node t<pa> has its address; no
+# table is labelled as a page.
+graph_pages_are_leaves() {
+	local log=${1:-$here/ptgraph-large-sample.log}
+	"$scripts/ptgraph.sh" "$log" "$tmp/large.svg" || return 1
+	tr -d '\r' <"$log" | awk '
+		FNR == 1 { file++ }
+		file == 1 && /^ *PD\[ *[0-9]+\] va=.* -> 0x[0-9a-f]+ .* PS( |$)/ {
+			pa = $0; sub(/.* -> 0x0*/, "", pa); sub(/ .*/, "", pa)
+			leaves[pa]++; nleaves++
+		}
+		file == 2 && /^\tp[0-9a-f]+ \[label="2 MiB page 0x/ && /shape=ellipse/ {
+			pages[substr($1, 2)]++
+		}
+		file == 2 && /^\tt[0-9a-f]+ \[label=/ {
+			tables[substr($1, 2)]++
+			if (/page of object/) { print "a table labelled as a page: " $0; bad++ }
+		}
+		file == 2 && / -> / {
+			if ($1 ~ /^p[0-9a-f]+$/) { print "an edge out of a page: " $0; bad++ }
+			if ($3 ~ /^p[0-9a-f]+$/) {
+				if (!/label="\[[0-9]+\] PS/ || !/style=dashed/) { print "bad page edge: " $0; bad++ }
+				into[substr($3, 2)]++
+			}
+		}
+		END {
+			for (pa in leaves) {
+				if (pages[pa] != 1 || (pa in tables) || into[pa] != leaves[pa]) {
+					print "leaf 0x" pa ": " pages[pa] + 0 " page nodes, " \
+					    ((pa in tables) ? "a table node, " : "") into[pa] + 0 " edges for " \
+					    leaves[pa] " PS entries"; bad++
+				}
+				if (leaves[pa] >= 2) shared++
+			}
+			if (!nleaves || !shared) { print nleaves + 0 " PS entries, " shared + 0 " shared pages"; bad++ }
+			exit bad ? 1 : 0
+		}' - "$tmp/large.dot"
+}
+
+# The same graph as ptdump drew it before it knew PS: each 2 MiB page a PT
+# table node t<pa>, with plain edges. The check must fail on it.
+graph_pages_as_tables_caught() {
+	sed -e 's/\tp\([0-9a-f]*\) \[label="2 MiB page /\tt\1 [label="PT /' \
+	    -e 's/ -> p\([0-9a-f]*\) \[label="\(\[[0-9]*\]\) PS", style=dashed\]/ -> t\1 [label="\2", color=red, penwidth=2]/' \
+	    "$here/ptgraph-large-sample.log" >"$tmp/pages-as-tables.log"
+	grep -q 'label="PT 0x.*of object' "$tmp/pages-as-tables.log" || { echo "the sed script missed"; return 1; }
+	fails graph_pages_are_leaves "$tmp/pages-as-tables.log"
+}
+
 # Shared tables are declared once each, filled, and linked from two tables.
 graph_renders() {
 	"$scripts/ptgraph.sh" "$here/ptgraph-sample.log" "$tmp/graph.svg" || return 1
@@ -291,6 +418,13 @@ check "report accepts the sample and reproduces bench-sample.txt" report_matches
 check "report table parses, one row per ratio line" table_parses
 check "report ratios agree with their off and on values" ratios_consistent
 check "report headline goals met in the sample" headline_met
+check "2 MiB pages: off -> on and beside 4 KiB, right direction" large_rows_ok
+check "2 MiB pages: a log without the -L runs is caught" fails large_rows_ok \
+	"$(large_report '/kind=run .* large=1 /,/kind=status/d' nolarge)"
+check "2 MiB pages: sharing making -L faults grow is caught" fails large_rows_ok \
+	"$(large_report '/^pgbench: phase=startup .* optimize=1 .* large=1 /s/ faults=[0-9]*/ faults=99999999/' largeworse)"
+check "2 MiB pages: 4 KiB pages beating 2 MiB ones is caught" fails large_rows_ok \
+	"$(large_report '/^pgbench: phase=startup .* optimize=1 .* large=1 /s/ obj_pd_pages=[0-9]*/ obj_pd_pages=9999/' largetables)"
 check "4-CPU IPI counts agree with the pgbench lines" smp_ipis_consistent
 check "4-CPU table shows each phase's IPIs in its columns" smp_ipi_columns
 check "4-CPU results are all in bench.txt, tagged cpus=4" smp_lines_tagged
@@ -312,6 +446,8 @@ check "plot data has the whole 64 MiB client sweep" sweep_complete
 check "plots fail without a timeline" plots_need_timeline
 check "plot data ignores the 4-CPU results" plots_ignore_smp
 check "graph renders, shared tables drawn once" graph_renders
+check "graph draws 2 MiB leaves (PS) as pages, not tables" graph_pages_are_leaves
+check "graph check catches 2 MiB leaves drawn as tables" graph_pages_as_tables_caught
 check "graph fails on a log without a graph" fails "$scripts/ptgraph.sh" \
 	"$here/bench-sample.log" "$tmp/none.svg"
 

@@ -19,8 +19,10 @@
  *   kind=start         max_clients (see below), free memory, runs, cpus
  *                      (CPUs running), matrix (full or smp)
  *   kind=run           before each pgbench: its number and configuration
+ *                      (large=1: on 2 MiB pages, pgbench -L)
  *   kind=status        after it: pgbench's exit status and wall time
- *   kind=skip          a row that does not fit in memory
+ *   kind=skip          a row that does not fit in memory (reason=memory),
+ *                      or in the free 2 MiB blocks (reason=large_free)
  *   kind=fork_latency  mean time of fork() in the parent and of the whole
  *                      fork + exit + waitpid round trip, with map_mib
  *                      MiB of populated shared memory mapped; and of the
@@ -42,7 +44,9 @@
  * The matrix covers every axis without the full cross product, so that
  * `make bench` stays well under 20 minutes under TCG (which handles about
  * 150k-300k page faults/s here; the biggest run, CMAX clients on 256 MiB
- * with sharing off, takes 2 x 3.9M faults and under a minute). The whole
+ * with sharing off, takes 2 x 3.9M faults and under a minute; a run on
+ * 2 MiB pages takes one fault per 2 MiB, and its six rows add about a
+ * minute in all, most of it the off runs filling private PTs). The whole
  * `make bench`, build included, took 6 min 41 s under QEMU 7.2 TCG on a
  * 2-CPU AMD EPYC host when it was the one-CPU boot alone (CMAX = 61); on a
  * kernel without sharing, where every run pays the full price, that boot
@@ -50,20 +54,30 @@
  * 10 min 49 s on the same kind of host, build included: bench itself ran
  * 8 min 15 s in the one-CPU boot and 1 min 43 s in the 4-CPU one, whose
  * 4 vCPUs share the host's 2 CPUs (so its times are noisy: compare its
- * counters). The matrix:
+ * counters). With the rows on 2 MiB pages added (and the -T timeline
+ * counted by the kernel) it took 7 min 12 s, build included, on the same
+ * kind of host: 5 min 43 s and 48 s in the two boots, 66 s of it the six
+ * 2 MiB runs. The matrix:
  *   - fork mode: clients 1, 8, 32 and CMAX on 64 MiB and on 256 MiB,
  *     sharing off and on;
  *   - exec, thread and mmap modes: 8 clients on 64 MiB, off and on;
  *   - 1 GiB: 8 clients, off, on, and on with machdep.pmap_share_pd=0; the
- *     off and on pair with -T (the fault-rate timeline: its sampler thread
- *     gets the CPU about once per round of the runnable clients, so few
- *     clients and many faults give the finest timeline);
+ *     off and on pair with -T (the fault-rate timeline: the kernel counts
+ *     faults per 10 ms interval, exactly however busy the CPU is, and
+ *     pgbench prints one line per interval of startup, run and restart);
  *   - machdep.pmap_prelink=0: 8 x 64 MiB and CMAX x 256 MiB;
  *   - kern.ipc.shm_use_phys=0 (anonymous segments, whose object PTEs need
- *     PV entries): CMAX x 256 MiB, off and on.
+ *     PV entries): CMAX x 256 MiB, off and on;
+ *   - 2 MiB pages (pgbench -L, the buffer on SHM_HUGETLB): fork mode,
+ *     32 clients on 64 MiB, CMAX on 256 MiB and 8 on 1 GiB, off and on:
+ *     the sizes and client counts of 4 KiB rows above, so that the report
+ *     can set 2 MiB pages beside 4 KiB pages. They come last, when the
+ *     4 KiB runs have given all their memory back; a row needs MIB / 2
+ *     free 2 MiB blocks (vmstat large_free), or it is skipped.
  * The SMP matrix (`bench smp`), whose clients run on all CPUs at once:
  *   - fork, exec, thread and mmap modes: 8 clients on 64 MiB, off and on.
- * A row not named otherwise has share_pd=1, prelink=1, shm_use_phys=1.
+ * A row not named otherwise has share_pd=1, prelink=1, shm_use_phys=1 and
+ * 4 KiB pages.
  * Both boots then measure fork() latency and the teardowns: 1 GiB and
  * 64 MiB, each sharing off, on, and on with share_pd=0. On several CPUs
  * the teardown shows that unmapping costs one shootdown round whatever the
@@ -93,6 +107,7 @@ struct row {
 	int mib;
 	int optimize, share_pd, prelink, use_phys;
 	bool timeline;          /* -T */
+	bool large;             /* -L: the buffer on 2 MiB pages */
 };
 
 /* The knobs in the order of struct row, and their values at boot. */
@@ -103,7 +118,9 @@ static const char *const knobs[] = {
 static long boot_values[ARRAY_SIZE(knobs)];
 
 #define OFF_ON(mode, c, mib, T) \
-	{ mode, c, mib, 0, 1, 1, 1, T }, { mode, c, mib, 1, 1, 1, 1, T }
+	{ mode, c, mib, 0, 1, 1, 1, T, false }, { mode, c, mib, 1, 1, 1, 1, T, false }
+#define LARGE_OFF_ON(c, mib) \
+	{ "fork", c, mib, 0, 1, 1, 1, false, true }, { "fork", c, mib, 1, 1, 1, 1, false, true }
 
 static const struct row matrix[] = {
 	/* client sweep, fork mode */
@@ -121,13 +138,17 @@ static const struct row matrix[] = {
 	OFF_ON("mmap", 8, 64, false),
 	/* 1 GiB, with and without sharing at the PD level */
 	OFF_ON("fork", 8, GIB_MIB, true),
-	{ "fork", 8, GIB_MIB, 1, 0, 1, 1, false },
+	{ "fork", 8, GIB_MIB, 1, 0, 1, 1, false, false },
 	/* no prelinking: one fault per 2 MiB segment per client */
-	{ "fork", 8, 64, 1, 1, 0, 1, false },
-	{ "fork", CMAX, 256, 1, 1, 0, 1, false },
+	{ "fork", 8, 64, 1, 1, 0, 1, false, false },
+	{ "fork", CMAX, 256, 1, 1, 0, 1, false, false },
 	/* anonymous segments: object PTEs with PV entries */
-	{ "fork", CMAX, 256, 0, 1, 1, 0, false },
-	{ "fork", CMAX, 256, 1, 1, 1, 0, false },
+	{ "fork", CMAX, 256, 0, 1, 1, 0, false, false },
+	{ "fork", CMAX, 256, 1, 1, 1, 0, false, false },
+	/* 2 MiB pages: one fault per 2 MiB, leaves instead of PT pages */
+	LARGE_OFF_ON(32, 64),
+	LARGE_OFF_ON(CMAX, 256),
+	LARGE_OFF_ON(8, GIB_MIB),
 };
 
 /*
@@ -198,6 +219,14 @@ static long free_mib(void)
 	return vmstat(0, &vs) == 0 ? (long)(vs.free_pages * PAGE_SIZE >> 20) : 0;
 }
 
+/* Free whole 2 MiB blocks, in MiB: what a segment on 2 MiB pages can take. */
+static long large_free_mib(void)
+{
+	struct vmstat vs;
+
+	return vmstat(0, &vs) == 0 ? (long)(vs.large_free * 2) : 0;
+}
+
 static void set_knobs(int optimize, int share_pd, int prelink, int use_phys)
 {
 	sysctl_set(knobs[0], optimize);
@@ -241,8 +270,9 @@ static int probe_processes(void)
 static int run_pgbench(const struct row *r, int k, int nrows)
 {
 	char cs[12], ss[12], ts[12];
-	char *argv[] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss,
-	                 "-t", ts, r->timeline ? "-T" : NULL, NULL };
+	char *argv[12] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss,
+	                   "-t", ts };
+	int argc = 9;
 	int clients = r->clients == CMAX ? max_clients : r->clients;
 	int pid, status = 0, res;
 	uint64_t t0;
@@ -250,17 +280,28 @@ static int run_pgbench(const struct row *r, int k, int nrows)
 	snprintf(cs, sizeof(cs), "%d", clients);
 	snprintf(ss, sizeof(ss), "%d", r->mib);
 	snprintf(ts, sizeof(ts), "%d", TXNS);
+	if (r->timeline)
+		argv[argc++] = "-T";
+	if (r->large)
+		argv[argc++] = "-L";
+	argv[argc] = NULL;
 	if (r->mib > free_mib() / 2) {
-		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d "
+		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d large=%d "
 		    "reason=memory free_mib=%ld\n", k + 1, r->mode, clients, r->mib,
-		    free_mib());
+		    r->large, free_mib());
+		return 0;
+	}
+	if (r->large && r->mib > large_free_mib()) {
+		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d large=1 "
+		    "reason=large_free large_free_mib=%ld\n", k + 1, r->mode, clients,
+		    r->mib, large_free_mib());
 		return 0;
 	}
 	set_knobs(r->optimize, r->share_pd, r->prelink, r->use_phys);
 	printf("bench: kind=run run=%d runs=%d mode=%s clients=%d shm_mib=%d "
-	    "optimize=%d share_pd=%d prelink=%d shm_use_phys=%d timeline=%d txns=%d\n",
-	    k + 1, nrows, r->mode, clients, r->mib, r->optimize,
-	    r->share_pd, r->prelink, r->use_phys, r->timeline, TXNS);
+	    "optimize=%d share_pd=%d prelink=%d shm_use_phys=%d timeline=%d large=%d "
+	    "txns=%d\n", k + 1, nrows, r->mode, clients, r->mib, r->optimize,
+	    r->share_pd, r->prelink, r->use_phys, r->timeline, r->large, TXNS);
 	t0 = now_us();
 	pid = fork();
 	if (pid == 0) {

@@ -13,8 +13,14 @@
  * (an object's PT page behind their PDEs, or its PD page behind their
  * PDPTEs) is drawn once, with one edge from every process entry that
  * points at it. Shared tables are filled orange and the edges into them
- * drawn thick and red; a read-only link is labelled "ro". Render it with
- * `dot -Tsvg graph.dot -o graph.svg` (see `make ptgraph`).
+ * drawn thick and red; a read-only link is labelled "ro".
+ *
+ * An entry with the PS flag (a 2 MiB leaf in a PD; a 1 GiB one in a PDPT,
+ * which this kernel never makes) points at a page of data, not at a
+ * table: it is drawn as a page node (p<address>, an ellipse filled light
+ * blue when several entries map it) with a dashed edge labelled "PS", and
+ * nothing below it. Render the graph with `dot -Tsvg graph.dot -o
+ * graph.svg` (see `make ptgraph`).
  */
 #include "ulib.h"
 
@@ -27,15 +33,18 @@ struct entry {
 	int level;          /* level of the table holding it: 4 PML4 .. 2 PD */
 	unsigned index;
 	uint64_t va;        /* first address it maps */
-	uint64_t pa;        /* physical address of the table it points at */
+	uint64_t pa;        /* physical address of the table (or page) it points at */
 	bool writable;
+	bool leaf;          /* PS: it maps a 2 MiB (PD) or 1 GiB (PDPT) page */
 	const char *note;   /* what the kernel says of the target, or "" */
 };
 
-/* A table of the graph, met in one or more dumps. */
+/* A node of the graph, met in one or more dumps: a table, or a leaf's page. */
 struct table {
 	uint64_t pa;
-	int level;          /* 4 PML4, 3 PDPT, 2 PD, 1 PT */
+	int level;          /* table: 4 PML4, 3 PDPT, 2 PD, 1 PT; page: the level
+	                       of the entry that maps it (2: 2 MiB, 3: 1 GiB) */
+	bool page;          /* the data page of a PS entry, not a table */
 	uint64_t va;        /* first address it maps (in the first dump) */
 	int parents;        /* distinct entries pointing at it */
 	bool object;        /* the kernel calls it anything but private */
@@ -108,15 +117,17 @@ static bool parse_entry(char *line, struct entry *e)
 	if (!(s = skip(end, " -> ")))
 		return false;
 	e->pa = strtoul(s, &end, 16);
-	e->writable = false;
+	e->writable = e->leaf = false;
 	e->note = "";
-	/* flags: single words " P W U NX", then two spaces before a note */
+	/* flags: single words " P W U NX PS", then two spaces before a note */
 	for (s = end; *s == ' ' && s[1] != ' ' && s[1] != '\0'; s = end) {
 		tok = s + 1;
 		for (end = tok; *end && *end != ' '; end++)
 			;
 		if (end - tok == 1 && *tok == 'W')
 			e->writable = true;
+		if (end - tok == 2 && strncmp(tok, "PS", 2) == 0)
+			e->leaf = true;
 	}
 	if (*s == ' ') {
 		*s = '\0';
@@ -127,15 +138,18 @@ static bool parse_entry(char *line, struct entry *e)
 	return true;
 }
 
-/* The index of the table at pa, added (with `level`, `va`) if it is new. */
-static int table_at(uint64_t pa, int level, uint64_t va, bool *is_new)
+/*
+ * The index of the node at pa (a table, or a leaf's page if `page`), added
+ * (with `level`, `va`) if it is new; -1 when the graph is full.
+ */
+static int table_at(uint64_t pa, int level, bool page, uint64_t va, bool *is_new)
 {
 	struct table *t;
 	int i;
 
 	*is_new = false;
 	for (i = 0; i < ntables; i++)
-		if (tables[i].pa == pa)
+		if (tables[i].pa == pa && tables[i].page == page)
 			return i;
 	if (ntables == MAX_TABLES)
 		return -1;
@@ -143,6 +157,7 @@ static int table_at(uint64_t pa, int level, uint64_t va, bool *is_new)
 	memset(t, 0, sizeof(*t));
 	t->pa = pa;
 	t->level = level;
+	t->page = page;
 	t->va = va;
 	*is_new = true;
 	return ntables++;
@@ -169,8 +184,10 @@ static int add_edge(int from, int to, int pid, const struct entry *e, bool check
 
 /*
  * Adds one process's dump to the graph. parent[l] is the table whose
- * entries the level-l lines of the dump are, the target of the last line
- * one level up. Returns 0, or -ENOMEM when the graph is full.
+ * entries the level-l lines of the dump are, the target of the last
+ * non-leaf line one level up. A PS line adds an edge to its page and
+ * changes no parent: nothing below it is a table. Returns 0, or -ENOMEM
+ * when the graph is full.
  */
 static int graph_add(int pid, char *text)
 {
@@ -182,7 +199,7 @@ static int graph_add(int pid, char *text)
 
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if ((cr3 = find(line, "cr3="))) {
-			t = table_at(strtoul(cr3 + 4, NULL, 16), 4, 0, &is_new);
+			t = table_at(strtoul(cr3 + 4, NULL, 16), 4, false, 0, &is_new);
 			if (t < 0 || add_edge(-1, t, pid, NULL, false) < 0)
 				return -ENOMEM;
 			parent[4] = t;
@@ -190,14 +207,16 @@ static int graph_add(int pid, char *text)
 		}
 		if (!parse_entry(line, &e) || parent[e.level] < 0)
 			continue;
-		t = table_at(e.pa, e.level - 1, e.va, &is_new);
+		t = e.leaf ? table_at(e.pa, e.level, true, e.va, &is_new)
+		           : table_at(e.pa, e.level - 1, false, e.va, &is_new);
 		if (t < 0 || add_edge(parent[e.level], t, 0, &e, !is_new) < 0)
 			return -ENOMEM;
 		if (is_new && e.note[0]) {
 			strncpy(tables[t].note, e.note, sizeof(tables[t].note) - 1);
 			tables[t].object = !find(e.note, "private");
 		}
-		parent[e.level - 1] = t;
+		if (!e.leaf)
+			parent[e.level - 1] = t;
 	}
 	return 0;
 }
@@ -225,9 +244,30 @@ static void print_wrapped(const char *s, int width)
 	}
 }
 
+/* A shared table: linked from several entries, or owned by an object. */
 static bool shared(const struct table *t)
 {
 	return t->parents > 1 || t->object;
+}
+
+/* A leaf's page, node p<pa>: its size, address and what the kernel says of
+ * it (less the note's own "2 MiB page "). Filled when several entries map it. */
+static void print_page(const struct table *t)
+{
+	const char *size = t->level == 3 ? "1 GiB" : "2 MiB", *note = t->note;
+	char prefix[16];
+
+	snprintf(prefix, sizeof(prefix), "%s page ", size);
+	if (strncmp(note, prefix, strlen(prefix)) == 0)
+		note += strlen(prefix);
+	printf("\tp%lx [label=\"%s page 0x%lx\\nva 0x%lx", (unsigned long)t->pa, size,
+	    (unsigned long)t->pa, (unsigned long)t->va);
+	if (note[0]) {
+		printf("\\n");
+		print_wrapped(note, 26);
+	}
+	printf("\", shape=ellipse%s];\n",
+	    t->parents > 1 ? ", style=filled, fillcolor=lightblue" : "");
 }
 
 static void print_graph(void)
@@ -242,6 +282,10 @@ static void print_graph(void)
 	    "\tedge [fontname=\"monospace\", fontsize=9];\n");
 	for (i = 0; i < ntables; i++) {
 		t = &tables[i];
+		if (t->page) {
+			print_page(t);
+			continue;
+		}
 		printf("\tt%lx [label=\"%s 0x%lx\\nva 0x%lx", (unsigned long)t->pa,
 		    level_names[t->level], (unsigned long)t->pa, (unsigned long)t->va);
 		if (t->note[0]) {
@@ -258,10 +302,11 @@ static void print_graph(void)
 			    (unsigned long)tables[e->to].pa);
 			continue;
 		}
-		printf("\tt%lx -> t%lx [label=\"[%u]%s\"%s];\n",
-		    (unsigned long)tables[e->from].pa, (unsigned long)tables[e->to].pa,
-		    e->index, e->writable ? "" : " ro",
-		    shared(&tables[e->to]) ? ", color=red, penwidth=2" : "");
+		t = &tables[e->to];     /* a page is p<pa>, a table t<pa> */
+		printf("\tt%lx -> %c%lx [label=\"[%u]%s%s\"%s];\n",
+		    (unsigned long)tables[e->from].pa, t->page ? 'p' : 't', (unsigned long)t->pa,
+		    e->index, t->page ? " PS" : "", e->writable ? "" : " ro",
+		    t->page ? ", style=dashed" : shared(t) ? ", color=red, penwidth=2" : "");
 	}
 	printf("}\n");
 }
