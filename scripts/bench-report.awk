@@ -246,9 +246,10 @@ function large_pages(s,    i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) {
 			print "2 MiB pages (pgbench -L: the buffer on SHM_HUGETLB pages) beside 4 KiB"
 			print "pages, both with sharing on, startup phase; x = 4 KiB / 2 MiB. One fault"
 			print "fills a 2 MiB leaf in the object's PD page, the one table the segment"
-			print "needs; each client's PD gets a copy of the leaf (1 GiB-aligned, its PDPT"
-			print "links that PD page): no PT page at all. Counted as in the table above,"
-			print "whose 2M rows compare 2 MiB pages with sharing off and on."
+			print "needs. Each client copies the leaves into its own PD or, when the segment"
+			print "is 1 GiB-aligned, links the object's PD page from its PDPT: no PT page at"
+			print "all. Counted as in the table above, whose 2M rows compare 2 MiB pages"
+			print "with sharing off and on."
 			print ""
 			printf("%-6s %3s %5s | %-26s | %-21s | %-15s | %s\n", "", "", "",
 			    "page faults", "page-table pages", "PV entries", "ms")
