@@ -86,25 +86,24 @@ static void link_set_rights(pte_t *e, int prot, struct tlb_batch *b)
 /*
  * Links the segment (or GiB, s->gib) around s->va to its object table.
  * An existing link covering va is kept (its rights set to s->prot unless
- * prelinking). A private table (or copied 2 MiB leaf) in the way is
- * emptied first, except when prelinking, which only fills empty entries
- * and ignores a missing object table (also a segment the object maps with
- * a 2 MiB leaf, which has no PT page). Returns 0 or -ENOMEM. (g) held.
+ * prelinking), whatever the level: a GiB link stays when the switch
+ * machdep.pmap_share_pd has since been turned off (s->gib false), and its
+ * segments may be 2 MiB leaves, which have no PT page. Otherwise a
+ * private table (or copied 2 MiB leaf) in the way is emptied first,
+ * except when prelinking, which only fills empty entries and ignores a
+ * missing object table (also a segment the object maps with a 2 MiB leaf).
+ * Returns 0 or -ENOMEM. (g) held.
  */
 int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
                        struct tlb_batch *b)
 {
 	int level = s->gib ? PDPT_LEVEL : PD_LEVEL;
-	struct vm_page *t = obj_table_locked(s->po, s->off, level - 1);
 	vaddr_t start = ALIGN_DOWN(s->va, level_size(level));
+	struct vm_page *t;
 	struct pt_path p;
 	int r;
 
 	ASSERT_HELD(&pmap_lock);
-	if (!t && prelink)
-		return 0;
-	if (!t)
-		panic("link_locked: no object table for offset %p", (void *)s->off);
 	r = pt_walk(pm->pml4, PML4_LEVEL, s->va, level, &p, NULL, NULL);
 	if (p.link || (r == level && pte_is_link(*p.pte[level], level))) {
 		int at = p.link ? p.link : level;
@@ -115,6 +114,11 @@ int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
 			link_set_rights(p.pte[at], s->prot, b);
 		return 0;
 	}
+	t = obj_table_locked(s->po, s->off, level - 1);
+	if (!t && prelink)
+		return 0;
+	if (!t)
+		panic("link_locked: no object table for offset %p", (void *)s->off);
 	if (r == level && pte_present(*p.pte[level])) {
 		if (prelink)
 			return 0;

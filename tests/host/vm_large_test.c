@@ -280,6 +280,42 @@ KTEST(vm_large, one_gib_segment_costs_no_per_client_page_directory)
 	KT_ASSERT(vmt_clean(&s));
 }
 
+/*
+ * machdep.pmap_share_pd turned off while a GiB is linked: the link stays,
+ * and a fault on a 2 MiB page not yet filled fills its leaf in the linked
+ * object PD (once panicked: the fault asked for a PT page the leaf has not).
+ */
+KTEST(vm_large, share_pd_off_keeps_a_gib_link_and_its_faults_fill_leaves)
+{
+	struct vmt_snap s;
+	struct vm_map *a;
+	uint64_t v;
+	vaddr_t va;
+	int id;
+
+	vmt_defaults();
+	vmt_begin(&s);
+	id = large_segment(GIB(1));
+	a = vm_map_create();
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, vmt_write(a, va, 8));
+	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
+	pmap_share_pd = 0;
+	KT_ASSERT_EQ(0, vmt_write(a, va + SEG_SIZE, 9));
+	KT_ASSERT_EQ(2, vmt_map_stat(a).faults_large);
+	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
+	KT_ASSERT_EQ(0, vmt_map_stat(a).leaf_copies);
+	KT_ASSERT_EQ(0, vmt_read(a, va, &v));
+	KT_ASSERT_EQ(8, v);
+	KT_ASSERT_EQ(0, vmt_read(a, va + SEG_SIZE, &v));
+	KT_ASSERT_EQ(9, v);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	vm_map_destroy(a);
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	vmt_defaults();
+	KT_ASSERT(vmt_clean(&s));
+}
+
 KTEST(vm_large, gib_and_a_half_links_one_gib_and_mirrors_the_rest)
 {
 	struct vmt_snap s;
