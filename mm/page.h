@@ -120,6 +120,12 @@ void page_free_large(struct vm_page *first);
  */
 struct vm_page *page_large_head(struct vm_page *pg);
 
+/* The 4 KiB frames pg stands for: LARGE_PAGES for a large page's first page, else 1. */
+static inline size_t page_frames(const struct vm_page *pg)
+{
+	return (pg->flags & PG_LARGE) ? LARGE_PAGES : 1;
+}
+
 /*
  * The reserve (vm.largepage_reserve): page_alloc() and page_alloc_run() never
  * take a whole free 2 MiB block when that would leave fewer free blocks than

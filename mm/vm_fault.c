@@ -128,43 +128,12 @@ static int split_map_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t 
 }
 
 /*
- * A fault on pg, a piece of the large page `head`: an eligible segment
- * maps the whole 2 MiB through the object's PD (faults_object and
- * faults_large when the leaf had to be filled, faults_link when it only
- * linked); otherwise the pieces go into private PTs (faults_private and
- * faults_split). Returns 0 or -ENOMEM. map->lock held.
- */
-static int fault_large_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t va,
-                              struct vm_page *pg, struct vm_page *head, int prot)
-{
-	struct pmap_segment seg;
-	bool filled;
-	int err;
-
-	if (segment_for(e, va, &seg)) {
-		err = pmap_enter_large(map->pmap, &seg, head, &filled);
-		if (err == 0 && filled) {
-			COUNT(map, faults_object);
-			COUNT(map, faults_large);
-		} else if (err == 0) {
-			COUNT(map, faults_link);
-		}
-		return err;
-	}
-	err = split_map_locked(map, e, va, pg, head, prot);
-	if (err == 0) {
-		COUNT(map, faults_private);
-		COUNT(map, faults_split);
-	}
-	return err;
-}
-
-/*
- * vm_fault() with map->lock held. A page of a large page goes to
- * fault_large_locked(). An eligible shared segment goes to the object's
- * page tables (faults_object when the object PTE had to be filled,
- * faults_link when the fault only linked the table); everything else fills
- * a private PTE (faults_private).
+ * vm_fault() with map->lock held. An eligible shared segment goes to the
+ * object's page tables (faults_object when the object PTE, or for a piece
+ * of a large page the object's 2 MiB leaf, had to be filled, then also
+ * faults_large; faults_link when the fault only linked the table).
+ * Everything else fills private PTEs (faults_private): one, or every piece
+ * the entry maps of a large page (then also faults_split).
  */
 int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 {
@@ -183,18 +152,24 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 	if (err)
 		return err;
 	head = page_large_head(pg);
-	if (head) {
-		err = fault_large_locked(map, e, va, pg, head, prot);
-	} else if (segment_for(e, va, &seg)) {
-		err = pmap_enter_segment(map->pmap, &seg, pg, &filled);
-		if (err == 0 && filled)
+	if (segment_for(e, va, &seg)) {
+		err = head ? pmap_enter_large(map->pmap, &seg, head, &filled)
+		           : pmap_enter_segment(map->pmap, &seg, pg, &filled);
+		if (err == 0 && filled) {
 			COUNT(map, faults_object);
-		else if (err == 0)
+			if (head)
+				COUNT(map, faults_large);
+		} else if (err == 0) {
 			COUNT(map, faults_link);
+		}
 	} else {
-		err = pmap_enter(map->pmap, va, pg, prot, 0);
-		if (err == 0)
+		err = head ? split_map_locked(map, e, va, pg, head, prot)
+		           : pmap_enter(map->pmap, va, pg, prot, 0);
+		if (err == 0) {
 			COUNT(map, faults_private);
+			if (head)
+				COUNT(map, faults_split);
+		}
 	}
 	if (old) {
 		/* The copy replaced the old page's PTE, or failed: drop it. */

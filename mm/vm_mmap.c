@@ -217,20 +217,14 @@ static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
 }
 
 /*
- * The object behind new anonymous memory of len bytes: private; physical
- * on 2 MiB pages for MAP_HUGETLB; anonymous on 2 MiB pages where it can
- * for a shared mapping of at least 2 MiB when vm.largepages is 2; plain
- * anonymous otherwise. NULL when out of memory.
+ * The object behind new anonymous memory of len bytes: private, or shared
+ * as vm_object_create_shared() decides. NULL when out of memory.
  */
 static struct vm_object *anon_object(uint64_t len, int flags)
 {
 	if (flags & MAP_PRIVATE)
 		return vm_object_create(OBJ_ANON, len, OBJ_PRIVATE);
-	if (flags & MAP_HUGETLB)
-		return vm_object_create(OBJ_PHYS, len, OBJ_LARGE | OBJ_LARGE_ONLY);
-	if (vm_largepages == 2 && len >= SEG_SIZE)
-		return vm_object_create(OBJ_ANON, len, OBJ_LARGE);
-	return vm_object_create(OBJ_ANON, len, 0);
+	return vm_object_create_shared(OBJ_ANON, len, flags & MAP_HUGETLB);
 }
 
 /* See vm_map.h. */

@@ -35,39 +35,28 @@ static void __attribute__((format(printf, 2, 3))) fail(struct report *r, const c
 		r->pos = MIN(r->pos + (size_t)n, r->len - 1);
 }
 
-/* Checks one link of entry e against the entry (DESIGN §2 rules 1-3). */
+/*
+ * Checks one link or leaf mirror of entry e, the entry holding its first
+ * address (DESIGN §2 rules 1-3): it lies inside e, is eligible (a link: as
+ * one segment or GiB; a mirror: its first segment, then all are), maps e's
+ * object at the matching offset, and grants no more rights than e.
+ */
 static void check_link(struct report *r, struct vm_map *map, const struct vm_map_entry *e,
                        const struct pmap_link *l)
 {
-	if (l->va < e->start || l->va + l->size > e->end || !segment_eligible(e, l->va, l->size))
-		fail(r, "map %p: link at %p (%lu bytes) is not one eligible segment of [%p, %p)\n",
-		     (void *)map, (void *)l->va, (unsigned long)l->size, (void *)e->start,
+	const char *what = l->mirror ? "mirror" : "link";
+
+	if (l->va + l->size > e->end || !segment_eligible(e, l->va, l->mirror ? SEG_SIZE : l->size))
+		fail(r, "map %p: %s at %p (%lu bytes) is not eligible in entry [%p, %p)\n",
+		     (void *)map, what, (void *)l->va, (unsigned long)l->size, (void *)e->start,
 		     (void *)e->end);
 	else if (l->owner != e->object || l->off != e->offset + (l->va - e->start))
-		fail(r, "map %p: link at %p maps object %p offset %p, entry wants %p offset %p\n",
-		     (void *)map, (void *)l->va, (void *)l->owner, (void *)l->off,
+		fail(r, "map %p: %s at %p maps object %p offset %p, entry wants %p offset %p\n",
+		     (void *)map, what, (void *)l->va, (void *)l->owner, (void *)l->off,
 		     (void *)e->object, (void *)(e->offset + (l->va - e->start)));
 	if (l->prot & ~e->prot & (PROT_WRITE | PROT_EXEC))
-		fail(r, "map %p: link at %p grants rights %d beyond the mapping's %d\n",
-		     (void *)map, (void *)l->va, l->prot, e->prot);
-}
-
-/*
- * Checks one leaf mirror of entry e (it starts in e): it lies inside e,
- * its first segment is eligible (then all are), it mirrors e's object at
- * the right offset, and its copies have no more rights than e.
- */
-static void check_mirror(struct report *r, struct vm_map *map, const struct vm_map_entry *e,
-                         const struct pmap_link *l)
-{
-	if (l->va + l->size > e->end || !segment_eligible(e, l->va, SEG_SIZE) ||
-	    l->owner != e->object || l->off != e->offset + (l->va - e->start))
-		fail(r, "map %p: mirror at %p (%lu bytes, object %p offset %p) does not fit entry [%p, %p)\n",
-		     (void *)map, (void *)l->va, (unsigned long)l->size, (void *)l->owner,
-		     (void *)l->off, (void *)e->start, (void *)e->end);
-	if (l->prot & ~e->prot & (PROT_WRITE | PROT_EXEC))
-		fail(r, "map %p: mirror at %p grants rights %d beyond the mapping's %d\n",
-		     (void *)map, (void *)l->va, l->prot, e->prot);
+		fail(r, "map %p: %s at %p grants rights %d beyond the mapping's %d\n",
+		     (void *)map, what, (void *)l->va, l->prot, e->prot);
 }
 
 /*
@@ -103,8 +92,6 @@ static void check_map(struct vm_map *map, void *arg)
 		if (!e)
 			fail(r, "map %p: %s at %p lies in no entry\n", (void *)map,
 			     links[i].mirror ? "mirror" : "link", (void *)links[i].va);
-		else if (links[i].mirror)
-			check_mirror(r, map, e, &links[i]);
 		else
 			check_link(r, map, e, &links[i]);
 	}

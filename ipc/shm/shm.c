@@ -48,23 +48,6 @@ static struct shm_segment *lookup_key_locked(int key)
 	return NULL;
 }
 
-/*
- * The object of a new segment: physical on 2 MiB pages with SHM_HUGETLB;
- * on 2 MiB pages where it can when vm.largepages is 2 and it has at least
- * 2 MiB; physical or anonymous as kern.ipc.shm_use_phys says. NULL when out
- * of memory.
- */
-static struct vm_object *segment_object(uint64_t size, int flags)
-{
-	enum vm_object_type type = shm_use_phys ? OBJ_PHYS : OBJ_ANON;
-
-	if (flags & SHM_HUGETLB)
-		return vm_object_create(OBJ_PHYS, size, OBJ_LARGE | OBJ_LARGE_ONLY);
-	if (vm_largepages == 2 && size >= SEG_SIZE)
-		return vm_object_create(type, size, OBJ_LARGE);
-	return vm_object_create(type, size, 0);
-}
-
 /* Creates a segment in a free slot. Returns its id or -ENOSPC/-ENOMEM. shm_lock held. */
 static int create_locked(int key, uint64_t size, int flags, int pid)
 {
@@ -75,7 +58,8 @@ static int create_locked(int key, uint64_t size, int flags, int pid)
 			s = &segs[i];
 	if (!s)
 		return -ENOSPC;
-	s->obj = segment_object(size, flags);
+	s->obj = vm_object_create_shared(shm_use_phys ? OBJ_PHYS : OBJ_ANON, size,
+	                                 flags & SHM_HUGETLB);
 	if (!s->obj)
 		return -ENOMEM;
 	s->used = true;

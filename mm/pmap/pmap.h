@@ -144,9 +144,9 @@ int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_
  * The fault path of an eligible segment backed by a large page: fills the
  * object's 2 MiB leaf for s->off with `head` (the large page's first
  * vm_page) when absent, then links the whole run of s: each GiB of the GiB
- * run whose object PD exists by a PDPTE link, the rest by leaf mirrors that
- * copy every leaf the object has; the copy for s->va replaces a private
- * table there (emptied first). *filled tells whether the leaf was new.
+ * run by a PDPTE link (its object PD created if missing), the rest by leaf
+ * mirrors that copy every leaf the object has; the copy for s->va replaces
+ * a private table there (emptied first). *filled tells whether the leaf was new.
  * Returns 0 or -ENOMEM (a table, PV entry or mirror record could not be
  * allocated; what was linked stays valid, a missing copy faults again).
  */
@@ -156,9 +156,10 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
 /*
  * Prelinking: links the segment (or GiB) around s->va when the object
  * table already exists and the process entry is empty; for an object with
- * large pages also registers the leaf mirrors of the run, copying the
- * leaves that exist into empty entries (later leaves arrive by push).
- * Otherwise, and when out of memory, does nothing (faults will link later).
+ * large pages also links the whole run of s as pmap_enter_large() does
+ * (object PDs created for its GiBs), but only into empty entries, copying
+ * the leaves that exist (later leaves arrive by push). Otherwise, and when
+ * out of memory, does nothing (faults will link later).
  */
 void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s);
 

@@ -160,8 +160,7 @@ static unsigned mirror_copies(const struct leaf_mirror *m)
 	for (vaddr_t va = m->va; va < m->va + m->len; va += SEG_SIZE) {
 		struct pt_path p;
 
-		n += pt_walk(m->pmap->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL) == PD_LEVEL &&
-		     !p.link && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL);
+		n += copy_at_locked(m->pmap, va, &p) != NULL;
 	}
 	return n;
 }

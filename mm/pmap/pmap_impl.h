@@ -136,7 +136,6 @@ struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level
 int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
                     struct pv_entry **pv, bool *filled);
 struct vm_page *obj_pd_get_locked(struct pmap_object *po, uint64_t off);
-pte_t *obj_pte_locked(struct pmap_object *po, uint64_t off);
 pte_t *obj_leaf_locked(struct pmap_object *po, uint64_t off);
 pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off);
 int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
@@ -146,6 +145,7 @@ int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
 
 pte_t copy_of(pte_t leaf, int prot);
 void copy_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
+pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p);
 struct leaf_mirror *mirror_find_locked(struct pmap *pm, vaddr_t start, vaddr_t end);
 void mirrors_range_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool remove, int prot,
                           struct tlb_batch *b);

@@ -73,7 +73,7 @@ struct leaf_mirror *mirror_find_locked(struct pmap *pm, vaddr_t start, vaddr_t e
  * The copied 2 MiB leaf of pm at va, or NULL (no entry, a private PT, or
  * va under a link); the walk is left in *p. (g) held.
  */
-static pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p)
+pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p)
 {
 	if (pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, p, NULL, NULL) != PD_LEVEL || p->link)
 		return NULL;

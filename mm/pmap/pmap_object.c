@@ -123,7 +123,7 @@ struct vm_page *obj_pd_get_locked(struct pmap_object *po, uint64_t off)
 }
 
 /* The object PTE for off, or NULL when its PT page does not exist. */
-pte_t *obj_pte_locked(struct pmap_object *po, uint64_t off)
+static pte_t *obj_pte_locked(struct pmap_object *po, uint64_t off)
 {
 	struct vm_page *pt = obj_table_locked(po, off, PT_LEVEL);
 

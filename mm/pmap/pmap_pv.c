@@ -117,12 +117,6 @@ static void obj_pte_lower_locked(struct pv_entry *pv, pte_t *pte, int prot)
 	tlb_object_changed();
 }
 
-/* The vm_pages whose mappings make up pg's: 512 for a large page, else 1. */
-static size_t pages_of(const struct vm_page *pg)
-{
-	return (pg->flags & PG_LARGE) ? LARGE_PAGES : 1;
-}
-
 /* Removes every mapping recorded on pg's own PV list. (g) held. */
 static void page_remove_locked(struct vm_page *pg)
 {
@@ -146,7 +140,7 @@ static void page_remove_locked(struct vm_page *pg)
 void pmap_page_remove(struct vm_page *pg)
 {
 	spin_lock(&pmap_lock);
-	for (size_t i = 0; i < pages_of(pg); i++)
+	for (size_t i = 0; i < page_frames(pg); i++)
 		page_remove_locked(&pg[i]);
 	spin_unlock(&pmap_lock);
 }
@@ -178,7 +172,7 @@ void pmap_page_protect(struct vm_page *pg, int prot)
 		return;
 	}
 	spin_lock(&pmap_lock);
-	for (size_t i = 0; i < pages_of(pg); i++)
+	for (size_t i = 0; i < page_frames(pg); i++)
 		page_protect_locked(&pg[i], prot);
 	spin_unlock(&pmap_lock);
 }

@@ -8,6 +8,7 @@
 #include "mm/page.h"
 #include "mm/pmap/pmap.h"
 #include "mm/vm_map.h"
+#include "mm/vm_tunables.h"
 #include "mm/vmobject/vm_object.h"
 #include "mm/vmobject/vm_radix.h"
 #include "uapi/errno.h"
@@ -70,7 +71,7 @@ static int insert_locked(struct vm_object *obj, uint64_t idx, struct vm_page *pg
 		pg->object = obj;
 		pg->offset = idx << PAGE_SHIFT;
 	}
-	obj->resident += (pg->flags & PG_LARGE) ? LARGE_PAGES : 1;
+	obj->resident += page_frames(pg);
 	return 0;
 }
 
@@ -109,7 +110,7 @@ static void remove_locked(struct vm_object *obj, uint64_t idx)
 
 	if (!slot || !*slot)
 		return;
-	obj->resident -= ((*slot)->flags & PG_LARGE) ? LARGE_PAGES : 1;
+	obj->resident -= page_frames(*slot);
 	vm_page_unref(*slot);
 	*slot = NULL;
 }
@@ -221,6 +222,14 @@ struct vm_object *vm_object_create(enum vm_object_type type, uint64_t size, int 
 	}
 	registry_add(obj);
 	return obj;
+}
+
+/* See vm_object.h. */
+struct vm_object *vm_object_create_shared(enum vm_object_type type, uint64_t size, bool huge)
+{
+	if (huge)
+		return vm_object_create(OBJ_PHYS, size, OBJ_LARGE | OBJ_LARGE_ONLY);
+	return vm_object_create(type, size, vm_largepages == 2 && size >= SEG_SIZE ? OBJ_LARGE : 0);
 }
 
 void vm_object_ref(struct vm_object *obj)
