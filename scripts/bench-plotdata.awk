@@ -18,6 +18,7 @@
 #                   the interval (dt_ms: 10, the last one shorter)
 # Exit status 1 if there is no client sweep or no timeline to plot.
 
+# Splits a line's key=value words into kv[] (as bench-report.awk does).
 function parse(line,    n, i, f, eq) {
 	split("", kv)
 	n = split(line, f, " ")

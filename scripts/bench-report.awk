@@ -32,9 +32,8 @@
 # Tools read only the lines that start with "bench: " (scripts/bench-plots.sh,
 # which plots the one-CPU lines). A ratio is off/on (kind=large: 4 KiB /
 # 2 MiB) with one decimal, "inf" when only the divisor is 0, "-" when both
-# are. Exit status 1 (after printing
-# everything) when a log has no results, no `kind=done` line, or a failed
-# run.
+# are. Exit status 1 (after printing everything) when a log has no results,
+# no `kind=done` line, or a failed run.
 
 # Splits a line's key=value words into kv[].
 function parse(line,    n, i, f, eq) {
@@ -122,8 +121,11 @@ function goal(what, off, on, shown_off, shown_on, want,    x, ok) {
 # The comparison table of section s. On several CPUs its columns are page
 # faults, shootdown IPIs and requests and ms; on one CPU (where there is
 # nothing to shoot down) page faults, page-table pages, PV entries and ms.
-function table(s,    smp, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px, io, in_, so, sn) {
+function table(s,    smp, fmt, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px, io, in_, so, sn) {
 	smp = CPUS[s] > 1
+	# one format for the column heads and the rows, so they stay aligned
+	fmt = smp ? "%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %7s | %7s %7s | %7s %7s\n" : \
+	    "%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n"
 	print ""
 	if (!smp) {
 		print "pgbench on 1 CPU, sharing off -> on; x = off/on; cl: clients. At the peak,"
@@ -136,9 +138,8 @@ function table(s,    smp, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px, io, 
 		print ""
 		printf("%-6s %3s %5s %-17s %-8s | %-26s | %-21s | %-26s | %s\n", "", "", "",
 		    "", "", "page faults", "page-table pages", "PV entries", "ms")
-		printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n",
-		    "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on", "x",
-		    "off", "on", "x", "off", "on")
+		printf(fmt, "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on",
+		    "x", "off", "on", "x", "off", "on")
 	} else {
 		printf("pgbench on %s (a second boot, `bench smp`), sharing off -> on;\n",
 		    cpu_words(CPUS[s]))
@@ -149,8 +150,7 @@ function table(s,    smp, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px, io, 
 		print ""
 		printf("%-6s %3s %5s %-17s %-8s | %-26s | %-15s | %-15s | %s\n", "", "", "",
 		    "", "", "page faults", "shootdown IPIs", "shootdowns", "ms")
-		printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %7s | %7s %7s | %7s %7s\n",
-		    "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on",
+		printf(fmt, "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on",
 		    "off", "on", "off", "on")
 	}
 	for (i = 0; i < NRUNS[s]; i++) {
@@ -183,13 +183,11 @@ function table(s,    smp, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px, io, 
 				line = line sprintf(" ipis_off=%s ipis_on=%s shootdowns_off=%s " \
 				    "shootdowns_on=%s", io, in_, so, sn)
 			if (!smp)
-				printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n",
-				    C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], variant(r), ph,
+				printf(fmt, C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], variant(r), ph,
 				    R[o, ph, "faults"], R[r, ph, "faults"], fx, to, tn, tx, po, pn,
 				    px, R[o, ph, "ms"], R[r, ph, "ms"])
 			else
-				printf("%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %7s | %7s %7s | %7s %7s\n",
-				    C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], variant(r), ph,
+				printf(fmt, C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], variant(r), ph,
 				    R[o, ph, "faults"], R[r, ph, "faults"], fx,
 				    io == "" ? "?" : io, in_ == "" ? "?" : in_,
 				    so == "" ? "?" : so, sn == "" ? "?" : sn,
@@ -235,7 +233,8 @@ function headline(s,    i, r, hr, o, fx, tx, px) {
 
 # The runs on 2 MiB pages of section s beside the same runs on 4 KiB pages,
 # both with sharing on, startup phase (nothing when s has no -L run).
-function large_pages(s,    i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) {
+function large_pages(s,    fmt, i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) {
+	fmt = "%-6s %3s %5s | %9s %9s %6s | %7s %6s %6s | %7s %7s | %7s %7s\n"
 	n = 0
 	for (i = 0; i < NRUNS[s]; i++) {
 		r = ORDER[s, i]
@@ -253,8 +252,7 @@ function large_pages(s,    i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) {
 			print ""
 			printf("%-6s %3s %5s | %-26s | %-21s | %-15s | %s\n", "", "", "",
 			    "page faults", "page-table pages", "PV entries", "ms")
-			printf("%-6s %3s %5s | %9s %9s %6s | %7s %6s %6s | %7s %7s | %7s %7s\n",
-			    "mode", "cl", "MiB", "4 KiB", "2 MiB", "x", "4 KiB", "2 MiB", "x",
+			printf(fmt, "mode", "cl", "MiB", "4 KiB", "2 MiB", "x", "4 KiB", "2 MiB", "x",
 			    "4 KiB", "2 MiB", "4 KiB", "2 MiB")
 		}
 		q = small_run(s, r)
@@ -266,8 +264,7 @@ function large_pages(s,    i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) {
 			p4 = R[q, "startup", "pv_entries"]
 		}
 		fx = ratio(f4, f2); tx = ratio(t4, t2); px = ratio(p4, p2)
-		printf("%-6s %3s %5s | %9s %9s %6s | %7s %6s %6s | %7s %7s | %7s %7s\n",
-		    C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], f4 == "" ? "?" : f4, f2, fx,
+		printf(fmt, C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], f4 == "" ? "?" : f4, f2, fx,
 		    t4 == "" ? "?" : t4, t2, tx, p4 == "" ? "?" : p4, p2,
 		    q == "" ? "?" : R[q, "startup", "ms"], R[r, "startup", "ms"])
 		out(sprintf("bench: kind=large run_4k=%s run_2m=%s mode=%s clients=%s shm_mib=%s " \

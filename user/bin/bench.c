@@ -195,21 +195,9 @@ static struct shoot_count shoot_count(void)
 	return n;
 }
 
-static bool has_word(int argc, char **argv, const char *word)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], word) == 0)
-			return true;
-	return false;
-}
-
 static uint64_t now_us(void)
 {
-	struct uclock c;
-
-	return clock_get(&c) == 0 ? c.ns / 1000 : 0;
+	return clock_ns() / 1000;
 }
 
 static long free_mib(void)

@@ -205,17 +205,6 @@ static void print_change(const char *what, long off, long on)
 
 /* ---- reading ptdump ---- */
 
-/* The first occurrence of `word` in s, or NULL (the libc has no strstr). */
-static char *find(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (; *s; s++)
-		if (strncmp(s, word, n) == 0)
-			return (char *)s;
-	return NULL;
-}
-
 /*
  * Fills out[] with the PD entries of client i's tree that map the segment
  * client i attached, in address order; returns how many (or -E).
@@ -233,14 +222,14 @@ static int segment_pdes(int i, struct pde *out)
 	    line = strtok_r(NULL, "\n", &save)) {
 		for (s = line; *s == ' '; s++)
 			;
-		if (strncmp(s, "PD[", 3) != 0 || !(s = find(s, "va=")))
+		if (strncmp(s, "PD[", 3) != 0 || !(s = strstr(s, "va=")))
 			continue;
 		out[count].va = strtoul(s + 3, &end, 16);
-		if (out[count].va < lo || out[count].va >= hi || !(s = find(end, "-> ")))
+		if (out[count].va < lo || out[count].va >= hi || !(s = strstr(end, "-> ")))
 			continue;
 		out[count].pa = strtoul(s + 3, &end, 16);
 		/* the flags follow: " P W U NX"; a note may follow two spaces on */
-		s = find(end, "  ");
+		s = strstr(end, "  ");
 		out[count].writable = false;
 		for (; *end && end != s; end++)
 			if (end[0] == ' ' && end[1] == 'W' && (end[2] == ' ' || end[2] == '\0'))
@@ -378,10 +367,8 @@ int main(int argc, char **argv)
 	long optimize, prelink, before;
 	int shmid, i, na, nb, status;
 
-	for (i = 1; i < argc; i++) {
-		stepping |= strcmp(argv[i], "--step") == 0;
-		want_dot |= strcmp(argv[i], "--dot") == 0;
-	}
+	stepping = has_word(argc, argv, "--step");
+	want_dot = has_word(argc, argv, "--dot");
 	slots = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	dump_buf = malloc(DUMP_LEN);

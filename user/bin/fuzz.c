@@ -126,18 +126,10 @@ static char scratch[68 * 1024];
 
 /* ---- random choices ---- */
 
-/* xorshift64*: each thread of a worker has its own state. */
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
+/* Each thread of a worker has its own state s (rand_next_r). */
 static uint64_t below(uint64_t *s, uint64_t n)
 {
-	return rnd(s) % n;
+	return rand_next_r(s) % n;
 }
 
 static bool chance(uint64_t *s, int percent)
@@ -164,7 +156,7 @@ static uint64_t out_ptr(uint64_t *s)
 {
 	switch (below(s, 4)) {
 	case 0:
-		return (uint64_t)(uintptr_t)&rnd;       /* program text: read-only */
+		return (uint64_t)(uintptr_t)&below;       /* program text: read-only */
 	case 1:
 		return (uint64_t)(uintptr_t)scratch;
 	case 2:
@@ -178,7 +170,7 @@ static uint64_t in_str(uint64_t *s, const char *good)
 {
 	switch (below(s, 3)) {
 	case 0:
-		return (uint64_t)(uintptr_t)&rnd;
+		return (uint64_t)(uintptr_t)&below;
 	case 1:
 		return (uint64_t)(uintptr_t)good;
 	}
@@ -396,7 +388,7 @@ static void call_touch(uint64_t *s)
 			continue;            /* unmapped or PROT_NONE */
 		p = (volatile uint64_t *)(va + below(s, PAGE_SIZE / 8) * 8);
 		if ((prot & PROT_WRITE) && chance(s, 50))
-			*p = rnd(s);
+			*p = rand_next_r(s);
 		else
 			(void)*p;
 	}
@@ -414,7 +406,7 @@ static void call_mmap(uint64_t *s)
 	};
 	uint64_t addr = 0, len, off = 0;
 	int flags = flag_sets[below(s, 3) ? below(s, 3) : below(s, ARRAY_SIZE(flag_sets))];
-	int prot = chance(s, 90) ? (int)below(s, 8) : (int)rnd(s);
+	int prot = chance(s, 90) ? (int)below(s, 8) : (int)rand_next_r(s);
 	int shmid = -1;
 	bool refused = false;    /* MAP_FIXED at a bad range: must fail */
 	long r;
@@ -474,7 +466,7 @@ static void call_munmap(uint64_t *s)
 static void call_mprotect(uint64_t *s)
 {
 	uint64_t addr, len, p;
-	int prot = chance(s, 90) ? (int)below(s, 8) : (int)rnd(s);
+	int prot = chance(s, 90) ? (int)below(s, 8) : (int)rand_next_r(s);
 	long r;
 
 	if (chance(s, 80))
@@ -520,7 +512,7 @@ static void call_shmat(uint64_t *s)
 	if (chance(s, 30))
 		flags = SHM_RDONLY;
 	else if (chance(s, 10))
-		flags = (int)rnd(s);
+		flags = (int)rand_next_r(s);
 	/* The size first: a segment never changes size, and its id is not reused. */
 	if (shmctl(id, IPC_STAT, &ds) == 0)
 		size = (long)ALIGN_PAGE(ds.shm_segsz);
@@ -585,7 +577,7 @@ static void run_calls(uint64_t *s, int n);
 
 static void call_fork(uint64_t *s)
 {
-	uint64_t seed = rnd(s);
+	uint64_t seed = rand_next_r(s);
 	int pid;
 
 	if (is_kid || nkids == MAX_KIDS)
@@ -621,7 +613,7 @@ static void call_waitpid(uint64_t *s)
 	int pid = chance(s, 40) && nkids ? kids[below(s, nkids)]
 	        : chance(s, 50) ? -1 : PICK(s, bad_pids);
 	uint64_t status = chance(s, 70) ? (uint64_t)(uintptr_t)scratch : out_ptr(s);
-	int flags = chance(s, 80) ? WNOHANG : chance(s, 50) ? 0 : (int)rnd(s);
+	int flags = chance(s, 80) ? WNOHANG : chance(s, 50) ? 0 : (int)rand_next_r(s);
 	int i, st;
 	long r;
 
@@ -670,7 +662,7 @@ static void call_exec(uint64_t *s)
 		p = (uint64_t)(uintptr_t)"/etc/motd";     /* not an ELF file */
 		break;
 	case 1:                                         /* no such file */
-		snprintf(path, sizeof(path), "/fz/%lx", (long)rnd(s));
+		snprintf(path, sizeof(path), "/fz/%lx", (long)rand_next_r(s));
 		p = (uint64_t)(uintptr_t)path;
 		break;
 	case 2:                                 /* longer than the kernel's buffer */
@@ -711,7 +703,7 @@ static void call_thread_create(uint64_t *s)
 	if (is_kid)
 		return;
 	if (chance(s, 50) && ntids < MAX_TIDS) {
-		r = thread_create(thread_main, (void *)rnd(s));
+		r = thread_create(thread_main, (void *)rand_next_r(s));
 		expect(true, r, "thread_create()");
 		if (r > 0)
 			tids[ntids++] = (int)r;
@@ -776,7 +768,7 @@ static void call_read(uint64_t *s)
 	long r;
 
 	if (chance(s, 70)) {   /* console: never a writable buffer (it would wait) */
-		p = chance(s, 30) ? (uint64_t)(uintptr_t)&rnd : PICK(s, bad_ptrs);
+		p = chance(s, 30) ? (uint64_t)(uintptr_t)&below : PICK(s, bad_ptrs);
 		r = SYS(SYS_read, 0, p, len, 0, 0, 0);
 		expect(len == 0 ? r == 0 : r == -EFAULT, r, "read(0, 0x%lx, 0x%lx)", (long)p, (long)len);
 	} else {
@@ -848,7 +840,7 @@ static void call_sysctl(uint64_t *s)
 static void call_ptdump(uint64_t *s)
 {
 	static const int ids[] = { 0, 1, -1, 0x7fffffff };
-	int flags = chance(s, 80) ? (int)below(s, 2) : (int)rnd(s);
+	int flags = chance(s, 80) ? (int)below(s, 2) : (int)rand_next_r(s);
 	int id = flags == PTDUMP_OBJECT ? any_shmid(s) : chance(s, 30) ? getpid() : PICK(s, ids);
 	uint64_t buf = out_ptr(s);
 	uint64_t len = buf == (uint64_t)(uintptr_t)scratch ? below(s, sizeof(scratch)) : any_size(s);
@@ -904,7 +896,7 @@ static void call_listing(uint64_t *s)
 {
 	static const int nums[] = { SYS_procinfo, SYS_sysctl_list, SYS_initrd_name };
 	int n = PICK(s, nums);
-	long index = chance(s, 70) ? (long)below(s, 70) : (long)rnd(s);
+	long index = chance(s, 70) ? (long)below(s, 70) : (long)rand_next_r(s);
 	uint64_t buf = out_ptr(s);
 	uint64_t len = buf == (uint64_t)(uintptr_t)scratch ? below(s, 300) : any_size(s);
 	long r = SYS(n, index, buf, len, 0, 0, 0);
@@ -923,7 +915,7 @@ static void call_shmget(uint64_t *s)
 	        : chance(s, 50) ? IPC_PRIVATE : PICK(s, bad_keys);
 	uint64_t size = PICK(s, sizes);
 	int flags = (chance(s, 70) ? IPC_CREAT : 0) | (chance(s, 20) ? IPC_EXCL : 0) |
-	    (chance(s, 90) ? 0600 : (int)rnd(s));
+	    (chance(s, 90) ? 0600 : (int)rand_next_r(s));
 	long r = SYS(SYS_shmget, key, size, flags, 0, 0, 0);
 
 	expect(true, r, "shmget(0x%x, 0x%lx, 0x%x)", key, (long)size, flags);
@@ -934,7 +926,7 @@ static void call_shmget(uint64_t *s)
 static void call_shmctl(uint64_t *s)
 {
 	int id = any_shmid(s);
-	int cmd = chance(s, 40) ? IPC_STAT : chance(s, 70) ? IPC_RMID : (int)rnd(s);
+	int cmd = chance(s, 40) ? IPC_STAT : chance(s, 70) ? IPC_RMID : (int)rand_next_r(s);
 	uint64_t buf = chance(s, 50) ? (uint64_t)(uintptr_t)scratch : out_ptr(s);
 	long r = SYS(SYS_shmctl, id, cmd, buf, 0, 0, 0);
 
@@ -968,7 +960,8 @@ static void call_bad_number(uint64_t *s)
 	static const long nums[] = { NSYSCALLS, NSYSCALLS + 1, 255, 256, 0x100000,
 		-1, (long)(1UL << 32), (long)(1UL << 63) };
 	long n = chance(s, 50) ? PICK(s, nums) : NSYSCALLS + (long)below(s, 1000);
-	long r = SYS(n, rnd(s), rnd(s), rnd(s), rnd(s), rnd(s), rnd(s));
+	long r = SYS(n, rand_next_r(s), rand_next_r(s), rand_next_r(s), rand_next_r(s),
+	    rand_next_r(s), rand_next_r(s));
 
 	expect(r == -ENOSYS, r, "syscall(%ld)", n);
 }
@@ -977,7 +970,7 @@ static void call_small(uint64_t *s)
 {
 	static const int nums[] = { SYS_getpid, SYS_getppid, SYS_gettid, SYS_yield };
 	int n = PICK(s, nums);
-	long r = SYS(n, rnd(s), rnd(s), 0, 0, 0, 0);
+	long r = SYS(n, rand_next_r(s), rand_next_r(s), 0, 0, 0, 0);
 
 	expect(r >= 0, r, "syscall %d()", n);
 }

@@ -21,16 +21,6 @@
 
 #define SUITE_TIMEOUT_MS (10 * 60 * 1000)   /* a hung suite, not a slow one */
 
-static bool has_word(int argc, char **argv, const char *word)
-{
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], word) == 0)
-			return true;
-	return false;
-}
-
 /* Forks a child that execs path with argv; returns its pid or -E. The child
  * exits 127 if the exec fails, after saying why unless it is -ENOENT and
  * quiet_enoent is set. */

@@ -140,13 +140,6 @@ static void store_int(int *p, int v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-static uint64_t now_ns(void)
-{
-	struct uclock c;
-
-	return clock_get(&c) == 0 ? c.ns : 0;
-}
-
 /* The caller's own fault count (all threads of the process). */
 static uint64_t own_faults(void)
 {
@@ -156,18 +149,6 @@ static uint64_t own_faults(void)
 }
 
 /* ---- the client ---- */
-
-/* xorshift64*, one state per client. */
-static uint64_t next_rand(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
 
 /* Startup: write our tag into our slot of each page, or (-r) read them all. */
 static void __attribute__((noinline))
@@ -194,7 +175,7 @@ run_txns(struct buf_page *buf, uint64_t npages, uint64_t txns, uint64_t seed)
 	uint64_t s = seed | 1, t, r;
 
 	for (t = 0; t < txns; t++) {
-		r = next_rand(&s);
+		r = rand_next_r(&s);
 		__atomic_fetch_add(&buf[r % npages].txn[(r >> 32) % TXN_WORDS], 1,
 		    __ATOMIC_RELAXED);
 	}
@@ -250,12 +231,13 @@ static void warm_up(struct client_ctl *c)
 	touch_stack();
 	memset(c, 0, sizeof(*c));       /* our control page, written */
 	own_faults();
-	now_ns();
+	clock_ns();
 	(void)shmget(IPC_PRIVATE, 0, 0);   /* -EINVAL: size 0 */
 	(void)shmat(-1, NULL, 0);          /* -EINVAL */
 	(void)shmdt(NULL);                 /* -EINVAL */
 	touch_pages(NULL, 0, 0, 0, false, &dummy);
 	run_txns(NULL, 0, 0, 0);
+	rand_next_r(&dummy);               /* run_txns's PRNG, in the libc */
 	verify_pages(NULL, 0, 0, 0, false, c);
 	sleep_ms(0);
 	(void)load_int(&ctl->cmd);
@@ -547,13 +529,13 @@ static void window_start(struct window *w)
 	w->self0 = own_faults();
 	vmstat(0, &w->g0);
 	w->peak = w->g0;
-	w->t0 = now_ns();
+	w->t0 = clock_ns();
 }
 
 /* Samples the counters; the peak keeps the largest values seen. */
 static void window_sample(struct window *w)
 {
-	w->t1 = now_ns();
+	w->t1 = clock_ns();
 	vmstat(0, &w->g1);
 	w->self1 = own_faults();
 	w->peak.pt_pages = MAX(w->peak.pt_pages, w->g1.pt_pages);

@@ -64,17 +64,6 @@ static int ntables, nedges;
 
 static const char *const level_names[] = { "", "PT", "PD", "PDPT", "PML4" };
 
-/* The first occurrence of `word` in s, or NULL (the libc has no strstr). */
-static char *find(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (; *s; s++)
-		if (strncmp(s, word, n) == 0)
-			return (char *)s;
-	return NULL;
-}
-
 static void usage(void)
 {
 	printf("usage: ptdump PID...\n"
@@ -198,7 +187,7 @@ static int graph_add(int pid, char *text)
 	int t;
 
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if ((cr3 = find(line, "cr3="))) {
+		if ((cr3 = strstr(line, "cr3="))) {
 			t = table_at(strtoul(cr3 + 4, NULL, 16), 4, false, 0, &is_new);
 			if (t < 0 || add_edge(-1, t, pid, NULL, false) < 0)
 				return -ENOMEM;
@@ -213,7 +202,7 @@ static int graph_add(int pid, char *text)
 			return -ENOMEM;
 		if (is_new && e.note[0]) {
 			strncpy(tables[t].note, e.note, sizeof(tables[t].note) - 1);
-			tables[t].object = !find(e.note, "private");
+			tables[t].object = !strstr(e.note, "private");
 		}
 		if (!e.leaf)
 			parent[e.level - 1] = t;

@@ -107,15 +107,6 @@ static uint64_t below(uint64_t n)
 	return rand_next() % n;
 }
 
-/* xorshift64* for threads, which must not share rand_next()'s state. */
-static uint64_t thread_rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
 /* Word i of a page of segment seg at version v (version 0: zero). */
 static uint64_t pattern(uint32_t seg, uint32_t page, uint32_t v, int i)
 {
@@ -384,7 +375,8 @@ static void op_touch(void)
 }
 
 /* A thread: reads and writes while the main thread does the same. The
- * views do not change meanwhile (the main thread only touches). */
+ * views do not change meanwhile (the main thread only touches). It has
+ * its own PRNG state: threads must not share rand_next()'s. */
 static int toucher(void *arg)
 {
 	uint64_t s = (uint64_t)arg | 1;
@@ -393,16 +385,16 @@ static int toucher(void *arg)
 	while (!threads_go)
 		yield();
 	for (i = 0; i < 40; i++) {
-		struct view *v = &views[thread_rnd(&s) % MAX_VIEWS];
+		struct view *v = &views[rand_next_r(&s) % MAX_VIEWS];
 		uint64_t p;
 
 		if (!v->va)
 			continue;
-		p = thread_rnd(&s) % v->npages;
+		p = rand_next_r(&s) % v->npages;
 		if (!v->prot[p])
 			continue;
 		for (k = 0; k < 2; k++)
-			if ((v->prot[p] & PROT_WRITE) && (thread_rnd(&s) & 1))
+			if ((v->prot[p] & PROT_WRITE) && (rand_next_r(&s) & 1))
 				write_page(&v->va[p * WORDS], v->seg, (uint32_t)(v->first + p));
 			else
 				check_page(&v->va[p * WORDS], v->seg, (uint32_t)(v->first + p));

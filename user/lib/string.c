@@ -117,6 +117,17 @@ char *strrchr(const char *s, int c)
 	}
 }
 
+/* The first occurrence of needle in s, or NULL; an empty needle is at s. */
+char *strstr(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *s; s++)
+		if (strncmp(s, needle, n) == 0)
+			return (char *)s;
+	return n == 0 ? (char *)s : NULL;
+}
+
 /* Splits s at any character of delim; *save keeps the position. */
 char *strtok_r(char *s, const char *delim, char **save)
 {

@@ -63,6 +63,15 @@ uint64_t clock_ms(void)
 	return c.ms;
 }
 
+uint64_t clock_ns(void)
+{
+	struct uclock c;
+
+	if (clock_get(&c) < 0)
+		return 0;
+	return c.ns;
+}
+
 int procinfo(int index, struct procinfo *out)
 {
 	return SC2(SYS_procinfo, index, out);

@@ -63,6 +63,7 @@ int yield(void);
 int sleep_ms(uint64_t ms);
 int clock_get(struct uclock *out);
 uint64_t clock_ms(void);                         /* 0 if the clock fails */
+uint64_t clock_ns(void);                         /* likewise */
 int procinfo(int index, struct procinfo *out);   /* -ESRCH past the end */
 int initrd_name(int index, char *buf, size_t len); /* -ENOENT past the end */
 void poweroff(int code) __attribute__((noreturn));
@@ -163,6 +164,7 @@ char *strcpy(char *d, const char *s);
 char *strncpy(char *d, const char *s, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
+char *strstr(const char *s, const char *needle);
 char *strtok_r(char *s, const char *delim, char **save);
 int atoi(const char *s);
 long strtol(const char *s, char **end, int base);
@@ -179,6 +181,8 @@ void *realloc(void *p, size_t n);
 const char *strerror(long err);   /* 14 or -14 -> "EFAULT" */
 void rand_seed(uint64_t seed);
 uint64_t rand_next(void);         /* xorshift64*, not thread safe */
+uint64_t rand_next_r(uint64_t *state); /* the same on the caller's state (never 0) */
+bool has_word(int argc, char *const argv[], const char *word); /* in argv[1..argc-1]? */
 
 /*
  * getopt(): parses "-a -b val -cval -abc" style options named in optstring

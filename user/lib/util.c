@@ -1,4 +1,4 @@
-/* Small helpers: line input, error names, a PRNG and getopt. */
+/* Small helpers: line input, error names, a PRNG, getopt and has_word. */
 #include "ulib.h"
 
 /* Console input read but not yet returned by readline(). */
@@ -74,13 +74,32 @@ void rand_seed(uint64_t seed)
 	rand_state = seed ? seed : 0x2545f4914f6cdd1dULL;  /* never 0 */
 }
 
-/* xorshift64* (Vigna): fast, small, good enough for tests and the fuzzer. */
+/*
+ * xorshift64* (Vigna): fast, small, good enough for tests and the fuzzer.
+ * A state of 0 stays 0: seed it with anything else.
+ */
+uint64_t rand_next_r(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dULL;
+}
+
 uint64_t rand_next(void)
 {
-	rand_state ^= rand_state >> 12;
-	rand_state ^= rand_state << 25;
-	rand_state ^= rand_state >> 27;
-	return rand_state * 0x2545f4914f6cdd1dULL;
+	return rand_next_r(&rand_state);
+}
+
+/* Is word one of the arguments argv[1..argc-1]? */
+bool has_word(int argc, char *const argv[], const char *word)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], word) == 0)
+			return true;
+	return false;
 }
 
 int optind = 1;
