@@ -22,6 +22,27 @@ static bool page_is_zero(const void *va)
 	return true;
 }
 
+/*
+ * A stack of pages kept in the pages themselves: each one's first word holds
+ * the physical address of the next (0 ends it; the first MiB is never
+ * handed out), so a case can hold every free page with no other memory.
+ */
+static void chain_push(paddr_t *chain, struct vm_page *pg)
+{
+	*(paddr_t *)page_to_virt(pg) = *chain;
+	*chain = page_to_phys(pg);
+}
+
+/* The page last pushed, taken off the chain; NULL when it is empty. */
+static struct vm_page *chain_pop(paddr_t *chain)
+{
+	struct vm_page *pg = *chain ? phys_to_page(*chain) : NULL;
+
+	if (pg)
+		*chain = *(paddr_t *)page_to_virt(pg);
+	return pg;
+}
+
 KTEST(pmm, alloc_returns_zeroed_distinct_aligned_pages)
 {
 	size_t before = page_free_count();
@@ -138,30 +159,24 @@ KTEST(pmm, fail_after_zero_fails_at_once)
 }
 
 /*
- * Really runs out of memory: takes every free page (each one stores the
- * physical address of the previous one, so no other memory is needed), checks
- * that page_alloc() and page_alloc_run() return NULL, then frees them all.
+ * Really runs out of memory: takes every free page (on a chain, so no other
+ * memory is needed), checks that page_alloc() and page_alloc_run() return
+ * NULL, then frees them all.
  */
 KTEST(pmm, alloc_until_exhausted_returns_null_then_recovers)
 {
-	size_t before = page_free_count(), taken = 0;
+	size_t before = page_free_count();
 	paddr_t chain = 0;
 	struct vm_page *pg, *none, *none_run;
 	size_t at_bottom;
 
-	while ((pg = page_alloc()) != NULL) {
-		*(paddr_t *)page_to_virt(pg) = chain;
-		chain = page_to_phys(pg);
-		taken++;
-	}
+	while ((pg = page_alloc()) != NULL)
+		chain_push(&chain, pg);
 	at_bottom = page_free_count();
 	none = page_alloc();
 	none_run = page_alloc_run(1);
-	while (taken-- > 0) {
-		pg = phys_to_page(chain);
-		chain = *(paddr_t *)page_to_virt(pg);
+	while ((pg = chain_pop(&chain)) != NULL)
 		page_free(pg);
-	}
 	KT_ASSERT_EQ(0, at_bottom);
 	KT_ASSERT(none == NULL);
 	KT_ASSERT(none_run == NULL);
@@ -306,19 +321,13 @@ KTEST(pmm, freed_pages_merge_back_into_2mib_blocks)
 
 	/*
 	 * Single pages come from the smallest free blocks: take them until a
-	 * 2 MiB block had to be broken (each page stores the address of the
-	 * previous one, as in the exhaustion test above), then give them back.
+	 * 2 MiB block had to be broken, then give them back.
 	 */
-	while (page_large_free_count() == blocks && (pg = page_alloc()) != NULL) {
-		*(paddr_t *)page_to_virt(pg) = chain;
-		chain = page_to_phys(pg);
-	}
+	while (page_large_free_count() == blocks && (pg = page_alloc()) != NULL)
+		chain_push(&chain, pg);
 	broken = blocks - page_large_free_count();
-	while (chain) {
-		pg = phys_to_page(chain);
-		chain = *(paddr_t *)page_to_virt(pg);
+	while ((pg = chain_pop(&chain)) != NULL)
 		page_free(pg);
-	}
 	KT_ASSERT_EQ(1, broken);
 	KT_ASSERT_EQ(blocks, page_large_free_count());
 	KT_ASSERT_EQ(before, page_free_count());

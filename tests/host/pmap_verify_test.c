@@ -14,8 +14,12 @@
 #include "uapi/errno.h"
 #include "uapi/mman.h"
 
-/* A map with a 4 MiB SHM_HUGETLB segment attached read-only and filled. */
+/*
+ * A map with a 4 MiB SHM_HUGETLB segment attached read-only and filled,
+ * and the snapshot taken before it.
+ */
 struct fixture {
+	struct vmt_snap s;
 	struct vm_map *m;
 	int id;
 	vaddr_t va;
@@ -23,6 +27,7 @@ struct fixture {
 
 static void setup(struct fixture *f)
 {
+	vmt_begin(&f->s);
 	f->m = vm_map_create();
 	f->id = shm_get(IPC_PRIVATE, MIB(4), SHM_HUGETLB, 1);
 	KT_ASSERT(f->m && f->id >= 0);
@@ -31,10 +36,13 @@ static void setup(struct fixture *f)
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 }
 
+/* Once the case has repaired what it broke: a clean bill, then nothing left. */
 static void teardown(struct fixture *f)
 {
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	vm_map_destroy(f->m);
 	KT_ASSERT_EQ(0, shm_ctl(f->id, IPC_RMID, NULL));
+	KT_ASSERT(vmt_clean(&f->s));
 }
 
 /* The process PD entry that maps va in pm (a copied leaf here). */
@@ -56,12 +64,10 @@ static bool reports(const char *what)
 
 KTEST(pmap_verify, copy_with_more_rights_than_its_mirror_is_reported)
 {
-	struct vmt_snap s;
 	struct fixture f;
 	pte_t *e;
 	bool caught;
 
-	vmt_begin(&s);
 	setup(&f);
 	e = pd_entry(f.m->pmap, f.va);
 	KT_ASSERT(e && pte_leaf(*e, PD_LEVEL) && !(*e & PTE_W));
@@ -69,19 +75,15 @@ KTEST(pmap_verify, copy_with_more_rights_than_its_mirror_is_reported)
 	caught = reports("is not a mirror's copy of an object leaf");
 	*e &= ~PTE_W;
 	KT_ASSERT(caught);
-	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	teardown(&f);
-	KT_ASSERT(vmt_clean(&s));
 }
 
 KTEST(pmap_verify, copy_outside_every_mirror_is_reported)
 {
-	struct vmt_snap s;
 	struct fixture f;
 	struct leaf_mirror *m;
 	bool caught;
 
-	vmt_begin(&s);
 	setup(&f);
 	m = f.m->pmap->mirrors;
 	KT_ASSERT(m && m->len == MIB(4));
@@ -89,18 +91,14 @@ KTEST(pmap_verify, copy_outside_every_mirror_is_reported)
 	caught = reports("is not a mirror's copy of an object leaf");
 	m->len = MIB(4);
 	KT_ASSERT(caught);
-	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	teardown(&f);
-	KT_ASSERT(vmt_clean(&s));
 }
 
 KTEST(pmap_verify, leaf_and_mirror_counters_are_checked)
 {
-	struct vmt_snap s;
 	struct fixture f;
 	bool leaves, mirrors;
 
-	vmt_begin(&s);
 	setup(&f);
 	pmap_gstat.obj_leaves++;
 	leaves = reports("object leaves");
@@ -110,20 +108,16 @@ KTEST(pmap_verify, leaf_and_mirror_counters_are_checked)
 	f.m->pmap->stat.leaf_mirrors--;
 	KT_ASSERT(leaves);
 	KT_ASSERT(mirrors);
-	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	teardown(&f);
-	KT_ASSERT(vmt_clean(&s));
 }
 
 KTEST(pmap_verify, object_leaf_of_a_foreign_page_is_reported)
 {
-	struct vmt_snap s;
 	struct fixture f;
 	pte_t *leaf, saved;
 	struct vm_page *pg;
 	bool caught;
 
-	vmt_begin(&s);
 	setup(&f);
 	pg = page_alloc();
 	KT_ASSERT(pg != NULL);
@@ -137,19 +131,15 @@ KTEST(pmap_verify, object_leaf_of_a_foreign_page_is_reported)
 	*leaf = saved;
 	page_free(pg);
 	KT_ASSERT(caught);
-	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	teardown(&f);
-	KT_ASSERT(vmt_clean(&s));
 }
 
 KTEST(pmap_verify, mirror_with_more_rights_than_its_mapping_is_reported)
 {
-	struct vmt_snap s;
 	struct fixture f;
 	struct leaf_mirror *m;
 	bool caught;
 
-	vmt_begin(&s);
 	setup(&f);
 	m = f.m->pmap->mirrors;
 	KT_ASSERT(m && m->prot == PROT_READ);
@@ -157,7 +147,5 @@ KTEST(pmap_verify, mirror_with_more_rights_than_its_mapping_is_reported)
 	caught = reports("grants rights");
 	m->prot = PROT_READ;
 	KT_ASSERT(caught);
-	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	teardown(&f);
-	KT_ASSERT(vmt_clean(&s));
 }

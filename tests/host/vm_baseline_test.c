@@ -19,14 +19,6 @@
 #define ANON_SHARED (MAP_SHARED | MAP_ANONYMOUS)
 #define FIXED_VA 0x0000000040000000UL
 
-static struct vmstat map_stat(struct vm_map *map)
-{
-	struct vmstat st;
-
-	vm_stat_map(map, &st);
-	return st;
-}
-
 KTEST(vm_baseline, anonymous_memory_is_zero_filled_on_demand)
 {
 	struct vmt_snap s;
@@ -37,16 +29,16 @@ KTEST(vm_baseline, anonymous_memory_is_zero_filled_on_demand)
 	vmt_begin(&s);
 	m = vm_map_create();
 	KT_ASSERT_EQ(0, vm_mmap(m, 0, 4 * PAGE_SIZE, RW, ANON_PRIV, NULL, 0, &va));
-	KT_ASSERT_EQ(0, map_stat(m).resident);
+	KT_ASSERT_EQ(0, vmt_map_stat(m).resident);
 	KT_ASSERT_EQ(0, vmt_read(m, va + PAGE_SIZE, &v));
 	KT_ASSERT_EQ(0, v);
 	KT_ASSERT_EQ(0, vmt_fill(m, va, 4 * PAGE_SIZE, 100));
 	KT_ASSERT_EQ(0, vmt_check(m, va, 4 * PAGE_SIZE, 100));
-	KT_ASSERT_EQ(4, map_stat(m).faults);
-	KT_ASSERT_EQ(4, map_stat(m).faults_zero);
-	KT_ASSERT_EQ(4, map_stat(m).resident);
-	KT_ASSERT_EQ(4, map_stat(m).pv_entries);
-	KT_ASSERT_EQ(4, map_stat(m).pt_pages);
+	KT_ASSERT_EQ(4, vmt_map_stat(m).faults);
+	KT_ASSERT_EQ(4, vmt_map_stat(m).faults_zero);
+	KT_ASSERT_EQ(4, vmt_map_stat(m).resident);
+	KT_ASSERT_EQ(4, vmt_map_stat(m).pv_entries);
+	KT_ASSERT_EQ(4, vmt_map_stat(m).pt_pages);
 	vm_map_destroy(m);
 	KT_ASSERT(vmt_clean(&s));
 }
@@ -77,7 +69,7 @@ KTEST(vm_baseline, mmap_rejects_bad_arguments)
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, MAP_SHARED, obj, 4 * PAGE_SIZE, &va));
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, MAP_PRIVATE, obj, 0, &va));
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, ANON_SHARED, obj, 0, &va));
-	KT_ASSERT_EQ(0, map_stat(m).faults);
+	KT_ASSERT_EQ(0, vmt_map_stat(m).faults);
 	KT_ASSERT_EQ(-EINVAL, vm_munmap(m, FIXED_VA + 1, PAGE_SIZE));
 	KT_ASSERT_EQ(-EINVAL, vm_munmap(m, FIXED_VA, 0));
 	KT_ASSERT_EQ(-EINVAL, vm_munmap(m, USER_TOP, PAGE_SIZE));
@@ -122,14 +114,14 @@ KTEST(vm_baseline, munmap_of_a_middle_page_keeps_the_neighbours)
 	KT_ASSERT_EQ(0, vmt_fill(m, va, 8 * PAGE_SIZE, 7));
 	KT_ASSERT_EQ(0, vm_munmap(m, va + 3 * PAGE_SIZE, PAGE_SIZE));
 	KT_ASSERT_EQ(2, m->nentries);
-	KT_ASSERT_EQ(7, map_stat(m).resident);
-	KT_ASSERT_EQ(7, map_stat(m).pv_entries);
+	KT_ASSERT_EQ(7, vmt_map_stat(m).resident);
+	KT_ASSERT_EQ(7, vmt_map_stat(m).pv_entries);
 	KT_ASSERT_EQ(-EFAULT, vmt_read(m, va + 3 * PAGE_SIZE, &v));
 	KT_ASSERT_EQ(0, vmt_check(m, va, 3 * PAGE_SIZE, 7));
 	KT_ASSERT_EQ(0, vmt_check(m, va + 4 * PAGE_SIZE, 4 * PAGE_SIZE, 11));
 	KT_ASSERT_EQ(0, vm_munmap(m, va, 8 * PAGE_SIZE));
 	KT_ASSERT_EQ(0, m->nentries);
-	KT_ASSERT_EQ(1, map_stat(m).pt_pages);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).pt_pages);
 	vm_map_destroy(m);
 	KT_ASSERT(vmt_clean(&s));
 }
@@ -153,7 +145,7 @@ KTEST(vm_baseline, mprotect_of_a_middle_page_then_back_merges)
 	KT_ASSERT_EQ(1, m->nentries);
 	KT_ASSERT_EQ(0, vmt_write(m, va + 2 * PAGE_SIZE, 9));
 	KT_ASSERT_EQ(0, vm_mprotect(m, va, 8 * PAGE_SIZE, PROT_NONE));
-	KT_ASSERT_EQ(0, map_stat(m).resident);
+	KT_ASSERT_EQ(0, vmt_map_stat(m).resident);
 	KT_ASSERT_EQ(-ENOMEM, vm_mprotect(m, va, 9 * PAGE_SIZE, PROT_READ));
 	KT_ASSERT_EQ(0, vm_mprotect(m, va, 8 * PAGE_SIZE, PROT_READ));
 	KT_ASSERT_EQ(0, vmt_check(m, va + 4 * PAGE_SIZE, PAGE_SIZE, 5));
@@ -241,15 +233,15 @@ KTEST(vm_baseline, fork_is_copy_on_write)
 	child = vm_map_fork(parent);
 	KT_ASSERT(child != NULL);
 	KT_ASSERT_EQ(0, vmt_check(child, va, 4 * PAGE_SIZE, 10));
-	KT_ASSERT_EQ(0, map_stat(child).faults_cow);
+	KT_ASSERT_EQ(0, vmt_map_stat(child).faults_cow);
 	KT_ASSERT_EQ(0, vmt_fill(child, va, 2 * PAGE_SIZE, 20));
-	KT_ASSERT_EQ(2, map_stat(child).faults_cow);
+	KT_ASSERT_EQ(2, vmt_map_stat(child).faults_cow);
 	KT_ASSERT_EQ(0, vmt_check(parent, va, 4 * PAGE_SIZE, 10));
 	KT_ASSERT_EQ(0, vmt_fill(parent, va, 4 * PAGE_SIZE, 30));
-	KT_ASSERT_EQ(2, map_stat(parent).faults_cow);   /* pages 2, 3: still shared */
+	KT_ASSERT_EQ(2, vmt_map_stat(parent).faults_cow);   /* pages 2, 3: still shared */
 	KT_ASSERT_EQ(0, vmt_check(child, va, 2 * PAGE_SIZE, 20));
 	KT_ASSERT_EQ(0, vmt_check(child, va + 2 * PAGE_SIZE, 2 * PAGE_SIZE, 12));
-	KT_ASSERT_EQ(4, map_stat(child).pv_entries);
+	KT_ASSERT_EQ(4, vmt_map_stat(child).pv_entries);
 	vm_map_destroy(parent);
 	KT_ASSERT_EQ(0, vmt_check(child, va + 2 * PAGE_SIZE, 2 * PAGE_SIZE, 12));
 	vm_map_destroy(child);
@@ -270,8 +262,8 @@ KTEST(vm_baseline, fork_keeps_shared_memory_shared)
 	KT_ASSERT(child != NULL);
 	KT_ASSERT_EQ(0, vmt_fill(child, va, 4 * PAGE_SIZE, 40));
 	KT_ASSERT_EQ(0, vmt_check(parent, va, 4 * PAGE_SIZE, 40));
-	KT_ASSERT_EQ(0, map_stat(child).faults_cow);
-	KT_ASSERT_EQ(4, map_stat(child).faults);
+	KT_ASSERT_EQ(0, vmt_map_stat(child).faults_cow);
+	KT_ASSERT_EQ(4, vmt_map_stat(child).faults);
 	vm_map_destroy(child);
 	vm_map_destroy(parent);
 	KT_ASSERT(vmt_clean(&s));
@@ -325,7 +317,7 @@ KTEST(vm_baseline, fault_out_of_memory_is_enomem_and_retryable)
 		KT_ASSERT_EQ(0, pmap_verify(NULL, 0));
 	}
 	KT_ASSERT_EQ(0, err);
-	KT_ASSERT_EQ(1, map_stat(m).resident);
+	KT_ASSERT_EQ(1, vmt_map_stat(m).resident);
 	vm_map_destroy(m);
 	KT_ASSERT(vmt_clean(&s));
 }

@@ -947,19 +947,14 @@ KTEST(vm_large, reserve_keeps_blocks_for_large_pages_only)
 	vm_largepage_reserve_set(used + 2);
 	KT_ASSERT_EQ(used + 2, vm_largepage_reserve);
 	KT_ASSERT_EQ(used + 2, vmt_global_stat().large_reserve);
-	while ((pg = page_alloc()) != NULL) {                   /* small pages until refused */
-		*(paddr_t *)page_to_virt(pg) = chain;
-		chain = page_to_phys(pg);
-	}
+	while ((pg = page_alloc()) != NULL)                     /* small pages until refused */
+		vmt_chain_push(&chain, pg);
 	left = page_free_count();
 	KT_ASSERT(page_alloc_run(1) == NULL);
 	for (int i = 0; i < 3; i++)
 		large[i] = page_alloc_large();
-	while (chain) {
-		pg = phys_to_page(chain);
-		chain = *(paddr_t *)page_to_virt(pg);
+	while ((pg = vmt_chain_pop(&chain)) != NULL)
 		page_free(pg);
-	}
 	for (int i = 0; i < 3; i++)
 		if (large[i])
 			page_free_large(large[i]);

@@ -23,14 +23,6 @@ static int nattch(int id)
 	return shm_ctl(id, IPC_STAT, &ds) == 0 ? ds.shm_nattch : -1;
 }
 
-static uint64_t faults_zero(struct vm_map *m)
-{
-	struct vmstat st;
-
-	vm_stat_map(m, &st);
-	return st.faults_zero;
-}
-
 KTEST(vm_shm, shmget_error_codes)
 {
 	struct vmt_snap s;
@@ -215,7 +207,7 @@ KTEST(vm_shm, physical_segments_are_wired_at_creation)
 	KT_ASSERT(s.free_pages - page_free_count() >= SEG_BYTES / PAGE_SIZE);
 	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_check(m, va, PAGE_SIZE, 0));
-	KT_ASSERT_EQ(0, faults_zero(m));
+	KT_ASSERT_EQ(0, vmt_map_stat(m).faults_zero);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	KT_ASSERT(vmt_clean(&s));
@@ -236,7 +228,7 @@ KTEST(vm_shm, anonymous_segments_fill_on_demand)
 	KT_ASSERT(s.free_pages - page_free_count() < 8);
 	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, 4 * PAGE_SIZE, 3));
-	KT_ASSERT_EQ(4, faults_zero(m));
+	KT_ASSERT_EQ(4, vmt_map_stat(m).faults_zero);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	KT_ASSERT(vmt_clean(&s));

@@ -55,14 +55,6 @@ int vmt_read(struct vm_map *map, vaddr_t va, uint64_t *value)
 	return vm_copyin(map, value, va, sizeof(*value));
 }
 
-uint64_t vmt_faults(struct vm_map *map)
-{
-	struct vmstat st;
-
-	vm_stat_map(map, &st);
-	return st.faults;
-}
-
 int vmt_fill(struct vm_map *map, vaddr_t va, uint64_t len, uint64_t value)
 {
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
@@ -110,15 +102,13 @@ static bool block_kept(const struct vmt_frag *f, const struct vm_page *pg)
 	return false;
 }
 
-/* Pushes pg on a chain kept in the pages themselves (first word: the next). */
-static void chain_push(paddr_t *chain, struct vm_page *pg)
+void vmt_chain_push(paddr_t *chain, struct vm_page *pg)
 {
 	*(paddr_t *)page_to_virt(pg) = *chain;
 	*chain = page_to_phys(pg);
 }
 
-/* Pops the first page of a chain, or NULL. */
-static struct vm_page *chain_pop(paddr_t *chain)
+struct vm_page *vmt_chain_pop(paddr_t *chain)
 {
 	struct vm_page *pg = *chain ? phys_to_page(*chain) : NULL;
 
@@ -141,12 +131,12 @@ void vmt_fragment(struct vmt_frag *f, int blocks)
 	f->large = 0;
 	f->nkept = 0;
 	while ((pg = page_alloc_large()) != NULL)
-		chain_push(&f->large, pg);
-	for (int i = 0; i < blocks && (pg = chain_pop(&f->large)) != NULL; i++)
+		vmt_chain_push(&f->large, pg);
+	for (int i = 0; i < blocks && (pg = vmt_chain_pop(&f->large)) != NULL; i++)
 		page_free_large(pg);
 	while (page_large_free_count() > 0 && (pg = page_alloc()) != NULL)
-		chain_push(&small, pg);
-	while ((pg = chain_pop(&small)) != NULL) {
+		vmt_chain_push(&small, pg);
+	while ((pg = vmt_chain_pop(&small)) != NULL) {
 		if (!block_kept(f, pg) && f->nkept < VMT_FRAG_MAX)
 			f->kept[f->nkept++] = pg;
 		else
@@ -160,7 +150,7 @@ void vmt_unfragment(struct vmt_frag *f)
 
 	while (f->nkept > 0)
 		page_free(f->kept[--f->nkept]);
-	while ((pg = chain_pop(&f->large)) != NULL)
+	while ((pg = vmt_chain_pop(&f->large)) != NULL)
 		page_free_large(pg);
 }
 

@@ -1,8 +1,10 @@
 /*
- * Helpers for the VM host tests (vm_*_test.c, pmap_test.c): one-time pmap
- * setup with a fake kernel PML4, leak snapshots, and user accesses made the
+ * Helpers for the VM host tests (vm_*_test.c, pmap_*_test.c,
+ * fault_timeline_test.c): one-time pmap setup with a fake kernel PML4, leak
+ * snapshots, counters, the VM switches' defaults, user accesses made the
  * way a CPU would make them (software MMU walk, fault, retry) through
- * vm_copyin()/vm_copyout().
+ * vm_copyin()/vm_copyout(), and physical memory taken or fragmented on
+ * purpose.
  */
 #ifndef TESTS_HOST_VM_TESTLIB_H
 #define TESTS_HOST_VM_TESTLIB_H
@@ -18,7 +20,6 @@ struct vmt_snap {
 	size_t segments;
 };
 
-/* Bootstraps the pmap once (fake kernel PML4) and takes a snapshot. */
 /* One map's counters, and the whole system's (vm_stat_map/vm_stat_global). */
 struct vmstat vmt_map_stat(struct vm_map *map);
 struct vmstat vmt_global_stat(void);
@@ -26,6 +27,7 @@ struct vmstat vmt_global_stat(void);
 /* Resets every VM switch to its boot default (each test starts from them). */
 void vmt_defaults(void);
 
+/* Bootstraps the pmap once (fake kernel PML4) and takes a snapshot. */
 void vmt_begin(struct vmt_snap *s);
 
 /*
@@ -37,9 +39,6 @@ bool vmt_clean(const struct vmt_snap *s);
 /* A user store/load of one 64-bit word: 0, -EFAULT or -ENOMEM. */
 int vmt_write(struct vm_map *map, vaddr_t va, uint64_t value);
 int vmt_read(struct vm_map *map, vaddr_t va, uint64_t *value);
-
-/* The map's fault counter. */
-uint64_t vmt_faults(struct vm_map *map);
 
 /* Fills [va, va + len) with one word per page: value + page number. */
 int vmt_fill(struct vm_map *map, vaddr_t va, uint64_t len, uint64_t value);
@@ -64,5 +63,13 @@ struct vmt_frag {
 };
 void vmt_fragment(struct vmt_frag *f, int blocks);
 void vmt_unfragment(struct vmt_frag *f);
+
+/*
+ * A stack of pages kept in the pages themselves (the first word of each
+ * holds the physical address of the next; 0 ends it), so that a test can
+ * hold every free page without memory of its own. Pop gives NULL when empty.
+ */
+void vmt_chain_push(paddr_t *chain, struct vm_page *pg);
+struct vm_page *vmt_chain_pop(paddr_t *chain);
 
 #endif

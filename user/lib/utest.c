@@ -71,6 +71,50 @@ long ut_free_pages_settle(long expect)
 	return now;
 }
 
+struct vmstat ut_vmstat(int pid)
+{
+	struct vmstat vs;
+
+	memset(&vs, 0, sizeof(vs));
+	vmstat(pid, &vs);
+	return vs;
+}
+
+bool ut_wait_for(volatile int *p, int v)
+{
+	uint64_t t0 = clock_ms();
+	int parent = getppid();
+
+	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) < v) {
+		if (clock_ms() - t0 > UT_WAIT_MS || getppid() != parent)
+			return false;
+		sleep_ms(1);
+	}
+	return true;
+}
+
+void ut_prefault_image(void)
+{
+	for (uintptr_t a = 0x400000; a < (uintptr_t)__stop_utests; a += PAGE_SIZE)
+		(void)*(volatile char *)a;
+}
+
+void ut_run_ok(const char *path, char *const argv[])
+{
+	int pid, status, r;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		exec(path, argv);
+		exit(100);
+	}
+	r = waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS);
+	UT_ASSERT_EQ(pid, r);
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
 /* Prints each line of text as a KTAP diagnostic. */
 static void print_diag_lines(char *text)
 {

@@ -90,6 +90,35 @@ void ut_wait_asleep(int pid);
  */
 void ut_touch_stack(void);
 
+/* The counters of process pid, or of the whole system when pid is 0;
+ * all zero if vmstat() fails. */
+struct vmstat ut_vmstat(int pid);
+
+/*
+ * Waits (sleeping) until *p >= v, a value a partner process or thread
+ * stores with release order. False after UT_WAIT_MS, or at once when the
+ * caller's parent is gone: a child whose case failed and returned early
+ * must not linger and hold memory into the next case.
+ */
+#define UT_WAIT_MS 20000         /* a partner that is this late is stuck */
+bool ut_wait_for(volatile int *p, int v);
+
+/*
+ * Reads every page of the program's text and read-only data (which end
+ * with the utests table), so that a measured stretch of code takes no
+ * fault on its own instructions (a forked child starts without the
+ * private pages of its parent mapped).
+ */
+void ut_prefault_image(void);
+
+/*
+ * Runs the program at path with argv in a child. The case fails unless
+ * it exits 0 within UT_RUN_LIMIT_MS; past that, waitpid_timeout() kills
+ * it and its descendants.
+ */
+#define UT_RUN_LIMIT_MS 50000    /* below UTEST_TIMEOUT_MS */
+void ut_run_ok(const char *path, char *const argv[]);
+
 /*
  * What a long run (fuzz, stress) must give back: the kernel's counts of
  * pages, objects, segments and tables (struct vmstat) and the number of

@@ -10,32 +10,19 @@
  */
 #include "utest.h"
 
-#define RUN_LIMIT_MS 50000    /* below UTEST_TIMEOUT_MS */
-
 /* Runs /bin/fuzz with the given seed, calls per worker and workers; the
  * case fails unless it exits 0 in time. */
 static void run_fuzz(const char *seed, const char *iters, const char *procs)
 {
 	char *argv[] = { "fuzz", "-s", (char *)seed, "-n", (char *)iters, "-p", (char *)procs, NULL };
-	int pid, status, r;
 
-	pid = fork();
-	UT_ASSERT_OK(pid);
-	if (pid == 0) {
-		exec("/bin/fuzz", argv);
-		exit(100);
-	}
-	r = waitpid_timeout(pid, &status, RUN_LIMIT_MS);
-	UT_ASSERT_EQ(pid, r);
-	UT_ASSERT(WIFEXITED(status));
-	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+	ut_run_ok("/bin/fuzz", argv);
 }
 
 /*
  * Each run takes about 10 s under TCG on four CPUs, well below
- * RUN_LIMIT_MS: a run killed at the limit would leave its workers running
- * as orphans, and the free-page counts of the cases after it would be
- * wrong. The long runs are `make stress` and `fuzz` by hand.
+ * UT_RUN_LIMIT_MS: a run that reaches the limit is killed with its workers
+ * and fails the case. The long runs are `make stress` and `fuzz` by hand.
  */
 UTEST(fuzz_seed_1_four_workers)
 {

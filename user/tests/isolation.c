@@ -123,6 +123,7 @@ UTEST(freed_private_pages_are_not_readable_by_anyone)
 		exit(0);
 	}
 	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(0), status);       /* the secret was written */
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err((void *)p));
 	for (i = 0; i < len / 8; i++)

@@ -10,24 +10,12 @@
  */
 #include "utest.h"
 
-#define RUN_LIMIT_MS 50000    /* below UTEST_TIMEOUT_MS */
-
 /* Runs /bin/stress -s seed -n ops -m mode; fails unless it exits 0 in time. */
 static void run_stress(const char *seed, const char *ops, const char *mode)
 {
 	char *argv[] = { "stress", "-s", (char *)seed, "-n", (char *)ops, "-m", (char *)mode, NULL };
-	int pid, status, r;
 
-	pid = fork();
-	UT_ASSERT_OK(pid);
-	if (pid == 0) {
-		exec("/bin/stress", argv);
-		exit(100);
-	}
-	r = waitpid_timeout(pid, &status, RUN_LIMIT_MS);
-	UT_ASSERT_EQ(pid, r);
-	UT_ASSERT(WIFEXITED(status));
-	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+	ut_run_ok("/bin/stress", argv);
 }
 
 UTEST(stress_sharing_off)

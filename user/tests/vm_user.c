@@ -33,7 +33,6 @@
 #define SHMMAX    (4UL << 30)   /* ipc/shm/shm.h: largest segment */
 #define BIG       (4UL << 20)   /* 4 MiB: two 2 MiB segments */
 #define BIG_PAGES (BIG / PAGE_SIZE)
-#define WAIT_MS   20000         /* a partner that is this late is stuck */
 #define RW        (PROT_READ | PROT_WRITE)
 
 int main(int argc, char **argv);
@@ -67,24 +66,6 @@ static void *map_anon(size_t len, int flags)
 }
 
 /*
- * Waits (sleeping) until *p >= v. False after WAIT_MS, or at once when
- * the caller's parent is gone: a child whose case failed and returned
- * early must not linger and hold memory into the next case.
- */
-static bool wait_for(volatile int *p, int v)
-{
-	uint64_t t0 = clock_ms();
-	int parent = getppid();
-
-	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) < v) {
-		if (clock_ms() - t0 > WAIT_MS || getppid() != parent)
-			return false;
-		sleep_ms(1);
-	}
-	return true;
-}
-
-/*
  * shmget() that remembers every id it returns, so that the end of the case
  * can remove a segment that a failed assertion left behind (SysV segments
  * outlive processes and would break every later case's balance).
@@ -104,22 +85,6 @@ static int seg_get(int key, size_t size, int flags)
 static void signal_val(volatile int *p, int v)
 {
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
-
-extern const struct utest __start_utests[], __stop_utests[];   /* user.ld */
-
-/*
- * Reads every page of this program's text and read-only data (which end
- * with the utests table), so that a measured stretch of code takes no
- * fault on its own instructions (a forked child starts without the
- * private pages of its parent mapped).
- */
-static void prefault_image(void)
-{
-	uintptr_t a;
-
-	for (a = 0x400000; a < (uintptr_t)__stop_utests; a += PAGE_SIZE)
-		(void)*(volatile char *)a;
 }
 
 static void do_read(uintptr_t a)
@@ -165,24 +130,6 @@ static int child_status(void (*fn)(uintptr_t), uintptr_t a)
 			    #status, ut_s_);                                 \
 	} while (0)
 
-static struct vmstat gstat(void)
-{
-	struct vmstat vs;
-
-	memset(&vs, 0, sizeof(vs));
-	vmstat(0, &vs);
-	return vs;
-}
-
-static struct vmstat pstat(int pid)
-{
-	struct vmstat vs;
-
-	memset(&vs, 0, sizeof(vs));
-	vmstat(pid, &vs);
-	return vs;
-}
-
 static int nattch(int id)
 {
 	struct shmid_ds ds;
@@ -205,7 +152,7 @@ struct vm_snap {
 
 static void snap(struct vm_snap *s)
 {
-	struct vmstat vs = gstat();
+	struct vmstat vs = ut_vmstat(0);
 
 	s->objects = vs.vm_objects;
 	s->segments = vs.shm_segments;
@@ -226,12 +173,12 @@ static void check_balance(const struct vm_snap *s0, int line)
 			utest_fail(__FILE__, line, "segment %d left behind (now removed)",
 			    seg_ids[i]);
 	nseg_ids = 0;
-	vs = gstat();
+	vs = ut_vmstat(0);
 
 	for (i = 0; i < 100 && (vs.vm_objects != s0->objects ||
 	    vs.shm_segments != s0->segments); i++) {
 		sleep_ms(5);
-		vs = gstat();
+		vs = ut_vmstat(0);
 	}
 	if (vs.vm_objects != s0->objects)
 		utest_fail(__FILE__, line, "vm_objects: %lu at the start, %lu at the end",
@@ -282,7 +229,7 @@ static int crisscross_second(void *base, size_t n)
 	struct xsync *s = base;
 	size_t i;
 
-	if (!wait_for(&s->go, 1))
+	if (!ut_wait_for(&s->go, 1))
 		return 10;
 	for (i = 0; i < n / 2; i++)
 		if (get(XDATA(base), i) != PAT(1, i))
@@ -290,7 +237,7 @@ static int crisscross_second(void *base, size_t n)
 	for (i = n / 2; i < n; i++)
 		put(XDATA(base), i, PAT(2, i));
 	signal_val(&s->ack, 1);
-	if (!wait_for(&s->go, 2))
+	if (!ut_wait_for(&s->go, 2))
 		return 12;
 	for (i = 0; i < n / 2; i++)
 		if (get(XDATA(base), i) != PAT(3, i))
@@ -318,7 +265,7 @@ static void crisscross_first(void *base, size_t n)
 	size_t i;
 
 	signal_val(&s->go, 1);
-	UT_ASSERT(wait_for(&s->ack, 1));
+	UT_ASSERT(ut_wait_for(&s->ack, 1));
 	for (i = n / 2; i < n; i++)
 		UT_ASSERT_EQ(PAT(2, i), get(XDATA(base), i));
 	for (i = 0; i < n / 2; i++)
@@ -519,7 +466,7 @@ static void ro_child(uintptr_t arg)
 	if (ptr_err(ro))
 		exit(40);
 	s = (struct ro_sync *)ro;
-	if (!wait_for(&s->b_ready, 1))
+	if (!ut_wait_for(&s->b_ready, 1))
 		exit(41);
 	if (get(XDATA(ro), 7) != PAT(2, 7))        /* B's write, seen RO */
 		exit(42);
@@ -561,7 +508,7 @@ VMTEST(shm_rdonly_write_kills_only_that_process)
 		for (i = 0; i < BIG_PAGES - 1; i++)
 			put(XDATA(q), i, PAT(2, i));
 		signal_val(&t->b_ready, 1);
-		if (!wait_for(&t->b_go, 1))
+		if (!ut_wait_for(&t->b_go, 1))
 			exit(51);
 		for (i = 0; i < BIG_PAGES - 1; i++)   /* A wrote page 8 */
 			if (get(XDATA(q), i) != (i == 8 ? PAT(5, i) : PAT(2, i)))
@@ -811,7 +758,7 @@ VMTEST(cow_private_isolation_after_fork)
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		if (!wait_for(&s->go, 1))
+		if (!ut_wait_for(&s->go, 1))
 			exit(70);
 		for (i = 0; i < n; i++)   /* the parent wrote: not seen */
 			if (get(p, i) != (i < n / 2 ? PAT(1, i) : 0))
@@ -827,7 +774,7 @@ VMTEST(cow_private_isolation_after_fork)
 	for (i = 0; i < n; i++)
 		put(p, i, PAT(2, i));
 	signal_val(&s->go, 1);
-	UT_ASSERT(wait_for(&s->ack, 1));
+	UT_ASSERT(ut_wait_for(&s->ack, 1));
 	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	for (i = 0; i < n; i++)
@@ -994,7 +941,7 @@ VMTEST(child_unmap_and_protect_leave_parent_alone)
 			exit(1);
 		put(p, HOLE + 2, PAT(2, HOLE + 2));
 		signal_val(&s->ack, 1);
-		if (!wait_for(&s->go, 1))
+		if (!ut_wait_for(&s->go, 1))
 			exit(2);
 		if (get(p, HOLE + 1) != PAT(3, HOLE + 1))   /* parent's write */
 			exit(3);
@@ -1006,7 +953,7 @@ VMTEST(child_unmap_and_protect_leave_parent_alone)
 		}
 		exit(0);
 	}
-	UT_ASSERT(wait_for(&s->ack, 1));
+	UT_ASSERT(ut_wait_for(&s->ack, 1));
 	UT_ASSERT_EQ(PAT(2, HOLE + 2), get(p, HOLE + 2));
 	UT_ASSERT_EQ(PAT(1, HOLE), get(p, HOLE));          /* still mapped here */
 	UT_ASSERT_EQ(PAT(1, 600), get(p, 600));
@@ -1147,7 +1094,7 @@ VMTEST(shmget_enospc_at_segment_limit)
 {
 	static int ids[SHMMNI + 1];
 	int n = 0, r = 0, i;
-	uint64_t start = gstat().shm_segments;
+	uint64_t start = ut_vmstat(0).shm_segments;
 
 	while (n <= SHMMNI) {
 		r = seg_get(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
@@ -1157,11 +1104,11 @@ VMTEST(shmget_enospc_at_segment_limit)
 	}
 	UT_ASSERT_EQ(-ENOSPC, r);
 	UT_ASSERT_EQ(SHMMNI - (long)start, n);
-	UT_ASSERT_EQ(SHMMNI, gstat().shm_segments);
+	UT_ASSERT_EQ(SHMMNI, ut_vmstat(0).shm_segments);
 	UT_ASSERT_EQ(-ENOSPC, seg_get(unique_key(3), PAGE_SIZE, IPC_CREAT | 0600));
 	for (i = 0; i < n; i++)
 		UT_ASSERT_EQ(0, shmctl(ids[i], IPC_RMID, NULL));
-	UT_ASSERT_EQ(start, gstat().shm_segments);
+	UT_ASSERT_EQ(start, ut_vmstat(0).shm_segments);
 	/* A slot is free again. */
 	r = seg_get(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
 	UT_ASSERT_OK(r);
@@ -1205,11 +1152,11 @@ VMTEST(ipc_stat_reports_size_nattch_cpid)
 		int code = ptr_err(r) ? 80 : 0;
 
 		signal_val(&s->ack, 1);
-		if (!wait_for(&s->go, 1))
+		if (!ut_wait_for(&s->go, 1))
 			code = 81;
 		exit(code);
 	}
-	UT_ASSERT(wait_for(&s->ack, 1));
+	UT_ASSERT(ut_wait_for(&s->ack, 1));
 	UT_ASSERT_EQ(5, nattch(id));
 	signal_val(&s->go, 1);
 	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -1248,7 +1195,7 @@ VMTEST(ipc_rmid_with_attached_processes)
 	s->go = s->ack = 0;
 	ut_touch_stack();
 	free0 = ut_free_pages();
-	v0 = gstat();
+	v0 = ut_vmstat(0);
 
 	id = seg_get(key, n * PAGE_SIZE, IPC_CREAT | IPC_EXCL | 0600);
 	UT_ASSERT_OK(id);
@@ -1263,7 +1210,7 @@ VMTEST(ipc_rmid_with_attached_processes)
 		if (ptr_err(mine))
 			exit(90);
 		signal_val(&s->ack, 1);
-		if (!wait_for(&s->go, 1))
+		if (!ut_wait_for(&s->go, 1))
 			exit(91);
 		/* Removed, still attached twice here: the memory works. */
 		if (get(mine, 0) != PAT(2, 0) || get(p, 0) != PAT(2, 0))
@@ -1273,11 +1220,11 @@ VMTEST(ipc_rmid_with_attached_processes)
 			exit(93);
 		exit(0);
 	}
-	UT_ASSERT(wait_for(&s->ack, 1));
+	UT_ASSERT(ut_wait_for(&s->ack, 1));
 	UT_ASSERT_EQ(3, nattch(id));
-	v1 = gstat();
+	v1 = ut_vmstat(0);
 	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
-	v2 = gstat();
+	v2 = ut_vmstat(0);
 	UT_ASSERT_EQ(v1.shm_segments - 1, v2.shm_segments);   /* gone from the table */
 	UT_ASSERT_EQ(v0.shm_segments, v2.shm_segments);
 	UT_ASSERT_EQ(v1.vm_objects, v2.vm_objects);           /* the memory is not */
@@ -1294,9 +1241,9 @@ VMTEST(ipc_rmid_with_attached_processes)
 	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	UT_ASSERT_EQ(PAT(3, n - 1), get(p, n - 1));
-	UT_ASSERT_EQ(v0.vm_objects + 1, gstat().vm_objects);   /* still ours */
+	UT_ASSERT_EQ(v0.vm_objects + 1, ut_vmstat(0).vm_objects); /* still ours */
 	UT_ASSERT_EQ(0, shmdt(p));                             /* the last detach */
-	UT_ASSERT_EQ(v0.vm_objects, gstat().vm_objects);
+	UT_ASSERT_EQ(v0.vm_objects, ut_vmstat(0).vm_objects);
 	UT_ASSERT_EQ(free0, ut_free_pages_settle(free0));
 	UT_ASSERT_EQ(0, munmap(s, PAGE_SIZE));
 }
@@ -1312,7 +1259,7 @@ static void attach_and_wait(uintptr_t arg)
 		exit(95);
 	put(p, 3, PAT(4, 3));
 	__atomic_fetch_add(&s->ack, 1, __ATOMIC_RELEASE);
-	if (!wait_for(&s->go, 1))
+	if (!ut_wait_for(&s->go, 1))
 		exit(96);
 	exit(0);        /* without shmdt */
 }
@@ -1345,7 +1292,7 @@ VMTEST(exit_while_attached_detaches)
 	if (b == 0)
 		attach_and_wait((uintptr_t)id);
 	UT_ASSERT_OK(b);
-	UT_ASSERT(wait_for(&s->ack, 2));
+	UT_ASSERT(ut_wait_for(&s->ack, 2));
 	UT_ASSERT_EQ(2, nattch(id));
 	UT_ASSERT_EQ(0, kill(b));
 	UT_ASSERT_EQ(b, waitpid(b, &status, 0));
@@ -1489,10 +1436,10 @@ VMTEST(pv_entries_track_private_pages)
 
 	p = map_anon(n * PAGE_SIZE, MAP_PRIVATE);
 	UT_ASSERT_OK(ptr_err(p));
-	prefault_image();
+	ut_prefault_image();
 	ut_touch_stack();
-	p0 = pstat(me);
-	g0 = gstat();
+	p0 = ut_vmstat(me);
+	g0 = ut_vmstat(0);
 	UT_ASSERT_EQ(p0.resident, p0.pv_entries);
 	for (i = 0; i < n; i++) {
 		if (i % 2)
@@ -1500,14 +1447,14 @@ VMTEST(pv_entries_track_private_pages)
 		else
 			put(p, i, PAT(1, i));
 	}
-	p1 = pstat(me);
-	g1 = gstat();
+	p1 = ut_vmstat(me);
+	g1 = ut_vmstat(0);
 	UT_ASSERT_EQ(n, p1.pv_entries - p0.pv_entries);
 	UT_ASSERT_EQ(n, p1.resident - p0.resident);
 	UT_ASSERT_EQ(n, g1.pv_entries - g0.pv_entries);
 	UT_ASSERT_EQ(p1.resident, p1.pv_entries);
 	UT_ASSERT_EQ(0, munmap(p, n * PAGE_SIZE));
-	p1 = pstat(me);
+	p1 = ut_vmstat(me);
 	UT_ASSERT_EQ(p0.pv_entries, p1.pv_entries);
 	UT_ASSERT_EQ(p0.resident, p1.resident);
 }
@@ -1536,27 +1483,27 @@ VMTEST(pv_entries_track_small_shared_mapping)
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		prefault_image();
+		ut_prefault_image();
 		ut_touch_stack();
 		(void)get(p, 0);
 		signal_val(&s->ack, 1);   /* s is mapped now */
-		if (!wait_for(&s->go, 1))
+		if (!ut_wait_for(&s->go, 1))
 			exit(1);
 		for (i = 0; i < n; i++)
 			if (get(p, i) != PAT(1, i))
 				exit(2);
 		signal_val(&s->ack, 2);
-		if (!wait_for(&s->go, 2))
+		if (!ut_wait_for(&s->go, 2))
 			exit(3);
 		exit(0);
 	}
-	UT_ASSERT(wait_for(&s->ack, 1));
-	c0 = pstat(pid);
-	g0 = gstat();
+	UT_ASSERT(ut_wait_for(&s->ack, 1));
+	c0 = ut_vmstat(pid);
+	g0 = ut_vmstat(0);
 	signal_val(&s->go, 1);
-	UT_ASSERT(wait_for(&s->ack, 2));
-	c1 = pstat(pid);
-	g1 = gstat();
+	UT_ASSERT(ut_wait_for(&s->ack, 2));
+	c1 = ut_vmstat(pid);
+	g1 = ut_vmstat(0);
 	signal_val(&s->go, 2);
 	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
