@@ -228,6 +228,7 @@ static void log_id(int id)
 			return;
 	for (i = 0; i < LOG_SLOTS; i++) {
 		int free_slot = -1;
+
 		if (__atomic_compare_exchange_n(&sh->shm_ids[i], &free_slot, id,
 		    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			return;
@@ -1127,18 +1128,7 @@ int main(int argc, char **argv)
 	while (nknobs < MAX_KNOBS && sysctl_list(nknobs, knobs[nknobs], sizeof(knobs[0])) == 0)
 		nknobs++;
 
-	/*
-	 * Counted in a process that allocates nothing while the run goes on:
-	 * its own pages are made private first (touch the stack, fork once),
-	 * and the driver starts only once we sleep in waitpid(), so no
-	 * copy-on-write fault of ours lands on kernel heap the run grew.
-	 */
-	ut_touch_stack();
-	pid = fork();
-	if (pid == 0)
-		exit(0);
-	waitpid(pid, &status, 0);
-	ut_census(&before);
+	ut_census_before_run(&before);
 
 	start = clock_ms();
 	pid = fork();

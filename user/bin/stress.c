@@ -705,13 +705,7 @@ int main(int argc, char **argv)
 	}
 	result->errors = 0;
 
-	/* Counted in a process that allocates nothing meanwhile (see fuzz.c). */
-	ut_touch_stack();
-	pid = fork();
-	if (pid == 0)
-		exit(0);
-	waitpid(pid, &status, 0);
-	ut_census(&before);
+	ut_census_before_run(&before);
 
 	pid = fork();
 	if (pid == 0) {

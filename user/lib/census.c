@@ -41,6 +41,19 @@ void ut_census(struct ut_census *c)
 	c->procs = count_procs();
 }
 
+void ut_census_before_run(struct ut_census *c)
+{
+	int pid, status;
+
+	ut_touch_stack();
+	pid = fork();
+	if (pid == 0)
+		exit(0);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	ut_census(c);
+}
+
 bool ut_census_compare(const char *who, const struct ut_census *before, struct ut_census *after,
                        long *leaked, long *verify)
 {

@@ -132,6 +132,15 @@ struct ut_census {
 void ut_census(struct ut_census *c);
 
 /*
+ * The census before a run, taken so that the caller allocates nothing
+ * while the run goes on: its own pages are made private first (touch the
+ * stack, fork once), so no copy-on-write fault of the caller's lands on
+ * kernel heap the run grew. The run must start only once the caller
+ * sleeps in waitpid() (ut_wait_asleep()).
+ */
+void ut_census_before_run(struct ut_census *c);
+
+/*
  * Takes the census *after, once the free pages are back to before's count
  * or two seconds have passed, and compares it with *before: prints, with
  * the prefix who, each count that differs (and the processes, if their
