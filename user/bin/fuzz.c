@@ -15,7 +15,9 @@
  * kernel said is mapped there with which rights: it touches those pages, so
  * a kernel that reports a change it did not make (or makes one it did not
  * report) kills the worker, and that is a failure. Workers also fork
- * short-lived children and run threads.
+ * short-lived children (which they may kill, and which therefore never
+ * create a shm segment: only their creator could log it for removal) and
+ * run threads.
  *
  * Never called: exit of a worker, poweroff, ktest, kill of a process that
  * is not the caller's child, a sysctl write that could succeed, exec of a
@@ -240,9 +242,12 @@ static void unlog_id(int id)
 {
 	int i;
 
-	for (i = 0; i < LOG_SLOTS; i++)
-		__atomic_compare_exchange_n(&sh->shm_ids[i], &id, -1, false,
+	for (i = 0; i < LOG_SLOTS; i++) {
+		int expected = id;   /* a failed exchange overwrites it */
+
+		__atomic_compare_exchange_n(&sh->shm_ids[i], &expected, -1, false,
 		    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	}
 }
 
 /* A segment id: one the run made (maybe removed since) or a hostile one. */
@@ -917,8 +922,18 @@ static void call_shmget(uint64_t *s)
 	uint64_t size = PICK(s, sizes);
 	int flags = (chance(s, 70) ? IPC_CREAT : 0) | (chance(s, 20) ? IPC_EXCL : 0) |
 	    (chance(s, 90) ? 0600 : (int)rand_next_r(s));
-	long r = SYS(SYS_shmget, key, size, flags, 0, 0, 0);
+	long r;
 
+	/*
+	 * A worker's child may be killed (call_kill) between shmget() and
+	 * log_id(): it only looks segments up, so that none it made can be
+	 * left out of the log and outlive the run.
+	 */
+	if (is_kid) {
+		key = key == IPC_PRIVATE ? KEY_BASE : key;
+		flags &= ~IPC_CREAT;
+	}
+	r = SYS(SYS_shmget, key, size, flags, 0, 0, 0);
 	expect(true, r, "shmget(0x%x, 0x%lx, 0x%x)", key, (long)size, flags);
 	if (r >= 0)
 		log_id((int)r);
