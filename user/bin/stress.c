@@ -217,7 +217,7 @@ static struct view *free_view(void)
 	return NULL;
 }
 
-/* A view with at least one mapped page, or NULL. */
+/* A view in use (op_unmap_part may have unmapped any of its pages), or NULL. */
 static struct view *some_view(void)
 {
 	int i, start = (int)below(MAX_VIEWS);
@@ -276,16 +276,38 @@ static void op_attach(void)
 		v->prot[i] = ro ? PROT_READ : PROT_READ | PROT_WRITE;
 }
 
+/* True when op_unmap_part has unmapped every page of view v. */
+static bool all_unmapped(const struct view *v)
+{
+	uint64_t i;
+
+	for (i = 0; i < v->npages; i++)
+		if (v->prot[i])
+			return false;
+	return true;
+}
+
+/*
+ * Detaches view v. An attachment whose pages were all unmapped is gone
+ * already: shmdt() must then say -EINVAL, as it does for any address
+ * that is no attachment.
+ */
 static void op_detach(void)
 {
 	struct view *v = some_view();
+	long r;
 
 	if (!v)
 		return;
-	if (v->attach)
+	if (v->attach && all_unmapped(v)) {
+		r = shmdt((void *)v->attach);
+		if (r != -EINVAL)
+			error("shmdt of an attachment unmapped whole: %ld, not -EINVAL", r);
+	} else if (v->attach) {
 		must(shmdt((void *)v->attach), "shmdt");
-	else
+	} else {
 		must(munmap((void *)v->va, v->npages * PAGE_SIZE), "munmap view");
+	}
 	forget_view(v);
 }
 
