@@ -154,6 +154,8 @@ static int map_enter(struct vm_map *map, const struct map_request *q, vaddr_t *o
 	vaddr_t va;
 	int err;
 
+	if (q->off > q->obj->size || q->len > q->obj->size - q->off)
+		return -EINVAL;   /* every mapping lies inside its object */
 	if (reserve_fill(&r, 3) < 0) {
 		reserve_release(&r);
 		return -ENOMEM;
@@ -217,6 +219,17 @@ static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
 }
 
 /*
+ * The object offset a mapping starts at. Anonymous memory has no file to
+ * index, so its offset is ignored, as Linux does: the new object is exactly
+ * as long as the mapping and the mapping starts at its beginning (taking
+ * the caller's offset would point the entry past the object's end).
+ */
+static uint64_t mmap_offset(int flags, uint64_t off)
+{
+	return (flags & MAP_ANONYMOUS) ? 0 : off;
+}
+
+/*
  * The object behind new anonymous memory of len bytes: private, or shared
  * as vm_object_create_shared() decides. NULL when out of memory.
  */
@@ -239,7 +252,8 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 	q = (struct map_request){
 		.addr = addr, .len = ALIGN_UP(len, PAGE_SIZE), .prot = prot,
 		.max_prot = PROT_ALL, .vme_flags = (flags & MAP_SHARED) ? VME_SHARED : 0,
-		.fixed = flags & MAP_FIXED, .replace = true, .obj = obj, .off = off,
+		.fixed = flags & MAP_FIXED, .replace = true, .obj = obj,
+		.off = mmap_offset(flags, off),
 	};
 	if (obj)
 		vm_object_ref(obj);
