@@ -329,7 +329,8 @@ static void pte_install_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
 /*
  * Maps pg at va in a private table (see pmap.h). A link covering va (the
  * segment is no longer eligible, or sharing was switched off) or a copied
- * 2 MiB leaf there is removed first, so the private table replaces it.
+ * 2 MiB leaf there is removed and flushed first, so the private table
+ * replaces it.
  */
 int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int flags)
 {
@@ -350,6 +351,7 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
 		link_clear_locked(pm, &p, p.link, &b);
 	else if (r == PD_LEVEL && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL))
 		copy_clear_locked(pm, va, &p, &b);
+	tlb_batch_finish(&b);   /* break before make: 2 MiB (or linked) becomes 4 KiB */
 	r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, pt_alloc_private, pm);
 	if (r < 0) {
 		/* Tables created before the failure are still empty: drop them. */

@@ -171,7 +171,11 @@ bool pv_find(const struct vm_page *pg, const struct pmap *pm, const struct pmap_
 /*
  * Pending invalidations of one address space, with one flush point
  * (tlb_batch_finish). Table pages unlinked during the operation are freed
- * only after the flush.
+ * only after the flush. A finished batch is empty and may be used again:
+ * a verb that replaces an entry by one of another page size (a PT pointer
+ * by a 2 MiB leaf, a leaf or private table by a link) finishes its batch
+ * between clearing and writing, as the Intel SDM asks (4.10.4.2: clear,
+ * invalidate, then set), and goes on with it.
  */
 struct tlb_batch {
 	struct pmap *pmap;

@@ -209,17 +209,23 @@ static void mirror_set_rights_locked(struct leaf_mirror *m, int prot, struct tlb
  * A new mirror of pm over [va, va + len) (inside one VA GiB) for the
  * object offsets from off, with rights prot, into which the leaves the
  * object already has are copied (best effort: a copy whose tables cannot be
- * allocated is left to a fault). NULL when the record cannot be allocated.
- * (g) held.
+ * allocated is left to a fault). This is the one place mirrors are made,
+ * and it keeps their rules: any other mirror of pm overlapping the range
+ * (left over from before an entry merge) is dropped first, and under a GiB
+ * link none is made (the link already shows every leaf). Returns 0, or
+ * -ENOMEM when the record cannot be allocated. (g) held.
  */
-static struct leaf_mirror *mirror_create_locked(struct pmap *pm, struct pmap_object *po,
-                                                vaddr_t va, uint64_t off, uint64_t len,
-                                                int prot, struct tlb_batch *b)
+static int mirror_create_locked(struct pmap *pm, struct pmap_object *po, vaddr_t va,
+                                uint64_t off, uint64_t len, int prot, struct tlb_batch *b)
 {
-	struct leaf_mirror *m = kzalloc(sizeof(*m));
+	struct leaf_mirror *m;
 
-	if (!m)
-		return NULL;
+	if (gib_linked_locked(pm, va))
+		return 0;
+	while ((m = mirror_find_locked(pm, va, va + len)) != NULL)
+		mirror_drop_locked(m, b);
+	if (!(m = kzalloc(sizeof(*m))))
+		return -ENOMEM;
 	*m = (struct leaf_mirror){ pm, po, va, off, len, prot, pm->mirrors, po->mirrors };
 	pm->mirrors = m;
 	po->mirrors = m;
@@ -230,15 +236,14 @@ static struct leaf_mirror *mirror_create_locked(struct pmap *pm, struct pmap_obj
 		if (leaf)
 			copy_install_locked(m, va + d, *leaf, b);
 	}
-	return m;
+	return 0;
 }
 
 /*
  * Makes [start, end) of pm (2 MiB aligned, inside one VA GiB, part of the
  * run of s) mirror the object's leaves: keeps an identical mirror (with
- * the rights s->prot unless prelinking), drops any other mirror of pm
- * overlapping the range first (left over from before an entry merge), and
- * does nothing under a GiB link. Returns 0 or -ENOMEM. (g) held.
+ * the rights s->prot unless prelinking), else makes a new one. Returns 0
+ * or -ENOMEM. (g) held.
  */
 static int mirror_range_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t start,
                                vaddr_t end, bool prelink, struct tlb_batch *b)
@@ -246,16 +251,12 @@ static int mirror_range_locked(struct pmap *pm, const struct pmap_segment *s, va
 	uint64_t off = s->off + (start - s->va);   /* modular: start may lie below va */
 	struct leaf_mirror *m = mirror_find_locked(pm, start, end);
 
-	if (gib_linked_locked(pm, start))
-		return 0;
 	if (m && m->po == s->po && m->va == start && m->len == end - start && m->off == off) {
 		if (!prelink && m->prot != s->prot)
 			mirror_set_rights_locked(m, s->prot, b);
 		return 0;
 	}
-	while ((m = mirror_find_locked(pm, start, end)) != NULL)
-		mirror_drop_locked(m, b);
-	return mirror_create_locked(pm, s->po, start, off, end - start, s->prot, b) ? 0 : -ENOMEM;
+	return mirror_create_locked(pm, s->po, start, off, end - start, s->prot, b);
 }
 
 /*
@@ -304,7 +305,7 @@ int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
 /*
  * The fault's own copy at the segment of s->va, in the mirror that now
  * covers it: a private table there (mapping 4 KiB pieces from before) is
- * emptied first. Returns 0 or -ENOMEM. (g) held.
+ * emptied and flushed first. Returns 0 or -ENOMEM. (g) held.
  */
 static int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, struct tlb_batch *b)
 {
@@ -316,8 +317,10 @@ static int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, stru
 	if (!m || !leaf)
 		panic("copy_fault_locked: va %p has no mirror or no object leaf", (void *)va);
 	if (pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, NULL, NULL) == PD_LEVEL &&
-	    pte_present(*p.pte[PD_LEVEL]) && !pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL))
+	    pte_present(*p.pte[PD_LEVEL]) && !pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
 		pt_empty_locked(pm, va, va + SEG_SIZE, b);
+		tlb_batch_finish(b);   /* break before make: 4 KiB pieces become one 2 MiB */
+	}
 	return copy_install_locked(m, va, *leaf, b);
 }
 

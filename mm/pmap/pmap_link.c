@@ -84,14 +84,31 @@ static void link_set_rights(pte_t *e, int prot, struct tlb_batch *b)
 }
 
 /*
+ * Is anything of pm in the way of a link at `level` over [start, start +
+ * level size), given the walk p to that level (r its result)? A present
+ * entry is; for a GiB, so is a leaf mirror, even one without a copy yet,
+ * whose PDPTE is empty: a link over it would meet its next push. This is
+ * where the rule "no mirror under a GiB link" is kept for every way a GiB
+ * gets linked (a fault, pmap_enter_segment, entries that merged). (g) held.
+ */
+static bool range_occupied_locked(struct pmap *pm, const struct pt_path *p, int r, int level,
+                                  vaddr_t start)
+{
+	if (r == level && pte_present(*p->pte[level]))
+		return true;
+	return level == PDPT_LEVEL && mirror_find_locked(pm, start, start + GIB_SIZE);
+}
+
+/*
  * Links the segment (or GiB, s->gib) around s->va to its object table.
  * An existing link covering va is kept (its rights set to s->prot unless
  * prelinking), whatever the level: a GiB link stays when the switch
  * machdep.pmap_share_pd has since been turned off (s->gib false), and its
- * segments may be 2 MiB leaves, which have no PT page. Otherwise a
- * private table (or copied 2 MiB leaf) in the way is emptied first,
- * except when prelinking, which only fills empty entries and ignores a
- * missing object table (also a segment the object maps with a 2 MiB leaf).
+ * segments may be 2 MiB leaves, which have no PT page. Otherwise what is
+ * in the way (a private table, a copied 2 MiB leaf, a leaf mirror) is
+ * removed and flushed before the link is written, except when prelinking,
+ * which only fills empty entries and ignores a missing object table (also
+ * a segment the object maps with a 2 MiB leaf).
  * Returns 0 or -ENOMEM. (g) held.
  */
 int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
@@ -119,10 +136,11 @@ int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
 		return 0;
 	if (!t)
 		panic("link_locked: no object table for offset %p", (void *)s->off);
-	if (r == level && pte_present(*p.pte[level])) {
+	if (range_occupied_locked(pm, &p, r, level, start)) {
 		if (prelink)
 			return 0;
 		pmap_remove_locked(pm, start, start + level_size(level), b);
+		tlb_batch_finish(b);   /* break before make (SDM 4.10.4.2): the page size changes */
 	}
 	r = pt_walk(pm->pml4, PML4_LEVEL, s->va, level, &p, pt_alloc_private, pm);
 	if (r < 0) {
