@@ -17,7 +17,12 @@ NASM ?= nasm
 HOST_CC ?= gcc
 B := build
 
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. \
+# KDEBUG=1 (the default, and what `make test` checks) compiles in the debug
+# checks (lock order, interrupt state) and the test hooks (debug.* sysctls
+# that widen race windows); KDEBUG=0 builds a kernel without either.
+KDEBUG ?= 1
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -DKDEBUG=$(KDEBUG) \
 	-ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -fcf-protection=none \
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-builtin -MMD -MP

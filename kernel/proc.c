@@ -13,6 +13,7 @@
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
+#include "kernel/timer.h"
 #include "kernel/trap.h"
 #include "mm/kmalloc.h"
 #include "mm/phys.h"
@@ -159,6 +160,33 @@ static void reparent_children(struct proc *p)
 }
 
 /*
+ * Waits until no thread of p but the caller is on a CPU. A thread that has
+ * left (thread_leave) is no longer counted in p->nthreads, yet its CPU
+ * keeps p's page tables loaded until schedule() switches away from it: p's
+ * address space may be freed only after this. The caller is p's last
+ * counted thread, so no thread can be added meanwhile.
+ */
+static void wait_others_off_cpu(struct proc *p)
+{
+	for (struct thread *t = p->threads; t; t = t->proc_next)
+		if (t != current_thread())
+			thread_wait_off_cpu(t);
+}
+
+void proc_exec_map(struct vm_map *map)
+{
+	struct proc *p = current_proc();
+	struct vm_map *old = p->map;
+
+	wait_others_off_cpu(p);
+	spin_lock(&proc_lock);
+	p->map = map;
+	spin_unlock(&proc_lock);
+	uaccess_set_map(map);
+	vm_map_destroy(old);
+}
+
+/*
  * The last thread of a process leaving: free the address space (on the
  * kernel-only tables, since it runs on them until now) and become a zombie.
  */
@@ -168,10 +196,7 @@ static void proc_finish(struct proc *p)
 
 	if (p == init_proc)
 		panic("proc_finish: init exited (status 0x%x)", p->status);
-	/* Another CPU may still be leaving on one of p's threads, on p's tables. */
-	for (struct thread *t = p->threads; t; t = t->proc_next)
-		if (t != current_thread())
-			thread_wait_off_cpu(t);
+	wait_others_off_cpu(p);
 	spin_lock(&proc_lock);
 	map = p->map;
 	p->map = NULL;          /* from now on the scheduler activates no map for p */
@@ -185,6 +210,29 @@ static void proc_finish(struct proc *p)
 	spin_unlock(&proc_lock);
 	thread_exit_current(0);
 }
+
+#if KDEBUG
+int thread_exit_delay_us;
+
+/*
+ * debug.thread_exit_delay_us (debug builds only): a thread that has left
+ * its process waits this long before leaving its CPU, which widens the
+ * window in which a sibling's exec or exit must not free the address space
+ * still loaded there, so that tests hit it at once instead of by luck.
+ */
+static void exit_race_delay(void)
+{
+	uint64_t end = clock_ns() + 1000 * (uint64_t)__atomic_load_n(&thread_exit_delay_us,
+	                                                             __ATOMIC_RELAXED);
+
+	while (clock_ns() < end)
+		cpu_relax();
+}
+#else
+static void exit_race_delay(void)
+{
+}
+#endif
 
 /* Ends the calling thread; the last live thread finishes the process. */
 static void thread_leave(int code) __attribute__((noreturn));
@@ -200,6 +248,7 @@ static void thread_leave(int code)
 	spin_unlock(&proc_lock);
 	if (last)
 		proc_finish(p);
+	exit_race_delay();
 	thread_exit_current(code);
 }
 

@@ -46,6 +46,17 @@ void proc_start_init(const char *path, char *const argv[]);
 
 /* The system calls behind fork/exit/waitpid/kill/thread_*. */
 long proc_fork(const struct trapframe *tf);
+
+/*
+ * exec: gives the calling process, whose only counted thread is the
+ * caller, the address space `map`, and frees the old one once no thread
+ * that has left can still be using it on another CPU.
+ */
+void proc_exec_map(struct vm_map *map);
+
+#if KDEBUG
+extern int thread_exit_delay_us;   /* debug.thread_exit_delay_us, a test hook */
+#endif
 void proc_exit(int status) __attribute__((noreturn));
 long proc_waitpid(int pid, int *status_out, int flags);
 long proc_kill(int pid);

@@ -113,7 +113,7 @@ static long copy_argv(uint64_t uargv, char ***out)
 static long sys_exec(struct trapframe *tf)
 {
 	struct proc *p = current_proc();
-	struct vm_map *old = p->map, *map;
+	struct vm_map *map;
 	char path[128], **argv;
 	struct trapframe ntf;
 	long err;
@@ -128,11 +128,7 @@ static long sys_exec(struct trapframe *tf)
 	kfree(argv);
 	if (err < 0)
 		return err;
-	spin_lock(&proc_lock);
-	p->map = map;
-	spin_unlock(&proc_lock);
-	uaccess_set_map(map);
-	vm_map_destroy(old);
+	proc_exec_map(map);
 	strncpy_safe(p->name, exec_basename(path), sizeof(p->name));
 	*tf = ntf;
 	return 0;

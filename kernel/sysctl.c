@@ -3,6 +3,7 @@
 #include "kernel/sysctl.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
+#include "kernel/proc.h"
 #include "kernel/string.h"
 #include "mm/page.h"
 #include "mm/vm_tunables.h"
@@ -33,6 +34,11 @@ static const struct sysctl table[] = {
 	{ "debug.page_fail_after", &fail_after_knob, -1, INT_MAX,
 	  "exhaustion tests: N more page allocations succeed, then all fail (-1: off)",
 	  page_fail_after },
+#if KDEBUG
+	{ "debug.thread_exit_delay_us", &thread_exit_delay_us, 0, 1000000,
+	  "race tests: an exiting thread stays this long on its CPU after leaving "
+	  "its process", NULL },
+#endif
 };
 
 static const struct sysctl *lookup(const char *name)

@@ -127,6 +127,61 @@ UTEST(exec_non_elf_gives_enoexec)
 	UT_ASSERT_EQ(-ENOEXEC, exec("/etc/motd", argv));
 }
 
+/*
+ * exec destroys the old address space once the caller is the process's
+ * last counted thread; a sibling that has just returned is no longer
+ * counted but may still be on its CPU with the old tables loaded, and exec
+ * must wait for it to leave (it once freed them under it: on 4 CPUs a
+ * panic "pmap_destroy: pmap ... is active on cpus" within a few rounds).
+ * debug.thread_exit_delay_us keeps the leaving threads on their CPUs for a
+ * while, so the window is open in every round, not only by luck.
+ */
+#define EXEC_RACE_THREADS 6
+#define EXEC_RACE_ROUNDS  12
+#define EXEC_RACE_DELAY   20000   /* microseconds on the CPU after leaving */
+
+static int return_at_once(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/* Starts threads that return at once, then execs /bin/true. */
+static void __attribute__((noreturn)) threads_then_exec(void)
+{
+	char *argv[] = { "true", NULL };
+	int r;
+
+	for (int i = 0; i < EXEC_RACE_THREADS; i++)
+		if (thread_create(return_at_once, NULL) < 0)
+			exit(101);
+	while ((r = exec("/bin/true", argv)) == -EBUSY)
+		yield();   /* some sibling has not returned yet */
+	exit(100);
+}
+
+UTEST(exec_waits_for_returning_threads_to_leave_their_cpus)
+{
+	long delay = 0;
+	bool hook = sysctl_get("debug.thread_exit_delay_us", &delay) == 0;
+	int status = 0, failed = 0, pid;
+
+	if (hook)
+		UT_ASSERT_OK(sysctl_set("debug.thread_exit_delay_us", EXEC_RACE_DELAY));
+	for (int round = 0; round < EXEC_RACE_ROUNDS && !failed; round++) {
+		pid = fork();
+		if (pid == 0)
+			threads_then_exec();
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			failed = round + 1;
+	}
+	if (hook)
+		sysctl_set("debug.thread_exit_delay_us", delay);
+	if (failed)
+		UT_FAIL("round %d: the child ended with status 0x%x", failed, status);
+}
+
 /* ---- threads ---- */
 
 #define NTHREADS 4
