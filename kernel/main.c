@@ -9,6 +9,7 @@
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/exec.h"
+#include "kernel/fpu.h"
 #include "kernel/initrd.h"
 #include "kernel/gdt.h"
 #include "kernel/ktest_run.h"
@@ -122,6 +123,7 @@ void kmain(uint32_t magic, uint32_t info)
 	sched_init();
 	proc_init();
 	syscall_init();
+	fpu_init_cpu();
 	tty_init();
 	printk("smp: %d of %d CPUs running\n", smp_start_aps(&acpi), acpi.ncpus);
 

@@ -10,6 +10,7 @@
 #include "kernel/proc.h"
 #include "kernel/exec.h"
 #include "kernel/cpu.h"
+#include "kernel/fpu.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -184,6 +185,7 @@ void proc_exec_map(struct vm_map *map)
 	spin_unlock(&proc_lock);
 	uaccess_set_map(map);
 	vm_map_destroy(old);
+	fpu_reset_current();
 }
 
 /*

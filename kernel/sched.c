@@ -9,6 +9,7 @@
  */
 #include "kernel/sched.h"
 #include "kernel/cpu.h"
+#include "kernel/fpu.h"
 #include "kernel/gdt.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -68,7 +69,12 @@ static struct thread *thread_alloc(struct proc *p)
 	if (!t)
 		return NULL;
 	t->kstack = page_alloc_run(KSTACK_PAGES);
-	if (!t->kstack) {
+	if (p)
+		t->fpu = kmalloc(sizeof(*t->fpu));
+	if (!t->kstack || (p && !t->fpu)) {
+		if (t->kstack)
+			page_free_run(t->kstack, KSTACK_PAGES);
+		kfree(t->fpu);
 		kfree(t);
 		return NULL;
 	}
@@ -105,6 +111,7 @@ struct thread *thread_create(struct proc *p, const struct trapframe *tf)
 
 	if (!t)
 		return NULL;
+	fpu_inherit(t->fpu);
 	top = kstack_top(t);
 	t->tf = (struct trapframe *)(top - sizeof(struct trapframe));
 	*t->tf = *tf;
@@ -142,6 +149,7 @@ void thread_free(struct thread *t)
 	*pp = t->all_next;
 	spin_unlock(&sched_lock);
 	page_free_run(t->kstack, KSTACK_PAGES);
+	kfree(t->fpu);
 	kfree(t);
 }
 
@@ -205,9 +213,12 @@ void schedule(void)
 		return;
 	next->on_cpu = true;
 	c->switched_out = prev;
+	if (prev->proc)
+		fpu_save(prev->fpu);
 	if (next->proc) {
 		c->kernel_rsp = kstack_top(next);
 		tss_set_kernel_stack(kstack_top(next));
+		fpu_restore(next->fpu);
 	}
 	/*
 	 * Kernel threads run on the kernel-only tables, so no CPU keeps a

@@ -28,6 +28,7 @@ enum thread_state {
 	T_ZOMBIE,     /* exited; resources freed by whoever reaps it */
 };
 
+struct fpu_state;
 struct proc;
 struct vm_page;
 
@@ -38,6 +39,7 @@ struct thread {
 	uint64_t ctx_rsp;                 /* saved kernel rsp while switched out */
 	struct vm_page *kstack;           /* first page of KSTACK_PAGES */
 	struct trapframe *tf;             /* user registers at the top of kstack */
+	struct fpu_state *fpu;            /* user x87/SSE registers while switched out */
 	const void *chan;                 /* (s) what it sleeps on */
 	uint64_t wake_tick;               /* (s) timed sleep deadline, 0 = none */
 	int exit_code;

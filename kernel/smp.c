@@ -6,6 +6,7 @@
  */
 #include "kernel/smp.h"
 #include "kernel/apic.h"
+#include "kernel/fpu.h"
 #include "kernel/cpu.h"
 #include "kernel/gdt.h"
 #include "kernel/percpu.h"
@@ -45,6 +46,7 @@ static void ap_main(uint64_t id)
 	gdt_init();
 	idt_load();
 	syscall_init();
+	fpu_init_cpu();
 	lapic_init_cpu();
 	sched_start_cpu();
 	__atomic_store_n(&cpus[id].online, true, __ATOMIC_RELEASE);
