@@ -61,15 +61,17 @@ static size_t init_pages(void)
 	return page_init(boot.usable, boot.nusable, reserved, n);
 }
 
+#define INIT_MAX_ARGS 32
+
 /* init gets the command line's plain words: selftest, bench, nodemo... */
 static void start_init(void)
 {
 	static char words[sizeof(boot.cmdline)];
-	char *argv[EXEC_MAX_ARGS] = { "init" };
+	char *argv[INIT_MAX_ARGS] = { "init" };
 	int argc = 1;
 
 	strncpy_safe(words, boot.cmdline, sizeof(words));
-	for (char *w = words; *w && argc < EXEC_MAX_ARGS - 1;) {
+	for (char *w = words; *w && argc < INIT_MAX_ARGS - 1;) {
 		char *end = w;
 		while (*end && *end != ' ')
 			end++;

@@ -96,8 +96,10 @@ void proc_init(void)
 	uaccess_set_map(NULL);
 }
 
-void proc_start_init(const char *path, char *const argv[])
+void proc_start_init(const char *path, char *argv[])
 {
+	static char *envp[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=vt100", NULL };
+	struct exec_args args = { argv, envp };
 	struct trapframe tf;
 	struct thread *t;
 	struct proc *p = proc_alloc("init");
@@ -105,7 +107,7 @@ void proc_start_init(const char *path, char *const argv[])
 
 	if (!p)
 		panic("proc_start_init: no memory");
-	err = exec_build(path, argv, &p->map, &tf);
+	err = exec_build(path, &args, &p->map, &tf);
 	if (err < 0)
 		panic("proc_start_init: cannot run %s (error %ld)", path, err);
 	strncpy_safe(p->name, exec_basename(path), sizeof(p->name));

@@ -42,7 +42,7 @@ struct proc *current_proc(void);
 void proc_activate(struct proc *p);
 
 /* Creates the first process, running `path` with `argv`; panics on failure. */
-void proc_start_init(const char *path, char *const argv[]);
+void proc_start_init(const char *path, char *argv[]);
 
 /* The system calls behind fork/exit/waitpid/kill/thread_*. */
 long proc_fork(const struct trapframe *tf);

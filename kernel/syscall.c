@@ -70,51 +70,58 @@ static long sys_fork(struct trapframe *tf)
 	return proc_fork(tf);
 }
 
-/* Copies a user argv[] into one kernel block: the pointer array, then strings. */
-static long copy_argv(uint64_t uargv, char ***out)
+/*
+ * Copies the user vectors argv and envp (NULL-terminated arrays of string
+ * pointers; a NULL vector is empty) into one kernel block: both pointer
+ * arrays, then the strings, within the limits of exec.h (-E2BIG beyond).
+ * Free args->argv with kfree() when done.
+ */
+static long copy_exec_args(uint64_t uargv, uint64_t uenvp, struct exec_args *args)
 {
-	char **argv = kzalloc((EXEC_MAX_ARGS + 1) * sizeof(char *) + EXEC_MAX_ARGLEN);
-	char *strings = (char *)(argv + EXEC_MAX_ARGS + 1);
+	char **ptrs = kzalloc((EXEC_MAX_STRINGS + 2) * sizeof(char *) + EXEC_MAX_ARGLEN);
+	char *strings = (char *)(ptrs + EXEC_MAX_STRINGS + 2);
 	size_t used = 0;
 	long err = 0;
-	int n;
+	int n = 0;
 
-	if (!argv)
+	if (!ptrs)
 		return -ENOMEM;
-	for (n = 0; uargv; n++) {
-		uint64_t up;
-		long len;
-		if (copyin(&up, (void *)(uargv + n * sizeof(uint64_t)), sizeof(up)) < 0) {
-			err = -EFAULT;
-			break;
+	args->argv = ptrs;
+	for (int v = 0; v < 2 && err == 0; v++) {
+		uint64_t uvec = v == 0 ? uargv : uenvp;
+
+		if (v == 1)
+			args->envp = ptrs + ++n;   /* past argv's NULL */
+		for (int i = 0; uvec && err == 0; i++, n++) {
+			uint64_t up;
+			long len;
+
+			if (copyin(&up, (void *)(uvec + i * sizeof(uint64_t)), sizeof(up)) < 0) {
+				err = -EFAULT;
+			} else if (!up) {
+				break;
+			} else if (n == EXEC_MAX_STRINGS) {
+				err = -E2BIG;
+			} else if ((len = copyinstr(strings + used, (void *)up,
+			                            EXEC_MAX_ARGLEN - used)) < 0) {
+				err = len == -ENAMETOOLONG ? -E2BIG : len;
+			} else {
+				ptrs[n] = strings + used;
+				used += len + 1;
+			}
 		}
-		if (!up)
-			break;
-		if (n == EXEC_MAX_ARGS) {
-			err = -E2BIG;
-			break;
-		}
-		len = copyinstr(strings + used, (void *)up, EXEC_MAX_ARGLEN - used);
-		if (len < 0) {
-			err = len == -ENAMETOOLONG ? -E2BIG : len;
-			break;
-		}
-		argv[n] = strings + used;
-		used += len + 1;
 	}
-	if (err < 0) {
-		kfree(argv);
-		return err;
-	}
-	*out = argv;
-	return 0;
+	if (err)
+		kfree(ptrs);
+	return err;
 }
 
 static long sys_exec(struct trapframe *tf)
 {
 	struct proc *p = current_proc();
+	struct exec_args args;
 	struct vm_map *map;
-	char path[128], **argv;
+	char path[128];
 	struct trapframe ntf;
 	long err;
 
@@ -122,10 +129,10 @@ static long sys_exec(struct trapframe *tf)
 		return err;
 	if (p->nthreads > 1)
 		return -EBUSY;   /* exec from a multi-threaded process is not supported */
-	if ((err = copy_argv(tf->rsi, &argv)) < 0)
+	if ((err = copy_exec_args(tf->rsi, tf->rdx, &args)) < 0)
 		return err;
-	err = exec_build(path, argv, &map, &ntf);
-	kfree(argv);
+	err = exec_build(path, &args, &map, &ntf);
+	kfree(args.argv);
 	if (err < 0)
 		return err;
 	proc_exec_map(map);

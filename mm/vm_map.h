@@ -69,6 +69,7 @@ struct vm_map {
 	int nentries;                       /* (m) */
 	struct pmap *pmap;                  /* (c) its page tables */
 	struct vmstat stat;                 /* (m) fault counters of this map */
+	vaddr_t brk_start, brk;             /* (m) the program break (vm_brk) */
 };
 
 /* ---- lifetime (vm_map.c) ---- */
@@ -103,14 +104,17 @@ void vm_map_activate(struct vm_map *map);
  * new zero-filled memory is mapped; otherwise `obj` is mapped from byte
  * `off` (page aligned, off + len within the object) and vm_mmap takes its
  * own reference. MAP_PRIVATE of an object is not supported (-EINVAL).
- * MAP_FIXED maps exactly at `addr`, replacing what was there; otherwise
+ * MAP_FIXED maps exactly at `addr`, replacing what was there
+ * (MAP_FIXED_NOREPLACE: -EEXIST when anything is there); otherwise
  * `addr` is a hint and the kernel places the mapping, aligned to 2 MiB when
  * len is a multiple of 2 MiB or above 32 MiB, to 1 GiB when len is at least
  * 1 GiB (and the address agrees with `off` modulo that alignment). The
  * address is returned in *out. MAP_HUGETLB (with MAP_SHARED|MAP_ANONYMOUS
  * only) maps new memory on 2 MiB pages, allocated and wired at once; with
  * vm.largepages=2 any new shared anonymous mapping of at least 2 MiB uses
- * 2 MiB pages where it can.
+ * 2 MiB pages where it can. MAP_POPULATE faults every page in at once
+ * (ignored when memory runs out, as on Linux); MAP_NORESERVE and
+ * MAP_STACK are accepted and change nothing.
  * Errors: -EINVAL (len 0, bad flags/prot, unaligned addr or off, range
  * outside user space for MAP_FIXED, off + len beyond the object;
  * MAP_HUGETLB with another combination of flags, a len or MAP_FIXED addr
@@ -119,6 +123,17 @@ void vm_map_activate(struct vm_map *map);
  */
 int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
             struct vm_object *obj, uint64_t off, vaddr_t *out);
+
+/*
+ * The program break (brk): the heap right after the program's image grows
+ * and shrinks by whole pages of private anonymous memory. exec sets its
+ * start; vm_brk(map, want) moves it to `want` when want lies in
+ * [brk_start, brk_start + VM_BRK_MAX] and the pages it needs are free, and
+ * returns the break, moved or not (as Linux's brk does: 0 asks for it).
+ */
+#define VM_BRK_MAX GIB_SIZE
+void vm_map_set_brk(struct vm_map *map, vaddr_t start);
+vaddr_t vm_brk(struct vm_map *map, vaddr_t want);
 
 /*
  * munmap: removes every mapping in [addr, addr + len); holes are fine.

@@ -14,7 +14,8 @@
 #include "uapi/mman.h"
 
 #define PROT_ALL  (PROT_READ | PROT_WRITE | PROT_EXEC)
-#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_SHM | MAP_HUGETLB)
+#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_SHM | \
+                   MAP_HUGETLB | MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
 #define BIG_MAPPING MIB(32)    /* above this, align to 2 MiB anyway */
 
 /* A mapping to create: validated arguments of mmap or shmat. */
@@ -24,7 +25,8 @@ struct map_request {
 	int prot, max_prot;
 	int vme_flags;         /* VME_* */
 	bool fixed;            /* addr is mandatory */
-	bool replace;          /* with fixed: unmap what is there (else -EINVAL) */
+	bool replace;          /* with fixed: unmap what is there (else busy_err) */
+	int busy_err;          /* with fixed, not replace: the error for a busy range */
 	struct vm_object *obj; /* referenced by the caller */
 	uint64_t off;
 };
@@ -128,7 +130,7 @@ static int place_locked(struct vm_map *map, const struct map_request *q, vaddr_t
 	ASSERT_HELD(&map->lock);
 	if (q->fixed) {
 		if (!q->replace && !map_range_free_locked(map, q->addr, q->addr + q->len))
-			return -EINVAL;
+			return q->busy_err;
 		if (shm && attach_addr_in_use_locked(map, q->addr))
 			return -EINVAL;
 		*out = q->addr;
@@ -151,7 +153,7 @@ static int map_enter(struct vm_map *map, const struct map_request *q, vaddr_t *o
 {
 	struct entry_reserve r = { 0 };
 	struct vm_map_entry *e;
-	vaddr_t va;
+	vaddr_t va = 0;
 	int err;
 
 	if (q->off > q->obj->size || q->len > q->obj->size - q->off)
@@ -207,11 +209,12 @@ static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
 		return -EINVAL;
 	if (((flags & MAP_ANONYMOUS) != 0) != (obj == NULL) || (obj && private))
 		return -EINVAL;
-	if (!IS_ALIGNED(off, PAGE_SIZE) || ((flags & MAP_FIXED) && !IS_ALIGNED(addr, PAGE_SIZE)))
+	if (!IS_ALIGNED(off, PAGE_SIZE))
 		return -EINVAL;
 	if (len > USER_TOP)
 		return -ENOMEM;
-	if ((flags & MAP_FIXED) && !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
+	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
+	    (!IS_ALIGNED(addr, PAGE_SIZE) || !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE))))
 		return -EINVAL;
 	if (obj && (off >= obj->size || ALIGN_UP(len, PAGE_SIZE) > obj->size - off))
 		return -EINVAL;
@@ -240,6 +243,23 @@ static struct vm_object *anon_object(uint64_t len, int flags)
 	return vm_object_create_shared(OBJ_ANON, len, flags & MAP_HUGETLB);
 }
 
+/*
+ * MAP_POPULATE: takes the fault of every page of the new mapping now, as
+ * its first access would (writes for a writable mapping, so private pages
+ * are made too). Stops quietly at the first failure: the mapping stands,
+ * and a later access faults as usual.
+ */
+static void populate(struct vm_map *map, vaddr_t va, uint64_t len, int prot)
+{
+	int access = (prot & PROT_WRITE) ? PROT_WRITE : PROT_READ;
+
+	if (prot == PROT_NONE)
+		return;
+	for (uint64_t d = 0; d < len; d += PAGE_SIZE)
+		if (vm_fault(map, va + d, access) < 0)
+			return;
+}
+
 /* See vm_map.h. */
 int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
             struct vm_object *obj, uint64_t off, vaddr_t *out)
@@ -252,7 +272,8 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 	q = (struct map_request){
 		.addr = addr, .len = ALIGN_UP(len, PAGE_SIZE), .prot = prot,
 		.max_prot = PROT_ALL, .vme_flags = (flags & MAP_SHARED) ? VME_SHARED : 0,
-		.fixed = flags & MAP_FIXED, .replace = true, .obj = obj,
+		.fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE),
+		.replace = !(flags & MAP_FIXED_NOREPLACE), .busy_err = -EEXIST, .obj = obj,
 		.off = mmap_offset(flags, off),
 	};
 	if (obj)
@@ -264,7 +285,47 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 	err = map_enter(map, &q, out);
 	if (err)
 		vm_object_release(q.obj);
+	else if (flags & MAP_POPULATE)
+		populate(map, *out, q.len, prot);
 	return err;
+}
+
+/* See vm_map.h. */
+void vm_map_set_brk(struct vm_map *map, vaddr_t start)
+{
+	spin_lock(&map->lock);
+	map->brk_start = map->brk = start;
+	spin_unlock(&map->lock);
+}
+
+/*
+ * See vm_map.h. The pages between the old and the new break are mapped
+ * with MAP_FIXED_NOREPLACE, so the heap never runs over another mapping.
+ */
+vaddr_t vm_brk(struct vm_map *map, vaddr_t want)
+{
+	vaddr_t cur, start, old_end, new_end, got;
+	int err = 0;
+
+	spin_lock(&map->lock);
+	cur = map->brk;
+	start = map->brk_start;
+	spin_unlock(&map->lock);
+	if (!start || want < start || want - start > VM_BRK_MAX)
+		return cur;
+	old_end = ALIGN_UP(cur, PAGE_SIZE);
+	new_end = ALIGN_UP(want, PAGE_SIZE);
+	if (new_end > old_end)
+		err = vm_mmap(map, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
+		              MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, NULL, 0, &got);
+	else if (new_end < old_end)
+		err = vm_munmap(map, new_end, old_end - new_end);
+	if (err)
+		return cur;
+	spin_lock(&map->lock);
+	map->brk = want;
+	spin_unlock(&map->lock);
+	return want;
 }
 
 /* See vm_map.h. */
@@ -359,7 +420,7 @@ int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
 	struct map_request q = {
 		.addr = addr, .len = obj->size, .prot = prot, .max_prot = prot | PROT_EXEC,
 		.vme_flags = VME_SHARED | VME_SHM, .fixed = addr != 0, .replace = false,
-		.obj = obj, .off = 0,
+		.busy_err = -EINVAL, .obj = obj, .off = 0,
 	};
 	int err;
 

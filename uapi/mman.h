@@ -19,6 +19,10 @@
  * vm.largepages is 0; -ENOMEM when not enough 2 MiB blocks are free.
  */
 #define MAP_HUGETLB   0x40000
+#define MAP_NORESERVE 0x4000     /* accepted, no effect: nothing is reserved anyway */
+#define MAP_POPULATE  0x8000     /* fault every page in at once */
+#define MAP_STACK     0x20000    /* accepted, no effect */
+#define MAP_FIXED_NOREPLACE 0x100000  /* MAP_FIXED, but -EEXIST instead of replacing */
 
 #define MAP_FAILED ((void *)-1)
 

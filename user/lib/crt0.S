@@ -1,10 +1,10 @@
 /*
  * _start: where every user program begins.
  *
- * The kernel enters with argc in %rdi and argv in %rsi (a NULL-terminated
- * array of pointers; the array and the strings sit on the user stack above
- * %rsp) and %rsp 16-byte aligned. We call main(argc, argv) and pass its
- * return value to exit(), which flushes stdout and never returns.
+ * The kernel enters as Linux does (x86-64 psABI 3.4.1): %rsp, 16-byte
+ * aligned, points at argc, followed by the argv and envp pointer arrays
+ * and the auxiliary vector. __start_c (start.c) reads them, calls main and
+ * passes its return value to exit().
  */
 	.section .text.entry, "ax", @progbits   /* placed first: user.ld */
 	.globl _start
@@ -13,10 +13,9 @@ _start:
 	.cfi_startproc
 	.cfi_undefined %rip             /* outermost frame, for debuggers */
 	xorl %ebp, %ebp
+	movq %rsp, %rdi                 /* the block at argc */
 	andq $-16, %rsp                 /* already aligned; be defensive */
-	call main
-	movl %eax, %edi
-	call exit
+	call __start_c
 	ud2
 	.cfi_endproc
 	.size _start, . - _start

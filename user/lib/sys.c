@@ -34,11 +34,11 @@ int fork(void)
 	return SC0(SYS_fork);
 }
 
-/* Replaces this program; returns only on failure. */
+/* Replaces this program, which passes on its environment; returns only on failure. */
 int exec(const char *path, char *const argv[])
 {
 	flush_stdout();
-	return SC2(SYS_exec, path, argv);
+	return SC3(SYS_exec, path, argv, environ);
 }
 
 int waitpid(int pid, int *status, int flags)

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "uapi/auxv.h"
 #include "uapi/errno.h"
 #include "uapi/fault_timeline.h"
 #include "uapi/ktest.h"
@@ -53,7 +54,9 @@ long syscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6);
 void exit(int code) __attribute__((noreturn));   /* flushes stdout */
 void _exit(int code) __attribute__((noreturn));  /* does not */
 int fork(void);                                  /* flushes stdout first */
-int exec(const char *path, char *const argv[]);  /* argv NULL-terminated */
+int exec(const char *path, char *const argv[]);  /* argv NULL-terminated; passes environ */
+extern char **environ;                           /* NAME=VALUE strings, NULL-terminated */
+unsigned long getauxval(unsigned long type);     /* AT_* of uapi/auxv.h, 0 if absent */
 int waitpid(int pid, int *status, int flags);    /* pid -1: any child */
 int getpid(void);
 int getppid(void);

@@ -112,6 +112,67 @@ UTEST(exec_passes_arguments)
 	UT_ASSERT_EQ(7, WEXITSTATUS(status));
 }
 
+/*
+ * main() runs this when exec'd with --start-state: checks what the kernel
+ * left at the initial stack pointer (the psABI layout) and returns 0, or
+ * the number of the first check that failed.
+ */
+static int start_state_child(int argc, char **argv)
+{
+	extern char _start[];
+	const uint8_t *rnd = (const uint8_t *)getauxval(AT_RANDOM);
+	const uint32_t *ph = (const uint32_t *)getauxval(AT_PHDR);
+	const char *execfn = (const char *)getauxval(AT_EXECFN);
+	uint8_t any = 0;
+
+	if (argc != 2 || argv[2] != NULL)
+		return 1;
+	if (!environ || !environ[0] || strcmp(environ[0], "PROC_TEST=start") != 0 ||
+	    strcmp(environ[1], "SECOND=2") != 0 || environ[2] != NULL)
+		return 2;
+	if (getauxval(AT_PAGESZ) != PAGE_SIZE || getauxval(AT_ENTRY) != (unsigned long)_start)
+		return 3;
+	if (!ph || getauxval(AT_PHENT) != 56 || getauxval(AT_PHNUM) == 0)
+		return 4;
+	for (unsigned long i = 0; i < getauxval(AT_PHNUM); i++)
+		any |= ph[i * 14] == 1;   /* p_type of every 56-byte header: a PT_LOAD among them */
+	if (!any || !execfn || strcmp(execfn, SELF) != 0)
+		return 5;
+	if (!rnd)
+		return 6;
+	any = 0;
+	for (int i = 0; i < 16; i++)
+		any |= rnd[i];
+	if (!any || getauxval(AT_UID) != 0 || getauxval(12345) != 0)
+		return 7;
+	if (((uintptr_t)__builtin_frame_address(0) & 7) != 0)
+		return 8;
+	return 0;
+}
+
+/*
+ * A new program starts as on Linux: argc, argv, envp (what the caller of
+ * execve passed) and the auxiliary vector (program headers, entry, page
+ * size, 16 random bytes, the path) on its stack.
+ */
+UTEST(exec_gives_argv_envp_and_auxiliary_vector)
+{
+	char *argv[] = { "proc", "--start-state", NULL };
+	char *envp[] = { "PROC_TEST=start", "SECOND=2", NULL };
+	int pid, status;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		environ = envp;
+		exec(SELF, argv);
+		exit(100);
+	}
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+}
+
 UTEST(exec_missing_file_gives_enoent)
 {
 	char *argv[] = { "nothing", NULL };
@@ -612,5 +673,7 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exec-child") == 0)
 		return exec_child(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--start-state") == 0)
+		return start_state_child(argc, argv);
 	return utest_main("proc", argc, argv);
 }
