@@ -74,6 +74,8 @@ static inline uint64_t rdtsc(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
+#define MSR_FS_BASE 0xc0000100   /* user TLS base (arch_prctl ARCH_SET_FS) */
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;

@@ -16,6 +16,7 @@
  *   20    vm_map          one address space's entries
  *   24    vm_objects      registry of VM objects
  *   28    vm_object       one object's pages and mapping list
+ *   32    futex           the futex wait list
  *   35    sched           run queue, thread states, each CPU's running thread
  *   40    pmap            every page table, PV list and pmap counter
  *   45    tlb_shoot       the shootdown request slot

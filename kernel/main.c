@@ -104,6 +104,7 @@ void kmain(uint32_t magic, uint32_t info)
 	free = init_pages();
 	kmalloc_init();
 	timer_init();
+	rtc_init();
 	if (!boot.has_rsdp || acpi_parse(boot.rsdp, &acpi) < 0)
 		printk("acpi: no MADT found, assuming one CPU\n");
 	apic_init(&acpi);

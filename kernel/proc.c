@@ -11,6 +11,7 @@
 #include "kernel/exec.h"
 #include "kernel/cpu.h"
 #include "kernel/fpu.h"
+#include "kernel/futex.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
 #include "kernel/string.h"
@@ -40,12 +41,16 @@ void proc_activate(struct proc *p)
 	uaccess_set_map(p ? p->map : NULL);
 }
 
-/* A new process in the table, with no threads or map yet; NULL if full. */
-static struct proc *proc_alloc(const char *name)
+/*
+ * A new process in the table, with no threads or map yet; NULL with *err
+ * -ENOMEM (no memory) or -EAGAIN (the table is full).
+ */
+static struct proc *proc_alloc(const char *name, long *err)
 {
 	struct proc *p = kzalloc(sizeof(*p));
 	int slot = -1;
 
+	*err = -ENOMEM;
 	if (!p)
 		return NULL;
 	spin_lock(&proc_lock);
@@ -55,6 +60,7 @@ static struct proc *proc_alloc(const char *name)
 	if (slot < 0) {
 		spin_unlock(&proc_lock);
 		kfree(p);
+		*err = -EAGAIN;
 		return NULL;
 	}
 	p->pid = next_pid++;
@@ -102,8 +108,8 @@ void proc_start_init(const char *path, char *argv[])
 	struct exec_args args = { argv, envp };
 	struct trapframe tf;
 	struct thread *t;
-	struct proc *p = proc_alloc("init");
 	long err;
+	struct proc *p = proc_alloc("init", &err);
 
 	if (!p)
 		panic("proc_start_init: no memory");
@@ -119,23 +125,108 @@ void proc_start_init(const char *path, char *argv[])
 	thread_start(t);
 }
 
-long proc_fork(const struct trapframe *tf)
+/*
+ * Frees the threads of p that have left and are off their CPUs: a Linux
+ * thread is never joined by the kernel (user space waits on its
+ * clear_child_tid word), so its remains go at the next clone.
+ */
+static void reap_left_threads(struct proc *p)
 {
-	struct proc *parent = current_proc(), *child;
-	struct trapframe ctf = *tf;
+	struct thread **pp, *t, *dead = NULL;
+
+	spin_lock(&proc_lock);
+	for (pp = &p->threads; (t = *pp) != NULL;) {
+		if (t != current_thread() && t->exited &&
+		    __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == T_ZOMBIE &&
+		    !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {
+			*pp = t->proc_next;
+			p->dead_minflt += t->minflt;
+			t->proc_next = dead;
+			dead = t;
+		} else {
+			pp = &t->proc_next;
+		}
+	}
+	spin_unlock(&proc_lock);
+	while ((t = dead) != NULL) {
+		dead = t->proc_next;
+		thread_free(t);
+	}
+}
+
+/* Stores the tid of a new thread where clone was asked to. */
+static void clone_settid(const struct clone_args *ca, struct vm_map *child_map, int tid)
+{
+	uint32_t v = tid;
+
+	if (ca->flags & CLONE_PARENT_SETTID)
+		copyout((void *)ca->ptid, &v, sizeof(v));
+	if ((ca->flags & CLONE_CHILD_SETTID) && child_map)
+		vm_copyout(child_map, ca->ctid, &v, sizeof(v));
+}
+
+/* The user registers a clone starts with: the caller's, rax 0, a new stack. */
+static void clone_frame(const struct trapframe *tf, const struct clone_args *ca,
+                        struct trapframe *ctf)
+{
+	*ctf = *tf;
+	ctf->rax = 0;
+	if (ca->stack)
+		ctf->rsp = ca->stack;
+}
+
+/* The TLS, tid word and FPU a new thread t starts with. */
+static void clone_thread_state(struct thread *t, const struct clone_args *ca)
+{
+	t->fs_base = (ca->flags & CLONE_SETTLS) ? ca->tls : current_thread()->fs_base;
+	t->clear_child_tid = (ca->flags & CLONE_CHILD_CLEARTID) ? ca->ctid : 0;
+	t->sigmask = current_thread()->sigmask;
+}
+
+/* clone of a thread into the calling process (CLONE_THREAD). */
+static long clone_thread(const struct trapframe *tf, const struct clone_args *ca)
+{
+	struct proc *p = current_proc();
+	struct trapframe ctf;
 	struct thread *t;
 
-	child = proc_alloc(parent->name);
-	if (!child)
+	reap_left_threads(p);
+	if (p->nthreads >= MAX_THREADS)
 		return -EAGAIN;
+	clone_frame(tf, ca, &ctf);
+	if (!(t = thread_create(p, &ctf)))
+		return -ENOMEM;
+	clone_thread_state(t, ca);
+	clone_settid(ca, p->map, t->tid);
+	proc_add_thread(p, t);
+	thread_start(t);
+	return t->tid;
+}
+
+/* clone of a new process (fork, vfork, clone with SIGCHLD). */
+static long clone_process(const struct trapframe *tf, const struct clone_args *ca)
+{
+	struct proc *parent = current_proc(), *child;
+	struct trapframe ctf;
+	struct thread *t;
+	long err;
+
+	child = proc_alloc(parent->name, &err);
+	if (!child)
+		return err;
+	memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
 	child->map = vm_map_fork(parent->map);
 	if (!child->map)
 		goto err_free;
-	ctf.rax = 0;
+	clone_frame(tf, ca, &ctf);
 	t = thread_create(child, &ctf);
 	if (!t)
 		goto err_map;
+	clone_thread_state(t, ca);
+	clone_settid(ca, child->map, child->pid);
+	spin_lock(&proc_lock);
 	child->parent = parent;
+	spin_unlock(&proc_lock);
 	proc_add_thread(child, t);
 	thread_start(t);
 	return child->pid;
@@ -145,6 +236,33 @@ err_map:
 err_free:
 	proc_free(child);
 	return -ENOMEM;
+}
+
+/*
+ * The flag sets clone accepts (see proc.h): a thread of this process, or a
+ * new process whose exit signal is SIGCHLD or none.
+ */
+#define CLONE_THREAD_NEEDS (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)
+#define CLONE_THREAD_MAY   (CLONE_THREAD_NEEDS | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | \
+                            CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+                            CLONE_CHILD_SETTID | CLONE_DETACHED)
+#define CLONE_PROCESS_MAY  (CSIGNAL | CLONE_SETTLS | CLONE_PARENT_SETTID | \
+                            CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_VFORK)
+
+long proc_clone(const struct trapframe *tf, const struct clone_args *ca)
+{
+	uint64_t f = ca->flags;
+
+	if ((ca->stack && ca->stack >= USER_TOP) || ((f & CLONE_SETTLS) && ca->tls >= USER_TOP))
+		return -EINVAL;
+	if (f & CLONE_THREAD) {
+		if ((f & CLONE_THREAD_NEEDS) != CLONE_THREAD_NEEDS || (f & ~CLONE_THREAD_MAY))
+			return -EINVAL;
+		return clone_thread(tf, ca);
+	}
+	if ((f & ~CLONE_PROCESS_MAY) || ((f & CSIGNAL) && (f & CSIGNAL) != SIGCHLD))
+		return -EINVAL;
+	return clone_process(tf, ca);
 }
 
 /* Hands p's children to init; init is woken if one of them is a zombie. */
@@ -188,6 +306,12 @@ void proc_exec_map(struct vm_map *map)
 	uaccess_set_map(map);
 	vm_map_destroy(old);
 	fpu_reset_current();
+	current_thread()->fs_base = 0;
+	wrmsr(MSR_FS_BASE, 0);
+	current_thread()->clear_child_tid = 0;
+	for (int i = 0; i < NSIG; i++)
+		if (p->sigactions[i].handler != SIG_IGN)
+			p->sigactions[i] = (struct linux_sigaction){ 0 };
 }
 
 /*
@@ -243,8 +367,17 @@ static void thread_leave(int code) __attribute__((noreturn));
 static void thread_leave(int code)
 {
 	struct proc *p = current_proc();
+	struct thread *self = current_thread();
 	bool last;
 
+	/* A thread join waits on this word (CLONE_CHILD_CLEARTID, set_tid_address). */
+	if (self->clear_child_tid) {
+		uint32_t zero = 0;
+
+		if (copyout((void *)self->clear_child_tid, &zero, sizeof(zero)) == 0)
+			futex_wake(self->clear_child_tid, 1);
+		self->clear_child_tid = 0;
+	}
 	spin_lock(&proc_lock);
 	current_thread()->exited = true;
 	last = --p->nthreads == 0;
@@ -312,28 +445,64 @@ static struct proc *find_zombie_child(struct proc *parent, int pid, bool *any)
 	return found;
 }
 
-long proc_waitpid(int pid, int *status_out, int flags)
+#define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)
+
+/* Faults of p's threads, those gone included. (P) held. */
+static uint64_t proc_minflt_locked(const struct proc *p)
+{
+	uint64_t n = p->dead_minflt;
+
+	for (const struct thread *t = p->threads; t; t = t->proc_next)
+		n += t->minflt;
+	return n;
+}
+
+long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru)
 {
 	struct proc *self = current_proc(), *child;
+	uint64_t minflt;
 	bool any;
 	int cpid;
 
-	if (pid == 0 || pid < -1 || (flags & ~WNOHANG))
-		return -EINVAL;
+	if (pid < -1 || ((unsigned)options & ~(unsigned)WAIT_OPTIONS))
+		return pid < -1 ? -ECHILD : -EINVAL;
+	if (pid == 0)
+		pid = -1;   /* one process group: every child is in the caller's */
 	spin_lock(&proc_lock);
 	while (!(child = find_zombie_child(self, pid, &any))) {
-		if (!any || (flags & WNOHANG) || self->killed) {
+		if (!any || (options & WNOHANG) || self->killed) {
 			spin_unlock(&proc_lock);
 			return !any ? -ECHILD : self->killed ? -EINTR : 0;
 		}
 		sleep_on(self, &proc_lock);
 	}
 	child->parent = NULL;
+	minflt = proc_minflt_locked(child) + child->cminflt;
+	self->cminflt += minflt;
 	spin_unlock(&proc_lock);
 	*status_out = child->status;
+	if (ru) {
+		memset(ru, 0, sizeof(*ru));
+		ru->ru_minflt = (int64_t)minflt;
+	}
 	cpid = child->pid;
 	proc_free(child);
 	return cpid;
+}
+
+void proc_rusage(int who, struct linux_rusage *ru)
+{
+	struct proc *p = current_proc();
+
+	memset(ru, 0, sizeof(*ru));
+	spin_lock(&proc_lock);
+	if (who == RUSAGE_THREAD)
+		ru->ru_minflt = (int64_t)current_thread()->minflt;
+	else if (who == RUSAGE_CHILDREN)
+		ru->ru_minflt = (int64_t)p->cminflt;
+	else
+		ru->ru_minflt = (int64_t)proc_minflt_locked(p);
+	spin_unlock(&proc_lock);
 }
 
 struct proc *proc_by_pid_locked(int pid)
@@ -345,43 +514,32 @@ struct proc *proc_by_pid_locked(int pid)
 	return NULL;
 }
 
-long proc_kill(int pid)
+/* Signals whose default action is to do nothing (or to stop, not done here). */
+static bool default_ignored(int sig)
 {
-	struct proc *p;
-
-	if (pid == 1)
-		return -EPERM;
-	spin_lock(&proc_lock);
-	p = proc_by_pid_locked(pid);
-	if (p)
-		proc_mark_killed(p, W_SIGNALED(SIGKILL));
-	spin_unlock(&proc_lock);
-	return p ? 0 : -ESRCH;
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
+	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-long proc_thread_create(uint64_t entry, uint64_t arg, uint64_t stack)
+long proc_kill(int pid, int sig)
 {
-	struct proc *p = current_proc();
-	struct trapframe tf;
-	struct thread *t;
+	struct proc *p;
+	long err = 0;
 
-	if (entry >= USER_TOP || stack >= USER_TOP || stack < PAGE_SIZE)
-		return -EINVAL;
-	if (p->nthreads >= MAX_THREADS)
-		return -EAGAIN;
-	memset(&tf, 0, sizeof(tf));
-	tf.rip = entry;
-	tf.rsp = (stack & ~0xfUL) - 8;   /* as if called: a return slot below */
-	tf.rdi = arg;
-	tf.cs = SEL_UCODE;
-	tf.ss = SEL_UDATA;
-	tf.rflags = RFLAGS_IF;
-	t = thread_create(p, &tf);
-	if (!t)
-		return -ENOMEM;
-	proc_add_thread(p, t);
-	thread_start(t);
-	return t->tid;
+	if (sig < 0 || sig > NSIG || pid == 0 || pid == -1)
+		return -EINVAL;   /* no process groups yet: not the caller's group, nor everyone */
+	if (pid < 0)
+		return -ESRCH;    /* no such process group */
+	spin_lock(&proc_lock);
+	p = proc_by_pid_locked(pid);
+	if (!p)
+		err = -ESRCH;
+	else if (p == init_proc && sig)
+		err = -EPERM;
+	else if (sig && !default_ignored(sig) && p->sigactions[sig - 1].handler != SIG_IGN)
+		proc_mark_killed(p, W_SIGNALED(sig));
+	spin_unlock(&proc_lock);
+	return err;
 }
 
 void proc_thread_exit(int code)
@@ -395,37 +553,6 @@ void proc_thread_exit(int code)
 	}
 	spin_unlock(&proc_lock);
 	thread_leave(code);
-}
-
-long proc_thread_join(int tid, int *code_out)
-{
-	struct proc *p = current_proc();
-	struct thread *t, **pp;
-
-	if (tid == current_thread()->tid)
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	for (;;) {
-		for (pp = &p->threads; *pp && (*pp)->tid != tid; pp = &(*pp)->proc_next)
-			;
-		t = *pp;
-		if (!t) {
-			spin_unlock(&proc_lock);
-			return -ESRCH;
-		}
-		if (t->exited)
-			break;
-		if (p->killed) {
-			spin_unlock(&proc_lock);
-			return -EINTR;
-		}
-		sleep_on(p, &proc_lock);
-	}
-	*pp = t->proc_next;
-	spin_unlock(&proc_lock);
-	*code_out = t->exit_code;
-	thread_free(t);
-	return 0;
 }
 
 static bool all_threads_sleeping(const struct proc *p)

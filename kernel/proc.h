@@ -9,7 +9,9 @@
 
 #include "kernel/sched.h"
 #include "kernel/types.h"
+#include "uapi/linux_types.h"
 #include "uapi/proc.h"
+#include "uapi/signal.h"
 
 #define MAX_PROCS   256    /* fork beyond this gives -EAGAIN */
 #define MAX_THREADS 16     /* per process */
@@ -31,7 +33,17 @@ struct proc {
 	struct vm_map *map;           /* (P) address space; NULL once exiting */
 	struct thread *threads;       /* (P) via thread->proc_next */
 	int nthreads;                 /* (P) live (non-zombie) threads */
+	uint64_t dead_minflt;         /* (P) faults of its threads already freed */
+	uint64_t cminflt;             /* (P) faults of its waited-for children */
+	struct linux_sigaction sigactions[NSIG];   /* recorded by rt_sigaction */
 };
+
+/* clone's arguments (Linux: flags, stack, parent_tid, child_tid, tls). */
+struct clone_args {
+	uint64_t flags, stack, ptid, ctid, tls;
+};
+
+#define SIG_IGN 1   /* a sigaction handler that ignores the signal */
 
 extern struct spinlock proc_lock;
 
@@ -44,25 +56,61 @@ void proc_activate(struct proc *p);
 /* Creates the first process, running `path` with `argv`; panics on failure. */
 void proc_start_init(const char *path, char *argv[]);
 
-/* The system calls behind fork/exit/waitpid/kill/thread_*. */
-long proc_fork(const struct trapframe *tf);
+/*
+ * clone (and fork, vfork): a new thread of the calling process when
+ * CLONE_THREAD is set (with CLONE_VM and CLONE_SIGHAND; may add CLONE_FS,
+ * CLONE_FILES, CLONE_SYSVSEM, CLONE_SETTLS, CLONE_PARENT_SETTID,
+ * CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID, CLONE_DETACHED: the flag sets
+ * of musl's and glibc's pthread_create), else a new process (exit signal
+ * SIGCHLD or 0, with CLONE_PARENT_SETTID, CLONE_CHILD_SETTID,
+ * CLONE_CHILD_CLEARTID, CLONE_SETTLS; CLONE_VFORK runs as a fork). It
+ * starts with the caller's registers, rax 0, on `stack` when not 0.
+ * Returns the new tid or pid; -EINVAL (other flags, addresses outside user
+ * space), -EAGAIN (too many threads or processes), -ENOMEM.
+ */
+long proc_clone(const struct trapframe *tf, const struct clone_args *ca);
 
 /*
  * exec: gives the calling process, whose only counted thread is the
  * caller, the address space `map`, and frees the old one once no thread
- * that has left can still be using it on another CPU.
+ * that has left can still be using it on another CPU. The thread's TLS,
+ * clear_child_tid word and FPU state start afresh, and signal handlers go
+ * back to their defaults (ignored signals stay ignored).
  */
 void proc_exec_map(struct vm_map *map);
 
 #if KDEBUG
 extern int thread_exit_delay_us;   /* debug.thread_exit_delay_us, a test hook */
 #endif
+
+/* exit_group, and death by kill or fault: ends every thread with `status`. */
 void proc_exit(int status) __attribute__((noreturn));
-long proc_waitpid(int pid, int *status_out, int flags);
-long proc_kill(int pid);
-long proc_thread_create(uint64_t entry, uint64_t arg, uint64_t stack);
+
+/*
+ * exit: ends the calling thread (zeroing and waking its clear_child_tid
+ * word); the last one ends the process with exit code `code`.
+ */
 void proc_thread_exit(int code) __attribute__((noreturn));
-long proc_thread_join(int tid, int *code_out);
+
+/*
+ * wait4: reaps a zombie child (pid > 0: that one; -1 or 0: any), waiting
+ * for one unless WNOHANG (then 0 when none has ended). Stores its status
+ * and, when ru is not NULL, its resource usage (faults in ru_minflt).
+ * -ECHILD (no such child), -EINTR (the caller was killed), -EINVAL.
+ */
+long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru);
+
+/* getrusage: RUSAGE_SELF, RUSAGE_CHILDREN or RUSAGE_THREAD (faults only). */
+void proc_rusage(int who, struct linux_rusage *ru);
+
+/*
+ * kill: sig 0 only checks that pid exists; a signal Linux ignores by
+ * default (or one the target set to SIG_IGN) changes nothing; any other
+ * ends the process with that signal (uapi/signal.h). -ESRCH, -EINVAL, and
+ * -EPERM for init. There are no process groups yet: pid 0 and -1 are
+ * -EINVAL, and any other negative pid names a group that does not exist.
+ */
+long proc_kill(int pid, int sig);
 
 /*
  * Kills the current process with signal sig (uapi/wait.h) because of an

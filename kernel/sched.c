@@ -219,6 +219,7 @@ void schedule(void)
 		c->kernel_rsp = kstack_top(next);
 		tss_set_kernel_stack(kstack_top(next));
 		fpu_restore(next->fpu);
+		wrmsr(MSR_FS_BASE, next->fs_base);
 	}
 	/*
 	 * Kernel threads run on the kernel-only tables, so no CPU keeps a
@@ -241,10 +242,15 @@ void yield(void)
 
 void sleep_on(const void *chan, struct spinlock *lk)
 {
+	sleep_on_until(chan, lk, 0);
+}
+
+void sleep_on_until(const void *chan, struct spinlock *lk, uint64_t deadline)
+{
 	struct thread *self;
 
 	if (KDEBUG && spin_held_count() != (lk ? 1 : 0))
-		panic("sleep_on: sleeping with %d spinlocks held", spin_held_count());
+		panic("sleep_on_until: sleeping with %d spinlocks held", spin_held_count());
 	spin_lock(&sched_lock);
 	if (lk) {
 		/*
@@ -259,6 +265,7 @@ void sleep_on(const void *chan, struct spinlock *lk)
 	}
 	self = current_thread();
 	self->chan = chan;
+	self->wake_tick = deadline;
 	self->state = T_SLEEPING;
 	schedule();
 	self->chan = NULL;

@@ -40,6 +40,10 @@ struct thread {
 	struct vm_page *kstack;           /* first page of KSTACK_PAGES */
 	struct trapframe *tf;             /* user registers at the top of kstack */
 	struct fpu_state *fpu;            /* user x87/SSE registers while switched out */
+	uint64_t fs_base;                 /* user FS base: TLS (arch_prctl) */
+	uint64_t clear_child_tid;         /* user word zeroed and woken at exit, or 0 */
+	uint64_t sigmask;                 /* blocked signals (rt_sigprocmask) */
+	uint64_t minflt;                  /* page faults it took (getrusage) */
 	const void *chan;                 /* (s) what it sleeps on */
 	uint64_t wake_tick;               /* (s) timed sleep deadline, 0 = none */
 	int exit_code;
@@ -87,6 +91,11 @@ void schedule(void);
  * sleep is lost.
  */
 void sleep_on(const void *chan, struct spinlock *lk);
+/*
+ * sleep_on() that also ends at timer tick `deadline` (0: none) or when the
+ * thread is interrupted (thread_interrupt); the caller tells which.
+ */
+void sleep_on_until(const void *chan, struct spinlock *lk, uint64_t deadline);
 void wakeup(const void *chan);
 /* Sleeps for ms milliseconds unless woken by thread_interrupt(). */
 void sleep_ms(uint64_t ms);

@@ -28,24 +28,55 @@ static struct vm_map *current_map(void)
 	return current_proc()->map;
 }
 
+/* Flags Linux accepts and ignores (or whose effect is the default here). */
+#define MAP_IGNORED (MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | MAP_NONBLOCK)
+
+/*
+ * mmap(addr, len, prot, flags, fd, off): anonymous memory only, until
+ * there are files (fd is ignored with MAP_ANONYMOUS, as on Linux;
+ * -EBADF otherwise).
+ */
 long sys_mmap(struct trapframe *tf)
 {
-	int flags = (int)tf->r10;
-	struct vm_object *obj = NULL;
+	int flags = (int)tf->r10 & ~MAP_IGNORED;
 	vaddr_t addr;
 	long err;
 
-	if (flags & MAP_SHM) {
-		if (flags & MAP_ANONYMOUS)
-			return -EINVAL;
-		if (!(obj = shm_object((int)tf->r8)))
-			return -EINVAL;
-		flags &= ~MAP_SHM;
-	}
-	err = vm_mmap(current_map(), tf->rdi, tf->rsi, (int)tf->rdx, flags, obj, tf->r9, &addr);
-	if (obj)
-		vm_object_release(obj);
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF;
+	err = vm_mmap(current_map(), tf->rdi, tf->rsi, (int)tf->rdx, flags, NULL, tf->r9, &addr);
 	return err < 0 ? err : (long)addr;
+}
+
+/*
+ * The project's shm_map(shmid, addr, len, prot, flags, off): mmap of
+ * [off, off + len) of a SysV segment (MAP_SHARED, optionally MAP_FIXED),
+ * which Linux can only do for files. -EINVAL for a bad id.
+ */
+long sys_shm_map(struct trapframe *tf)
+{
+	struct vm_object *obj = shm_object((int)tf->rdi);
+	int flags = (int)tf->r8;
+	vaddr_t addr;
+	long err;
+
+	if (!obj)
+		return -EINVAL;
+	err = (flags & MAP_ANONYMOUS) ? -EINVAL
+	      : vm_mmap(current_map(), tf->rsi, tf->rdx, (int)tf->r10, flags, obj, tf->r9, &addr);
+	vm_object_release(obj);
+	return err < 0 ? err : (long)addr;
+}
+
+/* brk(addr): the new break, or the old one when it cannot move. */
+long sys_brk(struct trapframe *tf)
+{
+	return (long)vm_brk(current_map(), tf->rdi);
+}
+
+long sys_madvise(struct trapframe *tf)
+{
+	return vm_madvise(current_map(), tf->rdi, tf->rsi, (int)tf->rdx);
 }
 
 long sys_munmap(struct trapframe *tf)

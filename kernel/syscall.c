@@ -1,28 +1,21 @@
 /*
- * The system call table and the process, time, console and test calls.
- * Every pointer from user space goes through copyin/copyout (mm/uaccess.h),
- * so a bad one gives -EFAULT and never a kernel fault.
+ * The system call table: Linux x86-64 numbers (uapi/linux_syscalls.h) and
+ * the project's own calls from 1000 up (uapi/syscall.h), each mapped to a
+ * handler that lives beside the subsystem it serves (see syscall.h). Every
+ * pointer from user space goes through copyin/copyout (mm/uaccess.h), so a
+ * bad one gives -EFAULT and never a kernel fault. A number with no handler
+ * gives -ENOSYS, and the first time, a console line with its Linux name.
  */
 #include "kernel/syscall.h"
-#include "kernel/console.h"
 #include "kernel/cpu.h"
-#include "kernel/exec.h"
+#include "kernel/futex.h"
 #include "kernel/gdt.h"
-#include "kernel/initrd.h"
-#include "kernel/ktest_run.h"
-#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
-#include "kernel/string.h"
-#include "kernel/sysctl.h"
-#include "kernel/timer.h"
-#include "kernel/tty.h"
-#include "mm/kmalloc.h"
+#include "kernel/sched.h"
 #include "mm/phys.h"
-#include "mm/uaccess.h"
-#include "mm/vm_map.h"
 #include "uapi/errno.h"
-#include "uapi/ktest.h"
+#include "uapi/linux_syscalls.h"
 #include "uapi/syscall.h"
 #include "uapi/wait.h"
 
@@ -33,326 +26,93 @@
 
 void syscall_entry(void);
 
-static long sys_exit(struct trapframe *tf)
+/* The Linux calls, by number. */
+static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
+	[NR_read] = sys_read,
+	[NR_write] = sys_write,
+	[NR_mmap] = sys_mmap,
+	[NR_mprotect] = sys_mprotect,
+	[NR_munmap] = sys_munmap,
+	[NR_brk] = sys_brk,
+	[NR_rt_sigaction] = sys_rt_sigaction,
+	[NR_rt_sigprocmask] = sys_rt_sigprocmask,
+	[NR_ioctl] = sys_ioctl,
+	[NR_writev] = sys_writev,
+	[NR_sched_yield] = sys_sched_yield,
+	[NR_madvise] = sys_madvise,
+	[NR_shmget] = sys_shmget,
+	[NR_shmat] = sys_shmat,
+	[NR_shmctl] = sys_shmctl,
+	[NR_nanosleep] = sys_nanosleep,
+	[NR_getpid] = sys_getpid,
+	[NR_clone] = sys_clone,
+	[NR_fork] = sys_fork,
+	[NR_vfork] = sys_fork,          /* a fork: correct for every child that execs or exits */
+	[NR_execve] = sys_execve,
+	[NR_exit] = sys_exit,
+	[NR_wait4] = sys_wait4,
+	[NR_kill] = sys_kill,
+	[NR_uname] = sys_uname,
+	[NR_shmdt] = sys_shmdt,
+	[NR_getrusage] = sys_getrusage,
+	[NR_getuid] = sys_getuid,
+	[NR_getgid] = sys_getuid,
+	[NR_geteuid] = sys_getuid,
+	[NR_getegid] = sys_getuid,
+	[NR_getppid] = sys_getppid,
+	[NR_arch_prctl] = sys_arch_prctl,
+	[NR_reboot] = sys_reboot,
+	[NR_gettid] = sys_gettid,
+	[NR_futex] = sys_futex,
+	[NR_set_tid_address] = sys_set_tid_address,
+	[NR_clock_gettime] = sys_clock_gettime,
+	[NR_clock_nanosleep] = sys_clock_nanosleep,
+	[NR_exit_group] = sys_exit_group,
+};
+
+/* The project's own calls, by number - SYS_OWN_BASE. */
+static const syscall_fn own_calls[SYS_OWN_END - SYS_OWN_BASE] = {
+	[SYS_vmstat - SYS_OWN_BASE] = sys_vmstat,
+	[SYS_sysctl - SYS_OWN_BASE] = sys_sysctl,
+	[SYS_sysctl_list - SYS_OWN_BASE] = sys_sysctl_list,
+	[SYS_ptdump - SYS_OWN_BASE] = sys_ptdump,
+	[SYS_pmap_verify - SYS_OWN_BASE] = sys_pmap_verify,
+	[SYS_fault_timeline - SYS_OWN_BASE] = sys_fault_timeline,
+	[SYS_ktest - SYS_OWN_BASE] = sys_ktest,
+	[SYS_procinfo - SYS_OWN_BASE] = sys_procinfo,
+	[SYS_initrd_name - SYS_OWN_BASE] = sys_initrd_name,
+	[SYS_poweroff - SYS_OWN_BASE] = sys_poweroff,
+	[SYS_shm_map - SYS_OWN_BASE] = sys_shm_map,
+};
+
+/* Linux numbers already reported as missing (one line each). */
+static uint64_t reported[(LINUX_NSYSCALLS + 63) / 64];
+
+/* The handler of call n, or NULL. */
+static syscall_fn lookup(uint64_t n)
 {
-	proc_exit(W_EXITCODE((int)tf->rdi));
+	if (n < LINUX_NSYSCALLS)
+		return linux_calls[n];
+	if (n >= SYS_OWN_BASE && n < SYS_OWN_END)
+		return own_calls[n - SYS_OWN_BASE];
+	return NULL;
 }
 
-static long sys_write(struct trapframe *tf)
-{
-	const char *ubuf = (const char *)tf->rsi;
-	size_t len = tf->rdx, done = 0;
-	char chunk[256];
-
-	if (tf->rdi != 1 && tf->rdi != 2)
-		return -EBADF;
-	if (!user_range_ok((vaddr_t)ubuf, len))
-		return -EFAULT;
-	while (done < len) {
-		size_t n = MIN(len - done, sizeof(chunk));
-		if (copyin(chunk, ubuf + done, n) < 0)
-			return done ? (long)done : -EFAULT;
-		console_write(chunk, n);
-		done += n;
-	}
-	return (long)done;
-}
-
-static long sys_read(struct trapframe *tf)
-{
-	if (tf->rdi != 0)
-		return -EBADF;
-	return tty_read((void *)tf->rsi, tf->rdx);
-}
-
-static long sys_fork(struct trapframe *tf)
-{
-	return proc_fork(tf);
-}
-
-/*
- * Copies the user vectors argv and envp (NULL-terminated arrays of string
- * pointers; a NULL vector is empty) into one kernel block: both pointer
- * arrays, then the strings, within the limits of exec.h (-E2BIG beyond).
- * Free args->argv with kfree() when done.
- */
-static long copy_exec_args(uint64_t uargv, uint64_t uenvp, struct exec_args *args)
-{
-	char **ptrs = kzalloc((EXEC_MAX_STRINGS + 2) * sizeof(char *) + EXEC_MAX_ARGLEN);
-	char *strings = (char *)(ptrs + EXEC_MAX_STRINGS + 2);
-	size_t used = 0;
-	long err = 0;
-	int n = 0;
-
-	if (!ptrs)
-		return -ENOMEM;
-	args->argv = ptrs;
-	for (int v = 0; v < 2 && err == 0; v++) {
-		uint64_t uvec = v == 0 ? uargv : uenvp;
-
-		if (v == 1)
-			args->envp = ptrs + ++n;   /* past argv's NULL */
-		for (int i = 0; uvec && err == 0; i++, n++) {
-			uint64_t up;
-			long len;
-
-			if (copyin(&up, (void *)(uvec + i * sizeof(uint64_t)), sizeof(up)) < 0) {
-				err = -EFAULT;
-			} else if (!up) {
-				break;
-			} else if (n == EXEC_MAX_STRINGS) {
-				err = -E2BIG;
-			} else if ((len = copyinstr(strings + used, (void *)up,
-			                            EXEC_MAX_ARGLEN - used)) < 0) {
-				err = len == -ENAMETOOLONG ? -E2BIG : len;
-			} else {
-				ptrs[n] = strings + used;
-				used += len + 1;
-			}
-		}
-	}
-	if (err)
-		kfree(ptrs);
-	return err;
-}
-
-static long sys_exec(struct trapframe *tf)
-{
-	struct proc *p = current_proc();
-	struct exec_args args;
-	struct vm_map *map;
-	char path[128];
-	struct trapframe ntf;
-	long err;
-
-	if ((err = copyinstr(path, (void *)tf->rdi, sizeof(path))) < 0)
-		return err;
-	if (p->nthreads > 1)
-		return -EBUSY;   /* exec from a multi-threaded process is not supported */
-	if ((err = copy_exec_args(tf->rsi, tf->rdx, &args)) < 0)
-		return err;
-	err = exec_build(path, &args, &map, &ntf);
-	kfree(args.argv);
-	if (err < 0)
-		return err;
-	proc_exec_map(map);
-	strncpy_safe(p->name, exec_basename(path), sizeof(p->name));
-	*tf = ntf;
-	return 0;
-}
-
-/*
- * The status pointer is probed first so that a bad one gets -EFAULT before
- * a child is reaped (whose status would be lost). Another thread can still
- * unmap the buffer in between; then the child is reaped and -EFAULT says
- * its status was lost.
- */
-static long sys_waitpid(struct trapframe *tf)
-{
-	int status = 0;
-	long pid;
-
-	if (tf->rsi && user_probe_writable((void *)tf->rsi, sizeof(status)) < 0)
-		return -EFAULT;
-	pid = proc_waitpid((int)tf->rdi, &status, (int)tf->rdx);
-	if (pid > 0 && tf->rsi && copyout((void *)tf->rsi, &status, sizeof(status)) < 0)
-		return -EFAULT;
-	return pid;
-}
-
-static long sys_getpid(struct trapframe *tf)
-{
-	(void)tf;
-	return current_proc()->pid;
-}
-
-static long sys_getppid(struct trapframe *tf)
-{
-	struct proc *parent;
-
-	(void)tf;
-	spin_lock(&proc_lock);
-	parent = current_proc()->parent;
-	spin_unlock(&proc_lock);
-	return parent ? parent->pid : 0;
-}
-
-static long sys_gettid(struct trapframe *tf)
-{
-	(void)tf;
-	return current_thread()->tid;
-}
-
-static long sys_kill(struct trapframe *tf)
-{
-	return proc_kill((int)tf->rdi);
-}
-
-static long sys_yield(struct trapframe *tf)
-{
-	(void)tf;
-	yield();
-	return 0;
-}
-
-static long sys_sleep(struct trapframe *tf)
-{
-	uint64_t deadline;
-
-	if (tf->rdi > 24UL * 3600 * 1000)
-		return -EINVAL;
-	deadline = clock_ns() + tf->rdi * 1000000;
-	for (;;) {
-		/* One reading per round: the clock may pass the deadline between two. */
-		uint64_t now = clock_ns();
-		if (now >= deadline)
-			return 0;
-		if (current_proc()->killed)
-			return -EINTR;
-		sleep_ms((deadline - now + 999999) / 1000000);
-	}
-}
-
-static long sys_clock(struct trapframe *tf)
-{
-	struct uclock c = { clock_ms(), clock_ns(), rdtsc() };
-
-	return copyout((void *)tf->rdi, &c, sizeof(c));
-}
-
-static long sys_thread_create(struct trapframe *tf)
-{
-	return proc_thread_create(tf->rdi, tf->rsi, tf->rdx);
-}
-
-static long sys_thread_exit(struct trapframe *tf)
-{
-	proc_thread_exit((int)tf->rdi);
-}
-
-static long sys_thread_join(struct trapframe *tf)
-{
-	int code = 0;
-	long err = proc_thread_join((int)tf->rdi, &code);
-
-	if (err == 0 && tf->rsi && copyout((void *)tf->rsi, &code, sizeof(code)) < 0)
-		return -EFAULT;
-	return err;
-}
-
-static long sys_sysctl(struct trapframe *tf)
-{
-	char name[64];
-	long old, val;
-	long err = copyinstr(name, (void *)tf->rdi, sizeof(name));
-
-	if (err < 0)
-		return err;
-	if ((err = sysctl_get(name, &old)) < 0)
-		return err;
-	if (tf->rdx) {
-		if (copyin(&val, (void *)tf->rdx, sizeof(val)) < 0)
-			return -EFAULT;
-		if ((err = sysctl_set(name, val)) < 0)
-			return err;
-	}
-	if (tf->rsi && copyout((void *)tf->rsi, &old, sizeof(old)) < 0)
-		return -EFAULT;
-	return 0;
-}
-
-static long sys_sysctl_list(struct trapframe *tf)
+/* Says once per Linux number which call a program wanted and did not get. */
+static void report_missing(uint64_t n)
 {
 	const char *name;
-	int err = sysctl_name((int)tf->rdi, &name);
 
-	if (err < 0)
-		return err;
-	if (tf->rdx < strlen(name) + 1)
-		return -ERANGE;
-	return copyout((void *)tf->rsi, name, strlen(name) + 1);
+	if (n >= LINUX_NSYSCALLS)
+		return;
+	if (__atomic_fetch_or(&reported[n / 64], 1UL << (n % 64), __ATOMIC_RELAXED) &
+	    (1UL << (n % 64)))
+		return;
+	name = linux_syscall_names[n];
+	printk("syscall: %s (%lu) is not implemented: -ENOSYS (pid %d, %s)\n",
+	       name ? name : "unknown", (unsigned long)n, current_proc()->pid,
+	       current_proc()->name);
 }
-
-static long sys_poweroff(struct trapframe *tf)
-{
-	(void)tf;
-	printk("poweroff: system is going down\n");
-	machine_poweroff();
-}
-
-static long sys_procinfo(struct trapframe *tf)
-{
-	struct procinfo pi;
-	int err = proc_info((int)tf->rdi, &pi);
-
-	if (err < 0)
-		return err;
-	return copyout((void *)tf->rsi, &pi, sizeof(pi));
-}
-
-static long sys_ktest(struct trapframe *tf)
-{
-	switch (tf->rdi) {
-	case KTEST_OP_CASE:
-		ktest_count_case(tf->rsi != 0);
-		return 0;
-	case KTEST_OP_NSUITE:
-		return ktest_next_suite();
-	case KTEST_OP_FINISH:
-		if (current_proc()->pid != 1)
-			return -EPERM;
-		ktest_finish();
-	}
-	return -EINVAL;
-}
-
-static long sys_initrd_name(struct trapframe *tf)
-{
-	char name[128];
-	int err = initrd_name((int)tf->rdi, name, sizeof(name));
-
-	if (err < 0)
-		return err;
-	if (tf->rdx < strlen(name) + 1)
-		return -ERANGE;
-	return copyout((void *)tf->rsi, name, strlen(name) + 1);
-}
-
-static const syscall_fn syscalls[NSYSCALLS] = {
-	[SYS_exit] = sys_exit,
-	[SYS_write] = sys_write,
-	[SYS_read] = sys_read,
-	[SYS_fork] = sys_fork,
-	[SYS_exec] = sys_exec,
-	[SYS_waitpid] = sys_waitpid,
-	[SYS_getpid] = sys_getpid,
-	[SYS_getppid] = sys_getppid,
-	[SYS_kill] = sys_kill,
-	[SYS_yield] = sys_yield,
-	[SYS_sleep] = sys_sleep,
-	[SYS_clock] = sys_clock,
-	[SYS_thread_create] = sys_thread_create,
-	[SYS_thread_exit] = sys_thread_exit,
-	[SYS_thread_join] = sys_thread_join,
-	[SYS_mmap] = sys_mmap,
-	[SYS_munmap] = sys_munmap,
-	[SYS_mprotect] = sys_mprotect,
-	[SYS_shmget] = sys_shmget,
-	[SYS_shmat] = sys_shmat,
-	[SYS_shmdt] = sys_shmdt,
-	[SYS_shmctl] = sys_shmctl,
-	[SYS_vmstat] = sys_vmstat,
-	[SYS_sysctl] = sys_sysctl,
-	[SYS_ptdump] = sys_ptdump,
-	[SYS_pmap_verify] = sys_pmap_verify,
-	[SYS_poweroff] = sys_poweroff,
-	[SYS_procinfo] = sys_procinfo,
-	[SYS_ktest] = sys_ktest,
-	[SYS_sysctl_list] = sys_sysctl_list,
-	[SYS_gettid] = sys_gettid,
-	[SYS_initrd_name] = sys_initrd_name,
-	[SYS_fault_timeline] = sys_fault_timeline,
-};
 
 void syscall_init(void)
 {
@@ -380,7 +140,13 @@ void return_to_user_checks(struct trapframe *tf)
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t n = tf->rax;
+	syscall_fn fn = lookup(n);
 
-	tf->rax = n < NSYSCALLS && syscalls[n] ? (uint64_t)syscalls[n](tf) : (uint64_t)-ENOSYS;
+	if (fn) {
+		tf->rax = (uint64_t)fn(tf);
+	} else {
+		report_missing(n);
+		tf->rax = (uint64_t)-ENOSYS;
+	}
 	return_to_user_checks(tf);
 }

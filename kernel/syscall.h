@@ -1,7 +1,11 @@
 /*
  * System calls: syscall_entry (switch.asm) builds a trapframe and calls
- * syscall_dispatch(), which looks the number up in one table. Handlers take
- * the frame and read their arguments from it (rdi, rsi, rdx, r10, r8, r9).
+ * syscall_dispatch(), which looks the number up in the table of
+ * syscall.c: Linux x86-64 numbers, then the project's own from 1000 up.
+ * Handlers take the frame and read their arguments from it (rdi, rsi, rdx,
+ * r10, r8, r9); each lives with its subsystem, listed below. To add a
+ * call: write its handler there, declare it here, and give it its number
+ * in the table (docs/abi.md).
  */
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
@@ -9,6 +13,7 @@
 #include "kernel/trap.h"
 
 #define SYSCALL_VECTOR 0x100   /* trapframe.vector of a system call */
+#define LINUX_NSYSCALLS 451    /* Linux numbers known (syscall_names.c) */
 
 typedef long (*syscall_fn)(struct trapframe *tf);
 
@@ -21,17 +26,66 @@ void syscall_dispatch(struct trapframe *tf);
  */
 void return_to_user_checks(struct trapframe *tf);
 
-/* Handlers living with their subsystems (sys_vm.c). */
+/* Linux's name of each call by number (NULL: none), for messages. */
+extern const char *const linux_syscall_names[LINUX_NSYSCALLS];
+
+/* Processes and threads (sys_proc.c). */
+long sys_exit(struct trapframe *tf);
+long sys_exit_group(struct trapframe *tf);
+long sys_fork(struct trapframe *tf);
+long sys_clone(struct trapframe *tf);
+long sys_execve(struct trapframe *tf);
+long sys_wait4(struct trapframe *tf);
+long sys_getrusage(struct trapframe *tf);
+long sys_getpid(struct trapframe *tf);
+long sys_getppid(struct trapframe *tf);
+long sys_gettid(struct trapframe *tf);
+long sys_getuid(struct trapframe *tf);
+long sys_kill(struct trapframe *tf);
+long sys_sched_yield(struct trapframe *tf);
+long sys_set_tid_address(struct trapframe *tf);
+long sys_arch_prctl(struct trapframe *tf);
+long sys_rt_sigaction(struct trapframe *tf);
+long sys_rt_sigprocmask(struct trapframe *tf);
+long sys_uname(struct trapframe *tf);
+long sys_reboot(struct trapframe *tf);
+
+/* Futexes (futex.h). */
+long sys_futex(struct trapframe *tf);
+
+/* Time (sys_time.c). */
+long sys_clock_gettime(struct trapframe *tf);
+long sys_nanosleep(struct trapframe *tf);
+long sys_clock_nanosleep(struct trapframe *tf);
+
+/* The console as fds 0-2 (sys_tty.c). */
+long sys_read(struct trapframe *tf);
+long sys_write(struct trapframe *tf);
+long sys_writev(struct trapframe *tf);
+long sys_ioctl(struct trapframe *tf);
+
+/* Memory and SysV shm, and the project's VM calls (sys_vm.c). */
 long sys_mmap(struct trapframe *tf);
 long sys_munmap(struct trapframe *tf);
 long sys_mprotect(struct trapframe *tf);
+long sys_madvise(struct trapframe *tf);
+long sys_brk(struct trapframe *tf);
 long sys_shmget(struct trapframe *tf);
 long sys_shmat(struct trapframe *tf);
 long sys_shmdt(struct trapframe *tf);
 long sys_shmctl(struct trapframe *tf);
+long sys_shm_map(struct trapframe *tf);
 long sys_vmstat(struct trapframe *tf);
 long sys_ptdump(struct trapframe *tf);
 long sys_pmap_verify(struct trapframe *tf);
 long sys_fault_timeline(struct trapframe *tf);
+
+/* The project's other own calls (sys_own.c). */
+long sys_sysctl(struct trapframe *tf);
+long sys_sysctl_list(struct trapframe *tf);
+long sys_procinfo(struct trapframe *tf);
+long sys_initrd_name(struct trapframe *tf);
+long sys_ktest(struct trapframe *tf);
+long sys_poweroff(struct trapframe *tf);
 
 #endif

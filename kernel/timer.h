@@ -19,6 +19,11 @@ uint64_t clock_ns(void);        /* nanoseconds since boot, from the TSC */
 uint64_t clock_ms(void);
 uint64_t tsc_khz(void);
 
+/* Reads the date from the CMOS clock (after timer_init). */
+void rtc_init(void);
+/* Nanoseconds since 1970-01-01 UTC: the boot date plus clock_ns(). */
+uint64_t clock_realtime_ns(void);
+
 /* Called from the timer interrupt with every tick (the scheduler). */
 void timer_set_tick_hook(void (*hook)(void));
 

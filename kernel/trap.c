@@ -156,6 +156,20 @@ void irq_register(int irq, irq_handler_t fn)
 }
 
 /*
+ * A page fault on a user address, from user mode or from a kernel copy to
+ * or from user memory: counted for the thread (getrusage's ru_minflt, as
+ * Linux counts both) and resolved by the VM.
+ */
+static int user_page_fault(uint64_t addr, uint64_t error)
+{
+	struct thread *t = current_thread();
+
+	if (t)
+		t->minflt++;
+	return uaccess_fault(addr, error);
+}
+
+/*
  * A fault in kernel mode is recoverable only at an instruction listed in the
  * exception table (user-memory copies, probes); anything else is a bug. A
  * page fault there on a user address may simply need the page brought in.
@@ -165,7 +179,7 @@ static void handle_kernel_exception(struct trapframe *tf)
 	uint64_t fixup = extable_fixup(tf->rip);
 
 	if (fixup && tf->vector == T_PF && read_cr2() < USER_TOP &&
-	    uaccess_fault(read_cr2(), tf->error) == 0)
+	    user_page_fault(read_cr2(), tf->error) == 0)
 		return;
 	if (fixup && (tf->vector == T_PF || tf->vector == T_GP)) {
 		tf->rip = fixup;
@@ -184,7 +198,7 @@ static void handle_user_exception(struct trapframe *tf)
 
 	if (tf->vector == T_PF) {
 		addr = read_cr2();
-		err = uaccess_fault(addr, tf->error);
+		err = user_page_fault(addr, tf->error);
 		if (err == 0)
 			return;
 		pf_describe(tf->error, err, why, sizeof(why));

@@ -379,6 +379,8 @@ struct vm_map *vm_map_fork(struct vm_map *parent)
 		return NULL;
 	spin_lock(&parent->lock);
 	spin_lock(&child->lock);
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
 	for (struct vm_map_entry *e = parent->entries; e; e = e->next) {
 		struct vm_map_entry *ne = fork_entry_locked(parent, e);
 

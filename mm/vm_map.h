@@ -148,6 +148,17 @@ int vm_munmap(struct vm_map *map, vaddr_t addr, size_t len);
  */
 int vm_mprotect(struct vm_map *map, vaddr_t addr, size_t len, int prot);
 
+/*
+ * madvise: MADV_DONTNEED drops the pages of [addr, addr + len): private
+ * memory reads back as zeros afterwards, shared memory as the object's
+ * pages (the process's mappings and links are removed and come back by
+ * faults). MADV_FREE may drop nothing, and does not; the other advice
+ * (MADV_NORMAL, RANDOM, SEQUENTIAL, WILLNEED, HUGEPAGE, NOHUGEPAGE)
+ * changes nothing. -EINVAL (unaligned addr, unknown advice, range outside
+ * user space), -ENOMEM (part of the range is not mapped).
+ */
+int vm_madvise(struct vm_map *map, vaddr_t addr, size_t len, int advice);
+
 /* ---- faults and kernel access (vm_fault.c, vm_copy.c) ---- */
 
 /*

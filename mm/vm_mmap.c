@@ -14,7 +14,7 @@
 #include "uapi/mman.h"
 
 #define PROT_ALL  (PROT_READ | PROT_WRITE | PROT_EXEC)
-#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_SHM | \
+#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
                    MAP_HUGETLB | MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
 #define BIG_MAPPING MIB(32)    /* above this, align to 2 MiB anyway */
 
@@ -409,6 +409,42 @@ int vm_mprotect(struct vm_map *map, vaddr_t addr, size_t len, int prot)
 	}
 	spin_unlock(&map->lock);
 	reserve_release(&r);
+	return err;
+}
+
+/*
+ * See vm_map.h. Without clipping entries: a private entry's object holds
+ * its pages by offset, so the pages of exactly [addr, end) can go whatever
+ * the entry's bounds.
+ */
+int vm_madvise(struct vm_map *map, vaddr_t addr, size_t len, int advice)
+{
+	vaddr_t end;
+	int err;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len > USER_TOP ||
+	    (len && !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE))))
+		return -EINVAL;
+	if (advice != MADV_NORMAL && advice != MADV_RANDOM && advice != MADV_SEQUENTIAL &&
+	    advice != MADV_WILLNEED && advice != MADV_DONTNEED && advice != MADV_FREE &&
+	    advice != MADV_HUGEPAGE && advice != MADV_NOHUGEPAGE)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	end = addr + ALIGN_UP(len, PAGE_SIZE);
+	spin_lock(&map->lock);
+	err = mprotect_check_locked(map, addr, end, PROT_NONE);
+	if (err == 0 && advice == MADV_DONTNEED) {
+		for (struct vm_map_entry *e = map_lookup_locked(map, addr); e && e->start < end;
+		     e = e->next) {
+			vaddr_t s = MAX(e->start, addr), t = MIN(e->end, end);
+
+			pmap_remove(map->pmap, s, t);
+			if (e->object->flags & OBJ_PRIVATE)
+				vm_object_free_range(e->object, e->offset + (s - e->start), t - s);
+		}
+	}
+	spin_unlock(&map->lock);
 	return err;
 }
 

@@ -1,5 +1,5 @@
 /*
- * Error numbers shared by the kernel and user space.
+ * Error numbers shared by the kernel and user space: Linux's (x86-64).
  * System calls return a negative value of one of these on failure.
  */
 #ifndef UAPI_ERRNO_H
@@ -23,10 +23,12 @@
 #define ENOTDIR 20
 #define EINVAL  22   /* invalid argument */
 #define ENFILE  23
+#define ENOTTY  25   /* not a terminal */
 #define ENOSPC  28   /* shm id or size limit reached */
 #define ERANGE  34   /* buffer too small */
 #define ENAMETOOLONG 36
 #define ENOSYS  38   /* unknown system call */
 #define EIDRM   43   /* shm segment removed */
+#define ETIMEDOUT 110 /* a futex wait timed out */
 
 #endif

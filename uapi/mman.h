@@ -11,7 +11,6 @@
 #define MAP_PRIVATE   0x02
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
-#define MAP_SHM       0x40  /* map SysV segment `shmid` at offset `off` */
 /*
  * With MAP_SHARED | MAP_ANONYMOUS only: new memory on 2 MiB pages, allocated
  * and wired at once. -EINVAL when len (or a MAP_FIXED address) is not a
@@ -19,11 +18,25 @@
  * vm.largepages is 0; -ENOMEM when not enough 2 MiB blocks are free.
  */
 #define MAP_HUGETLB   0x40000
+#define MAP_DENYWRITE  0x800    /* ignored, as on Linux */
+#define MAP_EXECUTABLE 0x1000   /* ignored, as on Linux */
+#define MAP_LOCKED     0x2000   /* ignored: nothing here is ever paged out */
+#define MAP_NONBLOCK   0x10000  /* ignored, as on Linux */
 #define MAP_NORESERVE 0x4000     /* accepted, no effect: nothing is reserved anyway */
 #define MAP_POPULATE  0x8000     /* fault every page in at once */
 #define MAP_STACK     0x20000    /* accepted, no effect */
 #define MAP_FIXED_NOREPLACE 0x100000  /* MAP_FIXED, but -EEXIST instead of replacing */
 
 #define MAP_FAILED ((void *)-1)
+
+/* madvise() advice */
+#define MADV_NORMAL     0
+#define MADV_RANDOM     1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED   3
+#define MADV_DONTNEED   4
+#define MADV_FREE       8
+#define MADV_HUGEPAGE   14
+#define MADV_NOHUGEPAGE 15
 
 #endif

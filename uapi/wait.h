@@ -1,13 +1,10 @@
-/* waitpid() status encoding, as in POSIX. */
+/* wait4() status encoding and options, as on Linux. */
 #ifndef UAPI_WAIT_H
 #define UAPI_WAIT_H
 
-#define WNOHANG 1
+#include "uapi/signal.h"
 
-#define SIGKILL 9    /* killed by kill() */
-#define SIGSEGV 11   /* killed by a memory fault */
-#define SIGFPE  8
-#define SIGILL  4
+#define WNOHANG 1
 
 #define WIFEXITED(s)   (((s) & 0x7f) == 0)
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)

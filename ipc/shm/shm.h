@@ -63,7 +63,8 @@ int shm_ctl(int shmid, int cmd, struct shmid_ds *buf);
 
 /*
  * The object of segment shmid with a new reference the caller releases
- * (vm_object_release), for mmap(MAP_SHM); NULL for a bad id.
+ * (vm_object_release), for shm_map (mmap of part of a segment); NULL for
+ * a bad id.
  */
 struct vm_object *shm_object(int shmid);
 

@@ -1,7 +1,7 @@
 /*
  * SysV shared memory on VM objects (issue 4): every error code, the
  * criss-cross test, SHM_RDONLY, nattch across fork and exit, IPC_RMID with
- * attached maps, physical and anonymous segments, MAP_SHM.
+ * attached maps, physical and anonymous segments, mmap of a segment (shm_map).
  */
 #include "ipc/shm/shm.h"
 #include "kernel/ktest.h"
@@ -268,7 +268,7 @@ KTEST(vm_shm, mmap_of_a_segment_shares_its_pages)
 	obj = shm_object(id);
 	KT_ASSERT(obj != NULL);
 	KT_ASSERT(shm_object(id + SHMMNI) == NULL);
-	KT_ASSERT_EQ(0, vm_mmap(b, 0, MIB(2), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHM,
+	KT_ASSERT_EQ(0, vm_mmap(b, 0, MIB(2), PROT_READ | PROT_WRITE, MAP_SHARED,
 	                        obj, MIB(2), &vb));
 	vm_object_release(obj);
 	KT_ASSERT_EQ(0, vb % SEG_SIZE);

@@ -402,13 +402,16 @@ static void call_touch(uint64_t *s)
 
 /* ---- calls on the arena (main thread of a worker or child only) ---- */
 
+/* The fuzzer's own mark in a flag set: map a segment through shm_map. */
+#define FZ_SHM (1 << 30)
+
 static void call_mmap(uint64_t *s)
 {
 	static const int flag_sets[] = {
 		MAP_PRIVATE | MAP_ANONYMOUS, MAP_SHARED | MAP_ANONYMOUS,
-		MAP_SHARED | MAP_SHM, MAP_PRIVATE | MAP_SHM,
+		MAP_SHARED | FZ_SHM, MAP_PRIVATE | FZ_SHM,
 		MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, MAP_ANONYMOUS,
-		MAP_SHARED | MAP_ANONYMOUS | MAP_SHM, 0x1000 | MAP_PRIVATE | MAP_ANONYMOUS,
+		MAP_SHARED | MAP_ANONYMOUS | FZ_SHM, 0x80 | MAP_PRIVATE | MAP_ANONYMOUS,
 	};
 	uint64_t addr = 0, len, off = 0;
 	int flags = flag_sets[below(s, 3) ? below(s, 3) : below(s, ARRAY_SIZE(flag_sets))];
@@ -431,12 +434,15 @@ static void call_mmap(uint64_t *s)
 		len = chance(s, 50) ? PAGE_SIZE : PICK(s, odd_sizes);
 		refused = len == 0 || len >= 0x00007ffffffff000;   /* never fits */
 	}
-	if (flags & MAP_SHM) {
+	if (flags & FZ_SHM) {
 		shmid = any_shmid(s);
 		off = chance(s, 70) ? below(s, 4) * (chance(s, 50) ? SEG : PAGE_SIZE)
 		                    : PICK(s, odd_sizes);
 	}
-	r = SYS(SYS_mmap, addr, len, prot, flags, shmid, off);
+	if (flags & FZ_SHM)
+		r = SYS(SYS_shm_map, shmid, addr, len, prot, flags & ~FZ_SHM, off);
+	else
+		r = SYS(NR_mmap, addr, len, prot, flags, -1, off);
 	expect(!refused || r < 0, r, "mmap(0x%lx, 0x%lx, %d, 0x%x, %d, 0x%lx)", (long)addr,
 	    (long)len, prot, flags, shmid, (long)off);
 	if (r >= 0)
@@ -461,7 +467,7 @@ static void call_munmap(uint64_t *s)
 		arena_range(s, &addr, &len);
 	else
 		bad_range(s, &addr, &len);
-	r = SYS(SYS_munmap, addr, len, 0, 0, 0, 0);
+	r = SYS(NR_munmap, addr, len, 0, 0, 0, 0);
 	/* In the arena only the entry limit may refuse it (holes are fine). */
 	expect(!in_arena(addr, len) || r == 0 || r == -ENOMEM, r, "munmap(0x%lx, 0x%lx)",
 	    (long)addr, (long)len);
@@ -479,7 +485,7 @@ static void call_mprotect(uint64_t *s)
 		arena_range(s, &addr, &len);
 	else
 		bad_range(s, &addr, &len);
-	r = SYS(SYS_mprotect, addr, len, prot, 0, 0, 0);
+	r = SYS(NR_mprotect, addr, len, prot, 0, 0, 0);
 	/* Over a hole the answer must be -ENOMEM. */
 	expect(r != 0 || !in_arena(addr, len) || shadow_all_mapped(addr, len), r,
 	    "mprotect(0x%lx, 0x%lx, %d) over a hole", (long)addr, (long)len, prot);
@@ -531,7 +537,7 @@ static void call_shmat(uint64_t *s)
 	} else if (chance(s, 20)) {
 		addr = bad_addr(s);
 	}
-	r = SYS(SYS_shmat, id, addr, flags, 0, 0, 0);
+	r = SYS(NR_shmat, id, addr, flags, 0, 0, 0);
 	expect(true, r, "shmat(%d, 0x%lx, 0x%x)", id, (long)addr, flags);
 	if (r < 0)
 		return;
@@ -563,7 +569,7 @@ static void call_shmdt(uint64_t *s)
 	addr = attach_addr[i];
 	if (!addr || chance(s, 20))      /* odd: never an attachment */
 		addr = chance(s, 50) ? (ARENA_BASE + below(s, ARENA_SIZE)) | 1 : PICK(s, bad_ptrs);
-	r = SYS(SYS_shmdt, addr, 0, 0, 0, 0, 0);
+	r = SYS(NR_shmdt, addr, 0, 0, 0, 0, 0);
 	expect(r != 0 || addr == attach_addr[i], r, "shmdt(0x%lx)", (long)addr);
 	if (r != 0 || addr != attach_addr[i])
 		return;
@@ -625,7 +631,7 @@ static void call_waitpid(uint64_t *s)
 
 	if (flags == 0 && nkids == 0)
 		flags = WNOHANG;     /* nothing to wait for: do not block on pid 1 */
-	r = SYS(SYS_waitpid, pid, status, flags, 0, 0, 0);
+	r = SYS(NR_wait4, pid, status, flags, 0, 0, 0);
 	expect(true, r, "waitpid(%d, 0x%lx, 0x%x)", pid, (long)status, flags);
 	if (r > 0)
 		forget_kid((int)r);
@@ -651,7 +657,8 @@ static void call_kill(uint64_t *s)
 	}
 	pid = PICK(s, bad_pids);
 	r = kill(pid);
-	expect(r == -ESRCH, r, "kill(%d)", pid);
+	/* No process groups yet: 0 and -1 (the caller's group, everyone) are refused. */
+	expect(pid == 0 || pid == -1 ? r == -EINVAL : r == -ESRCH, r, "kill(%d)", pid);
 }
 
 static void call_exec(uint64_t *s)
@@ -695,7 +702,7 @@ static void call_exec(uint64_t *s)
 	default:
 		argv = PICK(s, bad_ptrs);
 	}
-	r = SYS(SYS_exec, p, argv, 0, 0, 0, 0);
+	r = SYS(NR_execve, p, argv, 0, 0, 0, 0);
 	expect(r < 0, r, "exec(0x%lx, 0x%lx)", (long)p, (long)argv);
 }
 
@@ -715,38 +722,42 @@ static void call_thread_create(uint64_t *s)
 			tids[ntids++] = (int)r;
 		return;
 	}
-	/* Raw: a kernel or non-canonical entry, or a bad stack: -EINVAL. */
+	/* Raw: a thread on a kernel or non-canonical stack or TLS: -EINVAL. */
 	entry = PICK(s, bad_ptrs);
 	stack = (uint64_t)(uintptr_t)(scratch + sizeof(scratch));
-	if (entry < USER_END) {
-		entry = (uint64_t)(uintptr_t)thread_main;
-		stack = chance(s, 50) ? 0 : 0xffffffff80000000;
-	}
-	r = SYS(SYS_thread_create, entry, 0, stack, 0, 0, 0);
-	expect(r == -EINVAL || r == -EAGAIN, r, "thread_create(0x%lx, 0, 0x%lx)",
-	    (long)entry, (long)stack);
+	if (entry < USER_END)
+		entry = 0xffffffff80000000;
+	r = chance(s, 50) ? SYS(NR_clone, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, entry, 0, 0, 0, 0)
+	                  : SYS(NR_clone, CLONE_VM | CLONE_SIGHAND | CLONE_THREAD | CLONE_SETTLS,
+	                        stack, 0, 0, entry, 0);
+	expect(r == -EINVAL, r, "clone(thread, 0x%lx)", (long)entry);
 }
 
 static void call_thread_join(uint64_t *s)
 {
+	uint64_t word;
 	int code, i;
 	long r;
 
 	if (ntids && chance(s, 70)) {
 		i = (int)below(s, ntids);
-		if (chance(s, 80)) {
-			r = thread_join(tids[i], &code);
-			expect(r == 0, r, "thread_join(%d)", tids[i]);
-		} else {                  /* joined, but the code cannot be stored */
-			r = SYS(SYS_thread_join, tids[i], 0xffff800000000000, 0, 0, 0, 0);
-			expect(r == -EFAULT, r, "thread_join(%d, direct map)", tids[i]);
-		}
+		r = thread_join(tids[i], &code);
+		expect(r == 0, r, "thread_join(%d)", tids[i]);
 		tids[i] = tids[--ntids];
 		return;
 	}
-	r = SYS(SYS_thread_join, chance(s, 50) ? gettid() : -1 - (int)below(s, 1 << 30),
-	    out_ptr(s), 0, 0, 0, 0);
-	expect(r == -EINVAL || r == -ESRCH, r, "thread_join(self or nobody)");
+	/*
+	 * Futex calls that must not sleep: a bad or unaligned word, or a
+	 * value the word does not hold; and unknown operations.
+	 */
+	word = chance(s, 50) ? PICK(s, bad_ptrs) : (uint64_t)(uintptr_t)scratch + 1 + below(s, 3);
+	r = SYS(NR_futex, word, FUTEX_WAIT, 0, 0, 0, 0);
+	expect(r == -EFAULT || r == -EINVAL, r, "futex(bad word 0x%lx)", (long)word);
+	r = SYS(NR_futex, (uint64_t)(uintptr_t)scratch, FUTEX_WAIT, *(volatile uint32_t *)scratch + 1,
+	        0, 0, 0);
+	expect(r == -EAGAIN, r, "futex(word changed)");
+	r = SYS(NR_futex, (uint64_t)(uintptr_t)scratch, 5 + below(s, 4), 0, 0, 0, 0);
+	expect(r == -ENOSYS, r, "futex(unknown op)");
 }
 
 /* ---- calls any thread may make ---- */
@@ -759,11 +770,11 @@ static void call_write(uint64_t *s)
 
 	if (chance(s, 60)) {            /* console: only pointers it must refuse */
 		uint64_t p = PICK(s, bad_ptrs);
-		r = SYS(SYS_write, 1 + below(s, 2), p, len, 0, 0, 0);
+		r = SYS(NR_write, 1 + below(s, 2), p, len, 0, 0, 0);
 		expect(len == 0 || r == -EFAULT, r, "write(console, 0x%lx, 0x%lx)", (long)p, (long)len);
 	} else {
 		long fd = PICK(s, fds);
-		r = SYS(SYS_write, fd, out_ptr(s), len, 0, 0, 0);
+		r = SYS(NR_write, fd, out_ptr(s), len, 0, 0, 0);
 		expect(r == -EBADF, r, "write(%ld, ...)", fd);
 	}
 }
@@ -775,10 +786,10 @@ static void call_read(uint64_t *s)
 
 	if (chance(s, 70)) {   /* console: never a writable buffer (it would wait) */
 		p = chance(s, 30) ? (uint64_t)(uintptr_t)&below : PICK(s, bad_ptrs);
-		r = SYS(SYS_read, 0, p, len, 0, 0, 0);
+		r = SYS(NR_read, 0, p, len, 0, 0, 0);
 		expect(len == 0 ? r == 0 : r == -EFAULT, r, "read(0, 0x%lx, 0x%lx)", (long)p, (long)len);
 	} else {
-		r = SYS(SYS_read, 1 + below(s, 1000), out_ptr(s), len, 0, 0, 0);
+		r = SYS(NR_read, 1 + below(s, 1000), out_ptr(s), len, 0, 0, 0);
 		expect(r == -EBADF, r, "read(bad fd)");
 	}
 }
@@ -786,18 +797,21 @@ static void call_read(uint64_t *s)
 static void call_clock(uint64_t *s)
 {
 	uint64_t p = out_ptr(s);
-	long r = SYS(SYS_clock, p, 0, 0, 0, 0, 0);
+	long r = SYS(NR_clock_gettime, CLOCK_MONOTONIC, p, 0, 0, 0, 0);
 
-	expect(p >= USER_END ? r == -EFAULT : true, r, "clock(0x%lx)", (long)p);
+	expect(p >= USER_END ? r == -EFAULT : true, r, "clock_gettime(0x%lx)", (long)p);
 }
 
 static void call_sleep(uint64_t *s)
 {
-	static const uint64_t ms[] = { 0, 1, 2, 24UL * 3600 * 1000 + 1, (uint64_t)-1 };
-	uint64_t t = PICK(s, ms);
-	long r = SYS(SYS_sleep, t, 0, 0, 0, 0, 0);
+	static const struct linux_timespec ts[] = {
+		{ 0, 0 }, { 0, 1000000 }, { 0, 2000000 }, { 0, 1000000000 }, { -1, 0 }, { 0, -1 },
+	};
+	const struct linux_timespec *t = &ts[below(s, ARRAY_SIZE(ts))];
+	long r = SYS(NR_nanosleep, t, 0, 0, 0, 0, 0);
 
-	expect(t > 24UL * 3600 * 1000 ? r == -EINVAL : r == 0, r, "sleep(%lu)", (unsigned long)t);
+	expect(t->tv_sec < 0 || t->tv_nsec < 0 || t->tv_nsec >= 1000000000 ? r == -EINVAL : r == 0,
+	       r, "nanosleep(%ld, %ld)", (long)t->tv_sec, (long)t->tv_nsec);
 }
 
 static void call_vmstat(uint64_t *s)
@@ -933,7 +947,7 @@ static void call_shmget(uint64_t *s)
 		key = key == IPC_PRIVATE ? KEY_BASE : key;
 		flags &= ~IPC_CREAT;
 	}
-	r = SYS(SYS_shmget, key, size, flags, 0, 0, 0);
+	r = SYS(NR_shmget, key, size, flags, 0, 0, 0);
 	expect(true, r, "shmget(0x%x, 0x%lx, 0x%x)", key, (long)size, flags);
 	if (r >= 0)
 		log_id((int)r);
@@ -944,7 +958,7 @@ static void call_shmctl(uint64_t *s)
 	int id = any_shmid(s);
 	int cmd = chance(s, 40) ? IPC_STAT : chance(s, 70) ? IPC_RMID : (int)rand_next_r(s);
 	uint64_t buf = chance(s, 50) ? (uint64_t)(uintptr_t)scratch : out_ptr(s);
-	long r = SYS(SYS_shmctl, id, cmd, buf, 0, 0, 0);
+	long r = SYS(NR_shmctl, id, cmd, buf, 0, 0, 0);
 
 	expect(true, r, "shmctl(%d, %d, 0x%lx)", id, cmd, (long)buf);
 	if (r == 0 && cmd == IPC_RMID)
@@ -973,9 +987,9 @@ static void call_own_mapping(uint64_t *s)
 /* Any number outside the table: -ENOSYS. */
 static void call_bad_number(uint64_t *s)
 {
-	static const long nums[] = { NSYSCALLS, NSYSCALLS + 1, 255, 256, 0x100000,
+	static const long nums[] = { SYS_OWN_END, SYS_OWN_END + 1, 451, 999, 0x100000,
 		-1, (long)(1UL << 32), (long)(1UL << 63) };
-	long n = chance(s, 50) ? PICK(s, nums) : NSYSCALLS + (long)below(s, 1000);
+	long n = chance(s, 50) ? PICK(s, nums) : SYS_OWN_END + (long)below(s, 1000);
 	long r = SYS(n, rand_next_r(s), rand_next_r(s), rand_next_r(s), rand_next_r(s),
 	    rand_next_r(s), rand_next_r(s));
 
@@ -984,7 +998,7 @@ static void call_bad_number(uint64_t *s)
 
 static void call_small(uint64_t *s)
 {
-	static const int nums[] = { SYS_getpid, SYS_getppid, SYS_gettid, SYS_yield };
+	static const int nums[] = { NR_getpid, NR_getppid, NR_gettid, NR_sched_yield };
 	int n = PICK(s, nums);
 	long r = SYS(n, rand_next_r(s), rand_next_r(s), 0, 0, 0, 0);
 

@@ -83,7 +83,7 @@ struct view {
 	int seg;
 	uint64_t first;          /* first segment page it maps */
 	uint64_t npages;
-	uint64_t attach;         /* shmat address (shmdt), 0 for mmap(MAP_SHM) */
+	uint64_t attach;         /* shmat address (shmdt), 0 for shm_map */
 	bool writable;           /* may be made writable (not SHM_RDONLY) */
 	uint8_t prot[MAX_PAGES]; /* per page: 0 unmapped, PROT_READ or also PROT_WRITE */
 };
@@ -236,7 +236,7 @@ static void forget_view(struct view *v)
 /*
  * Attaches part or all of a random segment: shmat at an address the kernel
  * picks, or at a 2 MiB-aligned one, or one 4 KiB off alignment; or
- * mmap(MAP_SHM) of a sub-range at a 2 MiB- or page-aligned offset.
+ * shm_map of a sub-range at a 2 MiB- or page-aligned offset.
  */
 static void op_attach(void)
 {
@@ -255,9 +255,9 @@ static void op_attach(void)
 		if (first >= n)
 			first = 0;
 		n = 1 + below(n - first);
-		p = mmap((void *)(addr ? addr : window), n * PAGE_SIZE,
-		    ro ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED | MAP_SHM | MAP_FIXED,
-		    shmids[seg], first * PAGE_SIZE);
+		p = shm_map(shmids[seg], (void *)(addr ? addr : window), n * PAGE_SIZE,
+		    ro ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		    first * PAGE_SIZE);
 		v->attach = 0;
 	} else {
 		p = shmat(shmids[seg], (void *)addr, ro ? SHM_RDONLY : 0);

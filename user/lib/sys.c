@@ -14,7 +14,7 @@
 void _exit(int code)
 {
 	for (;;)
-		SC1(SYS_exit, code);
+		SC1(NR_exit_group, code);
 }
 
 /* Ends the process after flushing stdout. */
@@ -31,45 +31,46 @@ void exit(int code)
 int fork(void)
 {
 	flush_stdout();
-	return SC0(SYS_fork);
+	return SC0(NR_fork);
 }
 
 /* Replaces this program, which passes on its environment; returns only on failure. */
 int exec(const char *path, char *const argv[])
 {
 	flush_stdout();
-	return SC3(SYS_exec, path, argv, environ);
+	return SC3(NR_execve, path, argv, environ);
 }
 
 int waitpid(int pid, int *status, int flags)
 {
-	return SC3(SYS_waitpid, pid, status, flags);
+	return SC4(NR_wait4, pid, status, flags, 0);
 }
 
-int getpid(void)                 { return SC0(SYS_getpid); }
-int getppid(void)                { return SC0(SYS_getppid); }
-int gettid(void)                 { return SC0(SYS_gettid); }
-int kill(int pid)                { return SC1(SYS_kill, pid); }
-int yield(void)                  { return SC0(SYS_yield); }
-int sleep_ms(uint64_t ms)        { return SC1(SYS_sleep, ms); }
-int clock_get(struct uclock *out) { return SC1(SYS_clock, out); }
+int getpid(void)                 { return SC0(NR_getpid); }
+int getppid(void)                { return SC0(NR_getppid); }
+int gettid(void)                 { return SC0(NR_gettid); }
+int kill(int pid)                { return SC2(NR_kill, pid, SIGKILL); }
+int yield(void)                  { return SC0(NR_sched_yield); }
 
-uint64_t clock_ms(void)
+int sleep_ms(uint64_t ms)
 {
-	struct uclock c;
+	struct linux_timespec ts = { (int64_t)(ms / 1000), (int64_t)(ms % 1000) * 1000000 };
 
-	if (clock_get(&c) < 0)
-		return 0;
-	return c.ms;
+	return SC2(NR_nanosleep, &ts, 0);
 }
 
 uint64_t clock_ns(void)
 {
-	struct uclock c;
+	struct linux_timespec ts;
 
-	if (clock_get(&c) < 0)
+	if (SC2(NR_clock_gettime, CLOCK_MONOTONIC, &ts) < 0)
 		return 0;
-	return c.ns;
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t clock_ms(void)
+{
+	return clock_ns() / 1000000;
 }
 
 int procinfo(int index, struct procinfo *out)
@@ -91,38 +92,39 @@ void poweroff(int code)
 
 ssize_t read(int fd, void *buf, size_t len)
 {
-	return SC3(SYS_read, fd, buf, len);
+	return SC3(NR_read, fd, buf, len);
 }
 
 ssize_t write(int fd, const void *buf, size_t len)
 {
-	return SC3(SYS_write, fd, buf, len);
+	return SC3(NR_write, fd, buf, len);
 }
 
-void thread_exit(int code)
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, size_t off)
 {
-	for (;;)
-		SC1(SYS_thread_exit, code);
+	return (void *)syscall6(NR_mmap, (long)addr, (long)len, prot, flags, fd, (long)off);
 }
 
-void *mmap(void *addr, size_t len, int prot, int flags, int shmid, size_t off)
+void *shm_map(int shmid, void *addr, size_t len, int prot, int flags, size_t off)
 {
-	return (void *)syscall6(SYS_mmap, (long)addr, (long)len, prot, flags,
-	    shmid, (long)off);
+	return (void *)syscall6(SYS_shm_map, shmid, (long)addr, (long)len, prot, flags,
+	                        (long)off);
 }
 
-int munmap(void *addr, size_t len)           { return SC2(SYS_munmap, addr, len); }
-int mprotect(void *addr, size_t len, int prot) { return SC3(SYS_mprotect, addr, len, prot); }
+int munmap(void *addr, size_t len)           { return SC2(NR_munmap, addr, len); }
+int mprotect(void *addr, size_t len, int prot) { return SC3(NR_mprotect, addr, len, prot); }
+int madvise(void *addr, size_t len, int advice) { return SC3(NR_madvise, addr, len, advice); }
+void *brk(void *addr)                        { return (void *)SC1(NR_brk, addr); }
 
-int shmget(int key, size_t size, int flags)  { return SC3(SYS_shmget, key, size, flags); }
+int shmget(int key, size_t size, int flags)  { return SC3(NR_shmget, key, size, flags); }
 void *shmat(int shmid, const void *addr, int flags)
 {
-	return (void *)SC3(SYS_shmat, shmid, addr, flags);
+	return (void *)SC3(NR_shmat, shmid, addr, flags);
 }
-int shmdt(const void *addr)                  { return SC1(SYS_shmdt, addr); }
+int shmdt(const void *addr)                  { return SC1(NR_shmdt, addr); }
 int shmctl(int shmid, int cmd, struct shmid_ds *buf)
 {
-	return SC3(SYS_shmctl, shmid, cmd, buf);
+	return SC3(NR_shmctl, shmid, cmd, buf);
 }
 
 int vmstat(int pid, struct vmstat *out)      { return SC2(SYS_vmstat, pid, out); }

@@ -1,5 +1,5 @@
 /*
- * The two pieces of the library that must be assembly.
+ * The pieces of the library that must be assembly.
  *
  * syscall6: the one system call stub. Every wrapper in sys.c calls it, so the
  * kernel only has to preserve what the C calling convention calls
@@ -28,26 +28,29 @@ syscall6:
 	.size syscall6, . - syscall6
 
 /*
- * thread_start: the entry point of every thread made by thread_create().
- * The kernel starts it with %rdi = the `arg` given to SYS_thread_create, here
- * a pointer to struct { int (*fn)(void *); void *arg; } at the top of the new
- * stack, and %rsp at or just below that block. We align the stack, call
- * fn(arg) and end the thread with its return value.
+ * clone_thread(flags, stack, ptid, ctid): clone with those arguments (and
+ * tls 0). The parent gets the new tid (or -errno) back. The child starts
+ * here with rax 0 on `stack`, which points at its start block: it must not
+ * return into the parent's frames, so it calls thread_main(block) (thread.c)
+ * on the new stack, which never returns.
  */
-	.globl thread_start
-	.type thread_start, @function
-thread_start:
+	.globl clone_thread
+	.type clone_thread, @function
+clone_thread:
 	.cfi_startproc
-	.cfi_undefined %rip
+	movl $56, %eax                  /* NR_clone */
+	movq %rcx, %r10                 /* ctid */
+	xorl %r8d, %r8d                 /* tls */
+	syscall
+	testq %rax, %rax
+	jnz 1f
 	xorl %ebp, %ebp
+	movq %rsp, %rdi                 /* the start block */
 	andq $-16, %rsp
-	movq (%rdi), %rax               /* fn */
-	movq 8(%rdi), %rdi              /* arg */
-	call *%rax
-	movl %eax, %edi
-	call thread_exit
+	call thread_main
 	ud2
+1:	ret
 	.cfi_endproc
-	.size thread_start, . - thread_start
+	.size clone_thread, . - clone_thread
 
 	.section .note.GNU-stack, "", @progbits

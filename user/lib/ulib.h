@@ -32,6 +32,8 @@
 #include "uapi/errno.h"
 #include "uapi/fault_timeline.h"
 #include "uapi/ktest.h"
+#include "uapi/linux_syscalls.h"
+#include "uapi/linux_types.h"
 #include "uapi/mman.h"
 #include "uapi/proc.h"
 #include "uapi/ptdump.h"
@@ -64,8 +66,7 @@ int gettid(void);
 int kill(int pid);
 int yield(void);
 int sleep_ms(uint64_t ms);
-int clock_get(struct uclock *out);
-uint64_t clock_ms(void);                         /* 0 if the clock fails */
+uint64_t clock_ms(void);                         /* monotonic; 0 if the clock fails */
 uint64_t clock_ns(void);                         /* likewise */
 int procinfo(int index, struct procinfo *out);   /* -ESRCH past the end */
 int initrd_name(int index, char *buf, size_t len); /* -ENOENT past the end */
@@ -101,10 +102,14 @@ int thread_create(int (*fn)(void *), void *arg);  /* -> tid */
 void thread_exit(int code) __attribute__((noreturn));
 int thread_join(int tid, int *code);
 
-/* Memory (sys.c). mmap's shmid is used with MAP_SHM only; pass -1 else. */
-void *mmap(void *addr, size_t len, int prot, int flags, int shmid, size_t off);
+/* Memory (sys.c): mmap is anonymous memory only (fd -1). */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, size_t off);
 int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);
+int madvise(void *addr, size_t len, int advice);
+void *brk(void *addr);                            /* the new break, or the old one */
+/* The project's own: mmap of [off, off + len) of SysV segment shmid (MAP_SHARED). */
+void *shm_map(int shmid, void *addr, size_t len, int prot, int flags, size_t off);
 
 static inline long ptr_err(const void *p)
 {

@@ -194,7 +194,7 @@ static long fork_then_disarm(void)
 	    "syscall\n\t"
 	    "mov %%r12, %%rax"
 	    : "=&a"(r)
-	    : [nfork] "i"(SYS_fork), [nexit] "i"(SYS_exit), [nsysctl] "i"(SYS_sysctl),
+	    : [nfork] "i"(NR_fork), [nexit] "i"(NR_exit_group), [nsysctl] "i"(SYS_sysctl),
 	      [name] "r"(name), [val] "r"(&disarmed)
 	    : "rcx", "r11", "rdi", "rsi", "rdx", "r12", "memory");
 	return r;

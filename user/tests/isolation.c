@@ -134,14 +134,11 @@ UTEST(freed_private_pages_are_not_readable_by_anyone)
 
 /* ---- kernel pointers given to system calls ---- */
 
-/* The stack of the threads below, which exit at once (one at a time). */
-static char thread_stack[4096] __attribute__((aligned(16)));
-
 UTEST(kernel_pointers_give_efault)
 {
 	char *argv[] = { "isolation", NULL };
 	char *bad_argv[] = { "isolation", NULL, NULL };
-	int pid, tid, status;
+	int pid, status;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(kernel_ptrs); i++) {
@@ -150,7 +147,7 @@ UTEST(kernel_pointers_give_efault)
 		bad_argv[1] = k;
 		UT_ASSERT_EQ(-EFAULT, write(1, k, 16));
 		UT_ASSERT_EQ(-EFAULT, read(0, k, 16));
-		UT_ASSERT_EQ(-EFAULT, clock_get(k));
+		UT_ASSERT_EQ(-EFAULT, syscall6(NR_clock_gettime, CLOCK_MONOTONIC, (long)k, 0, 0, 0, 0));
 		UT_ASSERT_EQ(-EFAULT, vmstat(0, k));
 		UT_ASSERT_EQ(-EFAULT, procinfo(0, k));
 		UT_ASSERT_EQ(-EFAULT, sysctl(k, NULL, NULL));
@@ -171,12 +168,14 @@ UTEST(kernel_pointers_give_efault)
 		if (pid == 0)
 			exit(0);
 		UT_ASSERT_EQ(-EFAULT, waitpid(pid, k, 0));
+		UT_ASSERT_EQ(-EFAULT, syscall6(NR_wait4, pid, 0, 0, (long)k, 0, 0));
 		UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		UT_ASSERT_EQ(W_EXITCODE(0), status);
-		tid = (int)syscall6(SYS_thread_create, (long)thread_exit, 0,
-		    (long)(thread_stack + sizeof(thread_stack)), 0, 0, 0);
-		UT_ASSERT_OK(tid);
-		UT_ASSERT_EQ(-EFAULT, syscall6(SYS_thread_join, tid, (long)k, 0, 0, 0, 0));
+		UT_ASSERT_EQ(-EFAULT, syscall6(NR_getrusage, RUSAGE_SELF, (long)k, 0, 0, 0, 0));
+		UT_ASSERT_EQ(-EFAULT, syscall6(NR_uname, (long)k, 0, 0, 0, 0, 0));
+		UT_ASSERT_EQ(-EFAULT, syscall6(NR_arch_prctl, ARCH_GET_FS, (long)k, 0, 0, 0, 0));
+		UT_ASSERT_EQ(-EFAULT, syscall6(NR_nanosleep, (long)k, 0, 0, 0, 0, 0));
+		UT_ASSERT_EQ(-EFAULT, syscall6(NR_futex, (long)k, FUTEX_WAIT, 0, 0, 0, 0));
 	}
 }
 
@@ -228,7 +227,7 @@ UTEST(syscalls_do_not_write_through_a_read_only_attachment)
 	UT_ASSERT_EQ(pid, r);
 	UT_ASSERT_EQ(W_EXITCODE(0), status);
 
-	UT_ASSERT_EQ(-EFAULT, clock_get((void *)ro));
+	UT_ASSERT_EQ(-EFAULT, syscall6(NR_clock_gettime, CLOCK_MONOTONIC, (long)ro, 0, 0, 0, 0));
 	UT_ASSERT_EQ(-EFAULT, vmstat(0, (void *)ro));
 	UT_ASSERT_EQ(-EFAULT, procinfo(0, (void *)ro));
 	pid = fork();
@@ -267,27 +266,38 @@ UTEST(syscall_at_end_of_user_space_kills_not_the_kernel)
 			exit(2);
 		page[PAGE_SIZE - 2] = 0x0f;          /* syscall */
 		page[PAGE_SIZE - 1] = 0x05;
-		__asm__ volatile("jmp *%0" :: "r"(page + PAGE_SIZE - 2), "a"(SYS_getpid) : "memory");
+		__asm__ volatile("jmp *%0" :: "r"(page + PAGE_SIZE - 2), "a"(NR_getpid) : "memory");
 		exit(3);
 	}
 	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
 		UT_FAIL("child status 0x%x: not killed by SIGSEGV", status);
-	UT_ASSERT_EQ(getpid(), (int)syscall6(SYS_getpid, 0, 0, 0, 0, 0, 0));   /* still here */
+	UT_ASSERT_EQ(getpid(), (int)syscall6(NR_getpid, 0, 0, 0, 0, 0, 0));   /* still here */
 }
 
-UTEST(thread_create_with_kernel_or_non_canonical_entry_gives_einval)
+/*
+ * clone refuses a new thread's stack or TLS outside user space, and
+ * arch_prctl a thread pointer there: the kernel would load them for the
+ * thread (rsp, FS base) and fault in kernel mode at the first return.
+ */
+UTEST(clone_and_arch_prctl_with_kernel_or_non_canonical_addresses_give_einval)
 {
+	const long thread = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
 	char stack[256];
 	long top = (long)(stack + sizeof(stack));
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(kernel_ptrs); i++) {
-		UT_ASSERT_EQ(-EINVAL, syscall6(SYS_thread_create, (long)kernel_ptrs[i], 0, top, 0, 0, 0));
-		UT_ASSERT_EQ(-EINVAL, syscall6(SYS_thread_create, (long)thread_exit, 0,
-		    (long)kernel_ptrs[i], 0, 0, 0));
+		UT_ASSERT_EQ(-EINVAL, syscall6(NR_clone, thread, (long)kernel_ptrs[i], 0, 0, 0, 0));
+		UT_ASSERT_EQ(-EINVAL, syscall6(NR_clone, thread | CLONE_SETTLS, top, 0, 0,
+		                               (long)kernel_ptrs[i], 0));
+		UT_ASSERT_EQ(-EPERM, syscall6(NR_arch_prctl, ARCH_SET_FS, (long)kernel_ptrs[i],
+		                              0, 0, 0, 0));
+		UT_ASSERT_EQ(-EINVAL, syscall6(NR_set_tid_address, (long)kernel_ptrs[i], 0, 0, 0,
+		                               0, 0));
 	}
-	UT_ASSERT_EQ(-EINVAL, syscall6(SYS_thread_create, -1L, 0, top, 0, 0, 0));
+	UT_ASSERT_EQ(-EINVAL, syscall6(NR_clone, thread, -1L, 0, 0, 0, 0));
+	UT_ASSERT_EQ(-EINVAL, syscall6(NR_clone, CLONE_VM | SIGCHLD, 0, 0, 0, 0, 0));
 }
 
 /* ---- sysctl policy ---- */

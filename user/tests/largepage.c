@@ -223,8 +223,7 @@ LPTEST(explicit_flags_refuse_what_cannot_be_2mib_pages)
 	UT_ASSERT_OK(id);
 	p = shmat(id, (char *)FIXED_VA + PAGE_SIZE, 0);
 	UT_ASSERT_EQ(-EINVAL, ptr_err(p));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, SEG, RW, MAP_SHARED | MAP_SHM | MAP_HUGETLB,
-	    id, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, SEG, RW, MAP_SHARED | MAP_HUGETLB, 0)));
 	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
 }
 

@@ -785,7 +785,7 @@ VMTEST(cow_private_isolation_after_fork)
 
 /*
  * One segment seen through three mappings at different object offsets:
- * shmat (offset 0), MAP_SHM from 2 MiB and MAP_SHM from 4 KiB (a view
+ * shmat (offset 0), shm_map from 2 MiB and shm_map from 4 KiB (a view
  * whose 2 MiB boundaries fall mid-way). A forked child writes through
  * one view; the parent reads the same bytes through the others.
  */
@@ -800,9 +800,9 @@ VMTEST(map_shm_offset_views_agree)
 	UT_ASSERT_OK(id);
 	a = shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(a));
-	b = mmap(NULL, 4UL << 20, RW, MAP_SHARED | MAP_SHM, id, 2UL << 20);
+	b = shm_map(id, NULL, 4UL << 20, RW, MAP_SHARED, 2UL << 20);
 	UT_ASSERT_OK(ptr_err(b));
-	c = mmap(NULL, 4UL << 20, RW, MAP_SHARED | MAP_SHM, id, PAGE_SIZE);
+	c = shm_map(id, NULL, 4UL << 20, RW, MAP_SHARED, PAGE_SIZE);
 	UT_ASSERT_OK(ptr_err(c));
 	for (i = 0; i < size / PAGE_SIZE; i++)
 		put(a, i, PAT(1, i));
@@ -1322,8 +1322,8 @@ VMTEST(mmap_argument_errors)
 	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_ANONYMOUS, -1, 0)));
 	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW,
 	    MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, anon | 0x1000, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_PRIVATE, -1, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, anon | 0x80, -1, 0)));
+	UT_ASSERT_EQ(-EBADF, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_PRIVATE, -1, 0)));  /* a file */
 	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, anon, -1, 1)));
 	/* MAP_FIXED: the address must be page aligned and in user space. */
 	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap((char *)hint + 1, PAGE_SIZE, RW,
@@ -1349,24 +1349,26 @@ VMTEST(mmap_argument_errors)
 	p[PAGE_SIZE - 1] = 1;
 	UT_ASSERT_EQ(0, munmap(p, 100));
 
-	/* MAP_SHM: a valid id, no MAP_ANONYMOUS, not private, inside the segment. */
+	/* shm_map: a valid id, no MAP_ANONYMOUS, not private, inside the segment. */
 	id = seg_get(IPC_PRIVATE, 4 * PAGE_SIZE, IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_SHARED | MAP_SHM, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW,
-	    MAP_SHARED | MAP_SHM | MAP_ANONYMOUS, id, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_PRIVATE | MAP_SHM, id, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_SHARED | MAP_SHM, id,
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(-1, NULL, PAGE_SIZE, RW, MAP_SHARED, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, PAGE_SIZE, RW,
+	    MAP_SHARED | MAP_ANONYMOUS, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, PAGE_SIZE, RW, MAP_PRIVATE, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, PAGE_SIZE, RW, MAP_SHARED,
 	    4 * PAGE_SIZE)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, 2 * PAGE_SIZE, RW, MAP_SHARED | MAP_SHM, id,
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, 2 * PAGE_SIZE, RW, MAP_SHARED,
 	    3 * PAGE_SIZE)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_SHARED | MAP_SHM, id, 100)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, PAGE_SIZE, RW, MAP_SHARED, 100)));
+	/* Without files, mmap maps anonymous memory only. */
+	UT_ASSERT_EQ(-EBADF, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_SHARED, id, 0)));
 	/* ... and a good one maps the segment from that offset. */
 	p = shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	put(p, 2, PAT(1, 2));
 	{
-		char *m = mmap(NULL, 2 * PAGE_SIZE, RW, MAP_SHARED | MAP_SHM, id, 2 * PAGE_SIZE);
+		char *m = shm_map(id, NULL, 2 * PAGE_SIZE, RW, MAP_SHARED, 2 * PAGE_SIZE);
 
 		UT_ASSERT_OK(ptr_err(m));
 		UT_ASSERT_EQ(PAT(1, 2), get(m, 0));

@@ -1,0 +1,95 @@
+/*
+ * The project's own system calls that are not about memory (those live in
+ * sys_vm.c): the sysctl switches, the process and initrd listings, the
+ * self-test reporting and power-off with a test exit code. Numbered from
+ * 1000 up (uapi/syscall.h), so they are -ENOSYS on Linux.
+ */
+#include "kernel/initrd.h"
+#include "kernel/ktest_run.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/string.h"
+#include "kernel/syscall.h"
+#include "kernel/sysctl.h"
+#include "mm/uaccess.h"
+#include "uapi/errno.h"
+#include "uapi/ktest.h"
+
+long sys_sysctl(struct trapframe *tf)
+{
+	char name[64];
+	long old, val;
+	long err = copyinstr(name, (void *)tf->rdi, sizeof(name));
+
+	if (err < 0)
+		return err;
+	if ((err = sysctl_get(name, &old)) < 0)
+		return err;
+	if (tf->rdx) {
+		if (copyin(&val, (void *)tf->rdx, sizeof(val)) < 0)
+			return -EFAULT;
+		if ((err = sysctl_set(name, val)) < 0)
+			return err;
+	}
+	if (tf->rsi && copyout((void *)tf->rsi, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_sysctl_list(struct trapframe *tf)
+{
+	const char *name;
+	int err = sysctl_name((int)tf->rdi, &name);
+
+	if (err < 0)
+		return err;
+	if (tf->rdx < strlen(name) + 1)
+		return -ERANGE;
+	return copyout((void *)tf->rsi, name, strlen(name) + 1);
+}
+
+long sys_poweroff(struct trapframe *tf)
+{
+	(void)tf;
+	printk("poweroff: system is going down\n");
+	machine_poweroff();
+}
+
+long sys_procinfo(struct trapframe *tf)
+{
+	struct procinfo pi;
+	int err = proc_info((int)tf->rdi, &pi);
+
+	if (err < 0)
+		return err;
+	return copyout((void *)tf->rsi, &pi, sizeof(pi));
+}
+
+long sys_ktest(struct trapframe *tf)
+{
+	switch (tf->rdi) {
+	case KTEST_OP_CASE:
+		ktest_count_case(tf->rsi != 0);
+		return 0;
+	case KTEST_OP_NSUITE:
+		return ktest_next_suite();
+	case KTEST_OP_FINISH:
+		if (current_proc()->pid != 1)
+			return -EPERM;
+		ktest_finish();
+	}
+	return -EINVAL;
+}
+
+long sys_initrd_name(struct trapframe *tf)
+{
+	char name[128];
+	int err = initrd_name((int)tf->rdi, name, sizeof(name));
+
+	if (err < 0)
+		return err;
+	if (tf->rdx < strlen(name) + 1)
+		return -ERANGE;
+	return copyout((void *)tf->rsi, name, strlen(name) + 1);
+}

@@ -1,0 +1,313 @@
+/*
+ * The process and thread system calls of the Linux ABI: they decode and
+ * check the arguments, copy them in and out, and leave the work to proc.c
+ * (and exec.c, futex.c).
+ */
+#include "kernel/exec.h"
+#include "kernel/fpu.h"
+#include "kernel/cpu.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/proc.h"
+#include "kernel/sched.h"
+#include "kernel/string.h"
+#include "kernel/syscall.h"
+#include "mm/kmalloc.h"
+#include "mm/phys.h"
+#include "mm/uaccess.h"
+#include "uapi/errno.h"
+#include "uapi/linux_types.h"
+#include "uapi/wait.h"
+
+long sys_exit(struct trapframe *tf)
+{
+	proc_thread_exit((int)tf->rdi);
+}
+
+long sys_exit_group(struct trapframe *tf)
+{
+	proc_exit(W_EXITCODE((int)tf->rdi));
+}
+
+long sys_fork(struct trapframe *tf)
+{
+	struct clone_args ca = { .flags = SIGCHLD };
+
+	return proc_clone(tf, &ca);
+}
+
+/* clone(flags, stack, parent_tid, child_tid, tls) */
+long sys_clone(struct trapframe *tf)
+{
+	struct clone_args ca = { tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8 };
+
+	return proc_clone(tf, &ca);
+}
+
+/*
+ * Copies the user vectors argv and envp (NULL-terminated arrays of string
+ * pointers; a NULL vector is empty) into one kernel block: both pointer
+ * arrays, then the strings, within the limits of exec.h (-E2BIG beyond).
+ * Free args->argv with kfree() when done.
+ */
+static long copy_exec_args(uint64_t uargv, uint64_t uenvp, struct exec_args *args)
+{
+	char **ptrs = kzalloc((EXEC_MAX_STRINGS + 2) * sizeof(char *) + EXEC_MAX_ARGLEN);
+	char *strings = (char *)(ptrs + EXEC_MAX_STRINGS + 2);
+	size_t used = 0;
+	long err = 0;
+	int count = 0;   /* strings copied, both vectors: at most EXEC_MAX_STRINGS */
+
+	if (!ptrs)
+		return -ENOMEM;
+	args->argv = ptrs;
+	for (int v = 0; v < 2 && err == 0; v++) {
+		uint64_t uvec = v == 0 ? uargv : uenvp;
+		/* argv's strings, its NULL, then envp's: ptrs[count + v] is next. */
+		char **vec = ptrs + count + v;
+
+		if (v == 1)
+			args->envp = vec;
+		for (int i = 0; uvec && err == 0; i++) {
+			uint64_t up;
+			long len;
+
+			if (copyin(&up, (void *)(uvec + i * sizeof(uint64_t)), sizeof(up)) < 0) {
+				err = -EFAULT;
+			} else if (!up) {
+				break;
+			} else if (count >= EXEC_MAX_STRINGS) {
+				err = -E2BIG;
+			} else if ((len = copyinstr(strings + used, (void *)up,
+			                            EXEC_MAX_ARGLEN - used)) < 0) {
+				err = len == -ENAMETOOLONG ? -E2BIG : len;
+			} else {
+				vec[i] = strings + used;
+				used += len + 1;
+				count++;
+			}
+		}
+	}
+	if (err)
+		kfree(ptrs);
+	return err;
+}
+
+/*
+ * execve(path, argv, envp). A process with other live threads gets
+ * -EBUSY: this kernel does not yet end them for the caller as Linux does.
+ */
+long sys_execve(struct trapframe *tf)
+{
+	struct proc *p = current_proc();
+	struct exec_args args;
+	struct trapframe ntf;
+	struct vm_map *map;
+	char path[128];
+	long err;
+
+	if ((err = copyinstr(path, (void *)tf->rdi, sizeof(path))) < 0)
+		return err;
+	if (p->nthreads > 1)
+		return -EBUSY;
+	if ((err = copy_exec_args(tf->rsi, tf->rdx, &args)) < 0)
+		return err;
+	err = exec_build(path, &args, &map, &ntf);
+	kfree(args.argv);
+	if (err < 0)
+		return err;
+	proc_exec_map(map);
+	strncpy_safe(p->name, exec_basename(path), sizeof(p->name));
+	*tf = ntf;
+	return 0;
+}
+
+/*
+ * wait4(pid, status, options, rusage). The status and rusage buffers are
+ * probed first so that a bad one gets -EFAULT before a child is reaped
+ * (whose status would be lost). Another thread can still unmap them in
+ * between; then the child is reaped and -EFAULT says its status was lost.
+ */
+long sys_wait4(struct trapframe *tf)
+{
+	struct linux_rusage ru;
+	int status = 0;
+	long pid;
+
+	if ((tf->rsi && user_probe_writable((void *)tf->rsi, sizeof(status)) < 0) ||
+	    (tf->r10 && user_probe_writable((void *)tf->r10, sizeof(ru)) < 0))
+		return -EFAULT;
+	pid = proc_wait4((int)tf->rdi, &status, (int)tf->rdx, tf->r10 ? &ru : NULL);
+	if (pid > 0 && tf->rsi && copyout((void *)tf->rsi, &status, sizeof(status)) < 0)
+		return -EFAULT;
+	if (pid > 0 && tf->r10 && copyout((void *)tf->r10, &ru, sizeof(ru)) < 0)
+		return -EFAULT;
+	return pid;
+}
+
+long sys_getrusage(struct trapframe *tf)
+{
+	struct linux_rusage ru;
+	int who = (int)tf->rdi;
+
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+		return -EINVAL;
+	proc_rusage(who, &ru);
+	return copyout((void *)tf->rsi, &ru, sizeof(ru));
+}
+
+long sys_getpid(struct trapframe *tf)
+{
+	(void)tf;
+	return current_proc()->pid;
+}
+
+long sys_getppid(struct trapframe *tf)
+{
+	struct proc *parent;
+
+	(void)tf;
+	spin_lock(&proc_lock);
+	parent = current_proc()->parent;
+	spin_unlock(&proc_lock);
+	return parent ? parent->pid : 0;
+}
+
+long sys_gettid(struct trapframe *tf)
+{
+	(void)tf;
+	return current_thread()->tid;
+}
+
+/* getuid, geteuid, getgid, getegid: everything runs as root. */
+long sys_getuid(struct trapframe *tf)
+{
+	(void)tf;
+	return 0;
+}
+
+long sys_kill(struct trapframe *tf)
+{
+	return proc_kill((int)tf->rdi, (int)tf->rsi);
+}
+
+long sys_sched_yield(struct trapframe *tf)
+{
+	(void)tf;
+	yield();
+	return 0;
+}
+
+long sys_set_tid_address(struct trapframe *tf)
+{
+	if (tf->rdi >= USER_TOP)
+		return -EINVAL;
+	current_thread()->clear_child_tid = tf->rdi;
+	return current_thread()->tid;
+}
+
+/* arch_prctl(code, addr): the FS base that holds the thread pointer (TLS). */
+long sys_arch_prctl(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+
+	switch (tf->rdi) {
+	case ARCH_SET_FS:
+		if (tf->rsi >= USER_TOP)
+			return -EPERM;
+		t->fs_base = tf->rsi;
+		wrmsr(MSR_FS_BASE, t->fs_base);
+		return 0;
+	case ARCH_GET_FS:
+		return copyout((void *)tf->rsi, &t->fs_base, sizeof(t->fs_base));
+	}
+	return -EINVAL;
+}
+
+/*
+ * rt_sigaction(sig, act, oldact, sigsetsize): records the action, to be
+ * given back as oldact and kept across fork; until signals are delivered,
+ * only SIG_IGN has an effect (kill() of an ignored signal does nothing).
+ */
+long sys_rt_sigaction(struct trapframe *tf)
+{
+	struct proc *p = current_proc();
+	int sig = (int)tf->rdi;
+	struct linux_sigaction act, old;
+
+	if (sig < 1 || sig > NSIG || tf->r10 != sizeof(uint64_t))
+		return -EINVAL;
+	if (tf->rsi && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (tf->rsi && copyin(&act, (void *)tf->rsi, sizeof(act)) < 0)
+		return -EFAULT;
+	old = p->sigactions[sig - 1];
+	if (tf->rdx && copyout((void *)tf->rdx, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	if (tf->rsi)
+		p->sigactions[sig - 1] = act;
+	return 0;
+}
+
+/* rt_sigprocmask(how, set, oldset, sigsetsize): the thread's blocked set. */
+long sys_rt_sigprocmask(struct trapframe *tf)
+{
+	struct thread *t = current_thread();
+	uint64_t set, old = t->sigmask;
+	const uint64_t unblockable = (1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1));
+
+	if (tf->r10 != sizeof(uint64_t))
+		return -EINVAL;
+	if (tf->rsi) {
+		if (tf->rdi > 2)
+			return -EINVAL;
+		if (copyin(&set, (void *)tf->rsi, sizeof(set)) < 0)
+			return -EFAULT;
+	}
+	if (tf->rdx && copyout((void *)tf->rdx, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	if (tf->rsi) {
+		if (tf->rdi == 0)          /* SIG_BLOCK */
+			t->sigmask |= set;
+		else if (tf->rdi == 1)     /* SIG_UNBLOCK */
+			t->sigmask &= ~set;
+		else                       /* SIG_SETMASK */
+			t->sigmask = set;
+		t->sigmask &= ~unblockable;
+	}
+	return 0;
+}
+
+/*
+ * uname: the ABI is Linux's (sysname "Linux", a release new enough for
+ * glibc's start-up check); the version says which kernel this really is.
+ */
+long sys_uname(struct trapframe *tf)
+{
+	struct linux_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strncpy_safe(u.sysname, "Linux", sizeof(u.sysname));
+	strncpy_safe(u.nodename, "sptk", sizeof(u.nodename));
+	strncpy_safe(u.release, "6.1.0-sptk", sizeof(u.release));
+	strncpy_safe(u.version, "#1 SMP shared page tables teaching kernel", sizeof(u.version));
+	strncpy_safe(u.machine, "x86_64", sizeof(u.machine));
+	strncpy_safe(u.domainname, "(none)", sizeof(u.domainname));
+	return copyout((void *)tf->rdi, &u, sizeof(u));
+}
+
+/* reboot(magic1, magic2, cmd, arg): power off (halt and restart too). */
+long sys_reboot(struct trapframe *tf)
+{
+	uint32_t m2 = (uint32_t)tf->rsi, cmd = (uint32_t)tf->rdx;
+
+	if ((uint32_t)tf->rdi != LINUX_REBOOT_MAGIC1 ||
+	    (m2 != LINUX_REBOOT_MAGIC2 && m2 != LINUX_REBOOT_MAGIC2A &&
+	     m2 != LINUX_REBOOT_MAGIC2B && m2 != LINUX_REBOOT_MAGIC2C))
+		return -EINVAL;
+	if (cmd != LINUX_REBOOT_CMD_POWER_OFF && cmd != LINUX_REBOOT_CMD_HALT &&
+	    cmd != LINUX_REBOOT_CMD_RESTART)
+		return -EINVAL;
+	printk("reboot: system is going down\n");
+	machine_poweroff();
+}

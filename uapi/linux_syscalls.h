@@ -1,0 +1,57 @@
+/*
+ * The Linux x86-64 system calls this kernel implements, by their Linux
+ * numbers (NR_x is Linux's __NR_x; arch/x86/entry/syscalls/syscall_64.tbl).
+ * Calling convention, as on Linux: `syscall` with the number in rax and the
+ * arguments in rdi, rsi, rdx, r10, r8, r9; the result in rax, -errno on
+ * failure; rcx and r11 are clobbered. Every other number below 1000 gives
+ * -ENOSYS (and the kernel names it once on the console). The project's own
+ * calls are numbered from 1000 up (uapi/syscall.h).
+ *
+ * Programs built against a libc (musl) take the numbers from it; this
+ * header is for the kernel and for code that makes raw calls.
+ */
+#ifndef UAPI_LINUX_SYSCALLS_H
+#define UAPI_LINUX_SYSCALLS_H
+
+#define NR_read             0
+#define NR_write            1
+#define NR_mmap             9
+#define NR_mprotect         10
+#define NR_munmap           11
+#define NR_brk              12
+#define NR_rt_sigaction     13
+#define NR_rt_sigprocmask   14
+#define NR_ioctl            16
+#define NR_writev           20
+#define NR_sched_yield      24
+#define NR_madvise          28
+#define NR_shmget           29
+#define NR_shmat            30
+#define NR_shmctl           31
+#define NR_nanosleep        35
+#define NR_getpid           39
+#define NR_clone            56
+#define NR_fork             57
+#define NR_vfork            58
+#define NR_execve           59
+#define NR_exit             60
+#define NR_wait4            61
+#define NR_kill             62
+#define NR_uname            63
+#define NR_shmdt            67
+#define NR_getrusage        98
+#define NR_getuid           102
+#define NR_getgid           104
+#define NR_geteuid          107
+#define NR_getegid          108
+#define NR_getppid          110
+#define NR_arch_prctl       158
+#define NR_reboot           169
+#define NR_gettid           186
+#define NR_futex            202
+#define NR_set_tid_address  218
+#define NR_clock_gettime    228
+#define NR_clock_nanosleep  230
+#define NR_exit_group       231
+
+#endif

@@ -1,0 +1,366 @@
+/*
+ * Test suite "linux_abi": the Linux x86-64 system calls beyond the memory
+ * ones, each checked for the behaviour Linux documents (man 2): threads by
+ * clone and futex, the thread pointer, time, resource usage, signals' default
+ * actions, brk, madvise, the console's ioctl, uname. Raw calls (syscall6)
+ * with Linux's numbers, so the same checks hold on Linux.
+ */
+#include "utest.h"
+
+#define SC(n, a, b, c, d, e, f) \
+	syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
+#define NSEC 1000000000LL
+
+static int64_t ts_ns(const struct linux_timespec *t)
+{
+	return t->tv_sec * NSEC + t->tv_nsec;
+}
+
+/* ---- futex ---- */
+
+UTEST(futex_wait_returns_eagain_when_the_word_differs_and_times_out)
+{
+	static uint32_t word = 7;
+	struct linux_timespec t = { 0, 20 * 1000000 };
+	uint64_t start = clock_ns();
+
+	UT_ASSERT_EQ(-EAGAIN, SC(NR_futex, &word, FUTEX_WAIT, 8, 0, 0, 0));
+	UT_ASSERT_EQ(-ETIMEDOUT, SC(NR_futex, &word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 7, &t, 0, 0));
+	UT_ASSERT(clock_ns() - start >= 19 * 1000000ULL);
+	UT_ASSERT_EQ(0, SC(NR_futex, &word, FUTEX_WAKE, 1, 0, 0, 0));   /* nobody waits */
+	UT_ASSERT_EQ(-EINVAL, SC(NR_futex, (char *)&word + 1, FUTEX_WAIT, 7, 0, 0, 0));
+	UT_ASSERT_EQ(-EFAULT, SC(NR_futex, 0, FUTEX_WAIT, 0, 0, 0, 0));
+	t.tv_nsec = NSEC;
+	UT_ASSERT_EQ(-EINVAL, SC(NR_futex, &word, FUTEX_WAIT, 7, &t, 0, 0));
+}
+
+/*
+ * Two processes meet at a futex in a shared page, each at its own address:
+ * the word is named by the memory, not the address.
+ */
+UTEST(futex_wakes_a_waiter_in_another_process_through_shared_memory)
+{
+	volatile uint32_t *a = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                            MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int pid, status, woken = 0;
+
+	UT_ASSERT_OK(ptr_err((void *)a));
+	a[0] = 0;
+	a[1] = 0;
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		a[1] = 1;                                   /* about to wait */
+		while (a[0] == 0)
+			SC(NR_futex, &a[0], FUTEX_WAIT, 0, 0, 0, 0);
+		exit(a[0] == 5 ? 0 : 1);
+	}
+	while (a[1] == 0)
+		yield();
+	/* A wake that finds a sleeper proves the child sleeps on our word. */
+	for (int i = 0; i < 2000 && !woken; i++) {
+		woken = (int)SC(NR_futex, &a[0], FUTEX_WAKE, 1, 0, 0, 0);
+		if (!woken)
+			sleep_ms(1);
+	}
+	UT_ASSERT_EQ(1, woken);
+	a[0] = 5;
+	SC(NR_futex, &a[0], FUTEX_WAKE, 1, 0, 0, 0);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(0), status);
+	UT_ASSERT_EQ(0, munmap((void *)a, PAGE_SIZE));
+}
+
+/* ---- threads: clone, set_tid_address, the thread pointer ---- */
+
+static volatile uint64_t seen_fs;
+
+/* Reads the thread pointer the way TLS code does: %fs:0 holds its own address. */
+static uint64_t read_fs0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+	return v;
+}
+
+static int fs_thread(void *arg)
+{
+	(void)arg;
+	seen_fs = read_fs0();
+	return 0;
+}
+
+UTEST(arch_prctl_sets_the_thread_pointer_kept_across_switches_and_threads)
+{
+	static uint64_t tcb[4];
+	uint64_t got = 0;
+	int tid, code;
+
+	tcb[0] = (uint64_t)tcb;
+	UT_ASSERT_EQ(0, SC(NR_arch_prctl, ARCH_SET_FS, tcb, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_arch_prctl, ARCH_GET_FS, &got, 0, 0, 0, 0));
+	UT_ASSERT_EQ((uint64_t)tcb, got);
+	for (int i = 0; i < 50; i++)
+		yield();
+	UT_ASSERT_EQ((uint64_t)tcb, read_fs0());
+	/* A thread made without CLONE_SETTLS shares the creator's pointer. */
+	seen_fs = 0;
+	tid = thread_create(fs_thread, NULL);
+	UT_ASSERT_OK(tid);
+	UT_ASSERT_EQ(0, thread_join(tid, &code));
+	UT_ASSERT_EQ((uint64_t)tcb, seen_fs);
+	UT_ASSERT_EQ(-EINVAL, SC(NR_arch_prctl, 0x9999, 0, 0, 0, 0, 0));
+}
+
+UTEST(set_tid_address_returns_the_tid_and_exit_clears_the_word)
+{
+	UT_ASSERT_EQ(gettid(), (int)SC(NR_set_tid_address, 0, 0, 0, 0, 0, 0));
+	/* thread_join() waits on CLONE_CHILD_CLEARTID's word: exercised by every join. */
+}
+
+/* exit ends only the calling thread; the last one's code is the process's. */
+UTEST(exit_of_the_last_thread_gives_the_process_its_code)
+{
+	int pid = fork(), status;
+
+	UT_ASSERT_OK(pid);
+	if (pid == 0)
+		for (;;)
+			SC(NR_exit, 42, 0, 0, 0, 0, 0);
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(42), status);
+}
+
+/* ---- time ---- */
+
+UTEST(clocks_read_real_and_monotonic_time)
+{
+	struct linux_timespec rt, m1, m2, d = { 0, 5 * 1000000 };
+
+	UT_ASSERT_EQ(0, SC(NR_clock_gettime, CLOCK_REALTIME, &rt, 0, 0, 0, 0));
+	UT_ASSERT(rt.tv_sec > 1577836800);            /* after 2020-01-01 */
+	UT_ASSERT_EQ(0, SC(NR_clock_gettime, CLOCK_MONOTONIC, &m1, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_nanosleep, &d, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_clock_gettime, CLOCK_MONOTONIC, &m2, 0, 0, 0, 0));
+	UT_ASSERT(ts_ns(&m2) - ts_ns(&m1) >= 5 * 1000000);
+	UT_ASSERT_EQ(-EINVAL, SC(NR_clock_gettime, 99, &m1, 0, 0, 0, 0));
+	/* clock_nanosleep to an absolute time already past returns at once. */
+	UT_ASSERT_EQ(0, SC(NR_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &m1, 0, 0, 0));
+	m2.tv_nsec += 3 * 1000000;
+	if (m2.tv_nsec >= NSEC) {
+		m2.tv_nsec -= NSEC;
+		m2.tv_sec++;
+	}
+	UT_ASSERT_EQ(0, SC(NR_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &m2, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_clock_gettime, CLOCK_MONOTONIC, &m1, 0, 0, 0, 0));
+	UT_ASSERT(ts_ns(&m1) >= ts_ns(&m2));
+	d.tv_nsec = -1;
+	UT_ASSERT_EQ(-EINVAL, SC(NR_nanosleep, &d, 0, 0, 0, 0, 0));
+}
+
+/* ---- resource usage ---- */
+
+#define TOUCH_PAGES 64
+
+UTEST(getrusage_and_wait4_count_page_faults)
+{
+	struct linux_rusage before, after, child;
+	char *p = mmap(NULL, TOUCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int pid, status;
+
+	UT_ASSERT_OK(ptr_err(p));
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_SELF, &before, 0, 0, 0, 0));
+	for (int i = 0; i < TOUCH_PAGES; i++)
+		p[i * PAGE_SIZE] = 1;
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_SELF, &after, 0, 0, 0, 0));
+	UT_ASSERT(after.ru_minflt - before.ru_minflt >= TOUCH_PAGES);
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_THREAD, &after, 0, 0, 0, 0));
+	UT_ASSERT(after.ru_minflt >= TOUCH_PAGES);
+	UT_ASSERT_EQ(-EINVAL, SC(NR_getrusage, 5, &after, 0, 0, 0, 0));
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		char *q = mmap(NULL, TOUCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		for (int i = 0; i < TOUCH_PAGES; i++)
+			q[i * PAGE_SIZE] = 1;
+		exit(0);
+	}
+	UT_ASSERT_EQ(pid, (int)SC(NR_wait4, pid, &status, 0, &child, 0, 0));
+	UT_ASSERT(child.ru_minflt >= TOUCH_PAGES);
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_CHILDREN, &after, 0, 0, 0, 0));
+	UT_ASSERT(after.ru_minflt >= child.ru_minflt);
+	UT_ASSERT_EQ(0, munmap(p, TOUCH_PAGES * PAGE_SIZE));
+}
+
+/* ---- signals: default actions, SIG_IGN, the blocked set ---- */
+
+UTEST(kill_takes_the_default_action_or_none_when_ignored)
+{
+	struct linux_sigaction ign = { 1, 0, 0, 0 }, old;
+	int pid, status;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0)
+		for (;;)
+			sleep_ms(10);
+	UT_ASSERT_EQ(0, SC(NR_kill, pid, 0, 0, 0, 0, 0));          /* exists */
+	UT_ASSERT_EQ(0, SC(NR_kill, pid, SIGCHLD, 0, 0, 0, 0));    /* ignored by default */
+	sleep_ms(20);
+	UT_ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
+	UT_ASSERT_EQ(0, SC(NR_kill, pid, SIGTERM, 0, 0, 0, 0));
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT(WIFSIGNALED(status));
+	UT_ASSERT_EQ(SIGTERM, WTERMSIG(status));
+	UT_ASSERT_EQ(-EINVAL, SC(NR_kill, getpid(), 65, 0, 0, 0, 0));
+	/* A process that ignores SIGTERM lives on; SIGKILL cannot be ignored. */
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		if (SC(NR_rt_sigaction, SIGTERM, &ign, &old, 8, 0, 0) != 0 ||
+		    SC(NR_rt_sigaction, SIGKILL, &ign, 0, 8, 0, 0) != -EINVAL)
+			exit(1);
+		for (;;)
+			sleep_ms(10);
+	}
+	sleep_ms(50);
+	UT_ASSERT_EQ(0, SC(NR_kill, pid, SIGTERM, 0, 0, 0, 0));
+	sleep_ms(20);
+	UT_ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
+	UT_ASSERT_EQ(0, SC(NR_kill, pid, SIGKILL, 0, 0, 0, 0));
+	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(SIGKILL, WTERMSIG(status));
+}
+
+UTEST(rt_sigprocmask_keeps_the_blocked_set)
+{
+	uint64_t set = (1UL << (SIGUSR1 - 1)) | (1UL << (SIGKILL - 1)), old = ~0UL;
+
+	UT_ASSERT_EQ(0, SC(NR_rt_sigprocmask, 2, &set, &old, 8, 0, 0));     /* SIG_SETMASK */
+	UT_ASSERT_EQ(0, SC(NR_rt_sigprocmask, 0, 0, &old, 8, 0, 0));
+	UT_ASSERT_EQ(1UL << (SIGUSR1 - 1), old);                           /* SIGKILL dropped */
+	set = 0;
+	UT_ASSERT_EQ(0, SC(NR_rt_sigprocmask, 2, &set, 0, 8, 0, 0));
+	UT_ASSERT_EQ(-EINVAL, SC(NR_rt_sigprocmask, 7, &set, 0, 8, 0, 0));
+	UT_ASSERT_EQ(-EINVAL, SC(NR_rt_sigprocmask, 0, &set, 0, 4, 0, 0));
+}
+
+/* ---- brk and madvise ---- */
+
+UTEST(brk_grows_and_shrinks_the_heap_and_never_over_a_mapping)
+{
+	char *start = (char *)SC(NR_brk, 0, 0, 0, 0, 0, 0), *end;
+	void *blocker;
+
+	UT_ASSERT(start != NULL);
+	end = (char *)SC(NR_brk, start + 3 * PAGE_SIZE, 0, 0, 0, 0, 0);
+	UT_ASSERT_EQ((long)(start + 3 * PAGE_SIZE), (long)end);
+	for (int i = 0; i < 3 * (int)PAGE_SIZE; i += PAGE_SIZE)
+		UT_ASSERT_EQ(0, start[i]);
+	start[2 * PAGE_SIZE] = 9;
+	UT_ASSERT_EQ((long)start, SC(NR_brk, start, 0, 0, 0, 0, 0));
+	/* A mapping right above the break: the heap may not grow over it. */
+	blocker = mmap(start + 4 * PAGE_SIZE, PAGE_SIZE, PROT_READ,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	UT_ASSERT_OK(ptr_err(blocker));
+	UT_ASSERT_EQ((long)start, SC(NR_brk, start + 8 * PAGE_SIZE, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ((long)(start + 2 * PAGE_SIZE), SC(NR_brk, start + 2 * PAGE_SIZE, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, start[PAGE_SIZE]);
+	UT_ASSERT_EQ((long)start, SC(NR_brk, start, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ((long)start, SC(NR_brk, start - PAGE_SIZE, 0, 0, 0, 0, 0));  /* below: refused */
+	UT_ASSERT_EQ(0, munmap(blocker, PAGE_SIZE));
+}
+
+UTEST(map_fixed_noreplace_refuses_a_used_range)
+{
+	char *p = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	               -1, 0);
+
+	UT_ASSERT_OK(ptr_err(p));
+	UT_ASSERT_EQ(-EEXIST, ptr_err(mmap(p + PAGE_SIZE, PAGE_SIZE, PROT_READ,
+	                                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0)));
+	UT_ASSERT_EQ(0, munmap(p, 2 * PAGE_SIZE));
+}
+
+UTEST(map_populate_takes_the_faults_at_mmap)
+{
+	struct linux_rusage a, b;
+	char *p = mmap(NULL, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	UT_ASSERT_OK(ptr_err(p));
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_THREAD, &a, 0, 0, 0, 0));
+	for (int i = 0; i < 16; i++)
+		p[i * PAGE_SIZE] = 1;
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_THREAD, &b, 0, 0, 0, 0));
+	UT_ASSERT_EQ(a.ru_minflt, b.ru_minflt);
+	UT_ASSERT_EQ(0, munmap(p, 16 * PAGE_SIZE));
+}
+
+UTEST(madvise_dontneed_zeroes_private_memory_and_keeps_shared)
+{
+	char *priv = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *shr = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	UT_ASSERT_OK(ptr_err(priv));
+	UT_ASSERT_OK(ptr_err(shr));
+	for (int i = 0; i < 4; i++) {
+		priv[i * PAGE_SIZE] = (char)(i + 1);
+		shr[i * PAGE_SIZE] = (char)(i + 1);
+	}
+	UT_ASSERT_EQ(0, madvise(priv + PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED));
+	UT_ASSERT_EQ(0, madvise(shr + PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED));
+	UT_ASSERT_EQ(1, priv[0]);
+	UT_ASSERT_EQ(0, priv[PAGE_SIZE]);
+	UT_ASSERT_EQ(0, priv[2 * PAGE_SIZE]);
+	UT_ASSERT_EQ(4, priv[3 * PAGE_SIZE]);
+	UT_ASSERT_EQ(2, shr[PAGE_SIZE]);
+	UT_ASSERT_EQ(3, shr[2 * PAGE_SIZE]);
+	UT_ASSERT_EQ(0, madvise(priv, PAGE_SIZE, MADV_NORMAL));
+	UT_ASSERT_EQ(-EINVAL, madvise(priv + 1, PAGE_SIZE, MADV_DONTNEED));
+	UT_ASSERT_EQ(-EINVAL, madvise(priv, PAGE_SIZE, 12345));
+	UT_ASSERT_EQ(0, munmap(priv, 4 * PAGE_SIZE));
+	UT_ASSERT_EQ(-ENOMEM, madvise(priv, PAGE_SIZE, MADV_DONTNEED));
+	UT_ASSERT_EQ(0, munmap(shr, 4 * PAGE_SIZE));
+}
+
+/* ---- the console, uname, reboot ---- */
+
+UTEST(console_answers_writev_and_the_window_size)
+{
+	static const char a[] = "    # writev: ", b[] = "two pieces\n";
+	struct linux_iovec iov[2] = { { (uint64_t)a, sizeof(a) - 1 }, { (uint64_t)b, sizeof(b) - 1 } };
+	struct linux_winsize ws = { 0, 0, 0, 0 };
+
+	flush_stdout();
+	UT_ASSERT_EQ((long)(sizeof(a) + sizeof(b) - 2), SC(NR_writev, 1, iov, 2, 0, 0, 0));
+	UT_ASSERT_EQ(-EBADF, SC(NR_writev, 7, iov, 2, 0, 0, 0));
+	UT_ASSERT_EQ(-EINVAL, SC(NR_writev, 1, iov, 100000, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_ioctl, 1, TIOCGWINSZ, &ws, 0, 0, 0));
+	UT_ASSERT(ws.ws_row > 0 && ws.ws_col > 0);
+	UT_ASSERT_EQ(-EBADF, SC(NR_ioctl, 9, TIOCGWINSZ, &ws, 0, 0, 0));
+}
+
+UTEST(uname_says_linux_on_x86_64_and_reboot_wants_its_magic)
+{
+	struct linux_utsname u;
+
+	UT_ASSERT_EQ(0, SC(NR_uname, &u, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, strcmp(u.sysname, "Linux"));
+	UT_ASSERT_EQ(0, strcmp(u.machine, "x86_64"));
+	UT_ASSERT(u.release[0] >= '3' && u.release[0] <= '9');
+	UT_ASSERT_EQ(-EINVAL, SC(NR_reboot, 0x1234, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_POWER_OFF,
+	                         0, 0, 0));
+	UT_ASSERT_EQ(-EINVAL, SC(NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, 0x777, 0, 0, 0));
+}
+
+int main(int argc, char **argv)
+{
+	return utest_main("linux_abi", argc, argv);
+}
