@@ -7,7 +7,11 @@
 
 #include "kernel/types.h"
 
+#define RFLAGS_TF (1UL << 8)    /* single step */
 #define RFLAGS_IF (1UL << 9)
+#define RFLAGS_DF (1UL << 10)   /* string direction */
+#define RFLAGS_NT (1UL << 14)   /* nested task: iretq with it set faults in long mode */
+#define RFLAGS_AC (1UL << 18)   /* alignment check */
 
 #ifdef HOST_TEST
 static inline int cpu_id(void) { return 0; }

@@ -118,7 +118,11 @@ void syscall_init(void)
 {
 	wrmsr(MSR_STAR, ((uint64_t)(SEL_KDATA) << 48) | ((uint64_t)SEL_KCODE << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-	wrmsr(MSR_SFMASK, RFLAGS_IF | (1UL << 10) | (1UL << 8) | (1UL << 18));  /* IF DF TF AC */
+	/*
+	 * Flags cleared on entry: IF, DF, TF, AC, and NT, which the kernel
+	 * would otherwise carry into another thread's iretq (#GP with NT set).
+	 */
+	wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC | RFLAGS_NT);
 }
 
 void return_to_user_checks(struct trapframe *tf)

@@ -300,6 +300,29 @@ UTEST(clone_and_arch_prctl_with_kernel_or_non_canonical_addresses_give_einval)
 	UT_ASSERT_EQ(-EINVAL, syscall6(NR_clone, CLONE_VM | SIGCHLD, 0, 0, 0, 0, 0));
 }
 
+/*
+ * Flags a program may set do not follow the kernel to another thread: NT
+ * set in user mode once stayed set through a system call (the syscall
+ * entry did not clear it), and the next thread to return to user mode by
+ * iretq took a #GP in the kernel, which ended in a triple fault. A spinner
+ * keeps a second process runnable, so the yields really switch.
+ */
+UTEST(nested_task_flag_set_by_a_program_stays_with_it)
+{
+	int spinner = fork(), status;
+
+	UT_ASSERT_OK(spinner);
+	if (spinner == 0)
+		for (;;)
+			__asm__ volatile("pause");
+	for (int i = 0; i < 300; i++) {
+		__asm__ volatile("pushfq; orq $0x4000, (%%rsp); popfq" ::: "memory", "cc");
+		yield();
+	}
+	UT_ASSERT_EQ(0, kill(spinner));
+	UT_ASSERT_EQ(spinner, waitpid(spinner, &status, 0));
+}
+
 /* ---- sysctl policy ---- */
 
 UTEST(sysctl_refuses_values_out_of_range_and_unknown_names)
