@@ -18,7 +18,6 @@
  *   28    vm_object       one object's pages and mapping list
  *   35    sched           run queue, thread states, each CPU's running thread
  *   40    pmap            every page table, PV list and pmap counter
- *   45    tlb_shoot       the shootdown request slot
  *   60    km_lock         kernel heap
  *   65    page_lock       physical page allocator
  *   90    console         console output
