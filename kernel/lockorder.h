@@ -19,7 +19,6 @@
  *   32    futex           the futex wait list
  *   35    sched           run queue, thread states, each CPU's running thread
  *   40    pmap            every page table, PV list and pmap counter
- *   45    tlb_shoot       the shootdown request slot
  *   60    km_lock         kernel heap
  *   65    page_lock       physical page allocator
  *   90    console         console output

@@ -4,7 +4,7 @@
  * entry from user mode (syscall, interrupt, exception) runs swapgs first, as
  * does every return. The first fields are read by assembly at fixed offsets.
  *
- * Locks: (l) only this CPU touches it, with interrupts off; (s) sched_lock.
+ * Locks: (l) only this CPU writes it, with interrupts off; (s) sched_lock.
  */
 #ifndef KERNEL_PERCPU_H
 #define KERNEL_PERCPU_H
@@ -27,10 +27,10 @@ struct percpu {
 	struct thread *switched_out;  /* (s) thread to mark off-CPU after swtch */
 	struct vm_map *active_map;    /* (l) address space CR3 holds */
 	uint64_t slice_start;         /* (l) tick the running thread started */
-	/* counters shown by vmstat */
-	uint64_t ipis_sent;
-	uint64_t shootdowns;          /* TLB shootdown requests handled */
-	uint64_t pages_flushed;
+	/* counters shown by vmstat; kernel/tlb.c */
+	uint64_t ipis_sent;           /* (l) */
+	uint64_t shootdowns;          /* (l) TLB shootdown requests handled */
+	uint64_t pages_flushed;       /* (l) */
 };
 
 #define PERCPU_KERNEL_RSP 8

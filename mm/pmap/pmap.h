@@ -206,7 +206,11 @@ void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot);
  */
 void pmap_page_remove(struct vm_page *pg);
 
-/* Lowers every mapping of `pg` (a large page: all of it) to at most `prot`. */
+/*
+ * Lowers every mapping of `pg` (a large page: all of it) to at most `prot`.
+ * A later fault that the mapping allows restores rights: a private PTE
+ * gets the mapping's, an object PTE or leaf the object's maximum again.
+ */
 void pmap_page_protect(struct vm_page *pg, int prot);
 
 /* Physical address mapped at `va` (any rights) in *pa; false when unmapped. */

@@ -152,10 +152,33 @@ pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off)
 }
 
 /*
- * Makes the object PTE for off map pg, creating the tables on the way.
- * *pv is a preallocated PV entry (NULL for wired pages), consumed when
- * used. *filled tells whether the PTE was empty. Returns 0 or -ENOMEM
- * (tables already created stay: they belong to the object). (g) held.
+ * Gives the object entry *e (a PTE, or a 2 MiB leaf at offset off) back
+ * the object's maximum rights `flags` that pmap_page_protect() lowered,
+ * keeping its accessed and dirty bits; a leaf's copies follow. Raising
+ * rights flushes too, like every pmap verb (pmap.h), so no CPU takes a
+ * second fault on a stale lowered entry. Nothing to do when *e has them.
+ * (g) held.
+ */
+static void obj_entry_restore_locked(struct pmap_object *po, uint64_t off, pte_t *e,
+                                     uint64_t flags)
+{
+	pte_t want = pte_make(pte_pa(*e), flags) | (*e & (PTE_A | PTE_D));
+
+	if (*e == want)
+		return;
+	*e = want;
+	if (flags & PTE_PS)
+		mirrors_update_locked(po, off);
+	tlb_object_changed();
+}
+
+/*
+ * Makes the object PTE for off map pg, creating the tables on the way; a
+ * PTE already mapping pg gets the object's maximum rights back (a fault
+ * after pmap_page_protect()). *pv is a preallocated PV entry (NULL for
+ * wired pages), consumed when used. *filled tells whether the PTE was
+ * empty. Returns 0 or -ENOMEM (tables already created stay: they belong
+ * to the object). (g) held.
  */
 int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
                     struct pv_entry **pv, bool *filled)
@@ -179,6 +202,7 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	if (pte_present(*pte)) {
 		if (pte_pa(*pte) != page_to_phys(pg))
 			panic("obj_fill_locked: offset %p already maps another page", (void *)off);
+		obj_entry_restore_locked(po, off, pte, OBJ_PTE_FLAGS);
 		return 0;
 	}
 	if (*pv) {
@@ -195,9 +219,10 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 /*
  * Makes the object's PD entry for off (2 MiB aligned) a 2 MiB leaf mapping
  * the large page `head`, creating the PD page, and pushes the new leaf to
- * every mirror that covers off. *pv is a preallocated PV entry (NULL for
- * wired pages), consumed when used; *filled tells whether the leaf was new.
- * Returns 0 or -ENOMEM (no PD page). (g) held.
+ * every mirror that covers off; a leaf already mapping head gets the
+ * object's maximum rights back, in its copies too. *pv is a preallocated
+ * PV entry (NULL for wired pages), consumed when used; *filled tells
+ * whether the leaf was new. Returns 0 or -ENOMEM (no PD page). (g) held.
  */
 int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
                      struct pv_entry **pv, bool *filled)
@@ -213,6 +238,7 @@ int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
 	if (pte_present(*e)) {
 		if (!pte_leaf(*e, PD_LEVEL) || pte_pa(*e) != page_to_phys(head))
 			panic("leaf_fill_locked: offset %p already maps something else", (void *)off);
+		obj_entry_restore_locked(po, off, e, OBJ_LEAF_FLAGS);
 		return 0;
 	}
 	if (*pv) {

@@ -99,8 +99,9 @@ static void check_objtab(struct verify *v, struct pmap_object *po, struct vm_pag
 /*
  * Checks one object PTE (want = OBJ_PTE_FLAGS) or 2 MiB leaf (want =
  * OBJ_LEAF_FLAGS) against the page the object holds at off: the owner and
- * offset, a large page for a leaf, the flags, and a PV entry exactly when
- * the page is not wired.
+ * offset, a large page for a leaf, the flags (the object's maximum rights,
+ * or fewer, no write or no execute, after pmap_page_protect()), and a PV
+ * entry exactly when the page is not wired.
  */
 static void check_objmap(struct verify *v, struct pmap_object *po, pte_t pte, uint64_t off,
                          uint64_t want)
@@ -115,7 +116,7 @@ static void check_objmap(struct verify *v, struct pmap_object *po, pte_t pte, ui
 		     (void *)po->owner, what, (void *)off);
 		return;
 	}
-	if ((pte & ~PTE_ADDR_MASK & ~(PTE_A | PTE_D)) != want)
+	if (((pte & ~PTE_ADDR_MASK & ~(PTE_A | PTE_D | PTE_NX)) | PTE_W) != want)
 		fail(v, "object %p: %s for offset %p has flags %p\n", (void *)po->owner, what,
 		     (void *)off, (void *)(pte & ~PTE_ADDR_MASK));
 	if (pv_find(pg, NULL, po, off) == !!(pg->flags & PG_WIRED))

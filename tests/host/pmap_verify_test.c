@@ -134,6 +134,25 @@ KTEST(pmap_verify, object_leaf_of_a_foreign_page_is_reported)
 	teardown(&f);
 }
 
+/* Rights lowered by pmap_page_protect() are accepted, other flags are not. */
+KTEST(pmap_verify, object_leaf_without_the_user_bit_is_reported)
+{
+	struct fixture f;
+	pte_t *leaf;
+	bool caught;
+
+	setup(&f);
+	spin_lock(&pmap_lock);
+	leaf = obj_leaf_locked(f.m->pmap->mirrors->po, 0);
+	spin_unlock(&pmap_lock);
+	KT_ASSERT(leaf != NULL);
+	*leaf &= ~PTE_U;
+	caught = reports("has flags");
+	*leaf |= PTE_U;
+	KT_ASSERT(caught);
+	teardown(&f);
+}
+
 KTEST(pmap_verify, mirror_with_more_rights_than_its_mapping_is_reported)
 {
 	struct fixture f;

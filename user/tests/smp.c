@@ -229,6 +229,163 @@ UTEST(exit_while_threads_fault)
 	remove_segment(id, seg);
 }
 
+/* ---- a mapping replaced under readers on every CPU ---- */
+
+/*
+ * The writer replaces the mapping at one 2 MiB-aligned address round after
+ * round while reader threads, one for every CPU but the writer's, read it
+ * in a tight loop. Even rounds replace all of it, 2 MiB + 4 KiB: the first 2 MiB is a
+ * linked object PT (its removal is an unlink and a full flush), the last
+ * page a private PTE. Odd rounds replace only that last page, whose PT
+ * stays (a page after it keeps it busy), so its removal is one invlpg. The
+ * writer stores the round in the first and the last page and publishes it
+ * seqlock style: `seq` is odd while it changes, 2 * round when done; then
+ * it waits until every reader has checked that round, so every reader CPU
+ * holds translations of the pages the next round replaces. A reader CPU
+ * that kept such a translation reads the old page (freed, perhaps already
+ * reused) instead: a value of another round.
+ */
+#define FLIP_ROUNDS     3000        /* rounds, unless FLIP_MS runs out first */
+#define FLIP_MS         20000       /* (TCG speed depends on the host) */
+#define FLIP_MIN_ROUNDS 200         /* fewer would test too little */
+#define FLIP_LEN    ((2UL << 20) + PAGE_SIZE)
+#define FLIP_AREA   (4UL << 20)     /* reserved around it, 2 MiB aligned */
+#define MAX_READERS 8
+
+struct flip {
+	volatile uint64_t *first;      /* first page of the mapping */
+	volatile uint64_t *last;       /* its last page */
+	uint64_t seq;
+	int stop;
+	bool one_cpu;                  /* readers must yield for the writer to run */
+};
+
+struct flip_reader {
+	struct flip *f __attribute__((aligned(64)));   /* a cache line per reader */
+	uint64_t round;                /* the last round it checked */
+	uint64_t checks;               /* consistent snapshots checked */
+	uint64_t bad;                  /* snapshots with another round's value */
+	uint64_t bad_round, bad_first, bad_last;   /* the first of them */
+};
+
+/* What the two pages hold after round r: distinct for every page and round. */
+static uint64_t first_value(uint64_t r) { return 2 * r; }
+static uint64_t last_value(uint64_t r) { return 2 * r + 1; }
+
+static int flip_read(void *arg)
+{
+	struct flip_reader *rd = arg;
+	struct flip *f = rd->f;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
+		uint64_t s1 = __atomic_load_n(&f->seq, __ATOMIC_ACQUIRE), a, b, s2;
+
+		if (s1 & 1)
+			continue;
+		a = f->first[0];
+		b = f->last[0];
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&f->seq, __ATOMIC_RELAXED);
+		if (s1 != s2)
+			continue;
+		rd->checks++;
+		if ((a != first_value(s1 / 2) || b != last_value(s1 / 2)) && rd->bad++ == 0) {
+			rd->bad_round = s1 / 2;
+			rd->bad_first = a;
+			rd->bad_last = b;
+		}
+		/* Alone on its CPU with nothing new to check, let the writer run. */
+		if (f->one_cpu && rd->round == s1 / 2)
+			yield();
+		__atomic_store_n(&rd->round, s1 / 2, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/* Maps len bytes of new shared memory exactly at va: 0 or the error. */
+static long map_new_at(volatile uint64_t *va, size_t len)
+{
+	void *p = mmap((void *)va, len, PROT_READ | PROT_WRITE,
+	               MAP_FIXED | MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return ptr_err(p) ? ptr_err(p) : p == (void *)va ? 0 : -EINVAL;
+}
+
+/*
+ * Runs the rounds; returns how many were done, or the negated round whose
+ * mapping failed.
+ */
+static long flip_write(struct flip *f, struct flip_reader *rd, int nreaders)
+{
+	uint64_t end = clock_ms() + FLIP_MS, r;
+
+	for (r = 1; r <= FLIP_ROUNDS && clock_ms() < end; r++) {
+		__atomic_store_n(&f->seq, 2 * r - 1, __ATOMIC_RELEASE);
+		if (map_new_at(r % 2 ? f->last : f->first, r % 2 ? PAGE_SIZE : FLIP_LEN) < 0)
+			return -(long)r;
+		f->first[0] = first_value(r);
+		f->last[0] = last_value(r);
+		__atomic_store_n(&f->seq, 2 * r, __ATOMIC_RELEASE);
+		for (int i = 0; i < nreaders; i++)
+			while (__atomic_load_n(&rd[i].round, __ATOMIC_ACQUIRE) < r)
+				yield();
+	}
+	return (long)r - 1;
+}
+
+/* CPUs whose count of served shootdown requests grew from `before` to `after`. */
+static int cpus_that_served(const struct vmstat *before, const struct vmstat *after)
+{
+	int n = 0;
+
+	for (uint64_t i = 0; i < after->cpus && i < VMSTAT_MAX_CPUS; i++)
+		n += after->cpu_shootdowns[i] > before->cpu_shootdowns[i];
+	return n;
+}
+
+UTEST(no_cpu_reads_through_a_replaced_mapping)
+{
+	struct vmstat before = ut_vmstat(0), after;
+	int nreaders = MIN(MAX((int)before.cpus - 1, 1), MAX_READERS), tid[MAX_READERS], code;
+	struct flip_reader rd[MAX_READERS] = { 0 };
+	struct flip f = { .one_cpu = before.cpus <= 1 };
+	long rounds;
+	char *area;
+
+	area = mmap(NULL, FLIP_AREA, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	UT_ASSERT_OK(ptr_err(area));
+	UT_ASSERT_EQ(0, (uintptr_t)area % (2UL << 20));
+	f.first = (volatile uint64_t *)area;
+	f.last = (volatile uint64_t *)(area + FLIP_LEN - PAGE_SIZE);
+	UT_ASSERT_OK(map_new_at(f.first, FLIP_LEN));
+	area[FLIP_LEN] = 1;            /* keeps the last page's private PT in use */
+	f.first[0] = first_value(0);
+	f.last[0] = last_value(0);
+	for (int i = 0; i < nreaders; i++) {
+		rd[i].f = &f;
+		tid[i] = thread_create(flip_read, &rd[i]);
+		UT_ASSERT(tid[i] > 0);
+	}
+	rounds = flip_write(&f, rd, nreaders);
+	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < nreaders; i++)
+		UT_ASSERT_OK(thread_join(tid[i], &code));
+	after = ut_vmstat(0);
+	munmap(area, FLIP_AREA);
+	if (rounds < 0)
+		UT_FAIL("round %ld: the mapping could not be replaced", -rounds);
+	UT_ASSERT(rounds >= FLIP_MIN_ROUNDS);
+	for (int i = 0; i < nreaders; i++)
+		if (rd[i].bad)
+			UT_FAIL("reader %d: %lu of %lu snapshots stale; first in round %lu: "
+			        "%lu and %lu instead of %lu and %lu", i, rd[i].bad, rd[i].checks,
+			        rd[i].bad_round, rd[i].bad_first, rd[i].bad_last,
+			        first_value(rd[i].bad_round), last_value(rd[i].bad_round));
+	/* On several CPUs the readers ran beside the writer and took its IPIs. */
+	if (after.cpus > 1)
+		UT_ASSERT(cpus_that_served(&before, &after) >= (int)after.cpus - 1);
+}
+
 int main(int argc, char **argv)
 {
 	return utest_main("smp", argc, argv);
