@@ -36,6 +36,11 @@ struct proc *current_proc(void)
 	return t ? t->proc : NULL;
 }
 
+bool proc_is_init(const struct proc *p)
+{
+	return p && p == init_proc;
+}
+
 void proc_activate(struct proc *p)
 {
 	uaccess_set_map(p ? p->map : NULL);

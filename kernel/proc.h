@@ -50,6 +50,9 @@ extern struct spinlock proc_lock;
 void proc_init(void);
 struct proc *current_proc(void);
 
+/* Is p the first process (init), which must never die? */
+bool proc_is_init(const struct proc *p);
+
 /* Loads p's address space on this CPU (called by the scheduler). */
 void proc_activate(struct proc *p);
 

@@ -165,12 +165,14 @@ long sys_getpid(struct trapframe *tf)
 long sys_getppid(struct trapframe *tf)
 {
 	struct proc *parent;
+	int ppid;
 
 	(void)tf;
 	spin_lock(&proc_lock);
 	parent = current_proc()->parent;
+	ppid = parent ? parent->pid : 0;   /* under the lock: the parent may be reaped */
 	spin_unlock(&proc_lock);
-	return parent ? parent->pid : 0;
+	return ppid;
 }
 
 long sys_gettid(struct trapframe *tf)

@@ -35,7 +35,7 @@ static const struct sysctl table[] = {
 	  "exhaustion tests: N more page allocations succeed, then all fail (-1: off)",
 	  page_fail_after },
 #if KDEBUG
-	{ "debug.thread_exit_delay_us", &thread_exit_delay_us, 0, 1000000,
+	{ "debug.thread_exit_delay_us", &thread_exit_delay_us, 0, 100000,
 	  "race tests: an exiting thread stays this long on its CPU after leaving "
 	  "its process", NULL },
 #endif

@@ -201,6 +201,15 @@ static void handle_user_exception(struct trapframe *tf)
 		err = user_page_fault(addr, tf->error);
 		if (err == 0)
 			return;
+		if (err == -ENOMEM && proc_is_init(current_proc())) {
+			/*
+			 * Any program can run memory out (or ask debug.page_fail_after
+			 * to); init must not die of it, or the kernel would stop. It
+			 * waits and takes the fault again.
+			 */
+			sleep_ms(10);
+			return;
+		}
 		pf_describe(tf->error, err, why, sizeof(why));
 	} else {
 		snprintf(why, sizeof(why), "%s (error code 0x%lx)", trap_name(tf->vector), tf->error);

@@ -37,15 +37,20 @@ int copyout(void *udst, const void *src, size_t len)
 	return (int)copy_bytes_checked(udst, src, len);
 }
 
+/*
+ * Takes the write fault of every page instead of writing to it: a byte
+ * read and written back could undo a store another thread, or another
+ * process through shared memory, made in between.
+ */
 int user_probe_writable(void *uaddr, size_t len)
 {
 	vaddr_t a = (vaddr_t)uaddr, end = a + len;
-	uint8_t byte;
+	struct vm_map *map = uaccess_map();
 
-	if (!user_range_ok(a, len))
+	if (!user_range_ok(a, len) || !map)
 		return -EFAULT;
 	for (; a < end; a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE)
-		if (copyin(&byte, (void *)a, 1) < 0 || copyout((void *)a, &byte, 1) < 0)
+		if (vm_fault(map, a, PROT_WRITE) < 0)
 			return -EFAULT;
 	return 0;
 }

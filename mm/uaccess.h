@@ -24,8 +24,8 @@ bool user_range_ok(vaddr_t addr, size_t len);
 int copyin(void *dst, const void *usrc, size_t len);
 int copyout(void *udst, const void *src, size_t len);
 /*
- * Checks that [uaddr, uaddr + len) can be written, by rewriting one byte of
- * every page with its own value (which also faults the pages in): 0 or
+ * Checks that [uaddr, uaddr + len) can be written, by taking the write
+ * fault of every page (which makes it writable without writing): 0 or
  * -EFAULT. Lets a call that would block (read) fail before it waits.
  */
 int user_probe_writable(void *uaddr, size_t len);
