@@ -8,6 +8,7 @@
  * frees what is left in waitpid().
  */
 #include "kernel/proc.h"
+#include "ipc/shm/shm.h"
 #include "kernel/exec.h"
 #include "kernel/cpu.h"
 #include "kernel/fpu.h"
@@ -310,6 +311,7 @@ void proc_exec_map(struct vm_map *map)
 	spin_unlock(&proc_lock);
 	uaccess_set_map(map);
 	vm_map_destroy(old);
+	shm_reap();
 	fpu_reset_current();
 	current_thread()->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
@@ -336,6 +338,7 @@ static void proc_finish(struct proc *p)
 	spin_unlock(&proc_lock);
 	uaccess_set_map(NULL);
 	vm_map_destroy(map);
+	shm_reap();
 	spin_lock(&proc_lock);
 	reparent_children(p);
 	p->state = P_ZOMBIE;

@@ -8,6 +8,7 @@
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
+#include "kernel/timer.h"
 #include "ipc/shm/shm.h"
 #include "mm/fault_timeline.h"
 #include "mm/kmalloc.h"
@@ -45,6 +46,8 @@ long sys_mmap(struct trapframe *tf)
 	if (!(flags & MAP_ANONYMOUS))
 		return -EBADF;
 	err = vm_mmap(current_map(), tf->rdi, tf->rsi, (int)tf->rdx, flags, NULL, tf->r9, &addr);
+	if (flags & MAP_FIXED)
+		shm_reap();   /* it may have replaced the last attachment of a removed segment */
 	return err < 0 ? err : (long)addr;
 }
 
@@ -65,6 +68,8 @@ long sys_shm_map(struct trapframe *tf)
 	err = (flags & MAP_ANONYMOUS) ? -EINVAL
 	      : vm_mmap(current_map(), tf->rsi, tf->rdx, (int)tf->r10, flags, obj, tf->r9, &addr);
 	vm_object_release(obj);
+	if (flags & MAP_FIXED)
+		shm_reap();
 	return err < 0 ? err : (long)addr;
 }
 
@@ -81,7 +86,10 @@ long sys_madvise(struct trapframe *tf)
 
 long sys_munmap(struct trapframe *tf)
 {
-	return vm_munmap(current_map(), tf->rdi, tf->rsi);
+	long err = vm_munmap(current_map(), tf->rdi, tf->rsi);
+
+	shm_reap();   /* it may have ended the last attachment of a removed segment */
+	return err;
 }
 
 long sys_mprotect(struct trapframe *tf)
@@ -97,28 +105,64 @@ long sys_shmget(struct trapframe *tf)
 long sys_shmat(struct trapframe *tf)
 {
 	vaddr_t addr;
-	long err = shm_at(current_map(), (int)tf->rdi, tf->rsi, (int)tf->rdx, &addr);
+	long err = shm_at(current_map(), (int)tf->rdi, tf->rsi, (int)tf->rdx,
+	                  current_proc()->pid, &addr);
 
+	if (tf->rdx & SHM_REMAP)
+		shm_reap();
 	return err < 0 ? err : (long)addr;
 }
 
 long sys_shmdt(struct trapframe *tf)
 {
-	return shm_dt(current_map(), tf->rdi);
+	return shm_dt(current_map(), tf->rdi, current_proc()->pid);
 }
 
+/*
+ * shmctl(shmid, cmd, buf): buf is a struct shmid_ds (IPC_STAT, SHM_STAT,
+ * SHM_STAT_ANY, IPC_SET), struct shminfo (IPC_INFO) or struct shm_info
+ * (SHM_INFO), checked before anything changes.
+ */
 long sys_shmctl(struct trapframe *tf)
 {
+	int cmd = (int)tf->rsi & ~IPC_64;
 	struct shmid_ds ds;
-	long err;
+	struct shminfo limits;
+	struct shm_info usage;
+	long r;
 
-	memset(&ds, 0, sizeof(ds));
-	if (tf->rsi == IPC_STAT && !user_range_ok(tf->rdx, sizeof(ds)))
-		return -EFAULT;
-	err = shm_ctl((int)tf->rdi, (int)tf->rsi, &ds);
-	if (err == 0 && tf->rsi == IPC_STAT && copyout((void *)tf->rdx, &ds, sizeof(ds)) < 0)
-		return -EFAULT;
-	return err;
+	if (tf->rsi != (uint32_t)tf->rsi)
+		return -EINVAL;
+	switch (cmd) {
+	case IPC_INFO:
+	case SHM_INFO:
+		r = shm_info(cmd, &limits, &usage);
+		if (cmd == IPC_INFO && copyout((void *)tf->rdx, &limits, sizeof(limits)) < 0)
+			return -EFAULT;
+		if (cmd == SHM_INFO && copyout((void *)tf->rdx, &usage, sizeof(usage)) < 0)
+			return -EFAULT;
+		return r;
+	case IPC_SET:
+		if (copyin(&ds, (void *)tf->rdx, sizeof(ds)) < 0)
+			return -EFAULT;
+		return shm_ctl((int)tf->rdi, cmd, &ds);
+	case IPC_STAT:
+	case SHM_STAT:
+	case SHM_STAT_ANY:
+		if (!user_range_ok(tf->rdx, sizeof(ds)))
+			return -EFAULT;
+		r = shm_ctl((int)tf->rdi, cmd, &ds);
+		if (r >= 0 && copyout((void *)tf->rdx, &ds, sizeof(ds)) < 0)
+			return -EFAULT;
+		return r;
+	}
+	return shm_ctl((int)tf->rdi, cmd, NULL);
+}
+
+/* Seconds since 1970, for the times of SysV segments (see ipc/shm/shm.h). */
+int64_t shm_clock_seconds(void)
+{
+	return (int64_t)(clock_realtime_ns() / 1000000000);
 }
 
 /* The per-CPU shootdown counters. */

@@ -180,7 +180,7 @@ static void revoke_under_readers(bool protect)
 		r->index = i;
 		r->map = vm_map_create();
 		KT_ASSERT(r->map != NULL);
-		KT_ASSERT_EQ(0, shm_at(r->map, id, 0, 0, &r->va));
+		KT_ASSERT_EQ(0, shm_at(r->map, id, 0, 0, 1, &r->va));
 		KT_ASSERT_EQ(0, vm_copyout(r->map, r->va, &i, sizeof(i)));
 		vm_stat_map(r->map, &st);
 		linked &= st.links_pde == (pmap_mmu_optimize ? 1 : 0);
@@ -227,6 +227,7 @@ static void revoke_under_readers(bool protect)
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	for (int i = 0; i < NREADERS; i++)
 		vm_map_destroy(sd.readers[i].map);
+	shm_reap();   /* as exit does: those were the removed segment's last attachments */
 
 	KT_ASSERT(linked);             /* the object path, when sharing is on */
 	KT_ASSERT(!stuck);

@@ -3,6 +3,7 @@
 #include "kernel/percpu.h"
 #include "kernel/trap.h"
 #include "mm/phys.h"
+#include "mm/pmap/pmap.h"
 #include "mm/vm_map.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
@@ -38,19 +39,22 @@ int copyout(void *udst, const void *src, size_t len)
 }
 
 /*
- * Takes the write fault of every page instead of writing to it: a byte
- * read and written back could undo a store another thread, or another
- * process through shared memory, made in between.
+ * Takes the write fault of every page that a write would fault on, as the
+ * CPU would, instead of writing: a byte read and written back could undo a
+ * store another thread, or another process through shared memory, made in
+ * between.
  */
 int user_probe_writable(void *uaddr, size_t len)
 {
 	vaddr_t a = (vaddr_t)uaddr, end = a + len;
 	struct vm_map *map = uaccess_map();
+	paddr_t pa;
 
 	if (!user_range_ok(a, len) || !map)
 		return -EFAULT;
 	for (; a < end; a = ALIGN_DOWN(a, PAGE_SIZE) + PAGE_SIZE)
-		if (vm_fault(map, a, PROT_WRITE) < 0)
+		if (pmap_translate(map->pmap, a, PROT_WRITE, &pa) != 0 &&
+		    vm_fault(map, a, PROT_WRITE) < 0)
 			return -EFAULT;
 	return 0;
 }

@@ -180,19 +180,24 @@ int vm_copyin(struct vm_map *map, void *dst, vaddr_t src, size_t len);
 /* ---- shm support (vm_mmap.c) ---- */
 
 /*
- * Maps the shm object `obj` for shmat: at `addr` (page aligned, must be
- * free; 2 MiB aligned for an OBJ_LARGE_ONLY object) or, when addr is 0,
- * where the kernel chooses; read-only when `readonly`. Returns 0 and the
- * address in *out, -EINVAL (addr unaligned, busy, outside user space, or
- * the detach address of a live attachment whose first pages were unmapped:
- * shmdt could not tell the two apart) or -ENOMEM. The kernel never chooses
- * such an address.
+ * Maps the shm object `obj` for shmat: at `addr` (page aligned; 2 MiB
+ * aligned for an OBJ_LARGE_ONLY object) or, when addr is 0, where the
+ * kernel chooses; read-only when `readonly`, executable when `exec`. The
+ * range must be free unless `remap`, which replaces what is there. Returns
+ * 0 and the address in *out, -EINVAL (addr unaligned, busy, outside user
+ * space, or the detach address of a live attachment whose first pages were
+ * unmapped: shmdt could not tell the two apart) or -ENOMEM. The kernel
+ * never chooses such an address.
  */
 int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
-                      bool readonly, vaddr_t *out);
+                      bool readonly, bool exec, bool remap, vaddr_t *out);
 
-/* Removes the attachment made at `addr` (shmdt). -EINVAL if there is none. */
-int vm_map_shm_detach(struct vm_map *map, vaddr_t addr);
+/*
+ * Removes the attachment made at `addr` (shmdt) and gives its object, with
+ * a reference the caller releases, in *obj. -EINVAL (and NULL) if there is
+ * none.
+ */
+int vm_map_shm_detach(struct vm_map *map, vaddr_t addr, struct vm_object **obj);
 
 /* Number of attachments of obj in all maps (nattch). */
 int vm_object_nattch(struct vm_object *obj);

@@ -450,12 +450,12 @@ int vm_madvise(struct vm_map *map, vaddr_t addr, size_t len, int advice)
 
 /* See vm_map.h. */
 int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
-                      bool readonly, vaddr_t *out)
+                      bool readonly, bool exec, bool remap, vaddr_t *out)
 {
-	int prot = readonly ? PROT_READ : PROT_READ | PROT_WRITE;
+	int prot = (readonly ? PROT_READ : PROT_READ | PROT_WRITE) | (exec ? PROT_EXEC : 0);
 	struct map_request q = {
 		.addr = addr, .len = obj->size, .prot = prot, .max_prot = prot | PROT_EXEC,
-		.vme_flags = VME_SHARED | VME_SHM, .fixed = addr != 0, .replace = false,
+		.vme_flags = VME_SHARED | VME_SHM, .fixed = addr != 0, .replace = remap,
 		.busy_err = -EINVAL, .obj = obj, .off = 0,
 	};
 	int err;
@@ -472,16 +472,21 @@ int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
 }
 
 /* See vm_map.h. */
-int vm_map_shm_detach(struct vm_map *map, vaddr_t addr)
+int vm_map_shm_detach(struct vm_map *map, vaddr_t addr, struct vm_object **obj)
 {
 	struct vm_map_entry *e, *next;
 	int found = 0;
 
+	*obj = NULL;
 	spin_lock(&map->lock);
 	for (e = map->entries; e; e = next) {
 		next = e->next;
 		if (!(e->flags & VME_SHM) || e->shm_attach != addr)
 			continue;
+		if (!*obj) {
+			*obj = e->object;
+			vm_object_ref(*obj);
+		}
 		pmap_remove(map->pmap, e->start, e->end);
 		map_remove_entry_locked(map, e);
 		found++;

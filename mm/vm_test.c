@@ -38,8 +38,8 @@ KTEST(vm, shm_criss_cross_between_two_maps)
 	int id = shm_get(IPC_PRIVATE, MIB(2), 0, 1);
 
 	KT_ASSERT(a && b && id >= 0);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, SHM_RDONLY, &vb));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, SHM_RDONLY, 1, &vb));
 	KT_ASSERT_EQ(0, poke(a, va + PAGE_SIZE, 0x1234));
 	KT_ASSERT_EQ(0x1234, peek(b, vb + PAGE_SIZE));
 	KT_ASSERT_EQ(-EFAULT, poke(b, vb, 1));
@@ -50,6 +50,7 @@ KTEST(vm, shm_criss_cross_between_two_maps)
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	vm_map_destroy(a);
 	vm_map_destroy(b);
+	shm_reap();   /* as exit does: the removed segment had its last attachment */
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	KT_ASSERT_EQ(objects, vm_object_count());
 	KT_ASSERT_EQ(free_pages, page_free_count());
@@ -94,8 +95,8 @@ KTEST(vm, large_shm_segment_is_mapped_by_2mib_leaves)
 
 	KT_ASSERT(a && b && id >= 0);
 	KT_ASSERT_EQ(blocks - 2, page_large_free_count());
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, poke(a, va + MIB(3), 0x4242));
 	KT_ASSERT_EQ(0x4242, peek(b, vb + MIB(3)));
 	vm_stat_map(b, &st);
@@ -106,6 +107,7 @@ KTEST(vm, large_shm_segment_is_mapped_by_2mib_leaves)
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	vm_map_destroy(a);
 	vm_map_destroy(b);
+	shm_reap();   /* as exit does: the removed segment had its last attachment */
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	KT_ASSERT_EQ(blocks, page_large_free_count());
 	KT_ASSERT_EQ(objects, vm_object_count());

@@ -52,6 +52,7 @@ struct linux_sigaction {
 
 _Static_assert(sizeof(struct linux_timespec) == 16, "struct timespec");
 _Static_assert(sizeof(struct linux_rusage) == 144, "struct rusage");
+_Static_assert(__builtin_offsetof(struct linux_rusage, ru_minflt) == 64, "ru_minflt");
 _Static_assert(sizeof(struct linux_utsname) == 390, "struct utsname");
 _Static_assert(sizeof(struct linux_winsize) == 8, "struct winsize");
 _Static_assert(sizeof(struct linux_sigaction) == 32, "struct k_sigaction");

@@ -42,24 +42,55 @@ struct vm_object;
 int shm_get(int key, uint64_t size, int flags, int pid);
 
 /*
- * shmat: maps segment shmid into map at `addr` (page aligned and free;
- * 2 MiB aligned for a SHM_HUGETLB segment) or, when addr is 0, where the
- * kernel chooses; read-only with SHM_RDONLY. The address of an attachment
- * is its handle for shmdt, so no two live attachments of a map share one
- * (see vm_map_shm_attach). Returns 0 and the address in *out; -EINVAL (bad
- * id, flags or address), -ENOMEM.
+ * shmat: maps segment shmid into map at `addr` (page aligned; rounded down
+ * with SHM_RND; 2 MiB aligned for a SHM_HUGETLB segment) or, when addr is
+ * 0, where the kernel chooses: read-only with SHM_RDONLY, executable with
+ * SHM_EXEC, over whatever is mapped there with SHM_REMAP (which needs an
+ * address), else only where nothing is. Other flag bits are ignored, as on
+ * Linux. A removed segment (IPC_RMID) may still be attached until its last
+ * detach, as on Linux. The address of an attachment is its handle for
+ * shmdt, so no two live attachments of a map share one (see
+ * vm_map_shm_attach). `pid` is recorded as the last user. Returns 0 and
+ * the address in *out; -EINVAL (bad id or address), -ENOMEM.
  */
-int shm_at(struct vm_map *map, int shmid, vaddr_t addr, int flags, vaddr_t *out);
+int shm_at(struct vm_map *map, int shmid, vaddr_t addr, int flags, int pid, vaddr_t *out);
 
-/* shmdt: removes the attachment at addr. -EINVAL if there is none. */
-int shm_dt(struct vm_map *map, vaddr_t addr);
+/* shmdt: removes the attachment at addr (by pid). -EINVAL if there is none. */
+int shm_dt(struct vm_map *map, vaddr_t addr, int pid);
 
 /*
- * shmctl: IPC_STAT fills *buf (size, nattch, creator pid, key, mode);
- * IPC_RMID removes the segment (memory freed at the last detach).
- * -EINVAL for a bad id or command.
+ * shmctl (cmd may carry IPC_64): IPC_STAT fills *buf (struct shmid_ds,
+ * Linux's layout); SHM_STAT and SHM_STAT_ANY do so for the segment at
+ * table index `shmid` and return its id; IPC_SET takes the owner and the
+ * permission bits from *buf; SHM_LOCK and SHM_UNLOCK set a flag (pages are
+ * always resident); IPC_RMID removes the segment: its key is free at once,
+ * its id and memory stay until the last detach (shm_perm.mode shows
+ * SHM_DEST meanwhile). -EINVAL for a bad id or command, -EFAULT for a
+ * missing buffer.
  */
 int shm_ctl(int shmid, int cmd, struct shmid_ds *buf);
+
+/*
+ * shmctl IPC_INFO (fills *limits) and SHM_INFO (fills *usage): returns the
+ * highest table index in use.
+ */
+int shm_info(int cmd, struct shminfo *limits, struct shm_info *usage);
+
+/*
+ * Frees the removed segments (IPC_RMID) that nobody attaches any more.
+ * nattch is counted from the objects' mappings, so the VM code, which
+ * ends attachments (shmdt, munmap, mmap over one, exec, exit), never has
+ * to tell this table; instead the kernel calls this after each of those
+ * operations, so a removed segment's memory goes with its last attachment
+ * as on Linux. Every entry to the table (shmget, shmctl, ...) does it too.
+ */
+void shm_reap(void);
+
+/*
+ * Seconds since 1970 for the segments' times. Provided by the kernel
+ * (kernel/sys_vm.c) and by the host tests (tests/host/fake.c).
+ */
+int64_t shm_clock_seconds(void);
 
 /*
  * The object of segment shmid with a new reference the caller releases

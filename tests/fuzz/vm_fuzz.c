@@ -193,7 +193,7 @@ static void op_shmat(void)
 	vaddr_t a = b & 1 ? addr() : 0, out;
 
 	if (m)
-		shm_at(m, id, a, b & 2 ? SHM_RDONLY : 0, &out);
+		shm_at(m, id, a, b & 2 ? SHM_RDONLY : 0, 1, &out);
 }
 
 static void op_shmdt(void)
@@ -202,7 +202,7 @@ static void op_shmdt(void)
 	vaddr_t a = addr();
 
 	if (m)
-		shm_dt(m, a);
+		shm_dt(m, a, 1);
 }
 
 /* IPC_RMID (the segment lives on while attached) or IPC_STAT. */

@@ -31,7 +31,7 @@ static void setup(struct fixture *f)
 	f->m = vm_map_create();
 	f->id = shm_get(IPC_PRIVATE, MIB(4), SHM_HUGETLB, 1);
 	KT_ASSERT(f->m && f->id >= 0);
-	KT_ASSERT_EQ(0, shm_at(f->m, f->id, 0, SHM_RDONLY, &f->va));
+	KT_ASSERT_EQ(0, shm_at(f->m, f->id, 0, SHM_RDONLY, 1, &f->va));
 	KT_ASSERT_EQ(0, vmt_touch(f->m, f->va, MIB(4)));
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 }

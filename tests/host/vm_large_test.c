@@ -103,7 +103,7 @@ KTEST(vm_large, two_mib_segment_takes_one_fault_per_client_at_most)
 	KT_ASSERT_EQ(g0.large_pages + 1, vmt_global_stat().large_pages);   /* allocated at creation */
 	KT_ASSERT_EQ(g0.large_free - 1, vmt_global_stat().large_free);
 	a = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, va % SEG_SIZE);
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(2), 10));          /* all 512 pages */
 	KT_ASSERT_EQ(1, vmt_map_stat(a).faults);
@@ -125,7 +125,7 @@ KTEST(vm_large, two_mib_segment_takes_one_fault_per_client_at_most)
 	KT_ASSERT_EQ(3, vmt_map_stat(child).pt_pages);
 	pmap_prelink = 0;
 	exec = vm_map_create();                                 /* an exec'd one, by key */
-	KT_ASSERT_EQ(0, shm_at(exec, shm_get(KEY, 0, 0, 2), 0, 0, &ve));
+	KT_ASSERT_EQ(0, shm_at(exec, shm_get(KEY, 0, 0, 2), 0, 0, 1, &ve));
 	KT_ASSERT_EQ(0, vmt_check(exec, ve, MIB(2), 10));
 	KT_ASSERT_EQ(1, vmt_map_stat(exec).faults);
 	KT_ASSERT_EQ(1, vmt_map_stat(exec).faults_link);
@@ -156,7 +156,7 @@ KTEST(vm_large, sixty_four_mib_segment_serves_every_kind_of_client)
 	vmt_begin(&s);
 	id = shm_get(KEY, MIB(64), IPC_CREAT | SHM_HUGETLB | 0600, 1);
 	a = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(64), 1));
 	KT_ASSERT_EQ(32, vmt_map_stat(a).faults);
 	KT_ASSERT_EQ(32, vmt_map_stat(a).faults_large);
@@ -173,13 +173,13 @@ KTEST(vm_large, sixty_four_mib_segment_serves_every_kind_of_client)
 	KT_ASSERT_EQ(0, vmt_check(child, va, MIB(64), 1));
 	KT_ASSERT_EQ(0, vmt_map_stat(child).faults);
 	exec = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(exec, shm_get(KEY, 0, 0, 2), 0, 0, &ve));
+	KT_ASSERT_EQ(0, shm_at(exec, shm_get(KEY, 0, 0, 2), 0, 0, 1, &ve));
 	KT_ASSERT_EQ(0, vmt_check(exec, ve, MIB(64), 1));
 	KT_ASSERT_EQ(0, vmt_map_stat(exec).faults);
 	KT_ASSERT_EQ(32, vmt_map_stat(exec).leaf_copies);
 	pmap_prelink = 0;
 	late = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, &vl));
+	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, 1, &vl));
 	KT_ASSERT_EQ(0, vmt_check(late, vl, MIB(64), 1));
 	KT_ASSERT_EQ(1, vmt_map_stat(late).faults);                       /* one link fault, all 32 leaves */
 	KT_ASSERT_EQ(1, vmt_map_stat(late).faults_link);
@@ -190,7 +190,7 @@ KTEST(vm_large, sixty_four_mib_segment_serves_every_kind_of_client)
 	/* Teardown of 32 copies: one full flush, no single invalidation. */
 	vm_map_activate(late);
 	before = vmt_map_stat(late);
-	KT_ASSERT_EQ(0, shm_dt(late, vl));
+	KT_ASSERT_EQ(0, shm_dt(late, vl, 1));
 	KT_ASSERT_EQ(before.tlb_flushes + 1, vmt_map_stat(late).tlb_flushes);
 	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(late).tlb_invlpg);
 	KT_ASSERT_EQ(1, vmt_map_stat(late).pt_pages);
@@ -204,7 +204,7 @@ KTEST(vm_large, sixty_four_mib_segment_serves_every_kind_of_client)
 	KT_ASSERT_EQ(32, vmt_global_stat().obj_leaves);
 	for (int i = 0; i < 2; i++) {
 		gen[i] = vm_map_create();
-		KT_ASSERT_EQ(0, shm_at(gen[i], id, 0, 0, &vg));
+		KT_ASSERT_EQ(0, shm_at(gen[i], id, 0, 0, 1, &vg));
 		KT_ASSERT_EQ(0, vmt_check(gen[i], vg, MIB(64), 1));
 		KT_ASSERT_EQ(0, vmt_map_stat(gen[i]).faults);
 	}
@@ -229,7 +229,7 @@ KTEST(vm_large, one_gib_segment_costs_no_per_client_page_directory)
 	vmt_begin(&s);
 	id = large_segment(GIB(1));
 	a = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, va % GIB_SIZE);
 	KT_ASSERT_EQ(0, fill_2m(a, va, GIB(1), 100));
 	KT_ASSERT_EQ(512, vmt_map_stat(a).faults);
@@ -247,7 +247,7 @@ KTEST(vm_large, one_gib_segment_costs_no_per_client_page_directory)
 	KT_ASSERT_EQ(0, vmt_map_stat(child).faults);
 	pmap_prelink = 0;
 	late = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, &vl));
+	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, 1, &vl));
 	KT_ASSERT_EQ(0, check_2m(late, vl, GIB(1), 100));
 	KT_ASSERT_EQ(1, vmt_map_stat(late).faults);
 	KT_ASSERT_EQ(1, vmt_map_stat(late).faults_link);
@@ -256,7 +256,7 @@ KTEST(vm_large, one_gib_segment_costs_no_per_client_page_directory)
 	pmap_prelink = 1;
 	pmap_share_pd = 0;
 	nopd = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(nopd, id, 0, 0, &vn));
+	KT_ASSERT_EQ(0, shm_at(nopd, id, 0, 0, 1, &vn));
 	KT_ASSERT_EQ(0, check_2m(nopd, vn, GIB(1), 100));
 	KT_ASSERT_EQ(0, vmt_map_stat(nopd).faults);
 	KT_ASSERT_EQ(0, vmt_map_stat(nopd).links_pdpte);
@@ -266,7 +266,7 @@ KTEST(vm_large, one_gib_segment_costs_no_per_client_page_directory)
 	/* Teardown of a linked GiB: one entry, one flush. */
 	vm_map_activate(a);
 	before = vmt_map_stat(a);
-	KT_ASSERT_EQ(0, shm_dt(a, va));
+	KT_ASSERT_EQ(0, shm_dt(a, va, 1));
 	KT_ASSERT_EQ(before.tlb_flushes + 1, vmt_map_stat(a).tlb_flushes);
 	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(a).tlb_invlpg);
 	KT_ASSERT_EQ(1, vmt_map_stat(a).pt_pages);
@@ -297,7 +297,7 @@ KTEST(vm_large, share_pd_off_keeps_a_gib_link_and_its_faults_fill_leaves)
 	vmt_begin(&s);
 	id = large_segment(GIB(1));
 	a = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_write(a, va, 8));
 	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
 	pmap_share_pd = 0;
@@ -331,7 +331,7 @@ KTEST(vm_large, gib_and_a_half_links_one_gib_and_mirrors_the_rest)
 	KT_ASSERT(id >= 0);
 	KT_ASSERT_EQ(g0.large_pages + 768, vmt_global_stat().large_pages);
 	a = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, va % GIB_SIZE);                         /* placed on a GiB */
 	KT_ASSERT_EQ(0, fill_2m(a, va, GIB(1) + MIB(512), 7));
 	KT_ASSERT_EQ(768, vmt_map_stat(a).faults);
@@ -344,7 +344,7 @@ KTEST(vm_large, gib_and_a_half_links_one_gib_and_mirrors_the_rest)
 	KT_ASSERT_EQ(768, vmt_global_stat().obj_leaves);
 	pmap_prelink = 0;
 	late = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, &vl));
+	KT_ASSERT_EQ(0, shm_at(late, id, 0, 0, 1, &vl));
 	KT_ASSERT_EQ(0, check_2m(late, vl, GIB(1) + MIB(512), 7));
 	KT_ASSERT_EQ(1, vmt_map_stat(late).faults);                       /* the whole mapping at once */
 	KT_ASSERT_EQ(1, vmt_map_stat(late).links_pdpte);
@@ -389,7 +389,7 @@ static void startup(int n, uint64_t mib, struct startup_cost *c)
 	KT_ASSERT(id >= 0 && n <= 64);
 	for (int i = 0; i < n; i++) {
 		m[i] = vm_map_create();
-		KT_ASSERT(shm_at(m[i], id, 0, 0, &va[i]) == 0);
+		KT_ASSERT(shm_at(m[i], id, 0, 0, 1, &va[i]) == 0);
 	}
 	for (uint64_t off = 0; off < MIB(mib); off += SEG_SIZE)
 		for (int i = 0; i < n; i++)
@@ -444,8 +444,8 @@ KTEST(vm_large, leaves_filled_by_one_map_are_pushed_to_every_mirror)
 	id = large_segment(MIB(4));
 	ro = vm_map_create();
 	rw = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(ro, id, 0, SHM_RDONLY, &vr));
-	KT_ASSERT_EQ(0, shm_at(rw, id, 0, 0, &va));            /* mirrors, no leaf yet */
+	KT_ASSERT_EQ(0, shm_at(ro, id, 0, SHM_RDONLY, 1, &vr));
+	KT_ASSERT_EQ(0, shm_at(rw, id, 0, 0, 1, &va));            /* mirrors, no leaf yet */
 	KT_ASSERT_EQ(1, vmt_map_stat(rw).leaf_mirrors);
 	KT_ASSERT_EQ(0, vmt_map_stat(rw).leaf_copies);
 	KT_ASSERT_EQ(0, vmt_touch(ro, vr, MIB(4)));             /* the RO map fills the leaves */
@@ -481,9 +481,9 @@ KTEST(vm_large, mprotect_of_one_page_splits_only_that_maps_view)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = large_segment(MIB(4));
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(4), 1));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vm_mprotect(a, va + 5 * PAGE_SIZE, PAGE_SIZE, PROT_READ));
 	KT_ASSERT_EQ(0, vmt_map_stat(a).leaf_mirrors);                    /* a's whole view is dropped... */
 	KT_ASSERT_EQ(0, vmt_map_stat(a).leaf_copies);
@@ -536,9 +536,9 @@ KTEST(vm_large, munmap_of_one_page_splits_only_that_maps_view)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = large_segment(MIB(4));
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(4), 1));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vm_munmap(a, va + MIB(1), PAGE_SIZE));
 	KT_ASSERT_EQ(0, vmt_map_stat(a).leaf_copies);
 	KT_ASSERT_EQ(-EFAULT, vmt_read(a, va + MIB(1), &v));
@@ -583,7 +583,7 @@ KTEST(vm_large, unaligned_mapping_maps_4k_pieces_one_fault_per_block)
 	KT_ASSERT_EQ(1023, vmt_map_stat(m).pv_entries);
 	KT_ASSERT_EQ(0, vmt_map_stat(m).leaf_copies);
 	KT_ASSERT_EQ(0, vmt_global_stat().obj_leaves);                       /* nothing in the object's PD */
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_check(a, va, MIB(4) - PAGE_SIZE, 50));
 	KT_ASSERT_EQ(2, vmt_map_stat(a).faults_large);
 	vm_map_destroy(a);
@@ -605,7 +605,7 @@ KTEST(vm_large, mprotect_of_a_whole_mirror_changes_its_rights_in_place)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = large_segment(MIB(4));
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, vm_mprotect(m, va, MIB(4), PROT_READ));
 	KT_ASSERT_EQ(2, vmt_map_stat(m).leaf_copies);                     /* lowered in place */
@@ -635,10 +635,10 @@ KTEST(vm_large, sharing_off_maps_4k_pieces_and_both_kinds_coexist)
 	b = vm_map_create();
 	c = vm_map_create();
 	id = large_segment(MIB(8));
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(8), 1));
 	pmap_mmu_optimize = 0;
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(8), 1));
 	KT_ASSERT_EQ(4, vmt_map_stat(b).faults);                          /* one per 2 MiB, 512 PTEs each */
 	KT_ASSERT_EQ(4, vmt_map_stat(b).faults_split);
@@ -649,7 +649,7 @@ KTEST(vm_large, sharing_off_maps_4k_pieces_and_both_kinds_coexist)
 	KT_ASSERT_EQ(0, vmt_check(a, va, PAGE_SIZE, 77));       /* same physical pages */
 	KT_ASSERT_EQ(4, vmt_map_stat(a).leaf_copies);                     /* a's copies stay valid */
 	pmap_mmu_optimize = 1;
-	KT_ASSERT_EQ(0, shm_at(c, id, 0, 0, &vc));
+	KT_ASSERT_EQ(0, shm_at(c, id, 0, 0, 1, &vc));
 	KT_ASSERT_EQ(4, vmt_map_stat(c).leaf_copies);
 	/* b: a write fault turns one segment into a copy, the others stay PTs. */
 	KT_ASSERT_EQ(0, vm_mprotect(b, vb, MIB(8), PROT_READ));
@@ -688,8 +688,8 @@ KTEST(vm_large, anonymous_large_pages_fill_on_demand_with_one_pv_each)
 	KT_ASSERT_EQ(g0.large_pages, vmt_global_stat().large_pages);         /* nothing until touched */
 	a = vm_map_create();
 	b = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(9), 1));
 	KT_ASSERT_EQ(4 + 256, vmt_map_stat(a).faults);
 	KT_ASSERT_EQ(4, vmt_map_stat(a).faults_large);
@@ -727,11 +727,11 @@ KTEST(vm_large, removing_a_large_page_clears_its_leaf_for_every_map)
 	shm_use_phys = 1;
 	a = vm_map_create();
 	b = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_write(a, va, 8));
 	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
 	pmap_share_pd = 0;
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));              /* a mirror, one copy */
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));              /* a mirror, one copy */
 	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_copies);
 	head = large_at(b, vb);
 	KT_ASSERT(head != NULL);
@@ -779,12 +779,12 @@ KTEST(vm_large, transparent_pages_keep_a_4k_tail_and_need_the_switch)
 	plain = shm_get(IPC_PRIVATE, MIB(4), 0, 1);             /* not asked for: 4 KiB pages */
 	KT_ASSERT_EQ(g0.large_pages + 1, vmt_global_stat().large_pages);
 	m = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(3), 4));
 	KT_ASSERT_EQ(1 + 256, vmt_map_stat(m).faults);
 	KT_ASSERT_EQ(1, vmt_map_stat(m).faults_large);
 	KT_ASSERT_EQ(256, vmt_map_stat(m).faults_private);
-	KT_ASSERT_EQ(0, shm_at(m, plain, 0, 0, &vn));
+	KT_ASSERT_EQ(0, shm_at(m, plain, 0, 0, 1, &vn));
 	KT_ASSERT_EQ(0, vmt_fill(m, vn, MIB(4), 4));
 	KT_ASSERT_EQ(1, vmt_global_stat().obj_leaves);
 	KT_ASSERT_EQ(2, vmt_global_stat().obj_pt_pages);
@@ -821,8 +821,8 @@ KTEST(vm_large, explicit_flags_reject_what_cannot_be_2mib_pages)
 	obj = shm_object(id);
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, MIB(2), RW, MAP_SHARED | MAP_HUGETLB, obj, 0, &va));
 	vm_object_release(obj);
-	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, X_VA + PAGE_SIZE, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, &va));
+	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, X_VA + PAGE_SIZE, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, 1, &va));
 	KT_ASSERT_EQ(0, vm_mmap(m, 0, MIB(4), RW, HUGE_ANON, NULL, 0, &va));
 	KT_ASSERT_EQ(0, va % SEG_SIZE);
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
@@ -855,7 +855,7 @@ KTEST(vm_large, without_a_free_2mib_block_explicit_fails_transparent_falls_back)
 	vm_largepages = 2;
 	id = shm_get(IPC_PRIVATE, MIB(4), 0, 1);                /* physical: falls back at creation */
 	KT_ASSERT(id >= 0);
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &vs));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &vs));
 	KT_ASSERT_EQ(0, vmt_fill(m, vs, MIB(4), 1));
 	KT_ASSERT_EQ(1024, vmt_map_stat(m).faults_object);                /* 4 KiB object PTEs */
 	KT_ASSERT_EQ(0, vmt_map_stat(m).faults_large);
@@ -885,7 +885,7 @@ KTEST(vm_large, dumps_show_leaves_copies_and_mirrors)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = large_segment(MIB(4));
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_write(m, va, 1));
 	KT_ASSERT(pmap_dump(m->pmap, buf, sizeof(buf)) > 0);
 	KT_ASSERT(strstr(buf, " PS  2 MiB page of object") != NULL);
@@ -915,11 +915,11 @@ KTEST(vm_large, out_of_memory_at_every_allocation_leaks_nothing)
 		KT_ASSERT(a && b && n < 64);
 		page_fail_after(n);
 		id = large_segment(MIB(4));
-		err = id < 0 ? id : shm_at(a, id, 0, 0, &va);
+		err = id < 0 ? id : shm_at(a, id, 0, 0, 1, &va);
 		if (err == 0)
 			err = vmt_write(a, va + MIB(2), 1);
 		if (err == 0)
-			err = shm_at(b, id, 0, 0, &vb);
+			err = shm_at(b, id, 0, 0, 1, &vb);
 		if (err == 0)
 			err = vmt_check(b, vb + MIB(2), PAGE_SIZE, 1);
 		page_fail_after(-1);

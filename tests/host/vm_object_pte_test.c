@@ -43,8 +43,8 @@ KTEST(vm_object_pte, a_write_fault_restores_an_object_pte_lowered_by_protect)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = anonymous_segment(MIB(2));
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vmt_write(a, va, 1));
 	KT_ASSERT_EQ(0, vmt_read(b, vb, &value));
 	KT_ASSERT_EQ(1, vmt_map_stat(b).links_pde);
@@ -86,8 +86,8 @@ KTEST(vm_object_pte, a_write_fault_restores_a_large_leaf_and_its_copies)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = anonymous_segment(MIB(2));
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vmt_write(a, va, 1));
 	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_copies);
 	KT_ASSERT(pmap_extract(b->pmap, vb, &pa));

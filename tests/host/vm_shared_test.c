@@ -44,7 +44,7 @@ KTEST(vm_shared, second_map_faults_zero_with_prelink_32_without)
 	b = vm_map_create();
 	c = vm_map_create();
 	id = segment(MIB(64), true);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(64), 1));
 	KT_ASSERT_EQ(16384, vmt_map_stat(a).faults);
 	KT_ASSERT_EQ(16384, vmt_map_stat(a).faults_object);
@@ -52,14 +52,14 @@ KTEST(vm_shared, second_map_faults_zero_with_prelink_32_without)
 	KT_ASSERT_EQ(3, vmt_map_stat(a).pt_pages);                /* PML4, PDPT, PD: no PT */
 	KT_ASSERT_EQ(32, vmt_global_stat().obj_pt_pages);
 	KT_ASSERT_EQ(0, vmt_map_stat(a).pv_entries);              /* physical: no PV at all */
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));      /* prelinked */
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));      /* prelinked */
 	KT_ASSERT_EQ(32, vmt_map_stat(b).links_pde);
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(64), 1));
 	KT_ASSERT_EQ(0, vmt_map_stat(b).faults);
 	KT_ASSERT_EQ(3, vmt_map_stat(b).pt_pages);
 	KT_ASSERT_EQ(16384, vmt_map_stat(b).resident);
 	pmap_prelink = 0;
-	KT_ASSERT_EQ(0, shm_at(c, id, 0, 0, &vc));
+	KT_ASSERT_EQ(0, shm_at(c, id, 0, 0, 1, &vc));
 	KT_ASSERT_EQ(0, vmt_check(c, vc, MIB(64), 1));
 	KT_ASSERT_EQ(32, vmt_map_stat(c).faults);
 	KT_ASSERT_EQ(32, vmt_map_stat(c).faults_link);
@@ -86,7 +86,7 @@ KTEST(vm_shared, gib_mapping_takes_one_fault_without_prelink)
 	a = vm_map_create();
 	d = vm_map_create();
 	id = segment(GIB(1), false);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, va % GIB_SIZE);
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(64), 7));
 	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pdpte);
@@ -96,7 +96,7 @@ KTEST(vm_shared, gib_mapping_takes_one_fault_without_prelink)
 	KT_ASSERT_EQ(1, vmt_global_stat().obj_pd_pages);
 	KT_ASSERT_EQ(16384, vmt_global_stat().pv_entries);           /* anonymous: one per page */
 	pmap_prelink = 0;
-	KT_ASSERT_EQ(0, shm_at(d, id, 0, 0, &vd));
+	KT_ASSERT_EQ(0, shm_at(d, id, 0, 0, 1, &vd));
 	KT_ASSERT_EQ(0, vmt_check(d, vd, MIB(64), 7));
 	KT_ASSERT_EQ(1, vmt_map_stat(d).faults);
 	KT_ASSERT_EQ(1, vmt_map_stat(d).faults_link);
@@ -121,7 +121,7 @@ KTEST(vm_shared, n_maps_share_one_set_of_tables_that_survives_them)
 	id = segment(MIB(16), false);
 	for (int i = 0; i < 4; i++) {
 		m[i] = vm_map_create();
-		KT_ASSERT_EQ(0, shm_at(m[i], id, 0, 0, &va[i]));
+		KT_ASSERT_EQ(0, shm_at(m[i], id, 0, 0, 1, &va[i]));
 		KT_ASSERT_EQ(0, vmt_fill(m[i], va[i], MIB(16), 100 * i));
 	}
 	KT_ASSERT_EQ(4096, vmt_map_stat(m[0]).faults);            /* the first fills the tree */
@@ -136,7 +136,7 @@ KTEST(vm_shared, n_maps_share_one_set_of_tables_that_survives_them)
 	KT_ASSERT_EQ(8, vmt_global_stat().obj_pt_pages);             /* the tables survive */
 	for (int i = 0; i < 4; i++) {
 		m[i] = vm_map_create();
-		KT_ASSERT_EQ(0, shm_at(m[i], id, 0, 0, &va[i]));
+		KT_ASSERT_EQ(0, shm_at(m[i], id, 0, 0, 1, &va[i]));
 		KT_ASSERT_EQ(0, vmt_check(m[i], va[i], MIB(16), 300));
 		KT_ASSERT_EQ(0, vmt_map_stat(m[i]).faults);
 	}
@@ -160,10 +160,10 @@ KTEST(vm_shared, switching_off_and_on_keeps_both_kinds_correct)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = segment(MIB(16), true);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(16), 5));
 	pmap_mmu_optimize = 0;
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(8), 5));
 	KT_ASSERT_EQ(2048, vmt_map_stat(b).faults);
 	KT_ASSERT_EQ(2048, vmt_map_stat(b).faults_private);
@@ -201,7 +201,7 @@ KTEST(vm_shared, private_table_is_emptied_before_it_becomes_a_link)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(MIB(2), true);
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	pmap_mmu_optimize = 0;
 	KT_ASSERT_EQ(0, vmt_fill(m, va, 16 * PAGE_SIZE, 1));
 	KT_ASSERT_EQ(16, vmt_map_stat(m).pv_entries);
@@ -266,9 +266,9 @@ KTEST(vm_shared, mprotect_of_one_page_unlinks_only_that_map)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = segment(MIB(4), true);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(4), 1));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vm_mprotect(a, va + 5 * PAGE_SIZE, PAGE_SIZE, PROT_READ));
 	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pde);
 	KT_ASSERT_EQ(-EFAULT, vmt_write(a, va + 5 * PAGE_SIZE, 9));
@@ -303,7 +303,7 @@ KTEST(vm_shared, munmap_of_a_middle_page_unlinks_the_segment)
 	vmt_begin(&s);
 	a = vm_map_create();
 	id = segment(MIB(4), true);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, vm_munmap(a, va + MIB(1), PAGE_SIZE));
 	KT_ASSERT_EQ(1, vmt_map_stat(a).links_pde);
@@ -331,8 +331,8 @@ KTEST(vm_shared, readonly_and_readwrite_maps_share_one_tree)
 	rw = vm_map_create();
 	ro = vm_map_create();
 	id = segment(MIB(4), true);
-	KT_ASSERT_EQ(0, shm_at(ro, id, 0, SHM_RDONLY, &vr));
-	KT_ASSERT_EQ(0, shm_at(rw, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(ro, id, 0, SHM_RDONLY, 1, &vr));
+	KT_ASSERT_EQ(0, shm_at(rw, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_touch(ro, vr, MIB(4)));     /* the RO map fills the tree */
 	KT_ASSERT_EQ(1024, vmt_map_stat(ro).faults_object);
 	KT_ASSERT_EQ(0, vmt_fill(rw, va, MIB(4), 3));
@@ -363,7 +363,7 @@ KTEST(vm_shared, fork_of_a_gib_link_copies_one_entry)
 	vmt_begin(&s);
 	parent = vm_map_create();
 	id = segment(GIB(1), false);
-	KT_ASSERT_EQ(0, shm_at(parent, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(parent, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(parent, va, MIB(8), 2));
 	child = vm_map_fork(parent);
 	KT_ASSERT(child != NULL);
@@ -391,11 +391,11 @@ KTEST(vm_shared, teardown_of_a_gib_is_one_flush)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(GIB(1), false);
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(16), 2));
 	vm_map_activate(m);
 	before = vmt_map_stat(m);
-	KT_ASSERT_EQ(0, shm_dt(m, va));
+	KT_ASSERT_EQ(0, shm_dt(m, va, 1));
 	KT_ASSERT_EQ(before.tlb_flushes + 1, vmt_map_stat(m).tlb_flushes);
 	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(m).tlb_invlpg);
 	KT_ASSERT_EQ(0, vmt_map_stat(m).links_pdpte);
@@ -418,7 +418,7 @@ KTEST(vm_shared, mixed_sizes_link_a_gib_then_segments)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(GIB(1) + MIB(512) + PAGE_SIZE, false);
-	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_write(m, va, 1));
 	KT_ASSERT_EQ(0, vmt_write(m, va + GIB(1), 2));
 	KT_ASSERT_EQ(0, vmt_write(m, va + GIB(1) + MIB(2), 3));
@@ -431,7 +431,7 @@ KTEST(vm_shared, mixed_sizes_link_a_gib_then_segments)
 	pmap_share_pd = 0;
 	vm_map_destroy(m);
 	m = vm_map_create();
-	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_map_stat(m).links_pdpte);
 	KT_ASSERT_EQ(3, vmt_map_stat(m).links_pde);               /* prelinked: 3 populated segments */
 	vm_map_destroy(m);
@@ -448,7 +448,7 @@ static void straddle(uint64_t bytes, uint64_t links, uint64_t private_faults)
 	vaddr_t va;
 	int id = segment(bytes, true);
 
-	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, ALIGN_UP(bytes, PAGE_SIZE), 1));
 	KT_ASSERT_EQ(links, vmt_map_stat(m).links_pde);
 	KT_ASSERT_EQ(private_faults, vmt_map_stat(m).faults_private);
@@ -483,7 +483,7 @@ KTEST(vm_shared, map_fixed_over_a_linked_segment_unlinks_it)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(MIB(4), true);
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, vm_mmap(m, va + MIB(2), MIB(2), RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 	                        NULL, 0, &got));
@@ -510,13 +510,13 @@ KTEST(vm_shared, out_of_memory_at_every_allocation_leaks_nothing)
 		vaddr_t va, vb;
 
 		KT_ASSERT(a && b && id >= 0 && n < 64);
-		KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+		KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 		page_fail_after(n);
 		err = vmt_write(a, va + GIB(1) - MIB(4), 1);
 		if (err == 0)
 			err = vmt_write(a, va + GIB(1) - MIB(2), 2);
 		if (err == 0)
-			err = shm_at(b, id, 0, 0, &vb);
+			err = shm_at(b, id, 0, 0, 1, &vb);
 		if (err == 0)
 			err = vmt_check(b, vb + GIB(1) - MIB(4), PAGE_SIZE, 1);
 		page_fail_after(-1);
@@ -542,7 +542,7 @@ KTEST(vm_shared, dumps_show_links_and_object_tables)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(MIB(4), true);
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_write(m, va, 1));
 	KT_ASSERT(pmap_dump(m->pmap, buf, sizeof(buf)) > 0);
 	KT_ASSERT(strstr(buf, "PT of object") != NULL);
@@ -568,7 +568,7 @@ KTEST(vm_shared, mprotect_of_whole_segments_changes_the_links_rights)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = segment(MIB(4), true);
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
 	KT_ASSERT_EQ(0, vm_mprotect(m, va, MIB(4), PROT_READ));
 	KT_ASSERT_EQ(2, vmt_map_stat(m).links_pde);               /* lowered in place */
@@ -598,9 +598,9 @@ KTEST(vm_shared, removing_a_page_clears_the_object_pte_for_every_map)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = segment(MIB(2), false);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_write(a, va, 8));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	vm_map_activate(b);
 	KT_ASSERT(pmap_extract(b->pmap, vb, &pa));
 	KT_ASSERT_EQ(1, vmt_global_stat().pv_entries);

@@ -20,7 +20,7 @@ static int nattch(int id)
 {
 	struct shmid_ds ds;
 
-	return shm_ctl(id, IPC_STAT, &ds) == 0 ? ds.shm_nattch : -1;
+	return shm_ctl(id, IPC_STAT, &ds) == 0 ? (int)ds.shm_nattch : -1;
 }
 
 KTEST(vm_shm, shmget_error_codes)
@@ -41,7 +41,7 @@ KTEST(vm_shm, shmget_error_codes)
 	KT_ASSERT_EQ(-EEXIST, shm_get(KEY, PAGE_SIZE, IPC_CREAT | IPC_EXCL, 2));
 	KT_ASSERT_EQ(-EINVAL, shm_ctl(id + 1, IPC_STAT, &(struct shmid_ds){ 0 }));
 	KT_ASSERT_EQ(-EINVAL, shm_ctl(id, 77, NULL));
-	KT_ASSERT_EQ(-EINVAL, shm_ctl(id, IPC_STAT, NULL));
+	KT_ASSERT_EQ(-EFAULT, shm_ctl(id, IPC_STAT, NULL));
 	while (n < SHMMNI) {
 		ids[n] = shm_get(IPC_PRIVATE, PAGE_SIZE, 0, 1);
 		if (ids[n] < 0)
@@ -70,16 +70,16 @@ KTEST(vm_shm, criss_cross_between_two_maps)
 	b = vm_map_create();
 	id = shm_get(KEY, SEG_BYTES, IPC_CREAT | 0600, 1);
 	KT_ASSERT(id >= 0);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, va % SEG_SIZE);
-	KT_ASSERT_EQ(0, shm_at(b, shm_get(KEY, 0, 0, 2), 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(b, shm_get(KEY, 0, 0, 2), 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vmt_fill(a, va, SEG_BYTES, 1000));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, SEG_BYTES, 1000));
 	KT_ASSERT_EQ(0, vmt_fill(b, vb, SEG_BYTES, 2000));
 	KT_ASSERT_EQ(0, vmt_check(a, va, SEG_BYTES, 2000));
 	KT_ASSERT_EQ(2, nattch(id));
-	KT_ASSERT_EQ(0, shm_dt(a, va));
-	KT_ASSERT_EQ(-EINVAL, shm_dt(a, va));
+	KT_ASSERT_EQ(0, shm_dt(a, va, 1));
+	KT_ASSERT_EQ(-EINVAL, shm_dt(a, va, 1));
 	KT_ASSERT_EQ(1, nattch(id));
 	vm_map_destroy(a);
 	vm_map_destroy(b);
@@ -99,14 +99,14 @@ KTEST(vm_shm, readonly_attach_refuses_writes)
 	rw = vm_map_create();
 	ro = vm_map_create();
 	id = shm_get(IPC_PRIVATE, SEG_BYTES, 0, 1);
-	KT_ASSERT_EQ(0, shm_at(rw, id, 0, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(ro, id, 0, SHM_RDONLY, &vr));
+	KT_ASSERT_EQ(0, shm_at(rw, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(ro, id, 0, SHM_RDONLY, 1, &vr));
 	KT_ASSERT_EQ(0, vmt_fill(rw, va, SEG_BYTES, 5));
 	KT_ASSERT_EQ(0, vmt_check(ro, vr, SEG_BYTES, 5));
 	KT_ASSERT_EQ(-EFAULT, vmt_write(ro, vr + PAGE_SIZE, 1));
 	KT_ASSERT_EQ(-EACCES, vm_mprotect(ro, vr, PAGE_SIZE, PROT_READ | PROT_WRITE));
 	KT_ASSERT_EQ(0, vmt_write(rw, va + PAGE_SIZE, 1));
-	KT_ASSERT_EQ(-EINVAL, shm_at(ro, id, 0, 0x1, &vr));
+	KT_ASSERT_EQ(-EINVAL, shm_at(ro, id, 0, SHM_REMAP, 1, &vr));   /* REMAP needs an address */
 	vm_map_destroy(rw);
 	vm_map_destroy(ro);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
@@ -123,12 +123,12 @@ KTEST(vm_shm, attach_at_a_given_address)
 	vmt_begin(&s);
 	m = vm_map_create();
 	id = shm_get(IPC_PRIVATE, SEG_BYTES, 0, 1);
-	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, 0x40000001, 0, &va));
-	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, USER_TOP - PAGE_SIZE, 0, &va));
-	KT_ASSERT_EQ(-EINVAL, shm_at(m, id + 1, 0x40000000, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(m, id, 0x40000000, 0, &va));
+	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, 0x40000001, 0, 1, &va));
+	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, USER_TOP - PAGE_SIZE, 0, 1, &va));
+	KT_ASSERT_EQ(-EINVAL, shm_at(m, id + 1, 0x40000000, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0x40000000, 0, 1, &va));
 	KT_ASSERT_EQ(0x40000000, va);
-	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, 0x40000000 + PAGE_SIZE, 0, &va));
+	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, 0x40000000 + PAGE_SIZE, 0, 1, &va));
 	KT_ASSERT_EQ(1, nattch(id));
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
@@ -146,7 +146,7 @@ KTEST(vm_shm, nattch_follows_fork_exit_and_split)
 	vmt_begin(&s);
 	parent = vm_map_create();
 	id = shm_get(KEY, SEG_BYTES, IPC_CREAT | 0640, 42);
-	KT_ASSERT_EQ(0, shm_at(parent, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(parent, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vm_munmap(parent, va + PAGE_SIZE, PAGE_SIZE));   /* two pieces */
 	KT_ASSERT_EQ(1, nattch(id));
 	child = vm_map_fork(parent);
@@ -154,11 +154,11 @@ KTEST(vm_shm, nattch_follows_fork_exit_and_split)
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_STAT, &ds));
 	KT_ASSERT_EQ(SEG_BYTES, ds.shm_segsz);
 	KT_ASSERT_EQ(42, ds.shm_cpid);
-	KT_ASSERT_EQ(KEY, ds.shm_key);
-	KT_ASSERT_EQ(0640, ds.shm_perm);
+	KT_ASSERT_EQ(KEY, ds.shm_perm.key);
+	KT_ASSERT_EQ(0640, ds.shm_perm.mode);
 	vm_map_destroy(child);
 	KT_ASSERT_EQ(1, nattch(id));
-	KT_ASSERT_EQ(0, shm_dt(parent, va));
+	KT_ASSERT_EQ(0, shm_dt(parent, va, 1));
 	KT_ASSERT_EQ(0, nattch(id));
 	vm_map_destroy(parent);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
@@ -169,7 +169,8 @@ KTEST(vm_shm, rmid_while_attached_frees_at_last_detach)
 {
 	struct vmt_snap s;
 	struct vm_map *a, *b;
-	vaddr_t va, vb;
+	struct shmid_ds ds;
+	vaddr_t va, vb, vc;
 	size_t objects;
 	int id;
 
@@ -177,19 +178,27 @@ KTEST(vm_shm, rmid_while_attached_frees_at_last_detach)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = shm_get(KEY, SEG_BYTES, IPC_CREAT, 1);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
-	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, &vb));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	objects = vm_object_count();
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	KT_ASSERT_EQ(-ENOENT, shm_get(KEY, PAGE_SIZE, 0, 1));        /* key freed at once */
-	KT_ASSERT_EQ(-EINVAL, shm_at(a, id, 0, 0, &va));
+	/* As on Linux, the id lives on, marked, and may still be attached. */
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_STAT, &ds));
+	KT_ASSERT(ds.shm_perm.mode & SHM_DEST);
+	KT_ASSERT_EQ(IPC_PRIVATE, ds.shm_perm.key);
+	KT_ASSERT_EQ(2, ds.shm_nattch);
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, SHM_RDONLY, 1, &vc));
+	KT_ASSERT_EQ(0, shm_dt(a, vc, 1));
 	KT_ASSERT_EQ(objects, vm_object_count());                    /* memory still there */
 	KT_ASSERT_EQ(0, vmt_write(a, va, 77));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, PAGE_SIZE, 77));
-	KT_ASSERT_EQ(0, shm_dt(a, va));
+	KT_ASSERT_EQ(0, shm_dt(a, va, 1));
 	KT_ASSERT_EQ(objects, vm_object_count());
 	vm_map_destroy(b);                                           /* exits while attached */
+	KT_ASSERT_EQ(0, shm_count() - s.segments);                   /* gone with the last one */
 	KT_ASSERT_EQ(objects - 1, vm_object_count());
+	KT_ASSERT_EQ(-EINVAL, shm_ctl(id, IPC_STAT, &ds));
 	vm_map_destroy(a);
 	KT_ASSERT(vmt_clean(&s));
 }
@@ -205,7 +214,7 @@ KTEST(vm_shm, physical_segments_are_wired_at_creation)
 	m = vm_map_create();
 	id = shm_get(IPC_PRIVATE, SEG_BYTES, 0, 1);
 	KT_ASSERT(s.free_pages - page_free_count() >= SEG_BYTES / PAGE_SIZE);
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_check(m, va, PAGE_SIZE, 0));
 	KT_ASSERT_EQ(0, vmt_map_stat(m).faults_zero);
 	vm_map_destroy(m);
@@ -226,7 +235,7 @@ KTEST(vm_shm, anonymous_segments_fill_on_demand)
 	id = shm_get(IPC_PRIVATE, SEG_BYTES, 0, 1);
 	shm_use_phys = 1;
 	KT_ASSERT(s.free_pages - page_free_count() < 8);
-	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
 	KT_ASSERT_EQ(0, vmt_fill(m, va, 4 * PAGE_SIZE, 3));
 	KT_ASSERT_EQ(4, vmt_map_stat(m).faults_zero);
 	vm_map_destroy(m);
@@ -264,7 +273,7 @@ KTEST(vm_shm, mmap_of_a_segment_shares_its_pages)
 	a = vm_map_create();
 	b = vm_map_create();
 	id = shm_get(IPC_PRIVATE, SEG_BYTES, 0, 1);
-	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, &va));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
 	obj = shm_object(id);
 	KT_ASSERT(obj != NULL);
 	KT_ASSERT(shm_object(id + SHMMNI) == NULL);

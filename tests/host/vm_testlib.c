@@ -31,6 +31,7 @@ bool vmt_clean(const struct vmt_snap *s)
 	bool ok = true;
 
 	page_fail_after(-1);
+	shm_reap();   /* as the kernel does when a process exits */
 	if (vm_verify(report, sizeof(report)) != 0) {
 		printf("    # vm_verify: %s", report);
 		ok = false;

@@ -330,6 +330,49 @@ UTEST(madvise_dontneed_zeroes_private_memory_and_keeps_shared)
 	UT_ASSERT_EQ(0, munmap(shr, 4 * PAGE_SIZE));
 }
 
+/* ---- SysV shm: Linux's shmctl commands and shmat flags ---- */
+
+UTEST(shmctl_info_stat_set_and_shmat_rnd_remap)
+{
+	struct shminfo limits;
+	struct shm_info usage;
+	struct shmid_ds ds;
+	int id = shmget(IPC_PRIVATE, 2 * PAGE_SIZE, IPC_CREAT | 0640), highest;
+	char *fixed, *p;
+
+	UT_ASSERT_OK(id);
+	highest = shmctl(0, IPC_INFO, (struct shmid_ds *)&limits);
+	UT_ASSERT(highest >= 0);
+	UT_ASSERT(limits.shmmni > 0 && limits.shmmax >= 2 * PAGE_SIZE && limits.shmmin == 1);
+	highest = shmctl(0, SHM_INFO, (struct shmid_ds *)&usage);
+	UT_ASSERT(highest >= 0 && usage.used_ids >= 1);
+	UT_ASSERT(shmctl(highest, SHM_STAT, &ds) >= 0);          /* by index: returns an id */
+	UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	ds.shm_perm.mode = 0600;
+	UT_ASSERT_EQ(0, shmctl(id, IPC_SET, &ds));
+	UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(0600, ds.shm_perm.mode & 0777);
+	UT_ASSERT_EQ(-EINVAL, shmctl(id, 999, &ds));
+	/* SHM_RND rounds the address down; without it an unaligned one is refused. */
+	fixed = mmap(NULL, 4 * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	UT_ASSERT_OK(ptr_err(fixed));
+	UT_ASSERT_EQ(0, munmap(fixed, 4 * PAGE_SIZE));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, fixed + 100, 0)));
+	p = shmat(id, fixed + 100, SHM_RND);
+	UT_ASSERT_EQ((long)fixed, (long)p);
+	UT_ASSERT(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_lpid == getpid() && ds.shm_atime > 0);
+	UT_ASSERT_EQ(0, shmdt(p));
+	/* SHM_REMAP replaces a mapping; without it the range must be free. */
+	fixed = mmap(fixed, 2 * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	UT_ASSERT_OK(ptr_err(fixed));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, fixed, 0)));
+	UT_ASSERT_EQ((long)fixed, (long)shmat(id, fixed, SHM_REMAP));
+	fixed[0] = 5;
+	UT_ASSERT_EQ(0, shmdt(fixed));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, NULL, SHM_REMAP)));   /* needs an address */
+	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+}
+
 /* ---- the console, uname, reboot ---- */
 
 UTEST(console_answers_writev_and_the_window_size)

@@ -135,7 +135,7 @@ static int nattch(int id)
 	struct shmid_ds ds;
 	int r = shmctl(id, IPC_STAT, &ds);
 
-	return r < 0 ? r : ds.shm_nattch;
+	return r < 0 ? r : (int)ds.shm_nattch;
 }
 
 /* A key no other case or run uses at the same time. */
@@ -1016,7 +1016,7 @@ VMTEST(shmat_shmdt_shmctl_errors)
 	UT_ASSERT_EQ(-EINVAL, nattch(dead));
 
 	/* Bad flags and addresses. */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, NULL, 0x1)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, NULL, SHM_REMAP)));   /* needs an address */
 	at = map_anon(16 * PAGE_SIZE, MAP_PRIVATE);   /* a free range for later */
 	UT_ASSERT_OK(ptr_err(at));
 	UT_ASSERT_EQ(0, munmap(at, 16 * PAGE_SIZE));
@@ -1041,7 +1041,8 @@ VMTEST(shmat_shmdt_shmctl_errors)
 
 	/* shmctl: bad commands, bad buffers. */
 	UT_ASSERT_EQ(-EINVAL, shmctl(id, 99, NULL));
-	UT_ASSERT_EQ(-EINVAL, shmctl(id, 1, NULL));
+	UT_ASSERT_EQ(-EINVAL, shmctl(id, 77, NULL));
+	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_SET, NULL));
 	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_STAT, NULL));
 	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_STAT, (struct shmid_ds *)0x1000));
 	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_STAT, (struct shmid_ds *)0xffff800000000000UL));
@@ -1133,8 +1134,10 @@ VMTEST(ipc_stat_reports_size_nattch_cpid)
 	UT_ASSERT_EQ(5000, ds.shm_segsz);
 	UT_ASSERT_EQ(0, ds.shm_nattch);
 	UT_ASSERT_EQ(getpid(), ds.shm_cpid);
-	UT_ASSERT_EQ(key, ds.shm_key);
-	UT_ASSERT_EQ(0640, ds.shm_perm);
+	UT_ASSERT_EQ(key, ds.shm_perm.key);
+	UT_ASSERT_EQ(0640, ds.shm_perm.mode);
+	UT_ASSERT(ds.shm_ctime > 1577836800);   /* set at creation: after 2020 */
+	UT_ASSERT_EQ(0, ds.shm_atime);
 
 	p = shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
@@ -1177,9 +1180,9 @@ VMTEST(ipc_stat_reports_size_nattch_cpid)
 }
 
 /*
- * IPC_RMID while attached: the key and id go at once (the key can be
- * reused), the memory stays usable by every attacher until the last
- * detach, and then it is freed.
+ * IPC_RMID while attached, as on Linux: the key goes at once (it can be
+ * reused); the id stays, marked SHM_DEST, and the memory stays usable by
+ * every attacher until the last detach, and then both are freed.
  */
 VMTEST(ipc_rmid_with_attached_processes)
 {
@@ -1225,12 +1228,18 @@ VMTEST(ipc_rmid_with_attached_processes)
 	v1 = ut_vmstat(0);
 	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
 	v2 = ut_vmstat(0);
-	UT_ASSERT_EQ(v1.shm_segments - 1, v2.shm_segments);   /* gone from the table */
-	UT_ASSERT_EQ(v0.shm_segments, v2.shm_segments);
-	UT_ASSERT_EQ(v1.vm_objects, v2.vm_objects);           /* the memory is not */
+	UT_ASSERT_EQ(v1.shm_segments, v2.shm_segments);       /* still in the table */
+	UT_ASSERT_EQ(v0.shm_segments + 1, v2.shm_segments);
+	UT_ASSERT_EQ(v1.vm_objects, v2.vm_objects);           /* and the memory */
 	UT_ASSERT_EQ(-ENOENT, seg_get(key, 0, 0));              /* the key is free */
-	UT_ASSERT_EQ(-EINVAL, nattch(id));                     /* and the id */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, NULL, 0)));
+	UT_ASSERT_EQ(3, nattch(id));                           /* the id is not */
+	{
+		struct shmid_ds ds;
+
+		UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+		UT_ASSERT(ds.shm_perm.mode & SHM_DEST);
+		UT_ASSERT_EQ(IPC_PRIVATE, ds.shm_perm.key);
+	}
 	id2 = seg_get(key, PAGE_SIZE, IPC_CREAT | IPC_EXCL | 0600);
 	UT_ASSERT_OK(id2);                                     /* a new segment */
 	UT_ASSERT_NE(id, id2);
@@ -1243,7 +1252,9 @@ VMTEST(ipc_rmid_with_attached_processes)
 	UT_ASSERT_EQ(PAT(3, n - 1), get(p, n - 1));
 	UT_ASSERT_EQ(v0.vm_objects + 1, ut_vmstat(0).vm_objects); /* still ours */
 	UT_ASSERT_EQ(0, shmdt(p));                             /* the last detach */
+	UT_ASSERT_EQ(-EINVAL, nattch(id));                     /* frees the id */
 	UT_ASSERT_EQ(v0.vm_objects, ut_vmstat(0).vm_objects);
+	UT_ASSERT_EQ(v0.shm_segments, ut_vmstat(0).shm_segments);
 	UT_ASSERT_EQ(free0, ut_free_pages_settle(free0));
 	UT_ASSERT_EQ(0, munmap(s, PAGE_SIZE));
 }
