@@ -518,6 +518,8 @@ int main(int argc, char **argv)
 	int k, failed = 0;
 	size_t i;
 
+	if (!own_kernel_or_say("bench"))
+		return 1;
 	if (vmstat(0, &vs) == 0 && vs.cpus > 0)
 		ncpus = (int)vs.cpus;
 	for (i = 0; i < ARRAY_SIZE(knobs); i++)

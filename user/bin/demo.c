@@ -367,6 +367,8 @@ int main(int argc, char **argv)
 	long optimize, prelink, before;
 	int shmid, i, na, nb, status;
 
+	if (!own_kernel_or_say("demo"))
+		return 1;
 	stepping = has_word(argc, argv, "--step");
 	want_dot = has_word(argc, argv, "--dot");
 	slots = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,

@@ -804,6 +804,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--client") == 0)
 		return exec_client(argc, argv);
+	if (!own_kernel_or_say("pgbench"))
+		return 1;
 	parse(argc, argv);
 	setup();
 	generation(1);

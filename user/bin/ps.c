@@ -23,6 +23,9 @@ int main(void)
 	struct procinfo pi;
 	int i, r;
 
+	if (!own_kernel_or_say("ps"))
+		return 1;
+
 	printf("%5s %5s %-6s %4s %5s %s\n", "PID", "PPID", "STATE", "THR",
 	    "RES", "NAME");
 	for (i = 0; (r = procinfo(i, &pi)) == 0; i++)

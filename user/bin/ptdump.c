@@ -348,6 +348,8 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	if (!own_kernel_or_say("ptdump"))
+		return 1;
 	if (strcmp(argv[1], "--dot") == 0)
 		return argc > 2 ? dot(argc - 2, argv + 2) : (usage(), 2);
 	if (!(buf = malloc(DUMP_LEN))) {

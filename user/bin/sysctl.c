@@ -64,6 +64,8 @@ int main(int argc, char **argv)
 {
 	int i, bad = 0;
 
+	if (!own_kernel_or_say("sysctl"))
+		return 1;
 	if (argc == 1)
 		return list();
 	for (i = 1; i < argc; i++)

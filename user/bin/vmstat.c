@@ -112,6 +112,9 @@ int main(int argc, char **argv)
 	bool check = false;
 	int pid = 0, c, r;
 
+	if (!own_kernel_or_say("vmstat"))
+		return 1;
+
 	while ((c = getopt(argc, argv, "v")) != -1) {
 		if (c != 'v') {
 			printf("usage: vmstat [-v] [PID]\n");

@@ -124,6 +124,12 @@ void *shmat(int shmid, const void *addr, int flags);
 int shmdt(const void *addr);
 int shmctl(int shmid, int cmd, struct shmid_ds *buf);
 
+/*
+ * True on this kernel; elsewhere (Linux: its own calls are -ENOSYS) prints
+ * that `tool` needs this kernel, and returns false (util.c).
+ */
+bool own_kernel_or_say(const char *tool);
+
 /* VM observability and knobs (sys.c). */
 int vmstat(int pid, struct vmstat *out);          /* pid 0: system-wide */
 int sysctl(const char *name, long *oldval, const long *newval);

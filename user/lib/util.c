@@ -1,4 +1,4 @@
-/* Small helpers: line input, error names, a PRNG, getopt and has_word. */
+/* Small helpers: line input, error names, a PRNG, getopt, has_word, own_kernel_or_say. */
 #include "ulib.h"
 
 /* Console input read but not yet returned by readline(). */
@@ -142,4 +142,21 @@ int getopt(int argc, char *const argv[], const char *optstring)
 		optpos = 1;
 	}
 	return c;
+}
+
+/*
+ * The project's own system calls (uapi/syscall.h) exist only on this
+ * kernel: on Linux they are -ENOSYS. A tool that needs them asks here
+ * first, so that on another kernel it says why it cannot work instead of
+ * failing with an obscure error.
+ */
+bool own_kernel_or_say(const char *tool)
+{
+	struct vmstat st;
+
+	if (vmstat(0, &st) != -ENOSYS)
+		return true;
+	printf("%s: needs the shared page tables kernel: its own system calls (vmstat, "
+	       "ptdump, sysctl, ...) are not here (is this Linux?)\n", tool);
+	return false;
 }
