@@ -6,6 +6,7 @@
  */
 #include "kernel/exec.h"
 #include "kernel/cpu.h"
+#include "kernel/elf.h"
 #include "kernel/gdt.h"
 #include "kernel/initrd.h"
 #include "kernel/string.h"
@@ -16,38 +17,10 @@
 #include "uapi/errno.h"
 #include "uapi/mman.h"
 
-#define EI_NIDENT 16
-#define PT_LOAD   1
-#define PT_INTERP 3
-#define PT_PHDR   6
-#define PT_TLS    7
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
-#define ET_EXEC 2
-#define ET_DYN  3
-#define EM_X86_64 62
 #define USER_MIN  0x10000UL    /* nothing is mapped below: NULL faults */
 #define MAX_PHDRS 64
 #define AUX_MAX   20         /* auxiliary vector entries, AT_NULL included */
 #define IMAGE_TOP (USER_STACK_TOP - USER_STACK_SIZE - GIB_SIZE)   /* room for brk */
-
-struct elf64_ehdr {
-	uint8_t  ident[EI_NIDENT];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header layout");
-_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header layout");
 
 static const struct elf64_phdr *phdr(const uint8_t *image, int i)
 {
@@ -88,7 +61,7 @@ int elf_validate(const uint8_t *image, size_t size)
 	bool entry_ok = false;
 
 	if (size < sizeof(*eh) || memcmp(eh->ident, "\x7f" "ELF", 4) != 0 ||
-	    eh->ident[4] != 2 || eh->ident[5] != 1 ||   /* 64-bit, little endian */
+	    eh->ident[4] != ELFCLASS64 || eh->ident[5] != ELFDATA2LSB ||
 	    (eh->type != ET_EXEC && eh->type != ET_DYN) || eh->machine != EM_X86_64 ||
 	    eh->phentsize != sizeof(struct elf64_phdr) || eh->phnum == 0 ||
 	    eh->phnum > MAX_PHDRS || eh->phoff > size ||

@@ -4,6 +4,7 @@
  * -ENOEXEC before anything is allocated, and every image, good or bad,
  * must give back all the pages it took.
  */
+#include "kernel/elf.h"
 #include "kernel/exec.h"
 #include "kernel/ktest.h"
 #include "kernel/string.h"
@@ -14,30 +15,16 @@
 #define IMG_SIZE  8192
 #define BASE      0x400000UL
 
-struct ehdr {
-	uint8_t  ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 static uint8_t img[IMG_SIZE] __attribute__((aligned(8)));
 
-static struct ehdr *eh(void)
+static struct elf64_ehdr *eh(void)
 {
-	return (struct ehdr *)img;
+	return (struct elf64_ehdr *)img;
 }
 
-static struct phdr *ph(int i)
+static struct elf64_phdr *ph(int i)
 {
-	return (struct phdr *)(img + sizeof(struct ehdr)) + i;
+	return (struct elf64_phdr *)(img + sizeof(struct elf64_ehdr)) + i;
 }
 
 /*
@@ -49,16 +36,17 @@ static void make_valid(void)
 {
 	memset(img, 0, sizeof(img));
 	memcpy(eh()->ident, "\x7f" "ELF\x02\x01\x01", 7);
-	eh()->type = 2;                       /* ET_EXEC */
-	eh()->machine = 62;                   /* EM_X86_64 */
+	eh()->type = ET_EXEC;
+	eh()->machine = EM_X86_64;
 	eh()->version = 1;
 	eh()->entry = BASE + 0x200;
-	eh()->phoff = sizeof(struct ehdr);
-	eh()->ehsize = sizeof(struct ehdr);
-	eh()->phentsize = sizeof(struct phdr);
+	eh()->phoff = sizeof(struct elf64_ehdr);
+	eh()->ehsize = sizeof(struct elf64_ehdr);
+	eh()->phentsize = sizeof(struct elf64_phdr);
 	eh()->phnum = 2;
-	*ph(0) = (struct phdr){ 1, 5, 0, BASE, BASE, 4096, 4096, 4096 };
-	*ph(1) = (struct phdr){ 1, 6, 4096, BASE + 4096, BASE + 4096, 64, 3 * 4096, 4096 };
+	*ph(0) = (struct elf64_phdr){ PT_LOAD, PF_R | PF_X, 0, BASE, BASE, 4096, 4096, 4096 };
+	*ph(1) = (struct elf64_phdr){ PT_LOAD, PF_R | PF_W, 4096, BASE + 4096, BASE + 4096, 64,
+	                              3 * 4096, 4096 };
 	img[0x200] = 0xf4;                    /* hlt: never run here */
 }
 
@@ -90,7 +78,7 @@ KTEST(exec, static_pie_loads_and_segments_may_share_a_page)
 	size_t free_pages = page_free_count();
 
 	make_valid();
-	eh()->type = 3;                       /* ET_DYN without PT_INTERP: static-pie */
+	eh()->type = ET_DYN;                  /* without PT_INTERP: static-pie */
 	eh()->entry = 0x200;
 	ph(0)->vaddr = 0;
 	ph(0)->filesz = ph(0)->memsz = 0x800;
@@ -106,14 +94,14 @@ KTEST(exec, malformed_images_are_refused)
 
 	make_valid();
 	KT_ASSERT_EQ(-ENOEXEC, try_exec(40));                 /* truncated header */
-	KT_ASSERT_EQ(-ENOEXEC, try_exec(sizeof(struct ehdr) + 60));   /* truncated headers */
-	eh()->machine = 3;                                    /* i386 */
+	KT_ASSERT_EQ(-ENOEXEC, try_exec(sizeof(struct elf64_ehdr) + 60));   /* truncated headers */
+	eh()->machine = EM_386;
 	KT_ASSERT_EQ(-ENOEXEC, try_exec(IMG_SIZE));
 	make_valid();
 	eh()->ident[4] = 1;                                   /* 32-bit */
 	KT_ASSERT_EQ(-ENOEXEC, try_exec(IMG_SIZE));
 	make_valid();
-	eh()->type = 1;                                       /* ET_REL */
+	eh()->type = ET_REL;
 	KT_ASSERT_EQ(-ENOEXEC, try_exec(IMG_SIZE));
 	make_valid();
 	ph(1)->vaddr = BASE + 2048;                           /* overlaps segment 0 */
@@ -141,7 +129,7 @@ KTEST(exec, malformed_images_are_refused)
 	ph(1)->filesz = 4 * 4096;                             /* filesz > memsz */
 	KT_ASSERT_EQ(-ENOEXEC, try_exec(IMG_SIZE));
 	make_valid();
-	ph(1)->type = 3;                                      /* PT_INTERP: dynamic */
+	ph(1)->type = PT_INTERP;                              /* dynamic */
 	KT_ASSERT_EQ(-ENOEXEC, try_exec(IMG_SIZE));
 	make_valid();
 	eh()->phnum = 0;
@@ -150,7 +138,7 @@ KTEST(exec, malformed_images_are_refused)
 	eh()->phoff = IMG_SIZE - 8;                           /* headers past the end */
 	KT_ASSERT_EQ(-ENOEXEC, try_exec(IMG_SIZE));
 	make_valid();
-	ph(1)->type = 7;                                      /* PT_TLS past the file */
+	ph(1)->type = PT_TLS;                                 /* past the file */
 	ph(1)->offset = IMG_SIZE;
 	KT_ASSERT_EQ(-ENOEXEC, try_exec(IMG_SIZE));
 	KT_ASSERT_EQ(free_pages, page_free_count());
