@@ -29,6 +29,7 @@ required=(
 	xorriso:xorriso
 	mformat:mtools
 	qemu-system-x86_64:qemu-system-x86
+	musl-gcc:musl-tools
 	timeout:coreutils
 )
 

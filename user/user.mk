@@ -10,6 +10,8 @@
 #   $(B)/user/bin/NAME       linked program with debug info (for gdb)
 #   $(B)/initrd/bin/NAME     the same, debug info stripped, goes in the initrd
 #   $(B)/initrd/tests/NAME   test programs, likewise
+#   $(B)/user/musl/NAME      user/musl/NAME.c built with musl-gcc -static,
+#                            stripped into $(B)/initrd/tests/NAME
 #   $(B)/initrd/etc/motd     copied from user/etc/motd
 #   $(INITRD)                ustar archive of $(B)/initrd: files only, sorted
 #
@@ -48,7 +50,16 @@ USER_ETC := $(patsubst user/etc/%,$(B)/initrd/etc/%,$(wildcard user/etc/*))
 
 USER_ELFS := $(USER_PROG_NAMES:%=$(B)/user/bin/%) $(USER_TEST_NAMES:%=$(B)/user/tests/%)
 USER_OBJS := $(USER_LIB_OBJS) $(USER_CRT0) $(USER_ELFS:%=%.o)
-INITRD_FILES := $(USER_PROGS) $(USER_TEST_PROGS) $(USER_ETC)
+
+# Test programs built against musl (`musl-gcc -static`, Debian's
+# musl-tools), the C library the programs move to: user/musl/NAME.c becomes
+# the test program /tests/NAME, an ordinary static Linux program.
+MUSL_CC ?= musl-gcc
+MUSL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static
+USER_MUSL_NAMES := $(sort $(basename $(notdir $(wildcard user/musl/*.c))))
+USER_MUSL_PROGS := $(USER_MUSL_NAMES:%=$(B)/initrd/tests/%)
+
+INITRD_FILES := $(USER_PROGS) $(USER_TEST_PROGS) $(USER_MUSL_PROGS) $(USER_ETC)
 INITRD := $(B)/initrd.tar
 
 .PHONY: userprogs user-clean user-force
@@ -93,6 +104,14 @@ $(USER_TEST_PROGS): $(B)/initrd/tests/%: $(B)/user/tests/%
 	@mkdir -p $(@D)
 	$(USER_STRIP) --strip-debug -o $@ $<
 
+$(B)/user/musl/%: user/musl/%.c
+	@mkdir -p $(@D)
+	$(MUSL_CC) $(MUSL_CFLAGS) -MMD -MP -o $@ $<
+
+$(USER_MUSL_PROGS): $(B)/initrd/tests/%: $(B)/user/musl/%
+	@mkdir -p $(@D)
+	$(USER_STRIP) --strip-debug -o $@ $<
+
 $(USER_PROGS): $(B)/initrd/bin/%: $(B)/user/bin/%
 	@mkdir -p $(@D)
 	$(USER_STRIP) --strip-debug -o $@ $<
@@ -119,4 +138,4 @@ $(INITRD): $(INITRD_FILES) $(B)/user/initrd.list
 user-clean:
 	rm -rf $(B)/user $(B)/initrd $(INITRD)
 
--include $(USER_OBJS:.o=.d)
+-include $(USER_OBJS:.o=.d) $(USER_MUSL_NAMES:%=$(B)/user/musl/%.d)
