@@ -70,14 +70,14 @@ long futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline)
 	w.next = waiters;
 	waiters = &w;
 	/* Timer ticks only bound each sleep: the deadline is on clock_ns(). */
-	while (!w.woken && !current_proc()->killed && (!deadline || (now = clock_ns()) < deadline))
+	while (!w.woken && !proc_interrupted() && (!deadline || (now = clock_ns()) < deadline))
 		sleep_on_until(&w, &futex_lock,
 		               deadline ? timer_ticks() + ns_to_ticks(deadline - now) : 0);
 	for (pp = &waiters; *pp != &w; pp = &(*pp)->next)
 		;
 	*pp = w.next;
 	spin_unlock(&futex_lock);
-	return w.woken ? 0 : current_proc()->killed ? -EINTR : -ETIMEDOUT;
+	return w.woken ? 0 : proc_interrupted() ? -EINTR : -ETIMEDOUT;
 }
 
 long futex_wake(uint64_t uaddr, int n)

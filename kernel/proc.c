@@ -197,7 +197,7 @@ static long clone_thread(const struct trapframe *tf, const struct clone_args *ca
 	struct thread *t;
 
 	reap_left_threads(p);
-	if (p->nthreads >= MAX_THREADS)
+	if (p->nthreads >= MAX_THREADS || p->execing)
 		return -EAGAIN;
 	clone_frame(tf, ca, &ctf);
 	if (!(t = thread_create(p, &ctf)))
@@ -421,10 +421,39 @@ void proc_exit(int status)
 
 void proc_check_killed(void)
 {
+	if (proc_interrupted())
+		thread_leave(0);
+}
+
+bool proc_interrupted(void)
+{
 	struct proc *p = current_proc();
 
-	if (p && p->killed)
-		thread_leave(0);
+	return p && (p->killed || __atomic_load_n(&current_thread()->stop, __ATOMIC_RELAXED));
+}
+
+long proc_stop_other_threads(void)
+{
+	struct proc *p = current_proc();
+	struct thread *self = current_thread();
+
+	spin_lock(&proc_lock);
+	if (p->execing || self->stop) {
+		spin_unlock(&proc_lock);
+		return -EINTR;            /* another thread got there first */
+	}
+	p->execing = true;
+	for (struct thread *t = p->threads; t; t = t->proc_next) {
+		if (t == self || t->exited)
+			continue;
+		__atomic_store_n(&t->stop, true, __ATOMIC_RELAXED);
+		thread_interrupt(t);
+	}
+	while (p->nthreads > 1 && !p->killed)
+		sleep_on(p, &proc_lock);   /* thread_leave() wakes p */
+	p->execing = false;
+	spin_unlock(&proc_lock);
+	return p->killed ? -EINTR : 0;
 }
 
 void proc_fault_kill(const struct trapframe *tf, uint64_t addr, int sig, const char *what)
@@ -478,9 +507,9 @@ long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru)
 		pid = -1;   /* one process group: every child is in the caller's */
 	spin_lock(&proc_lock);
 	while (!(child = find_zombie_child(self, pid, &any))) {
-		if (!any || (options & WNOHANG) || self->killed) {
+		if (!any || (options & WNOHANG) || proc_interrupted()) {
 			spin_unlock(&proc_lock);
-			return !any ? -ECHILD : self->killed ? -EINTR : 0;
+			return !any ? -ECHILD : proc_interrupted() ? -EINTR : 0;
 		}
 		sleep_on(self, &proc_lock);
 	}

@@ -36,6 +36,7 @@ struct proc {
 	uint64_t dead_minflt;         /* (P) faults of its threads already freed */
 	uint64_t cminflt;             /* (P) faults of its waited-for children */
 	struct linux_sigaction sigactions[NSIG];   /* recorded by rt_sigaction */
+	bool execing;                 /* (P) a thread execs: no new threads */
 };
 
 /* clone's arguments (Linux: flags, stack, parent_tid, child_tid, tls). */
@@ -123,8 +124,25 @@ long proc_kill(int pid, int sig);
 void proc_fault_kill(const struct trapframe *tf, uint64_t addr, int sig, const char *what)
 	__attribute__((noreturn));
 
-/* Ends the current thread's process if it was killed (before user return). */
+/*
+ * Ends the current thread if its process was killed or another of its
+ * threads execs (before every return to user mode).
+ */
 void proc_check_killed(void);
+
+/*
+ * Should the current thread stop what it waits for and leave (its process
+ * is killed, or another thread execs)? Every interruptible sleep asks.
+ */
+bool proc_interrupted(void);
+
+/*
+ * exec's de_thread: ends every other thread of the calling process and
+ * waits until they have left, as Linux's execve does once the new image
+ * is ready. 0, or -EINTR when the caller must leave itself (its process
+ * was killed, or another thread execs first).
+ */
+long proc_stop_other_threads(void);
 
 /*
  * The live (not zombie) process with this pid, or NULL. The caller holds

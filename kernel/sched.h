@@ -48,6 +48,7 @@ struct thread {
 	uint64_t wake_tick;               /* (s) timed sleep deadline, 0 = none */
 	int exit_code;
 	bool exited;                      /* (P) left its process; zombie soon */
+	bool stop;                        /* (P) asked to leave: another thread execs */
 	bool on_cpu;                      /* (s) its stack is in use by a CPU */
 	struct thread *rq_next;           /* (s) run queue */
 	struct thread *all_next;          /* (s) list of every thread */

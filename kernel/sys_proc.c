@@ -15,6 +15,7 @@
 #include "mm/kmalloc.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
+#include "mm/vm_map.h"
 #include "uapi/errno.h"
 #include "uapi/linux_types.h"
 #include "uapi/wait.h"
@@ -94,8 +95,9 @@ static long copy_exec_args(uint64_t uargv, uint64_t uenvp, struct exec_args *arg
 }
 
 /*
- * execve(path, argv, envp). A process with other live threads gets
- * -EBUSY: this kernel does not yet end them for the caller as Linux does.
+ * execve(path, argv, envp). As on Linux, the other threads of the process
+ * end once the new image is ready (before that, a failure leaves them
+ * running), and any thread may exec.
  */
 long sys_execve(struct trapframe *tf)
 {
@@ -108,14 +110,16 @@ long sys_execve(struct trapframe *tf)
 
 	if ((err = copyinstr(path, (void *)tf->rdi, sizeof(path))) < 0)
 		return err;
-	if (p->nthreads > 1)
-		return -EBUSY;
 	if ((err = copy_exec_args(tf->rsi, tf->rdx, &args)) < 0)
 		return err;
 	err = exec_build(path, &args, &map, &ntf);
 	kfree(args.argv);
 	if (err < 0)
 		return err;
+	if ((err = proc_stop_other_threads()) < 0) {
+		vm_map_destroy(map);
+		return err;
+	}
 	proc_exec_map(map);
 	strncpy_safe(p->name, exec_basename(path), sizeof(p->name));
 	*tf = ntf;

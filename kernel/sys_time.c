@@ -74,7 +74,7 @@ static long sleep_until(int clock, uint64_t until, uint64_t urem)
 		clock_now(clock, &now);
 		if (now >= until)
 			return 0;
-		if (current_proc()->killed) {
+		if (proc_interrupted()) {
 			struct linux_timespec rem = { (int64_t)((until - now) / NSEC),
 			                              (int64_t)((until - now) % NSEC) };
 

@@ -74,7 +74,7 @@ long tty_read(void *ubuf, size_t len)
 		return -EFAULT;
 	spin_lock(&tty_lock);
 	while (!line_ready()) {
-		if (current_proc()->killed) {
+		if (proc_interrupted()) {
 			spin_unlock(&tty_lock);
 			return -EINTR;
 		}

@@ -247,13 +247,11 @@ static int return_at_once(void *arg)
 static void __attribute__((noreturn)) threads_then_exec(void)
 {
 	char *argv[] = { "true", NULL };
-	int r;
 
 	for (int i = 0; i < EXEC_RACE_THREADS; i++)
 		if (thread_create(return_at_once, NULL) < 0)
 			exit(101);
-	while ((r = exec("/bin/true", argv)) == -EBUSY)
-		yield();   /* some sibling has not returned yet */
+	exec("/bin/true", argv);
 	exit(100);
 }
 
@@ -277,6 +275,71 @@ UTEST(exec_waits_for_returning_threads_to_leave_their_cpus)
 		sysctl_set("debug.thread_exit_delay_us", delay);
 	if (failed)
 		UT_FAIL("round %d: the child ended with status 0x%x", failed, status);
+}
+
+/*
+ * execve in a multi-threaded process, as on Linux: the other threads end
+ * (here: sleeping in nanosleep, waiting on a futex, spinning in user mode)
+ * and the new program runs; exec from a thread that is not the first works
+ * the same way.
+ */
+static volatile uint32_t never;
+
+static int __attribute__((noreturn)) sleep_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		sleep_ms(1000);
+}
+
+static int __attribute__((noreturn)) futex_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		syscall6(NR_futex, (long)&never, FUTEX_WAIT, 0, 0, 0, 0);
+}
+
+static int __attribute__((noreturn)) spin_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		__asm__ volatile("pause");
+}
+
+static int exec_from_thread(void *arg)
+{
+	char *argv[] = { "true", NULL };
+
+	(void)arg;
+	exec("/bin/true", argv);
+	return 100;
+}
+
+UTEST(exec_in_a_multithreaded_process_ends_the_other_threads)
+{
+	int (*const kinds[])(void *) = { sleep_forever, futex_forever, spin_forever };
+	int pid, status;
+
+	for (int from_thread = 0; from_thread < 2; from_thread++) {
+		pid = fork();
+		UT_ASSERT_OK(pid);
+		if (pid == 0) {
+			char *argv[] = { "true", NULL };
+
+			for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+				if (thread_create(kinds[i], NULL) < 0)
+					exit(101);
+			if (from_thread) {
+				thread_create(exec_from_thread, NULL);
+				for (;;)
+					sleep_ms(1000);   /* until the exec ends this thread */
+			}
+			exec("/bin/true", argv);
+			exit(100);
+		}
+		UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, 10000));
+		UT_ASSERT_EQ(W_EXITCODE(0), status);
+	}
 }
 
 /* ---- x87/SSE registers ---- */
