@@ -15,6 +15,8 @@
 
 #define NR_read             0
 #define NR_write            1
+#define NR_open             2   /* not implemented yet: -ENOSYS (no files) */
+#define NR_close            3   /* likewise */
 #define NR_mmap             9
 #define NR_mprotect         10
 #define NR_munmap           11

@@ -95,6 +95,9 @@ ssize_t read(int fd, void *buf, size_t len)
 	return SC3(NR_read, fd, buf, len);
 }
 
+int open(const char *path, int flags)        { return SC3(NR_open, path, flags, 0); }
+int close(int fd)                            { return SC1(NR_close, fd); }
+
 ssize_t write(int fd, const void *buf, size_t len)
 {
 	return SC3(NR_write, fd, buf, len);

@@ -102,6 +102,10 @@ int thread_create(int (*fn)(void *), void *arg);  /* -> tid */
 void thread_exit(int code) __attribute__((noreturn));
 int thread_join(int tid, int *code);
 
+/* Files (sys.c): this kernel has none yet (-ENOSYS); Linux's /proc for pgbench. */
+int open(const char *path, int flags);           /* flags 0: read only */
+int close(int fd);
+
 /* Memory (sys.c): mmap is anonymous memory only (fd -1). */
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, size_t off);
 int munmap(void *addr, size_t len);
