@@ -19,12 +19,20 @@
 #     `KTAP version 1`, `# Subtest: name`, `1..M`) has its M results and is
 #     closed by its result line in the parent;
 #   - no result is `not ok`;
-#   - after the report, `selftest: P passed, F failed` with F = 0 and P > 0.
+#   - after the report, `selftest: P passed, F failed` with F = 0 and P > 0;
+#   - a subtest block's count of its own results, KUnit's
+#     `# NAME: pass:P fail:F skip:S total:T` (the user-space test runner,
+#     user/lib/utest.c, ends each suite with one), agrees with its results.
+# A result `ok N name # SKIP reason` is a skipped case: it passes.
 # Lines that are not KTAP (console messages) may appear anywhere; `\r` is
 # ignored, so logs with CRLF line ends are read like any other.
 #
-# Output: `ktap_check: PASS: P passed, 0 failed` and exit 0, or one line
-# `ktap_check: FAIL: reason[; reason...]` and exit 1. Exit 2: bad usage.
+# Output: `ktap_check: PASS: P passed, 0 failed (LOGFILE)` and exit 0, where
+# P counts every ok, skipped cases too, as the summary line does; when the
+# log has user-space suites (the blocks with a count), `; user space: U
+# passed, S skipped in K suites` comes before the log's name (here U does
+# not count the skipped cases). Or one line `ktap_check: FAIL: reason[;
+# reason...]` and exit 1. Exit 2: bad usage.
 set -eu
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
@@ -79,7 +87,8 @@ esac
 # line one level up (`ok 2 kmalloc` closes the kmalloc block), which is where
 # its result count is checked against its plan. Only the first structural
 # error is kept: after one, the rest of the report is not trustworthy.
-# It prints "PASS P" or the reasons the log is bad, joined by "; ".
+# It prints "PASS P passed, 0 failed[; user space: ...]" or the reasons the
+# log is bad, joined by "; ".
 # (No single quotes in here: the program is a single-quoted shell string.)
 # shellcheck disable=SC2016 # awk's $1 and friends, not the shell's
 prog='
@@ -101,6 +110,9 @@ function open_level(d) {
 	plan[d] = -1
 	cnt[d] = 0
 	bad[d] = 0
+	npass[d] = 0
+	nskip[d] = 0
+	nfail[d] = 0
 	name[d] = pending[d]
 	pending[d] = ""
 }
@@ -108,6 +120,7 @@ function open_level(d) {
 BEGIN {
 	seen = 0; done = 0; depth = -1; err = ""; nbad = 0; badlist = ""
 	have_summary = 0
+	user_suites = 0; user_pass = 0; user_skip = 0
 }
 
 {
@@ -169,6 +182,19 @@ body ~ /^# Subtest: / {
 	next
 }
 
+# A block counting its own results (KUnit style), inside the block.
+body ~ /^# [^ ]+: pass:[0-9]+ fail:[0-9]+ skip:[0-9]+ total:[0-9]+$/ && lvl == depth && depth > 0 {
+	split(body, w, /[ :]+/)
+	if (w[4] != npass[depth] || w[6] != nfail[depth] || w[8] != nskip[depth] || w[10] != cnt[depth])
+		structural("subtest " name[depth] " counts pass:" w[4] " fail:" w[6] " skip:" w[8] \
+		    " total:" w[10] " but has pass:" npass[depth] " fail:" nfail[depth] \
+		    " skip:" nskip[depth] " total:" cnt[depth])
+	user_suites++
+	user_pass += npass[depth]
+	user_skip += nskip[depth]
+	next
+}
+
 # Other diagnostics
 body ~ /^#/ { next }
 
@@ -218,6 +244,12 @@ body ~ /^(not )?ok [0-9]+( |$)/ {
 	else if (cnt[depth] + 1 > plan[depth])
 		structural(where ": plan 1.." plan[depth] " but a result " num)
 	cnt[depth]++
+	if (notok)
+		nfail[depth]++
+	else if (tname ~ /(^| )# SKIP( |$)/)
+		nskip[depth]++
+	else
+		npass[depth]++
 
 	if (notok) {
 		bad[depth] = 1
@@ -258,7 +290,8 @@ END {
 	else if (nbad == 0 && sum_p == 0)
 		out = "summary says 0 passed"
 	if (out == "")
-		print "PASS " sum_p
+		print "PASS " sum_p " passed, 0 failed" (user_suites ? "; user space: " user_pass \
+		    " passed, " user_skip " skipped in " user_suites " suites" : "")
 	else
 		print out
 }
@@ -268,7 +301,7 @@ verdict=$(awk "$prog" "$log")
 case $verdict in
 "PASS "*)
 	if [ -z "$why_status" ]; then
-		echo "ktap_check: PASS: ${verdict#PASS } passed, 0 failed"
+		echo "ktap_check: PASS: ${verdict#PASS } ($log)"
 		exit 0
 	fi
 	fail "$why_status"

@@ -65,6 +65,13 @@ expect good_log_timeout_fails "$logs/good.log" 124 FAIL "timed out (124)"
 expect good_log_guest_failure_fails "$logs/good.log" 35 FAIL "guest reported failure (35)"
 expect good_log_qemu_error_fails "$logs/good.log" 1 FAIL "QEMU exited 1 (expected 33)"
 
+# User-space suites end with their count of results: the skipped cases are
+# counted apart, and a count that disagrees with the results is an error.
+expect user_suites_are_counted "$logs/user-skip.log" 33 PASS \
+	"7 passed, 0 failed; user space: 2 passed, 3 skipped in 2 suites"
+expect user_count_mismatch_fails "$logs/user-count-mismatch.log" 33 FAIL \
+	"subtest proc counts pass:3 fail:0 skip:0 total:3 but has pass:2 fail:0 skip:1 total:3"
+
 # Broken reports fail whatever QEMU said.
 expect truncated_fails "$logs/truncated.log" 33 FAIL "report truncated: plan 1..3 but 2 results"
 expect truncated_timeout_fails "$logs/truncated.log" 124 FAIL "timed out (124); report truncated"

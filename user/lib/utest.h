@@ -21,12 +21,24 @@
  *	    not ok 1 fork_then_wait_gives_exit_status
  *	    ok 2 wait_with_no_child_gives_echild
  *
- * Diagnostics come before the result line they belong to, as in KUnit.
+ * Diagnostics come before the result line they belong to, as in KUnit,
+ * and the block ends with KUnit's count of its results,
+ * "    # proc: pass:14 fail:1 skip:0 total:15" (tests/ktap_check.sh adds
+ * these up: the user-space cases of a boot).
  * A case fails if an assertion fails, if its child is killed (a fault) or
  * runs longer than UTEST_TIMEOUT_MS, if the free page count differs after
  * the child is reaped (a leak), or if pmap_verify() finds a broken invariant.
  * Every result is also counted by the kernel with ktest_case(). The
  * top-level "ok K proc" line is printed by init, not here.
+ *
+ * The same programs run on Linux (`make test-linux`), where the project's
+ * own calls give -ENOSYS: there, ut_own_kernel() is false, there is no
+ * free page count or pmap_verify() to check after a case, and the results
+ * go to tests/linux/init, which counts them in the kernel's place, as one
+ * byte each on file descriptor UT_RESULT_FD. A case that tests what is
+ * this kernel's own (its calls, its counters, a rule where Linux differs)
+ * starts with UT_NEEDS_OWN_KERNEL("why") and is reported on Linux as
+ * "ok 3 name # SKIP needs this kernel: why".
  *
  * A failed assertion returns from the function it is in, so use the
  * UT_ macros only in the case body or in void helpers (not in thread
@@ -55,6 +67,20 @@ struct utest {
 	static void utest_fn_##name(void)
 
 int utest_main(const char *suite, int argc, char **argv);
+
+/* True on the project's kernel; false on Linux (its own calls give -ENOSYS). */
+bool ut_own_kernel(void);
+
+/*
+ * At the top of a case (it runs under utest_main()): on Linux, ends it as
+ * skipped with the reason "needs this kernel: why" (see the top); on this
+ * kernel, does nothing.
+ */
+#define UT_NEEDS_OWN_KERNEL(why) ut_needs_own_kernel(why)
+void ut_needs_own_kernel(const char *why);
+
+/* Where a case's result goes on Linux: 'p' passed, 's' skipped, 'f' failed. */
+#define UT_RESULT_FD 3
 
 /* Marks the running case failed and prints "    # file:line: message". */
 void utest_fail(const char *file, int line, const char *fmt, ...)
