@@ -120,6 +120,7 @@ static void print_cost(const char *name, const struct cost *c)
 
 UTEST(sharing_cuts_faults_tables_and_pv_entries)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters and machdep.pmap_mmu_optimize");
 	struct cost off, on;
 	long saved;
 	int e_off, e_on;
@@ -168,6 +169,7 @@ static int pgbench(long optimize)
 
 UTEST(pgbench_completes_with_sharing_off_and_on)
 {
+	UT_NEEDS_OWN_KERNEL("machdep.pmap_mmu_optimize (sysctl)");
 	long saved;
 	int s_off, s_on;
 

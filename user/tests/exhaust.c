@@ -252,36 +252,43 @@ static int op_mmap_touch(void)
 
 UTEST(fault_on_private_page_out_of_memory)
 {
+	UT_NEEDS_OWN_KERNEL("the page allocation failure knob (debug.page_fail_after)");
 	sweep(op_fault_private, true);
 }
 
 UTEST(fault_on_shared_segment_out_of_memory)
 {
+	UT_NEEDS_OWN_KERNEL("the page allocation failure knob (debug.page_fail_after)");
 	sweep(op_fault_shared, true);
 }
 
 UTEST(fault_on_shm_segment_out_of_memory)
 {
+	UT_NEEDS_OWN_KERNEL("the page allocation failure knob (debug.page_fail_after)");
 	sweep(op_fault_shm, true);
 }
 
 UTEST(fork_out_of_memory_gives_enomem)
 {
+	UT_NEEDS_OWN_KERNEL("the page allocation failure knob (debug.page_fail_after)");
 	sweep(op_fork, false);
 }
 
 UTEST(exec_out_of_memory_gives_enomem_or_kills)
 {
+	UT_NEEDS_OWN_KERNEL("the page allocation failure knob (debug.page_fail_after)");
 	sweep(op_exec, true);
 }
 
 UTEST(shmget_out_of_memory_gives_enomem)
 {
+	UT_NEEDS_OWN_KERNEL("the page allocation failure knob (debug.page_fail_after)");
 	sweep(op_shmget, false);
 }
 
 UTEST(mmap_and_touch_out_of_memory)
 {
+	UT_NEEDS_OWN_KERNEL("the page allocation failure knob (debug.page_fail_after)");
 	sweep(op_mmap_touch, true);
 }
 
@@ -289,6 +296,7 @@ UTEST(mmap_and_touch_out_of_memory)
 
 UTEST(shmget_larger_than_memory_gives_enomem)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat and kern.ipc.shm_use_phys");
 	struct vmstat vs;
 	long phys;
 	int id;
@@ -308,6 +316,7 @@ UTEST(shmget_larger_than_memory_gives_enomem)
 
 UTEST(page_fail_after_knob_defaults_off_and_checks_range)
 {
+	UT_NEEDS_OWN_KERNEL("the page allocation failure knob (debug.page_fail_after)");
 	long v;
 
 	UT_ASSERT_EQ(0, sysctl_get(FAIL_KNOB, &v));
@@ -356,6 +365,7 @@ static void fork_storm(void)
  */
 UTEST(fork_until_process_table_full_gives_eagain)
 {
+	UT_NEEDS_OWN_KERNEL("its process table of 256 (Linux's holds thousands) and free page count");
 	long before;
 	int pid, status;
 
@@ -384,6 +394,7 @@ UTEST(fork_until_process_table_full_gives_eagain)
 
 UTEST(shmget_until_id_table_full_gives_enospc)
 {
+	UT_NEEDS_OWN_KERNEL("its shm id table of 128 (Linux's holds 4096)");
 	static int ids[MAX_IDS];
 	long before;
 	int n = 0, id = 0, i;
@@ -412,6 +423,7 @@ UTEST(shmget_until_id_table_full_gives_enospc)
  * the address space is refused one more; then all go in one munmap. */
 UTEST(mmap_until_entry_limit_gives_enomem)
 {
+	UT_NEEDS_OWN_KERNEL("its limit of 1024 mappings (Linux allows 65530)");
 	char *base = (char *)FRESH_GIB;
 	long before, n;
 	void *p = NULL;

@@ -70,6 +70,7 @@ static long __attribute__((noinline)) record_touches(volatile char *p, size_t pa
 
 UTEST(touching_n_fresh_pages_records_exactly_n_faults)
 {
+	UT_NEEDS_OWN_KERNEL("the fault_timeline call");
 	struct vmstat g0, g1, p0, p1;
 	struct fault_timeline ft;
 	char *p = mmap(NULL, TRIES * N * PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -108,6 +109,7 @@ UTEST(touching_n_fresh_pages_records_exactly_n_faults)
 
 UTEST(faults_30_ms_apart_land_3_intervals_apart)
 {
+	UT_NEEDS_OWN_KERNEL("the fault_timeline call");
 	struct fault_timeline ft;
 	volatile char *p = mmap(NULL, 16 * PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	long n, first = -1, last = -1;
@@ -142,6 +144,7 @@ UTEST(faults_30_ms_apart_land_3_intervals_apart)
 
 UTEST(read_while_recording_is_a_snapshot_and_stop_twice_fails)
 {
+	UT_NEEDS_OWN_KERNEL("the fault_timeline call");
 	struct fault_timeline ft;
 
 	warm_buckets();
@@ -161,6 +164,7 @@ UTEST(read_while_recording_is_a_snapshot_and_stop_twice_fails)
 
 UTEST(bad_arguments_give_einval_or_efault)
 {
+	UT_NEEDS_OWN_KERNEL("the fault_timeline call");
 	struct fault_timeline ft;
 	void *ro = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 

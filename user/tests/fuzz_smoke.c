@@ -26,16 +26,19 @@ static void run_fuzz(const char *seed, const char *iters, const char *procs)
  */
 UTEST(fuzz_seed_1_four_workers)
 {
+	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
 	run_fuzz("1", "2500", "4");
 }
 
 UTEST(fuzz_seed_2_two_workers)
 {
+	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
 	run_fuzz("2", "4000", "2");
 }
 
 UTEST(fuzz_seed_3_eight_workers)
 {
+	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
 	run_fuzz("3", "1000", "8");
 }
 
@@ -74,6 +77,7 @@ UTEST(read_of_write_only_page_after_fork)
  */
 UTEST(huge_untouched_mapping_is_cheap_to_verify_and_unmap)
 {
+	UT_NEEDS_OWN_KERNEL("pmap_verify");
 	const size_t len = 1UL << 44;
 	uint64_t t0, t1, t2;
 	void *p;

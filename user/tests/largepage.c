@@ -209,6 +209,7 @@ static void lp_cleanup(int line)
 
 LPTEST(explicit_flags_refuse_what_cannot_be_2mib_pages)
 {
+	UT_NEEDS_OWN_KERNEL("its rules for 2 MiB pages (Linux rounds sizes up and takes MAP_PRIVATE) and shm_map");
 	void *p;
 	int id;
 
@@ -229,6 +230,7 @@ LPTEST(explicit_flags_refuse_what_cannot_be_2mib_pages)
 
 LPTEST(largepages_0_refuses_explicit_requests)
 {
+	UT_NEEDS_OWN_KERNEL("vm.largepages (sysctl)");
 	long old = knob("vm.largepages", 0);
 	int id = seg_get(IPC_PRIVATE, SEG, IPC_CREAT | SHM_HUGETLB | 0600);
 	void *p = mmap(NULL, SEG, RW, HUGE_ANON, -1, 0);
@@ -269,6 +271,7 @@ static int exec_attach(const char *key)
 
 LPTEST(shm_hugetlb_clients_fork_exec_thread_fault_once_per_leaf_at_most)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters");
 	struct vmstat g0 = ut_vmstat(0), g1, p0, p1;
 	int key = 0x4c500000 + (getpid() & 0xffff), id, tid, code;
 	char keybuf[16];
@@ -372,6 +375,7 @@ static int rewrite(void *arg)
 
 LPTEST(map_hugetlb_memory_is_shared_with_children_without_faults)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters");
 	struct vmstat g0 = ut_vmstat(0), p0, p1;
 	struct region r = { NULL, MIB(4) / PAGE_SIZE, 1 };
 
@@ -418,6 +422,7 @@ static int partner_write5(void *arg)
 
 LPTEST(mprotect_of_one_page_splits_only_this_process)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters; it splits 2 MiB pages where Linux gives EINVAL");
 	struct region r = { NULL, MIB(4) / PAGE_SIZE, 1 };
 	int id = seg_get(IPC_PRIVATE, MIB(4), IPC_CREAT | SHM_HUGETLB | 0600), pid;
 	struct vmstat p0, p1;
@@ -459,6 +464,7 @@ LPTEST(mprotect_of_one_page_splits_only_this_process)
 
 LPTEST(munmap_of_one_page_leaves_a_hole_in_this_process_only)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters; it splits 2 MiB pages where Linux gives EINVAL");
 	struct region r = { NULL, MIB(4) / PAGE_SIZE, 1 };
 	int id = seg_get(IPC_PRIVATE, MIB(4), IPC_CREAT | SHM_HUGETLB | 0600);
 	struct vmstat p0, p1;
@@ -508,6 +514,7 @@ static int touch_stride(void *arg)
 
 LPTEST(threads_fill_leaves_concurrently_each_leaf_once)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters");
 	struct vmstat p0, p1;
 	struct toucher w[NTHREADS];
 	int id = seg_get(IPC_PRIVATE, MIB(8), IPC_CREAT | SHM_HUGETLB | 0600), tid[NTHREADS];
@@ -588,6 +595,7 @@ static int startup_client(void *arg)
  */
 LPTEST(clients_starting_together_fault_once_per_leaf_plus_one_at_most)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters");
 	struct startup c[CLIENTS];
 	struct vmstat g0, g1;
 	int pid[CLIENTS], sum = 0, code;
@@ -630,6 +638,7 @@ LPTEST(clients_starting_together_fault_once_per_leaf_plus_one_at_most)
 
 LPTEST(largepages_2_puts_shared_anonymous_memory_on_2mib_pages)
 {
+	UT_NEEDS_OWN_KERNEL("vm.largepages (sysctl)");
 	struct vmstat g0, g1, p0, p1;
 	long old;
 	char *b;
@@ -656,6 +665,7 @@ LPTEST(largepages_2_puts_shared_anonymous_memory_on_2mib_pages)
 
 LPTEST(largepage_reserve_reads_back_what_was_reserved)
 {
+	UT_NEEDS_OWN_KERNEL("vm.largepage_reserve (sysctl)");
 	struct vmstat g;
 	long old, got = -1;
 
@@ -677,6 +687,7 @@ LPTEST(largepage_reserve_reads_back_what_was_reserved)
 
 LPTEST(ptdump_shows_2mib_pages_and_the_mirror)
 {
+	UT_NEEDS_OWN_KERNEL("ptdump");
 	int id = seg_get(IPC_PRIVATE, SEG, IPC_CREAT | SHM_HUGETLB | 0600);
 	static char buf[16384];
 	char *b;

@@ -527,7 +527,10 @@ UTEST(efault_for_each_bad_pointer)
 	UT_ASSERT_EQ(-EFAULT, write(1, (const void *)-16L, 64));
 	/* The kernel must not write into a read-only page. */
 	UT_ASSERT_EQ(-EFAULT, syscall6(NR_clock_gettime, CLOCK_MONOTONIC, (long)ro, 0, 0, 0, 0));
-	UT_ASSERT_EQ(-EFAULT, read(0, ro, 8));
+	/* This kernel checks read()'s buffer before it waits for input;
+	 * Linux waits for a line first. */
+	if (ut_own_kernel())
+		UT_ASSERT_EQ(-EFAULT, read(0, ro, 8));
 }
 
 UTEST(unknown_syscall_gives_enosys)
@@ -535,7 +538,8 @@ UTEST(unknown_syscall_gives_enosys)
 	UT_ASSERT_EQ(-ENOSYS, syscall6(9999, 0, 0, 0, 0, 0, 0));
 	UT_ASSERT_EQ(-ENOSYS, syscall6(-1, 0, 0, 0, 0, 0, 0));
 	UT_ASSERT_EQ(-ENOSYS, syscall6(SYS_OWN_END, 0, 0, 0, 0, 0, 0));
-	UT_ASSERT_EQ(-ENOSYS, syscall6(450, 0, 0, 0, 0, 0, 0));   /* a Linux call not here */
+	if (ut_own_kernel())   /* a Linux call (set_mempolicy_home_node) not here */
+		UT_ASSERT_EQ(-ENOSYS, syscall6(450, 0, 0, 0, 0, 0, 0));
 	UT_ASSERT_EQ(-ENOSYS, syscall6(SYS_OWN_BASE - 1, 0, 0, 0, 0, 0, 0));
 }
 
@@ -657,6 +661,7 @@ static void fork_storm(void)
  */
 UTEST(fork_until_failure_recovers)
 {
+	UT_NEEDS_OWN_KERNEL("its free page count (vmstat)");
 	long before, after;
 	int pid, status;
 
@@ -734,6 +739,7 @@ static int proc_state(int pid)
  */
 UTEST(waitpid_timeout_kills_the_grandchildren_too)
 {
+	UT_NEEDS_OWN_KERNEL("procinfo, which waitpid_timeout() kills a tree by");
 	volatile int *grandchild;
 	int child, status, r, i;
 

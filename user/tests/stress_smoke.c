@@ -20,16 +20,19 @@ static void run_stress(const char *seed, const char *ops, const char *mode)
 
 UTEST(stress_sharing_off)
 {
+	UT_NEEDS_OWN_KERNEL("/bin/stress checks its counters and pmap_verify");
 	run_stress("11", "1500", "off");
 }
 
 UTEST(stress_sharing_on)
 {
+	UT_NEEDS_OWN_KERNEL("/bin/stress checks its counters and pmap_verify");
 	run_stress("12", "1500", "on");
 }
 
 UTEST(stress_sharing_flipping)
 {
+	UT_NEEDS_OWN_KERNEL("/bin/stress checks its counters and pmap_verify");
 	run_stress("13", "1500", "flip");
 }
 

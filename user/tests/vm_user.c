@@ -579,6 +579,7 @@ static void write_and_check(uintptr_t a)
  */
 VMTEST(munmap_middle_page_leaves_a_hole)
 {
+	UT_NEEDS_OWN_KERNEL("its shm_nattch counts a split attachment once (Linux counts each piece)");
 	for (int k = 0; k < NKINDS; k++) {
 		char *p;
 		int id;
@@ -685,6 +686,7 @@ VMTEST(mprotect_middle_page_readonly)
  */
 VMTEST(map_fixed_replaces_existing_mapping)
 {
+	UT_NEEDS_OWN_KERNEL("its shm_nattch counts a split attachment once (Linux counts each piece)");
 	const size_t n = 16, lo = 4, len = 6;
 	char *p, *q, *fix;
 	int id, pid, status;
@@ -791,6 +793,7 @@ VMTEST(cow_private_isolation_after_fork)
  */
 VMTEST(map_shm_offset_views_agree)
 {
+	UT_NEEDS_OWN_KERNEL("shm_map");
 	const size_t size = 6UL << 20, seg = 512;   /* pages per 2 MiB */
 	char *a, *b, *c;
 	int id, pid, status;
@@ -972,6 +975,7 @@ VMTEST(child_unmap_and_protect_leave_parent_alone)
 
 VMTEST(shmget_errors)
 {
+	UT_NEEDS_OWN_KERNEL("its SHMMAX of 4 GiB (Linux has none)");
 	int key = unique_key(2), id, id2;
 
 	UT_ASSERT_EQ(-EINVAL, seg_get(IPC_PRIVATE, 0, IPC_CREAT | 0600));
@@ -998,6 +1002,7 @@ VMTEST(shmget_errors)
 
 VMTEST(shmat_shmdt_shmctl_errors)
 {
+	UT_NEEDS_OWN_KERNEL("its shmat errors (EINVAL where Linux gives ENOMEM past user space)");
 	char *p, *q, *at;
 	int id, dead;
 
@@ -1062,6 +1067,7 @@ VMTEST(shmat_shmdt_shmctl_errors)
  */
 VMTEST(shmat_never_reuses_a_detach_address)
 {
+	UT_NEEDS_OWN_KERNEL("its rule that shmat never takes a detach address (Linux attaches there)");
 	const size_t half = BIG_PAGES / 2;
 	char *a, *b;
 	int big, small;
@@ -1093,6 +1099,7 @@ VMTEST(shmat_never_reuses_a_detach_address)
 /* Segments until the table is full: ENOSPC, then all back. */
 VMTEST(shmget_enospc_at_segment_limit)
 {
+	UT_NEEDS_OWN_KERNEL("its SHMMNI of 128 and the shm_segments count");
 	static int ids[SHMMNI + 1];
 	int n = 0, r = 0, i;
 	uint64_t start = ut_vmstat(0).shm_segments;
@@ -1186,6 +1193,7 @@ VMTEST(ipc_stat_reports_size_nattch_cpid)
  */
 VMTEST(ipc_rmid_with_attached_processes)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters");
 	const size_t n = 64;
 	int key = unique_key(5), id, id2, pid, status;
 	struct vmstat v0, v1, v2;
@@ -1322,6 +1330,7 @@ VMTEST(exit_while_attached_detaches)
 
 VMTEST(mmap_argument_errors)
 {
+	UT_NEEDS_OWN_KERNEL("its mmap checks (Linux ignores unknown bits, gives ENOMEM past user space) and shm_map");
 	const int anon = MAP_PRIVATE | MAP_ANONYMOUS;
 	void *hint = (void *)0x0000300000000000UL;
 	int id;
@@ -1394,6 +1403,7 @@ VMTEST(mmap_argument_errors)
 
 VMTEST(munmap_mprotect_argument_errors)
 {
+	UT_NEEDS_OWN_KERNEL("its munmap and mprotect checks (Linux takes NULL, length 0, PROT_SEM)");
 	char *p, *ro;
 	int id;
 
@@ -1441,6 +1451,7 @@ VMTEST(munmap_mprotect_argument_errors)
  */
 VMTEST(pv_entries_track_private_pages)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters (PV entries)");
 	const size_t n = 40;
 	struct vmstat p0, p1, g0, g1;
 	char *p;
@@ -1479,6 +1490,7 @@ VMTEST(pv_entries_track_private_pages)
  */
 VMTEST(pv_entries_track_small_shared_mapping)
 {
+	UT_NEEDS_OWN_KERNEL("vmstat counters (PV entries)");
 	const size_t n = 24;
 	struct vmstat c0, c1, g0, g1;
 	struct xsync *s;
