@@ -2,7 +2,8 @@
 #
 #   make          build/kernel.elf, build/initrd.tar and the bootable build/os.iso
 #   make run      boot it in QEMU (TCG) with the console on this terminal
-#   make test     host unit tests + boot self-tests (KTAP over serial)
+#   make test     host unit tests + boot self-tests (KTAP over serial), and
+#                 the user-space suites on Linux (make test-linux)
 #   make check    host unit tests only
 #   make debug    QEMU paused with a gdb stub
 #   make clean
@@ -91,7 +92,8 @@ debug: deps all
 # never from QEMU's exit status alone.
 # It boots three times: with the defaults (sharing on, one CPU), with
 # machdep.pmap_mmu_optimize=0 (the baseline must stay correct), and on four
-# CPUs (where shared tables need TLB shootdowns).
+# CPUs (where shared tables need TLB shootdowns); then it boots Linux with the
+# same user-space suites (make test-linux, mk/linux.mk), judged the same way.
 test: deps check $(TEST_PREREQS)
 	tests/runner/test_ktap_check.sh
 	$(MAKE) all
@@ -99,6 +101,7 @@ test: deps check $(TEST_PREREQS)
 	@$(RUN) --test --cmdline "selftest machdep.pmap_mmu_optimize=0" \
 		--log $(B)/test-baseline.log || true; tests/ktap_check.sh $(B)/test-baseline.log
 	@$(RUN) --test --smp 4 --log $(B)/test-smp4.log || true; tests/ktap_check.sh $(B)/test-smp4.log
+	@$(MAKE) --no-print-directory test-linux
 
 clean:
 	rm -rf $(B)

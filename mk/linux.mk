@@ -1,0 +1,49 @@
+# The user-space suites on Linux. Included by the top-level Makefile, which
+# defines B and includes user/user.mk (INITRD and the USER_ variables).
+#
+#   make test-linux   boots Debian's linux-image-cloud-amd64 kernel in the
+#                     same QEMU as `make test` (one CPU, 1 GiB, TCG) with
+#                     the project's initrd files in an initramfs, whose
+#                     /init (tests/linux/init.c) runs every /tests/ program
+#                     and ends QEMU through isa-debug-exit; the serial log
+#                     $(B)/test-linux.log is judged by tests/ktap_check.sh
+#                     like the project kernel's. Part of `make test`.
+#
+# The kernel is downloaded once into $(LINUX_CACHE) (git-ignored, outside
+# $(B) so that `make clean` keeps it) by scripts/linux-kernel.sh; delete the
+# directory to fetch Debian's newest. The initramfs is a gzipped newc cpio
+# archive of $(B)/linux/root: the files of the project's initrd, $(INITRD),
+# plus /init. LINUX_TIMEOUT bounds the boot (it takes about 30 s under TCG).
+
+LINUX_CACHE ?= cache/linux
+LINUX_TIMEOUT ?= 600
+LINUX_INIT := $(B)/linux/init
+LINUX_INITRAMFS := $(B)/linux/initramfs.cpio.gz
+
+.PHONY: test-linux linux-deps
+
+linux-deps:
+	@scripts/deps.sh cpio:cpio dpkg-deb:dpkg
+	@scripts/linux-kernel.sh fetch $(LINUX_CACHE)
+
+$(LINUX_INIT): tests/linux/init.c $(USER_CRT0) $(USER_LIBC) user/user.ld $(B)/user/cflags
+	@mkdir -p $(@D)
+	$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIBC) -lgcc
+
+# The files of $(B)/initrd, which $(INITRD) keeps to exactly its list. The
+# project's initrd has no permission bits (its kernel runs any file), so
+# every file here is 0755: Linux then refuses a non-ELF one, /etc/motd, as
+# the project's kernel does, with -ENOEXEC rather than -EACCES.
+$(LINUX_INITRAMFS): $(INITRD) $(LINUX_INIT) | linux-deps
+	@rm -rf $(B)/linux/root && mkdir -p $(B)/linux/root
+	cp -R $(B)/initrd/. $(B)/linux/root/
+	$(USER_STRIP) --strip-debug -o $(B)/linux/root/init $(LINUX_INIT)
+	find $(B)/linux/root -type f -exec chmod 0755 {} +
+	cd $(B)/linux/root && find . -mindepth 1 | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --quiet | gzip -9n >$(abspath $@).tmp
+	mv $@.tmp $@
+
+test-linux: deps linux-deps $(LINUX_INITRAMFS)
+	@scripts/linux-kernel.sh boot $(LINUX_CACHE) $(LINUX_INITRAMFS) $(B)/test-linux.log \
+		--timeout $(LINUX_TIMEOUT) || true
+	@tests/ktap_check.sh $(B)/test-linux.log
