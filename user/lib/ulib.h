@@ -129,9 +129,11 @@ int shmdt(const void *addr);
 int shmctl(int shmid, int cmd, struct shmid_ds *buf);
 
 /*
- * True on this kernel; elsewhere (Linux: its own calls are -ENOSYS) prints
- * that `tool` needs this kernel, and returns false (util.c).
+ * own_kernel: are the project's own calls here (this kernel), or -ENOSYS
+ * (Linux)? own_kernel_or_say: the same, and when they are not, prints that
+ * `tool` needs this kernel (util.c).
  */
+bool own_kernel(void);
 bool own_kernel_or_say(const char *tool);
 
 /* VM observability and knobs (sys.c). */

@@ -15,23 +15,13 @@ enum result { PASS = 'p', SKIP = 's', FAIL = 'f' };   /* the bytes of UT_RESULT_
 
 static bool case_failed;     /* set in the child by a failed assertion */
 static char report[4096];    /* pmap_verify() output */
-static int own_kernel = -1;  /* ut_own_kernel(), once asked */
 /* Linux only: a page shared with the cases, where a skipped one leaves its
  * reason for the runner's result line. */
 static char *skip_reason;
 
-bool ut_own_kernel(void)
-{
-	struct vmstat vs;
-
-	if (own_kernel < 0)
-		own_kernel = vmstat(0, &vs) != -ENOSYS;
-	return own_kernel;
-}
-
 void ut_needs_own_kernel(const char *why)
 {
-	if (ut_own_kernel())
+	if (own_kernel())
 		return;
 	snprintf(skip_reason, PAGE_SIZE, "needs this kernel: %s", why);
 	exit(SKIP_EXIT);
@@ -196,7 +186,7 @@ static enum result run_case(const struct utest *c, bool quiet)
 			printf(INDENT "# exit status %d\n", WEXITSTATUS(status));
 	}
 
-	if (!ut_own_kernel())
+	if (!own_kernel())
 		return ok ? PASS : FAIL;
 	if (before >= 0) {
 		after = ut_free_pages_settle(before);
@@ -225,7 +215,7 @@ static void count_result(enum result r)
 {
 	char byte = (char)r;
 
-	if (ut_own_kernel())
+	if (own_kernel())
 		ktest_case(r != FAIL);
 	else
 		write(UT_RESULT_FD, &byte, 1);
@@ -267,7 +257,7 @@ int utest_main(const char *suite, int argc, char **argv)
 		return 1;
 	}
 
-	if (!ut_own_kernel()) {
+	if (!own_kernel()) {
 		skip_reason = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (ptr_err(skip_reason)) {

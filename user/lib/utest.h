@@ -32,7 +32,7 @@
  * top-level "ok K proc" line is printed by init, not here.
  *
  * The same programs run on Linux (`make test-linux`), where the project's
- * own calls give -ENOSYS: there, ut_own_kernel() is false, there is no
+ * own calls give -ENOSYS: there, own_kernel() is false, there is no
  * free page count or pmap_verify() to check after a case, and the results
  * go to tests/linux/init, which counts them in the kernel's place, as one
  * byte each on file descriptor UT_RESULT_FD. A case that tests what is
@@ -67,9 +67,6 @@ struct utest {
 	static void utest_fn_##name(void)
 
 int utest_main(const char *suite, int argc, char **argv);
-
-/* True on the project's kernel; false on Linux (its own calls give -ENOSYS). */
-bool ut_own_kernel(void);
 
 /*
  * At the top of a case (it runs under utest_main()): on Linux, ends it as

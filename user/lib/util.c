@@ -150,11 +150,19 @@ int getopt(int argc, char *const argv[], const char *optstring)
  * first, so that on another kernel it says why it cannot work instead of
  * failing with an obscure error.
  */
-bool own_kernel_or_say(const char *tool)
+bool own_kernel(void)
 {
+	static int known = -1;
 	struct vmstat st;
 
-	if (vmstat(0, &st) != -ENOSYS)
+	if (known < 0)
+		known = vmstat(0, &st) != -ENOSYS;
+	return known;
+}
+
+bool own_kernel_or_say(const char *tool)
+{
+	if (own_kernel())
 		return true;
 	printf("%s: needs the shared page tables kernel: its own system calls (vmstat, "
 	       "ptdump, sysctl, ...) are not here (is this Linux?)\n", tool);

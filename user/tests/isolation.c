@@ -148,7 +148,7 @@ UTEST(kernel_pointers_give_efault)
 		UT_ASSERT_EQ(-EFAULT, write(1, k, 16));
 		UT_ASSERT_EQ(-EFAULT, read(0, k, 16));
 		UT_ASSERT_EQ(-EFAULT, syscall6(NR_clock_gettime, CLOCK_MONOTONIC, (long)k, 0, 0, 0, 0));
-		if (ut_own_kernel()) {   /* the project's own calls (-ENOSYS on Linux) */
+		if (own_kernel()) {   /* the project's own calls (-ENOSYS on Linux) */
 			UT_ASSERT_EQ(-EFAULT, vmstat(0, k));
 			UT_ASSERT_EQ(-EFAULT, procinfo(0, k));
 			UT_ASSERT_EQ(-EFAULT, sysctl(k, NULL, NULL));
@@ -172,14 +172,14 @@ UTEST(kernel_pointers_give_efault)
 		if (pid == 0)
 			exit(0);
 		UT_ASSERT_EQ(-EFAULT, waitpid(pid, k, 0));
-		if (!ut_own_kernel()) {
+		if (!own_kernel()) {
 			pid = fork();
 			UT_ASSERT_OK(pid);
 			if (pid == 0)
 				exit(0);
 		}
 		UT_ASSERT_EQ(-EFAULT, syscall6(NR_wait4, pid, 0, 0, (long)k, 0, 0));
-		if (ut_own_kernel()) {
+		if (own_kernel()) {
 			UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
 			UT_ASSERT_EQ(W_EXITCODE(0), status);
 		}
@@ -230,7 +230,7 @@ UTEST(syscalls_do_not_write_through_a_read_only_attachment)
 		rw[i] = 0xa5;
 	(void)ro[0];          /* link (or map) the read-only view first */
 
-	if (ut_own_kernel()) {   /* its read() probe and its own calls */
+	if (own_kernel()) {   /* its read() probe and its own calls */
 		pid = fork();
 		UT_ASSERT_OK(pid);
 		if (pid == 0)
@@ -250,7 +250,7 @@ UTEST(syscalls_do_not_write_through_a_read_only_attachment)
 	if (pid == 0)
 		exit(1);
 	UT_ASSERT_EQ(-EFAULT, waitpid(pid, (int *)ro, 0));
-	if (ut_own_kernel()) {     /* not reaped by the failure (Linux reaps it) */
+	if (own_kernel()) {     /* not reaped by the failure (Linux reaps it) */
 		UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		UT_ASSERT_EQ(W_EXITCODE(1), status);
 	}

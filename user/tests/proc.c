@@ -529,7 +529,7 @@ UTEST(efault_for_each_bad_pointer)
 	UT_ASSERT_EQ(-EFAULT, syscall6(NR_clock_gettime, CLOCK_MONOTONIC, (long)ro, 0, 0, 0, 0));
 	/* This kernel checks read()'s buffer before it waits for input;
 	 * Linux waits for a line first. */
-	if (ut_own_kernel())
+	if (own_kernel())
 		UT_ASSERT_EQ(-EFAULT, read(0, ro, 8));
 }
 
@@ -538,7 +538,7 @@ UTEST(unknown_syscall_gives_enosys)
 	UT_ASSERT_EQ(-ENOSYS, syscall6(9999, 0, 0, 0, 0, 0, 0));
 	UT_ASSERT_EQ(-ENOSYS, syscall6(-1, 0, 0, 0, 0, 0, 0));
 	UT_ASSERT_EQ(-ENOSYS, syscall6(SYS_OWN_END, 0, 0, 0, 0, 0, 0));
-	if (ut_own_kernel())   /* a Linux call (set_mempolicy_home_node) not here */
+	if (own_kernel())   /* a Linux call (set_mempolicy_home_node) not here */
 		UT_ASSERT_EQ(-ENOSYS, syscall6(450, 0, 0, 0, 0, 0, 0));
 	UT_ASSERT_EQ(-ENOSYS, syscall6(SYS_OWN_BASE - 1, 0, 0, 0, 0, 0, 0));
 }
