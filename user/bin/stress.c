@@ -287,10 +287,21 @@ static bool all_unmapped(const struct view *v)
 	return true;
 }
 
+/* Does another live view hold an attachment made at v's address? */
+static bool attach_reused(const struct view *v)
+{
+	for (int i = 0; i < MAX_VIEWS; i++)
+		if (&views[i] != v && views[i].va && views[i].attach == v->attach)
+			return true;
+	return false;
+}
+
 /*
  * Detaches view v. An attachment whose pages were all unmapped is gone
  * already: shmdt() must then say -EINVAL, as it does for any address
- * that is no attachment.
+ * that is no attachment. Unless a later shmat was placed at that address,
+ * free again (the kernel may choose it): shmdt would detach that one, so
+ * v is only forgotten.
  */
 static void op_detach(void)
 {
@@ -300,8 +311,7 @@ static void op_detach(void)
 	if (!v)
 		return;
 	if (v->attach && all_unmapped(v)) {
-		r = shmdt((void *)v->attach);
-		if (r != -EINVAL)
+		if (!attach_reused(v) && (r = shmdt((void *)v->attach)) != -EINVAL)
 			error("shmdt of an attachment unmapped whole: %ld, not -EINVAL", r);
 	} else if (v->attach) {
 		must(shmdt((void *)v->attach), "shmdt");
