@@ -3,7 +3,8 @@
  * shm operations on the real mm/ and ipc/shm/ sources, built for the host
  * against the fake physical memory of tests/host/fake.c (see mk/fuzz.mk).
  *
- * The input is a program. Each operation is one byte saying what to do and
+ * The input is a program: a byte of starting switches (start_switches()),
+ * then operations. Each operation is one byte saying what to do and
  * a few argument bytes (past the end, arguments read as zero), on MAPS
  * address spaces standing for processes (an operation on an empty slot
  * works on the next live map) and up to SEGS SysV segments. Every
@@ -41,6 +42,10 @@
  * memory are filled on touch, and touched sparsely; memory allocated when
  * an object is created is capped (creation_affordable()).
  *
+ * Besides code coverage libFuzzer sees the shapes of the page tables each
+ * input leaves (note_shapes()), so that an input reaching a new shape is
+ * kept even when it ran no new code.
+ *
  * Checked: vm_verify() (every invariant of the page tables, the links and
  * the maps) after every operation; a successful write is read back; a
  * mapping just made (mmap, shmat), when the input asks, is usable at its
@@ -64,6 +69,7 @@
 #include "tests/host/vm_testlib.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
+#include "uapi/vmstat.h"
 
 #define MAPS    4
 #define SEGS    4
@@ -473,6 +479,20 @@ static void op_switch(void)
 		*knobs[b % 6] = v & 1;
 }
 
+/*
+ * The input's first byte: vm.largepages (0, 1, 2) and kern.ipc.shm_use_phys
+ * at the start. Large pages change every path (leaves, mirrors, copies),
+ * so a third of the inputs start with them everywhere instead of waiting
+ * for an op_switch to turn them on.
+ */
+static void start_switches(void)
+{
+	unsigned b = byte();
+
+	vm_largepages = b % 3;
+	shm_use_phys = (b / 3) % 2 == 0;
+}
+
 /* For the next operation: N page allocations succeed, later ones fail. */
 static long budget = -1;
 
@@ -486,6 +506,41 @@ static void (*const ops[])(void) = {
 	op_shmget, op_shmat, op_shmdt, op_shmctl, op_access, op_access, op_access,
 	op_switch, op_fail_after,
 };
+
+/*
+ * State feedback. Coverage tells libFuzzer which code an input ran, not
+ * which shapes of page tables it left behind, and some bugs need a shape
+ * that no new code leads to (say, a leaf mirror still without copies in a
+ * map that also links a GiB). After every operation the shape of each live
+ * map (its 2 MiB links, GiB links, leaf mirrors and leaf copies, each as
+ * 0, 1, 2-3 or more) with vm.largepages bumps one of these counters, which
+ * libFuzzer reads as coverage of its own: an input that reaches a new shape
+ * joins the corpus even when it ran no new code.
+ */
+static uint8_t shapes[4 * 4 * 4 * 4 * 3]
+    __attribute__((used, section("__libfuzzer_extra_counters")));
+
+static unsigned bucket(uint64_t n)
+{
+	return n == 0 ? 0 : n == 1 ? 1 : n < 4 ? 2 : 3;
+}
+
+static void note_shapes(void)
+{
+	for (int i = 0; i < MAPS; i++) {
+		struct vmstat st;
+		unsigned k;
+
+		if (!maps[i])
+			continue;
+		st = vmt_map_stat(maps[i]);
+		k = ((bucket(st.links_pde) * 4 + bucket(st.links_pdpte)) * 4 +
+		    bucket(st.leaf_mirrors)) * 4 + bucket(st.leaf_copies);
+		k = k * 3 + (unsigned)vm_largepages % 3;
+		if (shapes[k] < 255)
+			shapes[k]++;
+	}
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -515,6 +570,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	range_len = PAGE_SIZE;
 	vmt_begin(&s);
 	maps[0] = vm_map_create();
+	start_switches();
 	for (n = 0; in_left && n < MAX_OPS; n++) {
 		void (*op)(void) = ops[byte() % (sizeof(ops) / sizeof(ops[0]))];
 
@@ -525,6 +581,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		page_fail_after(-1);     /* the checker allocates too */
 		if (vm_verify(report, sizeof(report)) != 0)
 			fail("vm_verify failed");
+		note_shapes();
 	}
 	for (i = 0; i < MAPS; i++) {
 		if (maps[i])
