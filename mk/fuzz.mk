@@ -26,16 +26,24 @@ FUZZ_SRC := $(filter-out %_test.c,$(HOST_KSRC)) tests/host/fake.c tests/host/vm_
 	tests/fuzz/vm_fuzz.c
 FUZZ_OBJS := $(FUZZ_SRC:%.c=$(B)/fuzz/%.o)
 FUZZ_BIN := $(B)/fuzz/vm_fuzz
-# Kernel code is built as for `make check`, plus libFuzzer's coverage hooks.
+# Kernel code is built as for `make check` (FUZZ_CFLAGS), plus libFuzzer's
+# coverage hooks (FUZZ_COV)...
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -DHOST_TEST -I. -Wall -Wextra \
-	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -MMD -MP
+FUZZ_COV := -fsanitize=fuzzer-no-link
+# ...except the page allocator, the heap and the radix tree: their loops
+# over frames and tree nodes say nothing about the VM state, and their
+# comparison hooks took most of the time of inputs that fill memory (a
+# first-fit heap run walks every frame of a full 2 GiB).
+FUZZ_NOCOV := mm/page.c mm/kmalloc.c mm/vmobject/vm_radix.c
+$(FUZZ_NOCOV:%.c=$(B)/fuzz/%.o): FUZZ_COV :=
 # Programs of up to ~150 operations from the start (libFuzzer would grow
 # the length slowly, and a short run would only try a few operations).
 FUZZ_RUN := -max_len=512 -len_control=0 -timeout=60 -rss_limit_mb=4096 \
 	-print_final_stats=1 -artifact_prefix=$(B)/fuzz/
 
-.PHONY: fuzz fuzz-smoke fuzz-deps stress
+.PHONY: fuzz fuzz-smoke fuzz-deps fuzz-force stress
 TEST_PREREQS += fuzz-smoke
 
 # clang, and libFuzzer's runtime, which Debian ships apart from clang
@@ -45,9 +53,15 @@ fuzz-deps:
 	@v=$$($(FUZZ_CC) -dumpversion | cut -d. -f1); \
 	scripts/deps.sh "$$($(FUZZ_CC) -print-resource-dir)/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-$$v-dev"
 
-$(B)/fuzz/%.o: %.c | fuzz-deps
+# Objects rebuild when the flags change (as user/user.mk does).
+$(B)/fuzz/cflags: fuzz-force
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+	@echo '$(FUZZ_CFLAGS) $(FUZZ_COV) nocov: $(FUZZ_NOCOV)' | cmp -s - $@ || \
+		echo '$(FUZZ_CFLAGS) $(FUZZ_COV) nocov: $(FUZZ_NOCOV)' > $@
+
+$(B)/fuzz/%.o: %.c $(B)/fuzz/cflags | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_COV) -c $< -o $@
 
 $(FUZZ_BIN): $(FUZZ_OBJS)
 	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^
