@@ -264,6 +264,14 @@ void sleep_on_until(const void *chan, struct spinlock *lk, uint64_t deadline)
 		sched_lock.saved_rflags = rflags;
 	}
 	self = current_thread();
+	if (self->interrupted) {
+		/* Interrupted since its caller last looked: the caller looks again. */
+		self->interrupted = false;
+		spin_unlock(&sched_lock);
+		if (lk)
+			spin_lock(lk);
+		return;
+	}
 	self->chan = chan;
 	self->wake_tick = deadline;
 	self->state = T_SLEEPING;
@@ -297,6 +305,8 @@ void thread_interrupt(struct thread *t)
 	spin_lock(&sched_lock);
 	if (t->state == T_SLEEPING)
 		make_runnable(t);
+	else
+		t->interrupted = true;
 	spin_unlock(&sched_lock);
 }
 
@@ -308,6 +318,11 @@ void sleep_ms(uint64_t ms)
 
 	spin_lock(&sched_lock);
 	self = current_thread();
+	if (self->interrupted) {
+		self->interrupted = false;   /* see sleep_on_until() */
+		spin_unlock(&sched_lock);
+		return;
+	}
 	self->wake_tick = timer_ticks() + MAX(ticks, 1);
 	self->chan = &self->wake_tick;
 	self->state = T_SLEEPING;

@@ -46,6 +46,7 @@ struct thread {
 	uint64_t minflt;                  /* page faults it took (getrusage) */
 	const void *chan;                 /* (s) what it sleeps on */
 	uint64_t wake_tick;               /* (s) timed sleep deadline, 0 = none */
+	bool interrupted;                 /* (s) thread_interrupt() came while awake */
 	int exit_code;
 	bool exited;                      /* (P) left its process; zombie soon */
 	bool stop;                        /* (P) asked to leave: another thread execs */
@@ -100,7 +101,11 @@ void sleep_on_until(const void *chan, struct spinlock *lk, uint64_t deadline);
 void wakeup(const void *chan);
 /* Sleeps for ms milliseconds unless woken by thread_interrupt(). */
 void sleep_ms(uint64_t ms);
-/* Wakes a sleeping thread whatever it waits for (kill). */
+/*
+ * Wakes a sleeping thread whatever it waits for (kill, exec); a thread
+ * not asleep yet skips its next sleep instead, so an interrupt that comes
+ * between its last check and its sleep is not lost.
+ */
 void thread_interrupt(struct thread *t);
 /* Ends the current thread: it becomes a zombie and never runs again. */
 void thread_exit_current(int code) __attribute__((noreturn));
