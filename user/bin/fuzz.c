@@ -1,7 +1,7 @@
 /*
  * fuzz: random system calls with hostile arguments from several processes.
  *
- *	fuzz [-s SEED] [-n ITERS] [-p PROCS]
+ *	fuzz [-s SEED] [-n ITERS] [-p PROCS] [-w US]
  *
  * PROCS workers (default 4) make ITERS calls each (default 2000), chosen by
  * a PRNG seeded from SEED (default: the cycle counter) and the worker's
@@ -14,26 +14,46 @@
  * window of its address space, and the worker keeps a shadow of what the
  * kernel said is mapped there with which rights: it touches those pages, so
  * a kernel that reports a change it did not make (or makes one it did not
- * report) kills the worker, and that is a failure. Workers also fork
+ * report) kills the worker, and that is a failure. mmap also asks for
+ * 2 MiB pages (MAP_HUGETLB; shmget SHM_HUGETLB), GiB lengths (placed by the
+ * kernel, touched sparsely) and offsets of anonymous memory (ignored, as
+ * on Linux: the whole mapping must stay usable). Workers also fork
  * short-lived children (which they may kill, and which therefore never
  * create a shm segment: only their creator could log it for removal) and
- * run threads.
+ * run threads. Some children are racers: they start threads that return
+ * at once (or exit, or make a few calls first) and meanwhile exec
+ * /bin/true or this program in its child mode, exit, or fork and unmap
+ * memory, or one of the threads execs (alone, or with the main thread at
+ * once), so that exec, exit, fork and TLB shootdowns meet threads that are
+ * leaving their CPUs.
+ *
+ *	fuzz -c SEED     (child mode: what a racer execs)
+ *
+ * makes KID_CALLS calls as a worker's child does, with counters of its own,
+ * and exits 1 if a result broke a rule. -w US sets the kernel's test hook
+ * debug.thread_exit_delay_us (KDEBUG builds) to US for the run and back
+ * after it: every thread then stays US microseconds on its CPU after
+ * leaving its process, so that the racers' exec and exit meet leaving
+ * threads every time instead of by luck.
  *
  * Never called: exit of a worker, poweroff, ktest, kill of a process that
- * is not the caller's child, a sysctl write that could succeed, exec of a
- * real program, write() of a readable buffer to the console (noise), read()
- * of the console into a writable buffer (it would wait for input).
+ * is not the caller's child, a sysctl write that could succeed (but -w's,
+ * before and after the run), exec of a program other than /bin/true and
+ * /bin/fuzz -c, write() of a readable buffer to the console (noise),
+ * read() of the console into a writable buffer (it would wait for input).
  *
  * Rules checked on every result: a failure is a known -E code; a syscall
  * number out of range gives -ENOSYS; some calls whose outcome is certain
- * (a kernel pointer to clock(), an out-of-range sysctl value) give exactly
- * the right code; pmap_verify() never finds a broken invariant.
+ * (a kernel pointer to clock(), an out-of-range sysctl value, an
+ * unaligned offset) give exactly the right code; pmap_verify() never finds
+ * a broken invariant; a child that ends on its own exits 0 (one a worker
+ * killed shows SIGKILL; a memory fault, SIGSEGV, is a failure).
  *
  * Afterwards, with every worker gone and the segments the run created
  * removed: pmap_verify() is clean and the free pages, VM objects and shm
  * segments are back at their starting counts. The last line says so:
  *
- *	fuzz: seed=S iters=N procs=P calls=C ms=T unexpected=0 leaked_pages=0 verify=ok
+ *	fuzz: seed=S iters=N procs=P calls=C racers=R ms=T unexpected=0 leaked_pages=0 verify=ok
  *
  * Exit status 0 when all of that holds, 1 otherwise.
  */
@@ -53,6 +73,10 @@
 #define MAX_ATTACH   15                    /* shm attachments in the arena */
 #define KID_CALLS    40                    /* calls a worker's child makes */
 #define THREAD_CALLS 40                    /* calls a thread makes */
+#define RACER_THREADS 6                    /* most threads a racer starts */
+#define RACER_CALLS  4                     /* most calls a racer's thread makes */
+#define HUGE_MAX     (2 * SEG)             /* largest MAP_HUGETLB mapping (allocated
+                                              whole at once; the guest has 1 GiB) */
 #define REPORT_MAX   10                    /* unexpected results printed per process */
 #define HANG_MS      (10 * 60 * 1000)      /* a worker this slow is hung */
 
@@ -73,6 +97,7 @@ struct extra {
 /* Shared by every process of the run (a MAP_SHARED page made before forking). */
 struct shared {
 	uint64_t calls;          /* system calls made */
+	uint64_t racers;         /* racers forked (see racer()) */
 	uint64_t unexpected;     /* results that broke a rule */
 	int shm_ids[LOG_SLOTS];  /* segments created by the run; -1: free slot */
 };
@@ -405,16 +430,43 @@ static void call_touch(uint64_t *s)
 /* The fuzzer's own mark in a flag set: map a segment through shm_map. */
 #define FZ_SHM (1 << 30)
 
+/*
+ * A length for a mapping the kernel places: pages, 2 MiB segments up to a
+ * GiB, or GiBs (anonymous memory comes on touch, and touches are sparse);
+ * for MAP_HUGETLB, allocated whole at once, at most HUGE_MAX.
+ */
+static uint64_t placed_len(uint64_t *s, int flags)
+{
+	static const uint64_t gibs[] = { 1UL << 30, (1UL << 30) + SEG, 2UL << 30, 3UL << 30 };
+	static const uint64_t huge[] = { SEG, HUGE_MAX, SEG + PAGE_SIZE };
+
+	if (flags & MAP_HUGETLB)
+		return PICK(s, huge);
+	if (chance(s, 80))
+		return (1 + below(s, 16)) * PAGE_SIZE;
+	return chance(s, 70) ? SEG << below(s, 10) : PICK(s, gibs);
+}
+
+/* An offset for anonymous memory: ignored when page aligned (as on Linux),
+ * refused (-EINVAL) otherwise. */
+static uint64_t anon_offset(uint64_t *s)
+{
+	static const uint64_t offs[] = { PAGE_SIZE, SEG, 3 * SEG, 1UL << 30, 100, 4095 };
+
+	return chance(s, 80) ? 0 : PICK(s, offs);
+}
+
 static void call_mmap(uint64_t *s)
 {
 	static const int flag_sets[] = {
 		MAP_PRIVATE | MAP_ANONYMOUS, MAP_SHARED | MAP_ANONYMOUS,
-		MAP_SHARED | FZ_SHM, MAP_PRIVATE | FZ_SHM,
-		MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, MAP_ANONYMOUS,
+		MAP_SHARED | FZ_SHM, MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB,
+		MAP_PRIVATE | FZ_SHM, MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, MAP_ANONYMOUS,
 		MAP_SHARED | MAP_ANONYMOUS | FZ_SHM, 0x80 | MAP_PRIVATE | MAP_ANONYMOUS,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
 	};
 	uint64_t addr = 0, len, off = 0;
-	int flags = flag_sets[below(s, 3) ? below(s, 3) : below(s, ARRAY_SIZE(flag_sets))];
+	int flags = flag_sets[below(s, 4) ? below(s, 4) : below(s, ARRAY_SIZE(flag_sets))];
 	int prot = chance(s, 90) ? (int)below(s, 8) : (int)rand_next_r(s);
 	int shmid = -1;
 	bool refused = false;    /* MAP_FIXED at a bad range: must fail */
@@ -423,8 +475,10 @@ static void call_mmap(uint64_t *s)
 	if (chance(s, 70)) {
 		arena_range(s, &addr, &len);
 		flags |= MAP_FIXED;
+		if ((flags & MAP_HUGETLB) && len > HUGE_MAX)
+			len = HUGE_MAX;
 	} else if (chance(s, 70)) {
-		len = chance(s, 80) ? (1 + below(s, 16)) * PAGE_SIZE : SEG << below(s, 10);
+		len = placed_len(s, flags);
 	} else if (chance(s, 50)) {
 		bad_range(s, &addr, &len);
 		refused = true;
@@ -438,7 +492,11 @@ static void call_mmap(uint64_t *s)
 		shmid = any_shmid(s);
 		off = chance(s, 70) ? below(s, 4) * (chance(s, 50) ? SEG : PAGE_SIZE)
 		                    : PICK(s, odd_sizes);
+	} else {
+		off = anon_offset(s);
+		refused |= (off & (PAGE_SIZE - 1)) != 0;
 	}
+	refused |= (flags & MAP_HUGETLB) && (flags & MAP_PRIVATE);
 	if (flags & FZ_SHM)
 		r = SYS(SYS_shm_map, shmid, addr, len, prot, flags & ~FZ_SHM, off);
 	else
@@ -585,7 +643,10 @@ static void call_shmdt(uint64_t *s)
 
 /* ---- process calls (main thread only) ---- */
 
+enum { ANY = 1, MAIN = 2 };   /* who may make the call: any thread, main thread */
+
 static void run_calls(uint64_t *s, int n);
+static void random_calls(uint64_t *s, int n, int mask);
 
 static void call_fork(uint64_t *s)
 {
@@ -607,6 +668,127 @@ static void call_fork(uint64_t *s)
 		kids[nkids++] = pid;
 }
 
+static char *const true_argv[] = { "true", NULL };
+static int thread_execs;    /* a racer: one of its threads is to exec */
+
+/* exec from a racer: the other threads end (as on Linux); it returns only
+ * on failure, which is unexpected. */
+static void __attribute__((noreturn)) racer_exec(const char *path, char *const argv[])
+{
+	long r = exec(path, argv);
+
+	expect(false, r, "exec(%s) in a racer", path);
+	_exit(0);
+}
+
+/*
+ * The threads of a racer: return at once, or after a few calls; some end
+ * by thread_exit(); the first to see thread_execs set execs /bin/true.
+ */
+static int racer_thread(void *arg)
+{
+	uint64_t s = (uint64_t)arg | 1;
+
+	if (chance(&s, 30))
+		random_calls(&s, 1 + (int)below(&s, RACER_CALLS), ANY);
+	if (__atomic_exchange_n(&thread_execs, 0, __ATOMIC_ACQ_REL))
+		racer_exec("/bin/true", true_argv);
+	if (chance(&s, 30))
+		thread_exit(0);
+	return 0;
+}
+
+/*
+ * A racer (a worker's child): maps and touches some memory, starts threads
+ * that return at once or soon, and while they leave their CPUs: execs
+ * /bin/true or /bin/fuzz -c (after unmapping the memory), exits (the
+ * threads die wherever they are), forks a child that exits and unmaps the
+ * memory, lets one of its threads exec while it sleeps, or execs at the
+ * same time as that thread (one of the two wins). Its own results go to
+ * the run's counters; an exec'd program reports through its exit status.
+ */
+static void __attribute__((noreturn)) racer(uint64_t seed)
+{
+	char arg[24], *fuzz_argv[] = { "fuzz", "-c", arg, NULL };
+	uint64_t s = seed, len = (1 + below(&s, 8)) * PAGE_SIZE, off;
+	int n = 1 + (int)below(&s, RACER_THREADS), how = (int)below(&s, 6), i, pid, status;
+	int flags = (chance(&s, 50) ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, started = 0;
+	volatile char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	long r;
+
+	is_kid = true;           /* no segment it makes could be logged in time */
+	nkids = ntids = 0;       /* the worker's, not ours */
+	if (!ptr_err((void *)mem))
+		for (off = 0; off < len; off += PAGE_SIZE)
+			mem[off] = 1;    /* unmapping it then needs shootdowns */
+	thread_execs = how >= 4;
+	for (i = 0; i < n; i++) {
+		r = thread_create(racer_thread, (void *)rand_next_r(&s));
+		expect(r > 0 || r == -EAGAIN || r == -ENOMEM, r, "thread_create() in a racer");
+		started += r > 0;
+	}
+	if (how == 4 && started) {
+		for (i = 0; i < 1000; i++)
+			sleep_ms(10);    /* until the thread's exec ends this one */
+		expect(false, 0, "exec in a racer's thread left its main thread running");
+		_exit(0);
+	}
+	switch (how) {
+	case 0:
+	case 4:
+	case 5:
+		if (!ptr_err((void *)mem))
+			munmap((void *)mem, len);
+		racer_exec("/bin/true", true_argv);
+	case 1:
+		snprintf(arg, sizeof(arg), "%lu", (unsigned long)rand_next_r(&s));
+		racer_exec("/bin/fuzz", fuzz_argv);
+	case 2:
+		_exit(0);        /* the threads die wherever they are */
+	}
+	pid = fork();
+	expect(pid >= 0, pid, "fork() in a racer");
+	if (pid == 0)
+		_exit(0);
+	if (!ptr_err((void *)mem)) {
+		r = munmap((void *)mem, len);
+		expect(r == 0, r, "munmap() in a racer");
+	}
+	if (pid > 0)
+		expect(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0, status, "waitpid() in a racer");
+	_exit(0);
+}
+
+/* Forks a racer; it counts among the children (it may be killed too). */
+static void call_racer(uint64_t *s)
+{
+	uint64_t seed = rand_next_r(s);
+	int pid;
+
+	if (is_kid || nkids == MAX_KIDS)
+		return;
+	pid = fork();
+	expect(true, pid, "fork() of a racer");
+	if (pid == 0)
+		racer(seed);
+	if (pid > 0) {
+		kids[nkids++] = pid;
+		__atomic_fetch_add(&sh->racers, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * A child reaped with `status`: one that ended on its own must have
+ * exited 0; one a worker killed shows SIGKILL. A memory fault (SIGSEGV)
+ * or an exec'd program's failure is unexpected.
+ */
+static void check_kid(int pid, int status)
+{
+	expect(WIFEXITED(status) ? WEXITSTATUS(status) == 0 : WTERMSIG(status) == SIGKILL, 0,
+	    "child %d ended with status 0x%x", pid, status);
+}
+
 /* Forgets child pid once it has been reaped. */
 static void forget_kid(int pid)
 {
@@ -624,20 +806,24 @@ static void call_waitpid(uint64_t *s)
 	static const int bad_pids[] = { 0, -2, 0x7fffffff, 1 };
 	int pid = chance(s, 40) && nkids ? kids[below(s, nkids)]
 	        : chance(s, 50) ? -1 : PICK(s, bad_pids);
-	uint64_t status = chance(s, 70) ? (uint64_t)(uintptr_t)scratch : out_ptr(s);
+	int i, st, got = 0;    /* got: the status, where the worker's threads do not write */
+	uint64_t status = chance(s, 70) ? (uint64_t)(uintptr_t)&got : out_ptr(s);
 	int flags = chance(s, 80) ? WNOHANG : chance(s, 50) ? 0 : (int)rand_next_r(s);
-	int i, st;
 	long r;
 
 	if (flags == 0 && nkids == 0)
 		flags = WNOHANG;     /* nothing to wait for: do not block on pid 1 */
 	r = SYS(NR_wait4, pid, status, flags, 0, 0, 0);
 	expect(true, r, "waitpid(%d, 0x%lx, 0x%x)", pid, (long)status, flags);
+	if (r > 0 && status == (uint64_t)(uintptr_t)&got)
+		check_kid((int)r, got);
 	if (r > 0)
 		forget_kid((int)r);
 	if (r == -EFAULT)   /* a thread unmapped the buffer after the probe: reaped */
 		for (i = nkids - 1; i >= 0; i--) {
 			r = waitpid(kids[i], &st, WNOHANG);
+			if (r == kids[i])
+				check_kid(kids[i], st);
 			if (r == kids[i] || r == -ECHILD)
 				forget_kid(kids[i]);
 		}
@@ -935,7 +1121,7 @@ static void call_shmget(uint64_t *s)
 	        : chance(s, 50) ? IPC_PRIVATE : PICK(s, bad_keys);
 	uint64_t size = PICK(s, sizes);
 	int flags = (chance(s, 70) ? IPC_CREAT : 0) | (chance(s, 20) ? IPC_EXCL : 0) |
-	    (chance(s, 90) ? 0600 : (int)rand_next_r(s));
+	    (chance(s, 15) ? SHM_HUGETLB : 0) | (chance(s, 90) ? 0600 : (int)rand_next_r(s));
 	long r;
 
 	/*
@@ -1007,8 +1193,6 @@ static void call_small(uint64_t *s)
 
 /* ---- the call table ---- */
 
-enum { ANY = 1, MAIN = 2 };   /* who may make the call: any thread, main thread */
-
 static const struct call {
 	void (*fn)(uint64_t *s);
 	int weight;
@@ -1019,6 +1203,7 @@ static const struct call {
 	{ call_shmdt, 4, MAIN },        { call_touch, 10, MAIN },
 	{ call_fork, 1, MAIN },         { call_waitpid, 2, MAIN },
 	{ call_kill, 1, MAIN },         { call_exec, 2, MAIN },
+	{ call_racer, 1, MAIN },
 	{ call_thread_create, 1, MAIN },{ call_thread_join, 2, MAIN },
 	{ call_write, 3, ANY },         { call_read, 3, ANY },
 	{ call_clock, 2, ANY },         { call_sleep, 1, ANY },
@@ -1066,7 +1251,7 @@ static void run_calls(uint64_t *s, int n)
 /* One worker: n random calls, then its threads and children are collected. */
 static void __attribute__((noreturn)) worker(int index, uint64_t seed, int n)
 {
-	int i, code, status;
+	int i, code, status, r;
 
 	who = index;
 	rng_main = seed;
@@ -1075,7 +1260,10 @@ static void __attribute__((noreturn)) worker(int index, uint64_t seed, int n)
 		expect(thread_join(tids[i], &code) == 0, 0, "final thread_join");
 	for (i = 0; i < nkids; i++) {
 		kill(kids[i]);
-		expect(waitpid(kids[i], &status, 0) == kids[i], 0, "final waitpid");
+		r = waitpid(kids[i], &status, 0);
+		expect(r == kids[i], r, "final waitpid");
+		if (r == kids[i])
+			check_kid(kids[i], status);
 	}
 	exit(0);
 }
@@ -1121,25 +1309,85 @@ static int drive(uint64_t seed, int iters, int procs)
 
 static void usage(void)
 {
-	printf("usage: fuzz [-s SEED] [-n ITERS] [-p PROCS]\n");
+	printf("usage: fuzz [-s SEED] [-n ITERS] [-p PROCS] [-w US] | fuzz -c SEED\n");
 	exit(2);
+}
+
+/*
+ * The run's shared page (counters, an empty log of segments; private in
+ * child mode), and the kernel's knob names.
+ */
+static bool setup_shared(int flags)
+{
+	int i;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
+	if (ptr_err(sh)) {
+		printf("fuzz: mmap: %s\n", strerror(ptr_err(sh)));
+		return false;
+	}
+	for (i = 0; i < LOG_SLOTS; i++)
+		sh->shm_ids[i] = -1;
+	while (nknobs < MAX_KNOBS && sysctl_list(nknobs, knobs[nknobs], sizeof(knobs[0])) == 0)
+		nknobs++;
+	return true;
+}
+
+/*
+ * `fuzz -c SEED`, the program a racer execs: KID_CALLS calls as a worker's
+ * child makes them, on a fresh image. The run's counters went with the
+ * old image, so the verdict is the exit status: 1 if a result broke a rule
+ * (printed as usual), which the worker reaping it counts.
+ */
+static int child_mode(uint64_t seed)
+{
+	if (!setup_shared(MAP_PRIVATE))
+		return 1;
+	who = -1;
+	is_kid = true;
+	rng_main = seed | 1;
+	run_calls(&rng_main, KID_CALLS);
+	return sh->unexpected ? 1 : 0;
+}
+
+/*
+ * -w: sets debug.thread_exit_delay_us to us, keeping the value it had in
+ * *saved. False (with a message; the run goes on without) when the kernel
+ * has no such hook.
+ */
+static bool widen_races(long us, long *saved)
+{
+	const char *hook = "debug.thread_exit_delay_us";
+	long r = sysctl_get(hook, saved);
+
+	if (r == 0)
+		r = sysctl_set(hook, us);
+	if (r != 0)
+		printf("fuzz: -w: %s: %s (not a KDEBUG kernel?): not widened\n", hook,
+		    strerror(r));
+	return r == 0;
 }
 
 int main(int argc, char **argv)
 {
 	uint64_t seed = rdtsc(), start;
-	int iters = 2000, procs = 4, c, pid, status, i;
+	int iters = 2000, procs = 4, c, pid, status;
+	long delay_us = -1, saved_delay = 0;
 	struct ut_census before, after;
 	long leaked, verify;
-	bool ok, same;
+	bool ok, same, widened = false;
 
-	while ((c = getopt(argc, argv, "s:n:p:")) != -1) {
+	if (argc == 3 && strcmp(argv[1], "-c") == 0)
+		return child_mode(strtoul(argv[2], NULL, 0));
+	while ((c = getopt(argc, argv, "s:n:p:w:")) != -1) {
 		if (c == 's')
 			seed = strtoul(optarg, NULL, 0);
 		else if (c == 'n')
 			iters = atoi(optarg);
 		else if (c == 'p')
 			procs = atoi(optarg);
+		else if (c == 'w')
+			delay_us = atoi(optarg);
 		else
 			usage();
 	}
@@ -1147,15 +1395,10 @@ int main(int argc, char **argv)
 		usage();
 	printf("fuzz: seed=%lu iters=%d procs=%d\n", (unsigned long)seed, iters, procs);
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (ptr_err(sh)) {
-		printf("fuzz: mmap: %s\n", strerror(ptr_err(sh)));
+	if (!setup_shared(MAP_SHARED))
 		return 1;
-	}
-	for (i = 0; i < LOG_SLOTS; i++)
-		sh->shm_ids[i] = -1;
-	while (nknobs < MAX_KNOBS && sysctl_list(nknobs, knobs[nknobs], sizeof(knobs[0])) == 0)
-		nknobs++;
+	if (delay_us >= 0)
+		widened = widen_races(delay_us, &saved_delay);
 
 	ut_census_before_run(&before);
 
@@ -1167,13 +1410,15 @@ int main(int argc, char **argv)
 	}
 	ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == 0;
+	if (widened)
+		sysctl_set("debug.thread_exit_delay_us", saved_delay);
 
 	same = ut_census_compare("fuzz", &before, &after, &leaked, &verify);
 	ok = ok && same && sh->unexpected == 0;
-	printf("fuzz: seed=%lu iters=%d procs=%d calls=%lu ms=%lu unexpected=%lu "
+	printf("fuzz: seed=%lu iters=%d procs=%d calls=%lu racers=%lu ms=%lu unexpected=%lu "
 	    "leaked_pages=%ld verify=%s%s\n", (unsigned long)seed, iters, procs,
-	    (unsigned long)sh->calls, (unsigned long)(clock_ms() - start),
-	    (unsigned long)sh->unexpected, leaked, verify == 0 ? "ok" : "FAILED",
-	    ok ? "" : " FAIL");
+	    (unsigned long)sh->calls, (unsigned long)sh->racers,
+	    (unsigned long)(clock_ms() - start), (unsigned long)sh->unexpected, leaked,
+	    verify == 0 ? "ok" : "FAILED", ok ? "" : " FAIL");
 	return ok ? 0 : 1;
 }

@@ -19,6 +19,17 @@ static void run_fuzz(const char *seed, const char *iters, const char *procs)
 	ut_run_ok("/bin/fuzz", argv);
 }
 
+/* The same with fuzz -w US: leaving threads stay US microseconds on their
+ * CPUs (debug.thread_exit_delay_us, restored after the run). */
+static void run_fuzz_widened(const char *seed, const char *iters, const char *procs,
+                             const char *us)
+{
+	char *argv[] = { "fuzz", "-s", (char *)seed, "-n", (char *)iters, "-p", (char *)procs,
+		"-w", (char *)us, NULL };
+
+	ut_run_ok("/bin/fuzz", argv);
+}
+
 /*
  * Each run takes about 10 s under TCG on four CPUs, well below
  * UT_RUN_LIMIT_MS: a run that reaches the limit is killed with its workers
@@ -40,6 +51,18 @@ UTEST(fuzz_seed_3_eight_workers)
 {
 	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
 	run_fuzz("3", "1000", "8");
+}
+
+/*
+ * The racers' exec and exit meet threads that are leaving their CPUs every
+ * time: before 2556dfd, exec freed the address space still loaded there,
+ * and this run panicked ("pmap_destroy: pmap ... is active on cpus") on
+ * four CPUs.
+ */
+UTEST(fuzz_seed_4_exec_races_widened)
+{
+	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
+	run_fuzz_widened("4", "1000", "4", "20000");
 }
 
 /*
