@@ -8,8 +8,9 @@
 #   make stress       boots the kernel into the long stress run: init runs
 #                     /bin/stress -d STRESS_SECONDS -m flip (600 s) with a
 #                     fresh seed, and the run passes only on its clean
-#                     report line; the console is in $(B)/stress.log.
-#                     It runs on STRESS_SMP CPUs (default 4).
+#                     report line, which must count exec races too (its
+#                     exec-races-thread-exit phase ran); the console is in
+#                     $(B)/stress.log. It runs on STRESS_SMP CPUs (default 4).
 #
 # The fuzzer, tests/fuzz/vm_fuzz.c, is built with clang and
 # -fsanitize=fuzzer,address,undefined from the kernel sources the host unit
@@ -79,7 +80,7 @@ stress: deps all
 		--log $(B)/stress.log || true
 	@tr -d '\r' <$(B)/stress.log | grep '^stress: seed=' || true
 	@tr -d '\r' <$(B)/stress.log | grep -qE \
-		'^stress: seed=[0-9]+ ops=[0-9]+ faults=[0-9]+ checks=[0-9]+ errors=0 leaked_pages=0 verify=ok$$' || \
+		'^stress: seed=[0-9]+ ops=[0-9]+ faults=[0-9]+ checks=[0-9]+ races=[1-9][0-9]* errors=0 leaked_pages=0 verify=ok$$' || \
 		{ echo "make stress: FAILED: see the seed above and $(B)/stress.log"; exit 1; }
 	@echo "make stress: passed"
 

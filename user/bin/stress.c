@@ -13,6 +13,16 @@
  * on for the run, or (flip) lets the workers and the controller flip it,
  * machdep.pmap_share_pd and machdep.pmap_prelink while the others work.
  *
+ * Beside the workers of every round runs the exec-race phase: RACERS
+ * processes at a time (one per CPU of `make stress`), again and again
+ * until the workers are done, each starting threads that return at once
+ * and then exec'ing /bin/true while those threads leave their CPUs (exec
+ * ends the threads still running and must wait for every one to be off
+ * its CPU before it frees the old address space). Every other
+ * batch runs with debug.thread_exit_delay_us set, where the kernel has it
+ * (a KDEBUG test hook that keeps a leaving thread on its CPU a while, so
+ * that exec meets one every time); the value is restored after the batch.
+ *
  * The data protocol. Each page of a segment starts with a header
  * {seq, version, segment, page} and holds 511 words computed from (segment,
  * page, version). A writer takes the page by moving seq from even to odd
@@ -30,7 +40,9 @@
  * free pages, VM objects and shm segments must be back at their starting
  * counts with pmap_verify() clean. The last line:
  *
- *	stress: seed=S ops=N faults=F checks=C errors=0 leaked_pages=0 verify=ok
+ *	stress: seed=S ops=N faults=F checks=C races=R errors=0 leaked_pages=0 verify=ok
+ *
+ * (R: exec racers run, each a process that exec'd while its threads returned).
  *
  * Exit status 0 when all of that holds, 1 otherwise.
  */
@@ -49,6 +61,9 @@
 #define MAX_DEPTH   2                 /* a worker's child may fork once more */
 #define REPORT_MAX  20                /* errors printed per process */
 #define WORDS       (PAGE_SIZE / 8)
+#define RACERS      4                 /* exec racers at once: one per CPU */
+#define RACER_THREADS 6               /* threads each starts before its exec */
+#define RACE_DELAY_US 20000           /* debug.thread_exit_delay_us, every other batch */
 
 /* Segment sizes: whole 2 MiB segments, a ragged tail, less than one segment. */
 static const uint64_t seg_bytes[NSEG] = {
@@ -68,12 +83,13 @@ struct page_head {
 
 /* What the run counts, for the last line. */
 struct counters {
-	uint64_t ops, checks, errors;
+	uint64_t ops, checks, races, errors;
 };
 
 /* The control segment, shared by every process of the run. */
 struct control {
 	struct counters n;
+	int workers_done;                      /* the round's workers have ended */
 	uint32_t committed[NSEG][MAX_PAGES];   /* last complete version of each page */
 };
 
@@ -613,6 +629,96 @@ static int start_worker(int i)
 	exit(0);
 }
 
+/* ---- the exec-race phase ---- */
+
+static int return_at_once(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/*
+ * An exec racer: threads that return at once, then exec of /bin/true
+ * while they leave their CPUs. Exits 0 only through /bin/true.
+ */
+static void __attribute__((noreturn)) exec_racer(void)
+{
+	char *argv[] = { "true", NULL };
+	long r;
+	int i;
+
+	for (i = 0; i < RACER_THREADS; i++)
+		if ((r = thread_create(return_at_once, NULL)) < 0) {
+			printf("stress: racer: thread_create: %s\n", strerror(r));
+			exit(5);
+		}
+	r = exec("/bin/true", argv);
+	printf("stress: racer: exec /bin/true: %s\n", strerror(r));
+	exit(6);
+}
+
+/*
+ * Batches of RACERS exec racers until the round's workers are done, every
+ * other batch with debug.thread_exit_delay_us at RACE_DELAY_US (when the
+ * kernel has the hook), restored after it. A racer that does not exit 0 is
+ * an error.
+ */
+static void exec_race_phase(void)
+{
+	const char *hook = "debug.thread_exit_delay_us";
+	long saved = 0;
+	bool has_hook = sysctl_get(hook, &saved) == 0;
+	int pids[RACERS], status, batch, i;
+
+	for (batch = 0; !__atomic_load_n(&ctl->workers_done, __ATOMIC_ACQUIRE); batch++) {
+		bool delay = has_hook && (batch & 1);
+
+		if (delay)
+			must(sysctl_set(hook, RACE_DELAY_US), "sysctl debug.thread_exit_delay_us");
+		for (i = 0; i < RACERS; i++)
+			if ((pids[i] = fork()) == 0)
+				exec_racer();
+		for (i = 0; i < RACERS; i++) {
+			if (pids[i] < 0)
+				error("fork of an exec racer: %s", strerror(pids[i]));
+			else if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
+			    WEXITSTATUS(status) != 0)
+				error("exec racer %d ended with status 0x%x", pids[i], status);
+			else
+				__atomic_fetch_add(&ctl->n.races, 1, __ATOMIC_RELAXED);
+		}
+		if (delay)
+			must(sysctl_set(hook, saved), "sysctl debug.thread_exit_delay_us back");
+	}
+}
+
+/* Starts the exec-race phase beside the round's workers (a child runs it). */
+static int start_exec_race(void)
+{
+	int pid;
+
+	__atomic_store_n(&ctl->workers_done, 0, __ATOMIC_RELEASE);
+	pid = fork();
+	if (pid == 0) {
+		exec_race_phase();
+		exit(0);
+	}
+	if (pid < 0)
+		error("fork of the exec-race phase: %s", strerror(pid));
+	return pid;
+}
+
+/* Ends the exec-race phase once the workers are done: its batch finishes. */
+static void stop_exec_race(int pid)
+{
+	int status = 0;
+
+	__atomic_store_n(&ctl->workers_done, 1, __ATOMIC_RELEASE);
+	if (pid > 0 && (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0))
+		error("exec-race phase ended with status 0x%x", status);
+}
+
 /* Checks every page of every segment through a fresh attachment. */
 static void check_all(void)
 {
@@ -645,7 +751,7 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 {
 	static char report[2048];
 	uint64_t start = clock_ms(), rounds = 0;
-	int i, id, pids[WORKERS], status;
+	int i, id, pids[WORKERS], status, race;
 
 	id = shmget(CTRL_KEY, sizeof(struct control), IPC_CREAT | IPC_EXCL | 0600);
 	for (i = 0; i < NSEG && id >= 0; i++)
@@ -658,6 +764,7 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 	while (!run_done(ops_target, seconds, start)) {
 		for (i = 0; i < WORKERS; i++)
 			pids[i] = start_worker(i);
+		race = start_exec_race();
 		if (flip)
 			op_flip();
 		for (i = 0; i < WORKERS; i++) {
@@ -667,15 +774,17 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 			    WEXITSTATUS(status) != 0)
 				error("worker %d ended with status 0x%x", pids[i], status);
 		}
+		stop_exec_race(race);
 		check_all();
 		if (pmap_verify(report, sizeof(report)) != 0) {
 			error("pmap_verify after round %lu:", (unsigned long)rounds);
 			printf("%s\n", report);
 		}
 		if (++rounds % 20 == 0)
-			printf("stress: %lu rounds, %lu ops, %lu checks, %lu errors\n",
+			printf("stress: %lu rounds, %lu ops, %lu checks, %lu races, %lu errors\n",
 			    (unsigned long)rounds, (unsigned long)ctl->n.ops,
-			    (unsigned long)ctl->n.checks, (unsigned long)ctl->n.errors);
+			    (unsigned long)ctl->n.checks, (unsigned long)ctl->n.races,
+			    (unsigned long)ctl->n.errors);
 	}
 	for (i = 0; i < NSEG; i++)
 		must(shmctl(shmids[i], IPC_RMID, NULL), "IPC_RMID");
@@ -758,10 +867,10 @@ int main(int argc, char **argv)
 			sysctl_set(switches[i], saved[i]);
 	same = ut_census_compare("stress", &before, &after, &leaked, &verify);
 	ok = ok && same && result->errors == 0;
-	printf("stress: seed=%lu ops=%lu faults=%lu checks=%lu errors=%lu leaked_pages=%ld "
-	    "verify=%s%s\n", (unsigned long)seed, (unsigned long)result->ops,
+	printf("stress: seed=%lu ops=%lu faults=%lu checks=%lu races=%lu errors=%lu "
+	    "leaked_pages=%ld verify=%s%s\n", (unsigned long)seed, (unsigned long)result->ops,
 	    (unsigned long)(after.vm.faults - before.vm.faults), (unsigned long)result->checks,
-	    (unsigned long)result->errors, leaked, verify == 0 ? "ok" : "FAILED",
-	    ok ? "" : " FAIL");
+	    (unsigned long)result->races, (unsigned long)result->errors, leaked,
+	    verify == 0 ? "ok" : "FAILED", ok ? "" : " FAIL");
 	return ok ? 0 : 1;
 }

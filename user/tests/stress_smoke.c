@@ -1,7 +1,7 @@
 /*
  * Test suite "stress_smoke": /bin/stress with fixed seeds, a few seconds in
  * each mode: page-table sharing off, on, and flipped at random while the
- * workers run.
+ * workers run; each run has its exec-race phase beside the workers.
  *
  * /bin/stress checks itself: it exits 0 only when no data check failed, no
  * call gave an unexpected result, every worker ended normally, pmap_verify()
