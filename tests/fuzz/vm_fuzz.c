@@ -12,9 +12,9 @@
  * its meaning when a mutation changes an earlier one. The input families:
  *
  *  - lifetime: create, fork (vm_map_fork) and destroy maps;
- *  - mmap as sys_mmap makes it: shared or private, anonymous or of a
- *    segment (MAP_SHM, refused with MAP_ANONYMOUS), MAP_FIXED or a hint or
- *    no address, MAP_HUGETLB, an offset (page, 2 MiB and GiB multiples,
+ *  - mmap as sys_mmap makes it, or of a segment as sys_shm_map does
+ *    (refused with MAP_ANONYMOUS): shared or private, MAP_FIXED or a hint
+ *    or no address, MAP_HUGETLB, an offset (page, 2 MiB and GiB multiples,
  *    unaligned, huge) for anonymous memory too, now and then a flag set
  *    the call must refuse;
  *  - munmap and mprotect of any range, or of the range the previous
@@ -23,8 +23,8 @@
  *    access anywhere, mprotect of the range back to the rights of the
  *    last mapping made (the entries merge again);
  *  - shmget (private or keyed, IPC_CREAT/IPC_EXCL, SHM_HUGETLB, sizes from
- *    a page to 2 GiB, 0 and too large), shmat (SHM_RDONLY, an address or none, bad flags), shmdt,
- *    shmctl (IPC_STAT, IPC_RMID, a bad command);
+ *    a page to 2 GiB, 0 and too large), shmat (SHM_RDONLY, SHM_REMAP, an
+ *    address or none), shmdt, shmctl (IPC_STAT, IPC_RMID, a bad command);
  *  - a user write (read back at once) or read through the software MMU
  *    (vmt_write/vmt_read, which fault like a CPU);
  *  - every VM sysctl a process may set, to each of its values:
