@@ -205,7 +205,7 @@ bool map_range_free_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 /* ---- shared segments ---- */
 
 /*
- * DESIGN §2 rules 1-2: is the aligned block of `size` (SEG_SIZE or
+ * Rules 1-2 of docs/correctness.md: is the aligned block of `size` (SEG_SIZE or
  * GIB_SIZE) around va wholly inside shared entry e, with the object offset
  * at its start aligned the same way?
  */

@@ -10,7 +10,7 @@
  * Return convention: 0 or a negative -E code of uapi/errno.h. Every call
  * validates all its arguments first and changes nothing when it fails.
  *
- * Shared page tables (DESIGN §1-2): a fault in a 2 MiB segment that lies
+ * Shared page tables (docs/how-it-works.md, docs/correctness.md): a fault in a 2 MiB segment that lies
  * wholly inside one shared mapping, with va and object offset both
  * 2 MiB-aligned at its start, links the object's PT page instead of filling
  * a private one (a whole such GiB links the object's PD page when

@@ -38,7 +38,7 @@ static bool user_range_ok(vaddr_t addr, uint64_t len)
 }
 
 /*
- * Alignment of an automatically placed mapping of len bytes (DESIGN §4),
+ * Alignment of an automatically placed mapping of len bytes (docs/internals.md),
  * also 1 GiB for any mapping of at least 1 GiB, so that its first GiBs can
  * be linked whole.
  */

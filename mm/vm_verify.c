@@ -37,7 +37,7 @@ static void __attribute__((format(printf, 2, 3))) fail(struct report *r, const c
 
 /*
  * Checks one link or leaf mirror of entry e, the entry holding its first
- * address (DESIGN §2 rules 1-3): it lies inside e, is eligible (a link: as
+ * address (rules 1-3 of docs/correctness.md): it lies inside e, is eligible (a link: as
  * one segment or GiB; a mirror: its first segment, then all are), maps e's
  * object at the matching offset, and grants no more rights than e.
  */

@@ -355,7 +355,7 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
  * For the range verbs, before they walk [sva, eva): a remove drops every
  * mirror of pm it touches; a protect lowers to at most prot the rights of
  * the mirrors it covers whole and drops those it covers in part (a
- * partial change unlinks, DESIGN §2 rule 5). (g) held.
+ * partial change unlinks, rule 5 of docs/correctness.md). (g) held.
  */
 void mirrors_range_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool remove, int prot,
                           struct tlb_batch *b)
@@ -394,7 +394,7 @@ void mirrors_push_locked(struct pmap_object *po, uint64_t off, pte_t leaf)
 }
 
 /*
- * The object leaf at off was cleared or lowered (DESIGN §2 rule 6): every
+ * The object leaf at off was cleared or lowered (rule 6 of docs/correctness.md): every
  * copy of it is cleared or rewritten, and each address space concerned is
  * flushed where it runs. (g) held.
  */
