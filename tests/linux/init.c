@@ -120,27 +120,6 @@ static int spawn_suite(const char *path, int *results)
 }
 
 /*
- * Waits for suite pid as user/bin/init.c does, reaping meanwhile the
- * orphans handed to init; kills it after SUITE_TIMEOUT_MS (then -EINTR).
- */
-static int wait_suite(int pid, int *status)
-{
-	uint64_t start = clock_ms();
-	int r;
-
-	for (;;) {
-		r = waitpid(-1, status, WNOHANG);
-		if (r == pid || r < 0)
-			return r;
-		if (r > 0)
-			continue;
-		if (clock_ms() - start >= SUITE_TIMEOUT_MS)
-			return waitpid_timeout(pid, status, 0);
-		sleep_ms(5);
-	}
-}
-
-/*
  * Counts the results a finished suite left in its pipe (see utest.c);
  * returns how many failed.
  */
@@ -175,7 +154,7 @@ static void run_suite(int k, const char *name)
 		failed++;
 		return;
 	}
-	r = wait_suite(pid, &status);
+	r = waitpid_reaping(pid, &status, SUITE_TIMEOUT_MS);
 	bad = count_results(fd);
 	if (r == -EINTR) {
 		printf("not ok %d %s # timed out after %d s\n", k, name, SUITE_TIMEOUT_MS / 1000);

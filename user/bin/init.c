@@ -46,29 +46,6 @@ static void reap_zombies(void)
 }
 
 /*
- * Waits for suite pid as waitpid_timeout() does, reaping meanwhile the
- * orphans handed to init, so that a killed grandchild of the suite does not
- * sit as a zombie, holding its pages, while the suite's next case counts
- * free pages.
- */
-static int wait_suite(int pid, int *status)
-{
-	uint64_t start = clock_ms();
-	int r;
-
-	for (;;) {
-		r = waitpid(-1, status, WNOHANG);
-		if (r == pid || r < 0)
-			return r;
-		if (r > 0)
-			continue;
-		if (clock_ms() - start >= SUITE_TIMEOUT_MS)
-			return waitpid_timeout(pid, status, 0);
-		sleep_ms(5);
-	}
-}
-
-/*
  * Runs one test program (initrd name "tests/NAME") and prints its top-level
  * KTAP result line. A program that does not end with a plain pass/fail exit
  * (killed, timed out, could not be run) gets one extra failed case counted,
@@ -92,7 +69,7 @@ static void run_suite(const char *name)
 		ktest_case(0);
 		return;
 	}
-	r = wait_suite(pid, &status);
+	r = waitpid_reaping(pid, &status, SUITE_TIMEOUT_MS);
 	if (r == -EINTR) {
 		printf("not ok %d %s # timed out after %d s\n", k, suite,
 		    SUITE_TIMEOUT_MS / 1000);

@@ -184,6 +184,23 @@ static void kill_tree(int pid)
  * reaps it once the time is up. Returns the pid, a negative error from
  * waitpid, or -EINTR after a kill.
  */
+int waitpid_reaping(int pid, int *status, uint64_t timeout_ms)
+{
+	uint64_t start = clock_ms();
+	int r;
+
+	for (;;) {
+		r = waitpid(-1, status, WNOHANG);
+		if (r == pid || r < 0)
+			return r;
+		if (r > 0)
+			continue;
+		if (clock_ms() - start >= timeout_ms)
+			return waitpid_timeout(pid, status, 0);
+		sleep_ms(5);
+	}
+}
+
 int waitpid_timeout(int pid, int *status, uint64_t timeout_ms)
 {
 	uint64_t start = clock_ms();

@@ -88,6 +88,13 @@ static inline uint64_t rdtsc(void)
  */
 int waitpid_timeout(int pid, int *status, uint64_t timeout_ms);
 
+/*
+ * For init: waitpid_timeout() that also reaps, meanwhile, every other child
+ * (the orphans handed to init), so that a killed grandchild of pid does not
+ * sit as a zombie, holding its pages.
+ */
+int waitpid_reaping(int pid, int *status, uint64_t timeout_ms);
+
 /* I/O (sys.c). Plain file descriptors: 0 console in, 1 console out. */
 ssize_t read(int fd, void *buf, size_t len);
 ssize_t write(int fd, const void *buf, size_t len);
