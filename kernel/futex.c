@@ -1,9 +1,17 @@
 /*
  * Futexes (see futex.h). Sleepers wait in one list under futex_lock, each
- * with the physical address of its word. A waiter checks the word through
- * the direct map under futex_lock and a waker takes the same lock, so a
- * wake between the check and the sleep cannot be lost: the waker finds the
- * sleeper in the list and marks it woken before wakeup().
+ * with the key of its word. A waiter checks the word through the direct
+ * map under futex_lock and a waker takes the same lock, so a wake between
+ * the check and the sleep cannot be lost: the waker finds the sleeper in
+ * the list and marks it woken before wakeup().
+ *
+ * The key names the word as every party to it sees it, as Linux's does:
+ * in a shared mapping, the physical address of the word (the object's
+ * page, the same in every process that maps it); in a private mapping,
+ * the address space and the virtual address. A private page's physical
+ * address is no name: after a fork it is copy-on-write, and the first
+ * write (say, the kernel clearing a thread's CLONE_CHILD_CLEARTID word,
+ * on which a sibling waits) moves the word to a new page.
  */
 #include "kernel/futex.h"
 #include "kernel/proc.h"
@@ -18,8 +26,14 @@
 #include "uapi/errno.h"
 #include "uapi/linux_types.h"
 
+struct futex_key {
+	const struct vm_map *map;    /* private word: its address space; shared: NULL */
+	uint64_t addr;               /* private: virtual address; shared: physical */
+};
+
 struct futex_waiter {
-	paddr_t key;                 /* physical address of the word */
+	struct futex_key key;
+	paddr_t pa;                  /* where the word is now, to check its value */
 	bool woken;
 	struct futex_waiter *next;
 };
@@ -28,13 +42,16 @@ static struct spinlock futex_lock = SPINLOCK_INIT("futex");
 static struct futex_waiter *waiters;   /* (futex_lock) */
 
 /*
- * The physical address of the word at uaddr in the calling process, after
- * a read that faults its page in as a user access would. -EFAULT when it
- * is not readable user memory, -EINVAL when it is not 4-byte aligned.
+ * The key of the word at uaddr in the calling process and its physical
+ * address now, after a read that faults its page in as a user access
+ * would. -EFAULT when it is not readable user memory, -EINVAL when it is
+ * not 4-byte aligned.
  */
-static long futex_key(uint64_t uaddr, paddr_t *key)
+static long futex_key(uint64_t uaddr, struct futex_key *key, paddr_t *pa)
 {
+	struct vm_map *map = current_proc()->map;
 	uint32_t v;
+	int shared;
 
 	if (uaddr & 3)
 		return -EINVAL;
@@ -42,10 +59,20 @@ static long futex_key(uint64_t uaddr, paddr_t *key)
 		if (copyin(&v, (void *)uaddr, sizeof(v)) < 0)
 			return -EFAULT;
 		/* Unmapped again in between by another thread: fault it in again. */
-		if (pmap_extract(current_proc()->map->pmap, uaddr, key))
-			return 0;
+		if (!pmap_extract(map->pmap, uaddr, pa))
+			continue;
+		shared = vm_map_shared_at(map, uaddr);
+		if (shared < 0)
+			continue;
+		*key = shared ? (struct futex_key){ NULL, *pa } : (struct futex_key){ map, uaddr };
+		return 0;
 	}
 	return -EFAULT;
+}
+
+static bool same_key(const struct futex_key *a, const struct futex_key *b)
+{
+	return a->map == b->map && a->addr == b->addr;
 }
 
 /* Timer ticks that cover ns nanoseconds (at least one). */
@@ -57,13 +84,13 @@ static uint64_t ns_to_ticks(uint64_t ns)
 long futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline)
 {
 	struct futex_waiter w = { 0 }, **pp;
-	long err = futex_key(uaddr, &w.key);
+	long err = futex_key(uaddr, &w.key, &w.pa);
 	uint64_t now;
 
 	if (err)
 		return err;
 	spin_lock(&futex_lock);
-	if (__atomic_load_n((uint32_t *)phys_to_virt(w.key), __ATOMIC_SEQ_CST) != val) {
+	if (__atomic_load_n((uint32_t *)phys_to_virt(w.pa), __ATOMIC_SEQ_CST) != val) {
 		spin_unlock(&futex_lock);
 		return -EAGAIN;
 	}
@@ -82,15 +109,16 @@ long futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline)
 
 long futex_wake(uint64_t uaddr, int n)
 {
-	paddr_t key;
-	long err = futex_key(uaddr, &key);
+	struct futex_key key;
+	paddr_t pa;
+	long err = futex_key(uaddr, &key, &pa);
 	int woken = 0;
 
 	if (err)
 		return err;
 	spin_lock(&futex_lock);
 	for (struct futex_waiter *w = waiters; w && woken < n; w = w->next) {
-		if (w->key != key || w->woken)
+		if (!same_key(&w->key, &key) || w->woken)
 			continue;
 		w->woken = true;
 		wakeup(w);

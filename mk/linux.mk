@@ -26,9 +26,9 @@ linux-deps:
 	@scripts/deps.sh cpio:cpio dpkg-deb:dpkg
 	@scripts/linux-kernel.sh fetch $(LINUX_CACHE)
 
-$(LINUX_INIT): tests/linux/init.c $(USER_CRT0) $(USER_LIBC) user/user.ld $(B)/user/cflags
+$(LINUX_INIT): tests/linux/init.c $(USER_LIBOWN) $(B)/user/cflags
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CFLAGS) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIBC) -lgcc
+	$(USER_CC) $(USER_CFLAGS) -o $@ $< $(USER_LIBOWN)
 
 # The files of $(B)/initrd, which $(INITRD) keeps to exactly its list. The
 # project's initrd has no permission bits (its kernel runs any file), so

@@ -57,6 +57,18 @@ struct vm_map_entry *map_lookup_locked(struct vm_map *map, vaddr_t va)
 	return NULL;
 }
 
+int vm_map_shared_at(struct vm_map *map, vaddr_t va)
+{
+	struct vm_map_entry *e;
+	int r;
+
+	spin_lock(&map->lock);
+	e = map_lookup_locked(map, va);
+	r = !e ? -EFAULT : (e->flags & VME_SHARED) ? 1 : 0;
+	spin_unlock(&map->lock);
+	return r;
+}
+
 /* Links e (object reference already held) into the list and its object. */
 void map_insert_locked(struct vm_map *map, struct vm_map_entry *e)
 {

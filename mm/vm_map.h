@@ -169,6 +169,13 @@ int vm_madvise(struct vm_map *map, vaddr_t addr, size_t len, int advice);
 int vm_fault(struct vm_map *map, vaddr_t va, int access);
 
 /*
+ * 1 when va lies in a shared mapping of map (its writes reach an object
+ * that other address spaces may map), 0 in a private one, -EFAULT when
+ * nothing is mapped there. For futex keys (kernel/futex.c).
+ */
+int vm_map_shared_at(struct vm_map *map, vaddr_t va);
+
+/*
  * copyout/copyin: copy between kernel memory and map's user memory as a
  * user access of that kind would (faulting pages in, honouring protection),
  * through the direct map, so the map need not be active. Return 0, -EFAULT

@@ -27,22 +27,16 @@
  * window size (Linux's serial console has none until someone sets one, as a
  * terminal emulator or getty would on a real machine: init sets 80x24).
  *
- * It is built against the project's libc; the calls that libc has no
- * wrapper for (the project's kernel does not implement them) are made raw.
+ * It is an ordinary static musl program, like the suites.
  */
+#include <dirent.h>
+#include <sys/io.h>
+#include <sys/ioctl.h>
+#include <sys/reboot.h>
+#include <sys/utsname.h>
+
 #include "ulib.h"
 #include "utest.h"
-
-/* Linux calls the project's kernel lacks (Linux's syscall_64.tbl numbers). */
-#define NR_dup2       33
-#define NR_ioperm     173
-#define NR_getdents64 217
-#define NR_pipe2      293
-
-#define O_NONBLOCK  04000
-#define O_DIRECTORY 0200000
-#define O_CLOEXEC   02000000
-#define TIOCSWINSZ  0x5414
 
 #define EXIT_PORT   0xf4     /* QEMU's -device isa-debug-exit,iobase=0xf4 */
 #define EXIT_PASS   0x10     /* QEMU exits (0x10 << 1) | 1 = 33 */
@@ -50,14 +44,6 @@
 
 #define MAX_SUITES  64
 #define SUITE_TIMEOUT_MS (10 * 60 * 1000)   /* as user/bin/init.c */
-
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 static int passed, failed;
 
@@ -67,28 +53,23 @@ static char *own_environment[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=vt100",
 /* Fills names[] with the file names in /tests, sorted; returns how many. */
 static int list_suites(char names[][64])
 {
-	char buf[4096];
-	int fd, n = 0, j;
-	long got, off;
+	DIR *dir = opendir("/tests");
+	struct dirent *e;
+	int n = 0, j;
 
-	fd = open("/tests", O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		printf("init: /tests: %s\n", strerror(fd));
+	if (!dir) {
+		printf("init: /tests: %s\n", strerror(errno));
 		return 0;
 	}
-	while ((got = syscall6(NR_getdents64, fd, (long)buf, sizeof(buf), 0, 0, 0)) > 0) {
-		for (off = 0; off < got; off += ((struct linux_dirent64 *)(buf + off))->d_reclen) {
-			const char *name = ((struct linux_dirent64 *)(buf + off))->d_name;
-
-			if (name[0] == '.' || n == MAX_SUITES)
-				continue;
-			/* insertion sort: a handful of names */
-			for (j = n++; j > 0 && strcmp(names[j - 1], name) > 0; j--)
-				strcpy(names[j], names[j - 1]);
-			snprintf(names[j], 64, "%s", name);
-		}
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.' || n == MAX_SUITES)
+			continue;
+		/* insertion sort: a handful of names */
+		for (j = n++; j > 0 && strcmp(names[j - 1], e->d_name) > 0; j--)
+			strcpy(names[j], names[j - 1]);
+		snprintf(names[j], 64, "%.63s", e->d_name);
 	}
-	close(fd);
+	closedir(dir);
 	return n;
 }
 
@@ -100,18 +81,19 @@ static int list_suites(char names[][64])
 static int spawn_suite(const char *path, int *results)
 {
 	char *argv[2] = { (char *)path, NULL };
-	int fds[2], pid, r;
+	int fds[2], pid;
 
-	r = syscall6(NR_pipe2, (long)fds, O_CLOEXEC | O_NONBLOCK, 0, 0, 0, 0);
-	if (r < 0)
-		return r;
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
 	pid = fork();
 	if (pid == 0) {
-		syscall6(NR_dup2, fds[1], UT_RESULT_FD, 0, 0, 0, 0);
-		r = exec(path, argv);
-		printf("init: exec %s: %s\n", path, strerror(r));
+		dup2(fds[1], UT_RESULT_FD);
+		execv(path, argv);
+		printf("init: exec %s: %s\n", path, strerror(errno));
 		exit(127);
 	}
+	if (pid < 0)
+		pid = -errno;
 	close(fds[1]);
 	if (pid < 0)
 		close(fds[0]);
@@ -145,12 +127,12 @@ static int count_results(int fd)
 static void run_suite(int k, const char *name)
 {
 	char path[80];
-	int pid, fd, status = 0, r, bad;
+	int pid, fd = -1, status = 0, r, bad;
 
-	snprintf(path, sizeof(path), "/tests/%s", name);
+	snprintf(path, sizeof(path), "/tests/%.63s", name);
 	pid = spawn_suite(path, &fd);
 	if (pid < 0) {
-		printf("not ok %d %s # fork: %s\n", k, name, strerror(pid));
+		printf("not ok %d %s # fork: %s\n", k, name, strerror(-pid));
 		failed++;
 		return;
 	}
@@ -160,7 +142,7 @@ static void run_suite(int k, const char *name)
 		printf("not ok %d %s # timed out after %d s\n", k, name, SUITE_TIMEOUT_MS / 1000);
 		failed++;
 	} else if (r < 0) {
-		printf("not ok %d %s # waitpid: %s\n", k, name, strerror(r));
+		printf("not ok %d %s # waitpid: %s\n", k, name, strerror(-r));
 		failed++;
 	} else if (WIFSIGNALED(status)) {
 		printf("not ok %d %s # killed by signal %d\n", k, name, WTERMSIG(status));
@@ -180,31 +162,29 @@ static void run_suite(int k, const char *name)
  */
 static void __attribute__((noreturn)) exit_qemu(int code)
 {
-	long r = syscall6(NR_ioperm, EXIT_PORT, 4, 1, 0, 0, 0);
-
-	flush_stdout();
-	if (r < 0)
-		printf("init: ioperm(0x%x): %s\n", EXIT_PORT, strerror(r));
+	fflush(stdout);
+	if (ioperm(EXIT_PORT, 4, 1) < 0)
+		printf("init: ioperm(0x%x): %s\n", EXIT_PORT, strerror(errno));
 	else
-		__asm__ volatile("outb %b0, %w1" : : "a"(code), "Nd"(EXIT_PORT));
+		outb(code, EXIT_PORT);
 	printf("init: still running after the write to port 0x%x: powering off\n", EXIT_PORT);
+	fflush(stdout);
 	for (;;)     /* init must not exit: Linux would panic */
-		syscall6(NR_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
-		    LINUX_REBOOT_CMD_POWER_OFF, 0, 0, 0);
+		reboot(RB_POWER_OFF);
 }
 
 int main(void)
 {
 	static char names[MAX_SUITES][64];
-	struct linux_winsize ws = { 24, 80, 0, 0 };
-	struct linux_utsname u;
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	struct utsname u;
 	int n = list_suites(names), i;
-	long r = syscall6(NR_ioctl, 1, TIOCSWINSZ, (long)&ws, 0, 0, 0);
 
-	if (r < 0)
-		printf("init: console window size: %s\n", strerror(r));
-	environ = own_environment;      /* exec() passes it on */
-	if (syscall6(NR_uname, (long)&u, 0, 0, 0, 0, 0) == 0)
+	setvbuf(stdout, NULL, _IOLBF, 0);   /* whole lines, before each fork */
+	if (ioctl(1, TIOCSWINSZ, &ws) < 0)
+		printf("init: console window size: %s\n", strerror(errno));
+	environ = own_environment;      /* execv() passes it on */
+	if (uname(&u) == 0)
 		printf("init: the user-space suites on %s %s\n", u.sysname, u.release);
 	printf("KTAP version 1\n1..%d\n", n);
 	for (i = 0; i < n; i++)

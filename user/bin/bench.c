@@ -248,7 +248,7 @@ static int probe_processes(void)
 			break;
 	}
 	for (i = 0; i < n; i++)
-		kill(pids[i]);
+		kill(pids[i], SIGKILL);
 	for (i = 0; i < n; i++)
 		waitpid(pids[i], &status, 0);
 	return n;
@@ -293,10 +293,10 @@ static int run_pgbench(const struct row *r, int k, int nrows)
 	t0 = now_us();
 	pid = fork();
 	if (pid == 0) {
-		exec("/bin/pgbench", argv);
-		exit(127);
+		execv("/bin/pgbench", argv);
+		_exit(127);
 	}
-	res = pid < 0 ? pid : waitpid_timeout(pid, &status, RUN_LIMIT_MS);
+	res = pid < 0 ? -errno : waitpid_timeout(pid, &status, RUN_LIMIT_MS);
 	printf("bench: kind=status run=%d status=%d ms=%lu%s\n", k + 1,
 	    res < 0 ? -1 : WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
 	    WEXITSTATUS(status), (unsigned long)((now_us() - t0) / 1000),
@@ -323,7 +323,9 @@ static int fork_reader(const volatile char *p, size_t len, uint64_t *fork_us)
 		_exit(0);
 	}
 	*fork_us = now_us() - t0;
-	if (pid > 0 && waitpid(pid, &status, 0) != pid)
+	if (pid < 0)
+		return -errno;
+	if (waitpid(pid, &status, 0) != pid)
 		return -ECHILD;
 	return pid;
 }
@@ -349,7 +351,7 @@ static void fork_latency(const volatile char *p, size_t len)
 		t0 = now_us();
 		pid = fork_reader(p, 0, &f);
 		if (pid < 0) {
-			printf("bench: kind=fork_latency error=%s\n", strerror(pid));
+			printf("bench: kind=fork_latency error=%s\n", errname(pid));
 			return;
 		}
 		fork_sum += f;
@@ -386,10 +388,11 @@ static struct {
 	const volatile char *p;
 	size_t len;
 	int ready, stop;
-	int tids[MAX_BUSY], n;
+	pthread_t tids[MAX_BUSY];
+	int n;
 } busy;
 
-static int busy_thread(void *arg)
+static void *busy_thread(void *arg)
 {
 	volatile char sink;
 	size_t off;
@@ -401,24 +404,24 @@ static int busy_thread(void *arg)
 	__atomic_add_fetch(&busy.ready, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&busy.stop, __ATOMIC_ACQUIRE))
 		__asm__ volatile("pause");
-	return 0;
+	return NULL;
 }
 
 /* Starts one busy thread per other CPU (none on one CPU); waits until all read. */
 static void busy_start(const volatile char *p, size_t len)
 {
-	int want = MIN(ncpus - 1, MAX_BUSY), tid;
+	int want = MIN(ncpus - 1, MAX_BUSY), r;
 
 	busy.p = p;
 	busy.len = len;
 	busy.ready = busy.stop = busy.n = 0;
 	while (busy.n < want) {
-		tid = thread_create(busy_thread, NULL);
-		if (tid < 0) {
-			printf("bench: kind=teardown error=thread_create:%s\n", strerror(tid));
+		r = pthread_create(&busy.tids[busy.n], NULL, busy_thread, NULL);
+		if (r != 0) {
+			printf("bench: kind=teardown error=pthread_create:%s\n", errname(r));
 			break;
 		}
-		busy.tids[busy.n++] = tid;
+		busy.n++;
 	}
 	while (__atomic_load_n(&busy.ready, __ATOMIC_ACQUIRE) < busy.n)
 		sleep_ms(1);
@@ -426,11 +429,11 @@ static void busy_start(const volatile char *p, size_t len)
 
 static void busy_stop(void)
 {
-	int i, code;
+	int i;
 
 	__atomic_store_n(&busy.stop, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < busy.n; i++)
-		thread_join(busy.tids[i], &code);
+		pthread_join(busy.tids[i], NULL);
 }
 
 /*
@@ -460,10 +463,9 @@ static void segment_teardown(const struct segment_test *t)
 	}
 	set_knobs(t->optimize, t->share_pd, 1, 1);
 	id = shmget(IPC_PRIVATE, len, IPC_CREAT | 0600);
-	p = id < 0 ? NULL : shmat(id, NULL, 0);
-	if (id < 0 || ptr_err((void *)p)) {
-		printf("bench: kind=teardown error=%s\n",
-		    strerror(id < 0 ? id : ptr_err((void *)p)));
+	p = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
+	if (p == (void *)-1) {
+		printf("bench: kind=teardown error=%s\n", errname(errno));
 		if (id >= 0)
 			shmctl(id, IPC_RMID, NULL);
 		return;

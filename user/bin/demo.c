@@ -89,7 +89,7 @@ static void client(struct slot *s, int shmid, int flags)
 			exit(0);
 		if (cmd == CMD_ATTACH) {
 			p = shmat(shmid, NULL, flags);
-			if (ptr_err((void *)p))
+			if (p == (void *)-1)
 				exit(2);
 			s->addr = (uint64_t)p;
 			for (i = 0; i < SEG_SIZE; i += PAGE_SIZE) {
@@ -116,7 +116,7 @@ static void client_start(int i, int shmid, int flags)
 	if (pid == 0)
 		client(&slots[i], shmid, flags);
 	if (pid < 0) {
-		printf("demo: fork: %s\n", strerror(pid));
+		printf("demo: fork: %s\n", strerror(errno));
 		exit(1);
 	}
 	slots[i].pid = pid;
@@ -249,7 +249,7 @@ static int show_pdes(int i, const char *who, struct pde *pd)
 	printf("  %s (pid %d), segment at 0x%lx:\n", who, slots[i].pid,
 	    (unsigned long)slots[i].addr);
 	if (n < 0)
-		printf("    ptdump: %s\n", strerror(n));
+		printf("    ptdump: %s\n", strerror(-n));
 	for (k = 0; k < n; k++)
 		printf("    %s\n", pd[k].text);
 	return n;
@@ -285,7 +285,7 @@ static void show_object(int shmid)
 	printf("  The segment's own tree (`ptdump -o %d`; links= counts the process\n"
 	    "  entries pointing at a table):\n", shmid);
 	if (n < 0) {
-		printf("    ptdump: %s\n", strerror(n));
+		printf("    ptdump: %s\n", strerror(-n));
 		return;
 	}
 	for (line = strtok_r(dump_buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
@@ -304,8 +304,8 @@ static void dot_graph(int i, int j)
 	printf("\n  The two trees as a Graphviz graph (ptdump --dot %s %s):\n", a, b);
 	pid = fork();
 	if (pid == 0) {
-		exec("/bin/ptdump", argv);
-		exit(127);
+		execv("/bin/ptdump", argv);
+		_exit(127);
 	}
 	if (pid > 0)
 		waitpid(pid, &status, 0);
@@ -319,7 +319,9 @@ static void step(const char *title)
 
 	if (stepping && step_no > 0) {
 		printf("\n[press Enter to go on]");
-		readline(line, sizeof(line));
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin))
+			stepping = false;       /* no more input: run to the end */
 	}
 	printf("\n--- Step %d of 5: %s ---\n", ++step_no, title);
 }
@@ -336,7 +338,7 @@ static int clients_touch(struct cost *total)
 
 	memset(total, 0, sizeof(*total));
 	if (shmid < 0) {
-		printf("demo: shmget: %s\n", strerror(shmid));
+		printf("demo: shmget: %s\n", strerror(errno));
 		exit(1);
 	}
 	for (i = 0; i < NCLIENTS; i++) {
@@ -374,7 +376,7 @@ int main(int argc, char **argv)
 	slots = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	dump_buf = malloc(DUMP_LEN);
-	if (ptr_err(slots) || !dump_buf || sysctl_get("machdep.pmap_mmu_optimize", &optimize) < 0) {
+	if (slots == MAP_FAILED || !dump_buf || sysctl_get("machdep.pmap_mmu_optimize", &optimize) < 0) {
 		printf("demo: cannot set up (mmap, malloc or sysctl failed)\n");
 		return 1;
 	}

@@ -141,7 +141,8 @@ static uint64_t attach_addr[MAX_ATTACH];  /* 0: free slot */
 static struct extra extras[MAX_EXTRAS];
 static int nextras;
 static int kids[MAX_KIDS], nkids;
-static int tids[MAX_TIDS], ntids;
+static pthread_t tids[MAX_TIDS];
+static int ntids;
 static int who;                 /* worker number, for messages */
 static bool is_kid;             /* a worker's child: no fork or threads */
 static uint64_t rng_main;       /* the worker's (or child's) PRNG state */
@@ -214,7 +215,7 @@ static uint64_t any_size(uint64_t *s)
 /* Is r a success or one of the kernel's error codes? */
 static bool known_result(long r)
 {
-	return r >= 0 || strcmp(strerror(r), "EUNKNOWN") != 0;
+	return r >= 0 || strcmp(errname(r), "EUNKNOWN") != 0;
 }
 
 /*
@@ -238,7 +239,7 @@ static void expect(bool ok, long r, const char *fmt, ...)
 	vsnprintf(call, sizeof(call), fmt, ap);
 	va_end(ap);
 	printf("fuzz: worker %d pid %d: unexpected: %s = %ld (%s)\n", who,
-	    getpid(), call, r, r < 0 ? strerror(r) : "success");
+	    getpid(), call, r, r < 0 ? errname(r) : "success");
 }
 
 #define SYS(n, a, b, c, d, e, f) \
@@ -391,8 +392,8 @@ static void note_mapping(uint64_t addr, uint64_t len, int prot, bool shm, int at
 	expect(addr + len <= ARENA_BASE || addr >= ARENA_BASE + ARENA_SIZE, 0,
 	    "mapping at 0x%lx, 0x%lx bytes, overlaps the arena", (long)addr, (long)len);
 	if (nextras == MAX_EXTRAS) {       /* drop the oldest */
-		long r = extras[0].shm ? shmdt((void *)extras[0].addr)
-		                       : munmap((void *)extras[0].addr, extras[0].len);
+		long r = extras[0].shm ? sys_shmdt((void *)extras[0].addr)
+		                       : sys_munmap((void *)extras[0].addr, extras[0].len);
 		expect(r == 0, r, "release extra 0x%lx", (long)extras[0].addr);
 		memmove(&extras[0], &extras[1], sizeof(extras[0]) * --nextras);
 	}
@@ -516,7 +517,7 @@ static void call_munmap(uint64_t *s)
 		struct extra *x = &extras[below(s, nextras)];
 		if (x->shm)
 			return;
-		r = munmap((void *)x->addr, x->len);
+		r = sys_munmap((void *)x->addr, x->len);
 		expect(r == 0, r, "munmap(extra 0x%lx, 0x%lx)", (long)x->addr, (long)x->len);
 		*x = extras[--nextras];
 		return;
@@ -584,7 +585,7 @@ static void call_shmat(uint64_t *s)
 	else if (chance(s, 10))
 		flags = (int)rand_next_r(s);
 	/* The size first: a segment never changes size, and its id is not reused. */
-	if (shmctl(id, IPC_STAT, &ds) == 0)
+	if (sys_shmctl(id, IPC_STAT, &ds) == 0)
 		size = (long)ALIGN_PAGE(ds.shm_segsz);
 	pages = size > 0 ? (uint64_t)size / PAGE_SIZE : 0;
 	if (slot >= 0 && pages && pages <= ARENA_PAGES && chance(s, 60)) {
@@ -600,7 +601,7 @@ static void call_shmat(uint64_t *s)
 	if (r < 0)
 		return;
 	if (size < 0) {                  /* removed between the calls: give it back */
-		expect(shmdt((void *)r) == 0, 0, "shmdt after shmat of a removed id");
+		expect(sys_shmdt((void *)r) == 0, 0, "shmdt after shmat of a removed id");
 		return;
 	}
 	if (in_arena((uint64_t)r, size) && slot >= 0)
@@ -619,7 +620,7 @@ static void call_shmdt(uint64_t *s)
 		struct extra *x = &extras[below(s, nextras)];
 		if (!x->shm)
 			return;
-		r = shmdt((void *)x->addr);
+		r = sys_shmdt((void *)x->addr);
 		expect(r == 0, r, "shmdt(extra 0x%lx)", (long)x->addr);
 		*x = extras[--nextras];
 		return;
@@ -656,6 +657,8 @@ static void call_fork(uint64_t *s)
 	if (is_kid || nkids == MAX_KIDS)
 		return;
 	pid = fork();
+	if (pid < 0)
+		pid = -errno;
 	expect(true, pid, "fork()");
 	if (pid == 0) {
 		is_kid = true;
@@ -675,7 +678,7 @@ static int thread_execs;    /* a racer: one of its threads is to exec */
  * on failure, which is unexpected. */
 static void __attribute__((noreturn)) racer_exec(const char *path, char *const argv[])
 {
-	long r = exec(path, argv);
+	long r = sys_execve(path, argv, environ);
 
 	expect(false, r, "exec(%s) in a racer", path);
 	_exit(0);
@@ -685,7 +688,7 @@ static void __attribute__((noreturn)) racer_exec(const char *path, char *const a
  * The threads of a racer: return at once, or after a few calls; some end
  * by thread_exit(); the first to see thread_execs set execs /bin/true.
  */
-static int racer_thread(void *arg)
+static void *racer_thread(void *arg)
 {
 	uint64_t s = (uint64_t)arg | 1;
 
@@ -694,8 +697,8 @@ static int racer_thread(void *arg)
 	if (__atomic_exchange_n(&thread_execs, 0, __ATOMIC_ACQ_REL))
 		racer_exec("/bin/true", true_argv);
 	if (chance(&s, 30))
-		thread_exit(0);
-	return 0;
+		pthread_exit(NULL);
+	return NULL;
 }
 
 /*
@@ -713,7 +716,7 @@ static void __attribute__((noreturn)) racer(uint64_t seed)
 	uint64_t s = seed, len = (1 + below(&s, 8)) * PAGE_SIZE, off;
 	int n = 1 + (int)below(&s, RACER_THREADS), how = (int)below(&s, 6), i, pid, status;
 	int flags = (chance(&s, 50) ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, started = 0;
-	volatile char *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	volatile char *mem = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
 	long r;
 
 	is_kid = true;           /* no segment it makes could be logged in time */
@@ -723,9 +726,11 @@ static void __attribute__((noreturn)) racer(uint64_t seed)
 			mem[off] = 1;    /* unmapping it then needs shootdowns */
 	thread_execs = how >= 4;
 	for (i = 0; i < n; i++) {
-		r = thread_create(racer_thread, (void *)rand_next_r(&s));
-		expect(r > 0 || r == -EAGAIN || r == -ENOMEM, r, "thread_create() in a racer");
-		started += r > 0;
+		pthread_t t;
+
+		r = pthread_create(&t, NULL, racer_thread, (void *)rand_next_r(&s));
+		expect(r == 0 || r == EAGAIN || r == ENOMEM, -r, "pthread_create() in a racer");
+		started += r == 0;
 	}
 	if (how == 4 && started) {
 		for (i = 0; i < 1000; i++)
@@ -738,7 +743,7 @@ static void __attribute__((noreturn)) racer(uint64_t seed)
 	case 4:
 	case 5:
 		if (!ptr_err((void *)mem))
-			munmap((void *)mem, len);
+			sys_munmap((void *)mem, len);
 		racer_exec("/bin/true", true_argv);
 	case 1:
 		snprintf(arg, sizeof(arg), "%lu", (unsigned long)rand_next_r(&s));
@@ -747,15 +752,17 @@ static void __attribute__((noreturn)) racer(uint64_t seed)
 		_exit(0);        /* the threads die wherever they are */
 	}
 	pid = fork();
+	if (pid < 0)
+		pid = -errno;
 	expect(pid >= 0, pid, "fork() in a racer");
 	if (pid == 0)
 		_exit(0);
 	if (!ptr_err((void *)mem)) {
-		r = munmap((void *)mem, len);
+		r = sys_munmap((void *)mem, len);
 		expect(r == 0, r, "munmap() in a racer");
 	}
 	if (pid > 0)
-		expect(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+		expect(sys_waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 		    WEXITSTATUS(status) == 0, status, "waitpid() in a racer");
 	_exit(0);
 }
@@ -769,6 +776,8 @@ static void call_racer(uint64_t *s)
 	if (is_kid || nkids == MAX_KIDS)
 		return;
 	pid = fork();
+	if (pid < 0)
+		pid = -errno;
 	expect(true, pid, "fork() of a racer");
 	if (pid == 0)
 		racer(seed);
@@ -821,7 +830,7 @@ static void call_waitpid(uint64_t *s)
 		forget_kid((int)r);
 	if (r == -EFAULT)   /* a thread unmapped the buffer after the probe: reaped */
 		for (i = nkids - 1; i >= 0; i--) {
-			r = waitpid(kids[i], &st, WNOHANG);
+			r = sys_waitpid(kids[i], &st, WNOHANG);
 			if (r == kids[i])
 				check_kid(kids[i], st);
 			if (r == kids[i] || r == -ECHILD)
@@ -837,12 +846,12 @@ static void call_kill(uint64_t *s)
 
 	if (nkids && chance(s, 50)) {
 		pid = kids[below(s, nkids)];
-		r = kill(pid);
+		r = sys_kill(pid, SIGKILL);
 		expect(r == 0 || r == -ESRCH, r, "kill(child %d)", pid);
 		return;
 	}
 	pid = PICK(s, bad_pids);
-	r = kill(pid);
+	r = sys_kill(pid, SIGKILL);
 	/* No process groups yet: 0 and -1 (the caller's group, everyone) are refused. */
 	expect(pid == 0 || pid == -1 ? r == -EINVAL : r == -ESRCH, r, "kill(%d)", pid);
 }
@@ -889,10 +898,10 @@ static void call_exec(uint64_t *s)
 		argv = PICK(s, bad_ptrs);
 	}
 	r = SYS(NR_execve, p, argv, 0, 0, 0, 0);
-	expect(r < 0, r, "exec(0x%lx, 0x%lx)", (long)p, (long)argv);
+	expect(r < 0, r, "execve(0x%lx, 0x%lx)", (long)p, (long)argv);
 }
 
-static int thread_main(void *arg);
+static void *thread_main(void *arg);
 
 static void call_thread_create(uint64_t *s)
 {
@@ -902,10 +911,10 @@ static void call_thread_create(uint64_t *s)
 	if (is_kid)
 		return;
 	if (chance(s, 50) && ntids < MAX_TIDS) {
-		r = thread_create(thread_main, (void *)rand_next_r(s));
-		expect(true, r, "thread_create()");
-		if (r > 0)
-			tids[ntids++] = (int)r;
+		r = pthread_create(&tids[ntids], NULL, thread_main, (void *)rand_next_r(s));
+		expect(true, -r, "pthread_create()");
+		if (r == 0)
+			ntids++;
 		return;
 	}
 	/* Raw: a thread on a kernel or non-canonical stack or TLS: -EINVAL. */
@@ -922,13 +931,13 @@ static void call_thread_create(uint64_t *s)
 static void call_thread_join(uint64_t *s)
 {
 	uint64_t word;
-	int code, i;
+	int i;
 	long r;
 
 	if (ntids && chance(s, 70)) {
 		i = (int)below(s, ntids);
-		r = thread_join(tids[i], &code);
-		expect(r == 0, r, "thread_join(%d)", tids[i]);
+		r = pthread_join(tids[i], NULL);
+		expect(r == 0, -r, "pthread_join(%d)", i);
 		tids[i] = tids[--ntids];
 		return;
 	}
@@ -1156,7 +1165,7 @@ static void call_own_mapping(uint64_t *s)
 {
 	uint64_t len = (1 + below(s, 32)) * PAGE_SIZE;
 	int flags = (chance(s, 50) ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
-	volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
+	volatile char *p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
 	uint64_t off;
 	long r;
 
@@ -1166,7 +1175,7 @@ static void call_own_mapping(uint64_t *s)
 		return;
 	for (off = 0; off < len; off += PAGE_SIZE)
 		p[off] = (char)off;
-	r = munmap((void *)p, len);
+	r = sys_munmap((void *)p, len);
 	expect(r == 0, r, "munmap(own mapping)");
 }
 
@@ -1231,14 +1240,14 @@ static void random_calls(uint64_t *s, int n, int mask)
 	}
 }
 
-static int thread_main(void *arg)
+static void *thread_main(void *arg)
 {
 	uint64_t s = (uint64_t)arg | 1;
 
 	random_calls(&s, THREAD_CALLS, ANY);
 	if (chance(&s, 30))
-		thread_exit(3);
-	return 0;
+		pthread_exit((void *)3);
+	return NULL;
 }
 
 static void run_calls(uint64_t *s, int n)
@@ -1251,16 +1260,16 @@ static void run_calls(uint64_t *s, int n)
 /* One worker: n random calls, then its threads and children are collected. */
 static void __attribute__((noreturn)) worker(int index, uint64_t seed, int n)
 {
-	int i, code, status, r;
+	int i, status, r;
 
 	who = index;
 	rng_main = seed;
 	run_calls(&rng_main, n);
 	for (i = 0; i < ntids; i++)
-		expect(thread_join(tids[i], &code) == 0, 0, "final thread_join");
+		expect(pthread_join(tids[i], NULL) == 0, 0, "final pthread_join");
 	for (i = 0; i < nkids; i++) {
-		kill(kids[i]);
-		r = waitpid(kids[i], &status, 0);
+		sys_kill(kids[i], SIGKILL);
+		r = sys_waitpid(kids[i], &status, 0);
 		expect(r == kids[i], r, "final waitpid");
 		if (r == kids[i])
 			check_kid(kids[i], status);
@@ -1281,7 +1290,7 @@ static int drive(uint64_t seed, int iters, int procs)
 		if (pids[i] == 0)
 			worker(i, derive(seed, i), iters);
 		if (pids[i] < 0) {
-			printf("fuzz: fork of worker %d: %s\n", i, strerror(pids[i]));
+			printf("fuzz: fork of worker %d: %s\n", i, strerror(errno));
 			bad++;
 		}
 	}
@@ -1303,7 +1312,7 @@ static int drive(uint64_t seed, int iters, int procs)
 	}
 	for (i = 0; i < LOG_SLOTS; i++)
 		if (sh->shm_ids[i] >= 0)
-			shmctl(sh->shm_ids[i], IPC_RMID, NULL);
+			sys_shmctl(sh->shm_ids[i], IPC_RMID, NULL);
 	return bad;
 }
 
@@ -1321,9 +1330,9 @@ static bool setup_shared(int flags)
 {
 	int i;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
+	sh = sys_mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
 	if (ptr_err(sh)) {
-		printf("fuzz: mmap: %s\n", strerror(ptr_err(sh)));
+		printf("fuzz: mmap: %s\n", errname(ptr_err(sh)));
 		return false;
 	}
 	for (i = 0; i < LOG_SLOTS; i++)
@@ -1364,7 +1373,7 @@ static bool widen_races(long us, long *saved)
 		r = sysctl_set(hook, us);
 	if (r != 0)
 		printf("fuzz: -w: %s: %s (not a KDEBUG kernel?): not widened\n", hook,
-		    strerror(r));
+		    errname(r));
 	return r == 0;
 }
 
@@ -1408,7 +1417,7 @@ int main(int argc, char **argv)
 		ut_wait_asleep(getppid());
 		exit(drive(seed, iters, procs) ? 1 : 0);
 	}
-	ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	ok = pid > 0 && sys_waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == 0;
 	if (widened)
 		sysctl_set("debug.thread_exit_delay_us", saved_delay);

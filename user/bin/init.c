@@ -22,17 +22,17 @@
 #define SUITE_TIMEOUT_MS (10 * 60 * 1000)   /* a hung suite, not a slow one */
 
 /* Forks a child that execs path with argv; returns its pid or -E. The child
- * exits 127 if the exec fails, after saying why unless it is -ENOENT and
+ * exits 127 if the exec fails, after saying why unless it is ENOENT and
  * quiet_enoent is set. */
 static int spawn(const char *path, char **argv, bool quiet_enoent)
 {
-	int pid = fork(), r;
+	int pid = fork();
 
 	if (pid != 0)
-		return pid;
-	r = exec(path, argv);
-	if (!(r == -ENOENT && quiet_enoent))
-		printf("init: exec %s: %s\n", path, strerror(r));
+		return pid < 0 ? -errno : pid;
+	execv(path, argv);
+	if (!(errno == ENOENT && quiet_enoent))
+		printf("init: exec %s: %s\n", path, strerror(errno));
 	exit(127);
 }
 
@@ -54,7 +54,7 @@ static void reap_zombies(void)
 static void run_suite(const char *name)
 {
 	static int local_k;
-	char path[128];
+	char path[136];
 	char *argv[2] = { path, NULL };
 	const char *suite = name + strlen("tests/");
 	int k, pid, status, r;
@@ -65,7 +65,7 @@ static void run_suite(const char *name)
 		k = ++local_k;
 	pid = spawn(path, argv, false);
 	if (pid < 0) {
-		printf("not ok %d %s # fork: %s\n", k, suite, strerror(pid));
+		printf("not ok %d %s # fork: %s\n", k, suite, strerror(-pid));
 		ktest_case(0);
 		return;
 	}
@@ -75,7 +75,7 @@ static void run_suite(const char *name)
 		    SUITE_TIMEOUT_MS / 1000);
 		ktest_case(0);
 	} else if (r < 0) {
-		printf("not ok %d %s # waitpid: %s\n", k, suite, strerror(r));
+		printf("not ok %d %s # waitpid: %s\n", k, suite, strerror(-r));
 		ktest_case(0);
 	} else if (WIFSIGNALED(status)) {
 		printf("not ok %d %s # killed by signal %d\n", k, suite,
@@ -103,7 +103,7 @@ static void selftest(void)
 		if (r == -ENOENT)
 			break;
 		if (r < 0) {
-			printf("init: initrd_name: %s\n", strerror(r));
+			printf("init: initrd_name: %s\n", strerror(-r));
 			ktest_case(0);
 			break;
 		}
@@ -178,15 +178,15 @@ static void shell_forever(void)
 		start = clock_ms();
 		sh = spawn("/bin/sh", argv, false);
 		if (sh < 0) {
-			printf("init: fork: %s\n", strerror(sh));
+			printf("init: fork: %s\n", strerror(-sh));
 		} else {
 			do {
 				pid = waitpid(-1, &status, 0);
-				if (pid < 0 && pid != -ECHILD) {
-					printf("init: waitpid: %s\n", strerror(pid));
+				if (pid < 0 && errno != ECHILD) {
+					printf("init: waitpid: %s\n", strerror(errno));
 					sleep_ms(1000);
 				}
-			} while (pid != sh && pid != -ECHILD);
+			} while (pid != sh && !(pid < 0 && errno == ECHILD));
 			if (pid == sh && WIFSIGNALED(status))
 				printf("init: sh killed by signal %d, restarting\n",
 				    WTERMSIG(status));

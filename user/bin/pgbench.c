@@ -128,7 +128,8 @@ static struct ctl *ctl;             /* the control area */
 static struct buf_page *thread_buf; /* thread mode: the one attachment */
 static int ctl_shmid = -1, buf_shmid = -1;
 static struct buf_page *mmap_buf;   /* mmap mode */
-static int pids[MAX_CLIENTS], tids[MAX_CLIENTS];
+static int pids[MAX_CLIENTS];
+static pthread_t tids[MAX_CLIENTS];
 
 static int load_int(const int *p)
 {
@@ -151,12 +152,11 @@ static bool on_linux;
 /* The caller's own fault count (all threads of the process). */
 static uint64_t own_faults(void)
 {
-	struct linux_rusage ru;
+	struct rusage ru;
 	struct vmstat vs;
 
 	if (on_linux)
-		return syscall6(NR_getrusage, RUSAGE_SELF, (long)&ru, 0, 0, 0, 0) == 0
-		       ? (uint64_t)ru.ru_minflt : 0;
+		return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_minflt : 0;
 	return vmstat(getpid(), &vs) == 0 ? vs.faults : 0;
 }
 
@@ -164,7 +164,7 @@ static uint64_t own_faults(void)
 static uint64_t proc_value(const char *path, const char *key)
 {
 	static char text[8192];
-	int fd = open(path, 0);
+	int fd = open(path, O_RDONLY);
 	uint64_t v;
 	long n;
 	char *at;
@@ -290,16 +290,16 @@ static void warm_up(struct client_ctl *c)
 	(void)load_int(&ctl->cmd);
 }
 
-/* Records a failed call and tells the parent by completing the step. */
-static int client_fail(struct client_ctl *c, int step, long err)
+/* Records a failed call (its errno) and tells the parent by completing the step. */
+static int client_fail(struct client_ctl *c, int step, int err)
 {
-	c->err = (int)err;
+	c->err = err;
 	c->what = step;
 	store_int(&c->step, step);
 	return 2;
 }
 
-/* Attaches the buffer the way the mode says. Returns it or an error address. */
+/* Attaches the buffer the way the mode says. Returns it, or (void *)-1 and errno. */
 static struct buf_page *client_attach(void)
 {
 	int id;
@@ -309,7 +309,7 @@ static struct buf_page *client_attach(void)
 		return shmat(ctl->shmid, NULL, 0);
 	case MODE_EXEC:
 		id = shmget(ctl->key, 0, 0);
-		return id < 0 ? (struct buf_page *)(long)id : shmat(id, NULL, 0);
+		return id < 0 ? (void *)-1 : shmat(id, NULL, 0);
 	case MODE_THREAD:
 		return thread_buf;
 	default:
@@ -335,8 +335,8 @@ static int client(int idx)
 	wait_cmd(STEP_TOUCH);
 	f0 = own_faults();
 	buf = client_attach();
-	if (ptr_err(buf))
-		return client_fail(c, STEP_TOUCH, ptr_err(buf));
+	if (buf == (void *)-1)
+		return client_fail(c, STEP_TOUCH, errno);
 	touch_pages(buf, ctl->npages, gen, idx, ctl->read_only, &c->read_sum);
 	c->faults_touch = own_faults() - f0;
 	store_int(&c->step, STEP_TOUCH);
@@ -351,17 +351,16 @@ static int client(int idx)
 	wait_cmd(STEP_VERIFY);
 	verify_pages(buf, ctl->npages, gen, ctl->clients, ctl->read_only, c);
 	if (ctl->mode == MODE_FORK || ctl->mode == MODE_EXEC) {
-		long r = shmdt(buf);
-		if (r < 0)
-			return client_fail(c, STEP_VERIFY, r);
+		if (shmdt(buf) < 0)
+			return client_fail(c, STEP_VERIFY, errno);
 	}
 	store_int(&c->step, STEP_VERIFY);
 	return 0;
 }
 
-static int thread_client(void *arg)
+static void *thread_client(void *arg)
 {
-	return client((int)(long)arg);
+	return (void *)(long)(client((int)(long)arg));
 }
 
 /* `pgbench --client KEY IDX`: an exec'd client. */
@@ -375,12 +374,12 @@ static int exec_client(int argc, char **argv)
 	idx = (int)strtol(argv[3], NULL, 0);
 	id = shmget(key + 1, 0, 0);
 	if (id < 0) {
-		printf("pgbench: client %d: control segment: %s\n", idx, strerror(id));
+		printf("pgbench: client %d: control segment: %s\n", idx, strerror(errno));
 		return 3;
 	}
 	ctl = shmat(id, NULL, 0);
-	if (ptr_err(ctl)) {
-		printf("pgbench: client %d: shmat control: %s\n", idx, strerror(ptr_err(ctl)));
+	if (ctl == (void *)-1) {
+		printf("pgbench: client %d: shmat control: %s\n", idx, strerror(errno));
 		return 3;
 	}
 	if (idx < 0 || idx >= ctl->clients || ctl->key != key)
@@ -401,7 +400,7 @@ static void timeline_start(void)
 		return;
 	r = fault_timeline(FAULT_TIMELINE_START, NULL, NULL, 0);
 	if (r < 0) {
-		printf("pgbench: timeline: %s\n", strerror(r));
+		printf("pgbench: timeline: %s\n", strerror(-r));
 		opt.timeline = false;
 	}
 }
@@ -422,7 +421,7 @@ static void timeline_finish(const char *phase)
 	if (n == 0)
 		n = fault_timeline(FAULT_TIMELINE_READ, &ft, tl_buckets, FAULT_TIMELINE_BUCKETS);
 	if (n < 0) {
-		printf("pgbench: timeline: %s\n", strerror(n));
+		printf("pgbench: timeline: %s\n", strerror(-n));
 		return;
 	}
 	ivl_ms = ft.bucket_ns / 1000000;
@@ -462,7 +461,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 	printf("\n");
 	for (i = 0; i < MAX_CLIENTS; i++)
 		if (pids[i] > 0) {
-			kill(pids[i]);
+			kill(pids[i], SIGKILL);
 			waitpid(pids[i], &status, 0);
 		}
 	if (buf_shmid >= 0)
@@ -518,21 +517,21 @@ static void spawn_clients(void)
 
 	for (i = 0; i < opt.clients; i++) {
 		if (opt.mode == MODE_THREAD) {
-			tids[i] = thread_create(thread_client, (void *)(long)i);
-			if (tids[i] < 0)
-				die("thread_create: %s (at most 15 threads)", strerror(tids[i]));
+			r = pthread_create(&tids[i], NULL, thread_client, (void *)(long)i);
+			if (r != 0)
+				die("pthread_create: %s (at most 15 threads)", strerror(r));
 			continue;
 		}
 		snprintf(keys, sizeof(keys), "%d", opt.key);
 		snprintf(idxs, sizeof(idxs), "%d", i);
 		pid = fork();
 		if (pid < 0)
-			die("fork: %s%s", strerror(pid),
-			    pid == -EAGAIN ? " (the kernel runs at most 64 processes)" : "");
+			die("fork: %s%s", strerror(errno),
+			    errno == EAGAIN ? " (the kernel runs at most 64 processes)" : "");
 		if (pid == 0) {
 			if (opt.mode == MODE_EXEC) {
-				r = exec(SELF, argv);
-				printf("pgbench: exec %s: %s\n", SELF, strerror(r));
+				execv(SELF, argv);
+				printf("pgbench: exec %s: %s\n", SELF, strerror(errno));
 				exit(3);
 			}
 			exit(client(i));
@@ -545,14 +544,14 @@ static void spawn_clients(void)
 /* Waits for every client to end and checks that each ended well. */
 static void reap_clients(void)
 {
-	int i, status, code;
+	void *code;
+	int i, status;
 
 	for (i = 0; i < opt.clients; i++) {
 		if (opt.mode == MODE_THREAD) {
-			code = -1;
-			thread_join(tids[i], &code);
-			if (code != 0)
-				die("client thread %d returned %d", i, code);
+			pthread_join(tids[i], &code);
+			if (code != NULL)
+				die("client thread %d returned %ld", i, (long)code);
 			continue;
 		}
 		if (pids[i] <= 0)
@@ -707,8 +706,8 @@ static void generation(int gen)
 	timeline_start();
 	if (opt.mode == MODE_THREAD) {
 		p = shmat(buf_shmid, NULL, 0);
-		if (ptr_err(p))
-			die("shmat: %s", strerror(ptr_err(p)));
+		if (p == (void *)-1)
+			die("shmat: %s", strerror(errno));
 		thread_buf = p;
 	}
 	store_int(&ctl->cmd, STEP_TOUCH);
@@ -753,15 +752,15 @@ static void teardown(void)
 		r = shmctl(buf_shmid, IPC_RMID, NULL);
 	window_sample(&w);
 	if (r < 0)
-		die("removing the buffer: %s", strerror(r));
+		die("removing the buffer: %s", strerror(errno));
 	buf_shmid = -1;
 	report("teardown", &w, 0, true);
 }
 
-/* Advice when 2 MiB blocks ran out (-L). */
-static const char *large_hint(long err)
+/* Advice when 2 MiB blocks ran out (-L); err is an errno. */
+static const char *large_hint(int err)
 {
-	return opt.large && err == -ENOMEM
+	return opt.large && err == ENOMEM
 	    ? " (no free 2 MiB blocks: see vmstat large_free, sysctl vm.largepage_reserve)" : "";
 }
 
@@ -774,29 +773,29 @@ static void setup(void)
 	if (opt.mode == MODE_MMAP) {
 		p = mmap(NULL, CTL_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (ptr_err(p))
-			die("mmap control area: %s", strerror(ptr_err(p)));
+		if (p == MAP_FAILED)
+			die("mmap control area: %s", strerror(errno));
 		ctl = p;
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS | (opt.large ? MAP_HUGETLB : 0), -1, 0);
-		if (ptr_err(p))
-			die("mmap %d MiB: %s%s", opt.mib, strerror(ptr_err(p)), large_hint(ptr_err(p)));
+		if (p == MAP_FAILED)
+			die("mmap %d MiB: %s%s", opt.mib, strerror(errno), large_hint(errno));
 		mmap_buf = p;
 	} else {
 		ctl_shmid = shmget(opt.key + 1, CTL_SIZE, IPC_CREAT | IPC_EXCL | 0600);
 		if (ctl_shmid < 0)
-			die("shmget control key %d: %s%s", opt.key + 1, strerror(ctl_shmid),
-			    ctl_shmid == -EEXIST ? " (another pgbench? use -k)" : "");
+			die("shmget control key %d: %s%s", opt.key + 1, strerror(errno),
+			    errno == EEXIST ? " (another pgbench? use -k)" : "");
 		p = shmat(ctl_shmid, NULL, 0);
-		if (ptr_err(p))
-			die("shmat control: %s", strerror(ptr_err(p)));
+		if (p == (void *)-1)
+			die("shmat control: %s", strerror(errno));
 		ctl = p;
 		buf_shmid = shmget(opt.key, len,
 		    IPC_CREAT | IPC_EXCL | (opt.large ? SHM_HUGETLB : 0) | 0600);
 		if (buf_shmid < 0)
-			die("shmget %d MiB key %d: %s%s%s", opt.mib, opt.key, strerror(buf_shmid),
-			    buf_shmid == -EEXIST ? " (another pgbench? use -k)" : "",
-			    large_hint(buf_shmid));
+			die("shmget %d MiB key %d: %s%s%s", opt.mib, opt.key, strerror(errno),
+			    errno == EEXIST ? " (another pgbench? use -k)" : "",
+			    large_hint(errno));
 	}
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->mode = opt.mode;

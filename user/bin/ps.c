@@ -33,7 +33,7 @@ int main(void)
 		    state_name(pi.state), pi.nthreads,
 		    (unsigned long)pi.resident, PROC_NAME_LEN, pi.name);
 	if (r != -ESRCH) {
-		printf("ps: procinfo: %s\n", strerror(r));
+		printf("ps: procinfo: %s\n", strerror(-r));
 		return 1;
 	}
 	return 0;

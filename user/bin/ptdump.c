@@ -309,9 +309,9 @@ static long fetch(int id, int flags, char *buf)
 		return n;
 	if (flags == PTDUMP_OBJECT)
 		printf("ptdump: -o %d: %s (no such segment, or this kernel cannot "
-		    "dump object trees)\n", id, strerror(n));
+		    "dump object trees)\n", id, strerror(-n));
 	else
-		printf("ptdump: pid %d: %s\n", id, strerror(n));
+		printf("ptdump: pid %d: %s\n", id, strerror(-n));
 	return n;
 }
 

@@ -61,7 +61,7 @@ static void help(void)
 static void run(char **argv, bool background)
 {
 	char path[MAXLINE + 8];
-	int pid, status, r;
+	int pid, status;
 
 	if (strchr(argv[0], '/'))
 		snprintf(path, sizeof(path), "%s", argv[0]);
@@ -70,15 +70,15 @@ static void run(char **argv, bool background)
 
 	pid = fork();
 	if (pid < 0) {
-		printf("sh: fork: %s\n", strerror(pid));
+		printf("sh: fork: %s\n", strerror(errno));
 		return;
 	}
 	if (pid == 0) {
-		r = exec(path, argv);
-		if (r == -ENOENT)
+		execv(path, argv);
+		if (errno == ENOENT)
 			printf("sh: %s: not found\n", argv[0]);
 		else
-			printf("sh: %s: %s\n", argv[0], strerror(r));
+			printf("sh: %s: %s\n", argv[0], strerror(errno));
 		exit(127);
 	}
 
@@ -86,9 +86,8 @@ static void run(char **argv, bool background)
 		printf("[%d]\n", pid);
 		return;
 	}
-	r = waitpid(pid, &status, 0);
-	if (r < 0)
-		printf("sh: waitpid: %s\n", strerror(r));
+	if (waitpid(pid, &status, 0) < 0)
+		printf("sh: waitpid: %s\n", strerror(errno));
 	else if (WIFSIGNALED(status))
 		printf("sh: %s: killed by signal %d\n", argv[0], WTERMSIG(status));
 }
@@ -145,18 +144,19 @@ static void command(char *line)
 int main(void)
 {
 	char line[MAXLINE];
-	ssize_t n;
 
 	for (;;) {
 		reap_jobs();
 		printf("$ ");
-		n = readline(line, sizeof(line));
-		if (n == 0)
+		fflush(stdout);         /* the prompt has no newline */
+		if (!fgets(line, sizeof(line), stdin)) {
+			if (ferror(stdin)) {
+				printf("sh: read: %s\n", strerror(errno));
+				return 1;
+			}
 			return 0;       /* end of input */
-		if (n < 0) {
-			printf("sh: read: %s\n", strerror(n));
-			return 1;
 		}
+		line[strcspn(line, "\r\n")] = '\0';
 		command(line);
 	}
 }

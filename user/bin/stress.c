@@ -151,7 +151,7 @@ static void error(const char *fmt, ...)
 static void must(long r, const char *what)
 {
 	if (r < 0)
-		error("%s: %s", what, strerror(r));
+		error("%s: %s", what, errname(r));
 }
 
 /* ---- the data protocol ---- */
@@ -276,11 +276,11 @@ static void op_attach(void)
 		    first * PAGE_SIZE);
 		v->attach = 0;
 	} else {
-		p = shmat(shmids[seg], (void *)addr, ro ? SHM_RDONLY : 0);
+		p = sys_shmat(shmids[seg], (void *)addr, ro ? SHM_RDONLY : 0);
 		v->attach = (uint64_t)p;
 	}
 	if (ptr_err(p)) {
-		error("attach segment %d at %p: %s", seg, (void *)addr, strerror(ptr_err(p)));
+		error("attach segment %d at %p: %s", seg, (void *)addr, errname(ptr_err(p)));
 		return;
 	}
 	v->va = p;
@@ -327,12 +327,12 @@ static void op_detach(void)
 	if (!v)
 		return;
 	if (v->attach && all_unmapped(v)) {
-		if (!attach_reused(v) && (r = shmdt((void *)v->attach)) != -EINVAL)
+		if (!attach_reused(v) && (r = sys_shmdt((void *)v->attach)) != -EINVAL)
 			error("shmdt of an attachment unmapped whole: %ld, not -EINVAL", r);
 	} else if (v->attach) {
-		must(shmdt((void *)v->attach), "shmdt");
+		must(sys_shmdt((void *)v->attach), "shmdt");
 	} else {
-		must(munmap((void *)v->va, v->npages * PAGE_SIZE), "munmap view");
+		must(sys_munmap((void *)v->va, v->npages * PAGE_SIZE), "munmap view");
 	}
 	forget_view(v);
 }
@@ -360,7 +360,7 @@ static void op_unmap_part(void)
 
 	if (!v || !mapped_run(v, &a, &n))
 		return;
-	must(munmap((void *)&v->va[a * WORDS], n * PAGE_SIZE), "munmap part");
+	must(sys_munmap((void *)&v->va[a * WORDS], n * PAGE_SIZE), "munmap part");
 	for (i = a; i < a + n; i++)
 		v->prot[i] = 0;
 }
@@ -384,7 +384,7 @@ static void op_protect_part(void)
 			;
 		if (i == v->npages)
 			return;          /* no hole */
-		r = mprotect((void *)v->va, v->npages * PAGE_SIZE, PROT_READ);
+		r = sys_mprotect((void *)v->va, v->npages * PAGE_SIZE, PROT_READ);
 		if (r != -ENOMEM)
 			error("mprotect over a hole at %p: %ld, expected -ENOMEM", (void *)v->va, r);
 		return;
@@ -392,7 +392,7 @@ static void op_protect_part(void)
 	if (!mapped_run(v, &a, &n))
 		return;
 	expected = (prot & PROT_WRITE) && !v->writable ? -EACCES : 0;
-	r = mprotect((void *)&v->va[a * WORDS], n * PAGE_SIZE, prot);
+	r = sys_mprotect((void *)&v->va[a * WORDS], n * PAGE_SIZE, prot);
 	if (r != expected)
 		error("mprotect(%p, %lu pages, %d): %ld, expected %ld", (void *)&v->va[a * WORDS],
 		    (unsigned long)n, prot, r, expected);
@@ -425,13 +425,13 @@ static void op_touch(void)
 /* A thread: reads and writes while the main thread does the same. The
  * views do not change meanwhile (the main thread only touches). It has
  * its own PRNG state: threads must not share rand_next()'s. */
-static int toucher(void *arg)
+static void *toucher(void *arg)
 {
 	uint64_t s = (uint64_t)arg | 1;
 	int i, k;
 
 	while (!threads_go)
-		yield();
+		sched_yield();
 	for (i = 0; i < 40; i++) {
 		struct view *v = &views[rand_next_r(&s) % MAX_VIEWS];
 		uint64_t p;
@@ -447,25 +447,26 @@ static int toucher(void *arg)
 			else
 				check_page(&v->va[p * WORDS], v->seg, (uint32_t)(v->first + p));
 	}
-	return 0;
+	return NULL;
 }
 
 static void op_threads(void)
 {
-	int tids[2], i, code;
+	pthread_t tids[2];
+	int err[2], i;
 
 	threads_go = 0;
 	for (i = 0; i < 2; i++)
-		tids[i] = thread_create(toucher, (void *)rand_next());
+		err[i] = pthread_create(&tids[i], NULL, toucher, (void *)rand_next());
 	threads_go = 1;
 	for (i = 0; i < 4; i++)
 		op_touch();
 	for (i = 0; i < 2; i++) {
-		if (tids[i] < 0) {
-			error("thread_create: %s", strerror(tids[i]));
+		if (err[i]) {
+			error("pthread_create: %s", errname(err[i]));
 			continue;
 		}
-		must(thread_join(tids[i], &code), "thread_join");
+		must(-pthread_join(tids[i], NULL), "pthread_join");
 	}
 }
 
@@ -475,7 +476,7 @@ static void op_flip(void)
 	long r = sysctl_set(name, (long)below(2));
 
 	if (r != 0 && r != -ENOENT)
-		error("sysctl %s: %s", name, strerror(r));
+		error("sysctl %s: %s", name, errname(r));
 }
 
 static void run_ops(int n);
@@ -529,7 +530,7 @@ static void op_fork(void)
 	}
 	priv_fill(tag + 1);
 	if (pid < 0) {
-		error("fork: %s", strerror(pid));
+		error("fork: %s", strerror(errno));
 		return;
 	}
 	kids[nkids++] = pid;
@@ -542,7 +543,7 @@ static void reap_kids(void)
 	int status, i;
 
 	for (i = 0; i < nkids; i++) {
-		if (waitpid(kids[i], &status, 0) != kids[i])
+		if (sys_waitpid(kids[i], &status, 0) != kids[i])
 			error("waitpid %d failed", kids[i]);
 		else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			error("child %d ended with status 0x%x", kids[i], status);
@@ -581,15 +582,15 @@ static void run_ops(int n)
 /* Finds the run's segments by key (for a worker started by exec). */
 static bool attach_by_key(void)
 {
-	int id = shmget(CTRL_KEY, 0, 0), i;
+	int id = sys_shmget(CTRL_KEY, 0, 0), i;
 
-	if (id < 0 || ptr_err(ctl = shmat(id, NULL, 0)))
+	if (id < 0 || ptr_err(ctl = sys_shmat(id, NULL, 0)))
 		return false;
 	for (i = 0; i < NSEG; i++) {
 		struct shmid_ds ds;
 
-		shmids[i] = shmget(KEY_BASE + i, 0, 0);
-		if (shmids[i] < 0 || shmctl(shmids[i], IPC_STAT, &ds) < 0)
+		shmids[i] = sys_shmget(KEY_BASE + i, 0, 0);
+		if (shmids[i] < 0 || sys_shmctl(shmids[i], IPC_STAT, &ds) < 0)
 			return false;
 		seg_pages[i] = (ds.shm_segsz + PAGE_SIZE - 1) / PAGE_SIZE;
 	}
@@ -621,7 +622,7 @@ static int start_worker(int i)
 	rand_seed(s);
 	if (i == 0) {
 		snprintf(seed, sizeof(seed), "%lu", (unsigned long)s);
-		exec("/bin/stress", argv);
+		sys_execve("/bin/stress", argv, environ);
 		printf("stress: exec /bin/stress failed\n");
 		exit(4);
 	}
@@ -631,10 +632,10 @@ static int start_worker(int i)
 
 /* ---- the exec-race phase ---- */
 
-static int return_at_once(void *arg)
+static void *return_at_once(void *arg)
 {
 	(void)arg;
-	return 0;
+	return NULL;
 }
 
 /*
@@ -644,16 +645,17 @@ static int return_at_once(void *arg)
 static void __attribute__((noreturn)) exec_racer(void)
 {
 	char *argv[] = { "true", NULL };
+	pthread_t t;
 	long r;
 	int i;
 
 	for (i = 0; i < RACER_THREADS; i++)
-		if ((r = thread_create(return_at_once, NULL)) < 0) {
-			printf("stress: racer: thread_create: %s\n", strerror(r));
+		if ((r = pthread_create(&t, NULL, return_at_once, NULL)) != 0) {
+			printf("stress: racer: pthread_create: %s\n", errname(r));
 			exit(5);
 		}
-	r = exec("/bin/true", argv);
-	printf("stress: racer: exec /bin/true: %s\n", strerror(r));
+	r = sys_execve("/bin/true", argv, environ);
+	printf("stress: racer: exec /bin/true: %s\n", errname(r));
 	exit(6);
 }
 
@@ -680,8 +682,8 @@ static void exec_race_phase(void)
 				exec_racer();
 		for (i = 0; i < RACERS; i++) {
 			if (pids[i] < 0)
-				error("fork of an exec racer: %s", strerror(pids[i]));
-			else if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
+				error("fork of an exec racer: %s", strerror(errno));
+			else if (sys_waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
 			    WEXITSTATUS(status) != 0)
 				error("exec racer %d ended with status 0x%x", pids[i], status);
 			else
@@ -704,7 +706,7 @@ static int start_exec_race(void)
 		exit(0);
 	}
 	if (pid < 0)
-		error("fork of the exec-race phase: %s", strerror(pid));
+		error("fork of the exec-race phase: %s", strerror(errno));
 	return pid;
 }
 
@@ -714,7 +716,7 @@ static void stop_exec_race(int pid)
 	int status = 0;
 
 	__atomic_store_n(&ctl->workers_done, 1, __ATOMIC_RELEASE);
-	if (pid > 0 && (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	if (pid > 0 && (sys_waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0))
 		error("exec-race phase ended with status 0x%x", status);
 }
@@ -726,16 +728,16 @@ static void check_all(void)
 	uint64_t p;
 
 	for (seg = 0; seg < NSEG; seg++) {
-		volatile uint64_t *va = shmat(shmids[seg], NULL, SHM_RDONLY);
+		volatile uint64_t *va = sys_shmat(shmids[seg], NULL, SHM_RDONLY);
 
 		if (ptr_err((void *)va)) {
-			error("shmat for the full check: %s", strerror(ptr_err((void *)va)));
+			error("shmat for the full check: %s", errname(ptr_err((void *)va)));
 			continue;
 		}
 		for (p = 0; p < seg_pages[seg]; p++)
 			if (!check_page(&va[p * WORDS], seg, (uint32_t)p))
 				error("page %lu of segment %d still locked by a writer", (unsigned long)p, seg);
-		must(shmdt((void *)va), "shmdt after the full check");
+		must(sys_shmdt((void *)va), "shmdt after the full check");
 	}
 }
 
@@ -753,9 +755,9 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 	uint64_t start = clock_ms(), rounds = 0;
 	int i, id, pids[WORKERS], status, race;
 
-	id = shmget(CTRL_KEY, sizeof(struct control), IPC_CREAT | IPC_EXCL | 0600);
+	id = sys_shmget(CTRL_KEY, sizeof(struct control), IPC_CREAT | IPC_EXCL | 0600);
 	for (i = 0; i < NSEG && id >= 0; i++)
-		if (shmget(KEY_BASE + i, seg_bytes[i], IPC_CREAT | IPC_EXCL | 0600) < 0)
+		if (sys_shmget(KEY_BASE + i, seg_bytes[i], IPC_CREAT | IPC_EXCL | 0600) < 0)
 			id = -1;
 	if (id < 0 || !attach_by_key()) {
 		printf("stress: cannot create the segments (left over from another run?)\n");
@@ -769,8 +771,8 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 			op_flip();
 		for (i = 0; i < WORKERS; i++) {
 			if (pids[i] < 0)
-				error("fork of a worker: %s", strerror(pids[i]));
-			else if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
+				error("fork of a worker: %s", strerror(errno));
+			else if (sys_waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
 			    WEXITSTATUS(status) != 0)
 				error("worker %d ended with status 0x%x", pids[i], status);
 		}
@@ -787,8 +789,8 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 			    (unsigned long)ctl->n.errors);
 	}
 	for (i = 0; i < NSEG; i++)
-		must(shmctl(shmids[i], IPC_RMID, NULL), "IPC_RMID");
-	must(shmctl(shmget(CTRL_KEY, 0, 0), IPC_RMID, NULL), "IPC_RMID control");
+		must(sys_shmctl(shmids[i], IPC_RMID, NULL), "IPC_RMID");
+	must(sys_shmctl(sys_shmget(CTRL_KEY, 0, 0), IPC_RMID, NULL), "IPC_RMID control");
 	return 0;
 }
 
@@ -839,9 +841,9 @@ int main(int argc, char **argv)
 	rand_seed(seed);
 
 	/* The counters come back in a page shared with the controller. */
-	result = mmap(NULL, sizeof(*result), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	result = sys_mmap(NULL, sizeof(*result), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (ptr_err(result)) {
-		printf("stress: mmap: %s\n", strerror(ptr_err(result)));
+		printf("stress: mmap: %s\n", errname(ptr_err(result)));
 		return 1;
 	}
 	result->errors = 0;
@@ -859,7 +861,7 @@ int main(int argc, char **argv)
 		result->errors += r;
 		exit(0);
 	}
-	ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	ok = pid > 0 && sys_waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == 0;
 
 	for (i = 0; i < (int)ARRAY_SIZE(switches); i++)

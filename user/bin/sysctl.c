@@ -13,7 +13,7 @@ static int show(const char *name)
 	int r = sysctl_get(name, &v);
 
 	if (r < 0) {
-		printf("sysctl: %s: %s\n", name, strerror(r));
+		printf("sysctl: %s: %s\n", name, strerror(-r));
 		return 1;
 	}
 	printf("%s = %ld\n", name, v);
@@ -28,7 +28,7 @@ static int list(void)
 	for (i = 0; (r = sysctl_list(i, name, sizeof(name))) == 0; i++)
 		bad |= show(name);
 	if (r != -ENOENT) {
-		printf("sysctl: sysctl_list: %s\n", strerror(r));
+		printf("sysctl: sysctl_list: %s\n", strerror(-r));
 		return 1;
 	}
 	return bad;
@@ -53,7 +53,7 @@ static int set(char *arg)
 	if (r == 0)
 		r = sysctl_get(arg, &newv);   /* what the kernel made of it */
 	if (r < 0) {
-		printf("sysctl: %s: %s\n", arg, strerror(r));
+		printf("sysctl: %s: %s\n", arg, strerror(-r));
 		return 1;
 	}
 	printf("%s: %ld -> %ld\n", arg, oldv, newv);

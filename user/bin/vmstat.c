@@ -101,7 +101,7 @@ static int verify(void)
 		printf("\npmap_verify: FAILED\n%s%s", report,
 		    report[0] && report[strlen(report) - 1] != '\n' ? "\n" : "");
 	else
-		printf("\npmap_verify: %s\n", strerror(r));
+		printf("\npmap_verify: %s\n", strerror(-r));
 	free(report);
 	return r == 0 ? 0 : 1;
 }
@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 
 	r = vmstat(pid, &vs);
 	if (r < 0) {
-		printf("vmstat: %s\n", strerror(r));
+		printf("vmstat: %s\n", strerror(-r));
 		return 1;
 	}
 	if (pid == 0)

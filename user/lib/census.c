@@ -89,6 +89,6 @@ bool ut_census_compare(const char *who, const struct ut_census *before, struct u
 	}
 	*verify = pmap_verify(report, sizeof(report));
 	if (*verify != 0)
-		printf("%s: pmap_verify: %s\n%s\n", who, strerror(*verify), report);
+		printf("%s: pmap_verify: %s\n%s\n", who, errname(*verify), report);
 	return same && *verify == 0;
 }

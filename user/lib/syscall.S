@@ -1,9 +1,7 @@
 /*
- * The pieces of the library that must be assembly.
- *
- * syscall6: the one system call stub. Every wrapper in sys.c calls it, so the
- * kernel only has to preserve what the C calling convention calls
- * callee-saved (rbx, rbp, r12-r15, rsp) across `syscall`.
+ * syscall6: the raw system call stub of the project's own calls and the
+ * tests' raw calls (own.c). Unlike musl's syscall(), it returns the
+ * kernel's result as is (-E... on failure) and never touches errno.
  *
  *	long syscall6(long n, long a1, long a2, long a3, long a4, long a5, long a6)
  *
@@ -26,31 +24,5 @@ syscall6:
 	ret
 	.cfi_endproc
 	.size syscall6, . - syscall6
-
-/*
- * clone_thread(flags, stack, ptid, ctid): clone with those arguments (and
- * tls 0). The parent gets the new tid (or -errno) back. The child starts
- * here with rax 0 on `stack`, which points at its start block: it must not
- * return into the parent's frames, so it calls thread_main(block) (thread.c)
- * on the new stack, which never returns.
- */
-	.globl clone_thread
-	.type clone_thread, @function
-clone_thread:
-	.cfi_startproc
-	movl $56, %eax                  /* NR_clone */
-	movq %rcx, %r10                 /* ctid */
-	xorl %r8d, %r8d                 /* tls */
-	syscall
-	testq %rax, %rax
-	jnz 1f
-	xorl %ebp, %ebp
-	movq %rsp, %rdi                 /* the start block */
-	andq $-16, %rsp
-	call thread_main
-	ud2
-1:	ret
-	.cfi_endproc
-	.size clone_thread, . - clone_thread
 
 	.section .note.GNU-stack, "", @progbits

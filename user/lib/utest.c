@@ -3,13 +3,19 @@
  * checks the child's fate and, on this kernel, the free-page balance and
  * the pmap invariants, and prints one KTAP result line per case.
  */
+#include <elf.h>
+
 #include "utest.h"
 
 #define MAX_CASES 256
 #define INDENT "    "        /* a nested KTAP block */
 #define SKIP_EXIT 77         /* a skipped case's exit code (automake's) */
 
-extern const struct utest __start_utests[], __stop_utests[];  /* user.ld */
+/* The bounds of the section "utests", which the linker provides for every
+ * section whose name is a C identifier; weak, since a program that uses
+ * only the census (fuzz, stress) has no cases and no such section. */
+extern const struct utest __start_utests[] __attribute__((weak));
+extern const struct utest __stop_utests[] __attribute__((weak));
 
 enum result { PASS = 'p', SKIP = 's', FAIL = 'f' };   /* the bytes of UT_RESULT_FD */
 
@@ -61,7 +67,7 @@ void ut_wait_asleep(int pid)
 		}
 		if (!found || pi.state != PSTATE_RUNNING)
 			return;
-		yield();
+		sched_yield();
 	} while (clock_ms() - start < 1000);
 }
 
@@ -109,8 +115,21 @@ bool ut_wait_for(volatile int *p, int v)
 
 void ut_prefault_image(void)
 {
-	for (uintptr_t a = 0x400000; a < (uintptr_t)__stop_utests; a += PAGE_SIZE)
-		(void)*(volatile char *)a;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
+	size_t n = getauxval(AT_PHNUM), i;
+	uintptr_t base = 0, a;
+
+	/* A static-pie program is loaded at a base: PT_PHDR's address tells it. */
+	for (i = 0; i < n; i++)
+		if (ph[i].p_type == PT_PHDR)
+			base = (uintptr_t)ph - ph[i].p_vaddr;
+	for (i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & PF_W))
+			continue;
+		for (a = (base + ph[i].p_vaddr) & ~(PAGE_SIZE - 1);
+		    a < base + ph[i].p_vaddr + ph[i].p_memsz; a += PAGE_SIZE)
+			(void)*(volatile char *)a;
+	}
 }
 
 void ut_run_ok(const char *path, char *const argv[])
@@ -118,10 +137,10 @@ void ut_run_ok(const char *path, char *const argv[])
 	int pid, status, r;
 
 	pid = fork();
-	UT_ASSERT_OK(pid);
+	UT_ASSERT(pid >= 0);
 	if (pid == 0) {
-		exec(path, argv);
-		exit(100);
+		execv(path, argv);
+		_exit(100);
 	}
 	r = waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS);
 	UT_ASSERT_EQ(pid, r);
@@ -156,7 +175,7 @@ static enum result run_case(const struct utest *c, bool quiet)
 	pid = fork();
 	if (pid < 0) {
 		if (!quiet)
-			printf(INDENT "# fork: %s\n", strerror(pid));
+			printf(INDENT "# fork: %s\n", strerror(errno));
 		return FAIL;
 	}
 	if (pid == 0) {
@@ -172,7 +191,7 @@ static enum result run_case(const struct utest *c, bool quiet)
 			printf(INDENT "# timed out after %d ms\n", UTEST_TIMEOUT_MS);
 	} else if (r != pid) {
 		if (!quiet)
-			printf(INDENT "# waitpid: %s\n", strerror(r));
+			printf(INDENT "# waitpid: %s\n", errname(r));
 		return FAIL;    /* the child's fate is unknown: skip the rest */
 	} else if (WIFSIGNALED(status)) {
 		ok = false;
@@ -243,6 +262,10 @@ int utest_main(const char *suite, int argc, char **argv)
 	int n = 0, passed = 0, skipped = 0, failed = 0, i, j;
 	enum result r;
 
+	/* Whole lines at once, wherever stdout goes: a case's child must not
+	 * inherit half a line, nor lose one when it is killed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
 	/* Collect the cases in source order (the compiler may emit them in
 	 * any order): insertion sort by line. */
 	for (c = __start_utests; c < __stop_utests && n < MAX_CASES; c++) {
@@ -260,8 +283,8 @@ int utest_main(const char *suite, int argc, char **argv)
 	if (!own_kernel()) {
 		skip_reason = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (ptr_err(skip_reason)) {
-			printf("%s: mmap: %s\n", suite, strerror(ptr_err(skip_reason)));
+		if (skip_reason == MAP_FAILED) {
+			printf("%s: mmap: %s\n", suite, strerror(errno));
 			return 1;
 		}
 	}

@@ -10,8 +10,8 @@
  *
  *	int main(int argc, char **argv) { return utest_main("proc", argc, argv); }
  *
- * Each UTEST places a descriptor in the "utests" linker section
- * (user/user.ld); utest_main() runs them in source order, each one in a
+ * Each UTEST places a descriptor in the "utests" linker section;
+ * utest_main() runs them in source order, each one in a
  * forked child, and prints a KTAP subtest block indented by 4 spaces:
  *
  *	    KTAP version 1
@@ -52,6 +52,9 @@
 #include "ulib.h"
 
 #define UTEST_TIMEOUT_MS 60000
+
+/* The wait status of a child that exited with code (glibc's W_EXITCODE(code, 0)). */
+#define W_EXITCODE(code) (((code) & 0xff) << 8)
 
 struct utest {
 	const char *name;
@@ -204,13 +207,17 @@ bool ut_census_compare(const char *who, const struct ut_census *before, struct u
 			    #unexpected, #actual, ut_a_, ut_a_);             \
 	} while (0)
 
-/* A system call result must not be an error; names the error if it is. */
+/*
+ * A call's result must not be an error: a raw call's -E... code (sys_*,
+ * the project's own calls) or -1 from a libc call, which left its error in
+ * errno. Names the error if it is one.
+ */
 #define UT_ASSERT_OK(result)                                                 \
 	do {                                                                 \
 		long long ut_r_ = (long long)(result);                       \
 		if (ut_r_ < 0)                                               \
-			UT_FAIL("UT_ASSERT_OK(%s): %s (%lld)", #result,      \
-			    strerror(ut_r_), ut_r_);                         \
+			UT_FAIL("UT_ASSERT_OK(%s): %lld (%s; errno %s)", #result, \
+			    ut_r_, errname(ut_r_), errname(errno));          \
 	} while (0)
 
 #endif

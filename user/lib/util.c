@@ -1,49 +1,7 @@
-/* Small helpers: line input, error names, a PRNG, getopt, has_word, own_kernel_or_say. */
+/* Small helpers: error names, time, waiting with a limit, a PRNG, has_word, own_kernel. */
+#include <time.h>
+
 #include "ulib.h"
-
-/* Console input read but not yet returned by readline(). */
-static struct {
-	char buf[512];
-	size_t start, end;
-} in;
-
-/*
- * Reads one line from the console into buf, without its newline, always
- * NUL-terminated; a longer line is cut to len - 1 bytes. The kernel does
- * the line editing and normally returns one line per read(); if a read
- * brings more (pasted text), the rest is kept for the next call. Returns
- * the number of bytes consumed, newline included (so an empty line gives 1
- * and only the end of input gives 0), or -E...
- */
-ssize_t readline(char *buf, size_t len)
-{
-	size_t n = 0, used = 0;
-	ssize_t r;
-	char c;
-
-	if (len == 0)
-		return -EINVAL;
-	flush_stdout();
-	for (;;) {
-		if (in.start == in.end) {
-			r = read(0, in.buf, sizeof(in.buf));
-			if (r <= 0) {            /* end of input or error */
-				buf[n] = '\0';
-				return used ? (ssize_t)used : r;
-			}
-			in.start = 0;
-			in.end = r;
-		}
-		c = in.buf[in.start++];
-		used++;
-		if (c == '\n')
-			break;
-		if (c != '\r' && n + 1 < len)
-			buf[n++] = c;
-	}
-	buf[n] = '\0';
-	return used;
-}
 
 static const char *const errnames[] = {
 	[EPERM] = "EPERM",     [ENOENT] = "ENOENT",   [ESRCH] = "ESRCH",
@@ -54,11 +12,12 @@ static const char *const errnames[] = {
 	[EBUSY] = "EBUSY",     [EEXIST] = "EEXIST",   [ENOTDIR] = "ENOTDIR",
 	[EINVAL] = "EINVAL",   [ENFILE] = "ENFILE",   [ENOSPC] = "ENOSPC",
 	[ERANGE] = "ERANGE",   [ENAMETOOLONG] = "ENAMETOOLONG",
-	[ENOSYS] = "ENOSYS",   [EIDRM] = "EIDRM",
+	[ENOSYS] = "ENOSYS",   [EIDRM] = "EIDRM",     [ENOTTY] = "ENOTTY",
+	[EOVERFLOW] = "EOVERFLOW", [ETIMEDOUT] = "ETIMEDOUT",
 };
 
 /* The symbolic name of an error code, given as 14 or -14 ("EFAULT"). */
-const char *strerror(long err)
+const char *errname(long err)
 {
 	if (err < 0)
 		err = -err;
@@ -102,48 +61,6 @@ bool has_word(int argc, char *const argv[], const char *word)
 	return false;
 }
 
-int optind = 1;
-char *optarg;
-static int optpos = 1;  /* position inside a group like "-abc" */
-
-int getopt(int argc, char *const argv[], const char *optstring)
-{
-	const char *arg, *spec;
-	char c;
-
-	optarg = NULL;
-	if (optind >= argc)
-		return -1;
-	arg = argv[optind];
-	if (arg[0] != '-' || arg[1] == '\0')
-		return -1;
-	if (strcmp(arg, "--") == 0) {
-		optind++;
-		return -1;
-	}
-	c = arg[optpos++];
-	spec = strchr(optstring, c);
-	if (c == ':' || !spec) {
-		printf("%s: unknown option -%c\n", argv[0], c);
-		c = '?';
-	} else if (spec[1] == ':') {
-		if (arg[optpos]) {                  /* -ovalue */
-			optarg = (char *)&arg[optpos];
-		} else if (optind + 1 < argc) {     /* -o value */
-			optarg = argv[++optind];
-		} else {
-			printf("%s: option -%c needs an argument\n", argv[0], c);
-			c = '?';
-		}
-		optpos = strlen(arg);               /* end of this group */
-	}
-	if (arg[optpos] == '\0') {           /* group done: next argument */
-		optind++;
-		optpos = 1;
-	}
-	return c;
-}
-
 /*
  * The project's own system calls (uapi/syscall.h) exist only on this
  * kernel: on Linux they are -ENOSYS. A tool that needs them asks here
@@ -167,4 +84,82 @@ bool own_kernel_or_say(const char *tool)
 	printf("%s: needs the shared page tables kernel: its own system calls (vmstat, "
 	       "ptdump, sysctl, ...) are not here (is this Linux?)\n", tool);
 	return false;
+}
+
+int sleep_ms(uint64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
+
+	return nanosleep(&ts, NULL) < 0 ? -errno : 0;
+}
+
+uint64_t clock_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t clock_ms(void)
+{
+	return clock_ns() / 1000000;
+}
+
+/*
+ * Kills pid and every process descended from it, the descendants first: a
+ * process killed first would leave its children to init, unseen here, to
+ * run on and allocate after the caller has moved on. On Linux, which has
+ * no procinfo(), only pid.
+ */
+static void kill_tree(int pid)
+{
+	struct procinfo pi;
+	int i;
+
+	for (i = 0; procinfo(i, &pi) == 0; i++)
+		if (pi.ppid == pid && pi.state != PSTATE_ZOMBIE)
+			kill_tree(pi.pid);
+	sys_kill(pid, SIGKILL);
+}
+
+/*
+ * Polls the child every few milliseconds; kills it and its descendants and
+ * reaps it once the time is up. Returns the pid, a negative error from
+ * waitpid, or -EINTR after a kill.
+ */
+int waitpid_reaping(int pid, int *status, uint64_t timeout_ms)
+{
+	uint64_t start = clock_ms();
+	long r;
+
+	for (;;) {
+		r = sys_waitpid(-1, status, WNOHANG);
+		if (r == pid || r < 0)
+			return (int)r;
+		if (r > 0)
+			continue;
+		if (clock_ms() - start >= timeout_ms)
+			return waitpid_timeout(pid, status, 0);
+		sleep_ms(5);
+	}
+}
+
+int waitpid_timeout(int pid, int *status, uint64_t timeout_ms)
+{
+	uint64_t start = clock_ms();
+	long r;
+
+	for (;;) {
+		r = sys_waitpid(pid, status, WNOHANG);
+		if (r != 0)
+			return (int)r;
+		if (clock_ms() - start >= timeout_ms)
+			break;
+		sleep_ms(5);
+	}
+	kill_tree(pid);
+	r = sys_waitpid(pid, status, 0);
+	return r < 0 ? (int)r : -EINTR;
 }

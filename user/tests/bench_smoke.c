@@ -48,7 +48,7 @@ static void client(int shmid, struct client_report *r)
 	r->done = 0;                    /* faults in the report page, */
 	vmstat(getpid(), &before);      /* the call and its buffer */
 	vmstat(getpid(), &before);
-	p = shmat(shmid, NULL, 0);
+	p = sys_shmat(shmid, NULL, 0);
 	if (ptr_err((void *)p)) {
 		r->done = (int)ptr_err((void *)p);
 		exit(1);
@@ -79,7 +79,7 @@ static int workload(long optimize, struct cost *c)
 	*release = 0;
 	if ((err = sysctl_set(OPTIMIZE, optimize)) < 0)
 		return err;
-	if ((shmid = shmget(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600)) < 0)
+	if ((shmid = sys_shmget(IPC_PRIVATE, SEG_SIZE, IPC_CREAT | 0600)) < 0)
 		return shmid;
 	vmstat(0, &g0);
 	for (n = 0; n < NCLIENTS; n++) {
@@ -96,7 +96,7 @@ static int workload(long optimize, struct cost *c)
 	vmstat(0, &g1);
 	*release = 1;
 	for (i = 0; i < n; i++) {
-		waitpid(pids[i], &status, 0);
+		sys_waitpid(pids[i], &status, 0);
 		if (reports[i].done < 0 && !err)
 			err = reports[i].done;
 		c->faults += reports[i].faults;
@@ -107,7 +107,7 @@ static int workload(long optimize, struct cost *c)
 	c->obj_tables = (long)(g1.obj_pt_pages + g1.obj_pd_pages) -
 	    (long)(g0.obj_pt_pages + g0.obj_pd_pages);
 	c->pv = (long)g1.pv_entries - (long)g0.pv_entries;
-	shmctl(shmid, IPC_RMID, NULL);
+	sys_shmctl(shmid, IPC_RMID, NULL);
 	return err;
 }
 
@@ -125,7 +125,7 @@ UTEST(sharing_cuts_faults_tables_and_pv_entries)
 	long saved;
 	int e_off, e_on;
 
-	reports = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+	reports = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err(reports));
 	release = (volatile int *)&reports[NCLIENTS];
@@ -159,11 +159,11 @@ static int pgbench(long optimize)
 	sysctl_set(OPTIMIZE, optimize);
 	pid = fork();
 	if (pid == 0) {
-		exec("/bin/pgbench", argv);
+		sys_execve("/bin/pgbench", argv, environ);
 		exit(127);
 	}
 	if (pid > 0)
-		waitpid(pid, &status, 0);
+		sys_waitpid(pid, &status, 0);
 	return status;
 }
 

@@ -72,7 +72,7 @@ static int attempt(int (*op)(void), long n)
 	}
 	if (pid < 0)
 		return -1;
-	waitpid(pid, (int *)shared, 0);
+	sys_waitpid(pid, (int *)shared, 0);
 	disarm();
 	return *shared;
 }
@@ -88,7 +88,7 @@ static void sweep(int (*op)(void), bool may_kill)
 	long before, after, n;
 	int status, failures = 0;
 
-	shared = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err((void *)shared));
 	ut_touch_stack();
 	status = attempt(op, -1);          /* warm up, and it must work at all */
@@ -113,7 +113,7 @@ static void sweep(int (*op)(void), bool may_kill)
 	UT_ASSERT(n < MAX_BUDGET);
 	UT_ASSERT(failures > 0);          /* the operation did allocate */
 	printf("    # %d allocation points failed cleanly\n", failures);
-	UT_ASSERT_EQ(0, munmap((void *)shared, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap((void *)shared, PAGE_SIZE));
 }
 
 /* ---- operations: each arms the budget at the moment that matters ---- */
@@ -121,7 +121,7 @@ static void sweep(int (*op)(void), bool may_kill)
 /* A fault on a private page alone in its GiB: data page, PDPT, PD, PT. */
 static int op_fault_private(void)
 {
-	volatile char *p = mmap((void *)FRESH_GIB, PAGE_SIZE, PROT_READ | PROT_WRITE,
+	volatile char *p = sys_mmap((void *)FRESH_GIB, PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 
 	if (ptr_err((void *)p))
@@ -136,7 +136,7 @@ static int op_fault_private(void)
  * is on, a private one when off. */
 static int op_fault_shared(void)
 {
-	volatile char *p = mmap((void *)FRESH_GIB, SEG, PROT_READ | PROT_WRITE,
+	volatile char *p = sys_mmap((void *)FRESH_GIB, SEG, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 
 	if (ptr_err((void *)p))
@@ -151,13 +151,13 @@ static int op_fault_shared(void)
  * only tables to allocate, and the link to them. */
 static int op_fault_shm(void)
 {
-	int id = shmget(IPC_PRIVATE, SEG, IPC_CREAT | 0600);
+	int id = sys_shmget(IPC_PRIVATE, SEG, IPC_CREAT | 0600);
 	volatile char *p;
 
 	if (id < 0)
 		return OTHER;
-	p = shmat(id, (void *)FRESH_GIB, 0);
-	shmctl(id, IPC_RMID, NULL);          /* freed when we exit */
+	p = sys_shmat(id, (void *)FRESH_GIB, 0);
+	sys_shmctl(id, IPC_RMID, NULL);          /* freed when we exit */
 	if (ptr_err((void *)p))
 		return OTHER;
 	arm();
@@ -207,7 +207,7 @@ static int op_fork(void)
 
 	arm();
 	pid = fork_then_disarm();
-	if (pid > 0 && waitpid((int)pid, &status, 0) != pid)
+	if (pid > 0 && sys_waitpid((int)pid, &status, 0) != pid)
 		return OTHER;
 	return outcome(pid);
 }
@@ -219,7 +219,7 @@ static int op_exec(void)
 	char *argv[] = { "exhaust", "--exec-child", NULL };
 
 	arm();
-	return outcome(exec(SELF, argv));   /* returns only on failure */
+	return outcome(sys_execve(SELF, argv, environ));   /* returns only on failure */
 }
 
 static int op_shmget(void)
@@ -227,10 +227,10 @@ static int op_shmget(void)
 	long id;
 
 	arm();
-	id = shmget(IPC_PRIVATE, 16 * PAGE_SIZE, IPC_CREAT | 0600);
+	id = sys_shmget(IPC_PRIVATE, 16 * PAGE_SIZE, IPC_CREAT | 0600);
 	disarm();
 	if (id >= 0)
-		shmctl(id, IPC_RMID, NULL);
+		sys_shmctl(id, IPC_RMID, NULL);
 	return outcome(id);
 }
 
@@ -240,7 +240,7 @@ static int op_mmap_touch(void)
 	volatile char *p;
 
 	arm();
-	p = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	p = sys_mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (ptr_err((void *)p))
 		return outcome(ptr_err((void *)p));
 	p[0] = 1;
@@ -305,12 +305,12 @@ UTEST(shmget_larger_than_memory_gives_enomem)
 	UT_ASSERT_OK(sysctl_get("kern.ipc.shm_use_phys", &phys));
 	/* Wired segments take all their pages at once; anonymous ones on
 	 * first touch, so only the wired kind must fail here. */
-	id = shmget(IPC_PRIVATE, vs.total_pages * PAGE_SIZE * 2, IPC_CREAT | 0600);
+	id = sys_shmget(IPC_PRIVATE, vs.total_pages * PAGE_SIZE * 2, IPC_CREAT | 0600);
 	if (phys) {
 		UT_ASSERT_EQ(-ENOMEM, id);
 	} else {
 		UT_ASSERT_OK(id);
-		UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+		UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 	}
 }
 
@@ -347,14 +347,16 @@ static void fork_storm(void)
 		pid = fork();
 		if (pid == 0)
 			pause_forever();
-		if (pid < 0)
+		if (pid < 0) {
+			pid = -errno;
 			break;
+		}
 		kids[n++] = pid;
 	}
 	for (i = 0; i < n; i++)
-		kill(kids[i]);
+		sys_kill(kids[i], SIGKILL);
 	for (i = 0; i < n; i++)
-		UT_ASSERT_EQ(kids[i], waitpid(kids[i], &status, 0));
+		UT_ASSERT_EQ(kids[i], sys_waitpid(kids[i], &status, 0));
 	UT_ASSERT_EQ(-EAGAIN, pid);
 	UT_ASSERT(n > 10);
 }
@@ -378,7 +380,7 @@ UTEST(fork_until_process_table_full_gives_eagain)
 		fork_storm();
 		exit(ut_failed() ? 1 : 0);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(W_EXITCODE(0), status);
 	UT_ASSERT_EQ(before, ut_free_pages_settle(before));
 	/* Recovered: fork works again. */
@@ -386,7 +388,7 @@ UTEST(fork_until_process_table_full_gives_eagain)
 	if (pid == 0)
 		exit(7);
 	UT_ASSERT_OK(pid);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(7, WEXITSTATUS(status));
 }
 
@@ -402,19 +404,19 @@ UTEST(shmget_until_id_table_full_gives_enospc)
 	memset(ids, 0, sizeof(ids));     /* its pages are in before the count */
 	before = ut_free_pages();
 	while (n < MAX_IDS) {
-		id = shmget(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
+		id = sys_shmget(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
 		if (id < 0)
 			break;
 		ids[n++] = id;
 	}
 	for (i = 0; i < n; i++)
-		UT_ASSERT_EQ(0, shmctl(ids[i], IPC_RMID, NULL));
+		UT_ASSERT_EQ(0, sys_shmctl(ids[i], IPC_RMID, NULL));
 	UT_ASSERT_EQ(-ENOSPC, id);
 	UT_ASSERT(n > 10);
 	UT_ASSERT_EQ(before, ut_free_pages_settle(before));
-	id = shmget(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
+	id = sys_shmget(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 #define MAX_MAPS 20000
@@ -431,20 +433,20 @@ UTEST(mmap_until_entry_limit_gives_enomem)
 	ut_touch_stack();
 	before = ut_free_pages();
 	for (n = 0; n < MAX_MAPS; n++) {
-		p = mmap(base + 2 * n * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		p = sys_mmap(base + 2 * n * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 		if (ptr_err(p))
 			break;
 		((volatile char *)p)[0] = 1;
 	}
-	UT_ASSERT_EQ(0, munmap(base, 2 * n * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(base, 2 * n * PAGE_SIZE));
 	UT_ASSERT_EQ(-ENOMEM, ptr_err(p));
 	UT_ASSERT(n > 100);
 	UT_ASSERT_EQ(before, ut_free_pages_settle(before));
 	/* Recovered: a mapping works again. */
-	p = mmap(base, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	p = sys_mmap(base, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	UT_ASSERT_OK(ptr_err(p));
-	UT_ASSERT_EQ(0, munmap(p, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, PAGE_SIZE));
 }
 
 int main(int argc, char **argv)

@@ -73,7 +73,7 @@ UTEST(touching_n_fresh_pages_records_exactly_n_faults)
 	UT_NEEDS_OWN_KERNEL("the fault_timeline call");
 	struct vmstat g0, g1, p0, p1;
 	struct fault_timeline ft;
-	char *p = mmap(NULL, TRIES * N * PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = sys_mmap(NULL, TRIES * N * PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	long n = 0;
 	int pid = getpid(), try;
 
@@ -104,14 +104,14 @@ UTEST(touching_n_fresh_pages_records_exactly_n_faults)
 	UT_ASSERT_EQ(IVL_NS, ft.bucket_ns);
 	UT_ASSERT_EQ(FAULT_TIMELINE_BUCKETS, ft.max_buckets);
 	UT_ASSERT_EQ(ft.elapsed_ns / IVL_NS + 1, ft.intervals);
-	UT_ASSERT_OK(munmap(p, TRIES * N * PAGE_SIZE));
+	UT_ASSERT_OK(sys_munmap(p, TRIES * N * PAGE_SIZE));
 }
 
 UTEST(faults_30_ms_apart_land_3_intervals_apart)
 {
 	UT_NEEDS_OWN_KERNEL("the fault_timeline call");
 	struct fault_timeline ft;
-	volatile char *p = mmap(NULL, 16 * PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile char *p = sys_mmap(NULL, 16 * PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	long n, first = -1, last = -1;
 	size_t i;
 
@@ -139,7 +139,7 @@ UTEST(faults_30_ms_apart_land_3_intervals_apart)
 	UT_ASSERT(ft.faults >= 16);
 	UT_ASSERT(first >= 0);
 	UT_ASSERT(last >= first + 3);
-	UT_ASSERT_OK(munmap((void *)p, 16 * PAGE_SIZE));
+	UT_ASSERT_OK(sys_munmap((void *)p, 16 * PAGE_SIZE));
 }
 
 UTEST(read_while_recording_is_a_snapshot_and_stop_twice_fails)
@@ -166,7 +166,7 @@ UTEST(bad_arguments_give_einval_or_efault)
 {
 	UT_NEEDS_OWN_KERNEL("the fault_timeline call");
 	struct fault_timeline ft;
-	void *ro = mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *ro = sys_mmap(NULL, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	UT_ASSERT_OK(ptr_err(ro));
 	warm_buckets();
@@ -205,7 +205,7 @@ UTEST(bad_arguments_give_einval_or_efault)
 	/* none of that disturbed the recording */
 	UT_ASSERT_EQ(1, ft.recording);
 	UT_ASSERT_OK(ftl(FAULT_TIMELINE_STOP));
-	UT_ASSERT_OK(munmap(ro, PAGE_SIZE));
+	UT_ASSERT_OK(sys_munmap(ro, PAGE_SIZE));
 }
 
 int main(int argc, char **argv)

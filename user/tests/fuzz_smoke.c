@@ -77,7 +77,7 @@ UTEST(read_of_write_only_page_after_fork)
 	volatile uint64_t *p;
 	int pid, status;
 
-	p = mmap(NULL, PAGE_SIZE, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = sys_mmap(NULL, PAGE_SIZE, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err((void *)p));
 	*p = 42;
 	pid = fork();
@@ -85,10 +85,10 @@ UTEST(read_of_write_only_page_after_fork)
 	if (pid == 0)
 		exit(*p == 42 ? 0 : 1);   /* a read of the shared copy-on-write page */
 	UT_ASSERT_EQ(42, *p);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFEXITED(status));
 	UT_ASSERT_EQ(0, WEXITSTATUS(status));
-	UT_ASSERT_EQ(0, munmap((void *)p, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap((void *)p, PAGE_SIZE));
 }
 
 /*
@@ -105,12 +105,12 @@ UTEST(huge_untouched_mapping_is_cheap_to_verify_and_unmap)
 	uint64_t t0, t1, t2;
 	void *p;
 
-	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = sys_mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	t0 = clock_ms();
 	UT_ASSERT_EQ(0, pmap_verify(NULL, 0));
 	t1 = clock_ms();
-	UT_ASSERT_EQ(0, munmap(p, len));
+	UT_ASSERT_EQ(0, sys_munmap(p, len));
 	t2 = clock_ms();
 	if (t1 - t0 >= 2000 || t2 - t1 >= 2000)
 		UT_FAIL("pmap_verify() took %lu ms, munmap() %lu ms, for 16 TiB never touched",

@@ -48,7 +48,7 @@ static void access_must_kill(uint64_t addr, enum access how)
 			((void (*)(void))addr)();
 		exit(0);                  /* the access worked: a hole */
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	if (!WIFSIGNALED(status))
 		UT_FAIL("access %d to %p did not kill (status 0x%x)", how, (void *)addr, status);
 	UT_ASSERT_EQ(SIGSEGV, WTERMSIG(status));
@@ -80,7 +80,7 @@ UTEST(child_cannot_see_parent_private_page)
 	volatile uint64_t *p;
 	int pid, status;
 
-	p = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err((void *)p));
 	p[0] = 1;
 	pid = fork();
@@ -94,9 +94,9 @@ UTEST(child_cannot_see_parent_private_page)
 		exit(0);
 	}
 	p[0] = SECRET;
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(W_EXITCODE(0), status);
-	UT_ASSERT_EQ(0, munmap((void *)p, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap((void *)p, PAGE_SIZE));
 }
 
 #define SECRET_PAGES 64
@@ -116,20 +116,20 @@ UTEST(freed_private_pages_are_not_readable_by_anyone)
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		p = mmap(NULL, SECRET_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		p = sys_mmap(NULL, SECRET_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		for (i = 0; i < SECRET_PAGES * PAGE_SIZE / 8; i++)
 			p[i] = SECRET;
 		exit(0);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(W_EXITCODE(0), status);       /* the secret was written */
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err((void *)p));
 	for (i = 0; i < len / 8; i++)
 		if (p[i] != 0)
 			UT_FAIL("new page at %p holds 0x%lx", (void *)&p[i], (unsigned long)p[i]);
-	UT_ASSERT_EQ(0, munmap((void *)p, len));
+	UT_ASSERT_EQ(0, sys_munmap((void *)p, len));
 }
 
 /* ---- kernel pointers given to system calls ---- */
@@ -145,8 +145,8 @@ UTEST(kernel_pointers_give_efault)
 		void *k = (void *)kernel_ptrs[i];
 
 		bad_argv[1] = k;
-		UT_ASSERT_EQ(-EFAULT, write(1, k, 16));
-		UT_ASSERT_EQ(-EFAULT, read(0, k, 16));
+		UT_ASSERT_EQ(-EFAULT, sys_write(1, k, 16));
+		UT_ASSERT_EQ(-EFAULT, sys_read(0, k, 16));
 		UT_ASSERT_EQ(-EFAULT, syscall6(NR_clock_gettime, CLOCK_MONOTONIC, (long)k, 0, 0, 0, 0));
 		if (own_kernel()) {   /* the project's own calls (-ENOSYS on Linux) */
 			UT_ASSERT_EQ(-EFAULT, vmstat(0, k));
@@ -159,9 +159,9 @@ UTEST(kernel_pointers_give_efault)
 			UT_ASSERT_EQ(-EFAULT, ptdump(0, PTDUMP_PROC, k, 4096));
 			UT_ASSERT_EQ(-EFAULT, pmap_verify(k, 4096));
 		}
-		UT_ASSERT_EQ(-EFAULT, exec(k, argv));
-		UT_ASSERT_EQ(-EFAULT, exec("/tests/isolation", (char **)k));
-		UT_ASSERT_EQ(-EFAULT, exec("/tests/isolation", bad_argv));
+		UT_ASSERT_EQ(-EFAULT, sys_execve(k, argv, environ));
+		UT_ASSERT_EQ(-EFAULT, sys_execve("/tests/isolation", (char **)k, environ));
+		UT_ASSERT_EQ(-EFAULT, sys_execve("/tests/isolation", bad_argv, environ));
 
 		/* The status and the rusage of a child. This kernel checks
 		 * them before it reaps the child (whose status would be lost),
@@ -171,7 +171,7 @@ UTEST(kernel_pointers_give_efault)
 		UT_ASSERT_OK(pid);
 		if (pid == 0)
 			exit(0);
-		UT_ASSERT_EQ(-EFAULT, waitpid(pid, k, 0));
+		UT_ASSERT_EQ(-EFAULT, sys_waitpid(pid, k, 0));
 		if (!own_kernel()) {
 			pid = fork();
 			UT_ASSERT_OK(pid);
@@ -180,7 +180,7 @@ UTEST(kernel_pointers_give_efault)
 		}
 		UT_ASSERT_EQ(-EFAULT, syscall6(NR_wait4, pid, 0, 0, (long)k, 0, 0));
 		if (own_kernel()) {
-			UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+			UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 			UT_ASSERT_EQ(W_EXITCODE(0), status);
 		}
 		UT_ASSERT_EQ(-EFAULT, syscall6(NR_getrusage, RUSAGE_SELF, (long)k, 0, 0, 0, 0));
@@ -193,13 +193,13 @@ UTEST(kernel_pointers_give_efault)
 
 UTEST(shmctl_ipc_stat_to_kernel_pointer_gives_efault)
 {
-	int id = shmget(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
+	int id = sys_shmget(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
 	size_t i;
 
 	UT_ASSERT_OK(id);
 	for (i = 0; i < ARRAY_SIZE(kernel_ptrs); i++)
-		UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_STAT, (struct shmid_ds *)kernel_ptrs[i]));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+		UT_ASSERT_EQ(-EFAULT, sys_shmctl(id, IPC_STAT, (struct shmid_ds *)kernel_ptrs[i]));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* ---- read-only shared memory stays read-only for the kernel too ---- */
@@ -219,11 +219,11 @@ UTEST(syscalls_do_not_write_through_a_read_only_attachment)
 	int id, pid, status, r;
 	size_t i;
 
-	id = shmget(IPC_PRIVATE, 2 * (2UL << 20), IPC_CREAT | 0600);
+	id = sys_shmget(IPC_PRIVATE, 2 * (2UL << 20), IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	rw = shmat(id, NULL, 0);
-	ro = shmat(id, NULL, SHM_RDONLY);
-	shmctl(id, IPC_RMID, NULL);
+	rw = sys_shmat(id, NULL, 0);
+	ro = sys_shmat(id, NULL, SHM_RDONLY);
+	sys_shmctl(id, IPC_RMID, NULL);
 	UT_ASSERT_OK(ptr_err((void *)rw));
 	UT_ASSERT_OK(ptr_err((void *)ro));
 	for (i = 0; i < 4096; i++)
@@ -234,7 +234,7 @@ UTEST(syscalls_do_not_write_through_a_read_only_attachment)
 		pid = fork();
 		UT_ASSERT_OK(pid);
 		if (pid == 0)
-			exit(read(0, (void *)ro, 64) == -EFAULT ? 0 : 1);
+			exit(sys_read(0, (void *)ro, 64) == -EFAULT ? 0 : 1);
 		r = waitpid_timeout(pid, &status, 2000);
 		if (r == -EINTR)
 			UT_FAIL("read() into an SHM_RDONLY buffer waited for input: the buffer was taken as writable");
@@ -249,16 +249,16 @@ UTEST(syscalls_do_not_write_through_a_read_only_attachment)
 	UT_ASSERT_OK(pid);
 	if (pid == 0)
 		exit(1);
-	UT_ASSERT_EQ(-EFAULT, waitpid(pid, (int *)ro, 0));
+	UT_ASSERT_EQ(-EFAULT, sys_waitpid(pid, (int *)ro, 0));
 	if (own_kernel()) {     /* not reaped by the failure (Linux reaps it) */
-		UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 		UT_ASSERT_EQ(W_EXITCODE(1), status);
 	}
 	for (i = 0; i < 4096; i++)
 		if (rw[i] != 0xa5)
 			UT_FAIL("byte %zu of the segment changed to 0x%x", i, rw[i]);
-	UT_ASSERT_EQ(0, shmdt((void *)ro));
-	UT_ASSERT_EQ(0, shmdt((void *)rw));
+	UT_ASSERT_EQ(0, sys_shmdt((void *)ro));
+	UT_ASSERT_EQ(0, sys_shmdt((void *)rw));
 }
 
 /* ---- sysret and thread entry points ---- */
@@ -277,7 +277,7 @@ UTEST(syscall_at_end_of_user_space_kills_not_the_kernel)
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		uint8_t *page = mmap((void *)LAST_PAGE, PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+		uint8_t *page = sys_mmap((void *)LAST_PAGE, PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 
 		if (ptr_err(page))
@@ -287,7 +287,7 @@ UTEST(syscall_at_end_of_user_space_kills_not_the_kernel)
 		__asm__ volatile("jmp *%0" :: "r"(page + PAGE_SIZE - 2), "a"(NR_getpid) : "memory");
 		exit(3);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
 		UT_FAIL("child status 0x%x: not killed by SIGSEGV", status);
 	UT_ASSERT_EQ(getpid(), (int)syscall6(NR_getpid, 0, 0, 0, 0, 0, 0));   /* still here */
@@ -336,10 +336,10 @@ UTEST(nested_task_flag_set_by_a_program_stays_with_it)
 			__asm__ volatile("pause");
 	for (int i = 0; i < 300; i++) {
 		__asm__ volatile("pushfq; orq $0x4000, (%%rsp); popfq" ::: "memory", "cc");
-		yield();
+		sched_yield();
 	}
-	UT_ASSERT_EQ(0, kill(spinner));
-	UT_ASSERT_EQ(spinner, waitpid(spinner, &status, 0));
+	UT_ASSERT_EQ(0, sys_kill(spinner, SIGKILL));
+	UT_ASSERT_EQ(spinner, sys_waitpid(spinner, &status, 0));
 }
 
 /* ---- sysctl policy ---- */

@@ -89,7 +89,7 @@ static long knob(const char *name, long v)
 /* A new 4 KiB shared page for parent/child handshakes. */
 static volatile int *handshake(void)
 {
-	void *p = mmap(NULL, PAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *p = sys_mmap(NULL, PAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	return ptr_err(p) ? NULL : p;
 }
@@ -109,7 +109,7 @@ static int reap(int pid)
 {
 	int status = 0;
 
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+	if (pid < 0 || sys_waitpid(pid, &status, 0) != pid)
 		return 255;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 200 + WTERMSIG(status);
 }
@@ -164,7 +164,7 @@ static int nseg_ids;
 
 static int seg_get(int key, size_t size, int flags)
 {
-	int id = shmget(key, size, flags);
+	int id = sys_shmget(key, size, flags);
 
 	if (id >= 0 && nseg_ids < (int)ARRAY_SIZE(seg_ids))
 		seg_ids[nseg_ids++] = id;
@@ -187,7 +187,7 @@ static void knobs_save(void)
 static void lp_cleanup(int line)
 {
 	for (int i = 0; i < nseg_ids; i++)
-		if (shmctl(seg_ids[i], IPC_RMID, NULL) == 0)
+		if (sys_shmctl(seg_ids[i], IPC_RMID, NULL) == 0)
 			utest_fail(__FILE__, line, "segment %d left behind (now removed)", seg_ids[i]);
 	nseg_ids = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(knob_names); i++)
@@ -215,17 +215,17 @@ LPTEST(explicit_flags_refuse_what_cannot_be_2mib_pages)
 
 	UT_ASSERT_EQ(-EINVAL, seg_get(IPC_PRIVATE, MIB(3), IPC_CREAT | SHM_HUGETLB | 0600));
 	UT_ASSERT_EQ(-EINVAL, seg_get(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | SHM_HUGETLB | 0600));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, MIB(3), RW, HUGE_ANON, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, SEG, RW,
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, MIB(3), RW, HUGE_ANON, -1, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, SEG, RW,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap((char *)FIXED_VA + PAGE_SIZE, SEG, RW,
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap((char *)FIXED_VA + PAGE_SIZE, SEG, RW,
 	    HUGE_ANON | MAP_FIXED, -1, 0)));
 	id = seg_get(IPC_PRIVATE, SEG, IPC_CREAT | SHM_HUGETLB | 0600);
 	UT_ASSERT_OK(id);
-	p = shmat(id, (char *)FIXED_VA + PAGE_SIZE, 0);
+	p = sys_shmat(id, (char *)FIXED_VA + PAGE_SIZE, 0);
 	UT_ASSERT_EQ(-EINVAL, ptr_err(p));
 	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, SEG, RW, MAP_SHARED | MAP_HUGETLB, 0)));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 LPTEST(largepages_0_refuses_explicit_requests)
@@ -233,13 +233,13 @@ LPTEST(largepages_0_refuses_explicit_requests)
 	UT_NEEDS_OWN_KERNEL("vm.largepages (sysctl)");
 	long old = knob("vm.largepages", 0);
 	int id = seg_get(IPC_PRIVATE, SEG, IPC_CREAT | SHM_HUGETLB | 0600);
-	void *p = mmap(NULL, SEG, RW, HUGE_ANON, -1, 0);
+	void *p = sys_mmap(NULL, SEG, RW, HUGE_ANON, -1, 0);
 
 	knob("vm.largepages", old);
 	if (id >= 0)
-		shmctl(id, IPC_RMID, NULL);
+		sys_shmctl(id, IPC_RMID, NULL);
 	if (!ptr_err(p))
-		munmap(p, SEG);
+		sys_munmap(p, SEG);
 	UT_ASSERT_EQ(1, old);
 	UT_ASSERT_EQ(-EINVAL, id);
 	UT_ASSERT_EQ(-EINVAL, ptr_err(p));
@@ -248,22 +248,22 @@ LPTEST(largepages_0_refuses_explicit_requests)
 /* ---- SysV segments on 2 MiB pages ---- */
 
 /* Thread body: checks the region of arg; 0 when it is all there. */
-static int thread_check(void *arg)
+static void *thread_check(void *arg)
 {
 	const struct region *r = arg;
 
-	return first_bad(r->base, 0, r->pages, r->tag) == r->pages ? 0 : 1;
+	return (void *)(long)(first_bad(r->base, 0, r->pages, r->tag) == r->pages ? 0 : 1);
 }
 
 /* main() runs this when exec'd with "--attach KEY": attach by key and check. */
 static int exec_attach(const char *key)
 {
-	int id = shmget(atoi(key), 0, 0);
+	int id = sys_shmget(atoi(key), 0, 0);
 	struct region r = { NULL, MIB(8) / PAGE_SIZE, 1 };
 
 	if (id < 0)
 		return 110;
-	r.base = shmat(id, FIXED_VA, 0);
+	r.base = sys_shmat(id, FIXED_VA, 0);
 	if (ptr_err(r.base))
 		return 111;
 	return check_faults(&r);
@@ -273,7 +273,9 @@ LPTEST(shm_hugetlb_clients_fork_exec_thread_fault_once_per_leaf_at_most)
 {
 	UT_NEEDS_OWN_KERNEL("vmstat counters");
 	struct vmstat g0 = ut_vmstat(0), g1, p0, p1;
-	int key = 0x4c500000 + (getpid() & 0xffff), id, tid, code;
+	int key = 0x4c500000 + (getpid() & 0xffff), id, faults;
+	pthread_t tid;
+	void *code;
 	char keybuf[16];
 	char *argv[] = { "largepage", "--attach", keybuf, NULL };
 	struct region r = { NULL, MIB(8) / PAGE_SIZE, 1 };
@@ -286,7 +288,7 @@ LPTEST(shm_hugetlb_clients_fork_exec_thread_fault_once_per_leaf_at_most)
 	g1 = ut_vmstat(0);
 	UT_ASSERT_EQ(4, g1.large_pages - g0.large_pages);       /* 4 blocks, taken now */
 	UT_ASSERT_EQ(4, g0.large_free - g1.large_free);
-	r.base = shmat(id, FIXED_VA, 0);
+	r.base = sys_shmat(id, FIXED_VA, 0);
 	UT_ASSERT_OK(ptr_err(r.base));
 	p0 = ut_vmstat(getpid());
 	fill(r.base, r.pages, 1);
@@ -306,16 +308,15 @@ LPTEST(shm_hugetlb_clients_fork_exec_thread_fault_once_per_leaf_at_most)
 	snprintf(keybuf, sizeof(keybuf), "%d", key);
 	pid = fork();
 	if (pid == 0) {
-		exec(SELF, argv);
+		sys_execve(SELF, argv, environ);
 		exit(120);
 	}
 	UT_ASSERT_EQ(SH(0, 4), reap(pid));
 	/* A thread: same address space, nothing to fault (but its own stack). */
 	p0 = ut_vmstat(getpid());
-	tid = thread_create(thread_check, &r);
-	UT_ASSERT_OK(tid);
-	UT_ASSERT_EQ(0, thread_join(tid, &code));
-	UT_ASSERT_EQ(0, code);
+	UT_ASSERT_EQ(0, pthread_create(&tid, NULL, thread_check, &r));
+	UT_ASSERT_EQ(0, pthread_join(tid, &code));
+	UT_ASSERT_EQ(0, (long)code);
 	p1 = ut_vmstat(getpid());
 	UT_ASSERT_EQ(0, p1.faults_object + p1.faults_link + p1.faults_split -
 	    p0.faults_object - p0.faults_link - p0.faults_split);
@@ -325,15 +326,15 @@ LPTEST(shm_hugetlb_clients_fork_exec_thread_fault_once_per_leaf_at_most)
 	if (pid == 0) {
 		struct region c = r;
 
-		if (shmdt(r.base) < 0 || ptr_err(c.base = shmat(id, FIXED_VA, 0)))
+		if (sys_shmdt(r.base) < 0 || ptr_err(c.base = sys_shmat(id, FIXED_VA, 0)))
 			exit(130);
 		exit(check_faults(&c));
 	}
-	code = reap(pid);
+	faults = reap(pid);
 	knob("machdep.pmap_prelink", old);
-	UT_ASSERT_EQ(SH(1, 4), code);
-	UT_ASSERT_EQ(0, shmdt(r.base));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(SH(1, 4), faults);
+	UT_ASSERT_EQ(0, sys_shmdt(r.base));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 	UT_ASSERT_EQ(g0.large_pages, ut_vmstat(0).large_pages); /* all 4 blocks back */
 	UT_ASSERT_EQ(g0.large_free, ut_vmstat(0).large_free);
 	UT_ASSERT_EQ(g0.obj_leaves, ut_vmstat(0).obj_leaves);
@@ -345,8 +346,8 @@ LPTEST(readonly_attach_gets_readonly_2mib_pages)
 	char *rw, *ro;
 
 	UT_ASSERT_OK(id);
-	rw = shmat(id, FIXED_VA, 0);
-	ro = shmat(id, (char *)FIXED_VA + MIB(4), SHM_RDONLY);
+	rw = sys_shmat(id, FIXED_VA, 0);
+	ro = sys_shmat(id, (char *)FIXED_VA + MIB(4), SHM_RDONLY);
 	UT_ASSERT_OK(ptr_err(rw));
 	UT_ASSERT_OK(ptr_err(ro));
 	fill(rw, SEG_PAGES, 3);
@@ -354,9 +355,9 @@ LPTEST(readonly_attach_gets_readonly_2mib_pages)
 	UT_ASSERT_EQ(200 + SIGSEGV, reap(spawn(write_at, ro + PAGE_SIZE)));
 	fill(rw, 1, 4);                                         /* the RW view goes on */
 	UT_ASSERT_EQ(1, first_bad(ro, 0, 1, 4));
-	UT_ASSERT_EQ(0, shmdt(rw));
-	UT_ASSERT_EQ(0, shmdt(ro));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(rw));
+	UT_ASSERT_EQ(0, sys_shmdt(ro));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* ---- MAP_HUGETLB ---- */
@@ -380,7 +381,7 @@ LPTEST(map_hugetlb_memory_is_shared_with_children_without_faults)
 	struct region r = { NULL, MIB(4) / PAGE_SIZE, 1 };
 
 	warm_up();
-	r.base = mmap(NULL, MIB(4), RW, HUGE_ANON, -1, 0);
+	r.base = sys_mmap(NULL, MIB(4), RW, HUGE_ANON, -1, 0);
 	UT_ASSERT_OK(ptr_err(r.base));
 	UT_ASSERT_EQ(0, (uintptr_t)r.base % SEG);
 	UT_ASSERT_EQ(2, ut_vmstat(0).large_pages - g0.large_pages);
@@ -392,7 +393,7 @@ LPTEST(map_hugetlb_memory_is_shared_with_children_without_faults)
 	UT_ASSERT_EQ(0, p1.faults_zero - p0.faults_zero);       /* zeroed at mmap */
 	UT_ASSERT_EQ(SH(0, 2), reap(spawn(rewrite, &r)));       /* forked: prelinked */
 	UT_ASSERT_EQ(r.pages, first_bad(r.base, 0, r.pages, 2));   /* its writes show here */
-	UT_ASSERT_EQ(0, munmap(r.base, MIB(4)));
+	UT_ASSERT_EQ(0, sys_munmap(r.base, MIB(4)));
 	UT_ASSERT_EQ(g0.large_pages, ut_vmstat(0).large_pages);
 }
 
@@ -431,7 +432,7 @@ LPTEST(mprotect_of_one_page_splits_only_this_process)
 
 	warm_up();
 	UT_ASSERT_OK(id);
-	b = r.base = shmat(id, FIXED_VA, 0);
+	b = r.base = sys_shmat(id, FIXED_VA, 0);
 	UT_ASSERT_OK(ptr_err(b));
 	fill(b, r.pages, 1);
 	pt.r = r;
@@ -439,7 +440,7 @@ LPTEST(mprotect_of_one_page_splits_only_this_process)
 	UT_ASSERT(pt.go != NULL);
 	pid = spawn(partner_write5, &pt);                       /* prelinked: 2 copies */
 	UT_ASSERT_OK(pid);
-	UT_ASSERT_EQ(0, mprotect(b + 5 * PAGE_SIZE, PAGE_SIZE, PROT_READ));
+	UT_ASSERT_EQ(0, sys_mprotect(b + 5 * PAGE_SIZE, PAGE_SIZE, PROT_READ));
 	p0 = ut_vmstat(getpid());
 	UT_ASSERT_EQ(0, p0.leaf_copies);                        /* our view went... */
 	UT_ASSERT_EQ(0, p0.leaf_mirrors);
@@ -457,9 +458,9 @@ LPTEST(mprotect_of_one_page_splits_only_this_process)
 	UT_ASSERT_EQ(SH(3, 0), p1.faults_split - p0.faults_split);
 	UT_ASSERT_EQ(SH(SEG_PAGES, 0), p1.pv_entries - p0.pv_entries);
 	UT_ASSERT_EQ(SH(1, 0), p1.leaf_copies);
-	UT_ASSERT_EQ(0, munmap((void *)pt.go, PAGE_SIZE));
-	UT_ASSERT_EQ(0, shmdt(b));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_munmap((void *)pt.go, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_shmdt(b));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 LPTEST(munmap_of_one_page_leaves_a_hole_in_this_process_only)
@@ -472,12 +473,12 @@ LPTEST(munmap_of_one_page_leaves_a_hole_in_this_process_only)
 
 	warm_up();
 	UT_ASSERT_OK(id);
-	b = r.base = shmat(id, FIXED_VA, 0);
-	other = shmat(id, (char *)FIXED_VA + MIB(8), 0);
+	b = r.base = sys_shmat(id, FIXED_VA, 0);
+	other = sys_shmat(id, (char *)FIXED_VA + MIB(8), 0);
 	UT_ASSERT_OK(ptr_err(b));
 	UT_ASSERT_OK(ptr_err(other));
 	fill(b, r.pages, 1);
-	UT_ASSERT_EQ(0, munmap(b + 256 * PAGE_SIZE, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(b + 256 * PAGE_SIZE, PAGE_SIZE));
 	UT_ASSERT_EQ(200 + SIGSEGV, reap(spawn(read_at, b + 256 * PAGE_SIZE)));
 	p0 = ut_vmstat(getpid());
 	UT_ASSERT_EQ(256, first_bad(b, 0, 256, 1));
@@ -488,9 +489,9 @@ LPTEST(munmap_of_one_page_leaves_a_hole_in_this_process_only)
 	UT_ASSERT_EQ(SH(SEG_PAGES - 1, 0), p1.pv_entries - p0.pv_entries);
 	UT_ASSERT_EQ(r.pages, first_bad(other, 0, r.pages, 1)); /* the other view is whole, */
 	UT_ASSERT_EQ(p1.faults + SH(0, 2), ut_vmstat(getpid()).faults);  /* filled by pushes */
-	UT_ASSERT_EQ(0, shmdt(b));
-	UT_ASSERT_EQ(0, shmdt(other));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(b));
+	UT_ASSERT_EQ(0, sys_shmdt(other));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* ---- concurrency ---- */
@@ -503,13 +504,13 @@ struct toucher {
 };
 
 /* Thread body: writes pat(5, i) into every NTHREADS-th page from page t. */
-static int touch_stride(void *arg)
+static void *touch_stride(void *arg)
 {
 	struct toucher *w = arg;
 
 	for (size_t i = w->t; i < MIB(8) / PAGE_SIZE; i += NTHREADS)
 		*(volatile uint64_t *)(w->base + i * PAGE_SIZE) = pat(5, i);
-	return 0;
+	return NULL;
 }
 
 LPTEST(threads_fill_leaves_concurrently_each_leaf_once)
@@ -517,24 +518,25 @@ LPTEST(threads_fill_leaves_concurrently_each_leaf_once)
 	UT_NEEDS_OWN_KERNEL("vmstat counters");
 	struct vmstat p0, p1;
 	struct toucher w[NTHREADS];
-	int id = seg_get(IPC_PRIVATE, MIB(8), IPC_CREAT | SHM_HUGETLB | 0600), tid[NTHREADS];
+	int id = seg_get(IPC_PRIVATE, MIB(8), IPC_CREAT | SHM_HUGETLB | 0600), err[NTHREADS];
+	pthread_t tid[NTHREADS];
 	char *b;
 
 	warm_up();
 	UT_ASSERT_OK(id);
-	b = shmat(id, FIXED_VA, 0);
+	b = sys_shmat(id, FIXED_VA, 0);
 	UT_ASSERT_OK(ptr_err(b));
 	p0 = ut_vmstat(getpid());
 	for (int t = 0; t < NTHREADS; t++) {
 		w[t] = (struct toucher){ b, t };
-		tid[t] = thread_create(touch_stride, &w[t]);
+		err[t] = pthread_create(&tid[t], NULL, touch_stride, &w[t]);
 	}
 	for (int t = 0; t < NTHREADS; t++) {
-		int code = -1;
+		void *code;
 
-		UT_ASSERT_OK(tid[t]);
-		UT_ASSERT_EQ(0, thread_join(tid[t], &code));
-		UT_ASSERT_EQ(0, code);
+		UT_ASSERT_EQ(0, err[t]);
+		UT_ASSERT_EQ(0, pthread_join(tid[t], &code));
+		UT_ASSERT_EQ(0, (long)code);
 	}
 	p1 = ut_vmstat(getpid());
 	UT_ASSERT_EQ(MIB(8) / PAGE_SIZE, first_bad(b, 0, MIB(8) / PAGE_SIZE, 5));
@@ -542,8 +544,8 @@ LPTEST(threads_fill_leaves_concurrently_each_leaf_once)
 	UT_ASSERT_EQ(SH(4, 0), p1.leaf_copies - p0.leaf_copies);
 	UT_ASSERT(sharing ? p1.faults_split == p0.faults_split :
 	    p1.faults_split - p0.faults_split >= 4);
-	UT_ASSERT_EQ(0, shmdt(b));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(b));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 #define CLIENTS 8
@@ -566,7 +568,7 @@ static int startup_client(void *arg)
 	struct startup *c = arg;
 	size_t pages = LEAVES * SEG_PAGES;
 	struct vmstat v0, v1;
-	char *b = shmat(c->id, FIXED_VA, 0);
+	char *b = sys_shmat(c->id, FIXED_VA, 0);
 
 	if (ptr_err(b))
 		return 150;
@@ -624,14 +626,14 @@ LPTEST(clients_starting_together_fault_once_per_leaf_plus_one_at_most)
 		UT_ASSERT(sum <= LEAVES + CLIENTS);
 	else
 		UT_ASSERT_EQ(LEAVES * CLIENTS, sum);
-	b = shmat(id, FIXED_VA, 0);
+	b = sys_shmat(id, FIXED_VA, 0);
 	UT_ASSERT_OK(ptr_err(b));
 	for (size_t p = 0; p < LEAVES * SEG_PAGES; p++)
 		for (int i = 0; i < CLIENTS; i++)
 			UT_ASSERT_EQ(pat(i, p), ((volatile uint64_t *)(b + p * PAGE_SIZE))[i]);
-	UT_ASSERT_EQ(0, shmdt(b));
-	UT_ASSERT_EQ(0, munmap((void *)hs, PAGE_SIZE));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(b));
+	UT_ASSERT_EQ(0, sys_munmap((void *)hs, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* ---- switches and observability ---- */
@@ -645,7 +647,7 @@ LPTEST(largepages_2_puts_shared_anonymous_memory_on_2mib_pages)
 
 	warm_up();
 	old = knob("vm.largepages", 2);
-	b = mmap(NULL, MIB(4), RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	b = sys_mmap(NULL, MIB(4), RW, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	knob("vm.largepages", old);
 	UT_ASSERT_EQ(1, old);
 	UT_ASSERT_OK(ptr_err(b));
@@ -659,7 +661,7 @@ LPTEST(largepages_2_puts_shared_anonymous_memory_on_2mib_pages)
 	UT_ASSERT_EQ(SH(2, 0), p1.faults_large - p0.faults_large);
 	UT_ASSERT_EQ(2, g1.large_pages - g0.large_pages);       /* taken at the faults */
 	UT_ASSERT_EQ(SH(2, 1024), g1.pv_entries - g0.pv_entries);   /* one per anonymous leaf */
-	UT_ASSERT_EQ(0, munmap(b, MIB(4)));
+	UT_ASSERT_EQ(0, sys_munmap(b, MIB(4)));
 	UT_ASSERT_EQ(g0.large_pages, ut_vmstat(0).large_pages);
 }
 
@@ -694,7 +696,7 @@ LPTEST(ptdump_shows_2mib_pages_and_the_mirror)
 	long n;
 
 	UT_ASSERT_OK(id);
-	b = shmat(id, FIXED_VA, 0);
+	b = sys_shmat(id, FIXED_VA, 0);
 	UT_ASSERT_OK(ptr_err(b));
 	b[0] = 1;
 	n = ptdump(0, PTDUMP_PROC, buf, sizeof(buf));
@@ -705,8 +707,8 @@ LPTEST(ptdump_shows_2mib_pages_and_the_mirror)
 	UT_ASSERT(n > 0);
 	UT_ASSERT(strstr(buf, SH("1 2 MiB leaves", "0 2 MiB leaves")));
 	UT_ASSERT_EQ(sharing, strstr(buf, "LEAF[seg 0]") != NULL);
-	UT_ASSERT_EQ(0, shmdt(b));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(b));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 int main(int argc, char **argv)

@@ -40,7 +40,7 @@ UTEST(futex_wait_returns_eagain_when_the_word_differs_and_times_out)
  */
 UTEST(futex_wakes_a_waiter_in_another_process_through_shared_memory)
 {
-	volatile uint32_t *a = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+	volatile uint32_t *a = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 	                            MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	int pid, status, woken = 0;
 
@@ -56,7 +56,7 @@ UTEST(futex_wakes_a_waiter_in_another_process_through_shared_memory)
 		exit(a[0] == 5 ? 0 : 1);
 	}
 	while (a[1] == 0)
-		yield();
+		sched_yield();
 	/* A wake that finds a sleeper proves the child sleeps on our word. */
 	for (int i = 0; i < 2000 && !woken; i++) {
 		woken = (int)SC(NR_futex, &a[0], FUTEX_WAKE, 1, 0, 0, 0);
@@ -66,9 +66,61 @@ UTEST(futex_wakes_a_waiter_in_another_process_through_shared_memory)
 	UT_ASSERT_EQ(1, woken);
 	a[0] = 5;
 	SC(NR_futex, &a[0], FUTEX_WAKE, 1, 0, 0, 0);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(W_EXITCODE(0), status);
-	UT_ASSERT_EQ(0, munmap((void *)a, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap((void *)a, PAGE_SIZE));
+}
+
+/*
+ * A futex word in private memory is named by its address space and
+ * address, not by its page: a fork makes the page copy-on-write, and the
+ * write that then wakes the waiter moves the word to a new page of this
+ * process. (pthread_join waits just so on a word that the exiting thread
+ * writes.) A key by physical address lost this wake, and the waiter slept
+ * for ever.
+ */
+static uint32_t *cow_word;
+static volatile int cow_waiting;
+
+static void *wait_on_cow_word(void *arg)
+{
+	(void)arg;
+	cow_waiting = 1;
+	while (__atomic_load_n(cow_word, __ATOMIC_ACQUIRE) == 0)
+		SC(NR_futex, cow_word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, 0, 0, 0);
+	return NULL;
+}
+
+UTEST(futex_wake_finds_a_private_waiter_after_fork_made_the_page_copy_on_write)
+{
+	struct timespec limit;
+	pthread_t t;
+	int child, status, r;
+
+	cow_word = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	                    -1, 0);
+	UT_ASSERT_OK(ptr_err(cow_word));
+	*cow_word = 0;
+	cow_waiting = 0;
+	UT_ASSERT_EQ(0, pthread_create(&t, NULL, wait_on_cow_word, NULL));
+	while (!cow_waiting)
+		sched_yield();
+	sleep_ms(20);                   /* into the wait */
+	child = fork();                 /* the page is now shared copy-on-write */
+	UT_ASSERT_OK(child);
+	if (child == 0) {
+		sleep_ms(3000);         /* keeps its copy of the page until killed */
+		_exit(0);
+	}
+	__atomic_store_n(cow_word, 1, __ATOMIC_RELEASE);   /* this process's own page now */
+	SC(NR_futex, cow_word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, 0, 0, 0);
+	clock_gettime(CLOCK_REALTIME, &limit);
+	limit.tv_sec += 2;
+	r = pthread_timedjoin_np(t, NULL, &limit);
+	sys_kill(child, SIGKILL);
+	UT_ASSERT_EQ(child, sys_waitpid(child, &status, 0));
+	UT_ASSERT_EQ(0, r);             /* ETIMEDOUT: the waiter never woke */
+	UT_ASSERT_EQ(0, sys_munmap(cow_word, PAGE_SIZE));
 }
 
 /* ---- threads: clone, set_tid_address, the thread pointer ---- */
@@ -84,39 +136,44 @@ static uint64_t read_fs0(void)
 	return v;
 }
 
-static int fs_thread(void *arg)
+static void *fs_thread(void *arg)
 {
 	(void)arg;
 	seen_fs = read_fs0();
-	return 0;
+	return NULL;
 }
 
 UTEST(arch_prctl_sets_the_thread_pointer_kept_across_switches_and_threads)
 {
 	static uint64_t tcb[4];
-	uint64_t got = 0;
-	int tid, code;
+	uint64_t got = 0, mine = 0;
+	pthread_t t;
 
+	/* musl keeps its thread block at %fs: put it back before any libc call. */
+	UT_ASSERT_EQ(0, SC(NR_arch_prctl, ARCH_GET_FS, &mine, 0, 0, 0, 0));
 	tcb[0] = (uint64_t)tcb;
 	UT_ASSERT_EQ(0, SC(NR_arch_prctl, ARCH_SET_FS, tcb, 0, 0, 0, 0));
-	UT_ASSERT_EQ(0, SC(NR_arch_prctl, ARCH_GET_FS, &got, 0, 0, 0, 0));
-	UT_ASSERT_EQ((uint64_t)tcb, got);
+	SC(NR_arch_prctl, ARCH_GET_FS, &got, 0, 0, 0, 0);
 	for (int i = 0; i < 50; i++)
-		yield();
-	UT_ASSERT_EQ((uint64_t)tcb, read_fs0());
-	/* A thread made without CLONE_SETTLS shares the creator's pointer. */
-	seen_fs = 0;
-	tid = thread_create(fs_thread, NULL);
-	UT_ASSERT_OK(tid);
-	UT_ASSERT_EQ(0, thread_join(tid, &code));
+		SC(NR_sched_yield, 0, 0, 0, 0, 0, 0);
+	seen_fs = read_fs0();
+	SC(NR_arch_prctl, ARCH_SET_FS, mine, 0, 0, 0, 0);
+	UT_ASSERT_EQ((uint64_t)tcb, got);
 	UT_ASSERT_EQ((uint64_t)tcb, seen_fs);
+	UT_ASSERT_EQ(mine, read_fs0());
+	/* A thread made with CLONE_SETTLS (pthread_create) has a pointer of its own. */
+	seen_fs = 0;
+	UT_ASSERT_EQ(0, pthread_create(&t, NULL, fs_thread, NULL));
+	UT_ASSERT_EQ(0, pthread_join(t, NULL));
+	UT_ASSERT_EQ((uint64_t)t, seen_fs);
+	UT_ASSERT_NE(mine, seen_fs);
 	UT_ASSERT_EQ(-EINVAL, SC(NR_arch_prctl, 0x9999, 0, 0, 0, 0, 0));
 }
 
 UTEST(set_tid_address_returns_the_tid_and_exit_clears_the_word)
 {
 	UT_ASSERT_EQ(gettid(), (int)SC(NR_set_tid_address, 0, 0, 0, 0, 0, 0));
-	/* thread_join() waits on CLONE_CHILD_CLEARTID's word: exercised by every join. */
+	/* pthread_join() waits on CLONE_CHILD_CLEARTID's word: exercised by every join. */
 }
 
 /* exit ends only the calling thread; the last one's code is the process's. */
@@ -128,7 +185,7 @@ UTEST(exit_of_the_last_thread_gives_the_process_its_code)
 	if (pid == 0)
 		for (;;)
 			SC(NR_exit, 42, 0, 0, 0, 0, 0);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(W_EXITCODE(42), status);
 }
 
@@ -166,7 +223,7 @@ UTEST(clocks_read_real_and_monotonic_time)
 UTEST(getrusage_and_wait4_count_page_faults)
 {
 	struct linux_rusage before, after, child;
-	char *p = mmap(NULL, TOUCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	char *p = sys_mmap(NULL, TOUCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int pid, status;
 
@@ -182,7 +239,7 @@ UTEST(getrusage_and_wait4_count_page_faults)
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		char *q = mmap(NULL, TOUCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		char *q = sys_mmap(NULL, TOUCH_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		for (int i = 0; i < TOUCH_PAGES; i++)
@@ -193,7 +250,7 @@ UTEST(getrusage_and_wait4_count_page_faults)
 	UT_ASSERT(child.ru_minflt >= TOUCH_PAGES);
 	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_CHILDREN, &after, 0, 0, 0, 0));
 	UT_ASSERT(after.ru_minflt >= child.ru_minflt);
-	UT_ASSERT_EQ(0, munmap(p, TOUCH_PAGES * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, TOUCH_PAGES * PAGE_SIZE));
 }
 
 /* ---- signals: default actions, SIG_IGN, the blocked set ---- */
@@ -211,9 +268,9 @@ UTEST(kill_takes_the_default_action_or_none_when_ignored)
 	UT_ASSERT_EQ(0, SC(NR_kill, pid, 0, 0, 0, 0, 0));          /* exists */
 	UT_ASSERT_EQ(0, SC(NR_kill, pid, SIGCHLD, 0, 0, 0, 0));    /* ignored by default */
 	sleep_ms(20);
-	UT_ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
+	UT_ASSERT_EQ(0, sys_waitpid(pid, &status, WNOHANG));
 	UT_ASSERT_EQ(0, SC(NR_kill, pid, SIGTERM, 0, 0, 0, 0));
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFSIGNALED(status));
 	UT_ASSERT_EQ(SIGTERM, WTERMSIG(status));
 	UT_ASSERT_EQ(-EINVAL, SC(NR_kill, getpid(), 65, 0, 0, 0, 0));
@@ -230,9 +287,9 @@ UTEST(kill_takes_the_default_action_or_none_when_ignored)
 	sleep_ms(50);
 	UT_ASSERT_EQ(0, SC(NR_kill, pid, SIGTERM, 0, 0, 0, 0));
 	sleep_ms(20);
-	UT_ASSERT_EQ(0, waitpid(pid, &status, WNOHANG));
+	UT_ASSERT_EQ(0, sys_waitpid(pid, &status, WNOHANG));
 	UT_ASSERT_EQ(0, SC(NR_kill, pid, SIGKILL, 0, 0, 0, 0));
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(SIGKILL, WTERMSIG(status));
 }
 
@@ -264,7 +321,7 @@ UTEST(brk_grows_and_shrinks_the_heap_and_never_over_a_mapping)
 	start[2 * PAGE_SIZE] = 9;
 	UT_ASSERT_EQ((long)start, SC(NR_brk, start, 0, 0, 0, 0, 0));
 	/* A mapping right above the break: the heap may not grow over it. */
-	blocker = mmap(start + 4 * PAGE_SIZE, PAGE_SIZE, PROT_READ,
+	blocker = sys_mmap(start + 4 * PAGE_SIZE, PAGE_SIZE, PROT_READ,
 	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 	UT_ASSERT_OK(ptr_err(blocker));
 	UT_ASSERT_EQ((long)start, SC(NR_brk, start + 8 * PAGE_SIZE, 0, 0, 0, 0, 0));
@@ -272,24 +329,24 @@ UTEST(brk_grows_and_shrinks_the_heap_and_never_over_a_mapping)
 	UT_ASSERT_EQ(0, start[PAGE_SIZE]);
 	UT_ASSERT_EQ((long)start, SC(NR_brk, start, 0, 0, 0, 0, 0));
 	UT_ASSERT_EQ((long)start, SC(NR_brk, start - PAGE_SIZE, 0, 0, 0, 0, 0));  /* below: refused */
-	UT_ASSERT_EQ(0, munmap(blocker, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(blocker, PAGE_SIZE));
 }
 
 UTEST(map_fixed_noreplace_refuses_a_used_range)
 {
-	char *p = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	char *p = sys_mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	               -1, 0);
 
 	UT_ASSERT_OK(ptr_err(p));
-	UT_ASSERT_EQ(-EEXIST, ptr_err(mmap(p + PAGE_SIZE, PAGE_SIZE, PROT_READ,
+	UT_ASSERT_EQ(-EEXIST, ptr_err(sys_mmap(p + PAGE_SIZE, PAGE_SIZE, PROT_READ,
 	                                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0)));
-	UT_ASSERT_EQ(0, munmap(p, 2 * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, 2 * PAGE_SIZE));
 }
 
 UTEST(map_populate_takes_the_faults_at_mmap)
 {
 	struct linux_rusage a, b;
-	char *p = mmap(NULL, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	char *p = sys_mmap(NULL, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 
 	UT_ASSERT_OK(ptr_err(p));
@@ -298,14 +355,14 @@ UTEST(map_populate_takes_the_faults_at_mmap)
 		p[i * PAGE_SIZE] = 1;
 	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_THREAD, &b, 0, 0, 0, 0));
 	UT_ASSERT_EQ(a.ru_minflt, b.ru_minflt);
-	UT_ASSERT_EQ(0, munmap(p, 16 * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, 16 * PAGE_SIZE));
 }
 
 UTEST(madvise_dontneed_zeroes_private_memory_and_keeps_shared)
 {
-	char *priv = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	char *priv = sys_mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *shr = mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	char *shr = sys_mmap(NULL, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
 	                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	UT_ASSERT_OK(ptr_err(priv));
@@ -314,20 +371,20 @@ UTEST(madvise_dontneed_zeroes_private_memory_and_keeps_shared)
 		priv[i * PAGE_SIZE] = (char)(i + 1);
 		shr[i * PAGE_SIZE] = (char)(i + 1);
 	}
-	UT_ASSERT_EQ(0, madvise(priv + PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED));
-	UT_ASSERT_EQ(0, madvise(shr + PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED));
+	UT_ASSERT_EQ(0, sys_madvise(priv + PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED));
+	UT_ASSERT_EQ(0, sys_madvise(shr + PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED));
 	UT_ASSERT_EQ(1, priv[0]);
 	UT_ASSERT_EQ(0, priv[PAGE_SIZE]);
 	UT_ASSERT_EQ(0, priv[2 * PAGE_SIZE]);
 	UT_ASSERT_EQ(4, priv[3 * PAGE_SIZE]);
 	UT_ASSERT_EQ(2, shr[PAGE_SIZE]);
 	UT_ASSERT_EQ(3, shr[2 * PAGE_SIZE]);
-	UT_ASSERT_EQ(0, madvise(priv, PAGE_SIZE, MADV_NORMAL));
-	UT_ASSERT_EQ(-EINVAL, madvise(priv + 1, PAGE_SIZE, MADV_DONTNEED));
-	UT_ASSERT_EQ(-EINVAL, madvise(priv, PAGE_SIZE, 12345));
-	UT_ASSERT_EQ(0, munmap(priv, 4 * PAGE_SIZE));
-	UT_ASSERT_EQ(-ENOMEM, madvise(priv, PAGE_SIZE, MADV_DONTNEED));
-	UT_ASSERT_EQ(0, munmap(shr, 4 * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_madvise(priv, PAGE_SIZE, MADV_NORMAL));
+	UT_ASSERT_EQ(-EINVAL, sys_madvise(priv + 1, PAGE_SIZE, MADV_DONTNEED));
+	UT_ASSERT_EQ(-EINVAL, sys_madvise(priv, PAGE_SIZE, 12345));
+	UT_ASSERT_EQ(0, sys_munmap(priv, 4 * PAGE_SIZE));
+	UT_ASSERT_EQ(-ENOMEM, sys_madvise(priv, PAGE_SIZE, MADV_DONTNEED));
+	UT_ASSERT_EQ(0, sys_munmap(shr, 4 * PAGE_SIZE));
 }
 
 /* ---- SysV shm: Linux's shmctl commands and shmat flags ---- */
@@ -337,40 +394,40 @@ UTEST(shmctl_info_stat_set_and_shmat_rnd_remap)
 	struct shminfo limits;
 	struct shm_info usage;
 	struct shmid_ds ds;
-	int id = shmget(IPC_PRIVATE, 2 * PAGE_SIZE, IPC_CREAT | 0640), highest;
+	int id = sys_shmget(IPC_PRIVATE, 2 * PAGE_SIZE, IPC_CREAT | 0640), highest;
 	char *fixed, *p;
 
 	UT_ASSERT_OK(id);
-	highest = shmctl(0, IPC_INFO, (struct shmid_ds *)&limits);
+	highest = sys_shmctl(0, IPC_INFO, (struct shmid_ds *)&limits);
 	UT_ASSERT(highest >= 0);
 	UT_ASSERT(limits.shmmni > 0 && limits.shmmax >= 2 * PAGE_SIZE && limits.shmmin == 1);
-	highest = shmctl(0, SHM_INFO, (struct shmid_ds *)&usage);
+	highest = sys_shmctl(0, SHM_INFO, (struct shmid_ds *)&usage);
 	UT_ASSERT(highest >= 0 && usage.used_ids >= 1);
-	UT_ASSERT(shmctl(highest, SHM_STAT, &ds) >= 0);          /* by index: returns an id */
-	UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT(sys_shmctl(highest, SHM_STAT, &ds) >= 0);          /* by index: returns an id */
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_STAT, &ds));
 	ds.shm_perm.mode = 0600;
-	UT_ASSERT_EQ(0, shmctl(id, IPC_SET, &ds));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_SET, &ds));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_STAT, &ds));
 	UT_ASSERT_EQ(0600, ds.shm_perm.mode & 0777);
-	UT_ASSERT_EQ(-EINVAL, shmctl(id, 999, &ds));
+	UT_ASSERT_EQ(-EINVAL, sys_shmctl(id, 999, &ds));
 	/* SHM_RND rounds the address down; without it an unaligned one is refused. */
-	fixed = mmap(NULL, 4 * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	fixed = sys_mmap(NULL, 4 * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err(fixed));
-	UT_ASSERT_EQ(0, munmap(fixed, 4 * PAGE_SIZE));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, fixed + 100, 0)));
-	p = shmat(id, fixed + 100, SHM_RND);
+	UT_ASSERT_EQ(0, sys_munmap(fixed, 4 * PAGE_SIZE));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, fixed + 100, 0)));
+	p = sys_shmat(id, fixed + 100, SHM_RND);
 	UT_ASSERT_EQ((long)fixed, (long)p);
-	UT_ASSERT(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_lpid == getpid() && ds.shm_atime > 0);
-	UT_ASSERT_EQ(0, shmdt(p));
+	UT_ASSERT(sys_shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_lpid == getpid() && ds.shm_atime > 0);
+	UT_ASSERT_EQ(0, sys_shmdt(p));
 	/* SHM_REMAP replaces a mapping; without it the range must be free. */
-	fixed = mmap(fixed, 2 * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	fixed = sys_mmap(fixed, 2 * PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	UT_ASSERT_OK(ptr_err(fixed));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, fixed, 0)));
-	UT_ASSERT_EQ((long)fixed, (long)shmat(id, fixed, SHM_REMAP));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, fixed, 0)));
+	UT_ASSERT_EQ((long)fixed, (long)sys_shmat(id, fixed, SHM_REMAP));
 	fixed[0] = 5;
-	UT_ASSERT_EQ(0, shmdt(fixed));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, NULL, SHM_REMAP)));   /* needs an address */
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(fixed));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, NULL, SHM_REMAP)));   /* needs an address */
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* ---- the console, uname, reboot ---- */
@@ -381,7 +438,7 @@ UTEST(console_answers_writev_and_the_window_size)
 	struct linux_iovec iov[2] = { { (uint64_t)a, sizeof(a) - 1 }, { (uint64_t)b, sizeof(b) - 1 } };
 	struct linux_winsize ws = { 0, 0, 0, 0 };
 
-	flush_stdout();
+	fflush(stdout);
 	UT_ASSERT_EQ((long)(sizeof(a) + sizeof(b) - 2), SC(NR_writev, 1, iov, 2, 0, 0, 0));
 	UT_ASSERT_EQ(-EBADF, SC(NR_writev, 7, iov, 2, 0, 0, 0));
 	UT_ASSERT_EQ(-EINVAL, SC(NR_writev, 1, iov, 100000, 0, 0, 0));

@@ -20,7 +20,7 @@ UTEST(fork_then_wait_gives_exit_status)
 	UT_ASSERT_OK(pid);
 	if (pid == 0)
 		exit(42);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFEXITED(status));
 	UT_ASSERT_EQ(42, WEXITSTATUS(status));
 }
@@ -29,9 +29,9 @@ UTEST(wait_with_no_child_gives_echild)
 {
 	int status;
 
-	UT_ASSERT_EQ(-ECHILD, waitpid(-1, &status, 0));
-	UT_ASSERT_EQ(-ECHILD, waitpid(-1, &status, WNOHANG));
-	UT_ASSERT_EQ(-ECHILD, waitpid(1, &status, 0));   /* init: not ours */
+	UT_ASSERT_EQ(-ECHILD, sys_waitpid(-1, &status, 0));
+	UT_ASSERT_EQ(-ECHILD, sys_waitpid(-1, &status, WNOHANG));
+	UT_ASSERT_EQ(-ECHILD, sys_waitpid(1, &status, 0));   /* init: not ours */
 }
 
 static volatile int cow_global = 1;
@@ -75,7 +75,7 @@ UTEST(cow_isolation_after_fork)
 	}
 	cow_global = 2;
 	memset((char *)buf, 'b', len);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFEXITED(status));
 	UT_ASSERT_EQ(0, WEXITSTATUS(status));
 	/* The child has written 'c' and exited: none of it may show here. */
@@ -104,10 +104,10 @@ UTEST(exec_passes_arguments)
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		exec(SELF, argv);
+		sys_execve(SELF, argv, environ);
 		exit(100);                /* exec failed */
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFEXITED(status));
 	UT_ASSERT_EQ(7, WEXITSTATUS(status));
 }
@@ -165,10 +165,10 @@ UTEST(exec_gives_argv_envp_and_auxiliary_vector)
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
 		environ = envp;
-		exec(SELF, argv);
+		sys_execve(SELF, argv, environ);
 		exit(100);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFEXITED(status));
 	UT_ASSERT_EQ(0, WEXITSTATUS(status));
 }
@@ -205,7 +205,7 @@ UTEST(exec_with_too_many_strings_gives_e2big)
 		syscall6(NR_execve, (long)"/bin/true", (long)argv, (long)envp, 0, 0, 0);
 		exit(100);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(W_EXITCODE(0), status);
 }
 
@@ -213,15 +213,15 @@ UTEST(exec_missing_file_gives_enoent)
 {
 	char *argv[] = { "nothing", NULL };
 
-	UT_ASSERT_EQ(-ENOENT, exec("/bin/no-such-program", argv));
-	UT_ASSERT_EQ(-ENOENT, exec("/no/such/dir/prog", argv));
+	UT_ASSERT_EQ(-ENOENT, sys_execve("/bin/no-such-program", argv, environ));
+	UT_ASSERT_EQ(-ENOENT, sys_execve("/no/such/dir/prog", argv, environ));
 }
 
 UTEST(exec_non_elf_gives_enoexec)
 {
 	char *argv[] = { "motd", NULL };
 
-	UT_ASSERT_EQ(-ENOEXEC, exec("/etc/motd", argv));
+	UT_ASSERT_EQ(-ENOEXEC, sys_execve("/etc/motd", argv, environ));
 }
 
 /*
@@ -237,10 +237,10 @@ UTEST(exec_non_elf_gives_enoexec)
 #define EXEC_RACE_ROUNDS  12
 #define EXEC_RACE_DELAY   20000   /* microseconds on the CPU after leaving */
 
-static int return_at_once(void *arg)
+static void *return_at_once(void *arg)
 {
 	(void)arg;
-	return 0;
+	return NULL;
 }
 
 /* Starts threads that return at once, then execs /bin/true. */
@@ -248,10 +248,12 @@ static void __attribute__((noreturn)) threads_then_exec(void)
 {
 	char *argv[] = { "true", NULL };
 
+	pthread_t t;
+
 	for (int i = 0; i < EXEC_RACE_THREADS; i++)
-		if (thread_create(return_at_once, NULL) < 0)
+		if (pthread_create(&t, NULL, return_at_once, NULL) != 0)
 			exit(101);
-	exec("/bin/true", argv);
+	sys_execve("/bin/true", argv, environ);
 	exit(100);
 }
 
@@ -267,7 +269,7 @@ UTEST(exec_waits_for_returning_threads_to_leave_their_cpus)
 		pid = fork();
 		if (pid == 0)
 			threads_then_exec();
-		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		if (pid < 0 || sys_waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) != 0)
 			failed = round + 1;
 	}
@@ -285,39 +287,39 @@ UTEST(exec_waits_for_returning_threads_to_leave_their_cpus)
  */
 static volatile uint32_t never;
 
-static int __attribute__((noreturn)) sleep_forever(void *arg)
+static void *__attribute__((noreturn)) sleep_forever(void *arg)
 {
 	(void)arg;
 	for (;;)
 		sleep_ms(1000);
 }
 
-static int __attribute__((noreturn)) futex_forever(void *arg)
+static void *__attribute__((noreturn)) futex_forever(void *arg)
 {
 	(void)arg;
 	for (;;)
 		syscall6(NR_futex, (long)&never, FUTEX_WAIT, 0, 0, 0, 0);
 }
 
-static int __attribute__((noreturn)) spin_forever(void *arg)
+static void *__attribute__((noreturn)) spin_forever(void *arg)
 {
 	(void)arg;
 	for (;;)
 		__asm__ volatile("pause");
 }
 
-static int exec_from_thread(void *arg)
+static void *exec_from_thread(void *arg)
 {
 	char *argv[] = { "true", NULL };
 
 	(void)arg;
-	exec("/bin/true", argv);
-	return 100;
+	sys_execve("/bin/true", argv, environ);
+	return (void *)(long)(100);
 }
 
 UTEST(exec_in_a_multithreaded_process_ends_the_other_threads)
 {
-	int (*const kinds[])(void *) = { sleep_forever, futex_forever, spin_forever };
+	void *(*const kinds[])(void *) = { sleep_forever, futex_forever, spin_forever };
 	int pid, status;
 
 	for (int from_thread = 0; from_thread < 2; from_thread++) {
@@ -325,16 +327,17 @@ UTEST(exec_in_a_multithreaded_process_ends_the_other_threads)
 		UT_ASSERT_OK(pid);
 		if (pid == 0) {
 			char *argv[] = { "true", NULL };
+			pthread_t t;
 
 			for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-				if (thread_create(kinds[i], NULL) < 0)
+				if (pthread_create(&t, NULL, kinds[i], NULL) != 0)
 					exit(101);
 			if (from_thread) {
-				thread_create(exec_from_thread, NULL);
+				pthread_create(&t, NULL, exec_from_thread, NULL);
 				for (;;)
 					sleep_ms(1000);   /* until the exec ends this thread */
 			}
-			exec("/bin/true", argv);
+			sys_execve("/bin/true", argv, environ);
 			exit(100);
 		}
 		UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, 10000));
@@ -389,14 +392,16 @@ static int sse_survives_yields(uint64_t seed)
  * kernel that did not save and restore them at each switch would hand one
  * thread's values to the next.
  */
-static int sse_thread(void *arg)
+static void *sse_thread(void *arg)
 {
-	return sse_survives_yields((uint64_t)arg) ? 1 : 0;
+	return (void *)(long)(sse_survives_yields((uint64_t)arg) ? 1 : 0);
 }
 
 UTEST(sse_registers_are_kept_per_thread_across_switches)
 {
-	int pids[4], tid, code = -1, status;
+	int pids[4], status;
+	pthread_t tid;
+	void *code;
 
 	for (int i = 0; i < 4; i++) {
 		pids[i] = fork();
@@ -404,13 +409,12 @@ UTEST(sse_registers_are_kept_per_thread_across_switches)
 		if (pids[i] == 0)
 			exit(sse_survives_yields(100 + i) ? 1 : 0);
 	}
-	tid = thread_create(sse_thread, (void *)7);
-	UT_ASSERT_OK(tid);
+	UT_ASSERT_EQ(0, pthread_create(&tid, NULL, sse_thread, (void *)7));
 	UT_ASSERT_EQ(0, sse_survives_yields(1));
-	UT_ASSERT_EQ(0, thread_join(tid, &code));
-	UT_ASSERT_EQ(0, code);
+	UT_ASSERT_EQ(0, pthread_join(tid, &code));
+	UT_ASSERT_EQ(0, (long)code);
 	for (int i = 0; i < 4; i++) {
-		UT_ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		UT_ASSERT_EQ(pids[i], sys_waitpid(pids[i], &status, 0));
 		UT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 }
@@ -421,27 +425,27 @@ UTEST(sse_registers_are_kept_per_thread_across_switches)
 
 static volatile int slots[NTHREADS];
 
-static int bump_slot(void *arg)
+static void *bump_slot(void *arg)
 {
 	long i = (long)arg;
 
 	slots[i]++;
-	return 10 + (int)i;
+	return (void *)(long)(10 + (int)i);
 }
 
 UTEST(threads_create_and_join)
 {
-	int tids[NTHREADS], code, i;
+	pthread_t tids[NTHREADS];
+	void *code;
+	int i;
 
 	for (i = 0; i < NTHREADS; i++) {
 		slots[i] = 0;
-		tids[i] = thread_create(bump_slot, (void *)(long)i);
-		UT_ASSERT_OK(tids[i]);
+		UT_ASSERT_EQ(0, pthread_create(&tids[i], NULL, bump_slot, (void *)(long)i));
 	}
 	for (i = 0; i < NTHREADS; i++) {
-		code = -1;
-		UT_ASSERT_EQ(0, thread_join(tids[i], &code));
-		UT_ASSERT_EQ(10 + i, code);
+		UT_ASSERT_EQ(0, pthread_join(tids[i], &code));
+		UT_ASSERT_EQ(10 + i, (long)code);
 	}
 	for (i = 0; i < NTHREADS; i++)
 		UT_ASSERT_EQ(1, slots[i]);
@@ -462,48 +466,50 @@ static uint64_t fault_pattern(size_t p, size_t w)
 /* Thread t writes every NTHREADS-th page, starting at page t: the threads
  * take first-touch faults on disjoint pages (sharing page-table pages) at
  * the same time. */
-static int touch_pages(void *arg)
+static void *touch_pages(void *arg)
 {
 	size_t t = (size_t)arg, p, w;
 	const size_t words = PAGE_SIZE / sizeof(uint64_t);
 
 	while (!fault_go)
-		yield();
+		sched_yield();
 	for (p = t; p < FAULT_PAGES; p += NTHREADS)
 		for (w = 0; w < words; w += 64)
 			fault_region[p * words + w] = fault_pattern(p, w);
-	return 0;
+	return NULL;
 }
 
 UTEST(threads_fault_concurrently)
 {
 	const size_t words = PAGE_SIZE / sizeof(uint64_t);
-	int tids[NTHREADS], code, i;
+	pthread_t tids[NTHREADS];
+	void *code;
+	int i, r;
 	size_t p, w;
 	void *m;
 
-	m = mmap(NULL, FAULT_REGION, PROT_READ | PROT_WRITE,
+	m = sys_mmap(NULL, FAULT_REGION, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err(m));
 	fault_region = m;
 	fault_go = 0;
 
 	for (i = 0; i < NTHREADS; i++) {
-		tids[i] = thread_create(touch_pages, (void *)(long)i);
-		if (tids[i] < 0)
+		r = pthread_create(&tids[i], NULL, touch_pages, (void *)(long)i);
+		if (r != 0)
 			fault_go = 1;    /* let the others finish */
-		UT_ASSERT_OK(tids[i]);
+		UT_ASSERT_EQ(0, r);
 	}
 	fault_go = 1;
 	for (i = 0; i < NTHREADS; i++) {
-		UT_ASSERT_EQ(0, thread_join(tids[i], &code));
-		UT_ASSERT_EQ(0, code);
+		UT_ASSERT_EQ(0, pthread_join(tids[i], &code));
+		UT_ASSERT_EQ(0, (long)code);
 	}
 	for (p = 0; p < FAULT_PAGES; p++)
 		for (w = 0; w < words; w++)
 			UT_ASSERT_EQ(w % 64 ? 0 : fault_pattern(p, w),
 			    fault_region[p * words + w]);
-	UT_ASSERT_EQ(0, munmap(m, FAULT_REGION));
+	UT_ASSERT_EQ(0, sys_munmap(m, FAULT_REGION));
 }
 
 /* ---- bad pointers and bad numbers ---- */
@@ -522,15 +528,15 @@ UTEST(efault_for_each_bad_pointer)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		UT_ASSERT_EQ(-EFAULT, write(1, (const void *)bad[i], 8));
+		UT_ASSERT_EQ(-EFAULT, sys_write(1, (const void *)bad[i], 8));
 	/* A range that wraps around the end of the address space. */
-	UT_ASSERT_EQ(-EFAULT, write(1, (const void *)-16L, 64));
+	UT_ASSERT_EQ(-EFAULT, sys_write(1, (const void *)-16L, 64));
 	/* The kernel must not write into a read-only page. */
 	UT_ASSERT_EQ(-EFAULT, syscall6(NR_clock_gettime, CLOCK_MONOTONIC, (long)ro, 0, 0, 0, 0));
 	/* This kernel checks read()'s buffer before it waits for input;
 	 * Linux waits for a line first. */
 	if (own_kernel())
-		UT_ASSERT_EQ(-EFAULT, read(0, ro, 8));
+		UT_ASSERT_EQ(-EFAULT, sys_read(0, ro, 8));
 }
 
 UTEST(unknown_syscall_gives_enosys)
@@ -560,7 +566,7 @@ UTEST(user_fault_kills_only_that_process)
 		(void)*p;
 		exit(0);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFSIGNALED(status));
 	UT_ASSERT_EQ(SIGSEGV, WTERMSIG(status));
 	UT_ASSERT_EQ(me, getpid());   /* still here and still us */
@@ -578,7 +584,7 @@ UTEST(getpid_getppid_consistent)
 	UT_ASSERT_OK(pid);
 	if (pid == 0)
 		exit(getppid() == me && getpid() != me ? 0 : 1);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(0, WEXITSTATUS(status));
 
 	/* fork returns the child's pid: the child reports its own getpid(). */
@@ -586,7 +592,7 @@ UTEST(getpid_getppid_consistent)
 	UT_ASSERT_OK(pid);
 	if (pid == 0)
 		exit(getpid() & 0xff);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(pid & 0xff, WEXITSTATUS(status));
 }
 
@@ -625,18 +631,20 @@ static void fork_storm(void)
 		pid = fork();
 		if (pid == 0)
 			pause_forever();
-		if (pid < 0)
+		if (pid < 0) {
+			pid = -errno;
 			break;
+		}
 		children[n++] = pid;
 	}
 	if (n < MAX_CHILDREN && pid != -EAGAIN && pid != -ENOMEM)
 		utest_fail(__FILE__, __LINE__, "fork failed with %s, not "
-		    "EAGAIN or ENOMEM", strerror(pid));
+		    "EAGAIN or ENOMEM", errname(pid));
 
 	for (i = 0; i < n; i++)
-		kill(children[i]);   /* may be gone already (out of memory) */
+		sys_kill(children[i], SIGKILL);   /* may be gone already (out of memory) */
 	for (i = 0; i < n; i++) {
-		UT_ASSERT_EQ(children[i], waitpid(children[i], &status, 0));
+		UT_ASSERT_EQ(children[i], sys_waitpid(children[i], &status, 0));
 		UT_ASSERT(WIFSIGNALED(status));
 	}
 	UT_ASSERT(n >= 2);
@@ -648,7 +656,7 @@ static void fork_storm(void)
 	UT_ASSERT_OK(pid);
 	if (pid == 0)
 		exit(5);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EQ(5, WEXITSTATUS(status));
 }
 
@@ -672,7 +680,7 @@ UTEST(fork_until_failure_recovers)
 	UT_ASSERT_OK(pid);
 	if (pid == 0)
 		exit(0);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 
 	before = ut_free_pages();
 	UT_ASSERT_OK(before);
@@ -682,7 +690,7 @@ UTEST(fork_until_failure_recovers)
 		fork_storm();
 		exit(ut_failed() ? 1 : 0);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFEXITED(status));
 	UT_ASSERT_EQ(0, WEXITSTATUS(status));
 
@@ -703,20 +711,20 @@ UTEST(kill_terminates_child)
 	if (sleeper == 0)
 		pause_forever();
 	if (sleeper < 0)
-		kill(spinner);
+		sys_kill(spinner, SIGKILL);
 	UT_ASSERT_OK(sleeper);
 
 	sleep_ms(10);    /* let both get going */
-	UT_ASSERT_EQ(0, kill(spinner));
-	UT_ASSERT_EQ(0, kill(sleeper));
-	UT_ASSERT_EQ(spinner, waitpid(spinner, &status, 0));
+	UT_ASSERT_EQ(0, sys_kill(spinner, SIGKILL));
+	UT_ASSERT_EQ(0, sys_kill(sleeper, SIGKILL));
+	UT_ASSERT_EQ(spinner, sys_waitpid(spinner, &status, 0));
 	UT_ASSERT(WIFSIGNALED(status));
 	UT_ASSERT_EQ(SIGKILL, WTERMSIG(status));
-	UT_ASSERT_EQ(sleeper, waitpid(sleeper, &status, 0));
+	UT_ASSERT_EQ(sleeper, sys_waitpid(sleeper, &status, 0));
 	UT_ASSERT(WIFSIGNALED(status));
 	UT_ASSERT_EQ(SIGKILL, WTERMSIG(status));
 	/* Reaped: the pid is gone. */
-	UT_ASSERT_EQ(-ESRCH, kill(spinner));
+	UT_ASSERT_EQ(-ESRCH, sys_kill(spinner, SIGKILL));
 }
 
 /* The state of process pid, or -1 once it is gone. */
@@ -743,7 +751,7 @@ UTEST(waitpid_timeout_kills_the_grandchildren_too)
 	volatile int *grandchild;
 	int child, status, r, i;
 
-	grandchild = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	grandchild = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err((void *)grandchild));
 	*grandchild = 0;
 	child = fork();
@@ -766,10 +774,10 @@ UTEST(waitpid_timeout_kills_the_grandchildren_too)
 		sleep_ms(5);
 	r = proc_state(*grandchild);
 	if (r != -1) {
-		kill(*grandchild);
+		sys_kill(*grandchild, SIGKILL);
 		UT_FAIL("grandchild %d still there (state %d)", *grandchild, r);
 	}
-	UT_ASSERT_EQ(0, munmap((void *)grandchild, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap((void *)grandchild, PAGE_SIZE));
 }
 
 int main(int argc, char **argv)

@@ -33,14 +33,14 @@ static size_t bad_indexes(volatile uint64_t *seg)
 
 static int new_segment(volatile uint64_t **seg)
 {
-	int id = shmget(IPC_PRIVATE, SEG_BYTES, IPC_CREAT | 0600);
+	int id = sys_shmget(IPC_PRIVATE, SEG_BYTES, IPC_CREAT | 0600);
 	void *p;
 
 	if (id < 0)
 		return id;
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	if (ptr_err(p)) {
-		shmctl(id, IPC_RMID, NULL);
+		sys_shmctl(id, IPC_RMID, NULL);
 		return (int)ptr_err(p);
 	}
 	*seg = p;
@@ -49,8 +49,8 @@ static int new_segment(volatile uint64_t **seg)
 
 static void remove_segment(int id, volatile uint64_t *seg)
 {
-	shmdt((const void *)seg);
-	shmctl(id, IPC_RMID, NULL);
+	sys_shmdt((const void *)seg);
+	sys_shmctl(id, IPC_RMID, NULL);
 }
 
 /* ---- threads of one process faulting the same segment ---- */
@@ -60,30 +60,31 @@ struct toucher {
 	int slot;
 };
 
-static int touch_all(void *arg)
+static void *touch_all(void *arg)
 {
 	struct toucher *t = arg;
 
 	for (size_t p = 0; p < NPAGES; p++)
 		t->seg[p * WORDS + 1 + t->slot] = p * 16 + t->slot;
-	return 0;
+	return NULL;
 }
 
 UTEST(threads_fault_one_segment_together)
 {
 	struct toucher t[4];
 	volatile uint64_t *seg;
-	int tid[4], code, id = new_segment(&seg);
+	int id = new_segment(&seg);
+	pthread_t tid[4];
+	void *code;
 
 	UT_ASSERT(id >= 0);
 	for (int i = 0; i < 4; i++) {
 		t[i] = (struct toucher){ seg, i };
-		tid[i] = thread_create(touch_all, &t[i]);
-		UT_ASSERT(tid[i] > 0);
+		UT_ASSERT_EQ(0, pthread_create(&tid[i], NULL, touch_all, &t[i]));
 	}
 	for (int i = 0; i < 4; i++) {
-		UT_ASSERT_EQ(0, thread_join(tid[i], &code));
-		UT_ASSERT_EQ(0, code);
+		UT_ASSERT_EQ(0, pthread_join(tid[i], &code));
+		UT_ASSERT_EQ(0, (long)code);
 	}
 	for (size_t p = 0; p < NPAGES; p++)
 		for (int i = 0; i < 4; i++)
@@ -96,7 +97,7 @@ UTEST(threads_fault_one_segment_together)
 /* A child that reads and writes its own attachment for `rounds` rounds. */
 static int worker(int id, int slot, int rounds)
 {
-	volatile uint64_t *seg = shmat(id, NULL, 0);
+	volatile uint64_t *seg = sys_shmat(id, NULL, 0);
 
 	if (ptr_err((const void *)seg))
 		return 2;
@@ -106,7 +107,7 @@ static int worker(int id, int slot, int rounds)
 		for (size_t p = slot; p < NPAGES; p += 3)
 			seg[p * WORDS + 1 + slot] = r;
 	}
-	shmdt((const void *)seg);
+	sys_shmdt((const void *)seg);
 	return 0;
 }
 
@@ -117,18 +118,18 @@ static int reshaper(int id, int rounds)
 
 	sysctl_get("machdep.pmap_mmu_optimize", &opt);
 	for (int r = 0; r < rounds; r++) {
-		volatile uint64_t *seg = shmat(id, NULL, 0);
+		volatile uint64_t *seg = sys_shmat(id, NULL, 0);
 		if (ptr_err((const void *)seg))
 			return 2;
 		if (bad_indexes(seg))
 			return 1;
 		/* One page in the middle of a linked segment, then a whole segment. */
-		if (mprotect((void *)(seg + 5 * WORDS), 4096, PROT_READ) < 0 ||
-		    munmap((void *)((char *)seg + (2 << 20)), 2 << 20) < 0)
+		if (sys_mprotect((void *)(seg + 5 * WORDS), 4096, PROT_READ) < 0 ||
+		    sys_munmap((void *)((char *)seg + (2 << 20)), 2 << 20) < 0)
 			return 3;
 		if (seg[5 * WORDS] != 5 || seg[6 * WORDS] != 6)
 			return 1;
-		shmdt((const void *)seg);
+		sys_shmdt((const void *)seg);
 		sysctl_set("machdep.pmap_mmu_optimize", r & 1);
 	}
 	sysctl_set("machdep.pmap_mmu_optimize", opt);
@@ -149,7 +150,7 @@ UTEST(reshaping_one_view_leaves_the_others_intact)
 			exit(i == 3 ? reshaper(id, 20) : worker(id, i, 20));
 	}
 	for (int i = 0; i < 4; i++) {
-		UT_ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		UT_ASSERT_EQ(pids[i], sys_waitpid(pids[i], &status, 0));
 		UT_ASSERT(WIFEXITED(status));
 		UT_ASSERT_EQ(0, WEXITSTATUS(status));
 	}
@@ -173,34 +174,34 @@ UTEST(fork_storm_attaches_and_detaches)
 			pids[i] = fork();
 			UT_ASSERT(pids[i] >= 0);
 			if (pids[i] == 0) {
-				volatile uint64_t *mine = shmat(id, NULL, SHM_RDONLY);
+				volatile uint64_t *mine = sys_shmat(id, NULL, SHM_RDONLY);
 				exit(ptr_err((const void *)mine) ? 2 : bad_indexes(mine) ? 1 : 0);
 			}
 		}
 		/* The parent's own view comes and goes meanwhile. */
-		shmdt((const void *)seg);
-		seg = shmat(id, NULL, 0);
+		sys_shmdt((const void *)seg);
+		seg = sys_shmat(id, NULL, 0);
 		UT_ASSERT(!ptr_err((const void *)seg));
 		for (int i = 0; i < 4; i++) {
-			UT_ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+			UT_ASSERT_EQ(pids[i], sys_waitpid(pids[i], &status, 0));
 			UT_ASSERT_EQ(0, WEXITSTATUS(status));
 		}
 	}
-	UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_STAT, &ds));
 	UT_ASSERT_EQ(1, ds.shm_nattch);
 	remove_segment(id, seg);
 }
 
 /* ---- a process exits while its threads fault ---- */
 
-static int fault_forever(void *arg)
+static void *fault_forever(void *arg)
 {
 	volatile uint64_t *seg = arg;
 
 	for (uint64_t r = 0;; r++)
 		for (size_t p = 0; p < NPAGES; p += 7)
 			seg[p * WORDS + 1] = r;
-	return 0;
+	return NULL;
 }
 
 UTEST(exit_while_threads_fault)
@@ -214,16 +215,18 @@ UTEST(exit_while_threads_fault)
 	pid = fork();
 	UT_ASSERT(pid >= 0);
 	if (pid == 0) {
-		volatile uint64_t *mine = shmat(id, NULL, 0);
+		volatile uint64_t *mine = sys_shmat(id, NULL, 0);
+		pthread_t t;
+
 		for (int i = 0; i < 3; i++)
-			thread_create(fault_forever, (void *)mine);
+			pthread_create(&t, NULL, fault_forever, (void *)mine);
 		sleep_ms(30);
 		exit(9);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFEXITED(status));
 	UT_ASSERT_EQ(9, WEXITSTATUS(status));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_STAT, &ds));
 	UT_ASSERT_EQ(1, ds.shm_nattch);   /* the child's attachments went with it */
 	UT_ASSERT_EQ(0, bad_indexes(seg));
 	remove_segment(id, seg);
@@ -272,7 +275,7 @@ struct flip_reader {
 static uint64_t first_value(uint64_t r) { return 2 * r; }
 static uint64_t last_value(uint64_t r) { return 2 * r + 1; }
 
-static int flip_read(void *arg)
+static void *flip_read(void *arg)
 {
 	struct flip_reader *rd = arg;
 	struct flip *f = rd->f;
@@ -296,16 +299,16 @@ static int flip_read(void *arg)
 		}
 		/* Alone on its CPU with nothing new to check, let the writer run. */
 		if (f->one_cpu && rd->round == s1 / 2)
-			yield();
+			sched_yield();
 		__atomic_store_n(&rd->round, s1 / 2, __ATOMIC_RELEASE);
 	}
-	return 0;
+	return NULL;
 }
 
 /* Maps len bytes of new shared memory exactly at va: 0 or the error. */
 static long map_new_at(volatile uint64_t *va, size_t len)
 {
-	void *p = mmap((void *)va, len, PROT_READ | PROT_WRITE,
+	void *p = sys_mmap((void *)va, len, PROT_READ | PROT_WRITE,
 	               MAP_FIXED | MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	return ptr_err(p) ? ptr_err(p) : p == (void *)va ? 0 : -EINVAL;
@@ -328,7 +331,7 @@ static long flip_write(struct flip *f, struct flip_reader *rd, int nreaders)
 		__atomic_store_n(&f->seq, 2 * r, __ATOMIC_RELEASE);
 		for (int i = 0; i < nreaders; i++)
 			while (__atomic_load_n(&rd[i].round, __ATOMIC_ACQUIRE) < r)
-				yield();
+				sched_yield();
 	}
 	return (long)r - 1;
 }
@@ -347,13 +350,14 @@ UTEST(no_cpu_reads_through_a_replaced_mapping)
 {
 	UT_NEEDS_OWN_KERNEL("its 2 MiB placement of shared mappings and shootdown counters");
 	struct vmstat before = ut_vmstat(0), after;
-	int nreaders = MIN(MAX((int)before.cpus - 1, 1), MAX_READERS), tid[MAX_READERS], code;
+	int nreaders = MIN(MAX((int)before.cpus - 1, 1), MAX_READERS);
+	pthread_t tid[MAX_READERS];
 	struct flip_reader rd[MAX_READERS] = { 0 };
 	struct flip f = { .one_cpu = before.cpus <= 1 };
 	long rounds;
 	char *area;
 
-	area = mmap(NULL, FLIP_AREA, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	area = sys_mmap(NULL, FLIP_AREA, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err(area));
 	UT_ASSERT_EQ(0, (uintptr_t)area % (2UL << 20));
 	f.first = (volatile uint64_t *)area;
@@ -364,15 +368,14 @@ UTEST(no_cpu_reads_through_a_replaced_mapping)
 	f.last[0] = last_value(0);
 	for (int i = 0; i < nreaders; i++) {
 		rd[i].f = &f;
-		tid[i] = thread_create(flip_read, &rd[i]);
-		UT_ASSERT(tid[i] > 0);
+		UT_ASSERT_EQ(0, pthread_create(&tid[i], NULL, flip_read, &rd[i]));
 	}
 	rounds = flip_write(&f, rd, nreaders);
 	__atomic_store_n(&f.stop, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < nreaders; i++)
-		UT_ASSERT_OK(thread_join(tid[i], &code));
+		UT_ASSERT_EQ(0, pthread_join(tid[i], NULL));
 	after = ut_vmstat(0);
-	munmap(area, FLIP_AREA);
+	sys_munmap(area, FLIP_AREA);
 	if (rounds < 0)
 		UT_FAIL("round %ld: the mapping could not be replaced", -rounds);
 	UT_ASSERT(rounds >= FLIP_MIN_ROUNDS);

@@ -62,7 +62,7 @@ static uint64_t get(const void *base, size_t i)
 
 static void *map_anon(size_t len, int flags)
 {
-	return mmap(NULL, len, RW, flags | MAP_ANONYMOUS, -1, 0);
+	return sys_mmap(NULL, len, RW, flags | MAP_ANONYMOUS, -1, 0);
 }
 
 /*
@@ -75,7 +75,7 @@ static int nseg_ids;
 
 static int seg_get(int key, size_t size, int flags)
 {
-	int id = shmget(key, size, flags);
+	int id = sys_shmget(key, size, flags);
 
 	if (id >= 0 && nseg_ids < (int)ARRAY_SIZE(seg_ids))
 		seg_ids[nseg_ids++] = id;
@@ -109,7 +109,7 @@ static int child_status(void (*fn)(uintptr_t), uintptr_t a)
 		fn(a);
 		exit(0);
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+	if (pid < 0 || sys_waitpid(pid, &status, 0) != pid)
 		return W_EXITCODE(98);
 	return status;
 }
@@ -133,7 +133,7 @@ static int child_status(void (*fn)(uintptr_t), uintptr_t a)
 static int nattch(int id)
 {
 	struct shmid_ds ds;
-	int r = shmctl(id, IPC_STAT, &ds);
+	int r = sys_shmctl(id, IPC_STAT, &ds);
 
 	return r < 0 ? r : (int)ds.shm_nattch;
 }
@@ -169,7 +169,7 @@ static void check_balance(const struct vm_snap *s0, int line)
 	int i;
 
 	for (i = 0; i < nseg_ids; i++)
-		if (shmctl(seg_ids[i], IPC_RMID, NULL) == 0)
+		if (sys_shmctl(seg_ids[i], IPC_RMID, NULL) == 0)
 			utest_fail(__FILE__, line, "segment %d left behind (now removed)",
 			    seg_ids[i]);
 	nseg_ids = 0;
@@ -284,7 +284,7 @@ static void crisscross_fork(void *base, size_t n)
 	if (pid == 0)
 		exit(crisscross_second(base, n));
 	crisscross_first(base, n);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 }
 
@@ -294,13 +294,13 @@ VMTEST(crisscross_fork_shared_anon)
 
 	UT_ASSERT_OK(ptr_err(p));
 	crisscross_fork(p, BIG_PAGES - 1);
-	UT_ASSERT_EQ(0, munmap(p, BIG));
+	UT_ASSERT_EQ(0, sys_munmap(p, BIG));
 }
 
 /* The child side of the SysV criss-cross: its own second attachment. */
 static int sysv_second(int id, void *inherited, void *at)
 {
-	void *mine = shmat(id, at, 0);
+	void *mine = sys_shmat(id, at, 0);
 	int r;
 
 	if (ptr_err(mine) || (at && mine != at))
@@ -309,7 +309,7 @@ static int sysv_second(int id, void *inherited, void *at)
 	/* The inherited attachment shows the same object. */
 	if (r == 0 && get(XDATA(inherited), 0) != PAT(3, 0))
 		r = 21;
-	if (r == 0 && shmdt(mine) != 0)
+	if (r == 0 && sys_shmdt(mine) != 0)
 		r = 22;
 	return r;
 }
@@ -328,7 +328,7 @@ VMTEST(crisscross_fork_sysv)
 
 	id = seg_get(IPC_PRIVATE, BIG, IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	for (k = 0; k < 2; k++) {
 		if (k == 1)   /* the first round left its values: start over */
@@ -340,11 +340,11 @@ VMTEST(crisscross_fork_sysv)
 		if (pid == 0)
 			exit(sysv_second(id, p, at[k]));
 		crisscross_first(p, BIG_PAGES - 1);
-		UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 		UT_ASSERT_EXIT0(status);
 	}
-	UT_ASSERT_EQ(0, shmdt(p));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(p));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* `vm --exec-child KEY`: the exec'd side of crisscross_exec_by_key. */
@@ -356,16 +356,16 @@ static int exec_child(int argc, char **argv)
 
 	if (argc != 3)
 		return 30;
-	id = shmget((int)strtol(argv[2], NULL, 0), 0, 0);
+	id = sys_shmget((int)strtol(argv[2], NULL, 0), 0, 0);
 	if (id < 0)
 		return 31;
-	if (shmctl(id, IPC_STAT, &ds) != 0 || ds.shm_segsz != BIG)
+	if (sys_shmctl(id, IPC_STAT, &ds) != 0 || ds.shm_segsz != BIG)
 		return 32;
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	if (ptr_err(p))
 		return 33;
 	r = crisscross_second(p, BIG_PAGES - 1);
-	if (r == 0 && shmdt(p) != 0)
+	if (r == 0 && sys_shmdt(p) != 0)
 		r = 34;
 	return r;
 }
@@ -380,42 +380,42 @@ VMTEST(crisscross_exec_by_key)
 
 	id = seg_get(key, BIG, IPC_CREAT | IPC_EXCL | 0600);
 	UT_ASSERT_OK(id);
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	crisscross_prepare(p, BIG_PAGES - 1);
 	snprintf(keystr, sizeof(keystr), "%d", key);
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		exec(SELF, argv);
+		sys_execve(SELF, argv, environ);
 		exit(100);
 	}
 	crisscross_first(p, BIG_PAGES - 1);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
-	UT_ASSERT_EQ(0, shmdt(p));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(p));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 static void *thread_base;
 
-static int thread_second(void *arg)
+static void *thread_second(void *arg)
 {
-	return crisscross_second(arg ? arg : thread_base, BIG_PAGES - 1);
+	return (void *)(long)(crisscross_second(arg ? arg : thread_base, BIG_PAGES - 1));
 }
 
 /* Runs the exchange with a thread whose view of the region is `other`. */
 static void crisscross_thread(void *base, void *other)
 {
-	int tid, code = -1;
+	pthread_t tid;
+	void *code;
 
 	crisscross_prepare(base, BIG_PAGES - 1);
 	thread_base = base;
-	tid = thread_create(thread_second, other);
-	UT_ASSERT_OK(tid);
+	UT_ASSERT_EQ(0, pthread_create(&tid, NULL, thread_second, other));
 	crisscross_first(base, BIG_PAGES - 1);
-	UT_ASSERT_EQ(0, thread_join(tid, &code));
-	UT_ASSERT_EQ(0, code);
+	UT_ASSERT_EQ(0, pthread_join(tid, &code));
+	UT_ASSERT_EQ(0, (long)code);
 }
 
 /*
@@ -430,23 +430,23 @@ VMTEST(crisscross_threads)
 	a = map_anon(BIG, MAP_SHARED);
 	UT_ASSERT_OK(ptr_err(a));
 	crisscross_thread(a, NULL);
-	UT_ASSERT_EQ(0, munmap(a, BIG));
+	UT_ASSERT_EQ(0, sys_munmap(a, BIG));
 
 	id = seg_get(IPC_PRIVATE, BIG, IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	s1 = shmat(id, NULL, 0);
+	s1 = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(s1));
 	crisscross_thread(s1, NULL);
-	s2 = shmat(id, NULL, 0);
+	s2 = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(s2));
 	UT_ASSERT(s1 != s2);
 	UT_ASSERT_EQ(2, nattch(id));
 	for (size_t i = 0; i < BIG_PAGES - 1; i++)   /* a fresh start */
 		put(XDATA(s1), i, 0);
 	crisscross_thread(s1, s2);
-	UT_ASSERT_EQ(0, shmdt(s2));
-	UT_ASSERT_EQ(0, shmdt(s1));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(s2));
+	UT_ASSERT_EQ(0, sys_shmdt(s1));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* ---- protection ---- */
@@ -462,7 +462,7 @@ static void ro_child(uintptr_t arg)
 	char *rw = thread_base, *ro;
 	struct ro_sync *s;
 
-	ro = shmat(id, NULL, SHM_RDONLY);
+	ro = sys_shmat(id, NULL, SHM_RDONLY);
 	if (ptr_err(ro))
 		exit(40);
 	s = (struct ro_sync *)ro;
@@ -490,7 +490,7 @@ VMTEST(shm_rdonly_write_kills_only_that_process)
 
 	id = seg_get(IPC_PRIVATE, BIG, IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	s = (struct ro_sync *)p;
 	s->b_ready = s->b_go = 0;
@@ -499,7 +499,7 @@ VMTEST(shm_rdonly_write_kills_only_that_process)
 	b = fork();
 	UT_ASSERT_OK(b);
 	if (b == 0) {     /* B: its own RW attachment */
-		char *q = shmat(id, NULL, 0);
+		char *q = sys_shmat(id, NULL, 0);
 		struct ro_sync *t = (struct ro_sync *)q;
 		size_t i;
 
@@ -521,12 +521,12 @@ VMTEST(shm_rdonly_write_kills_only_that_process)
 	UT_ASSERT_EQ(PAT(2, 9), get(XDATA(p), 9));   /* A's write never landed */
 	UT_ASSERT_EQ(3, nattch(id));     /* parent, B's inherited one and B's own */
 	signal_val(&s->b_go, 1);
-	UT_ASSERT_EQ(b, waitpid(b, &status, 0));
+	UT_ASSERT_EQ(b, sys_waitpid(b, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	UT_ASSERT_EQ(PAT(7, 10), get(XDATA(p), 10));
 	UT_ASSERT_EQ(1, nattch(id));
-	UT_ASSERT_EQ(0, shmdt(p));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(p));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* The three kinds of mapping the map cases run over. */
@@ -544,9 +544,9 @@ static void *map_kind(enum kind k, int *id)
 	*id = seg_get(IPC_PRIVATE, BIG, IPC_CREAT | 0600);
 	if (*id < 0)
 		return (void *)(long)*id;
-	p = shmat(*id, NULL, 0);
+	p = sys_shmat(*id, NULL, 0);
 	if (ptr_err(p))
-		shmctl(*id, IPC_RMID, NULL);
+		sys_shmctl(*id, IPC_RMID, NULL);
 	return p;
 }
 
@@ -554,12 +554,12 @@ static void *map_kind(enum kind k, int *id)
 static void unmap_kind(void *p, int id)
 {
 	if (id < 0) {
-		UT_ASSERT_EQ(0, munmap(p, BIG));
+		UT_ASSERT_EQ(0, sys_munmap(p, BIG));
 		return;
 	}
-	UT_ASSERT_EQ(0, shmdt(p));
+	UT_ASSERT_EQ(0, sys_shmdt(p));
 	UT_ASSERT_EQ(0, nattch(id));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* A child writes PAT(8, 0) at a and checks it: exits 0. */
@@ -589,7 +589,7 @@ VMTEST(munmap_middle_page_leaves_a_hole)
 		UT_ASSERT_OK(ptr_err(p));
 		for (i = 0; i < BIG_PAGES; i++)
 			put(p, i, PAT(k, i));
-		UT_ASSERT_EQ(0, munmap(p + HOLE * PAGE_SIZE, PAGE_SIZE));
+		UT_ASSERT_EQ(0, sys_munmap(p + HOLE * PAGE_SIZE, PAGE_SIZE));
 		for (i = 0; i < BIG_PAGES; i++)
 			if (i != HOLE && get(p, i) != PAT(k, i))
 				UT_FAIL("%s: page %lu lost its data", kind_name[k],
@@ -607,17 +607,17 @@ VMTEST(munmap_middle_page_leaves_a_hole)
 		UT_ASSERT_EQ(k == K_PRIVATE ? PAT(9, HOLE + 1) : PAT(8, 0),
 		    get(p, HOLE + 1));
 		if (k == K_SYSV) {
-			char *q = shmat(id, NULL, 0);
+			char *q = sys_shmat(id, NULL, 0);
 
 			UT_ASSERT_OK(ptr_err(q));
 			UT_ASSERT_EQ(PAT(k, HOLE), get(q, HOLE));
 			UT_ASSERT_EQ(PAT(8, 0), get(q, HOLE + 1));
 			UT_ASSERT_EQ(2, nattch(id));
-			UT_ASSERT_EQ(0, shmdt(q));
+			UT_ASSERT_EQ(0, sys_shmdt(q));
 			UT_ASSERT_EQ(1, nattch(id));   /* two pieces, one attach */
 			unmap_kind(p, id);
 		} else {
-			UT_ASSERT_EQ(0, munmap(p, BIG));   /* holes are fine */
+			UT_ASSERT_EQ(0, sys_munmap(p, BIG));   /* holes are fine */
 		}
 	}
 }
@@ -641,7 +641,7 @@ VMTEST(mprotect_middle_page_readonly)
 		hole = p + HOLE * PAGE_SIZE;
 		for (i = 0; i < BIG_PAGES; i++)
 			put(p, i, PAT(k, i));
-		UT_ASSERT_EQ(0, mprotect(hole, PAGE_SIZE, PROT_READ));
+		UT_ASSERT_EQ(0, sys_mprotect(hole, PAGE_SIZE, PROT_READ));
 		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)hole));
 		UT_ASSERT_EQ(PAT(k, HOLE), get(p, HOLE));
 		put(p, HOLE - 1, PAT(9, HOLE - 1));
@@ -651,13 +651,13 @@ VMTEST(mprotect_middle_page_readonly)
 		UT_ASSERT_EQ(PAT(9, HOLE + 1), get(p, HOLE + 1));
 		if (k == K_SYSV) {
 			/* B, a separate attachment, writes the page; A sees it. */
-			char *q = shmat(id, NULL, 0);
+			char *q = sys_shmat(id, NULL, 0);
 
 			UT_ASSERT_OK(ptr_err(q));
 			UT_ASSERT_EXIT0(child_status(write_and_check,
 			    (uintptr_t)(q + HOLE * PAGE_SIZE)));
 			UT_ASSERT_EQ(PAT(8, 0), get(hole, 0));
-			UT_ASSERT_EQ(0, shmdt(q));
+			UT_ASSERT_EQ(0, sys_shmdt(q));
 		}
 		for (i = 0; i < BIG_PAGES; i++) {
 			uint64_t want = (i == 0 || i == HOLE - 1 || i == HOLE + 1 ||
@@ -666,13 +666,13 @@ VMTEST(mprotect_middle_page_readonly)
 			if (i != HOLE && get(p, i) != want)
 				UT_FAIL("%s: page %lu changed", kind_name[k], (unsigned long)i);
 		}
-		UT_ASSERT_EQ(0, mprotect(hole, PAGE_SIZE, RW));
+		UT_ASSERT_EQ(0, sys_mprotect(hole, PAGE_SIZE, RW));
 		put(p, HOLE, PAT(10, HOLE));
 		UT_ASSERT_EQ(PAT(10, HOLE), get(p, HOLE));
-		UT_ASSERT_EQ(0, mprotect(hole, PAGE_SIZE, PROT_NONE));
+		UT_ASSERT_EQ(0, sys_mprotect(hole, PAGE_SIZE, PROT_NONE));
 		UT_ASSERT_SEGV(child_status(do_read, (uintptr_t)hole));
 		UT_ASSERT_EQ(PAT(9, HOLE + 1), get(p, HOLE + 1));
-		UT_ASSERT_EQ(0, mprotect(hole, PAGE_SIZE, PROT_READ));
+		UT_ASSERT_EQ(0, sys_mprotect(hole, PAGE_SIZE, PROT_READ));
 		UT_ASSERT_EQ(PAT(10, HOLE), get(p, HOLE));
 		unmap_kind(p, id);
 	}
@@ -697,7 +697,7 @@ VMTEST(map_fixed_replaces_existing_mapping)
 	for (i = 0; i < n; i++)
 		put(p, i, PAT(1, i));
 	fix = p + lo * PAGE_SIZE;
-	q = mmap(fix, len * PAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	q = sys_mmap(fix, len * PAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	UT_ASSERT_EQ(fix, q);
 	for (i = 0; i < n; i++)
 		UT_ASSERT_EQ(i >= lo && i < lo + len ? 0 : PAT(1, i), get(p, i));
@@ -708,34 +708,34 @@ VMTEST(map_fixed_replaces_existing_mapping)
 		put(p, 0, PAT(2, 0));            /* private: it does not */
 		exit(0);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	UT_ASSERT_EQ(PAT(2, lo), get(p, lo));
 	UT_ASSERT_EQ(PAT(1, 0), get(p, 0));
 	/* Again over the fixed mapping itself, private this time. */
-	q = mmap(fix, PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	q = sys_mmap(fix, PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	UT_ASSERT_EQ(fix, q);
 	UT_ASSERT_EQ(0, get(p, lo));
-	UT_ASSERT_EQ(0, munmap(p, n * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, n * PAGE_SIZE));
 
 	id = seg_get(IPC_PRIVATE, BIG, IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	for (i = 0; i < BIG_PAGES; i++)
 		put(p, i, PAT(3, i));
 	fix = p + HOLE * PAGE_SIZE;
-	q = mmap(fix, PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	q = sys_mmap(fix, PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	UT_ASSERT_EQ(fix, q);
 	UT_ASSERT_EQ(0, get(p, HOLE));
 	UT_ASSERT_EQ(PAT(3, HOLE - 1), get(p, HOLE - 1));
 	UT_ASSERT_EQ(PAT(3, HOLE + 1), get(p, HOLE + 1));
 	UT_ASSERT_EQ(1, nattch(id));
-	UT_ASSERT_EQ(0, shmdt(p));           /* both pieces go */
+	UT_ASSERT_EQ(0, sys_shmdt(p));           /* both pieces go */
 	UT_ASSERT_EQ(0, nattch(id));
 	UT_ASSERT_EQ(0, get(fix, 0));        /* the private page stays */
-	UT_ASSERT_EQ(0, munmap(fix, PAGE_SIZE));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_munmap(fix, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /*
@@ -777,12 +777,12 @@ VMTEST(cow_private_isolation_after_fork)
 		put(p, i, PAT(2, i));
 	signal_val(&s->go, 1);
 	UT_ASSERT(ut_wait_for(&s->ack, 1));
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	for (i = 0; i < n; i++)
 		UT_ASSERT_EQ(PAT(2, i), get(p, i));
-	UT_ASSERT_EQ(0, munmap(p, n * PAGE_SIZE));
-	UT_ASSERT_EQ(0, munmap(s, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, n * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(s, PAGE_SIZE));
 }
 
 /*
@@ -801,7 +801,7 @@ VMTEST(map_shm_offset_views_agree)
 
 	id = seg_get(IPC_PRIVATE, size, IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	a = shmat(id, NULL, 0);
+	a = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(a));
 	b = shm_map(id, NULL, 4UL << 20, RW, MAP_SHARED, 2UL << 20);
 	UT_ASSERT_OK(ptr_err(b));
@@ -822,7 +822,7 @@ VMTEST(map_shm_offset_views_agree)
 			put(b, i, PAT(2, i + seg));
 		exit(0);
 	}
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	for (i = 0; i < size / PAGE_SIZE; i++) {
 		uint64_t want = i >= seg && i < 3 * seg ? PAT(2, i) : PAT(1, i);
@@ -833,10 +833,10 @@ VMTEST(map_shm_offset_views_agree)
 			UT_FAIL("offset 4 KiB view: page %lu after the child", (unsigned long)i);
 	}
 	UT_ASSERT_EQ(1, nattch(id));
-	UT_ASSERT_EQ(0, munmap(b, 4UL << 20));
-	UT_ASSERT_EQ(0, munmap(c, 4UL << 20));
-	UT_ASSERT_EQ(0, shmdt(a));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_munmap(b, 4UL << 20));
+	UT_ASSERT_EQ(0, sys_munmap(c, 4UL << 20));
+	UT_ASSERT_EQ(0, sys_shmdt(a));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /*
@@ -857,8 +857,8 @@ VMTEST(mprotect_and_munmap_across_segments)
 		if (k == K_SYSV) {
 			id = seg_get(IPC_PRIVATE, size, IPC_CREAT | 0600);
 			UT_ASSERT_OK(id);
-			p = shmat(id, NULL, 0);
-			q = shmat(id, NULL, 0);          /* the "other process" view */
+			p = sys_shmat(id, NULL, 0);
+			q = sys_shmat(id, NULL, 0);          /* the "other process" view */
 			UT_ASSERT_OK(ptr_err(q));
 		} else {
 			p = map_anon(size, MAP_SHARED);
@@ -866,7 +866,7 @@ VMTEST(mprotect_and_munmap_across_segments)
 		UT_ASSERT_OK(ptr_err(p));
 		for (i = 0; i < npages; i++)
 			put(p, i, PAT(k, i));
-		UT_ASSERT_EQ(0, mprotect(p + ro_lo * PAGE_SIZE, (ro_hi - ro_lo) * PAGE_SIZE,
+		UT_ASSERT_EQ(0, sys_mprotect(p + ro_lo * PAGE_SIZE, (ro_hi - ro_lo) * PAGE_SIZE,
 		    PROT_READ));
 		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)(p + ro_lo * PAGE_SIZE)));
 		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)(p + (ro_hi - 1) * PAGE_SIZE)));
@@ -878,12 +878,12 @@ VMTEST(mprotect_and_munmap_across_segments)
 		pid = fork();
 		UT_ASSERT_OK(pid);
 		if (pid == 0) {
-			if (mprotect(p + seg * PAGE_SIZE, PAGE_SIZE, RW) != 0)
+			if (sys_mprotect(p + seg * PAGE_SIZE, PAGE_SIZE, RW) != 0)
 				exit(1);
 			put(p, seg, PAT(8, seg));
 			exit(0);
 		}
-		UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 		UT_ASSERT_EXIT0(status);
 		UT_ASSERT_EQ(PAT(8, seg), get(p, seg));
 		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)(p + seg * PAGE_SIZE)));
@@ -891,7 +891,7 @@ VMTEST(mprotect_and_munmap_across_segments)
 			put(q, seg + 1, PAT(7, seg + 1));
 			UT_ASSERT_EQ(PAT(7, seg + 1), get(p, seg + 1));
 		}
-		UT_ASSERT_EQ(0, munmap(p + seg * PAGE_SIZE, seg * PAGE_SIZE));
+		UT_ASSERT_EQ(0, sys_munmap(p + seg * PAGE_SIZE, seg * PAGE_SIZE));
 		UT_ASSERT_SEGV(child_status(do_read, (uintptr_t)(p + seg * PAGE_SIZE)));
 		UT_ASSERT_SEGV(child_status(do_read, (uintptr_t)(p + (2 * seg - 1) * PAGE_SIZE)));
 		for (i = 0; i < npages; i++) {
@@ -907,12 +907,12 @@ VMTEST(mprotect_and_munmap_across_segments)
 		if (q) {
 			UT_ASSERT_EQ(PAT(8, seg), get(q, seg));   /* the hole is ours only */
 			UT_ASSERT_EQ(PAT(6, npages - 1), get(q, npages - 1));
-			UT_ASSERT_EQ(0, shmdt(q));
-			UT_ASSERT_EQ(0, shmdt(p));
+			UT_ASSERT_EQ(0, sys_shmdt(q));
+			UT_ASSERT_EQ(0, sys_shmdt(p));
 			UT_ASSERT_EQ(0, nattch(id));
-			UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+			UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 		} else {
-			UT_ASSERT_EQ(0, munmap(p, size));
+			UT_ASSERT_EQ(0, sys_munmap(p, size));
 		}
 	}
 }
@@ -938,9 +938,9 @@ VMTEST(child_unmap_and_protect_leave_parent_alone)
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		if (munmap(p + HOLE * PAGE_SIZE, PAGE_SIZE) != 0 ||
-		    mprotect(p + (HOLE + 1) * PAGE_SIZE, PAGE_SIZE, PROT_READ) != 0 ||
-		    munmap(p + 600 * PAGE_SIZE, 2 * PAGE_SIZE) != 0)
+		if (sys_munmap(p + HOLE * PAGE_SIZE, PAGE_SIZE) != 0 ||
+		    sys_mprotect(p + (HOLE + 1) * PAGE_SIZE, PAGE_SIZE, PROT_READ) != 0 ||
+		    sys_munmap(p + 600 * PAGE_SIZE, 2 * PAGE_SIZE) != 0)
 			exit(1);
 		put(p, HOLE + 2, PAT(2, HOLE + 2));
 		signal_val(&s->ack, 1);
@@ -964,11 +964,11 @@ VMTEST(child_unmap_and_protect_leave_parent_alone)
 	put(p, HOLE + 1, PAT(3, HOLE + 1));                /* still writable here */
 	put(p, 601, PAT(3, 601));
 	signal_val(&s->go, 1);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	UT_ASSERT_EQ(PAT(3, HOLE), get(p, HOLE));
 	UT_ASSERT_EQ(PAT(3, 601), get(p, 601));
-	UT_ASSERT_EQ(0, munmap(p, BIG));
+	UT_ASSERT_EQ(0, sys_munmap(p, BIG));
 }
 
 /* ---- SysV errors and bookkeeping ---- */
@@ -995,8 +995,8 @@ VMTEST(shmget_errors)
 	id2 = seg_get(IPC_PRIVATE, PAGE_SIZE, 0600);
 	UT_ASSERT_OK(id2);
 	UT_ASSERT_NE(id, id2);
-	UT_ASSERT_EQ(0, shmctl(id2, IPC_RMID, NULL));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(id2, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 	UT_ASSERT_EQ(-ENOENT, seg_get(key, 0, 0));
 }
 
@@ -1010,53 +1010,53 @@ VMTEST(shmat_shmdt_shmctl_errors)
 	UT_ASSERT_OK(id);
 	dead = seg_get(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
 	UT_ASSERT_OK(dead);
-	UT_ASSERT_EQ(0, shmctl(dead, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(dead, IPC_RMID, NULL));
 
 	/* Bad ids: negative, never used, removed. */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(-1, NULL, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(0x7ffffff0, NULL, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(dead, NULL, 0)));
-	UT_ASSERT_EQ(-EINVAL, shmctl(dead, IPC_RMID, NULL));
-	UT_ASSERT_EQ(-EINVAL, shmctl(-1, IPC_RMID, NULL));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(-1, NULL, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(0x7ffffff0, NULL, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(dead, NULL, 0)));
+	UT_ASSERT_EQ(-EINVAL, sys_shmctl(dead, IPC_RMID, NULL));
+	UT_ASSERT_EQ(-EINVAL, sys_shmctl(-1, IPC_RMID, NULL));
 	UT_ASSERT_EQ(-EINVAL, nattch(dead));
 
 	/* Bad flags and addresses. */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, NULL, SHM_REMAP)));   /* needs an address */
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, NULL, SHM_REMAP)));   /* needs an address */
 	at = map_anon(16 * PAGE_SIZE, MAP_PRIVATE);   /* a free range for later */
 	UT_ASSERT_OK(ptr_err(at));
-	UT_ASSERT_EQ(0, munmap(at, 16 * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(at, 16 * PAGE_SIZE));
 	at += 4 * PAGE_SIZE;
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, at + 1, 0)));          /* unaligned */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, at + 100, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, p + PAGE_SIZE, 0)));   /* busy */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, p, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, (void *)0xffff800000000000UL, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(id, (void *)(0x0000800000000000UL - PAGE_SIZE), 0)));
-	q = shmat(id, at, 0);                                          /* aligned: fine */
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, at + 1, 0)));          /* unaligned */
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, at + 100, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, p + PAGE_SIZE, 0)));   /* busy */
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, p, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, (void *)0xffff800000000000UL, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, (void *)(0x0000800000000000UL - PAGE_SIZE), 0)));
+	q = sys_shmat(id, at, 0);                                          /* aligned: fine */
 	UT_ASSERT_EQ(at, q);
 
 	/* shmdt of what is not an attachment. */
-	UT_ASSERT_EQ(-EINVAL, shmdt(p + PAGE_SIZE));
-	UT_ASSERT_EQ(-EINVAL, shmdt(p + 1));
-	UT_ASSERT_EQ(-EINVAL, shmdt((void *)main));
-	UT_ASSERT_EQ(0, shmdt(q));
-	UT_ASSERT_EQ(-EINVAL, shmdt(q));                               /* twice */
+	UT_ASSERT_EQ(-EINVAL, sys_shmdt(p + PAGE_SIZE));
+	UT_ASSERT_EQ(-EINVAL, sys_shmdt(p + 1));
+	UT_ASSERT_EQ(-EINVAL, sys_shmdt((void *)main));
+	UT_ASSERT_EQ(0, sys_shmdt(q));
+	UT_ASSERT_EQ(-EINVAL, sys_shmdt(q));                               /* twice */
 
 	/* shmctl: bad commands, bad buffers. */
-	UT_ASSERT_EQ(-EINVAL, shmctl(id, 99, NULL));
-	UT_ASSERT_EQ(-EINVAL, shmctl(id, 77, NULL));
-	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_SET, NULL));
-	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_STAT, NULL));
-	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_STAT, (struct shmid_ds *)0x1000));
-	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_STAT, (struct shmid_ds *)0xffff800000000000UL));
-	UT_ASSERT_EQ(-EFAULT, shmctl(id, IPC_STAT, (struct shmid_ds *)(uintptr_t)main));
+	UT_ASSERT_EQ(-EINVAL, sys_shmctl(id, 99, NULL));
+	UT_ASSERT_EQ(-EINVAL, sys_shmctl(id, 77, NULL));
+	UT_ASSERT_EQ(-EFAULT, sys_shmctl(id, IPC_SET, NULL));
+	UT_ASSERT_EQ(-EFAULT, sys_shmctl(id, IPC_STAT, NULL));
+	UT_ASSERT_EQ(-EFAULT, sys_shmctl(id, IPC_STAT, (struct shmid_ds *)0x1000));
+	UT_ASSERT_EQ(-EFAULT, sys_shmctl(id, IPC_STAT, (struct shmid_ds *)0xffff800000000000UL));
+	UT_ASSERT_EQ(-EFAULT, sys_shmctl(id, IPC_STAT, (struct shmid_ds *)(uintptr_t)main));
 	UT_ASSERT_EQ(1, nattch(id));                                   /* unharmed */
 
-	UT_ASSERT_EQ(0, shmdt(p));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
-	UT_ASSERT_EQ(-EINVAL, shmctl(id, IPC_RMID, NULL));             /* twice */
+	UT_ASSERT_EQ(0, sys_shmdt(p));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(-EINVAL, sys_shmctl(id, IPC_RMID, NULL));             /* twice */
 }
 
 /*
@@ -1076,24 +1076,24 @@ VMTEST(shmat_never_reuses_a_detach_address)
 	UT_ASSERT_OK(big);
 	small = seg_get(IPC_PRIVATE, 4 * PAGE_SIZE, IPC_CREAT | 0600);
 	UT_ASSERT_OK(small);
-	a = shmat(big, NULL, 0);
+	a = sys_shmat(big, NULL, 0);
 	UT_ASSERT_OK(ptr_err(a));
 	put(a, half, PAT(1, half));
-	UT_ASSERT_EQ(0, munmap(a, half * PAGE_SIZE));            /* a is free again */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(shmat(small, a, 0)));
-	b = shmat(small, a + PAGE_SIZE, 0);                      /* beside it: fine */
+	UT_ASSERT_EQ(0, sys_munmap(a, half * PAGE_SIZE));            /* a is free again */
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(small, a, 0)));
+	b = sys_shmat(small, a + PAGE_SIZE, 0);                      /* beside it: fine */
 	UT_ASSERT_EQ(a + PAGE_SIZE, b);
-	UT_ASSERT_EQ(0, shmdt(b));
-	b = shmat(small, NULL, 0);
+	UT_ASSERT_EQ(0, sys_shmdt(b));
+	b = sys_shmat(small, NULL, 0);
 	UT_ASSERT_OK(ptr_err(b));
 	UT_ASSERT(b != a);
-	UT_ASSERT_EQ(0, shmdt(b));
+	UT_ASSERT_EQ(0, sys_shmdt(b));
 	UT_ASSERT_EQ(PAT(1, half), get(a, half));                /* a's rest stays */
 	UT_ASSERT_EQ(1, nattch(big));
-	UT_ASSERT_EQ(0, shmdt(a));
+	UT_ASSERT_EQ(0, sys_shmdt(a));
 	UT_ASSERT_EQ(0, nattch(big));
-	UT_ASSERT_EQ(0, shmctl(big, IPC_RMID, NULL));
-	UT_ASSERT_EQ(0, shmctl(small, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(big, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(small, IPC_RMID, NULL));
 }
 
 /* Segments until the table is full: ENOSPC, then all back. */
@@ -1115,12 +1115,12 @@ VMTEST(shmget_enospc_at_segment_limit)
 	UT_ASSERT_EQ(SHMMNI, ut_vmstat(0).shm_segments);
 	UT_ASSERT_EQ(-ENOSPC, seg_get(unique_key(3), PAGE_SIZE, IPC_CREAT | 0600));
 	for (i = 0; i < n; i++)
-		UT_ASSERT_EQ(0, shmctl(ids[i], IPC_RMID, NULL));
+		UT_ASSERT_EQ(0, sys_shmctl(ids[i], IPC_RMID, NULL));
 	UT_ASSERT_EQ(start, ut_vmstat(0).shm_segments);
 	/* A slot is free again. */
 	r = seg_get(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
 	UT_ASSERT_OK(r);
-	UT_ASSERT_EQ(0, shmctl(r, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(r, IPC_RMID, NULL));
 }
 
 /* IPC_STAT: size as asked, attachments counted per (process, shmat). */
@@ -1137,7 +1137,7 @@ VMTEST(ipc_stat_reports_size_nattch_cpid)
 	id = seg_get(key, 5000, IPC_CREAT | IPC_EXCL | 0640);
 	UT_ASSERT_OK(id);
 	memset(&ds, 0xff, sizeof(ds));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_STAT, &ds));
 	UT_ASSERT_EQ(5000, ds.shm_segsz);
 	UT_ASSERT_EQ(0, ds.shm_nattch);
 	UT_ASSERT_EQ(getpid(), ds.shm_cpid);
@@ -1146,10 +1146,10 @@ VMTEST(ipc_stat_reports_size_nattch_cpid)
 	UT_ASSERT(ds.shm_ctime > 1577836800);   /* set at creation: after 2020 */
 	UT_ASSERT_EQ(0, ds.shm_atime);
 
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	UT_ASSERT_EQ(1, nattch(id));
-	q = shmat(id, NULL, SHM_RDONLY);
+	q = sys_shmat(id, NULL, SHM_RDONLY);
 	UT_ASSERT_OK(ptr_err(q));
 	UT_ASSERT_EQ(2, nattch(id));
 	put(p, 1, PAT(1, 1));                 /* the 5000 bytes round up to 2 pages */
@@ -1158,7 +1158,7 @@ VMTEST(ipc_stat_reports_size_nattch_cpid)
 	pid = fork();                         /* inherits both */
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		char *r = shmat(id, NULL, 0);
+		char *r = sys_shmat(id, NULL, 0);
 		int code = ptr_err(r) ? 80 : 0;
 
 		signal_val(&s->ack, 1);
@@ -1169,21 +1169,21 @@ VMTEST(ipc_stat_reports_size_nattch_cpid)
 	UT_ASSERT(ut_wait_for(&s->ack, 1));
 	UT_ASSERT_EQ(5, nattch(id));
 	signal_val(&s->go, 1);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	UT_ASSERT_EQ(2, nattch(id));
-	UT_ASSERT_EQ(0, shmdt(q));
+	UT_ASSERT_EQ(0, sys_shmdt(q));
 	UT_ASSERT_EQ(1, nattch(id));
-	UT_ASSERT_EQ(0, shmdt(p));
+	UT_ASSERT_EQ(0, sys_shmdt(p));
 	UT_ASSERT_EQ(0, nattch(id));
 	/* The creator stays the creator when another process looks. */
 	pid = fork();
 	if (pid == 0)
-		exit(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_cpid == getppid() ? 0 : 82);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		exit(sys_shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_cpid == getppid() ? 0 : 82);
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
-	UT_ASSERT_EQ(0, munmap(s, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_munmap(s, PAGE_SIZE));
 }
 
 /*
@@ -1210,13 +1210,13 @@ VMTEST(ipc_rmid_with_attached_processes)
 
 	id = seg_get(key, n * PAGE_SIZE, IPC_CREAT | IPC_EXCL | 0600);
 	UT_ASSERT_OK(id);
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	put(p, 0, PAT(1, 0));
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		char *mine = shmat(id, NULL, 0);
+		char *mine = sys_shmat(id, NULL, 0);
 
 		if (ptr_err(mine))
 			exit(90);
@@ -1227,14 +1227,14 @@ VMTEST(ipc_rmid_with_attached_processes)
 		if (get(mine, 0) != PAT(2, 0) || get(p, 0) != PAT(2, 0))
 			exit(92);
 		put(mine, n - 1, PAT(3, n - 1));
-		if (shmdt(mine) != 0)
+		if (sys_shmdt(mine) != 0)
 			exit(93);
 		exit(0);
 	}
 	UT_ASSERT(ut_wait_for(&s->ack, 1));
 	UT_ASSERT_EQ(3, nattch(id));
 	v1 = ut_vmstat(0);
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 	v2 = ut_vmstat(0);
 	UT_ASSERT_EQ(v1.shm_segments, v2.shm_segments);       /* still in the table */
 	UT_ASSERT_EQ(v0.shm_segments + 1, v2.shm_segments);
@@ -1244,27 +1244,27 @@ VMTEST(ipc_rmid_with_attached_processes)
 	{
 		struct shmid_ds ds;
 
-		UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+		UT_ASSERT_EQ(0, sys_shmctl(id, IPC_STAT, &ds));
 		UT_ASSERT(ds.shm_perm.mode & SHM_DEST);
 		UT_ASSERT_EQ(IPC_PRIVATE, ds.shm_perm.key);
 	}
 	id2 = seg_get(key, PAGE_SIZE, IPC_CREAT | IPC_EXCL | 0600);
 	UT_ASSERT_OK(id2);                                     /* a new segment */
 	UT_ASSERT_NE(id, id2);
-	UT_ASSERT_EQ(0, shmctl(id2, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(id2, IPC_RMID, NULL));
 
 	put(p, 0, PAT(2, 0));
 	signal_val(&s->go, 1);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	UT_ASSERT_EQ(PAT(3, n - 1), get(p, n - 1));
 	UT_ASSERT_EQ(v0.vm_objects + 1, ut_vmstat(0).vm_objects); /* still ours */
-	UT_ASSERT_EQ(0, shmdt(p));                             /* the last detach */
+	UT_ASSERT_EQ(0, sys_shmdt(p));                             /* the last detach */
 	UT_ASSERT_EQ(-EINVAL, nattch(id));                     /* frees the id */
 	UT_ASSERT_EQ(v0.vm_objects, ut_vmstat(0).vm_objects);
 	UT_ASSERT_EQ(v0.shm_segments, ut_vmstat(0).shm_segments);
 	UT_ASSERT_EQ(free0, ut_free_pages_settle(free0));
-	UT_ASSERT_EQ(0, munmap(s, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(s, PAGE_SIZE));
 }
 
 /* A child that attaches, touches, tells the parent and then waits to die. */
@@ -1272,7 +1272,7 @@ static void attach_and_wait(uintptr_t arg)
 {
 	int id = (int)arg;
 	struct xsync *s = thread_base;
-	char *p = shmat(id, NULL, 0);
+	char *p = sys_shmat(id, NULL, 0);
 
 	if (ptr_err(p))
 		exit(95);
@@ -1313,17 +1313,17 @@ VMTEST(exit_while_attached_detaches)
 	UT_ASSERT_OK(b);
 	UT_ASSERT(ut_wait_for(&s->ack, 2));
 	UT_ASSERT_EQ(2, nattch(id));
-	UT_ASSERT_EQ(0, kill(b));
-	UT_ASSERT_EQ(b, waitpid(b, &status, 0));
+	UT_ASSERT_EQ(0, sys_kill(b, SIGKILL));
+	UT_ASSERT_EQ(b, sys_waitpid(b, &status, 0));
 	UT_ASSERT(WIFSIGNALED(status));
 	UT_ASSERT_EQ(1, nattch(id));
 	signal_val(&s->go, 1);
-	UT_ASSERT_EQ(a, waitpid(a, &status, 0));
+	UT_ASSERT_EQ(a, sys_waitpid(a, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	UT_ASSERT_EQ(0, nattch(id));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 	UT_ASSERT_EQ(free0, ut_free_pages_settle(free0));
-	UT_ASSERT_EQ(0, munmap(s, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(s, PAGE_SIZE));
 }
 
 /* ---- mmap, munmap, mprotect argument errors (see mm/vm_map.h) ---- */
@@ -1336,38 +1336,38 @@ VMTEST(mmap_argument_errors)
 	int id;
 	char *p;
 
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, 0, RW, anon, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, 0x8, anon, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, -1, anon, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_ANONYMOUS, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW,
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, 0, RW, anon, -1, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, PAGE_SIZE, 0x8, anon, -1, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, PAGE_SIZE, -1, anon, -1, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, PAGE_SIZE, RW, MAP_ANONYMOUS, -1, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, PAGE_SIZE, RW,
 	    MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, anon | 0x80, -1, 0)));
-	UT_ASSERT_EQ(-EBADF, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_PRIVATE, -1, 0)));  /* a file */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, anon, -1, 1)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, PAGE_SIZE, RW, anon | 0x80, -1, 0)));
+	UT_ASSERT_EQ(-EBADF, ptr_err(sys_mmap(NULL, PAGE_SIZE, RW, MAP_PRIVATE, -1, 0)));  /* a file */
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, PAGE_SIZE, RW, anon, -1, 1)));
 	/* MAP_FIXED: the address must be page aligned and in user space. */
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap((char *)hint + 1, PAGE_SIZE, RW,
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap((char *)hint + 1, PAGE_SIZE, RW,
 	    anon | MAP_FIXED, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap(NULL, PAGE_SIZE, RW, anon | MAP_FIXED, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap((void *)0xffff800000000000UL, PAGE_SIZE, RW,
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, PAGE_SIZE, RW, anon | MAP_FIXED, -1, 0)));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap((void *)0xffff800000000000UL, PAGE_SIZE, RW,
 	    anon | MAP_FIXED, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap((void *)0xffffffff80000000UL, PAGE_SIZE, RW,
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap((void *)0xffffffff80000000UL, PAGE_SIZE, RW,
 	    anon | MAP_FIXED, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(mmap((void *)(0x0000800000000000UL - PAGE_SIZE),
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap((void *)(0x0000800000000000UL - PAGE_SIZE),
 	    2 * PAGE_SIZE, RW, anon | MAP_FIXED, -1, 0)));        /* crosses the top */
 	/* Too long for the address space. */
-	UT_ASSERT_EQ(-ENOMEM, ptr_err(mmap(NULL, 1UL << 48, RW, anon, -1, 0)));
-	UT_ASSERT_EQ(-ENOMEM, ptr_err(mmap(NULL, ~0UL - PAGE_SIZE, RW, anon, -1, 0)));
+	UT_ASSERT_EQ(-ENOMEM, ptr_err(sys_mmap(NULL, 1UL << 48, RW, anon, -1, 0)));
+	UT_ASSERT_EQ(-ENOMEM, ptr_err(sys_mmap(NULL, ~0UL - PAGE_SIZE, RW, anon, -1, 0)));
 	/* A kernel address as a mere hint is ignored. */
-	p = mmap((void *)0xffff800000000000UL, PAGE_SIZE, RW, anon, -1, 0);
+	p = sys_mmap((void *)0xffff800000000000UL, PAGE_SIZE, RW, anon, -1, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	UT_ASSERT((uintptr_t)p < 0x0000800000000000UL);
-	UT_ASSERT_EQ(0, munmap(p, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, PAGE_SIZE));
 	/* An unaligned length is rounded up. */
-	p = mmap(NULL, 100, RW, anon, -1, 0);
+	p = sys_mmap(NULL, 100, RW, anon, -1, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	p[PAGE_SIZE - 1] = 1;
-	UT_ASSERT_EQ(0, munmap(p, 100));
+	UT_ASSERT_EQ(0, sys_munmap(p, 100));
 
 	/* shm_map: a valid id, no MAP_ANONYMOUS, not private, inside the segment. */
 	id = seg_get(IPC_PRIVATE, 4 * PAGE_SIZE, IPC_CREAT | 0600);
@@ -1382,9 +1382,9 @@ VMTEST(mmap_argument_errors)
 	    3 * PAGE_SIZE)));
 	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, PAGE_SIZE, RW, MAP_SHARED, 100)));
 	/* Without files, mmap maps anonymous memory only. */
-	UT_ASSERT_EQ(-EBADF, ptr_err(mmap(NULL, PAGE_SIZE, RW, MAP_SHARED, id, 0)));
+	UT_ASSERT_EQ(-EBADF, ptr_err(sys_mmap(NULL, PAGE_SIZE, RW, MAP_SHARED, id, 0)));
 	/* ... and a good one maps the segment from that offset. */
-	p = shmat(id, NULL, 0);
+	p = sys_shmat(id, NULL, 0);
 	UT_ASSERT_OK(ptr_err(p));
 	put(p, 2, PAT(1, 2));
 	{
@@ -1395,10 +1395,10 @@ VMTEST(mmap_argument_errors)
 		put(m, 1, PAT(2, 3));
 		UT_ASSERT_EQ(PAT(2, 3), get(p, 3));
 		UT_ASSERT_EQ(1, nattch(id));      /* a mapping, not an attachment */
-		UT_ASSERT_EQ(0, munmap(m, 2 * PAGE_SIZE));
+		UT_ASSERT_EQ(0, sys_munmap(m, 2 * PAGE_SIZE));
 	}
-	UT_ASSERT_EQ(0, shmdt(p));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(p));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 VMTEST(munmap_mprotect_argument_errors)
@@ -1409,36 +1409,36 @@ VMTEST(munmap_mprotect_argument_errors)
 
 	p = map_anon(6 * PAGE_SIZE, MAP_PRIVATE);
 	UT_ASSERT_OK(ptr_err(p));
-	UT_ASSERT_EQ(0, munmap(p + 5 * PAGE_SIZE, PAGE_SIZE));      /* a known hole */
-	UT_ASSERT_EQ(0, munmap(p + 5 * PAGE_SIZE, PAGE_SIZE));      /* unmapped: fine */
-	UT_ASSERT_EQ(-EINVAL, munmap(p, 0));
-	UT_ASSERT_EQ(-EINVAL, munmap(p + 1, PAGE_SIZE));
-	UT_ASSERT_EQ(-EINVAL, munmap(NULL, PAGE_SIZE));
-	UT_ASSERT_EQ(-EINVAL, munmap((void *)0xffff800000000000UL, PAGE_SIZE));
-	UT_ASSERT_EQ(-EINVAL, munmap((void *)(0x0000800000000000UL - PAGE_SIZE), 2 * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p + 5 * PAGE_SIZE, PAGE_SIZE));      /* a known hole */
+	UT_ASSERT_EQ(0, sys_munmap(p + 5 * PAGE_SIZE, PAGE_SIZE));      /* unmapped: fine */
+	UT_ASSERT_EQ(-EINVAL, sys_munmap(p, 0));
+	UT_ASSERT_EQ(-EINVAL, sys_munmap(p + 1, PAGE_SIZE));
+	UT_ASSERT_EQ(-EINVAL, sys_munmap(NULL, PAGE_SIZE));
+	UT_ASSERT_EQ(-EINVAL, sys_munmap((void *)0xffff800000000000UL, PAGE_SIZE));
+	UT_ASSERT_EQ(-EINVAL, sys_munmap((void *)(0x0000800000000000UL - PAGE_SIZE), 2 * PAGE_SIZE));
 
-	UT_ASSERT_EQ(-EINVAL, mprotect(p + 1, PAGE_SIZE, PROT_READ));
-	UT_ASSERT_EQ(-EINVAL, mprotect(p, 0, PROT_READ));
-	UT_ASSERT_EQ(-EINVAL, mprotect(p, PAGE_SIZE, 0x8));
-	UT_ASSERT_EQ(-EINVAL, mprotect((void *)0xffff800000000000UL, PAGE_SIZE, PROT_READ));
-	UT_ASSERT_EQ(-ENOMEM, mprotect(p + 2 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ));  /* hole */
-	UT_ASSERT_EQ(-ENOMEM, mprotect(p + 5 * PAGE_SIZE, PAGE_SIZE, PROT_READ));
+	UT_ASSERT_EQ(-EINVAL, sys_mprotect(p + 1, PAGE_SIZE, PROT_READ));
+	UT_ASSERT_EQ(-EINVAL, sys_mprotect(p, 0, PROT_READ));
+	UT_ASSERT_EQ(-EINVAL, sys_mprotect(p, PAGE_SIZE, 0x8));
+	UT_ASSERT_EQ(-EINVAL, sys_mprotect((void *)0xffff800000000000UL, PAGE_SIZE, PROT_READ));
+	UT_ASSERT_EQ(-ENOMEM, sys_mprotect(p + 2 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ));  /* hole */
+	UT_ASSERT_EQ(-ENOMEM, sys_mprotect(p + 5 * PAGE_SIZE, PAGE_SIZE, PROT_READ));
 	/* Nothing changed by the failures: still writable everywhere. */
 	put(p, 3, PAT(1, 3));
 	put(p, 4, PAT(1, 4));
 	UT_ASSERT_EQ(PAT(1, 3), get(p, 3));
-	UT_ASSERT_EQ(0, munmap(p, 5 * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, 5 * PAGE_SIZE));
 
 	/* A read-only attachment cannot be made writable: EACCES. */
 	id = seg_get(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | 0600);
 	UT_ASSERT_OK(id);
-	ro = shmat(id, NULL, SHM_RDONLY);
+	ro = sys_shmat(id, NULL, SHM_RDONLY);
 	UT_ASSERT_OK(ptr_err(ro));
-	UT_ASSERT_EQ(-EACCES, mprotect(ro, PAGE_SIZE, RW));
-	UT_ASSERT_EQ(0, mprotect(ro, PAGE_SIZE, PROT_READ));
+	UT_ASSERT_EQ(-EACCES, sys_mprotect(ro, PAGE_SIZE, RW));
+	UT_ASSERT_EQ(0, sys_mprotect(ro, PAGE_SIZE, PROT_READ));
 	UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)ro));
-	UT_ASSERT_EQ(0, shmdt(ro));
-	UT_ASSERT_EQ(0, shmctl(id, IPC_RMID, NULL));
+	UT_ASSERT_EQ(0, sys_shmdt(ro));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
 
 /* ---- PV entries ---- */
@@ -1477,7 +1477,7 @@ VMTEST(pv_entries_track_private_pages)
 	UT_ASSERT_EQ(n, p1.resident - p0.resident);
 	UT_ASSERT_EQ(n, g1.pv_entries - g0.pv_entries);
 	UT_ASSERT_EQ(p1.resident, p1.pv_entries);
-	UT_ASSERT_EQ(0, munmap(p, n * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, n * PAGE_SIZE));
 	p1 = ut_vmstat(me);
 	UT_ASSERT_EQ(p0.pv_entries, p1.pv_entries);
 	UT_ASSERT_EQ(p0.resident, p1.resident);
@@ -1530,14 +1530,14 @@ VMTEST(pv_entries_track_small_shared_mapping)
 	c1 = ut_vmstat(pid);
 	g1 = ut_vmstat(0);
 	signal_val(&s->go, 2);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT_EXIT0(status);
 	UT_ASSERT_EQ(n - 1, c1.pv_entries - c0.pv_entries);
 	UT_ASSERT_EQ(n - 1, c1.resident - c0.resident);
 	UT_ASSERT_EQ(n - 1, g1.pv_entries - g0.pv_entries);
 	UT_ASSERT_EQ(c1.resident, c1.pv_entries);
-	UT_ASSERT_EQ(0, munmap(p, n * PAGE_SIZE));
-	UT_ASSERT_EQ(0, munmap(s, PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(p, n * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sys_munmap(s, PAGE_SIZE));
 }
 
 /*
@@ -1547,7 +1547,7 @@ VMTEST(pv_entries_track_small_shared_mapping)
  */
 UTEST(write_only_private_mapping_is_readable_after_fork)
 {
-	volatile uint64_t *p = mmap(NULL, 4096, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile uint64_t *p = sys_mmap(NULL, 4096, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int pid, status;
 
 	UT_ASSERT_EQ(0, ptr_err((const void *)p));
@@ -1556,12 +1556,12 @@ UTEST(write_only_private_mapping_is_readable_after_fork)
 	UT_ASSERT(pid >= 0);
 	if (pid == 0)
 		exit(p[0] == 77 ? 0 : 1);
-	UT_ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	UT_ASSERT(WIFEXITED(status));
 	UT_ASSERT_EQ(0, WEXITSTATUS(status));
 	p[0] = 78;                      /* the parent's write breaks the sharing */
 	UT_ASSERT_EQ(78, p[0]);
-	UT_ASSERT_EQ(0, munmap((void *)p, 4096));
+	UT_ASSERT_EQ(0, sys_munmap((void *)p, 4096));
 }
 
 int main(int argc, char **argv)
