@@ -27,11 +27,15 @@
  * window size (Linux's serial console has none until someone sets one, as a
  * terminal emulator or getty would on a real machine: init sets 80x24).
  *
+ * With the word `bench` on Linux's command line it runs the benchmark
+ * instead of the suites (bench.c, the Linux boot of `make bench`).
+ *
  * It is built against the project's libc; the calls that libc has no
  * wrapper for (the project's kernel does not implement them) are made raw.
  */
 #include "ulib.h"
 #include "utest.h"
+#include "init.h"
 
 /* Linux calls the project's kernel lacks (Linux's syscall_64.tbl numbers). */
 #define NR_dup2       33
@@ -45,8 +49,6 @@
 #define TIOCSWINSZ  0x5414
 
 #define EXIT_PORT   0xf4     /* QEMU's -device isa-debug-exit,iobase=0xf4 */
-#define EXIT_PASS   0x10     /* QEMU exits (0x10 << 1) | 1 = 33 */
-#define EXIT_FAIL   0x11     /* 35 */
 
 #define MAX_SUITES  64
 #define SUITE_TIMEOUT_MS (10 * 60 * 1000)   /* as user/bin/init.c */
@@ -199,7 +201,7 @@ static void run_suite(int k, const char *name)
  * Ends QEMU through isa-debug-exit. If the port is refused, or QEMU has no
  * such device, Linux powers off instead: QEMU exits 0, never a pass.
  */
-static void __attribute__((noreturn)) exit_qemu(int code)
+void exit_qemu(int code)
 {
 	long r = syscall6(NR_ioperm, EXIT_PORT, 4, 1, 0, 0, 0);
 
@@ -214,17 +216,21 @@ static void __attribute__((noreturn)) exit_qemu(int code)
 		    LINUX_REBOOT_CMD_POWER_OFF, 0, 0, 0);
 }
 
-int main(void)
+/* argv: the words of Linux's command line it does not know itself. */
+int main(int argc, char **argv)
 {
 	static char names[MAX_SUITES][64];
 	struct linux_winsize ws = { 24, 80, 0, 0 };
 	struct linux_utsname u;
-	int n = list_suites(names), i;
+	int n, i;
 	long r = syscall6(NR_ioctl, 1, TIOCSWINSZ, (long)&ws, 0, 0, 0);
 
 	if (r < 0)
 		printf("init: console window size: %s\n", strerror(r));
 	environ = own_environment;      /* exec() passes it on */
+	if (has_word(argc, argv, "bench"))
+		linux_bench();
+	n = list_suites(names);
 	if (syscall6(NR_uname, (long)&u, 0, 0, 0, 0, 0) == 0)
 		printf("init: the user-space suites on %s %s\n", u.sysname, u.release);
 	printf("KTAP version 1\n1..%d\n", n);
