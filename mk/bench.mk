@@ -30,7 +30,9 @@
 #                  included, under QEMU 7.2 TCG on a 2-CPU host before
 #                  the 2 MiB rows; 7 min 12 s with them (and the -T
 #                  timeline counted by the kernel) on the same kind of host,
-#                  before the Linux boot.
+#                  before the Linux boot; 14 min 39 s with it on a 2-CPU
+#                  Xeon host, kernel already built (the Linux boot's
+#                  matrix ran 4 min 4 s).
 #   make plots     $(B)/bench.txt -> PNG charts in $(B)/plots/ (gnuplot;
 #                  the one-CPU results)
 #   make ptgraph   boots with `ptgraph` (init runs `demo --dot`) and renders
