@@ -9,26 +9,30 @@
 #                     $(B)/test-linux.log is judged by tests/ktap_check.sh
 #                     like the project kernel's. Part of `make test`.
 #
+# `make bench` (mk/bench.mk) boots the same kernel and initramfs with the
+# word `bench`, for which /init runs pgbench instead (tests/linux/bench.c).
+#
 # The kernel is downloaded once into $(LINUX_CACHE) (git-ignored, outside
 # $(B) so that `make clean` keeps it) by scripts/linux-kernel.sh; delete the
 # directory to fetch Debian's newest. The initramfs is a gzipped newc cpio
 # archive of $(B)/linux/root: the files of the project's initrd, $(INITRD),
-# plus /init. LINUX_TIMEOUT bounds the boot (it takes about 30 s under TCG).
+# plus /init (tests/linux/init.c and bench.c). LINUX_TIMEOUT bounds the boot (it takes about 30 s under TCG).
 
 LINUX_CACHE ?= cache/linux
 LINUX_TIMEOUT ?= 600
 LINUX_INIT := $(B)/linux/init
+LINUX_INIT_SRC := tests/linux/init.c tests/linux/bench.c
 LINUX_INITRAMFS := $(B)/linux/initramfs.cpio.gz
 
-.PHONY: test-linux linux-deps
+.PHONY: test-linux linux-deps linux-initramfs
 
 linux-deps:
 	@scripts/deps.sh cpio:cpio dpkg-deb:dpkg
 	@scripts/linux-kernel.sh fetch $(LINUX_CACHE)
 
-$(LINUX_INIT): tests/linux/init.c $(USER_LIBOWN) $(B)/user/cflags
+$(LINUX_INIT): $(LINUX_INIT_SRC) tests/linux/init.h $(USER_LIBOWN) $(B)/user/cflags
 	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CFLAGS) -o $@ $< $(USER_LIBOWN)
+	$(USER_CC) $(USER_CFLAGS) -o $@ $(LINUX_INIT_SRC) $(USER_LIBOWN)
 
 # The files of $(B)/initrd, which $(INITRD) keeps to exactly its list. The
 # project's initrd has no permission bits (its kernel runs any file), so
@@ -42,6 +46,10 @@ $(LINUX_INITRAMFS): $(INITRD) $(LINUX_INIT) | linux-deps
 	cd $(B)/linux/root && find . -mindepth 1 | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet | gzip -9n >$(abspath $@).tmp
 	mv $@.tmp $@
+
+# For mk/bench.mk, read before this file: a name, where $(LINUX_INITRAMFS)
+# would still be empty.
+linux-initramfs: $(LINUX_INITRAMFS)
 
 test-linux: deps linux-deps $(LINUX_INITRAMFS)
 	@scripts/linux-kernel.sh boot $(LINUX_CACHE) $(LINUX_INITRAMFS) $(B)/test-linux.log \

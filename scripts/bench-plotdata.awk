@@ -3,14 +3,17 @@
 #   awk -v dir=DIR -f scripts/bench-plotdata.awk build/bench.txt
 #
 # Reads the `bench: kind=phase` and `bench: kind=timeline` lines of the
-# one-CPU boot (scripts/bench-report.awk; the lines of the 4-CPU boot, which
-# carry cpus=4, are left out) and writes into DIR:
+# one-CPU boot and the phase lines of the Linux boot (scripts/bench-report.awk;
+# the lines of the 4-CPU boot, which carry cpus=4, are left out) and writes
+# into DIR:
 #   sweep-MIB.dat   for each buffer size with fork-mode runs at two or more
 #                   client counts (plain settings: share_pd=1, prelink=1,
-#                   shm_use_phys=1, 4 KiB pages), startup phase, one row per client
+#                   shm_use_phys=1, 4 KiB pages; on Linux, kernel=linux, on
+#                   4 KiB or 2 MiB pages), startup phase, one row per client
 #                   count: clients, faults per client off, on, page-table
-#                   memory in KiB (private + object) off, on; "?" where a
-#                   run is missing
+#                   memory in KiB (private + object) off, on, then Linux's
+#                   faults per client and page-table KiB on 4 KiB pages and
+#                   on 2 MiB pages (SHM_HUGETLB); "?" where a run is missing
 #   sizes           those sizes, on one line
 #   timeline-{off,on}-{startup,restart}.dat   the startup and restart
 #                   phases of the first -T run with sharing off and on: ms
@@ -41,12 +44,8 @@ function value(k) {
 	return (k in V) ? V[k] : "?"
 }
 
-/^bench: kind=phase / {
-	parse($0)
-	if (kv["cpus"] > 1 || kv["phase"] != "startup" || kv["mode"] != "fork" || kv["share_pd"] != 1 ||
-	    kv["prelink"] != 1 || kv["shm_use_phys"] != 1 || kv["large"] == 1)
-		next
-	s = kv["shm_mib"]; c = kv["clients"]; o = kv["optimize"]
+# Adds client count c to the sweep of size s.
+function sweep_point(s, c) {
 	if (!((s, c) in seen)) {
 		seen[s, c] = 1
 		ncl[s]++
@@ -54,6 +53,26 @@ function value(k) {
 			size_list[++nsizes] = s
 		clients[s, ncl[s]] = c
 	}
+}
+
+/^bench: kind=phase kernel=linux / {
+	parse($0)
+	if (kv["cpus"] > 1 || kv["phase"] != "startup" || kv["mode"] != "fork")
+		next
+	s = kv["shm_mib"]; c = kv["clients"]; o = "linux" (kv["large"] == 1 ? "2m" : "4k")
+	sweep_point(s, c)
+	V[s, c, o, "faults"] = kv["faults_per_client"]
+	V[s, c, o, "kib"] = kv["pt_pages"] * 4
+	next
+}
+
+/^bench: kind=phase / {
+	parse($0)
+	if (kv["cpus"] > 1 || kv["phase"] != "startup" || kv["mode"] != "fork" || kv["share_pd"] != 1 ||
+	    kv["prelink"] != 1 || kv["shm_use_phys"] != 1 || kv["large"] == 1)
+		next
+	s = kv["shm_mib"]; c = kv["clients"]; o = kv["optimize"]
+	sweep_point(s, c)
 	V[s, c, o, "faults"] = kv["faults_per_client"]
 	V[s, c, o, "kib"] = (kv["pt_pages"] + kv["obj_pt_pages"] + kv["obj_pd_pages"]) * 4
 	next
@@ -90,13 +109,19 @@ END {
 			list[j] = clients[s, j]
 		sort_numbers(list, ncl[s])
 		file = dir "/sweep-" s ".dat"
-		print "# clients faults_per_client_off on page_table_kib_off on" > file
+		print "# clients faults_per_client_off on page_table_kib_off on " \
+		    "linux_4k_faults_per_client linux_4k_page_table_kib " \
+		    "linux_2m_faults_per_client linux_2m_page_table_kib" > file
 		for (j = 1; j <= ncl[s]; j++) {
 			c = list[j]
 			print c, value(s SUBSEP c SUBSEP 0 SUBSEP "faults"),
 			    value(s SUBSEP c SUBSEP 1 SUBSEP "faults"),
 			    value(s SUBSEP c SUBSEP 0 SUBSEP "kib"),
-			    value(s SUBSEP c SUBSEP 1 SUBSEP "kib") > file
+			    value(s SUBSEP c SUBSEP 1 SUBSEP "kib"),
+			    value(s SUBSEP c SUBSEP "linux4k" SUBSEP "faults"),
+			    value(s SUBSEP c SUBSEP "linux4k" SUBSEP "kib"),
+			    value(s SUBSEP c SUBSEP "linux2m" SUBSEP "faults"),
+			    value(s SUBSEP c SUBSEP "linux2m" SUBSEP "kib") > file
 		}
 		close(file)
 	}

@@ -1,13 +1,16 @@
 # bench-report.awk: the serial logs of `make bench` -> build/bench.txt.
 #
-#   awk -f scripts/bench-report.awk build/bench.log [build/bench-smp4.log] > build/bench.txt
+#   awk [-v linux=build/bench-linux.log] -f scripts/bench-report.awk \
+#       build/bench.log [build/bench-smp4.log] [build/bench-linux.log] > build/bench.txt
 #
 # Each log is one boot, a section of the report: the one-CPU boot (`bench`,
-# the full matrix) and the 4-CPU boot (`bench smp`, the short matrix);
-# bench's `kind=start` line says how many CPUs a boot had (1 if it does not).
-# A log holds the `bench: kind=...` lines of /bin/bench (user/bin/bench.c)
-# and, between a `kind=run` line and its `kind=status` line, the `pgbench:`
-# lines of that run. The output has two parts:
+# the full matrix), the 4-CPU boot (`bench smp`, the short matrix) and the
+# Linux boot (the log named by -v linux, also given as a file); bench's
+# `kind=start` line says how many CPUs a boot had (1 if it does not).
+# A log holds the `bench: kind=...` lines of /bin/bench (user/bin/bench.c;
+# on Linux those of /init's bench mode, tests/linux/bench.c) and, between a
+# `kind=run` line and its `kind=status` line, the `pgbench:` lines of that
+# run. The output has two parts:
 #
 #   1. for each section, the comparison table: each pgbench run with sharing
 #      on beside the run with the same mode, clients, size and segment kind
@@ -18,21 +21,27 @@
 #      2 MiB pages (pgbench -L, `large=1` in their kind=run line), the
 #      table of 2 MiB pages beside 4 KiB pages, both shared; fork() latency; the
 #      teardown of a 64 MiB and a 1 GiB segment side by side, and on several
-#      CPUs whether the IPIs of the 1 GiB teardown stay constant (O(1));
+#      CPUs whether the IPIs of the 1 GiB teardown stay constant (O(1)); with
+#      a Linux boot, after the one-CPU headline, each Linux run (on 4 KiB or
+#      2 MiB pages) beside this kernel's runs of the same mode, clients, size
+#      and page size with sharing off and on, and the headline's workload on
+#      both kernels and both page sizes;
 #   2. every result as one `bench: kind=KIND key=value ...` line: bench's own
 #      lines as they were, `kind=phase` for each pgbench phase line and
 #      `kind=timeline` for each -T interval (with the configuration of its run
 #      added), `kind=ratio` for each table row, `kind=headline` for the
 #      headline, `kind=large` for each row of the 2 MiB table (4 KiB -> 2 MiB,
-#      ratios 4 KiB / 2 MiB) and `kind=teardown_ipis` for each sharing setting of the
-#      teardown. The lines of a boot with several CPUs carry `cpus=N` right
-#      after the kind (`bench: kind=phase cpus=4 run=1 ...`); the one-CPU
-#      lines have no such key (except kind=start).
+#      ratios 4 KiB / 2 MiB), `kind=teardown_ipis` for each sharing setting of the
+#      teardown, `kind=linux` for each row of the Linux table (ratios Linux /
+#      sharing on) and `kind=linux_headline` for its headline. The lines of a
+#      boot with several CPUs carry `cpus=N` right after the kind (`bench:
+#      kind=phase cpus=4 run=1 ...`), those of the Linux boot `kernel=linux`;
+#      the one-CPU lines have no such key (except kind=start).
 #
 # Tools read only the lines that start with "bench: " (scripts/bench-plots.sh,
-# which plots the one-CPU lines). A ratio is off/on (kind=large: 4 KiB /
-# 2 MiB) with one decimal, "inf" when only the divisor is 0, "-" when both
-# are. Exit status 1 (after printing everything) when a log has no results,
+# which plots the one-CPU lines and Linux's). A ratio is off/on (kind=large:
+# 4 KiB / 2 MiB; kind=linux: Linux / on) with one decimal, "inf" when only
+# the divisor is 0, "-" when both are. Exit status 1 (after printing everything) when a log has no results,
 # no `kind=done` line, or a failed run.
 
 # Splits a line's key=value words into kv[].
@@ -52,11 +61,13 @@ function ratio(off, on) {
 	return off + 0 > 0 ? "inf" : "-"
 }
 
-# A result line of the current section, with `cpus=N` after the kind when
-# the section's boot had several CPUs.
+# A result line of section s, with `kernel=linux` after the kind when it is
+# the Linux boot's, and `cpus=N` when the section's boot had several CPUs.
 function out(line, s) {
 	if (CPUS[s] > 1 && line !~ / cpus=/)
 		sub(/^bench: kind=[^ ]+/, "& cpus=" CPUS[s], line)
+	if (LINUX[s] && line !~ / kernel=linux/)
+		sub(/^bench: kind=[^ ]+/, "& kernel=linux", line)
 	M[nm++] = line
 }
 
@@ -83,14 +94,15 @@ function off_run(s, r) {
 	    C[r, "large"]]
 }
 
-# The run on 4 KiB pages, sharing on, to compare run r (2 MiB pages, sharing
-# on) with: same mode, clients and size, plain settings, a run without -T
-# if there is one.
-function small_run(s, r,    i, q, best) {
+# The run of section s with plain settings, sharing `optimize` (0 off, 1 on)
+# and pages `large` (0: 4 KiB, 1: 2 MiB), to compare run r with (a run on
+# 2 MiB pages, or one of the Linux boot): same mode, clients and size, a
+# run without -T if there is one.
+function plain_run(s, r, optimize, large,    i, q, best) {
 	best = ""
 	for (i = 0; i < NRUNS[s]; i++) {
 		q = ORDER[s, i]
-		if (C[q, "large"] == 0 && C[q, "optimize"] == 1 && C[q, "mode"] == C[r, "mode"] &&
+		if (C[q, "large"] == large && C[q, "optimize"] == optimize && C[q, "mode"] == C[r, "mode"] &&
 		    C[q, "clients"] == C[r, "clients"] && C[q, "shm_mib"] == C[r, "shm_mib"] &&
 		    C[q, "share_pd"] == 1 && C[q, "prelink"] == 1 && C[q, "shm_use_phys"] == 1 &&
 		    (best == "" || C[best, "timeline"] == 1))
@@ -105,6 +117,21 @@ function mib(pages) {
 
 function cpu_words(n) {
 	return n == 1 ? "1 CPU" : n " CPUs"
+}
+
+# A result of run r (none: "") in phase ph, or "?".
+function value(r, ph, k) {
+	return r == "" || R[r, ph, k] == "" ? "?" : R[r, ph, k]
+}
+
+# Page-table pages of run r (none: "") in phase ph, or "?".
+function tables_of(r, ph) {
+	return r == "" || R[r, ph, "phase"] == "" ? "?" : tables(r, ph)
+}
+
+# Page-table memory of a number of pages ("?": unknown), in KiB below 1 MiB.
+function size_of(pages) {
+	return pages == "?" ? "?" : pages * 4 < 1024 ? pages * 4 " KiB" : mib(pages)
 }
 
 # One line of the headline: what, off, on, ratio, goal; counts failures.
@@ -231,6 +258,112 @@ function headline(s,    i, r, hr, o, fx, tx, px) {
 	    C[hr, "run"], C[hr, "clients"], fx, tx, px, missed ? "missed" : "met"), s)
 }
 
+# The Linux boot beside section s (the one-CPU boot): each Linux run, startup
+# and restart, with this kernel's runs of the same mode, clients, size and
+# page size, sharing off and on.
+function linux_table(s,    fmt, i, l, o, n, p, ph, f, t, fx, tx) {
+	fmt = "%-6s %3s %5s %-5s %-8s | %9s %9s %9s %6s | %6s %6s %6s %6s | %7s %7s %7s\n"
+	print ""
+	printf("Linux %s beside this kernel: the same pgbench binary, run by a\n", KREL[LSEC])
+	printf("third boot of `make bench` (same QEMU and memory, %s) of Linux, which\n",
+	    cpu_words(CPUS[LSEC]))
+	print "has no sharing switch. pages 4K: SysV shm on 4 KiB pages; 2M: on 2 MiB"
+	print "pages (Linux: SHM_HUGETLB, from the pages reserved at boot; this kernel:"
+	print "pgbench -L). Counted as in the table above: Linux's faults are its"
+	print "/proc/vmstat pgfault, its page-table pages its /proc/meminfo PageTables,"
+	print "both read by pgbench at the same points. x = Linux / sharing on."
+	print ""
+	printf("%-6s %3s %5s %-5s %-8s | %-36s | %-27s | %s\n", "", "", "", "", "",
+	    "page faults", "page-table pages", "ms")
+	printf(fmt, "mode", "cl", "MiB", "pages", "phase", "Linux", "off", "on", "x",
+	    "Linux", "off", "on", "x", "Linux", "off", "on")
+	split("startup restart", lph, " ")
+	for (i = 0; i < NRUNS[LSEC]; i++) {
+		l = ORDER[LSEC, i]
+		o = plain_run(s, l, 0, C[l, "large"])
+		n = plain_run(s, l, 1, C[l, "large"])
+		for (p = 1; p <= 2; p++) {
+			ph = lph[p]
+			if (R[l, ph, "phase"] == "")
+				continue
+			f = R[l, ph, "faults"]; t = tables(l, ph)
+			fx = ratio(f, R[n, ph, "faults"])
+			tx = ratio(t, tables_of(n, ph) == "?" ? "" : tables(n, ph))
+			printf(fmt, C[l, "mode"], C[l, "clients"], C[l, "shm_mib"],
+			    C[l, "large"] ? "2M" : "4K", ph, f, value(o, ph, "faults"),
+			    value(n, ph, "faults"), fx, t, tables_of(o, ph), tables_of(n, ph), tx,
+			    R[l, ph, "ms"], value(o, ph, "ms"), value(n, ph, "ms"))
+			out(sprintf("bench: kind=linux run_linux=%s run_off=%s run_on=%s mode=%s " \
+			    "clients=%s shm_mib=%s large=%s phase=%s faults_linux=%s faults_off=%s " \
+			    "faults_on=%s faults_ratio=%s tables_linux=%s tables_off=%s tables_on=%s " \
+			    "tables_ratio=%s ms_linux=%s ms_off=%s ms_on=%s", C[l, "run"],
+			    o == "" ? "?" : C[o, "run"], n == "" ? "?" : C[n, "run"], C[l, "mode"],
+			    C[l, "clients"], C[l, "shm_mib"], C[l, "large"], ph, f,
+			    value(o, ph, "faults"), value(n, ph, "faults"), fx, t, tables_of(o, ph),
+			    tables_of(n, ph), tx, R[l, ph, "ms"], value(o, ph, "ms"),
+			    value(n, ph, "ms")), s)
+		}
+	}
+}
+
+# A ratio as a factor: "62.2x", or "inf", "-", "?" as they are.
+function times(x) {
+	return x ~ /^[0-9.]+$/ ? x "x" : x
+}
+
+# The headline's workload (fork mode, the most clients Linux ran on 256 MiB
+# pages, startup) on Linux and on this kernel (section s), on both page sizes.
+function linux_headline(s,    fmt, i, l, l4, l2, o, n, n2, fx, tx, hx) {
+	l4 = l2 = ""
+	for (i = 0; i < NRUNS[LSEC]; i++) {
+		l = ORDER[LSEC, i]
+		if (C[l, "mode"] == "fork" && C[l, "shm_mib"] == 256 && C[l, "large"] == 0 &&
+		    R[l, "startup", "phase"] != "" &&
+		    (l4 == "" || C[l, "clients"] + 0 > C[l4, "clients"] + 0))
+			l4 = l
+	}
+	print ""
+	if (l4 == "") {
+		print "Beside Linux: no fork-mode 256 MiB run on 4 KiB pages in the Linux log."
+		return
+	}
+	for (i = 0; i < NRUNS[LSEC]; i++) {
+		l = ORDER[LSEC, i]
+		if (C[l, "mode"] == "fork" && C[l, "shm_mib"] == 256 && C[l, "large"] == 1 &&
+		    C[l, "clients"] == C[l4, "clients"] && R[l, "startup", "phase"] != "")
+			l2 = l
+	}
+	o = plain_run(s, l4, 0, 0); n = plain_run(s, l4, 1, 0); n2 = plain_run(s, l4, 1, 1)
+	fmt = "  %-40s %12s %12s\n"
+	printf("Beside Linux: fork mode, %d clients, 256 MiB, startup phase\n", C[l4, "clients"])
+	printf(fmt, "", "page faults", "page tables")
+	printf(fmt, "Linux, 4 KiB pages", R[l4, "startup", "faults"], mib(tables(l4, "startup")))
+	printf(fmt, "Linux, 2 MiB pages (SHM_HUGETLB)", value(l2, "startup", "faults"),
+	    size_of(tables_of(l2, "startup")))
+	printf(fmt, "this kernel, 4 KiB pages, sharing off", value(o, "startup", "faults"),
+	    size_of(tables_of(o, "startup")))
+	printf(fmt, "this kernel, 4 KiB pages, sharing on", value(n, "startup", "faults"),
+	    size_of(tables_of(n, "startup")))
+	printf(fmt, "this kernel, 2 MiB pages, sharing on", value(n2, "startup", "faults"),
+	    size_of(tables_of(n2, "startup")))
+	fx = ratio(R[l4, "startup", "faults"], R[n, "startup", "faults"])
+	tx = ratio(tables(l4, "startup"), tables_of(n, "startup") == "?" ? "" : tables(n, "startup"))
+	hx = ratio(R[l2, "startup", "faults"], R[n2, "startup", "faults"])
+	printf(fmt, "Linux 4 KiB / this kernel 4 KiB sharing on", times(fx), times(tx))
+	printf("  %-40s %12s\n", "Linux 2 MiB / this kernel 2 MiB sharing on", times(hx))
+	out(sprintf("bench: kind=linux_headline run_linux_4k=%s run_linux_2m=%s run_off=%s " \
+	    "run_on=%s run_on_2m=%s clients=%s shm_mib=256 faults_linux_4k=%s tables_linux_4k=%s " \
+	    "faults_linux_2m=%s tables_linux_2m=%s faults_off=%s tables_off=%s faults_on=%s " \
+	    "tables_on=%s faults_on_2m=%s tables_on_2m=%s faults_ratio=%s tables_ratio=%s " \
+	    "faults_ratio_2m=%s",
+	    C[l4, "run"], l2 == "" ? "?" : C[l2, "run"], o == "" ? "?" : C[o, "run"],
+	    n == "" ? "?" : C[n, "run"], n2 == "" ? "?" : C[n2, "run"], C[l4, "clients"],
+	    R[l4, "startup", "faults"], tables(l4, "startup"), value(l2, "startup", "faults"),
+	    tables_of(l2, "startup"), value(o, "startup", "faults"), tables_of(o, "startup"),
+	    value(n, "startup", "faults"), tables_of(n, "startup"),
+	    value(n2, "startup", "faults"), tables_of(n2, "startup"), fx, tx, hx), s)
+}
+
 # The runs on 2 MiB pages of section s beside the same runs on 4 KiB pages,
 # both with sharing on, startup phase (nothing when s has no -L run).
 function large_pages(s,    fmt, i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) {
@@ -255,7 +388,7 @@ function large_pages(s,    fmt, i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) 
 			printf(fmt, "mode", "cl", "MiB", "4 KiB", "2 MiB", "x", "4 KiB", "2 MiB", "x",
 			    "4 KiB", "2 MiB", "4 KiB", "2 MiB")
 		}
-		q = small_run(s, r)
+		q = plain_run(s, r, 1, 0)
 		f2 = R[r, "startup", "faults"]; t2 = tables(r, "startup")
 		p2 = R[r, "startup", "pv_entries"]
 		f4 = t4 = p4 = ""
@@ -401,7 +534,8 @@ function summary(s,    i, bad) {
 		if (STATUS[ORDER[s, i]] != "0")
 			bad = bad " " C[ORDER[s, i], "run"]
 	BAD[s] = bad
-	printf("%s: %d pgbench runs%s, %s failed%s; total %s s\n", cpu_words(CPUS[s]),
+	printf("%s: %d pgbench runs%s, %s failed%s; total %s s\n",
+	    (LINUX[s] ? "Linux " KREL[s] ", " : "") cpu_words(CPUS[s]),
 	    NRUNS[s], MAXCL[s] != "" ? " (up to " MAXCL[s] " clients)" : "",
 	    FAILED[s] == "" ? "?" : FAILED[s], bad != "" ? " (runs" bad ")" : "",
 	    TOTAL[s] == "" ? "?" : int(TOTAL[s] / 1000))
@@ -414,6 +548,10 @@ FNR == 1 {
 	run = ""
 	CPUS[sec] = 1
 	LOG[sec] = FILENAME
+	if (FILENAME == linux) {
+		LINUX[sec] = 1
+		LSEC = sec
+	}
 }
 
 /^bench: kind=/ {
@@ -421,6 +559,8 @@ FNR == 1 {
 	kind = kv["kind"]
 	if (kind == "start" && kv["cpus"] != "")
 		CPUS[sec] = kv["cpus"]
+	if (kind == "start" && LINUX[sec])
+		KREL[sec] = kv["release"]
 	out($0, sec)
 	if (kind == "run") {
 		run = sec ":" kv["run"]
@@ -428,7 +568,7 @@ FNR == 1 {
 		for (k in kv)
 			C[run, k] = kv[k]
 		C[run, "large"] = kv["large"] == 1 ? 1 : 0   # no large= in older logs
-		if (kv["optimize"] == 0)
+		if (!LINUX[sec] && kv["optimize"] == 0)
 			OFF[sec, kv["mode"], kv["clients"], kv["shm_mib"], kv["shm_use_phys"],
 			    C[run, "large"]] = run
 	} else if (kind == "status") {
@@ -469,6 +609,8 @@ END {
 	nph = split("startup run restart teardown", phases, " ")
 	print "Shared page tables: make bench results"
 	for (s = 1; s <= sec; s++) {
+		if (LINUX[s])
+			continue
 		if (s > 1) {
 			print ""
 			print "================================================================" \
@@ -477,6 +619,10 @@ END {
 		table(s)
 		if (CPUS[s] <= 1)
 			headline(s)
+		if (CPUS[s] <= 1 && LSEC && !linux_done++) {
+			linux_table(s)
+			linux_headline(s)
+		}
 		large_pages(s)
 		fork_latency(s)
 		teardown(s)

@@ -4,6 +4,7 @@
 #
 #   scripts/linux-kernel.sh fetch DIR
 #   scripts/linux-kernel.sh boot DIR INITRAMFS LOG [--smp N] [--mem SIZE] [--timeout S]
+#                                [--append WORDS]
 #
 # fetch: makes DIR/vmlinuz, a link to DIR/vmlinuz-VERSION, the kernel of
 # the package linux-image-cloud-amd64 depends on (apt-get download, then
@@ -24,7 +25,9 @@
 # power-off. Linux also gets `hugepages=N`, N from $LINUX_HUGEPAGES (default
 # 8, 16 MiB, the largest region of the largepage suite): the 2 MiB pages that
 # SHM_HUGETLB and MAP_HUGETLB take, which the project's kernel takes from its
-# free 2 MiB blocks, Linux only from this reserve.
+# free 2 MiB blocks, Linux only from this reserve. --append adds WORDS to
+# Linux's command line: a word Linux does not know (such as `bench`, see
+# tests/linux/bench.c) reaches /init as an argument.
 # Exit status: QEMU's, or 124 on a timeout.
 set -eu
 
@@ -34,7 +37,7 @@ die() {
 }
 
 usage() {
-	sed -n '5,6s/^# \{0,1\}//p' "$0" >&2
+	sed -n '5,7s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -87,7 +90,7 @@ fetch() {
 }
 
 boot() {
-	local dir=$1 initramfs=$2 log=$3 smp=1 mem=1G limit=600 status
+	local dir=$1 initramfs=$2 log=$3 smp=1 mem=1G limit=600 words= status
 	shift 3
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || usage
@@ -95,6 +98,7 @@ boot() {
 		--smp) smp=$2 ;;
 		--mem) mem=$2 ;;
 		--timeout) limit=$2 ;;
+		--append) words=" $2" ;;
 		*) usage ;;
 		esac
 		shift 2
@@ -111,7 +115,7 @@ boot() {
 		-nic none -serial mon:stdio -display none \
 		-accel tcg -cpu qemu64,+pdpe1gb \
 		-kernel "$dir/vmlinuz" -initrd "$initramfs" \
-		-append "console=ttyS0 quiet panic=-1 hugepages=${LINUX_HUGEPAGES:-8}" \
+		-append "console=ttyS0 quiet panic=-1 hugepages=${LINUX_HUGEPAGES:-8}$words" \
 		</dev/null | tee "$log"
 	status=${PIPESTATUS[0]}
 	set -e

@@ -7,7 +7,11 @@
 #   faults_per_client.png  startup page faults per client vs clients
 #   page_tables.png        peak page-table memory vs clients
 #   timeline.png           page faults per second during startup and restart
-# each with sharing off (solid) and on (dashed), per buffer size.
+# each with sharing off (solid) and on (dashed), per buffer size; the first
+# two also with Linux from the same make bench, when bench.txt has a Linux
+# boot: on 4 KiB pages (dotted, large open triangles: Linux's values fall
+# on sharing off's) and on 2 MiB SHM_HUGETLB pages (points alone: Linux runs
+# them at one client count per size).
 
 set terminal pngcairo size 900,560 font "sans,11"
 set datafile missing "?"
@@ -30,7 +34,11 @@ set logscale y 10
 plot for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:2 with linespoints \
          lw 2 pt 7 lc i title word(sizes, i) . " MiB, sharing off", \
      for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:3 with linespoints \
-         lw 2 pt 5 dt 2 lc i title word(sizes, i) . " MiB, sharing on"
+         lw 2 pt 5 dt 2 lc i title word(sizes, i) . " MiB, sharing on", \
+     for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:6 with linespoints \
+         lw 1 pt 8 ps 2.5 dt 3 lc i title word(sizes, i) . " MiB, Linux 4 KiB", \
+     for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:8 with points \
+         pt 13 ps 2 lc i title word(sizes, i) . " MiB, Linux hugetlb"
 
 set output dir . "/page_tables.png"
 set key top left
@@ -39,7 +47,11 @@ set ylabel "page-table memory (KiB)"
 plot for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:4 with linespoints \
          lw 2 pt 7 lc i title word(sizes, i) . " MiB, sharing off", \
      for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:5 with linespoints \
-         lw 2 pt 5 dt 2 lc i title word(sizes, i) . " MiB, sharing on"
+         lw 2 pt 5 dt 2 lc i title word(sizes, i) . " MiB, sharing on", \
+     for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:7 with linespoints \
+         lw 1 pt 8 ps 2.5 dt 3 lc i title word(sizes, i) . " MiB, Linux 4 KiB", \
+     for [i = 1:words(sizes)] sweep(word(sizes, i)) using 1:9 with points \
+         pt 13 ps 2 lc i title word(sizes, i) . " MiB, Linux hugetlb"
 
 set output dir . "/timeline.png"
 set multiplot layout 2,1 title "Page-fault rate, pgbench -T (faults counted by the kernel per 10 ms interval)"

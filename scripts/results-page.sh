@@ -18,6 +18,9 @@ qemu=$(qemu-system-x86_64 --version | head -n 1)
 	echo "- emulator: $qemu, accelerator TCG (software emulation)"
 	echo "- host CPU: $cpu, $(nproc) cores"
 	echo "- guest: 3 GiB for the one-CPU boot; the 4-CPU boot runs the short matrix"
+	if grep -q '^bench: kind=start kernel=linux ' "$build/bench.txt"; then
+		echo "- Linux: $(sed -n 's/^bench: kind=start kernel=linux release=\([^ ]*\) .*hugepages=\([0-9]*\).*/\1, booted by the same make bench in the same QEMU, one CPU, 3 GiB, \2 reserved 2 MiB pages/p' "$build/bench.txt")"
+	fi
 	echo
 	echo "Counters (faults, page-table pages, PV entries, IPIs) are exact and"
 	echo "repeatable; times under TCG are noisy and only comparable within one run."
@@ -25,7 +28,11 @@ qemu=$(qemu-system-x86_64 --version | head -n 1)
 	echo "\`on\` the shared object page tables; the ratio is off/on."
 	echo "The rows of variant \`2M\` run \`pgbench -L\` (the buffer on 2 MiB pages),"
 	echo "and the table \"2 MiB pages\" sets them beside the same runs on 4 KiB"
-	echo "pages, both shared (ratio 4 KiB / 2 MiB). The charts are of 4 KiB pages."
+	echo "pages, both shared (ratio 4 KiB / 2 MiB). The table \"Linux ... beside this"
+	echo "kernel\" sets Linux's runs of the same pgbench, on 4 KiB pages and on"
+	echo "SHM_HUGETLB, beside this kernel's sharing off and on (ratio Linux / on):"
+	echo "Linux's numbers are what Linux reported in the same make bench. The charts"
+	echo "are of 4 KiB pages, with Linux's SHM_HUGETLB runs as single points."
 	echo
 	for png in "$build"/plots/*.png; do
 		[ -e "$png" ] || continue

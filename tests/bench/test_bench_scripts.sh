@@ -5,7 +5,9 @@
 #   bench-sample.log (+ .status)  the serial log of the one-CPU boot of a
 #                                 real `make bench`
 #   bench-smp4-sample.log (+ .status)  the log of its 4-CPU boot
-#   bench-sample.txt              what scripts/bench-report.sh made of both
+#   bench-linux-sample.log (+ .status)  the log of a real Linux boot of
+#                                 `make bench` (tests/linux/bench.c)
+#   bench-sample.txt              what scripts/bench-report.sh made of the three
 #   ptgraph-sample.log            the serial log of a real `make ptgraph`
 #   ptgraph-large-sample.log      a real shell session: `pgbench -L -c 2
 #                                 -s 8 -t 400000000 &` (a buffer on 2 MiB
@@ -19,13 +21,18 @@
 # it must reject incomplete or failed logs of either boot; the runs on
 # 2 MiB pages (pgbench -L) must be in the report, off -> on and beside the
 # 4 KiB runs, with ratios in the right direction (a check that must fail
-# on a log without them or with their numbers turned around); the plots
-# must come out as PNG files from the one-CPU results only (4 KiB pages)
-# and fail without data; the graph must render, with each shared table
+# on a log without them or with their numbers turned around); every Linux
+# run must be beside this kernel's same runs, with the numbers of the Linux
+# log (a changed log changes the table), every Linux result tagged
+# kernel=linux, and an incomplete, failed or panicked Linux boot rejected;
+# the plots must come out as PNG files from the one-CPU results and
+# Linux's (4 KiB pages, plus Linux's SHM_HUGETLB points) and fail without
+# data; the graph must render, with each shared table
 # drawn once and each 2 MiB leaf (PS) as a page, never as a table.
 #
 # After a change to the report's format, regenerate the saved output with
-#   scripts/bench-report.sh tests/bench/bench-sample.log tests/bench/bench-sample.txt \
+#   scripts/bench-report.sh --linux tests/bench/bench-linux-sample.log \
+#       tests/bench/bench-sample.log tests/bench/bench-sample.txt \
 #       tests/bench/bench-smp4-sample.log
 # and read the diff. Prints one ok/not ok line per case; exit status 1 if
 # any failed.
@@ -60,6 +67,7 @@ fails() {
 }
 
 smp=$here/bench-smp4-sample.log
+linux=$here/bench-linux-sample.log
 
 # A copy of a sample log (default: the one-CPU one) changed by a sed
 # script, with its status file.
@@ -75,9 +83,15 @@ report_with_smp() {
 	"$scripts/bench-report.sh" "$here/bench-sample.log" "$tmp/t.txt" "$1"
 }
 
+# The report of the one-CPU and 4-CPU samples and a (possibly mangled) Linux
+# log, into $tmp/l.txt.
+report_with_linux() {
+	"$scripts/bench-report.sh" --linux "$1" "$here/bench-sample.log" "$tmp/l.txt" "$smp"
+}
+
 report_matches_saved_txt() {
-	"$scripts/bench-report.sh" "$here/bench-sample.log" "$tmp/bench.txt" "$smp" >/dev/null &&
-		diff -u "$here/bench-sample.txt" "$tmp/bench.txt"
+	"$scripts/bench-report.sh" --linux "$linux" "$here/bench-sample.log" "$tmp/bench.txt" \
+		"$smp" >/dev/null && diff -u "$here/bench-sample.txt" "$tmp/bench.txt"
 }
 
 # Every row of the one-CPU table has its 16 columns and every row of the
@@ -89,6 +103,9 @@ table_parses() {
 		/^pgbench on [0-9]+ CPUs/ { smp = 1 }
 		/^2 MiB pages / { large = 1 }
 		/^fork\(\) on / { large = 0 }
+		/^Linux .* beside this kernel/ { lx = 1 }
+		/^Beside Linux/ { lx = 0 }
+		lx { next }
 		/^bench: kind=ratio cpus=4 / { ratios4++; next }
 		/^bench: kind=ratio / { ratios1++ }
 		NF == 5 && $1 !~ /^mode / && $1 ~ /^[a-z]/ && !large {
@@ -175,7 +192,7 @@ smp_lines_tagged() {
 	want4=$(grep -cE "$raw" "$smp")
 	got4=$(grep -E "$kinds" "$tmp/bench.txt" | grep -c ' cpus=4\( \|$\)')
 	want1=$(grep -cE "$raw|^pgbench: timeline " "$here/bench-sample.log")
-	got1=$(grep -E "$kinds" "$tmp/bench.txt" | grep -vc ' cpus=4\( \|$\)')
+	got1=$(grep -E "$kinds" "$tmp/bench.txt" | grep -v ' kernel=linux ' | grep -vc ' cpus=4\( \|$\)')
 	[ "$want4" -gt 0 ] && [ "$want4" -eq "$got4" ] && [ "$want1" -eq "$got1" ] ||
 		{ echo "4-CPU lines: $want4 in the log, $got4 tagged; one-CPU: $want1, $got1"; return 1; }
 }
@@ -310,6 +327,118 @@ ratios_consistent() {
 		END { exit (bad || !seen) ? 1 : 0 }' "$tmp/bench.txt"
 }
 
+# Every bench: and pgbench phase line of the Linux log is in bench.txt,
+# tagged kernel=linux right after the kind.
+linux_lines_tagged() {
+	local want got
+	want=$(grep -cE '^(bench: kind=|pgbench: phase=)' "$linux")
+	got=$(grep -cE '^bench: kind=[a-z_]+ kernel=linux ' "$tmp/bench.txt")
+	[ "$want" -gt 0 ] && [ "$want" -eq "$got" ] ||
+		{ echo "Linux lines: $want in the log, $got tagged in bench.txt"; return 1; }
+}
+
+# The Linux table of report TXT (default: the sample's): one row per
+# kind=linux line, with its numbers; the Linux numbers of each line are
+# those of its Linux run's phase line, the off and on ones those of the
+# one-CPU runs it names, which have the Linux run's mode, clients, size and
+# page size; every phase with clients attaching (startup, restart) of
+# every Linux run is there.
+linux_table_ok() {
+	awk -F'|' '
+		function kvs(    i, n, f, w) {
+			split("", kv)
+			n = split($0, f, " ")
+			for (i = 2; i <= n; i++) { split(f[i], w, "="); kv[w[1]] = w[2] }
+		}
+		/^Linux .* beside this kernel/ { on = 1 }
+		/^Beside Linux/ { on = 0 }
+		on && $1 ~ /^[a-z]+ +[0-9]/ {
+			split($1, a, " "); split($2, f, " "); split($3, t, " "); split($4, m, " ")
+			key = a[1] " " a[2] " " a[3] " " (a[4] == "2M") " " a[5]
+			row[key] = f[1] " " f[2] " " f[3] " " f[4] " " t[1] " " t[2] " " t[3] " " t[4] \
+			    " " m[1] " " m[2] " " m[3]
+			rows++
+		}
+		/^bench: kind=run kernel=linux / { kvs(); LRUN[kv["run"]] = kv["mode"] " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
+		/^bench: kind=run run=/ { kvs(); KRUN[kv["run"]] = kv["mode"] " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
+		/^bench: kind=phase kernel=linux / {
+			kvs()
+			LP[kv["run"], kv["phase"]] = kv["faults"] " " kv["pt_pages"] " " kv["ms"]
+			if (kv["phase"] == "startup" || kv["phase"] == "restart") want++
+		}
+		/^bench: kind=phase run=/ {
+			kvs()
+			KP[kv["run"], kv["phase"]] = kv["faults"] " " \
+			    (kv["pt_pages"] + kv["obj_pt_pages"] + kv["obj_pd_pages"]) " " kv["ms"]
+		}
+		/^bench: kind=linux / {
+			kvs()
+			lines++
+			key = kv["mode"] " " kv["clients"] " " kv["shm_mib"] " " kv["large"] " " kv["phase"]
+			if (row[key] != kv["faults_linux"] " " kv["faults_off"] " " kv["faults_on"] " " \
+			    kv["faults_ratio"] " " kv["tables_linux"] " " kv["tables_off"] " " \
+			    kv["tables_on"] " " kv["tables_ratio"] " " kv["ms_linux"] " " kv["ms_off"] \
+			    " " kv["ms_on"]) { print "table row and line differ: " $0; bad++ }
+			run = kv["mode"] " " kv["clients"] " " kv["shm_mib"] " " kv["large"]
+			if (LRUN[kv["run_linux"]] != run || KRUN[kv["run_off"]] != run ||
+			    KRUN[kv["run_on"]] != run) { print "runs of another configuration: " $0; bad++ }
+			if (LP[kv["run_linux"], kv["phase"]] != kv["faults_linux"] " " kv["tables_linux"] \
+			    " " kv["ms_linux"] || KP[kv["run_off"], kv["phase"]] != kv["faults_off"] " " \
+			    kv["tables_off"] " " kv["ms_off"] || KP[kv["run_on"], kv["phase"]] != \
+			    kv["faults_on"] " " kv["tables_on"] " " kv["ms_on"]) {
+				print "numbers not those of the runs: " $0; bad++
+			}
+		}
+		END {
+			if (!lines || rows != lines || lines != want) {
+				print rows + 0 " rows, " lines + 0 " kind=linux lines, " want + 0 " Linux phases"; bad++
+			}
+			exit bad ? 1 : 0
+		}' "${1:-$tmp/bench.txt}"
+}
+
+# The headline beside Linux (fork, 64 clients, 256 MiB, startup) shows the
+# faults and page-table pages of the Linux log's runs on 4 KiB and 2 MiB
+# pages (read here from LOG, default the sample) and the ratio Linux 4 KiB /
+# sharing on, in report TXT.
+linux_headline_from_log() {
+	local log=${1:-$linux} txt=${2:-$tmp/bench.txt} want
+	want=$(tr -d '\r' <"$log" | awk '
+		function kvs(    i, w) { split("", kv); for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] } }
+		/^bench: kind=run / { kvs(); run = kv["mode"] " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
+		/^pgbench: phase=startup / { kvs(); F[run] = kv["faults"]; T[run] = kv["pt_pages"] }
+		END {
+			printf("clients=64 shm_mib=256 faults_linux_4k=%s tables_linux_4k=%s faults_linux_2m=%s tables_linux_2m=%s ",
+			    F["fork 64 256 0"], T["fork 64 256 0"], F["fork 64 256 1"], T["fork 64 256 1"])
+		}')
+	grep -q "^bench: kind=linux_headline .* $want" "$txt" ||
+		{ echo "want: $want"; grep '^bench: kind=linux_headline' "$txt"; return 1; }
+	awk '/^bench: kind=linux_headline / {
+		for (i = 3; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
+		x = sprintf("%.1f", kv["faults_linux_4k"] / kv["faults_on"])
+		exit (x == kv["faults_ratio"] && x + 0 > 1) ? 0 : 1
+	}' "$txt" && grep -q '^  Linux, 4 KiB pages  ' "$txt" && grep -q '^  Linux, 2 MiB pages (SHM_HUGETLB)  ' "$txt"
+}
+
+# A Linux log whose 64 x 256 MiB startup on 4 KiB pages reported other
+# numbers: the table and the headline show those numbers.
+linux_numbers_from_log() {
+	local log
+	log=$(mangled_log '/^pgbench: phase=startup mode=fork clients=64 shm_mib=256 .* large=0 /s/ faults=[0-9]* \(.*\) pt_pages=[0-9]* / faults=1234567 \1 pt_pages=4321 /' \
+		changed "$linux")
+	grep -q ' faults=1234567 .* pt_pages=4321 ' "$log" || { echo "the sed script missed"; return 1; }
+	report_with_linux "$log" >/dev/null || return 1
+	linux_headline_from_log "$log" "$tmp/l.txt" && linux_table_ok "$tmp/l.txt" &&
+		grep -qE '^  Linux, 4 KiB pages +1234567 +16\.9 MiB$' "$tmp/l.txt"
+}
+
+report_rejects_linux_status() {
+	local log
+	log=$(mangled_log '' "linuxstatus$1" "$linux")
+	echo "$1" >"$log.status"
+	fails report_with_linux "$log"
+}
+
 # A complete log whose QEMU ended with the failure status (a panic).
 report_rejects_panic() {
 	local log
@@ -333,10 +462,22 @@ plots_written() {
 	done
 }
 
-# The 64 MiB sweep has the four client counts, every value present.
+# The 64 and 256 MiB sweeps have the four client counts, every value of
+# this kernel and of Linux on 4 KiB pages present, and Linux's SHM_HUGETLB
+# point where Linux ran one (32 clients on 64 MiB, 64 on 256 MiB).
 sweep_complete() {
-	awk '!/^#/ { rows++; if (NF != 5 || /\?/) bad++ } END { exit (rows == 4 && !bad) ? 0 : 1 }' \
-		"$tmp/plots/sweep-64.dat"
+	local mib
+	for mib in 64 256; do
+		awk -v huge=$((mib == 64 ? 32 : 64)) '
+			!/^#/ {
+				rows++
+				if (NF != 9) bad++
+				for (i = 2; i <= 7; i++) if ($i !~ /^[0-9]+$/) bad++
+				if (($1 == huge) != ($8 ~ /^[0-9]+$/ && $9 ~ /^[0-9]+$/)) bad++
+			}
+			END { exit (rows == 4 && !bad) ? 0 : 1 }' "$tmp/plots/sweep-$mib.dat" ||
+			{ cat "$tmp/plots/sweep-$mib.dat"; return 1; }
+	done
 }
 
 plots_need_timeline() {
@@ -441,8 +582,19 @@ check "report rejects a failed 4-CPU pgbench run" fails report_with_smp \
 	"$(mangled_log 's/kind=status run=2 status=0/kind=status run=2 status=1/' smpfailed "$smp")"
 check "report rejects a 4-CPU panic (QEMU status 35)" report_rejects_smp_panic
 check "report rejects a missing 4-CPU log" fails report_with_smp "$tmp/none.log"
+check "Linux results are all in bench.txt, tagged kernel=linux" linux_lines_tagged
+check "Linux table: each Linux run beside the same runs, with their numbers" linux_table_ok
+check "Linux headline: 64 x 256 MiB, the faults and tables Linux reported" linux_headline_from_log
+check "Linux numbers come from the log: a changed log changes the table" linux_numbers_from_log
+check "report rejects a truncated Linux log" fails report_with_linux \
+	"$(mangled_log '/kind=run run=8 /,$d' linuxtruncated "$linux")"
+check "report rejects a failed Linux pgbench run" fails report_with_linux \
+	"$(mangled_log 's/kind=status run=3 status=0/kind=status run=3 status=1/' linuxfailed "$linux")"
+check "report rejects a Linux panic or power-off (QEMU status 0)" report_rejects_linux_status 0
+check "report rejects a Linux boot that reported a failure (status 35)" report_rejects_linux_status 35
+check "report rejects a missing Linux log" fails report_with_linux "$tmp/none.log"
 check "plots are written as PNG files" plots_written
-check "plot data has the whole 64 MiB client sweep" sweep_complete
+check "plot data has the 64 and 256 MiB sweeps, Linux's too" sweep_complete
 check "plots fail without a timeline" plots_need_timeline
 check "plot data ignores the 4-CPU results" plots_ignore_smp
 check "graph renders, shared tables drawn once" graph_renders

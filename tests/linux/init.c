@@ -27,6 +27,9 @@
  * window size (Linux's serial console has none until someone sets one, as a
  * terminal emulator or getty would on a real machine: init sets 80x24).
  *
+ * With the word `bench` on Linux's command line it runs the benchmark
+ * instead of the suites (bench.c, the Linux boot of `make bench`).
+ *
  * It is an ordinary static musl program, like the suites.
  */
 #include <dirent.h>
@@ -37,10 +40,9 @@
 
 #include "ulib.h"
 #include "utest.h"
+#include "init.h"
 
 #define EXIT_PORT   0xf4     /* QEMU's -device isa-debug-exit,iobase=0xf4 */
-#define EXIT_PASS   0x10     /* QEMU exits (0x10 << 1) | 1 = 33 */
-#define EXIT_FAIL   0x11     /* 35 */
 
 #define MAX_SUITES  64
 #define SUITE_TIMEOUT_MS (10 * 60 * 1000)   /* as user/bin/init.c */
@@ -160,7 +162,7 @@ static void run_suite(int k, const char *name)
  * Ends QEMU through isa-debug-exit. If the port is refused, or QEMU has no
  * such device, Linux powers off instead: QEMU exits 0, never a pass.
  */
-static void __attribute__((noreturn)) exit_qemu(int code)
+void exit_qemu(int code)
 {
 	fflush(stdout);
 	if (ioperm(EXIT_PORT, 4, 1) < 0)
@@ -173,17 +175,21 @@ static void __attribute__((noreturn)) exit_qemu(int code)
 		reboot(RB_POWER_OFF);
 }
 
-int main(void)
+/* argv: the words of Linux's command line it does not know itself. */
+int main(int argc, char **argv)
 {
 	static char names[MAX_SUITES][64];
 	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 	struct utsname u;
-	int n = list_suites(names), i;
+	int n, i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);   /* whole lines, before each fork */
 	if (ioctl(1, TIOCSWINSZ, &ws) < 0)
 		printf("init: console window size: %s\n", strerror(errno));
 	environ = own_environment;      /* execv() passes it on */
+	if (has_word(argc, argv, "bench"))
+		linux_bench();
+	n = list_suites(names);
 	if (uname(&u) == 0)
 		printf("init: the user-space suites on %s %s\n", u.sysname, u.release);
 	printf("KTAP version 1\n1..%d\n", n);

@@ -1,0 +1,162 @@
+/*
+ * The Linux boot of `make bench`: the bench mode of the Linux-side /init.
+ * Linux hands init the command-line words it does not know as arguments;
+ * with the word `bench` (mk/bench.mk), init.c runs linux_bench() instead of
+ * the suites. It runs the same /bin/pgbench as the project kernel's
+ * one-CPU bench boot (user/bin/bench.c), on the rows of that boot's matrix
+ * that have a Linux counterpart, and prints the same `bench: kind=...`
+ * lines, so that scripts/bench-report.sh can set Linux beside the project
+ * kernel's sharing off and on for the same runs of the same `make bench`.
+ * pgbench reads Linux's own counters: each client's faults from getrusage,
+ * the system's from /proc/vmstat, page-table memory from /proc/meminfo.
+ *
+ * Linux has no sharing switch, so each row runs once, on one of the two
+ * ways Linux offers to a database's shared buffers:
+ *   - 4 KiB pages (plain SysV shm): every process fills its own page
+ *     tables, one fault per page it touches;
+ *   - 2 MiB pages (pgbench -L: SHM_HUGETLB), taken only from the pages
+ *     reserved at boot (`hugepages=N`, which scripts/linux-kernel.sh
+ *     passes): one fault per 2 MiB per process.
+ * The rows: the fork-mode client sweep (1, 8, 32 and 64 clients on 64 and
+ * 256 MiB) that the charts draw, the other modes on 8 x 64 MiB, 8 x 1 GiB,
+ * and the sizes and client counts of the project kernel's rows on 2 MiB
+ * pages. 64 clients is the project kernel's CMAX whenever its process
+ * table holds them (its kind=start line says max_clients).
+ *
+ * Lines, `bench: kind=KIND key=value ...`:
+ *   kind=start   release (Linux's), cpus, free_mib, hugepages
+ *                (reserved 2 MiB pages), runs
+ *   kind=run     before each pgbench: its number and configuration
+ *   kind=status  after it: pgbench's exit status and wall time
+ *   kind=skip    a row on 2 MiB pages that the reserve cannot hold
+ *                (reason=hugepages)
+ *   kind=done    runs, failures, total time
+ * Then QEMU ends through isa-debug-exit: pass when every run exited 0.
+ */
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include "ulib.h"
+#include "init.h"
+
+#define TXNS          1000              /* as user/bin/bench.c */
+#define RUN_LIMIT_MS  (10 * 60 * 1000)
+
+static const struct row {
+	const char *mode;
+	int clients;
+	int mib;
+	bool large;                     /* -L: SHM_HUGETLB, 2 MiB pages */
+} matrix[] = {
+	{ "fork", 1, 64, false }, { "fork", 8, 64, false },
+	{ "fork", 32, 64, false }, { "fork", 64, 64, false },
+	{ "fork", 1, 256, false }, { "fork", 8, 256, false },
+	{ "fork", 32, 256, false }, { "fork", 64, 256, false },
+	{ "exec", 8, 64, false }, { "thread", 8, 64, false }, { "mmap", 8, 64, false },
+	{ "fork", 8, 1024, false },
+	{ "fork", 32, 64, true }, { "fork", 64, 256, true }, { "fork", 8, 1024, true },
+};
+
+/* The first number in file path after key (the whole file if key is ""), or -1. */
+static long file_number(const char *path, const char *key)
+{
+	static char text[8192];
+	const char *at;
+	long n, v;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	if (!(at = strstr(text, key)))
+		return -1;
+	for (at += strlen(key); *at == ' '; at++)
+		;
+	if (*at < '0' || *at > '9')
+		return -1;
+	for (v = 0; *at >= '0' && *at <= '9'; at++)
+		v = v * 10 + (*at - '0');
+	return v;
+}
+
+/* The CPUs this process may run on (all of them: nothing restricts init). */
+static int cpus(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 0;
+}
+
+/*
+ * Mounts /proc, where pgbench reads Linux's counters: the initramfs has
+ * only the project's files, and nothing mounts it before init.
+ */
+static int mount_proc(void)
+{
+	if (mkdir("/proc", 0555) < 0 && errno != EEXIST)
+		return -1;
+	return mount("proc", "/proc", "proc", 0, NULL);
+}
+
+static long hugepages_free_mib(void)
+{
+	return file_number("/proc/meminfo", "HugePages_Free:") * 2;
+}
+
+/* Runs pgbench for row k of nrows; returns 0 when it exited 0 or was skipped. */
+static int run_pgbench(const struct row *r, int k, int nrows)
+{
+	char cs[12], ss[12], ts[12];
+	char *argv[] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss, "-t", ts,
+	                 r->large ? "-L" : NULL, NULL };
+	uint64_t t0 = clock_ms();
+	int pid, status = 0, res;
+
+	if (r->large && hugepages_free_mib() < r->mib) {
+		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d large=1 "
+		    "reason=hugepages hugepages_free_mib=%ld\n", k + 1, r->mode, r->clients,
+		    r->mib, hugepages_free_mib());
+		return 0;
+	}
+	snprintf(cs, sizeof(cs), "%d", r->clients);
+	snprintf(ss, sizeof(ss), "%d", r->mib);
+	snprintf(ts, sizeof(ts), "%d", TXNS);
+	printf("bench: kind=run run=%d runs=%d mode=%s clients=%d shm_mib=%d large=%d txns=%d\n",
+	    k + 1, nrows, r->mode, r->clients, r->mib, r->large, TXNS);
+	pid = fork();
+	if (pid == 0) {
+		execv("/bin/pgbench", argv);
+		_exit(127);
+	}
+	res = pid < 0 ? -errno : waitpid_timeout(pid, &status, RUN_LIMIT_MS);
+	printf("bench: kind=status run=%d status=%d ms=%lu%s\n", k + 1,
+	    res < 0 ? -1 : WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+	    WEXITSTATUS(status), (unsigned long)(clock_ms() - t0),
+	    res == -EINTR ? " reason=timeout" : "");
+	return res >= 0 && status == 0 ? 0 : -1;
+}
+
+void linux_bench(void)
+{
+	int nrows = (int)ARRAY_SIZE(matrix), k, failed = 0;
+	uint64_t start = clock_ms();
+	struct utsname u;
+
+	if (mount_proc() < 0) {
+		printf("bench: mount /proc: %s\n", strerror(errno));
+		exit_qemu(EXIT_FAIL);
+	}
+	if (uname(&u) < 0)
+		strcpy(u.release, "?");
+	printf("bench: kind=start release=%s cpus=%d free_mib=%ld hugepages=%ld runs=%d\n",
+	    u.release, cpus(), file_number("/proc/meminfo", "MemFree:") / 1024,
+	    file_number("/proc/meminfo", "HugePages_Total:"), nrows);
+	for (k = 0; k < nrows; k++)
+		failed += run_pgbench(&matrix[k], k, nrows) < 0;
+	printf("bench: kind=done runs=%d failed=%d ms=%lu\n", nrows, failed,
+	    (unsigned long)(clock_ms() - start));
+	exit_qemu(failed ? EXIT_FAIL : EXIT_PASS);
+}
