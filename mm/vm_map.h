@@ -208,7 +208,7 @@ int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
  */
 int vm_map_shm_detach(struct vm_map *map, vaddr_t addr, struct vm_object **obj);
 
-/* Number of attachments of obj in all maps (nattch). */
+/* Number of attachments of obj in all maps, each piece of a split one apart (nattch). */
 int vm_object_nattch(struct vm_object *obj);
 
 /*

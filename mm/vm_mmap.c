@@ -540,24 +540,18 @@ int vm_map_shm_detach(struct vm_map *map, vaddr_t addr, struct vm_object **obj)
 }
 
 /*
- * Attachments of obj: distinct (map, shm_attach) pairs among its VME_SHM
- * entries (an attachment split by mprotect or munmap counts once). The
- * fields read are constant for an entry's lifetime.
+ * Attachments of obj: its VME_SHM entries. As on Linux, where each VMA of
+ * an attachment counts, a piece left by munmap, mprotect or MAP_FIXED in
+ * the middle of one counts apart (pieces that merge again count once).
  */
 int vm_object_nattch(struct vm_object *obj)
 {
 	int n = 0;
 
 	spin_lock(&obj->lock);
-	for (struct vm_map_entry *e = obj->mappings; e; e = e->obj_next) {
-		bool first = true;
-
-		for (struct vm_map_entry *d = obj->mappings; d != e && first; d = d->obj_next)
-			if ((d->flags & VME_SHM) && d->map == e->map && d->shm_attach == e->shm_attach)
-				first = false;
-		if ((e->flags & VME_SHM) && first)
+	for (struct vm_map_entry *e = obj->mappings; e; e = e->obj_next)
+		if (e->flags & VME_SHM)
 			n++;
-	}
 	spin_unlock(&obj->lock);
 	return n;
 }

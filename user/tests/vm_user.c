@@ -579,7 +579,6 @@ static void write_and_check(uintptr_t a)
  */
 VMTEST(munmap_middle_page_leaves_a_hole)
 {
-	UT_NEEDS_OWN_KERNEL("its shm_nattch counts a split attachment once (Linux counts each piece)");
 	for (int k = 0; k < NKINDS; k++) {
 		char *p;
 		int id;
@@ -612,9 +611,9 @@ VMTEST(munmap_middle_page_leaves_a_hole)
 			UT_ASSERT_OK(ptr_err(q));
 			UT_ASSERT_EQ(PAT(k, HOLE), get(q, HOLE));
 			UT_ASSERT_EQ(PAT(8, 0), get(q, HOLE + 1));
-			UT_ASSERT_EQ(2, nattch(id));
+			UT_ASSERT_EQ(3, nattch(id));   /* each piece counts */
 			UT_ASSERT_EQ(0, shmdt(q));
-			UT_ASSERT_EQ(1, nattch(id));   /* two pieces, one attach */
+			UT_ASSERT_EQ(2, nattch(id));
 			unmap_kind(p, id);
 		} else {
 			UT_ASSERT_EQ(0, munmap(p, BIG));   /* holes are fine */
@@ -686,7 +685,6 @@ VMTEST(mprotect_middle_page_readonly)
  */
 VMTEST(map_fixed_replaces_existing_mapping)
 {
-	UT_NEEDS_OWN_KERNEL("its shm_nattch counts a split attachment once (Linux counts each piece)");
 	const size_t n = 16, lo = 4, len = 6;
 	char *p, *q, *fix;
 	int id, pid, status;
@@ -730,7 +728,7 @@ VMTEST(map_fixed_replaces_existing_mapping)
 	UT_ASSERT_EQ(0, get(p, HOLE));
 	UT_ASSERT_EQ(PAT(3, HOLE - 1), get(p, HOLE - 1));
 	UT_ASSERT_EQ(PAT(3, HOLE + 1), get(p, HOLE + 1));
-	UT_ASSERT_EQ(1, nattch(id));
+	UT_ASSERT_EQ(2, nattch(id));         /* one per piece */
 	UT_ASSERT_EQ(0, shmdt(p));           /* both pieces go */
 	UT_ASSERT_EQ(0, nattch(id));
 	UT_ASSERT_EQ(0, get(fix, 0));        /* the private page stays */
