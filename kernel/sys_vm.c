@@ -29,9 +29,6 @@ static struct vm_map *current_map(void)
 	return current_proc()->map;
 }
 
-/* Flags Linux accepts and ignores (or whose effect is the default here). */
-#define MAP_IGNORED (MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED | MAP_NONBLOCK)
-
 /*
  * mmap(addr, len, prot, flags, fd, off): anonymous memory only, until
  * there are files (fd is ignored with MAP_ANONYMOUS, as on Linux;
@@ -39,7 +36,7 @@ static struct vm_map *current_map(void)
  */
 long sys_mmap(struct trapframe *tf)
 {
-	int flags = (int)tf->r10 & ~MAP_IGNORED;
+	int flags = (int)tf->r10;
 	vaddr_t addr;
 	long err;
 

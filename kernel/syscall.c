@@ -134,7 +134,8 @@ void return_to_user_checks(struct trapframe *tf)
 	}
 	/*
 	 * sysret to a non-canonical rip would fault in kernel mode on the user
-	 * stack; iretq to one faults too. Only lower-half addresses go back.
+	 * stack; iretq to one faults too. Only user-space addresses go back
+	 * (USER_TOP stays a page clear of the non-canonical hole).
 	 */
 	if (tf->rip >= USER_TOP)
 		proc_fault_kill(tf, tf->rip, SIGSEGV, "return to a kernel or non-canonical address");

@@ -12,7 +12,12 @@
 #define KERNEL_VMA      0xffffffff80000000UL   /* kernel image, -2 GiB */
 #define DIRECT_MAP_BASE 0xffff800000000000UL   /* PML4 slot 256 */
 #define DIRECT_MAP_MAX  GIB(64)                /* largest RAM we map */
-#define USER_TOP        0x0000800000000000UL   /* first non-user address */
+/*
+ * The end of user space, one page below the first non-canonical address as
+ * Linux's TASK_SIZE: a `syscall` in the last bytes of user space then
+ * returns to a canonical address, never one sysret would fault on.
+ */
+#define USER_TOP        0x00007ffffffff000UL
 
 #ifdef HOST_TEST
 extern uintptr_t host_phys_base;

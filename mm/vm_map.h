@@ -114,12 +114,16 @@ void vm_map_activate(struct vm_map *map);
  * vm.largepages=2 any new shared anonymous mapping of at least 2 MiB uses
  * 2 MiB pages where it can. MAP_POPULATE faults every page in at once
  * (ignored when memory runs out, as on Linux); MAP_NORESERVE and
- * MAP_STACK are accepted and change nothing.
- * Errors: -EINVAL (len 0, bad flags/prot, unaligned addr or off, range
- * outside user space for MAP_FIXED, off + len beyond the object;
- * MAP_HUGETLB with another combination of flags, a len or MAP_FIXED addr
- * not a multiple of 2 MiB, or vm.largepages 0), -ENOMEM (no room, too many
- * entries, out of memory, not enough free 2 MiB blocks for MAP_HUGETLB).
+ * MAP_STACK are accepted and change nothing. As on Linux, unknown flag
+ * bits are ignored and PROT_SEM means nothing.
+ * Errors: -EINVAL (len 0, other unknown prot bits (Linux ignores them),
+ * MAP_TYPE neither MAP_SHARED nor MAP_PRIVATE,
+ * MAP_32BIT or MAP_GROWSDOWN, unaligned off or MAP_FIXED addr, MAP_FIXED
+ * at page 0, off + len beyond the object; MAP_HUGETLB with another
+ * combination of flags, a len or MAP_FIXED addr not a multiple of 2 MiB,
+ * or vm.largepages 0), -ENOMEM (len or a MAP_FIXED range past the end of
+ * user space, no room, too many entries, out of memory, not enough free
+ * 2 MiB blocks for MAP_HUGETLB).
  */
 int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
             struct vm_object *obj, uint64_t off, vaddr_t *out);
@@ -136,15 +140,19 @@ void vm_map_set_brk(struct vm_map *map, vaddr_t start);
 vaddr_t vm_brk(struct vm_map *map, vaddr_t want);
 
 /*
- * munmap: removes every mapping in [addr, addr + len); holes are fine.
- * -EINVAL for len 0, an unaligned addr or a range outside user space.
+ * munmap: removes every mapping in [addr, addr + len); holes are fine
+ * (page 0 too). -EINVAL for len 0, an unaligned addr or a range outside
+ * user space; -ENOMEM when the split would make too many entries.
  */
 int vm_munmap(struct vm_map *map, vaddr_t addr, size_t len);
 
 /*
- * mprotect: sets the protection of [addr, addr + len) to prot. -EINVAL for
- * bad arguments, -ENOMEM when part of the range is not mapped (or too many
- * entries would result), -EACCES when prot exceeds an entry's max_prot.
+ * mprotect: sets the protection of [addr, addr + len) to prot; len 0 does
+ * nothing; PROT_SEM is accepted and means nothing. -EINVAL for an
+ * unaligned addr, other unknown prot bits or PROT_GROWSDOWN/PROT_GROWSUP
+ * over a mapping (none grows here), -ENOMEM when part of the range is not
+ * mapped (past user space included) or too many entries would result,
+ * -EACCES when prot exceeds an entry's max_prot.
  */
 int vm_mprotect(struct vm_map *map, vaddr_t addr, size_t len, int prot);
 
@@ -191,10 +199,11 @@ int vm_copyin(struct vm_map *map, void *dst, vaddr_t src, size_t len);
  * aligned for an OBJ_LARGE_ONLY object) or, when addr is 0, where the
  * kernel chooses; read-only when `readonly`, executable when `exec`. The
  * range must be free unless `remap`, which replaces what is there. Returns
- * 0 and the address in *out, -EINVAL (addr unaligned, busy, outside user
- * space, or the detach address of a live attachment whose first pages were
- * unmapped: shmdt could not tell the two apart) or -ENOMEM. The kernel
- * never chooses such an address.
+ * 0 and the address in *out, -EINVAL (addr unaligned, busy, wrapping
+ * around the end of the address space without remap, or the detach address
+ * of a live attachment whose first pages were unmapped: shmdt could not
+ * tell the two apart) or -ENOMEM (a range past the end of user space, as
+ * on Linux, or out of memory). The kernel never chooses such an address.
  */
 int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
                       bool readonly, bool exec, bool remap, vaddr_t *out);
@@ -206,7 +215,7 @@ int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
  */
 int vm_map_shm_detach(struct vm_map *map, vaddr_t addr, struct vm_object **obj);
 
-/* Number of attachments of obj in all maps (nattch). */
+/* Number of attachments of obj in all maps, each piece of a split one apart (nattch). */
 int vm_object_nattch(struct vm_object *obj);
 
 /*

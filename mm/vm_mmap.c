@@ -14,8 +14,8 @@
 #include "uapi/mman.h"
 
 #define PROT_ALL  (PROT_READ | PROT_WRITE | PROT_EXEC)
-#define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
-                   MAP_HUGETLB | MAP_NORESERVE | MAP_POPULATE | MAP_STACK | MAP_FIXED_NOREPLACE)
+/* Linux flags this kernel cannot honour: refused, where unknown bits are ignored. */
+#define MAP_REFUSED (MAP_32BIT | MAP_GROWSDOWN)
 #define BIG_MAPPING MIB(32)    /* above this, align to 2 MiB anyway */
 
 /* A mapping to create: validated arguments of mmap or shmat. */
@@ -197,26 +197,34 @@ static bool hugetlb_ok(vaddr_t addr, size_t len, int flags)
 	       IS_ALIGNED(len, SEG_SIZE) && (!(flags & MAP_FIXED) || IS_ALIGNED(addr, SEG_SIZE));
 }
 
-/* Checks the arguments of mmap (see vm_map.h). Returns 0 or -EINVAL/-ENOMEM. */
+/*
+ * Checks the arguments of mmap (see vm_map.h) as Linux does: a range that
+ * does not fit in user space is -ENOMEM, the rest -EINVAL. Unlike Linux,
+ * protection bits other than PROT_READ/WRITE/EXEC/SEM are refused.
+ */
 static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
                          struct vm_object *obj, uint64_t off)
 {
-	bool shared = flags & MAP_SHARED, private = flags & MAP_PRIVATE;
+	int type = flags & MAP_TYPE;
 
-	if (len == 0 || (prot & ~PROT_ALL) || (flags & ~MAP_KNOWN) || shared == private)
-		return -EINVAL;
-	if ((flags & MAP_HUGETLB) && !hugetlb_ok(addr, len, flags))
-		return -EINVAL;
-	if (((flags & MAP_ANONYMOUS) != 0) != (obj == NULL) || (obj && private))
-		return -EINVAL;
-	if (!IS_ALIGNED(off, PAGE_SIZE))
+	if (len == 0 || !IS_ALIGNED(off, PAGE_SIZE) || (prot & ~(PROT_ALL | PROT_SEM)))
 		return -EINVAL;
 	if (len > USER_TOP)
 		return -ENOMEM;
-	if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) &&
-	    (!IS_ALIGNED(addr, PAGE_SIZE) || !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE))))
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr > USER_TOP - len)
+			return -ENOMEM;
+		if (!IS_ALIGNED(addr, PAGE_SIZE) || addr < VM_USER_MIN)
+			return -EINVAL;
+	}
+	if ((type != MAP_SHARED && type != MAP_PRIVATE) || (flags & MAP_REFUSED))
 		return -EINVAL;
-	if (obj && (off >= obj->size || ALIGN_UP(len, PAGE_SIZE) > obj->size - off))
+	if ((flags & MAP_HUGETLB) && !hugetlb_ok(addr, len, flags))
+		return -EINVAL;
+	if (((flags & MAP_ANONYMOUS) != 0) != (obj == NULL) || (obj && type == MAP_PRIVATE))
+		return -EINVAL;
+	if (obj && (off >= obj->size || len > obj->size - off))
 		return -EINVAL;
 	return 0;
 }
@@ -270,7 +278,7 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 	if (err)
 		return err;
 	q = (struct map_request){
-		.addr = addr, .len = ALIGN_UP(len, PAGE_SIZE), .prot = prot,
+		.addr = addr, .len = ALIGN_UP(len, PAGE_SIZE), .prot = prot & PROT_ALL,
 		.max_prot = PROT_ALL, .vme_flags = (flags & MAP_SHARED) ? VME_SHARED : 0,
 		.fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE),
 		.replace = !(flags & MAP_FIXED_NOREPLACE), .busy_err = -EEXIST, .obj = obj,
@@ -286,7 +294,7 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 	if (err)
 		vm_object_release(q.obj);
 	else if (flags & MAP_POPULATE)
-		populate(map, *out, q.len, prot);
+		populate(map, *out, q.len, q.prot);
 	return err;
 }
 
@@ -328,15 +336,14 @@ vaddr_t vm_brk(struct vm_map *map, vaddr_t want)
 	return want;
 }
 
-/* See vm_map.h. */
+/* See vm_map.h. Page 0 included: it is never mapped, so that is a hole too. */
 int vm_munmap(struct vm_map *map, vaddr_t addr, size_t len)
 {
 	struct entry_reserve r = { 0 };
 	vaddr_t end;
 	int err = 0;
 
-	if (!IS_ALIGNED(addr, PAGE_SIZE) || len > USER_TOP ||
-	    !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len == 0 || addr > USER_TOP || len > USER_TOP - addr)
 		return -EINVAL;
 	end = addr + ALIGN_UP(len, PAGE_SIZE);
 	if (reserve_fill(&r, 2) < 0) {
@@ -381,23 +388,58 @@ static int clip_count_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 	return map->nentries + (a && a->start < start) + (b && b->start < end);
 }
 
-/* See vm_map.h. */
+/*
+ * mprotect with PROT_GROWSDOWN or PROT_GROWSUP: the change would extend to
+ * the start (end) of a mapping that grows, and no mapping grows here (the
+ * stack has a fixed size). So Linux's answer for a mapping that does not
+ * grow: -EINVAL when [start, end) meets a mapping (for GROWSUP, one that
+ * starts at or below start), -ENOMEM when there is none to extend.
+ */
+static int grows_check_locked(struct vm_map *map, vaddr_t start, vaddr_t end, int grows)
+{
+	struct vm_map_entry *e = map->entries;
+
+	ASSERT_HELD(&map->lock);
+	while (e && e->end <= start)
+		e = e->next;
+	if (!e || e->start >= end || ((grows & PROT_GROWSUP) && e->start > start))
+		return -ENOMEM;
+	return -EINVAL;
+}
+
+/*
+ * See vm_map.h. The checks and their order are Linux's: an unaligned addr,
+ * then len 0 (nothing to do), a range that wraps, unknown bits (PROT_SEM
+ * is accepted and means nothing), then the mappings.
+ */
 int vm_mprotect(struct vm_map *map, vaddr_t addr, size_t len, int prot)
 {
 	struct entry_reserve r = { 0 };
+	int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+	uint64_t size = ALIGN_UP(len, PAGE_SIZE);
 	vaddr_t end;
 	int err;
 
-	if (!IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~PROT_ALL) || len > USER_TOP ||
-	    !user_range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
+	prot &= ~grows;
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || !IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
-	end = addr + ALIGN_UP(len, PAGE_SIZE);
+	if (len == 0)
+		return 0;
+	if (size == 0 || size > ~addr)
+		return -ENOMEM;
+	if (prot & ~(PROT_ALL | PROT_SEM))
+		return -EINVAL;
+	prot &= PROT_ALL;
+	end = addr + size;
+	if (end > USER_TOP)
+		return -ENOMEM;    /* nothing is mapped there */
 	if (reserve_fill(&r, 2) < 0) {
 		reserve_release(&r);
 		return -ENOMEM;
 	}
 	spin_lock(&map->lock);
-	err = mprotect_check_locked(map, addr, end, prot);
+	err = grows ? grows_check_locked(map, addr, end, grows)
+	            : mprotect_check_locked(map, addr, end, prot);
 	if (err == 0 && clip_count_locked(map, addr, end) > VM_MAP_MAX_ENTRIES)
 		err = -ENOMEM;
 	if (err == 0) {
@@ -460,8 +502,10 @@ int vm_map_shm_attach(struct vm_map *map, struct vm_object *obj, vaddr_t addr,
 	};
 	int err;
 
-	if (addr && (!IS_ALIGNED(addr, PAGE_SIZE) || !user_range_ok(addr, obj->size)))
+	if (addr && (!IS_ALIGNED(addr, PAGE_SIZE) || (!remap && addr + obj->size < addr)))
 		return -EINVAL;
+	if (addr && (obj->size > USER_TOP || addr > USER_TOP - obj->size))
+		return -ENOMEM;    /* past user space, as Linux's mmap of the segment */
 	if (addr && (obj->flags & OBJ_LARGE_ONLY) && !IS_ALIGNED(addr, SEG_SIZE))
 		return -EINVAL;
 	vm_object_ref(obj);
@@ -496,24 +540,18 @@ int vm_map_shm_detach(struct vm_map *map, vaddr_t addr, struct vm_object **obj)
 }
 
 /*
- * Attachments of obj: distinct (map, shm_attach) pairs among its VME_SHM
- * entries (an attachment split by mprotect or munmap counts once). The
- * fields read are constant for an entry's lifetime.
+ * Attachments of obj: its VME_SHM entries. As on Linux, where each VMA of
+ * an attachment counts, a piece left by munmap, mprotect or MAP_FIXED in
+ * the middle of one counts apart (pieces that merge again count once).
  */
 int vm_object_nattch(struct vm_object *obj)
 {
 	int n = 0;
 
 	spin_lock(&obj->lock);
-	for (struct vm_map_entry *e = obj->mappings; e; e = e->obj_next) {
-		bool first = true;
-
-		for (struct vm_map_entry *d = obj->mappings; d != e && first; d = d->obj_next)
-			if ((d->flags & VME_SHM) && d->map == e->map && d->shm_attach == e->shm_attach)
-				first = false;
-		if ((e->flags & VME_SHM) && first)
+	for (struct vm_map_entry *e = obj->mappings; e; e = e->obj_next)
+		if (e->flags & VME_SHM)
 			n++;
-	}
 	spin_unlock(&obj->lock);
 	return n;
 }

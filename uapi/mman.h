@@ -6,11 +6,18 @@
 #define PROT_READ  0x1
 #define PROT_WRITE 0x2
 #define PROT_EXEC  0x4
+#define PROT_SEM   0x8          /* accepted, no effect (as on x86 Linux) */
+/* mprotect only: extend the change to the start (end) of a growing mapping */
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP   0x02000000
 
 #define MAP_SHARED    0x01
 #define MAP_PRIVATE   0x02
+#define MAP_TYPE      0x0f      /* exactly MAP_SHARED or MAP_PRIVATE */
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_32BIT     0x40      /* refused (-EINVAL): nothing is placed below 2 GiB */
+#define MAP_GROWSDOWN 0x0100    /* refused (-EINVAL): no mapping grows here */
 /*
  * With MAP_SHARED | MAP_ANONYMOUS only: new memory on 2 MiB pages, allocated
  * and wired at once. -EINVAL when len (or a MAP_FIXED address) is not a
@@ -26,6 +33,7 @@
 #define MAP_POPULATE  0x8000     /* fault every page in at once */
 #define MAP_STACK     0x20000    /* accepted, no effect */
 #define MAP_FIXED_NOREPLACE 0x100000  /* MAP_FIXED, but -EEXIST instead of replacing */
+/* Any other flag bit is ignored, as Linux ignores the bits it does not know. */
 
 #define MAP_FAILED ((void *)-1)
 

@@ -2,8 +2,9 @@
  * SysV shared memory on VM objects: a table of at most SHMMNI segments,
  * each holding one reference to its object. Attaching maps the object
  * shared (mm/vm_map.h); the number of attachments (nattch) is counted from
- * the object's mapping list, so fork, exit and partial unmaps keep it right
- * without any bookkeeping here. IPC_RMID frees the key and the table slot at
+ * the object's mapping list (each piece of a split attachment apart, as on
+ * Linux), so fork, exit and partial unmaps keep it right without any
+ * bookkeeping here. IPC_RMID frees the key and the table slot at
  * once; the object (the memory) lives until its last mapping goes.
  *
  * Segments are physical objects (all pages wired at creation) when

@@ -54,13 +54,15 @@ KTEST(vm_baseline, mmap_rejects_bad_arguments)
 	m = vm_map_create();
 	obj = vm_object_create(OBJ_ANON, 4 * PAGE_SIZE, 0);
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, 0, RW, ANON_PRIV, NULL, 0, &va));
-	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, 0x8, ANON_PRIV, NULL, 0, &va));
+	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, 0x10, ANON_PRIV, NULL, 0, &va));
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, MAP_ANONYMOUS, NULL, 0, &va));
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, ANON_PRIV | MAP_SHARED, NULL, 0, &va));
-	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, ANON_PRIV | 0x1000, NULL, 0, &va));
+	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, ANON_PRIV | MAP_GROWSDOWN, NULL, 0, &va));
+	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, ANON_PRIV | MAP_32BIT, NULL, 0, &va));
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, FIXED_VA + 1, PAGE_SIZE, RW, ANON_PRIV | MAP_FIXED, NULL, 0, &va));
-	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE, RW,
+	KT_ASSERT_EQ(-ENOMEM, vm_mmap(m, USER_TOP - PAGE_SIZE, 2 * PAGE_SIZE, RW,
 	                              ANON_PRIV | MAP_FIXED, NULL, 0, &va));
+	KT_ASSERT_EQ(-ENOMEM, vm_mmap(m, USER_TOP + 1, PAGE_SIZE, RW, ANON_PRIV | MAP_FIXED, NULL, 0, &va));
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, PAGE_SIZE, RW, ANON_PRIV | MAP_FIXED, NULL, 0, &va));
 	KT_ASSERT_EQ(-ENOMEM, vm_mmap(m, 0, USER_TOP + PAGE_SIZE, RW, ANON_PRIV, NULL, 0, &va));
 	KT_ASSERT_EQ(-ENOMEM, vm_mmap(m, 0, (size_t)-PAGE_SIZE, RW, ANON_PRIV, NULL, 0, &va));
@@ -74,8 +76,15 @@ KTEST(vm_baseline, mmap_rejects_bad_arguments)
 	KT_ASSERT_EQ(-EINVAL, vm_munmap(m, FIXED_VA, 0));
 	KT_ASSERT_EQ(-EINVAL, vm_munmap(m, USER_TOP, PAGE_SIZE));
 	KT_ASSERT_EQ(0, vm_munmap(m, FIXED_VA, PAGE_SIZE));          /* a hole is fine */
+	KT_ASSERT_EQ(0, vm_munmap(m, 0, PAGE_SIZE));                 /* page 0 too */
 	KT_ASSERT_EQ(-EINVAL, vm_mprotect(m, FIXED_VA, PAGE_SIZE, 0x10));
+	KT_ASSERT_EQ(-EINVAL, vm_mprotect(m, FIXED_VA, PAGE_SIZE,
+	                                  PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP));
+	KT_ASSERT_EQ(0, vm_mprotect(m, FIXED_VA, 0, 0x10));          /* nothing to do */
 	KT_ASSERT_EQ(-ENOMEM, vm_mprotect(m, FIXED_VA, PAGE_SIZE, PROT_READ));
+	KT_ASSERT_EQ(-ENOMEM, vm_mprotect(m, FIXED_VA, PAGE_SIZE, PROT_READ | PROT_GROWSDOWN));
+	KT_ASSERT_EQ(-ENOMEM, vm_mprotect(m, USER_TOP, PAGE_SIZE, PROT_READ));
+	KT_ASSERT_EQ(-ENOMEM, vm_mprotect(m, FIXED_VA, (size_t)-PAGE_SIZE, 0x10));   /* wraps */
 	vm_object_release(obj);
 	vm_map_destroy(m);
 	KT_ASSERT(vmt_clean(&s));

@@ -15,8 +15,8 @@
 
 #define DIRECT_MAP   0xffff800000000000UL
 #define KERNEL_IMAGE 0xffffffff80000000UL
-#define NON_CANON    0x0000800000000000UL   /* first address past user space */
-#define LAST_PAGE    0x00007ffffffff000UL   /* the last page of user space */
+#define NON_CANON    0x0000800000000000UL   /* the first non-canonical address */
+#define LAST_PAGE    0x00007ffffffff000UL   /* the page past user space (Linux's TASK_SIZE) */
 #define SECRET       0x5ec2e75ec2e75ec2ULL
 
 /* Kernel addresses and the first non-canonical one. */
@@ -264,33 +264,42 @@ UTEST(syscalls_do_not_write_through_a_read_only_attachment)
 /* ---- sysret and thread entry points ---- */
 
 /*
- * A `syscall` instruction in the last two bytes of user space: its return
- * address is 0x800000000000, non-canonical. sysret there would fault in
- * kernel mode on the user's stack; the kernel must kill the process instead
- * and go on.
+ * User space ends one page below the first non-canonical address, as on
+ * Linux: a `syscall` in the last two bytes of the highest page returns to
+ * 0x7ffffffff000, canonical and unmapped, instead of to 0x800000000000,
+ * where sysret would fault in kernel mode on the user's stack. So that
+ * last page cannot be mapped, and a syscall there runs (uname fills the
+ * shared buffer) and returns to a fault that kills only the caller.
  */
 UTEST(syscall_at_end_of_user_space_kills_not_the_kernel)
 {
-	UT_NEEDS_OWN_KERNEL("a page at the top of user space (Linux's user space ends one page lower)");
+	char *buf;
 	int pid, status;
 
+	UT_ASSERT_EQ(-ENOMEM, ptr_err(sys_mmap((void *)LAST_PAGE, PAGE_SIZE, PROT_READ,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)));
+	buf = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	UT_ASSERT_OK(ptr_err(buf));
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		uint8_t *page = sys_mmap((void *)LAST_PAGE, PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		uint8_t *page = sys_mmap((void *)(LAST_PAGE - PAGE_SIZE), PAGE_SIZE,
+		    PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 
 		if (ptr_err(page))
 			exit(2);
 		page[PAGE_SIZE - 2] = 0x0f;          /* syscall */
 		page[PAGE_SIZE - 1] = 0x05;
-		__asm__ volatile("jmp *%0" :: "r"(page + PAGE_SIZE - 2), "a"(NR_getpid) : "memory");
+		__asm__ volatile("jmp *%0" :: "r"(page + PAGE_SIZE - 2), "a"(NR_uname), "D"(buf)
+		    : "memory");
 		exit(3);
 	}
 	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
 		UT_FAIL("child status 0x%x: not killed by SIGSEGV", status);
+	UT_ASSERT_NE(0, buf[0]);                 /* the call ran */
 	UT_ASSERT_EQ(getpid(), (int)syscall6(NR_getpid, 0, 0, 0, 0, 0, 0));   /* still here */
+	UT_ASSERT_EQ(0, sys_munmap(buf, PAGE_SIZE));
 }
 
 /*
