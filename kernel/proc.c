@@ -131,6 +131,13 @@ void proc_start_init(const char *path, char *argv[])
 	thread_start(t);
 }
 
+static void usage_add(struct usage *sum, const struct usage *u)
+{
+	sum->minflt += u->minflt;
+	sum->uticks += u->uticks;
+	sum->sticks += u->sticks;
+}
+
 /*
  * Frees the threads of p that have left and are off their CPUs: a Linux
  * thread is never joined by the kernel (user space waits on its
@@ -146,7 +153,7 @@ static void reap_left_threads(struct proc *p)
 		    __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == T_ZOMBIE &&
 		    !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {
 			*pp = t->proc_next;
-			p->dead_minflt += t->minflt;
+			usage_add(&p->dead, &t->usage);
 			t->proc_next = dead;
 			dead = t;
 		} else {
@@ -484,20 +491,20 @@ static struct proc *find_zombie_child(struct proc *parent, int pid, bool *any)
 
 #define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)
 
-/* Faults of p's threads, those gone included. (P) held. */
-static uint64_t proc_minflt_locked(const struct proc *p)
+/* The usage of p's threads, those gone included. (P) held. */
+static struct usage proc_usage_locked(const struct proc *p)
 {
-	uint64_t n = p->dead_minflt;
+	struct usage u = p->dead;
 
 	for (const struct thread *t = p->threads; t; t = t->proc_next)
-		n += t->minflt;
-	return n;
+		usage_add(&u, &t->usage);
+	return u;
 }
 
-long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru)
+long proc_wait4(int pid, int *status_out, int options, struct usage *u)
 {
 	struct proc *self = current_proc(), *child;
-	uint64_t minflt;
+	struct usage cu;
 	bool any;
 	int cpid;
 
@@ -514,31 +521,29 @@ long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru)
 		sleep_on(self, &proc_lock);
 	}
 	child->parent = NULL;
-	minflt = proc_minflt_locked(child) + child->cminflt;
-	self->cminflt += minflt;
+	cu = proc_usage_locked(child);
+	usage_add(&cu, &child->children);
+	usage_add(&self->children, &cu);
 	spin_unlock(&proc_lock);
 	*status_out = child->status;
-	if (ru) {
-		memset(ru, 0, sizeof(*ru));
-		ru->ru_minflt = (int64_t)minflt;
-	}
+	if (u)
+		*u = cu;
 	cpid = child->pid;
 	proc_free(child);
 	return cpid;
 }
 
-void proc_rusage(int who, struct linux_rusage *ru)
+void proc_usage(int who, struct usage *u)
 {
 	struct proc *p = current_proc();
 
-	memset(ru, 0, sizeof(*ru));
 	spin_lock(&proc_lock);
 	if (who == RUSAGE_THREAD)
-		ru->ru_minflt = (int64_t)current_thread()->minflt;
+		*u = current_thread()->usage;
 	else if (who == RUSAGE_CHILDREN)
-		ru->ru_minflt = (int64_t)p->cminflt;
+		*u = p->children;
 	else
-		ru->ru_minflt = (int64_t)proc_minflt_locked(p);
+		*u = proc_usage_locked(p);
 	spin_unlock(&proc_lock);
 }
 

@@ -33,8 +33,8 @@ struct proc {
 	struct vm_map *map;           /* (P) address space; NULL once exiting */
 	struct thread *threads;       /* (P) via thread->proc_next */
 	int nthreads;                 /* (P) live (non-zombie) threads */
-	uint64_t dead_minflt;         /* (P) faults of its threads already freed */
-	uint64_t cminflt;             /* (P) faults of its waited-for children */
+	struct usage dead;            /* (P) of its threads already freed */
+	struct usage children;        /* (P) of its waited-for children, theirs included */
 	struct linux_sigaction sigactions[NSIG];   /* recorded by rt_sigaction */
 	bool execing;                 /* (P) a thread execs: no new threads */
 };
@@ -99,13 +99,13 @@ void proc_thread_exit(int code) __attribute__((noreturn));
 /*
  * wait4: reaps a zombie child (pid > 0: that one; -1 or 0: any), waiting
  * for one unless WNOHANG (then 0 when none has ended). Stores its status
- * and, when ru is not NULL, its resource usage (faults in ru_minflt).
- * -ECHILD (no such child), -EINTR (the caller was killed), -EINVAL.
+ * and, when u is not NULL, its usage with that of the children it waited
+ * for. -ECHILD (no such child), -EINTR (the caller was killed), -EINVAL.
  */
-long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru);
+long proc_wait4(int pid, int *status_out, int options, struct usage *u);
 
-/* getrusage: RUSAGE_SELF, RUSAGE_CHILDREN or RUSAGE_THREAD (faults only). */
-void proc_rusage(int who, struct linux_rusage *ru);
+/* getrusage's and times' counts: RUSAGE_SELF, RUSAGE_CHILDREN or RUSAGE_THREAD. */
+void proc_usage(int who, struct usage *u);
 
 /*
  * kill: sig 0 only checks that pid exists; a signal Linux ignores by

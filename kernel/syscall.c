@@ -55,6 +55,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_uname] = sys_uname,
 	[NR_shmdt] = sys_shmdt,
 	[NR_getrusage] = sys_getrusage,
+	[NR_times] = sys_times,
 	[NR_getuid] = sys_getuid,
 	[NR_getgid] = sys_getuid,
 	[NR_geteuid] = sys_getuid,

@@ -37,6 +37,7 @@ long sys_clone(struct trapframe *tf);
 long sys_execve(struct trapframe *tf);
 long sys_wait4(struct trapframe *tf);
 long sys_getrusage(struct trapframe *tf);
+long sys_times(struct trapframe *tf);
 long sys_getpid(struct trapframe *tf);
 long sys_getppid(struct trapframe *tf);
 long sys_gettid(struct trapframe *tf);

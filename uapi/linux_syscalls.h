@@ -42,6 +42,7 @@
 #define NR_uname            63
 #define NR_shmdt            67
 #define NR_getrusage        98
+#define NR_times            100
 #define NR_getuid           102
 #define NR_getgid           104
 #define NR_geteuid          107
