@@ -223,6 +223,36 @@ long sys_getppid(struct trapframe *tf)
 	return ppid;
 }
 
+/* setpgid(pid, pgid) */
+long sys_setpgid(struct trapframe *tf)
+{
+	return proc_setpgid((int)tf->rdi, (int)tf->rsi);
+}
+
+/* getpgid(pid) */
+long sys_getpgid(struct trapframe *tf)
+{
+	return proc_getpgid((int)tf->rdi);
+}
+
+long sys_getpgrp(struct trapframe *tf)
+{
+	(void)tf;
+	return proc_getpgid(0);
+}
+
+long sys_setsid(struct trapframe *tf)
+{
+	(void)tf;
+	return proc_setsid();
+}
+
+/* getsid(pid) */
+long sys_getsid(struct trapframe *tf)
+{
+	return proc_getsid((int)tf->rdi);
+}
+
 long sys_gettid(struct trapframe *tf)
 {
 	(void)tf;
