@@ -15,6 +15,7 @@
 #include "mm/vm_map.h"
 #include "uapi/auxv.h"
 #include "uapi/errno.h"
+#include "uapi/linux_types.h"
 #include "uapi/mman.h"
 
 #define USER_MIN  0x10000UL    /* nothing is mapped below: NULL faults */
@@ -250,7 +251,7 @@ static long fill_stack(struct vm_map *map, const char *path, const struct exec_a
 		{ AT_PHDR, aux->phdr }, { AT_PHENT, sizeof(struct elf64_phdr) },
 		{ AT_PHNUM, aux->phnum }, { AT_PAGESZ, PAGE_SIZE }, { AT_BASE, 0 },
 		{ AT_FLAGS, 0 }, { AT_ENTRY, aux->entry }, { AT_UID, 0 }, { AT_EUID, 0 },
-		{ AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 }, { AT_CLKTCK, 100 },
+		{ AT_GID, 0 }, { AT_EGID, 0 }, { AT_SECURE, 0 }, { AT_CLKTCK, USER_HZ },
 		{ AT_RANDOM, aux->random }, { AT_EXECFN, aux->execfn }, { AT_NULL, 0 },
 	};
 	_Static_assert(ARRAY_SIZE(auxv) <= AUX_MAX, "room for the auxiliary vector");

@@ -6,8 +6,15 @@
  * its sleep is interrupted) and ends; the last thread out tears down the
  * address space, hands the children to init and wakes the parent, which
  * frees what is left in waitpid().
+ *
+ * Process groups and sessions are two numbers in each process (pgid,
+ * sid): a group exists while some process, a zombie included, carries its
+ * number, as on Linux, where a zombie keeps its pid and groups until it is
+ * reaped. Pids are never reused, so a number cannot come back meaning
+ * another group.
  */
 #include "kernel/proc.h"
+#include <limits.h>
 #include "ipc/shm/shm.h"
 #include "kernel/exec.h"
 #include "kernel/cpu.h"
@@ -48,10 +55,13 @@ void proc_activate(struct proc *p)
 }
 
 /*
- * A new process in the table, with no threads or map yet; NULL with *err
- * -ENOMEM (no memory) or -EAGAIN (the table is full).
+ * A new process in the table, with no threads or map yet, in the group and
+ * session of `parent` (group and session 0 without one: init); NULL with
+ * *err -ENOMEM (no memory) or -EAGAIN (the table is full). The group is
+ * copied as the process enters the table, so a setpgid or kill of a group
+ * meanwhile sees it in the group it will run in.
  */
-static struct proc *proc_alloc(const char *name, long *err)
+static struct proc *proc_alloc(const char *name, const struct proc *parent, long *err)
 {
 	struct proc *p = kzalloc(sizeof(*p));
 	int slot = -1;
@@ -71,6 +81,10 @@ static struct proc *proc_alloc(const char *name, long *err)
 	}
 	p->pid = next_pid++;
 	p->state = P_ALIVE;
+	if (parent) {
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
+	}
 	strncpy_safe(p->name, name, sizeof(p->name));
 	procs[slot] = p;
 	spin_unlock(&proc_lock);
@@ -115,7 +129,7 @@ void proc_start_init(const char *path, char *argv[])
 	struct trapframe tf;
 	struct thread *t;
 	long err;
-	struct proc *p = proc_alloc("init", &err);
+	struct proc *p = proc_alloc("init", NULL, &err);
 
 	if (!p)
 		panic("proc_start_init: no memory");
@@ -129,6 +143,13 @@ void proc_start_init(const char *path, char *argv[])
 	init_proc = p;
 	proc_add_thread(p, t);
 	thread_start(t);
+}
+
+static void usage_add(struct usage *sum, const struct usage *u)
+{
+	sum->minflt += u->minflt;
+	sum->uticks += u->uticks;
+	sum->sticks += u->sticks;
 }
 
 /*
@@ -146,7 +167,7 @@ static void reap_left_threads(struct proc *p)
 		    __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == T_ZOMBIE &&
 		    !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE)) {
 			*pp = t->proc_next;
-			p->dead_minflt += t->minflt;
+			usage_add(&p->dead, &t->usage);
 			t->proc_next = dead;
 			dead = t;
 		} else {
@@ -217,7 +238,7 @@ static long clone_process(const struct trapframe *tf, const struct clone_args *c
 	struct thread *t;
 	long err;
 
-	child = proc_alloc(parent->name, &err);
+	child = proc_alloc(parent->name, parent, &err);
 	if (!child)
 		return err;
 	memcpy(child->sigactions, parent->sigactions, sizeof(child->sigactions));
@@ -308,6 +329,7 @@ void proc_exec_map(struct vm_map *map)
 	wait_others_off_cpu(p);
 	spin_lock(&proc_lock);
 	p->map = map;
+	p->execed = true;
 	spin_unlock(&proc_lock);
 	uaccess_set_map(map);
 	vm_map_destroy(old);
@@ -465,15 +487,24 @@ void proc_fault_kill(const struct trapframe *tf, uint64_t addr, int sig, const c
 	proc_exit(W_SIGNALED(sig));
 }
 
-/* A zombie child matching pid (-1: any), or NULL; *any set if one exists. */
-static struct proc *find_zombie_child(struct proc *parent, int pid, bool *any)
+/*
+ * Which children a wait4 takes: pid > 0 that one, -1 any, otherwise those
+ * in group pgid (the caller's, for pid 0, as it was when the wait began).
+ */
+static bool wait_matches(const struct proc *c, int pid, int pgid)
+{
+	return pid > 0 ? c->pid == pid : pid == -1 || c->pgid == pgid;
+}
+
+/* A zombie child that wait4(pid) takes, or NULL; *any set if one exists. */
+static struct proc *find_zombie_child(struct proc *parent, int pid, int pgid, bool *any)
 {
 	struct proc *found = NULL;
 
 	*any = false;
 	for (int i = 0; i < MAX_PROCS; i++) {
 		struct proc *c = procs[i];
-		if (!c || c->parent != parent || (pid != -1 && c->pid != pid))
+		if (!c || c->parent != parent || !wait_matches(c, pid, pgid))
 			continue;
 		*any = true;
 		if (c->state == P_ZOMBIE && !found)
@@ -484,29 +515,30 @@ static struct proc *find_zombie_child(struct proc *parent, int pid, bool *any)
 
 #define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)
 
-/* Faults of p's threads, those gone included. (P) held. */
-static uint64_t proc_minflt_locked(const struct proc *p)
+/* The usage of p's threads, those gone included. (P) held. */
+static struct usage proc_usage_locked(const struct proc *p)
 {
-	uint64_t n = p->dead_minflt;
+	struct usage u = p->dead;
 
 	for (const struct thread *t = p->threads; t; t = t->proc_next)
-		n += t->minflt;
-	return n;
+		usage_add(&u, &t->usage);
+	return u;
 }
 
-long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru)
+long proc_wait4(int pid, int *status_out, int options, struct usage *u)
 {
 	struct proc *self = current_proc(), *child;
-	uint64_t minflt;
+	struct usage cu;
 	bool any;
-	int cpid;
+	int cpid, pgid;
 
-	if (pid < -1 || ((unsigned)options & ~(unsigned)WAIT_OPTIONS))
-		return pid < -1 ? -ECHILD : -EINVAL;
-	if (pid == 0)
-		pid = -1;   /* one process group: every child is in the caller's */
+	if ((unsigned)options & ~(unsigned)WAIT_OPTIONS)
+		return -EINVAL;
+	if (pid == INT_MIN)
+		return -ESRCH;
 	spin_lock(&proc_lock);
-	while (!(child = find_zombie_child(self, pid, &any))) {
+	pgid = pid == 0 ? self->pgid : -pid;
+	while (!(child = find_zombie_child(self, pid, pgid, &any))) {
 		if (!any || (options & WNOHANG) || proc_interrupted()) {
 			spin_unlock(&proc_lock);
 			return !any ? -ECHILD : proc_interrupted() ? -EINTR : 0;
@@ -514,31 +546,29 @@ long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru)
 		sleep_on(self, &proc_lock);
 	}
 	child->parent = NULL;
-	minflt = proc_minflt_locked(child) + child->cminflt;
-	self->cminflt += minflt;
+	cu = proc_usage_locked(child);
+	usage_add(&cu, &child->children);
+	usage_add(&self->children, &cu);
 	spin_unlock(&proc_lock);
 	*status_out = child->status;
-	if (ru) {
-		memset(ru, 0, sizeof(*ru));
-		ru->ru_minflt = (int64_t)minflt;
-	}
+	if (u)
+		*u = cu;
 	cpid = child->pid;
 	proc_free(child);
 	return cpid;
 }
 
-void proc_rusage(int who, struct linux_rusage *ru)
+void proc_usage(int who, struct usage *u)
 {
 	struct proc *p = current_proc();
 
-	memset(ru, 0, sizeof(*ru));
 	spin_lock(&proc_lock);
 	if (who == RUSAGE_THREAD)
-		ru->ru_minflt = (int64_t)current_thread()->minflt;
+		*u = current_thread()->usage;
 	else if (who == RUSAGE_CHILDREN)
-		ru->ru_minflt = (int64_t)p->cminflt;
+		*u = p->children;
 	else
-		ru->ru_minflt = (int64_t)proc_minflt_locked(p);
+		*u = proc_usage_locked(p);
 	spin_unlock(&proc_lock);
 }
 
@@ -551,6 +581,26 @@ struct proc *proc_by_pid_locked(int pid)
 	return NULL;
 }
 
+/* The process with this pid, a zombie too (its group still counts), or NULL. */
+static struct proc *proc_or_zombie_locked(int pid)
+{
+	ASSERT_HELD(&proc_lock);
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (procs[i] && procs[i]->pid == pid)
+			return procs[i];
+	return NULL;
+}
+
+/* A process (a zombie too) of group pgid, or NULL: the group does not exist. */
+static struct proc *group_member_locked(int pgid)
+{
+	ASSERT_HELD(&proc_lock);
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (procs[i] && procs[i]->pgid == pgid)
+			return procs[i];
+	return NULL;
+}
+
 /* Signals whose default action is to do nothing (or to stop, not done here). */
 static bool default_ignored(int sig)
 {
@@ -558,25 +608,117 @@ static bool default_ignored(int sig)
 	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/*
+ * Sends sig to p, found by kill: it ends p unless p ignores it, is already
+ * a zombie, or is init (which, as on Linux, takes no default action).
+ */
+static void proc_signal_locked(struct proc *p, int sig)
+{
+	if (sig && p->state == P_ALIVE && p != init_proc && !default_ignored(sig) &&
+	    p->sigactions[sig - 1].handler != SIG_IGN)
+		proc_mark_killed(p, W_SIGNALED(sig));
+}
+
 long proc_kill(int pid, int sig)
 {
-	struct proc *p;
+	struct proc *self = current_proc(), *p;
+	int pgid, found = 0;
 	long err = 0;
 
-	if (sig < 0 || sig > NSIG || pid == 0 || pid == -1)
-		return -EINVAL;   /* no process groups yet: not the caller's group, nor everyone */
-	if (pid < 0)
-		return -ESRCH;    /* no such process group */
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid == INT_MIN)
+		return -ESRCH;    /* no group -INT_MIN: Linux's answer too */
 	spin_lock(&proc_lock);
-	p = proc_by_pid_locked(pid);
-	if (!p)
+	if (pid > 0) {
+		p = proc_by_pid_locked(pid);
+		if (!p)
+			err = -ESRCH;
+		else if (p == init_proc && sig)
+			err = -EPERM;
+		else
+			proc_signal_locked(p, sig);
+		spin_unlock(&proc_lock);
+		return err;
+	}
+	pgid = pid == 0 ? self->pgid : -pid;
+	for (int i = 0; i < MAX_PROCS; i++) {
+		p = procs[i];
+		if (!p || (pid == -1 ? p == init_proc || p == self : p->pgid != pgid))
+			continue;
+		found++;
+		proc_signal_locked(p, sig);
+	}
+	spin_unlock(&proc_lock);
+	return found ? 0 : -ESRCH;
+}
+
+long proc_setpgid(int pid, int pgid)
+{
+	struct proc *self = current_proc(), *p, *g;
+	long err = 0;
+
+	if (pid == 0)
+		pid = self->pid;
+	if (pgid == 0)
+		pgid = pid;
+	if (pgid < 0)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	p = proc_or_zombie_locked(pid);
+	if (!p || (p != self && p->parent != self))
 		err = -ESRCH;
-	else if (p == init_proc && sig)
+	else if (p != self && p->sid != self->sid)
 		err = -EPERM;
-	else if (sig && !default_ignored(sig) && p->sigactions[sig - 1].handler != SIG_IGN)
-		proc_mark_killed(p, W_SIGNALED(sig));
+	else if (p != self && p->execed)
+		err = -EACCES;
+	else if (p->sid == p->pid)
+		err = -EPERM;     /* a session leader stays the leader of its group */
+	else if (pgid != p->pid && (!(g = group_member_locked(pgid)) || g->sid != self->sid))
+		err = -EPERM;     /* only a group of the caller's session can be joined */
+	else
+		p->pgid = pgid;
 	spin_unlock(&proc_lock);
 	return err;
+}
+
+/* The group (or, with sid, the session) of process pid, or of the caller for pid 0. */
+static long proc_get_id(int pid, bool sid)
+{
+	struct proc *p;
+	long r;
+
+	spin_lock(&proc_lock);
+	p = pid == 0 ? current_proc() : proc_or_zombie_locked(pid);
+	r = !p ? -ESRCH : sid ? p->sid : p->pgid;
+	spin_unlock(&proc_lock);
+	return r;
+}
+
+long proc_getpgid(int pid)
+{
+	return proc_get_id(pid, false);
+}
+
+long proc_getsid(int pid)
+{
+	return proc_get_id(pid, true);
+}
+
+long proc_setsid(void)
+{
+	struct proc *self = current_proc();
+	long r;
+
+	spin_lock(&proc_lock);
+	if (group_member_locked(self->pid)) {
+		r = -EPERM;
+	} else {
+		self->sid = self->pgid = self->pid;
+		r = self->pid;
+	}
+	spin_unlock(&proc_lock);
+	return r;
 }
 
 void proc_thread_exit(int code)

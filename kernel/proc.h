@@ -33,10 +33,13 @@ struct proc {
 	struct vm_map *map;           /* (P) address space; NULL once exiting */
 	struct thread *threads;       /* (P) via thread->proc_next */
 	int nthreads;                 /* (P) live (non-zombie) threads */
-	uint64_t dead_minflt;         /* (P) faults of its threads already freed */
-	uint64_t cminflt;             /* (P) faults of its waited-for children */
+	int pgid;                     /* (P) process group */
+	int sid;                      /* (P) session; a leader's is its pid */
+	struct usage dead;            /* (P) of its threads already freed */
+	struct usage children;        /* (P) of its waited-for children, theirs included */
 	struct linux_sigaction sigactions[NSIG];   /* recorded by rt_sigaction */
 	bool execing;                 /* (P) a thread execs: no new threads */
+	bool execed;                  /* (P) has exec'd since fork: its parent's setpgid fails */
 };
 
 /* clone's arguments (Linux: flags, stack, parent_tid, child_tid, tls). */
@@ -97,24 +100,51 @@ void proc_exit(int status) __attribute__((noreturn));
 void proc_thread_exit(int code) __attribute__((noreturn));
 
 /*
- * wait4: reaps a zombie child (pid > 0: that one; -1 or 0: any), waiting
- * for one unless WNOHANG (then 0 when none has ended). Stores its status
- * and, when ru is not NULL, its resource usage (faults in ru_minflt).
- * -ECHILD (no such child), -EINTR (the caller was killed), -EINVAL.
+ * wait4: reaps a zombie child (pid > 0: that one; -1: any; 0: any in the
+ * caller's process group; below -1: any in group -pid), waiting for one
+ * unless WNOHANG (then 0 when none has ended). Stores its status and, when
+ * u is not NULL, its usage with that of the children it waited for.
+ * -ECHILD (no such child), -EINTR (the caller was killed), -EINVAL, and
+ * -ESRCH for INT_MIN (which has no group to negate), as on Linux.
  */
-long proc_wait4(int pid, int *status_out, int options, struct linux_rusage *ru);
+long proc_wait4(int pid, int *status_out, int options, struct usage *u);
 
-/* getrusage: RUSAGE_SELF, RUSAGE_CHILDREN or RUSAGE_THREAD (faults only). */
-void proc_rusage(int who, struct linux_rusage *ru);
+/* getrusage's and times' counts: RUSAGE_SELF, RUSAGE_CHILDREN or RUSAGE_THREAD. */
+void proc_usage(int who, struct usage *u);
 
 /*
- * kill: sig 0 only checks that pid exists; a signal Linux ignores by
- * default (or one the target set to SIG_IGN) changes nothing; any other
- * ends the process with that signal (uapi/signal.h). -ESRCH, -EINVAL, and
- * -EPERM for init. There are no process groups yet: pid 0 and -1 are
- * -EINVAL, and any other negative pid names a group that does not exist.
+ * kill: pid > 0 names a process, 0 the caller's process group, -1 every
+ * process but init and the caller, and below -1 the group -pid. sig 0 only
+ * checks that there is one; a signal Linux ignores by default (or one the
+ * target set to SIG_IGN) changes nothing; any other ends the process with
+ * that signal (uapi/signal.h). Zombies and init in a group count as found
+ * and are left alone. -ESRCH (nobody found, or pid INT_MIN), -EINVAL, and
+ * -EPERM for init named by its pid.
  */
 long proc_kill(int pid, int sig);
+
+/*
+ * Process groups and sessions, with Linux's rules. A process started by
+ * the kernel (init) is in group 0 and session 0, as Linux's init is until
+ * it calls setsid; fork copies both.
+ *
+ * setpgid: puts the caller (pid 0 or its own) or a child of it that has
+ * not exec'd into group pgid (0: the target's pid), which must be the
+ * target's pid or an existing group of the caller's session. -EINVAL
+ * (pgid < 0), -ESRCH (neither the caller nor its child), -EPERM (a child
+ * in another session, a session leader, no such group in the session),
+ * -EACCES (the child has exec'd).
+ */
+long proc_setpgid(int pid, int pgid);
+/* getpgid and getsid: of the caller (pid 0) or of process pid; -ESRCH. */
+long proc_getpgid(int pid);
+long proc_getsid(int pid);
+/*
+ * setsid: the caller leads a new session and a new group, both numbered
+ * by its pid, which it returns; -EPERM if a group has that number already
+ * (the caller leads one).
+ */
+long proc_setsid(void);
 
 /*
  * Kills the current process with signal sig (uapi/wait.h) because of an

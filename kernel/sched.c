@@ -341,6 +341,18 @@ void sched_tick(void)
 	spin_unlock(&sched_lock);
 }
 
+void thread_charge_tick(bool user)
+{
+	struct thread *t = current_thread();
+
+	if (t && t->proc) {   /* not the idle or a kernel thread */
+		if (user)
+			t->usage.uticks++;
+		else
+			t->usage.sticks++;
+	}
+}
+
 bool sched_should_yield(void)
 {
 	struct percpu *c = this_cpu();

@@ -32,6 +32,16 @@ struct fpu_state;
 struct proc;
 struct vm_page;
 
+/*
+ * What getrusage and times report of a thread, and summed for a process
+ * (kernel/proc.h). Written only by the CPU that runs the thread.
+ */
+struct usage {
+	uint64_t minflt;   /* page faults it took */
+	uint64_t uticks;   /* timer ticks that found it in user mode */
+	uint64_t sticks;   /* timer ticks that found it in the kernel */
+};
+
 struct thread {
 	int tid;
 	enum thread_state state;          /* (s) */
@@ -43,7 +53,7 @@ struct thread {
 	uint64_t fs_base;                 /* user FS base: TLS (arch_prctl) */
 	uint64_t clear_child_tid;         /* user word zeroed and woken at exit, or 0 */
 	uint64_t sigmask;                 /* blocked signals (rt_sigprocmask) */
-	uint64_t minflt;                  /* page faults it took (getrusage) */
+	struct usage usage;               /* faults and CPU time (getrusage) */
 	const void *chan;                 /* (s) what it sleeps on */
 	uint64_t wake_tick;               /* (s) timed sleep deadline, 0 = none */
 	bool interrupted;                 /* (s) thread_interrupt() came while awake */
@@ -112,6 +122,13 @@ void thread_exit_current(int code) __attribute__((noreturn));
 
 /* Timer tick: wakes timed sleepers and asks for preemption. */
 void sched_tick(void);
+/*
+ * Every CPU's timer interrupt: charges the tick to the thread it
+ * interrupted, as user or kernel time. Sampling, as Linux's tick-based
+ * accounting does: a thread that runs less than a tick at a time may be
+ * charged more or less than it used, but the sums over many ticks hold.
+ */
+void thread_charge_tick(bool user);
 /* True when the running thread has used up its time slice. */
 bool sched_should_yield(void);
 

@@ -12,6 +12,7 @@
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
+#include "kernel/timer.h"
 #include "mm/kmalloc.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
@@ -126,6 +127,19 @@ long sys_execve(struct trapframe *tf)
 	return 0;
 }
 
+/* Linux's struct rusage of the counts u (the fields not kept are 0). */
+static void usage_to_rusage(const struct usage *u, struct linux_rusage *ru)
+{
+	const uint64_t us_per_tick = 1000000 / TIMER_HZ;
+
+	memset(ru, 0, sizeof(*ru));
+	ru->ru_utime.tv_sec = (int64_t)(u->uticks / TIMER_HZ);
+	ru->ru_utime.tv_usec = (int64_t)(u->uticks % TIMER_HZ * us_per_tick);
+	ru->ru_stime.tv_sec = (int64_t)(u->sticks / TIMER_HZ);
+	ru->ru_stime.tv_usec = (int64_t)(u->sticks % TIMER_HZ * us_per_tick);
+	ru->ru_minflt = (int64_t)u->minflt;
+}
+
 /*
  * wait4(pid, status, options, rusage). The status and rusage buffers are
  * probed first so that a bad one gets -EFAULT before a child is reaped
@@ -135,29 +149,59 @@ long sys_execve(struct trapframe *tf)
 long sys_wait4(struct trapframe *tf)
 {
 	struct linux_rusage ru;
+	struct usage u;
 	int status = 0;
 	long pid;
 
 	if ((tf->rsi && user_probe_writable((void *)tf->rsi, sizeof(status)) < 0) ||
 	    (tf->r10 && user_probe_writable((void *)tf->r10, sizeof(ru)) < 0))
 		return -EFAULT;
-	pid = proc_wait4((int)tf->rdi, &status, (int)tf->rdx, tf->r10 ? &ru : NULL);
+	pid = proc_wait4((int)tf->rdi, &status, (int)tf->rdx, tf->r10 ? &u : NULL);
 	if (pid > 0 && tf->rsi && copyout((void *)tf->rsi, &status, sizeof(status)) < 0)
 		return -EFAULT;
-	if (pid > 0 && tf->r10 && copyout((void *)tf->r10, &ru, sizeof(ru)) < 0)
-		return -EFAULT;
+	if (pid > 0 && tf->r10) {
+		usage_to_rusage(&u, &ru);
+		if (copyout((void *)tf->r10, &ru, sizeof(ru)) < 0)
+			return -EFAULT;
+	}
 	return pid;
 }
 
 long sys_getrusage(struct trapframe *tf)
 {
 	struct linux_rusage ru;
+	struct usage u;
 	int who = (int)tf->rdi;
 
 	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
 		return -EINVAL;
-	proc_rusage(who, &ru);
+	proc_usage(who, &u);
+	usage_to_rusage(&u, &ru);
 	return copyout((void *)tf->rsi, &ru, sizeof(ru));
+}
+
+/*
+ * times(buf): the CPU times of the caller and of its waited-for children
+ * in clock ticks (USER_HZ, what AT_CLKTCK says), into buf unless it is
+ * NULL; returns the ticks since boot (Linux's point of origin is
+ * arbitrary too).
+ */
+long sys_times(struct trapframe *tf)
+{
+	struct linux_tms tms;
+	struct usage self, children;
+
+	if (tf->rdi) {
+		proc_usage(RUSAGE_SELF, &self);
+		proc_usage(RUSAGE_CHILDREN, &children);
+		tms.tms_utime = (int64_t)(self.uticks * USER_HZ / TIMER_HZ);
+		tms.tms_stime = (int64_t)(self.sticks * USER_HZ / TIMER_HZ);
+		tms.tms_cutime = (int64_t)(children.uticks * USER_HZ / TIMER_HZ);
+		tms.tms_cstime = (int64_t)(children.sticks * USER_HZ / TIMER_HZ);
+		if (copyout((void *)tf->rdi, &tms, sizeof(tms)) < 0)
+			return -EFAULT;
+	}
+	return (long)(clock_ms() * USER_HZ / 1000);
 }
 
 long sys_getpid(struct trapframe *tf)
@@ -177,6 +221,36 @@ long sys_getppid(struct trapframe *tf)
 	ppid = parent ? parent->pid : 0;   /* under the lock: the parent may be reaped */
 	spin_unlock(&proc_lock);
 	return ppid;
+}
+
+/* setpgid(pid, pgid) */
+long sys_setpgid(struct trapframe *tf)
+{
+	return proc_setpgid((int)tf->rdi, (int)tf->rsi);
+}
+
+/* getpgid(pid) */
+long sys_getpgid(struct trapframe *tf)
+{
+	return proc_getpgid((int)tf->rdi);
+}
+
+long sys_getpgrp(struct trapframe *tf)
+{
+	(void)tf;
+	return proc_getpgid(0);
+}
+
+long sys_setsid(struct trapframe *tf)
+{
+	(void)tf;
+	return proc_setsid();
+}
+
+/* getsid(pid) */
+long sys_getsid(struct trapframe *tf)
+{
+	return proc_getsid((int)tf->rdi);
 }
 
 long sys_gettid(struct trapframe *tf)

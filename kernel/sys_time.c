@@ -2,8 +2,9 @@
  * Time system calls of the Linux ABI: clock_gettime, nanosleep and
  * clock_nanosleep. CLOCK_MONOTONIC (and BOOTTIME, the RAW and COARSE
  * variants) is the TSC time since boot; CLOCK_REALTIME adds the date read
- * from the CMOS clock at boot; the CPU-time clocks are not kept and read
- * as the monotonic clock.
+ * from the CMOS clock at boot; the CPU-time clocks read as the monotonic
+ * clock (CPU time is kept only in 1 ms samples, for getrusage and times,
+ * and a sleep on it would need a wakeup when a process's time advances).
  */
 #include "kernel/proc.h"
 #include "kernel/sched.h"

@@ -138,6 +138,7 @@ static bool handle_interrupt(struct trapframe *tf)
 	} else if (v == VEC_TIMER) {
 		lapic_eoi();
 		timer_interrupt();
+		thread_charge_tick(tf->cs & 3);
 	} else if (v == VEC_TLB) {
 		lapic_eoi();
 		tlb_ipi_handler();
@@ -165,7 +166,7 @@ static int user_page_fault(uint64_t addr, uint64_t error)
 	struct thread *t = current_thread();
 
 	if (t)
-		t->minflt++;
+		t->usage.minflt++;
 	return uaccess_fault(addr, error);
 }
 

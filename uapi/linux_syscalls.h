@@ -42,11 +42,17 @@
 #define NR_uname            63
 #define NR_shmdt            67
 #define NR_getrusage        98
+#define NR_times            100
 #define NR_getuid           102
 #define NR_getgid           104
 #define NR_geteuid          107
 #define NR_getegid          108
+#define NR_setpgid          109
 #define NR_getppid          110
+#define NR_getpgrp          111
+#define NR_setsid           112
+#define NR_getpgid          121
+#define NR_getsid           124
 #define NR_arch_prctl       158
 #define NR_reboot           169
 #define NR_gettid           186

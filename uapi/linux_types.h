@@ -31,6 +31,12 @@ struct linux_rusage {
 	int64_t ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
 };
 
+/* times: CPU times in clock ticks of USER_HZ (AT_CLKTCK). */
+struct linux_tms {
+	int64_t tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+#define USER_HZ 100
+
 #define UTS_LEN 65
 struct linux_utsname {
 	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN];
@@ -53,6 +59,7 @@ struct linux_sigaction {
 _Static_assert(sizeof(struct linux_timespec) == 16, "struct timespec");
 _Static_assert(sizeof(struct linux_rusage) == 144, "struct rusage");
 _Static_assert(__builtin_offsetof(struct linux_rusage, ru_minflt) == 64, "ru_minflt");
+_Static_assert(sizeof(struct linux_tms) == 32, "struct tms");
 _Static_assert(sizeof(struct linux_utsname) == 390, "struct utsname");
 _Static_assert(sizeof(struct linux_winsize) == 8, "struct winsize");
 _Static_assert(sizeof(struct linux_sigaction) == 32, "struct k_sigaction");

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
+#include <sys/times.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -22,6 +23,7 @@ _Static_assert(sizeof(struct ipc_perm) == 48, "uapi/shm.h: struct ipc_perm");
 _Static_assert(offsetof(struct ipc_perm, mode) == 20, "uapi/shm.h: mode");
 _Static_assert(sizeof(struct rusage) == 144, "uapi/linux_types.h: struct rusage");
 _Static_assert(offsetof(struct rusage, ru_minflt) == 64, "uapi/linux_types.h: ru_minflt");
+_Static_assert(sizeof(struct tms) == 32, "uapi/linux_types.h: struct tms");
 _Static_assert(sizeof(struct timespec) == 16, "uapi/linux_types.h: struct timespec");
 _Static_assert(sizeof(struct utsname) == 390, "uapi/linux_types.h: struct utsname");
 _Static_assert(sizeof(struct iovec) == 16, "uapi/linux_types.h: struct iovec");

@@ -37,7 +37,8 @@
  * threads every time instead of by luck.
  *
  * Never called: exit of a worker, poweroff, ktest, kill of a process that
- * is not the caller's child, a sysctl write that could succeed (but -w's,
+ * is not the caller's child (but signal 0, harmless, to the caller's group
+ * and to everyone), a sysctl write that could succeed (but -w's,
  * before and after the run), exec of a program other than /bin/true and
  * /bin/fuzz -c, write() of a readable buffer to the console (noise),
  * read() of the console into a writable buffer (it would wait for input).
@@ -850,7 +851,7 @@ static void call_waitpid(uint64_t *s)
 
 static void call_kill(uint64_t *s)
 {
-	static const int bad_pids[] = { 0, -1, -100, 0x7fffffff, 1000000 };
+	static const int bad_pids[] = { -100, 0x7fffffff, 1000000, INT_MIN };
 	int pid;
 	long r;
 
@@ -860,10 +861,20 @@ static void call_kill(uint64_t *s)
 		expect(r == 0 || r == -ESRCH, r, "kill(child %d)", pid);
 		return;
 	}
+	if (chance(s, 30)) {
+		/*
+		 * The caller's group (0) and everyone (-1) hold the test runner
+		 * and the other workers: only signal 0, which finds the caller
+		 * in its group and its parent among everyone.
+		 */
+		pid = chance(s, 50) ? 0 : -1;
+		r = sys_kill(pid, 0);
+		expect(r == 0, r, "kill(%d, 0)", pid);
+		return;
+	}
 	pid = PICK(s, bad_pids);
 	r = sys_kill(pid, SIGKILL);
-	/* No process groups yet: 0 and -1 (the caller's group, everyone) are refused. */
-	expect(pid == 0 || pid == -1 ? r == -EINVAL : r == -ESRCH, r, "kill(%d)", pid);
+	expect(r == -ESRCH, r, "kill(%d)", pid);
 }
 
 static void call_exec(uint64_t *s)

@@ -1,8 +1,8 @@
 /*
  * Test suite "linux_abi": the Linux x86-64 system calls beyond the memory
  * ones, each checked for the behaviour Linux documents (man 2): threads by
- * clone and futex, the thread pointer, time, resource usage, signals' default
- * actions, brk, madvise, the console's ioctl, uname. Raw calls (syscall6)
+ * clone and futex, the thread pointer, time, resource usage and CPU times,
+ * signals' default actions, brk, madvise, the console's ioctl, uname. Raw calls (syscall6)
  * with Linux's numbers, so the same checks hold on Linux.
  */
 #include "utest.h"
@@ -251,6 +251,96 @@ UTEST(getrusage_and_wait4_count_page_faults)
 	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_CHILDREN, &after, 0, 0, 0, 0));
 	UT_ASSERT(after.ru_minflt >= child.ru_minflt);
 	UT_ASSERT_EQ(0, sys_munmap(p, TOUCH_PAGES * PAGE_SIZE));
+}
+
+/*
+ * Spins in user mode until ms of monotonic time have passed; returns the
+ * time that passed, in microseconds.
+ */
+static int64_t spin_ms(int64_t ms)
+{
+	uint64_t start = clock_ns(), now;
+
+	while ((now = clock_ns()) - start < (uint64_t)ms * 1000000)
+		for (volatile int i = 0; i < 1000; i++)
+			;
+	return (int64_t)(now - start) / 1000;
+}
+
+static int64_t tv_us(const struct linux_timeval *tv)
+{
+	return tv->tv_sec * 1000000 + tv->tv_usec;
+}
+
+/*
+ * CPU time: machines (and QEMU without KVM) are noisy, so a 200 ms spin is
+ * only asked to show at least 50 ms of user time, and no more than twice
+ * the time that passed (which a wrong unit or a tick counted twice would
+ * break).
+ */
+#define SPIN_MS 200
+#define SPIN_MIN_US 50000
+#define PLAUSIBLE_US(us, elapsed) ((us) >= SPIN_MIN_US && (us) <= 2 * (elapsed) + 100000)
+
+UTEST(getrusage_and_times_count_the_cpu_time_of_a_spin_in_user_mode)
+{
+	struct linux_rusage a, b, ta, tb;
+	struct linux_tms ma, mb;
+	long hz = sysconf(_SC_CLK_TCK), ca, cb;
+	int64_t elapsed, du;
+
+	UT_ASSERT(hz > 0);
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_SELF, &a, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_THREAD, &ta, 0, 0, 0, 0));
+	ca = SC(NR_times, &ma, 0, 0, 0, 0, 0);
+	elapsed = spin_ms(SPIN_MS);
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_SELF, &b, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_THREAD, &tb, 0, 0, 0, 0));
+	cb = SC(NR_times, &mb, 0, 0, 0, 0, 0);
+	du = tv_us(&b.ru_utime) - tv_us(&a.ru_utime);
+	if (!PLAUSIBLE_US(du, elapsed))
+		UT_FAIL("a spin of %lld us gave %lld us of user time", (long long)elapsed,
+		    (long long)du);
+	UT_ASSERT(b.ru_utime.tv_usec >= 0 && b.ru_utime.tv_usec < 1000000);
+	UT_ASSERT(tv_us(&b.ru_stime) >= tv_us(&a.ru_stime));
+	UT_ASSERT(PLAUSIBLE_US(tv_us(&tb.ru_utime) - tv_us(&ta.ru_utime), elapsed));
+	/* times() in clock ticks: the same user time, and the clock went on. */
+	UT_ASSERT(mb.tms_utime - ma.tms_utime >= SPIN_MIN_US * hz / 1000000);
+	UT_ASSERT(mb.tms_utime - ma.tms_utime <= (2 * elapsed + 100000) * hz / 1000000);
+	UT_ASSERT(cb - ca >= (SPIN_MS - 20) * hz / 1000);
+	UT_ASSERT(SC(NR_times, 0, 0, 0, 0, 0, 0) >= cb);       /* no buffer: only the clock */
+	UT_ASSERT_EQ(-EFAULT, SC(NR_times, 8, 0, 0, 0, 0, 0));
+}
+
+/* A reaped child's CPU time is in its wait4 rusage and in RUSAGE_CHILDREN. */
+UTEST(rusage_children_and_wait4_count_a_reaped_childs_cpu_time)
+{
+	struct linux_rusage a, b, child;
+	struct linux_tms ma, mb;
+	long hz = sysconf(_SC_CLK_TCK);
+	volatile int64_t *elapsed = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int pid, status;
+
+	UT_ASSERT_OK(ptr_err((void *)elapsed));
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_CHILDREN, &a, 0, 0, 0, 0));
+	UT_ASSERT(SC(NR_times, &ma, 0, 0, 0, 0, 0) != -EFAULT);
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		*elapsed = spin_ms(SPIN_MS);
+		exit(0);
+	}
+	UT_ASSERT_EQ(pid, (int)SC(NR_wait4, pid, &status, 0, &child, 0, 0));
+	UT_ASSERT_EQ(W_EXITCODE(0), status);
+	if (!PLAUSIBLE_US(tv_us(&child.ru_utime), *elapsed))
+		UT_FAIL("a child's spin of %lld us gave %lld us of user time",
+		    (long long)*elapsed, (long long)tv_us(&child.ru_utime));
+	UT_ASSERT_EQ(0, SC(NR_getrusage, RUSAGE_CHILDREN, &b, 0, 0, 0, 0));
+	UT_ASSERT(PLAUSIBLE_US(tv_us(&b.ru_utime) - tv_us(&a.ru_utime), *elapsed));
+	UT_ASSERT(SC(NR_times, &mb, 0, 0, 0, 0, 0) != -EFAULT);
+	UT_ASSERT(mb.tms_cutime - ma.tms_cutime >= SPIN_MIN_US * hz / 1000000);
+	UT_ASSERT_EQ(0, sys_munmap((void *)elapsed, PAGE_SIZE));
 }
 
 /* ---- signals: default actions, SIG_IGN, the blocked set ---- */

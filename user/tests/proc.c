@@ -1,5 +1,6 @@
 /*
- * Test suite "proc": processes, exec, threads, bad pointers, kill.
+ * Test suite "proc": processes, exec, threads, bad pointers, kill, process
+ * groups and sessions.
  *
  * Every case runs in its own forked child (utest.c), so a case that forks
  * is the parent of its own children and a case that crashes hurts no one.
@@ -7,6 +8,9 @@
 #include "utest.h"
 
 #define SELF "/tests/proc"   /* this program, for the exec cases */
+
+/* A raw Linux call: the kernel's answer, -E... on failure. */
+#define SC(n, a, b, c, d) syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 
 int main(int argc, char **argv);
 
@@ -780,11 +784,294 @@ UTEST(waitpid_timeout_kills_the_grandchildren_too)
 	UT_ASSERT_EQ(0, sys_munmap((void *)grandchild, PAGE_SIZE));
 }
 
+/* ---- process groups and sessions ---- */
+
+/*
+ * A child of these cases: sleeps until it is killed, or until the case
+ * that forked it has returned (failed) and left it to init, so that it
+ * does not outlive the case.
+ */
+static void __attribute__((noreturn)) sleep_until_killed(int parent)
+{
+	while (getppid() == parent)
+		sleep_ms(5);
+	exit(1);
+}
+
+/* Forks a sleep_until_killed() child; returns its pid or -E. */
+static int fork_sleeper(void)
+{
+	int parent = getpid(), pid = fork();
+
+	if (pid == 0)
+		sleep_until_killed(parent);
+	return pid < 0 ? -errno : pid;
+}
+
+/* Kills pid if it is a child and reaps it, for a case's clean-up. */
+static void kill_and_reap(int pid)
+{
+	int status;
+
+	if (pid > 0 && sys_kill(pid, SIGKILL) == 0)
+		sys_waitpid(pid, &status, 0);
+}
+
+/*
+ * The process the kernel starts, init, is in group 0 and session 0, as
+ * Linux's is until it calls setsid (neither kernel's init here calls it),
+ * and a process is in its parent's group and session until it moves.
+ */
+UTEST(init_is_in_group_and_session_zero_and_fork_inherits_them)
+{
+	long pgrp = SC(NR_getpgrp, 0, 0, 0, 0), sid = SC(NR_getsid, 0, 0, 0, 0);
+	int pid;
+
+	UT_ASSERT_EQ(0, SC(NR_getpgid, 1, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_getsid, 1, 0, 0, 0));
+	UT_ASSERT_OK(pgrp);
+	UT_ASSERT_OK(sid);
+	UT_ASSERT_EQ(pgrp, SC(NR_getpgid, 0, 0, 0, 0));
+	UT_ASSERT_EQ(pgrp, SC(NR_getpgid, getpid(), 0, 0, 0));
+	UT_ASSERT_EQ(sid, SC(NR_getsid, getpid(), 0, 0, 0));
+	pid = fork_sleeper();
+	UT_ASSERT_OK(pid);
+	UT_ASSERT_EQ(pgrp, SC(NR_getpgid, pid, 0, 0, 0));
+	UT_ASSERT_EQ(sid, SC(NR_getsid, pid, 0, 0, 0));
+	kill_and_reap(pid);
+}
+
+UTEST(setpgid_moves_a_child_into_a_new_group_or_an_existing_one)
+{
+	int a, b, sid = (int)SC(NR_getsid, 0, 0, 0, 0);
+
+	a = fork_sleeper();
+	UT_ASSERT_OK(a);
+	b = fork_sleeper();
+	if (b < 0)
+		kill_and_reap(a);
+	UT_ASSERT_OK(b);
+	UT_ASSERT_EQ(0, SC(NR_setpgid, a, 0, 0, 0));          /* pgid 0: the child's pid */
+	UT_ASSERT_EQ(a, SC(NR_getpgid, a, 0, 0, 0));
+	UT_ASSERT_EQ(sid, SC(NR_getsid, a, 0, 0, 0));         /* same session */
+	UT_ASSERT_EQ(0, SC(NR_setpgid, b, a, 0, 0));          /* joins a's group */
+	UT_ASSERT_EQ(a, SC(NR_getpgid, b, 0, 0, 0));
+	UT_ASSERT_EQ(-EPERM, SC(NR_setpgid, b, 0x7ffffff0, 0, 0));   /* no such group */
+	UT_ASSERT_EQ(-EINVAL, SC(NR_setpgid, b, -1, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_setpgid, b, b, 0, 0));          /* and a group of its own */
+	UT_ASSERT_EQ(b, SC(NR_getpgid, b, 0, 0, 0));
+	UT_ASSERT_EQ(a, SC(NR_getpgid, a, 0, 0, 0));
+	kill_and_reap(a);
+	kill_and_reap(b);
+}
+
+UTEST(setpgid_getpgid_and_getsid_refuse_other_processes)
+{
+	UT_ASSERT_EQ(-ESRCH, SC(NR_setpgid, 1, 0, 0, 0));                /* not our child */
+	UT_ASSERT_EQ(-ESRCH, SC(NR_setpgid, getppid(), 0, 0, 0));
+	UT_ASSERT_EQ(-ESRCH, SC(NR_setpgid, 0x7ffffff0, 0, 0, 0));       /* nobody */
+	UT_ASSERT_EQ(-EINVAL, SC(NR_setpgid, 0, -5, 0, 0));
+	UT_ASSERT_EQ(-EPERM, SC(NR_setpgid, 0, 0x7ffffff0, 0, 0));       /* no such group */
+	UT_ASSERT_EQ(-ESRCH, SC(NR_getpgid, 0x7ffffff0, 0, 0, 0));
+	UT_ASSERT_EQ(-ESRCH, SC(NR_getpgid, -1, 0, 0, 0));
+	UT_ASSERT_EQ(-ESRCH, SC(NR_getsid, 0x7ffffff0, 0, 0, 0));
+	/* The caller itself may lead a group of its own. */
+	UT_ASSERT_EQ(0, SC(NR_setpgid, 0, 0, 0, 0));
+	UT_ASSERT_EQ(getpid(), SC(NR_getpgrp, 0, 0, 0, 0));
+}
+
+/* main() runs this when exec'd with --sleep: a program that waits to be killed. */
+static int sleep_child(void)
+{
+	for (int i = 0; i < 60000 / 5 && getppid() != 1; i++)
+		sleep_ms(5);
+	return 1;
+}
+
+/* Once a child has exec'd, its parent can no longer move it (Linux's EACCES). */
+UTEST(setpgid_of_a_child_that_has_exec_d_gives_eacces)
+{
+	char *argv[] = { "proc", "--sleep", NULL };
+	uint64_t start = clock_ms();
+	long r;
+	int pid;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		sys_execve(SELF, argv, environ);
+		exit(100);
+	}
+	/* Succeeds (a no-op after the first) until the exec is done. */
+	while ((r = SC(NR_setpgid, pid, pid, 0, 0)) == 0 && clock_ms() - start < 10000)
+		sleep_ms(1);
+	kill_and_reap(pid);
+	UT_ASSERT_EQ(-EACCES, r);
+}
+
+UTEST(setsid_makes_the_caller_lead_a_new_session_and_group)
+{
+	volatile int *step = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int pid, status, r;
+
+	UT_ASSERT_OK(ptr_err((void *)step));
+	step[0] = step[1] = 0;
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		int me = getpid(), grandchild;
+
+		if (SC(NR_setsid, 0, 0, 0, 0) != me)
+			exit(1);
+		if (SC(NR_getsid, 0, 0, 0, 0) != me || SC(NR_getpgrp, 0, 0, 0, 0) != me)
+			exit(2);
+		if (SC(NR_setsid, 0, 0, 0, 0) != -EPERM)          /* leads a group already */
+			exit(3);
+		if (SC(NR_setpgid, 0, 0, 0, 0) != -EPERM)         /* a session leader stays */
+			exit(4);
+		__atomic_store_n(&step[0], 1, __ATOMIC_RELEASE);
+		/* In a child: a group of its own in the session, so no setsid. */
+		grandchild = fork();
+		if (grandchild == 0)
+			exit(SC(NR_getsid, 0, 0, 0, 0) == me && SC(NR_setpgid, 0, 0, 0, 0) == 0 &&
+			     SC(NR_setsid, 0, 0, 0, 0) == -EPERM ? 0 : 1);
+		if (grandchild < 0 || sys_waitpid(grandchild, &status, 0) != grandchild ||
+		    status != 0)
+			exit(5);
+		exit(ut_wait_for(&step[1], 1) ? 0 : 6);
+	}
+	r = ut_wait_for(&step[0], 1);
+	if (!r)
+		kill_and_reap(pid);
+	UT_ASSERT(r);
+	UT_ASSERT_EQ(pid, SC(NR_getsid, pid, 0, 0, 0));
+	UT_ASSERT_EQ(pid, SC(NR_getpgid, pid, 0, 0, 0));
+	UT_ASSERT_NE(pid, SC(NR_getsid, 0, 0, 0, 0));
+	/* Our child, but in another session now. */
+	r = (int)SC(NR_setpgid, pid, pid, 0, 0);
+	__atomic_store_n(&step[1], 1, __ATOMIC_RELEASE);
+	UT_ASSERT_EQ(-EPERM, r);
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(0), status);
+	UT_ASSERT_EQ(0, sys_munmap((void *)step, PAGE_SIZE));
+}
+
+/* kill(-pgid) ends every member of the group; once all are reaped, none is found. */
+UTEST(kill_of_a_group_signals_each_member)
+{
+	int a, b, status;
+
+	a = fork_sleeper();
+	UT_ASSERT_OK(a);
+	b = fork_sleeper();
+	if (b < 0)
+		kill_and_reap(a);
+	UT_ASSERT_OK(b);
+	if (SC(NR_setpgid, a, a, 0, 0) != 0 || SC(NR_setpgid, b, a, 0, 0) != 0) {
+		kill_and_reap(a);
+		kill_and_reap(b);
+		UT_FAIL("setpgid of the children failed");
+	}
+	UT_ASSERT_EQ(0, sys_kill(-a, 0));
+	UT_ASSERT_EQ(0, sys_kill(-a, SIGTERM));
+	UT_ASSERT_EQ(a, sys_waitpid(a, &status, 0));
+	UT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	UT_ASSERT_EQ(b, sys_waitpid(b, &status, 0));
+	UT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	UT_ASSERT_EQ(-ESRCH, sys_kill(-a, 0));              /* empty */
+	UT_ASSERT_EQ(-ESRCH, sys_kill(INT_MIN, 0));         /* no group -INT_MIN */
+}
+
+/*
+ * kill(0) signals the caller's group, the caller included, and no one
+ * outside it: a child in a group of its own, ignoring SIGTERM, sends it to
+ * its group and sees its own child die of it; with SIGTERM back to the
+ * default, the next kill(0) ends it too. This process, in another group,
+ * lives on to see that.
+ */
+UTEST(kill_zero_signals_the_callers_group)
+{
+	int pid, status;
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		struct linux_sigaction act = { (uint64_t)SIG_IGN, 0, 0, 0 };
+		int member;
+
+		if (SC(NR_setpgid, 0, 0, 0, 0) != 0)
+			exit(1);
+		member = fork_sleeper();
+		if (member < 0 || SC(NR_rt_sigaction, SIGTERM, &act, 0, 8) != 0)
+			exit(2);
+		if (sys_kill(0, SIGTERM) != 0)
+			exit(3);
+		if (sys_waitpid(member, &status, 0) != member || !WIFSIGNALED(status) ||
+		    WTERMSIG(status) != SIGTERM)
+			exit(4);
+		act.handler = (uint64_t)SIG_DFL;
+		if (SC(NR_rt_sigaction, SIGTERM, &act, 0, 8) != 0)
+			exit(5);
+		sys_kill(0, SIGTERM);
+		exit(6);
+	}
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
+	if (WIFEXITED(status))
+		UT_FAIL("the child exited with %d instead of dying of SIGTERM", WEXITSTATUS(status));
+	UT_ASSERT_EQ(SIGTERM, WTERMSIG(status));
+}
+
+/*
+ * kill(-1) signals every process the caller may, init and itself
+ * excepted: here that is every other process of the machine (the test
+ * runner, init's other children), so only signal 0 is sent, which checks
+ * that someone is there (this case's child at least) and harms no one.
+ */
+UTEST(kill_minus_one_finds_the_other_processes)
+{
+	int pid = fork_sleeper();
+
+	UT_ASSERT_OK(pid);
+	UT_ASSERT_EQ(0, sys_kill(-1, 0));
+	UT_ASSERT_EQ(-EINVAL, sys_kill(-1, 65));
+	kill_and_reap(pid);
+}
+
+/*
+ * wait4(0) waits only for children in the caller's group, wait4(-pgid)
+ * only for those in group pgid.
+ */
+UTEST(wait_for_zero_or_a_group_takes_only_children_of_that_group)
+{
+	int a, b, status;
+
+	a = fork();
+	UT_ASSERT_OK(a);
+	if (a == 0)
+		exit(3);
+	UT_ASSERT_EQ(0, SC(NR_setpgid, a, a, 0, 0));    /* a zombie may be moved too */
+	UT_ASSERT_EQ(-ECHILD, sys_waitpid(0, &status, WNOHANG));   /* none in our group */
+	b = fork();
+	UT_ASSERT_OK(b);
+	if (b == 0)
+		exit(4);
+	UT_ASSERT_EQ(b, sys_waitpid(0, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(4), status);
+	UT_ASSERT_EQ(-ECHILD, sys_waitpid(-b, &status, WNOHANG)); /* no group b */
+	UT_ASSERT_EQ(a, sys_waitpid(-a, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(3), status);
+	UT_ASSERT_EQ(-ECHILD, sys_waitpid(-a, &status, WNOHANG));
+	UT_ASSERT_EQ(-ESRCH, sys_waitpid(INT_MIN, &status, WNOHANG));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exec-child") == 0)
 		return exec_child(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "--start-state") == 0)
 		return start_state_child(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--sleep") == 0)
+		return sleep_child();
 	return utest_main("proc", argc, argv);
 }
