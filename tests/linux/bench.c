@@ -41,7 +41,6 @@
 #include "init.h"
 
 #define TXNS          1000              /* as user/bin/bench.c */
-#define RUN_LIMIT_MS  (10 * 60 * 1000)
 
 static const struct row {
 	const char *mode;
@@ -112,8 +111,6 @@ static int run_pgbench(const struct row *r, int k, int nrows)
 	char cs[12], ss[12], ts[12];
 	char *argv[] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss, "-t", ts,
 	                 r->large ? "-L" : NULL, NULL };
-	uint64_t t0 = clock_ms();
-	int pid, status = 0, res;
 
 	if (r->large && hugepages_free_mib() < r->mib) {
 		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d large=1 "
@@ -126,17 +123,7 @@ static int run_pgbench(const struct row *r, int k, int nrows)
 	snprintf(ts, sizeof(ts), "%d", TXNS);
 	printf("bench: kind=run run=%d runs=%d mode=%s clients=%d shm_mib=%d large=%d txns=%d\n",
 	    k + 1, nrows, r->mode, r->clients, r->mib, r->large, TXNS);
-	pid = fork();
-	if (pid == 0) {
-		execv("/bin/pgbench", argv);
-		_exit(127);
-	}
-	res = pid < 0 ? -errno : waitpid_timeout(pid, &status, RUN_LIMIT_MS);
-	printf("bench: kind=status run=%d status=%d ms=%lu%s\n", k + 1,
-	    res < 0 ? -1 : WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
-	    WEXITSTATUS(status), (unsigned long)(clock_ms() - t0),
-	    res == -EINTR ? " reason=timeout" : "");
-	return res >= 0 && status == 0 ? 0 : -1;
+	return bench_run_pgbench(argv, k + 1);
 }
 
 void linux_bench(void)

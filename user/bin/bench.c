@@ -92,7 +92,6 @@
 
 #define CMAX       0        /* clients: as many as fit, up to 64 */
 #define TXNS       1000
-#define RUN_LIMIT_MS (10 * 60 * 1000)
 #define NFORKS     50
 #define NREADS     3
 #define GIB_MIB    1024
@@ -262,8 +261,6 @@ static int run_pgbench(const struct row *r, int k, int nrows)
 	                   "-t", ts };
 	int argc = 9;
 	int clients = r->clients == CMAX ? max_clients : r->clients;
-	int pid, status = 0, res;
-	uint64_t t0;
 
 	snprintf(cs, sizeof(cs), "%d", clients);
 	snprintf(ss, sizeof(ss), "%d", r->mib);
@@ -290,18 +287,7 @@ static int run_pgbench(const struct row *r, int k, int nrows)
 	    "optimize=%d share_pd=%d prelink=%d shm_use_phys=%d timeline=%d large=%d "
 	    "txns=%d\n", k + 1, nrows, r->mode, clients, r->mib, r->optimize,
 	    r->share_pd, r->prelink, r->use_phys, r->timeline, r->large, TXNS);
-	t0 = now_us();
-	pid = fork();
-	if (pid == 0) {
-		execv("/bin/pgbench", argv);
-		_exit(127);
-	}
-	res = pid < 0 ? -errno : waitpid_timeout(pid, &status, RUN_LIMIT_MS);
-	printf("bench: kind=status run=%d status=%d ms=%lu%s\n", k + 1,
-	    res < 0 ? -1 : WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
-	    WEXITSTATUS(status), (unsigned long)((now_us() - t0) / 1000),
-	    res == -EINTR ? " reason=timeout" : "");
-	return res >= 0 && status == 0 ? 0 : -1;
+	return bench_run_pgbench(argv, k + 1);
 }
 
 /*

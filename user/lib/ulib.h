@@ -150,6 +150,14 @@ int waitpid_timeout(int pid, int *status, uint64_t timeout_ms);
  */
 int waitpid_reaping(int pid, int *status, uint64_t timeout_ms);
 
+/*
+ * Runs /bin/pgbench with argv as run number `run` of a `make bench` matrix
+ * (bench_run.c): waits for it (killing it after ten minutes) and prints
+ * the line "bench: kind=status run=N status=S ms=T" that the report reads.
+ * 0 when it exited 0.
+ */
+int bench_run_pgbench(char *const argv[], int run);
+
 void rand_seed(uint64_t seed);
 uint64_t rand_next(void);         /* xorshift64*, not thread safe */
 uint64_t rand_next_r(uint64_t *state); /* the same on the caller's state (never 0) */
