@@ -90,8 +90,9 @@ extern struct spinlock pmap_lock;
 extern struct pmap *pmap_list;               /* (g) live pmaps */
 extern struct pmap_object *pmap_object_list; /* (g) live object trees */
 extern struct vmstat pmap_gstat;             /* (g) system-wide counters */
+extern bool pte_nx_enabled;                  /* (c) EFER.NXE: may leaves carry NX? */
 
-/* ---- the walker (pmap.c) ---- */
+/* ---- tables and the walker (pmap_table.c) ---- */
 
 /* The entries a walk passed through, indexed by level (see pte.h). */
 struct pt_path {
