@@ -172,7 +172,7 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
 	if (!pv)
 		return -ENOMEM;
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
+	tlb_batch_init(&b, pm, &pmap_gstat);
 	r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
 	if (p.link)
 		link_clear_locked(pm, &p, p.link, &b);
@@ -294,7 +294,7 @@ void pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	struct tlb_batch b;
 
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
+	tlb_batch_init(&b, pm, &pmap_gstat);
 	pmap_remove_locked(pm, sva, eva, &b);
 	tlb_batch_finish(&b);
 	spin_unlock(&pmap_lock);
@@ -307,7 +307,7 @@ void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot)
 	struct tlb_batch b;
 
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
+	tlb_batch_init(&b, pm, &pmap_gstat);
 	mirrors_range_locked(pm, op.sva, op.eva, op.remove, prot, &b);
 	pt_range_locked(pm, &op, &b);
 	tlb_batch_finish(&b);

@@ -180,18 +180,19 @@ bool pv_find(const struct vm_page *pg, const struct pmap *pm, const struct pmap_
  */
 struct tlb_batch {
 	struct pmap *pmap;
+	struct vmstat *gstat;          /* system-wide counters, beside pmap->stat */
 	int count;                     /* pages queued in va[] */
 	bool full;                     /* flush everything instead */
 	vaddr_t va[TLB_BATCH_MAX];
 	struct vm_page *free_tables;   /* freed after the flush, via ->next */
 };
 
-void tlb_batch_init(struct tlb_batch *b, struct pmap *pm);
+void tlb_batch_init(struct tlb_batch *b, struct pmap *pm, struct vmstat *gstat);
 void tlb_batch_page(struct tlb_batch *b, vaddr_t va);
 void tlb_batch_all(struct tlb_batch *b);
 void tlb_batch_free_table(struct tlb_batch *b, struct vm_page *table);
 void tlb_batch_finish(struct tlb_batch *b);
-void tlb_object_changed(void);
+void tlb_object_changed(struct pmap *pmaps, struct vmstat *gstat);
 void pmap_hw_load_cr3(paddr_t pml4);
 
 #endif

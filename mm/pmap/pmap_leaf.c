@@ -337,7 +337,7 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
 	if (!(head->flags & PG_WIRED) && !(pv = pv_alloc()))
 		return -ENOMEM;
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
+	tlb_batch_init(&b, pm, &pmap_gstat);
 	r = leaf_fill_locked(s->po, ALIGN_DOWN(s->off, SEG_SIZE), head, &pv, filled);
 	if (r == 0)
 		r = run_link_locked(pm, s, false, &b);
@@ -387,7 +387,7 @@ void mirrors_push_locked(struct pmap_object *po, uint64_t off, pte_t leaf)
 
 		if (off < m->off || off >= m->off + m->len)
 			continue;
-		tlb_batch_init(&b, m->pmap);
+		tlb_batch_init(&b, m->pmap, &pmap_gstat);
 		copy_install_locked(m, m->va + (off - m->off), leaf, &b);
 		tlb_batch_finish(&b);
 	}
@@ -409,7 +409,7 @@ void mirrors_update_locked(struct pmap_object *po, uint64_t off)
 
 		if (off < m->off || off >= m->off + m->len)
 			continue;
-		tlb_batch_init(&b, m->pmap);
+		tlb_batch_init(&b, m->pmap, &pmap_gstat);
 		c = copy_at_locked(m->pmap, va, &p);
 		if (c)
 			copy_refresh_locked(m, va, c, &p, &b);

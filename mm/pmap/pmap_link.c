@@ -162,7 +162,7 @@ int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_
 	if (!(pg->flags & PG_WIRED) && !(pv = pv_alloc()))
 		return -ENOMEM;
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
+	tlb_batch_init(&b, pm, &pmap_gstat);
 	r = obj_fill_locked(s->po, s->off, pg, &pv, filled);
 	if (r == 0)
 		r = link_locked(pm, s, false, &b);
@@ -178,7 +178,7 @@ void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s)
 	struct tlb_batch b;
 
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
+	tlb_batch_init(&b, pm, &pmap_gstat);
 	link_locked(pm, s, true, &b);
 	if (s->run_start < s->run_end)
 		run_link_locked(pm, s, true, &b);

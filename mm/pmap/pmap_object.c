@@ -169,7 +169,7 @@ static void obj_entry_restore_locked(struct pmap_object *po, uint64_t off, pte_t
 	*e = want;
 	if (flags & PTE_PS)
 		mirrors_update_locked(po, off);
-	tlb_object_changed();
+	tlb_object_changed(pmap_list, &pmap_gstat);
 }
 
 /*

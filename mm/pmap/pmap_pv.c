@@ -105,7 +105,7 @@ static void obj_pte_clear_locked(struct vm_page *pg, struct pv_entry *pv, pte_t 
 	*pte = 0;
 	pv_remove(pg, NULL, po, off);
 	mirrors_update_locked(po, off);
-	tlb_object_changed();
+	tlb_object_changed(pmap_list, &pmap_gstat);
 }
 
 /* Lowers an object PTE or 2 MiB leaf and invalidates it like obj_pte_clear_locked(). */
@@ -114,7 +114,7 @@ static void obj_pte_lower_locked(struct pv_entry *pv, pte_t *pte, int prot)
 	if (!pte_lower(pte, prot))
 		return;
 	mirrors_update_locked(pv->po, pv->va);
-	tlb_object_changed();
+	tlb_object_changed(pmap_list, &pmap_gstat);
 }
 
 /* Removes every mapping recorded on pg's own PV list. (g) held. */
@@ -130,7 +130,7 @@ static void page_remove_locked(struct vm_page *pg)
 			obj_pte_clear_locked(pg, pv, pte);
 			continue;
 		}
-		tlb_batch_init(&b, pv->pmap);
+		tlb_batch_init(&b, pv->pmap, &pmap_gstat);
 		pte_clear_locked(pv->pmap, pv->va, &p, &b);
 		tlb_batch_finish(&b);
 	}
@@ -157,7 +157,7 @@ static void page_protect_locked(struct vm_page *pg, int prot)
 			obj_pte_lower_locked(pv, pte, prot);
 			continue;
 		}
-		tlb_batch_init(&b, pv->pmap);
+		tlb_batch_init(&b, pv->pmap, &pmap_gstat);
 		if (pte_lower(pte, prot))
 			tlb_batch_page(&b, pv->va);
 		tlb_batch_finish(&b);
