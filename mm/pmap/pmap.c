@@ -30,25 +30,6 @@ void pmap_bootstrap(paddr_t kernel_pml4)
 #endif
 }
 
-/*
- * Clears the present private leaf PTE p->pte[PT_LEVEL] mapping `va`, drops
- * its PV entry, queues the invalidation and prunes tables left empty.
- * (g) held.
- */
-void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b)
-{
-	pte_t old = *p->pte[PT_LEVEL];
-
-	ASSERT_HELD(&pmap_lock);
-	*p->pte[PT_LEVEL] = 0;
-	p->table[PT_LEVEL]->used--;
-	pv_remove(pte_page(old), pm, NULL, va);
-	pm->stat.resident--;
-	pmap_gstat.resident--;
-	tlb_batch_page(b, va);
-	pt_prune(pm, p, PT_LEVEL, b);
-}
-
 /* Creates an address space holding only the kernel half. */
 struct pmap *pmap_create(void)
 {
@@ -193,101 +174,6 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
 	return r < 0 ? -ENOMEM : 0;
 }
 
-/* What pt_range_locked() does to a range: remove, or lower to `prot`. */
-struct range_op {
-	vaddr_t sva, eva;
-	bool remove;
-	int prot;
-};
-
-/*
- * Applies op to a link the walk p found at va: a remove unlinks it; a
- * protect lowers the link's rights when the range covers the whole linked
- * segment (or GiB), and unlinks it otherwise (rule: partial changes unlink).
- */
-static void range_link_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
-                              const struct range_op *op, struct tlb_batch *b)
-{
-	vaddr_t start = ALIGN_DOWN(va, level_size(p->link));
-
-	ASSERT_HELD(&pmap_lock);
-	if (op->remove || start < op->sva || start + level_size(p->link) > op->eva)
-		link_clear_locked(pm, p, p->link, b);
-	else if (link_lower_locked(p, p->link, op->prot))
-		tlb_batch_all(b);
-}
-
-/*
- * Applies op to a copied 2 MiB leaf the walk p found at va: a remove, or a
- * protect that covers it only in part, clears it; a protect of all of it
- * lowers its rights. (g) held.
- */
-static void range_copy_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
-                              const struct range_op *op, struct tlb_batch *b)
-{
-	vaddr_t start = ALIGN_DOWN(va, SEG_SIZE);
-
-	ASSERT_HELD(&pmap_lock);
-	if (op->remove || start < op->sva || start + SEG_SIZE > op->eva)
-		copy_clear_locked(pm, va, p, b);
-	else if (pte_lower(p->pte[PD_LEVEL], op->prot))
-		tlb_batch_page(b, va);
-}
-
-/*
- * Applies op to every private leaf, copied 2 MiB leaf and link of pm in
- * [op->sva, op->eva), skipping missing tables and whole links at a time.
- * Mirror records are left alone (see mirrors_range_locked). The walk
- * restarts from the root for every step, as a step may free tables.
- */
-static void pt_range_locked(struct pmap *pm, const struct range_op *op, struct tlb_batch *b)
-{
-	struct pt_path p;
-
-	ASSERT_HELD(&pmap_lock);
-	for (vaddr_t va = op->sva; va < op->eva;) {
-		int r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
-		int step = r;
-		vaddr_t next;
-
-		if (p.link) {
-			range_link_locked(pm, va, &p, op, b);
-			step = p.link;
-		} else if (r == PD_LEVEL && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
-			range_copy_locked(pm, va, &p, op, b);
-		} else if (r == PT_LEVEL && pte_present(*p.pte[PT_LEVEL])) {
-			if (op->remove)
-				pte_clear_locked(pm, va, &p, b);
-			else if (pte_lower(p.pte[PT_LEVEL], op->prot))
-				tlb_batch_page(b, va);
-		}
-		next = ALIGN_DOWN(va, level_size(step)) + level_size(step);
-		if (next <= va)
-			break;
-		va = next;
-	}
-}
-
-/*
- * Removes the mappings of pm in [sva, eva) but keeps its mirror records:
- * for a fault that replaces a private table inside a mirror. (g) held.
- */
-void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
-{
-	struct range_op op = { sva, MIN(eva, USER_TOP), true, PROT_NONE };
-
-	ASSERT_HELD(&pmap_lock);
-	pt_range_locked(pm, &op, b);
-}
-
-/* pmap_remove() with (g) held and the caller's batch: mirrors too. */
-void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
-{
-	ASSERT_HELD(&pmap_lock);
-	mirrors_range_locked(pm, sva, eva, true, PROT_NONE, b);
-	pt_empty_locked(pm, sva, eva, b);
-}
-
 /* Removes every mapping in [sva, eva) (see pmap.h). */
 void pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
@@ -303,13 +189,73 @@ void pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 /* Lowers the rights in [sva, eva) to at most prot (see pmap.h). */
 void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot)
 {
-	struct range_op op = { sva, MIN(eva, USER_TOP), prot == PROT_NONE, prot };
 	struct tlb_batch b;
 
 	spin_lock(&pmap_lock);
 	tlb_batch_init(&b, pm, &pmap_gstat);
-	mirrors_range_locked(pm, op.sva, op.eva, op.remove, prot, &b);
-	pt_range_locked(pm, &op, &b);
+	pmap_protect_locked(pm, sva, eva, prot, &b);
 	tlb_batch_finish(&b);
 	spin_unlock(&pmap_lock);
+}
+
+/* See pmap.h. */
+int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_page *pg,
+                       bool *filled)
+{
+	struct pv_entry *pv = NULL;
+	struct tlb_batch b;
+	int r;
+
+	if (!(pg->flags & PG_WIRED) && !(pv = pv_alloc()))
+		return -ENOMEM;
+	spin_lock(&pmap_lock);
+	tlb_batch_init(&b, pm, &pmap_gstat);
+	r = obj_fill_locked(s->po, s->off, pg, &pv, filled);
+	if (r == 0)
+		r = link_locked(pm, s, false, &b);
+	tlb_batch_finish(&b);
+	spin_unlock(&pmap_lock);
+	pv_free(pv);
+	return r;
+}
+
+/* See pmap.h. */
+void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s)
+{
+	struct tlb_batch b;
+
+	spin_lock(&pmap_lock);
+	tlb_batch_init(&b, pm, &pmap_gstat);
+	link_locked(pm, s, true, &b);
+	if (s->run_start < s->run_end)
+		run_link_locked(pm, s, true, &b);
+	tlb_batch_finish(&b);
+	spin_unlock(&pmap_lock);
+}
+
+/* See pmap.h. */
+int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_page *head,
+                     bool *filled)
+{
+	struct pv_entry *pv = NULL;
+	struct tlb_batch b;
+	int r;
+
+	if (!(head->flags & PG_LARGE) || s->run_start >= s->run_end)
+		panic("pmap_enter_large: bad request va %p", (void *)s->va);
+	if (!(head->flags & PG_WIRED) && !(pv = pv_alloc()))
+		return -ENOMEM;
+	spin_lock(&pmap_lock);
+	tlb_batch_init(&b, pm, &pmap_gstat);
+	r = leaf_fill_locked(s->po, ALIGN_DOWN(s->off, SEG_SIZE), head, &pv, filled);
+	if (r == 0)
+		r = run_link_locked(pm, s, false, &b);
+	if (r == 0 && (s->gib || gib_linked_locked(pm, s->va)))
+		r = link_locked(pm, s, false, &b);   /* links, or sets the link's rights */
+	else if (r == 0)
+		r = copy_fault_locked(pm, s, &b);
+	tlb_batch_finish(&b);
+	spin_unlock(&pmap_lock);
+	pv_free(pv);
+	return r;
 }

@@ -122,17 +122,10 @@ void pt_visit(struct vm_page *table, int level, vaddr_t base, pt_visit_fn fn, vo
 
 struct vm_page *pt_alloc_private(void *arg);
 void pt_prune(struct pmap *pm, struct pt_path *p, int from, struct tlb_batch *b);
-void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
 bool pte_lower(pte_t *pte, int prot);
-void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
-void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
 
-/* ---- object trees and links (pmap_object.c, pmap_link.c) ---- */
+/* ---- object trees (pmap_object.c) ---- */
 
-bool pte_is_link(pte_t pte, int level);
-int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink, struct tlb_batch *b);
-void link_clear_locked(struct pmap *pm, struct pt_path *p, int level, struct tlb_batch *b);
-bool link_lower_locked(struct pt_path *p, int level, int prot);
 struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level);
 int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
                     struct pv_entry **pv, bool *filled);
@@ -152,8 +145,24 @@ void mirrors_range_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool remove
                           struct tlb_batch *b);
 void mirrors_push_locked(struct pmap_object *po, uint64_t off, pte_t leaf);
 void mirrors_update_locked(struct pmap_object *po, uint64_t off);
+bool gib_linked_locked(struct pmap *pm, vaddr_t va);
+int copy_install_locked(struct leaf_mirror *m, vaddr_t va, pte_t leaf, struct tlb_batch *b);
+int mirror_range_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t start,
+                        vaddr_t end, bool prelink, struct tlb_batch *b);
+
+/* ---- links and the range walk (pmap_link.c) ---- */
+
+bool pte_is_link(pte_t pte, int level);
+int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink, struct tlb_batch *b);
+void link_clear_locked(struct pmap *pm, struct pt_path *p, int level, struct tlb_batch *b);
+bool link_lower_locked(struct pt_path *p, int level, int prot);
+void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
+void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
+void pmap_protect_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot, struct tlb_batch *b);
+void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
 int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
                     struct tlb_batch *b);
+int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, struct tlb_batch *b);
 
 /* ---- PV entries (pmap_pv.c) ---- */
 
