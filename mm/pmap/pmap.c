@@ -210,8 +210,11 @@ int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_
 		return -ENOMEM;
 	spin_lock(&pmap_lock);
 	tlb_batch_init(&b, pm, &pmap_gstat);
-	r = obj_fill_locked(s->po, s->off, pg, &pv, filled);
-	if (r == 0)
+	r = obj_fill_locked(s->po, s->off, pg, &pv);
+	*filled = r == OBJ_FILLED;
+	if (r == OBJ_RESTORED)
+		tlb_object_changed(pmap_list, &pmap_gstat);
+	if (r >= 0)
 		r = link_locked(pm, s, false, &b);
 	tlb_batch_finish(&b);
 	spin_unlock(&pmap_lock);
@@ -237,6 +240,7 @@ void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s)
 int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_page *head,
                      bool *filled)
 {
+	uint64_t off = ALIGN_DOWN(s->off, SEG_SIZE);
 	struct pv_entry *pv = NULL;
 	struct tlb_batch b;
 	int r;
@@ -247,8 +251,15 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
 		return -ENOMEM;
 	spin_lock(&pmap_lock);
 	tlb_batch_init(&b, pm, &pmap_gstat);
-	r = leaf_fill_locked(s->po, ALIGN_DOWN(s->off, SEG_SIZE), head, &pv, filled);
-	if (r == 0)
+	r = leaf_fill_locked(s->po, off, head, &pv);
+	*filled = r == OBJ_FILLED;
+	if (r == OBJ_FILLED) {
+		mirrors_push_locked(s->po, off, *obj_leaf_locked(s->po, off));
+	} else if (r == OBJ_RESTORED) {
+		mirrors_update_locked(s->po, off);
+		tlb_object_changed(pmap_list, &pmap_gstat);
+	}
+	if (r >= 0)
 		r = run_link_locked(pm, s, false, &b);
 	if (r == 0 && (s->gib || gib_linked_locked(pm, s->va)))
 		r = link_locked(pm, s, false, &b);   /* links, or sets the link's rights */
@@ -258,4 +269,104 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
 	spin_unlock(&pmap_lock);
 	pv_free(pv);
 	return r;
+}
+
+/* The PTE a PV entry stands for; panics if it does not map pg. (g) held. */
+static pte_t *pv_pte(struct vm_page *pg, const struct pv_entry *pv, struct pt_path *p)
+{
+	pte_t *pte = NULL;
+
+	if (pv->po)
+		pte = obj_entry_locked(pv->po, pv->va);
+	else if (pt_walk(pv->pmap->pml4, PML4_LEVEL, pv->va, PT_LEVEL, p, NULL, NULL) == PT_LEVEL &&
+	         !p->link)
+		pte = p->pte[PT_LEVEL];
+	if (!pte || !pte_present(*pte) || pte_pa(*pte) != page_to_phys(pg))
+		panic("pv_pte: stale PV entry pmap %p object %p va %p", (void *)pv->pmap,
+		      (void *)pv->po, (void *)pv->va);
+	return pte;
+}
+
+/*
+ * Clears an object PTE or 2 MiB leaf (the object table stays, it is freed
+ * with the object) and invalidates it wherever it may be cached: in the
+ * address spaces that link the table, and in the copies of a leaf.
+ */
+static void obj_pte_clear_locked(struct pv_entry *pv, pte_t *pte)
+{
+	struct pmap_object *po = pv->po;   /* pv is freed with the entry */
+	uint64_t off = pv->va;
+
+	obj_entry_clear_locked(po, off, pte);
+	mirrors_update_locked(po, off);
+	tlb_object_changed(pmap_list, &pmap_gstat);
+}
+
+/* Lowers an object PTE or 2 MiB leaf and invalidates it like obj_pte_clear_locked(). */
+static void obj_pte_lower_locked(struct pv_entry *pv, pte_t *pte, int prot)
+{
+	if (!pte_lower(pte, prot))
+		return;
+	mirrors_update_locked(pv->po, pv->va);
+	tlb_object_changed(pmap_list, &pmap_gstat);
+}
+
+/* Removes every mapping recorded on pg's own PV list. (g) held. */
+static void page_remove_locked(struct vm_page *pg)
+{
+	while (pg->pv_list) {
+		struct pv_entry *pv = pg->pv_list;
+		struct pt_path p;
+		pte_t *pte = pv_pte(pg, pv, &p);
+		struct tlb_batch b;
+
+		if (pv->po) {
+			obj_pte_clear_locked(pv, pte);
+			continue;
+		}
+		tlb_batch_init(&b, pv->pmap, &pmap_gstat);
+		pte_clear_locked(pv->pmap, pv->va, &p, &b);
+		tlb_batch_finish(&b);
+	}
+}
+
+/* Removes every mapping of pg, or of all of a large page (see pmap.h). */
+void pmap_page_remove(struct vm_page *pg)
+{
+	spin_lock(&pmap_lock);
+	for (size_t i = 0; i < page_frames(pg); i++)
+		page_remove_locked(&pg[i]);
+	spin_unlock(&pmap_lock);
+}
+
+/* Lowers every mapping on pg's own PV list to at most prot. (g) held. */
+static void page_protect_locked(struct vm_page *pg, int prot)
+{
+	for (struct pv_entry *pv = pg->pv_list; pv; pv = pv->next) {
+		struct pt_path p;
+		pte_t *pte = pv_pte(pg, pv, &p);
+		struct tlb_batch b;
+
+		if (pv->po) {
+			obj_pte_lower_locked(pv, pte, prot);
+			continue;
+		}
+		tlb_batch_init(&b, pv->pmap, &pmap_gstat);
+		if (pte_lower(pte, prot))
+			tlb_batch_page(&b, pv->va);
+		tlb_batch_finish(&b);
+	}
+}
+
+/* Lowers every mapping of pg (a large page: all of it) to at most prot. */
+void pmap_page_protect(struct vm_page *pg, int prot)
+{
+	if (prot == PROT_NONE) {
+		pmap_page_remove(pg);
+		return;
+	}
+	spin_lock(&pmap_lock);
+	for (size_t i = 0; i < page_frames(pg); i++)
+		page_protect_locked(&pg[i], prot);
+	spin_unlock(&pmap_lock);
 }

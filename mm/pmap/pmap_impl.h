@@ -127,13 +127,21 @@ bool pte_lower(pte_t *pte, int prot);
 /* ---- object trees (pmap_object.c) ---- */
 
 struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level);
+/* What a fill did to an object entry. */
+enum obj_fill {
+	OBJ_KEPT,      /* it mapped the page with the object's rights already */
+	OBJ_FILLED,    /* it was empty and now maps the page */
+	OBJ_RESTORED,  /* it mapped the page with lowered rights, now the object's */
+};
+
 int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
-                    struct pv_entry **pv, bool *filled);
+                    struct pv_entry **pv);
+void obj_entry_clear_locked(struct pmap_object *po, uint64_t off, pte_t *e);
 struct vm_page *obj_pd_get_locked(struct pmap_object *po, uint64_t off);
 pte_t *obj_leaf_locked(struct pmap_object *po, uint64_t off);
 pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off);
 int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
-                     struct pv_entry **pv, bool *filled);
+                     struct pv_entry **pv);
 
 /* ---- 2 MiB leaves: copies and mirrors (pmap_leaf.c) ---- */
 

@@ -9,8 +9,12 @@
  * are created on first use and freed only by pmap_object_destroy(). A PTE
  * or leaf of a managed page has one PV entry (pmap NULL, po, offset) on the
  * page (a large page: on its first vm_page); wired pages of physical
- * objects have none. A new leaf is pushed to the object's leaf mirrors
- * (pmap_leaf.c). All under (g) pmap_lock.
+ * objects have none. All under (g) pmap_lock.
+ *
+ * The layer above the reverse map and below the process side
+ * (mm/pmap/README.md): a change that processes must see (a new leaf to
+ * push to the mirrors, a leaf or PTE cleared, lowered or given its rights
+ * back) is returned to the verb, which makes the mirrors and TLBs follow.
  */
 #include "kernel/printk.h"
 #include "mm/kmalloc.h"
@@ -152,36 +156,26 @@ pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off)
 }
 
 /*
- * Gives the object entry *e (a PTE, or a 2 MiB leaf at offset off) back
- * the object's maximum rights `flags` that pmap_page_protect() lowered,
- * keeping its accessed and dirty bits; a leaf's copies follow. Raising
- * rights flushes too, like every pmap verb (pmap.h), so no CPU takes a
- * second fault on a stale lowered entry. Nothing to do when *e has them.
- * (g) held.
+ * Gives the object entry *e (a PTE or a 2 MiB leaf) back the object's
+ * maximum rights `flags` that pmap_page_protect() lowered, keeping its
+ * accessed and dirty bits. Returns OBJ_RESTORED when it changed (the
+ * caller then brings a leaf's copies in line and flushes: raising rights
+ * flushes too, like every pmap verb, so no CPU takes a second fault on a
+ * stale lowered entry), OBJ_KEPT when *e had them. (g) held.
  */
-static void obj_entry_restore_locked(struct pmap_object *po, uint64_t off, pte_t *e,
-                                     uint64_t flags)
+static enum obj_fill obj_entry_restore_locked(pte_t *e, uint64_t flags)
 {
 	pte_t want = pte_make(pte_pa(*e), flags) | (*e & (PTE_A | PTE_D));
 
 	if (*e == want)
-		return;
+		return OBJ_KEPT;
 	*e = want;
-	if (flags & PTE_PS)
-		mirrors_update_locked(po, off);
-	tlb_object_changed(pmap_list, &pmap_gstat);
+	return OBJ_RESTORED;
 }
 
-/*
- * Makes the object PTE for off map pg, creating the tables on the way; a
- * PTE already mapping pg gets the object's maximum rights back (a fault
- * after pmap_page_protect()). *pv is a preallocated PV entry (NULL for
- * wired pages), consumed when used. *filled tells whether the PTE was
- * empty. Returns 0 or -ENOMEM (tables already created stay: they belong
- * to the object). (g) held.
- */
+/* See pmap_impl.h. */
 int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
-                    struct pv_entry **pv, bool *filled)
+                    struct pv_entry **pv)
 {
 	struct obj_alloc a = { po, off };
 	struct vm_page *pd = obj_pd_get_locked(po, off);
@@ -190,7 +184,6 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	int r;
 
 	ASSERT_HELD(&pmap_lock);
-	*filled = false;
 	if (!pd)
 		return -ENOMEM;
 	r = pt_walk(pd, PD_LEVEL, off, PT_LEVEL, &p, obj_alloc_pt, &a);
@@ -202,8 +195,7 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	if (pte_present(*pte)) {
 		if (pte_pa(*pte) != page_to_phys(pg))
 			panic("obj_fill_locked: offset %p already maps another page", (void *)off);
-		obj_entry_restore_locked(po, off, pte, OBJ_PTE_FLAGS);
-		return 0;
+		return obj_entry_restore_locked(pte, OBJ_PTE_FLAGS);
 	}
 	if (*pv) {
 		pv_insert(pg, *pv, NULL, po, off);
@@ -212,34 +204,24 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	__atomic_store_n(pte, pte_make(page_to_phys(pg), OBJ_PTE_FLAGS), __ATOMIC_RELEASE);
 	p.table[PT_LEVEL]->used++;
 	pmap_gstat.resident++;
-	*filled = true;
-	return 0;
+	return OBJ_FILLED;
 }
 
-/*
- * Makes the object's PD entry for off (2 MiB aligned) a 2 MiB leaf mapping
- * the large page `head`, creating the PD page, and pushes the new leaf to
- * every mirror that covers off; a leaf already mapping head gets the
- * object's maximum rights back, in its copies too. *pv is a preallocated
- * PV entry (NULL for wired pages), consumed when used; *filled tells
- * whether the leaf was new. Returns 0 or -ENOMEM (no PD page). (g) held.
- */
+/* See pmap_impl.h. */
 int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
-                     struct pv_entry **pv, bool *filled)
+                     struct pv_entry **pv)
 {
 	struct vm_page *pd = obj_pd_get_locked(po, off);
 	pte_t *e;
 
 	ASSERT_HELD(&pmap_lock);
-	*filled = false;
 	if (!pd)
 		return -ENOMEM;
 	e = (pte_t *)page_to_virt(pd) + level_index(off, PD_LEVEL);
 	if (pte_present(*e)) {
 		if (!pte_leaf(*e, PD_LEVEL) || pte_pa(*e) != page_to_phys(head))
 			panic("leaf_fill_locked: offset %p already maps something else", (void *)off);
-		obj_entry_restore_locked(po, off, e, OBJ_LEAF_FLAGS);
-		return 0;
+		return obj_entry_restore_locked(e, OBJ_LEAF_FLAGS);
 	}
 	if (*pv) {
 		pv_insert(head, *pv, NULL, po, off);
@@ -248,9 +230,24 @@ int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
 	__atomic_store_n(e, pte_make(page_to_phys(head), OBJ_LEAF_FLAGS), __ATOMIC_RELEASE);
 	pd->used++;
 	pmap_gstat.obj_leaves++;
-	*filled = true;
-	mirrors_push_locked(po, off, *e);
-	return 0;
+	return OBJ_FILLED;
+}
+
+/* See pmap_impl.h. */
+void obj_entry_clear_locked(struct pmap_object *po, uint64_t off, pte_t *e)
+{
+	struct vm_page *pg = pte_page(*e);
+
+	ASSERT_HELD(&pmap_lock);
+	if (pte_leaf(*e, PD_LEVEL)) {
+		obj_table_locked(po, off, PD_LEVEL)->used--;
+		pmap_gstat.obj_leaves--;
+	} else {
+		obj_table_locked(po, off, PT_LEVEL)->used--;
+		pmap_gstat.resident--;
+	}
+	*e = 0;
+	pv_remove(pg, NULL, po, off);
 }
 
 /* Clears the 2 MiB leaf *e of PD page pd (offset off) and its PV entry. */
