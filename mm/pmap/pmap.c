@@ -370,3 +370,45 @@ void pmap_page_protect(struct vm_page *pg, int prot)
 		page_protect_locked(&pg[i], prot);
 	spin_unlock(&pmap_lock);
 }
+
+/* See pmap.h. */
+struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size)
+{
+	struct pmap_object *po = kzalloc(sizeof(*po));
+
+	if (!po)
+		return NULL;
+	po->owner = owner;
+	po->size = size;
+	po->npd = ALIGN_UP(size, GIB_SIZE) >> GIB_SHIFT;
+	po->pd = kzalloc(po->npd * sizeof(po->pd[0]));
+	if (!po->pd) {
+		kfree(po);
+		return NULL;
+	}
+	spin_lock(&pmap_lock);
+	po->next = pmap_object_list;
+	if (pmap_object_list)
+		pmap_object_list->prev = po;
+	pmap_object_list = po;
+	spin_unlock(&pmap_lock);
+	return po;
+}
+
+/* See pmap.h: O(resident pages) for the PV entries, no TLB work. */
+void pmap_object_destroy(struct pmap_object *po)
+{
+	spin_lock(&pmap_lock);
+	if (po->mirrors)
+		panic("pmap_object_destroy: object %p still has leaf mirrors", (void *)po->owner);
+	obj_tables_free_locked(po);
+	if (po->prev)
+		po->prev->next = po->next;
+	else
+		pmap_object_list = po->next;
+	if (po->next)
+		po->next->prev = po->prev;
+	spin_unlock(&pmap_lock);
+	kfree(po->pd);
+	kfree(po);
+}

@@ -278,6 +278,13 @@ int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
  * the copies and TLBs follow. (g) held.
  */
 void obj_entry_clear_locked(struct pmap_object *po, uint64_t off, pte_t *e);
+/*
+ * Clears every PTE and leaf of po's tree, frees their PV entries and every
+ * table page (pmap_object_destroy); panics when a process still links one
+ * of its PD pages. po->pd[] still names the freed pages: the caller frees
+ * po next. (g) held.
+ */
+void obj_tables_free_locked(struct pmap_object *po);
 
 /* ---- process side, 2 MiB leaves: copies and mirrors (pmap_leaf.c) ---- */
 

@@ -17,7 +17,6 @@
  * back) is returned to the verb, which makes the mirrors and TLBs follow.
  */
 #include "kernel/printk.h"
-#include "mm/kmalloc.h"
 #include "mm/pmap/pmap_impl.h"
 #include "uapi/errno.h"
 
@@ -70,29 +69,6 @@ static struct vm_page *obj_alloc_pt(void *arg)
 	struct obj_alloc *a = arg;
 
 	return obj_table_alloc(a->po, a->off, PT_LEVEL);
-}
-
-struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size)
-{
-	struct pmap_object *po = kzalloc(sizeof(*po));
-
-	if (!po)
-		return NULL;
-	po->owner = owner;
-	po->size = size;
-	po->npd = ALIGN_UP(size, GIB_SIZE) >> GIB_SHIFT;
-	po->pd = kzalloc(po->npd * sizeof(po->pd[0]));
-	if (!po->pd) {
-		kfree(po);
-		return NULL;
-	}
-	spin_lock(&pmap_lock);
-	po->next = pmap_object_list;
-	if (pmap_object_list)
-		pmap_object_list->prev = po;
-	pmap_object_list = po;
-	spin_unlock(&pmap_lock);
-	return po;
 }
 
 /*
@@ -283,12 +259,10 @@ static void obj_pt_destroy(struct pmap_object *po, struct vm_page *pt)
 	obj_table_free(pt, PT_LEVEL);
 }
 
-/* See pmap.h: O(resident pages) for the PV entries, no TLB work. */
-void pmap_object_destroy(struct pmap_object *po)
+/* See pmap_impl.h. */
+void obj_tables_free_locked(struct pmap_object *po)
 {
-	spin_lock(&pmap_lock);
-	if (po->mirrors)
-		panic("pmap_object_destroy: object %p still has leaf mirrors", (void *)po->owner);
+	ASSERT_HELD(&pmap_lock);
 	for (unsigned g = 0; g < po->npd; g++) {
 		pte_t *pd;
 
@@ -312,27 +286,4 @@ void pmap_object_destroy(struct pmap_object *po)
 		}
 		obj_table_free(po->pd[g], PD_LEVEL);
 	}
-	if (po->prev)
-		po->prev->next = po->next;
-	else
-		pmap_object_list = po->next;
-	if (po->next)
-		po->next->prev = po->prev;
-	spin_unlock(&pmap_lock);
-	kfree(po->pd);
-	kfree(po);
-}
-
-/* See pmap.h. A 2 MiB leaf gives the piece: vm_pages of a block are contiguous. */
-struct vm_page *pmap_object_extract(struct pmap_object *po, uint64_t off)
-{
-	struct vm_page *pg = NULL;
-	pte_t *pte;
-
-	spin_lock(&pmap_lock);
-	pte = obj_entry_locked(po, off);
-	if (pte && pte_present(*pte))
-		pg = phys_to_page(pte_pa(*pte) + (off & (pte_leaf(*pte, PD_LEVEL) ? SEG_SIZE - 1 : 0)));
-	spin_unlock(&pmap_lock);
-	return pg;
 }
