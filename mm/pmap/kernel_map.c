@@ -5,17 +5,14 @@
  * mapped too, uncached.
  */
 #include "mm/pmap/kernel_map.h"
+#include "mm/pmap/pte.h"
 #include "mm/phys.h"
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
 
-#define KPTE_P   (1UL << 0)
-#define KPTE_W   (1UL << 1)
-#define KPTE_PS  (1UL << 7)
-#define KPTE_G   (1UL << 8)
-#define KPTE_PWT (1UL << 3)
-#define KPTE_PCD (1UL << 4)
-#define KPTE_NX  (1UL << 63)
+/* Kernel tables: 2 MiB leaves, global, and what links them. */
+#define KERNEL_LEAF  (PTE_P | PTE_W | PTE_PS | PTE_G)
+#define KERNEL_TABLE (PTE_P | PTE_W)
 
 /* The I/O APIC and local APIC registers: mapped uncached, never RAM. */
 #define APIC_MMIO_START 0xfec00000UL
@@ -23,7 +20,7 @@
 
 #define DIRECT_GIBS (DIRECT_MAP_MAX >> GIB_SHIFT)
 
-typedef uint64_t table_t[512] __attribute__((aligned(4096)));
+typedef pte_t table_t[PT_ENTRIES] __attribute__((aligned(4096)));
 
 static table_t kernel_pml4;
 static table_t direct_pdpt;
@@ -54,18 +51,18 @@ void kernel_map_init(paddr_t ram_end)
 			bool mmio = pa >= APIC_MMIO_START && pa < APIC_MMIO_END;
 			if (g >= gibs && !mmio)
 				continue;
-			direct_pd[g][i] = pa | KPTE_P | KPTE_W | KPTE_PS | KPTE_G | KPTE_NX |
-			                  (mmio ? KPTE_PCD | KPTE_PWT : 0);
+			direct_pd[g][i] = pte_make(pa, KERNEL_LEAF | PTE_NX |
+			                               (mmio ? PTE_PCD | PTE_PWT : 0));
 		}
-		direct_pdpt[g] = image_phys(direct_pd[g]) | KPTE_P | KPTE_W;
+		direct_pdpt[g] = pte_make(image_phys(direct_pd[g]), KERNEL_TABLE);
 	}
 	/* The image is linked at -2 GiB: PDPT slot 510 maps physical 0..1 GiB. */
 	for (int i = 0; i < 512; i++)
-		image_pd[i] = ((uint64_t)i << SEG_SHIFT) | KPTE_P | KPTE_W | KPTE_PS | KPTE_G;
-	image_pdpt[510] = image_phys(image_pd) | KPTE_P | KPTE_W;
+		image_pd[i] = pte_make((uint64_t)i << SEG_SHIFT, KERNEL_LEAF);
+	image_pdpt[510] = pte_make(image_phys(image_pd), KERNEL_TABLE);
 
-	kernel_pml4[256] = image_phys(direct_pdpt) | KPTE_P | KPTE_W;
-	kernel_pml4[511] = image_phys(image_pdpt) | KPTE_P | KPTE_W;
+	kernel_pml4[256] = pte_make(image_phys(direct_pdpt), KERNEL_TABLE);
+	kernel_pml4[511] = pte_make(image_phys(image_pdpt), KERNEL_TABLE);
 	write_cr3(image_phys(kernel_pml4));
 }
 
@@ -76,8 +73,8 @@ paddr_t kernel_pml4_phys(void)
 
 void kernel_map_identity(bool on)
 {
-	identity_pd[0] = KPTE_P | KPTE_W | KPTE_PS;
-	identity_pdpt[0] = image_phys(identity_pd) | KPTE_P | KPTE_W;
-	kernel_pml4[0] = on ? image_phys(identity_pdpt) | KPTE_P | KPTE_W : 0;
+	identity_pd[0] = pte_make(0, PTE_P | PTE_W | PTE_PS);
+	identity_pdpt[0] = pte_make(image_phys(identity_pd), KERNEL_TABLE);
+	kernel_pml4[0] = on ? pte_make(image_phys(identity_pdpt), KERNEL_TABLE) : 0;
 	write_cr3(image_phys(kernel_pml4));
 }

@@ -1,13 +1,7 @@
 /*
- * x86-64 pmap: process page tables, the walker every caller shares, and the
- * range verbs of pmap.h. See pmap.h for the contract and the lock.
- *
- * A process tree is PML4 -> PDPT -> PD -> PT -> 4 KiB pages, where a PD
- * entry may also be a 2 MiB leaf copied from an object (pmap_leaf.c).
- * Intermediate entries always carry P|W|U: the rights of a mapping live in
- * its leaf. Every private table page has PG_PTABLE set and counts its
- * present entries in vm_page.used, which is how empty tables are found and
- * freed.
+ * x86-64 pmap: the verbs of pmap.h (see there for the contract and the
+ * lock), the top of mm/pmap/ but for the readers. Each verb takes the lock,
+ * calls down the layers (mm/pmap/README.md) and flushes once.
  */
 #include "kernel/acpi.h"
 #include "kernel/cpu.h"
@@ -21,13 +15,8 @@
 #define MSR_EFER  0xc0000080
 #define EFER_NXE  (1UL << 11)
 
-struct spinlock pmap_lock = SPINLOCK_INIT("pmap");
-struct pmap *pmap_list;
-struct vmstat pmap_gstat;
-
 static paddr_t kernel_pml4_pa;   /* (c) set once by pmap_bootstrap */
 static struct pmap *cpu_pmap[MAX_CPUS];   /* (g) what each CPU's CR3 holds */
-static bool nx_enabled = true;   /* (c) EFER.NXE: may leaves carry NX? */
 
 /*
  * Records the kernel's PML4 for pmap_create() and checks that the CPU runs
@@ -37,189 +26,8 @@ void pmap_bootstrap(paddr_t kernel_pml4)
 {
 	kernel_pml4_pa = kernel_pml4;
 #ifndef HOST_TEST
-	nx_enabled = (rdmsr(MSR_EFER) & EFER_NXE) != 0;
+	pte_nx_enabled = (rdmsr(MSR_EFER) & EFER_NXE) != 0;
 #endif
-}
-
-/* Leaf PTE flags for a mapping with rights `prot` (not PROT_NONE). */
-uint64_t pte_flags_for(int prot)
-{
-	uint64_t f = PTE_P | PTE_U;
-
-	if (prot & PROT_WRITE)
-		f |= PTE_W;
-	if (!(prot & PROT_EXEC) && nx_enabled)
-		f |= PTE_NX;
-	return f;
-}
-
-/* The rights (PROT_*) an entry grants at its own level. */
-int pte_prot(pte_t pte)
-{
-	int prot = PROT_READ;
-
-	if (pte & PTE_W)
-		prot |= PROT_WRITE;
-	if (!(pte & PTE_NX))
-		prot |= PROT_EXEC;
-	return prot;
-}
-
-/* pt_alloc_fn for process trees: a zeroed private table page of pmap `arg`. */
-struct vm_page *pt_alloc_private(void *arg)
-{
-	struct pmap *pm = arg;
-	struct vm_page *pg = page_alloc();
-
-	if (!pg)
-		return NULL;
-	pg->flags |= PG_PTABLE;
-	pg->used = 0;
-	pm->stat.pt_pages++;
-	pmap_gstat.pt_pages++;
-	return pg;
-}
-
-/* Takes a private table page out of the counters; freed after the flush. */
-static void pt_free_private(struct pmap *pm, struct vm_page *pg, struct tlb_batch *b)
-{
-	if (!(pg->flags & PG_PTABLE) || pg->used != 0)
-		panic("pt_free_private: page %p is not an empty private table", (void *)pg);
-	pg->flags &= ~PG_PTABLE;
-	pm->stat.pt_pages--;
-	pmap_gstat.pt_pages--;
-	tlb_batch_free_table(b, pg);
-}
-
-/* The page an entry points at; panics outside managed memory. */
-struct vm_page *pte_page(pte_t pte)
-{
-	struct vm_page *pg = phys_to_page(pte_pa(pte));
-
-	if (!pg)
-		panic("pte_page: entry %p points outside RAM", (void *)pte);
-	return pg;
-}
-
-/* See pmap_impl.h. */
-void pt_visit(struct vm_page *table, int level, vaddr_t base, pt_visit_fn fn, void *arg)
-{
-	pte_t *t = page_to_virt(table);
-	unsigned n = level == PML4_LEVEL ? PML4_USER_SLOTS : PT_ENTRIES;
-
-	for (unsigned i = 0; i < n; i++) {
-		vaddr_t va = base + i * level_size(level);
-
-		if (!pte_present(t[i]))
-			continue;
-		if (fn(level, va, t[i], table, arg) && level > PT_LEVEL && !pte_leaf(t[i], level))
-			pt_visit(pte_page(t[i]), level - 1, va, fn, arg);
-	}
-}
-
-/*
- * The one page-table walker. Starting at table `root` of level `top`, finds
- * the level-`want` entry for `va`, filling p->pte[l] and p->table[l] for each
- * level l passed (top down to p->level, the last one reached). It follows
- * links into object trees like the MMU does, and records in p->link the
- * level of the process entry that crossed into one. A missing table is
- * created with alloc(arg) when alloc is not NULL (never below a link): the
- * new page is zeroed before the entry that publishes it is written.
- * Returns `want` on success; the level whose entry is not present when a
- * table is missing and alloc is NULL; PD_LEVEL when the PD entry is a
- * 2 MiB leaf (pte_leaf) and want is PT_LEVEL; -ENOMEM when alloc failed.
- */
-int pt_walk(struct vm_page *root, int top, vaddr_t va, int want,
-            struct pt_path *p, pt_alloc_fn alloc, void *arg)
-{
-	struct vm_page *table = root;
-
-	p->link = 0;
-	for (int l = top;; l--) {
-		pte_t *pte = (pte_t *)page_to_virt(table) + level_index(va, l);
-		struct vm_page *next;
-
-		p->pte[l] = pte;
-		p->table[l] = table;
-		p->level = l;
-		if (l == want)
-			return want;
-		if (!pte_present(*pte)) {
-			if (!alloc)
-				return l;
-			if (p->link)
-				panic("pt_walk: allocating below a link, va %p", (void *)va);
-			next = alloc(arg);
-			if (!next)
-				return -ENOMEM;
-			/* page_alloc() zeroed it: now it may become reachable. */
-			__atomic_store_n(pte, pte_make(page_to_phys(next), PTE_P | PTE_W | PTE_U),
-			                 __ATOMIC_RELEASE);
-			table->used++;
-		}
-		if (pte_leaf(*pte, l))
-			return l;
-		if (*pte & PTE_PS)
-			panic("pt_walk: large page at level %d for va %p", l, (void *)va);
-		next = pte_page(*pte);
-		if (!p->link && (next->flags & PG_OBJTABLE) && !(table->flags & PG_OBJTABLE))
-			p->link = l;
-		table = next;
-	}
-}
-
-/*
- * Frees the empty private tables on the path of a walk, from the table that
- * holds the level-`from` entries upward (never the PML4).
- */
-void pt_prune(struct pmap *pm, struct pt_path *p, int from, struct tlb_batch *b)
-{
-	for (int l = from; l < PML4_LEVEL; l++) {
-		struct vm_page *t = p->table[l];
-
-		if (t->used != 0 || !(t->flags & PG_PTABLE))
-			return;
-		*p->pte[l + 1] = 0;
-		p->table[l + 1]->used--;
-		pt_free_private(pm, t, b);
-	}
-}
-
-/*
- * Clears the present private leaf PTE p->pte[PT_LEVEL] mapping `va`, drops
- * its PV entry, queues the invalidation and prunes tables left empty.
- * (g) held.
- */
-void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b)
-{
-	pte_t old = *p->pte[PT_LEVEL];
-
-	ASSERT_HELD(&pmap_lock);
-	*p->pte[PT_LEVEL] = 0;
-	p->table[PT_LEVEL]->used--;
-	pv_remove(pte_page(old), pm, NULL, va);
-	pm->stat.resident--;
-	pmap_gstat.resident--;
-	tlb_batch_page(b, va);
-	pt_prune(pm, p, PT_LEVEL, b);
-}
-
-/*
- * Lowers the rights of entry *pte to at most `prot` (clears R/W, sets NX).
- * Returns whether it changed; the caller queues the invalidation.
- */
-bool pte_lower(pte_t *pte, int prot)
-{
-	pte_t new = *pte;
-
-	if (!(prot & PROT_WRITE))
-		new &= ~PTE_W;
-	if (!(prot & PROT_EXEC) && nx_enabled)
-		new |= PTE_NX;
-	if (new == *pte)
-		return false;
-	*pte = new;
-	return true;
 }
 
 /* Creates an address space holding only the kernel half. */
@@ -345,7 +153,7 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
 	if (!pv)
 		return -ENOMEM;
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
+	tlb_batch_init(&b, pm, &pmap_gstat);
 	r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
 	if (p.link)
 		link_clear_locked(pm, &p, p.link, &b);
@@ -366,108 +174,13 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
 	return r < 0 ? -ENOMEM : 0;
 }
 
-/* What pt_range_locked() does to a range: remove, or lower to `prot`. */
-struct range_op {
-	vaddr_t sva, eva;
-	bool remove;
-	int prot;
-};
-
-/*
- * Applies op to a link the walk p found at va: a remove unlinks it; a
- * protect lowers the link's rights when the range covers the whole linked
- * segment (or GiB), and unlinks it otherwise (rule: partial changes unlink).
- */
-static void range_link_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
-                              const struct range_op *op, struct tlb_batch *b)
-{
-	vaddr_t start = ALIGN_DOWN(va, level_size(p->link));
-
-	ASSERT_HELD(&pmap_lock);
-	if (op->remove || start < op->sva || start + level_size(p->link) > op->eva)
-		link_clear_locked(pm, p, p->link, b);
-	else if (link_lower_locked(p, p->link, op->prot))
-		tlb_batch_all(b);
-}
-
-/*
- * Applies op to a copied 2 MiB leaf the walk p found at va: a remove, or a
- * protect that covers it only in part, clears it; a protect of all of it
- * lowers its rights. (g) held.
- */
-static void range_copy_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
-                              const struct range_op *op, struct tlb_batch *b)
-{
-	vaddr_t start = ALIGN_DOWN(va, SEG_SIZE);
-
-	ASSERT_HELD(&pmap_lock);
-	if (op->remove || start < op->sva || start + SEG_SIZE > op->eva)
-		copy_clear_locked(pm, va, p, b);
-	else if (pte_lower(p->pte[PD_LEVEL], op->prot))
-		tlb_batch_page(b, va);
-}
-
-/*
- * Applies op to every private leaf, copied 2 MiB leaf and link of pm in
- * [op->sva, op->eva), skipping missing tables and whole links at a time.
- * Mirror records are left alone (see mirrors_range_locked). The walk
- * restarts from the root for every step, as a step may free tables.
- */
-static void pt_range_locked(struct pmap *pm, const struct range_op *op, struct tlb_batch *b)
-{
-	struct pt_path p;
-
-	ASSERT_HELD(&pmap_lock);
-	for (vaddr_t va = op->sva; va < op->eva;) {
-		int r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
-		int step = r;
-		vaddr_t next;
-
-		if (p.link) {
-			range_link_locked(pm, va, &p, op, b);
-			step = p.link;
-		} else if (r == PD_LEVEL && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
-			range_copy_locked(pm, va, &p, op, b);
-		} else if (r == PT_LEVEL && pte_present(*p.pte[PT_LEVEL])) {
-			if (op->remove)
-				pte_clear_locked(pm, va, &p, b);
-			else if (pte_lower(p.pte[PT_LEVEL], op->prot))
-				tlb_batch_page(b, va);
-		}
-		next = ALIGN_DOWN(va, level_size(step)) + level_size(step);
-		if (next <= va)
-			break;
-		va = next;
-	}
-}
-
-/*
- * Removes the mappings of pm in [sva, eva) but keeps its mirror records:
- * for a fault that replaces a private table inside a mirror. (g) held.
- */
-void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
-{
-	struct range_op op = { sva, MIN(eva, USER_TOP), true, PROT_NONE };
-
-	ASSERT_HELD(&pmap_lock);
-	pt_range_locked(pm, &op, b);
-}
-
-/* pmap_remove() with (g) held and the caller's batch: mirrors too. */
-void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
-{
-	ASSERT_HELD(&pmap_lock);
-	mirrors_range_locked(pm, sva, eva, true, PROT_NONE, b);
-	pt_empty_locked(pm, sva, eva, b);
-}
-
 /* Removes every mapping in [sva, eva) (see pmap.h). */
 void pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
 	struct tlb_batch b;
 
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
+	tlb_batch_init(&b, pm, &pmap_gstat);
 	pmap_remove_locked(pm, sva, eva, &b);
 	tlb_batch_finish(&b);
 	spin_unlock(&pmap_lock);
@@ -476,13 +189,226 @@ void pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 /* Lowers the rights in [sva, eva) to at most prot (see pmap.h). */
 void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot)
 {
-	struct range_op op = { sva, MIN(eva, USER_TOP), prot == PROT_NONE, prot };
 	struct tlb_batch b;
 
 	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
-	mirrors_range_locked(pm, op.sva, op.eva, op.remove, prot, &b);
-	pt_range_locked(pm, &op, &b);
+	tlb_batch_init(&b, pm, &pmap_gstat);
+	pmap_protect_locked(pm, sva, eva, prot, &b);
 	tlb_batch_finish(&b);
 	spin_unlock(&pmap_lock);
+}
+
+/* See pmap.h. */
+int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_page *pg,
+                       bool *filled)
+{
+	struct pv_entry *pv = NULL;
+	struct tlb_batch b;
+	int r;
+
+	if (!(pg->flags & PG_WIRED) && !(pv = pv_alloc()))
+		return -ENOMEM;
+	spin_lock(&pmap_lock);
+	tlb_batch_init(&b, pm, &pmap_gstat);
+	r = obj_fill_locked(s->po, s->off, pg, &pv);
+	*filled = r == OBJ_FILLED;
+	if (r == OBJ_RESTORED)
+		tlb_object_changed(pmap_list, &pmap_gstat);
+	if (r >= 0)
+		r = link_locked(pm, s, false, &b);
+	tlb_batch_finish(&b);
+	spin_unlock(&pmap_lock);
+	pv_free(pv);
+	return r;
+}
+
+/* See pmap.h. */
+void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s)
+{
+	struct tlb_batch b;
+
+	spin_lock(&pmap_lock);
+	tlb_batch_init(&b, pm, &pmap_gstat);
+	link_locked(pm, s, true, &b);
+	if (s->run_start < s->run_end)
+		run_link_locked(pm, s, true, &b);
+	tlb_batch_finish(&b);
+	spin_unlock(&pmap_lock);
+}
+
+/* See pmap.h. */
+int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_page *head,
+                     bool *filled)
+{
+	uint64_t off = ALIGN_DOWN(s->off, SEG_SIZE);
+	struct pv_entry *pv = NULL;
+	struct tlb_batch b;
+	int r;
+
+	if (!(head->flags & PG_LARGE) || s->run_start >= s->run_end)
+		panic("pmap_enter_large: bad request va %p", (void *)s->va);
+	if (!(head->flags & PG_WIRED) && !(pv = pv_alloc()))
+		return -ENOMEM;
+	spin_lock(&pmap_lock);
+	tlb_batch_init(&b, pm, &pmap_gstat);
+	r = leaf_fill_locked(s->po, off, head, &pv);
+	*filled = r == OBJ_FILLED;
+	if (r == OBJ_FILLED) {
+		mirrors_push_locked(s->po, off, *obj_leaf_locked(s->po, off));
+	} else if (r == OBJ_RESTORED) {
+		mirrors_update_locked(s->po, off);
+		tlb_object_changed(pmap_list, &pmap_gstat);
+	}
+	if (r >= 0)
+		r = run_link_locked(pm, s, false, &b);
+	if (r == 0 && (s->gib || gib_linked_locked(pm, s->va)))
+		r = link_locked(pm, s, false, &b);   /* links, or sets the link's rights */
+	else if (r == 0)
+		r = copy_fault_locked(pm, s, &b);
+	tlb_batch_finish(&b);
+	spin_unlock(&pmap_lock);
+	pv_free(pv);
+	return r;
+}
+
+/* The PTE a PV entry stands for; panics if it does not map pg. (g) held. */
+static pte_t *pv_pte(struct vm_page *pg, const struct pv_entry *pv, struct pt_path *p)
+{
+	pte_t *pte = NULL;
+
+	if (pv->po)
+		pte = obj_entry_locked(pv->po, pv->va);
+	else if (pt_walk(pv->pmap->pml4, PML4_LEVEL, pv->va, PT_LEVEL, p, NULL, NULL) == PT_LEVEL &&
+	         !p->link)
+		pte = p->pte[PT_LEVEL];
+	if (!pte || !pte_present(*pte) || pte_pa(*pte) != page_to_phys(pg))
+		panic("pv_pte: stale PV entry pmap %p object %p va %p", (void *)pv->pmap,
+		      (void *)pv->po, (void *)pv->va);
+	return pte;
+}
+
+/*
+ * Clears an object PTE or 2 MiB leaf (the object table stays, it is freed
+ * with the object) and invalidates it wherever it may be cached: in the
+ * address spaces that link the table, and in the copies of a leaf.
+ */
+static void obj_pte_clear_locked(struct pv_entry *pv, pte_t *pte)
+{
+	struct pmap_object *po = pv->po;   /* pv is freed with the entry */
+	uint64_t off = pv->va;
+
+	obj_entry_clear_locked(po, off, pte);
+	mirrors_update_locked(po, off);
+	tlb_object_changed(pmap_list, &pmap_gstat);
+}
+
+/* Lowers an object PTE or 2 MiB leaf and invalidates it like obj_pte_clear_locked(). */
+static void obj_pte_lower_locked(struct pv_entry *pv, pte_t *pte, int prot)
+{
+	if (!pte_lower(pte, prot))
+		return;
+	mirrors_update_locked(pv->po, pv->va);
+	tlb_object_changed(pmap_list, &pmap_gstat);
+}
+
+/* Removes every mapping recorded on pg's own PV list. (g) held. */
+static void page_remove_locked(struct vm_page *pg)
+{
+	while (pg->pv_list) {
+		struct pv_entry *pv = pg->pv_list;
+		struct pt_path p;
+		pte_t *pte = pv_pte(pg, pv, &p);
+		struct tlb_batch b;
+
+		if (pv->po) {
+			obj_pte_clear_locked(pv, pte);
+			continue;
+		}
+		tlb_batch_init(&b, pv->pmap, &pmap_gstat);
+		pte_clear_locked(pv->pmap, pv->va, &p, &b);
+		tlb_batch_finish(&b);
+	}
+}
+
+/* Removes every mapping of pg, or of all of a large page (see pmap.h). */
+void pmap_page_remove(struct vm_page *pg)
+{
+	spin_lock(&pmap_lock);
+	for (size_t i = 0; i < page_frames(pg); i++)
+		page_remove_locked(&pg[i]);
+	spin_unlock(&pmap_lock);
+}
+
+/* Lowers every mapping on pg's own PV list to at most prot. (g) held. */
+static void page_protect_locked(struct vm_page *pg, int prot)
+{
+	for (struct pv_entry *pv = pg->pv_list; pv; pv = pv->next) {
+		struct pt_path p;
+		pte_t *pte = pv_pte(pg, pv, &p);
+		struct tlb_batch b;
+
+		if (pv->po) {
+			obj_pte_lower_locked(pv, pte, prot);
+			continue;
+		}
+		tlb_batch_init(&b, pv->pmap, &pmap_gstat);
+		if (pte_lower(pte, prot))
+			tlb_batch_page(&b, pv->va);
+		tlb_batch_finish(&b);
+	}
+}
+
+/* Lowers every mapping of pg (a large page: all of it) to at most prot. */
+void pmap_page_protect(struct vm_page *pg, int prot)
+{
+	if (prot == PROT_NONE) {
+		pmap_page_remove(pg);
+		return;
+	}
+	spin_lock(&pmap_lock);
+	for (size_t i = 0; i < page_frames(pg); i++)
+		page_protect_locked(&pg[i], prot);
+	spin_unlock(&pmap_lock);
+}
+
+/* See pmap.h. */
+struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size)
+{
+	struct pmap_object *po = kzalloc(sizeof(*po));
+
+	if (!po)
+		return NULL;
+	po->owner = owner;
+	po->size = size;
+	po->npd = ALIGN_UP(size, GIB_SIZE) >> GIB_SHIFT;
+	po->pd = kzalloc(po->npd * sizeof(po->pd[0]));
+	if (!po->pd) {
+		kfree(po);
+		return NULL;
+	}
+	spin_lock(&pmap_lock);
+	po->next = pmap_object_list;
+	if (pmap_object_list)
+		pmap_object_list->prev = po;
+	pmap_object_list = po;
+	spin_unlock(&pmap_lock);
+	return po;
+}
+
+/* See pmap.h: O(resident pages) for the PV entries, no TLB work. */
+void pmap_object_destroy(struct pmap_object *po)
+{
+	spin_lock(&pmap_lock);
+	if (po->mirrors)
+		panic("pmap_object_destroy: object %p still has leaf mirrors", (void *)po->owner);
+	obj_tables_free_locked(po);
+	if (po->prev)
+		po->prev->next = po->next;
+	else
+		pmap_object_list = po->next;
+	if (po->next)
+		po->next->prev = po->prev;
+	spin_unlock(&pmap_lock);
+	kfree(po->pd);
+	kfree(po);
 }

@@ -30,6 +30,12 @@
  * pmap calls only the page allocator and the heap while holding it. Callers
  * hold their own map/object locks (taken before pmap_lock).
  *
+ * Each contract below says what the call does, what it leaves when it fails
+ * half way, and who frees what. Every function takes and drops pmap_lock
+ * itself (the caller must not hold it) and may be called with vm_map and
+ * vm_object locks held, unless its contract says otherwise. Tables, PV
+ * entries and mirror records are the pmap's: it allocates and frees them.
+ *
  * Protections are the PROT_* bits of uapi/mman.h.
  */
 #ifndef MM_PMAP_PMAP_H
@@ -46,30 +52,42 @@ struct vm_page;
 /*
  * Called once at boot with the physical address of the kernel's PML4; every
  * new pmap copies its upper half (slots 256..511: direct map and kernel
- * image). On the host, tests pass a fake kernel PML4 page.
+ * image). On the host, tests pass a fake kernel PML4 page. Boot CPU only,
+ * before any other call; no lock.
  */
 void pmap_bootstrap(paddr_t kernel_pml4);
 
-/* A new empty address space (only the kernel half). NULL when out of memory. */
+/*
+ * A new empty address space (only the kernel half), registered with the
+ * pmap. NULL when out of memory: then nothing was allocated. The caller
+ * frees it with pmap_destroy().
+ */
 struct pmap *pmap_create(void);
 
 /*
  * Frees the pmap. Preconditions: it is not active on any CPU and holds no
  * user mapping (the caller removed [0, USER_TOP) first); panics otherwise.
+ * Frees the PML4 and the pmap.
  */
 void pmap_destroy(struct pmap *pm);
 
-/* Loads pm's tables into CR3 on this CPU; NULL loads the kernel-only tables. */
+/*
+ * Loads pm's tables into CR3 on this CPU and records that this CPU runs it
+ * (for shootdowns, until another pmap is activated here); NULL loads the
+ * kernel-only tables. Never fails.
+ */
 void pmap_activate(struct pmap *pm);
 
-/* Physical address of pm's PML4: the value CR3 holds while pm is active. */
+/* Physical address of pm's PML4: the value CR3 holds while pm is active. No lock. */
 paddr_t pmap_cr3(const struct pmap *pm);
 
 /*
  * Maps the page `pg` at `va` with `prot` (not PROT_NONE), replacing whatever
  * `va` mapped before. `flags` must be 0 (reserved; shared segments use
  * pmap_enter_segment()). Returns 0, or -ENOMEM when a page-table page or PV entry could not
- * be allocated; then nothing changed (no new empty table is left behind).
+ * be allocated; then the new mapping is absent and no new empty table is
+ * left behind, but a link or copied 2 MiB leaf that covered va is already
+ * gone (the next access faults it back). The PV entry is the pmap's.
  */
 int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int flags);
 
@@ -102,12 +120,17 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
  * wholly inside one mapping. No verb ever refuses a partial change.
  */
 
-/* The object tree of a shared object of `size` bytes; NULL when out of memory. */
+/*
+ * The object tree of a shared object of `size` bytes, empty (tables come
+ * with the faults); NULL when out of memory, then nothing was allocated.
+ * The object frees it with pmap_object_destroy().
+ */
 struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size);
 
 /*
  * Frees the tree: its PTEs, PV entries and table pages. Panics if a process
- * still links one of its tables. Called when the object dies.
+ * still links one of its tables or mirrors its leaves. Called when the
+ * object dies; the object's pages stay the object's to free.
  */
 void pmap_object_destroy(struct pmap_object *po);
 
@@ -135,7 +158,10 @@ struct pmap_segment {
  * with `pg` (when absent) and links the process entry for the segment (or
  * GiB) to the object table, replacing a private table there (emptied
  * first). *filled tells whether an object PTE was filled (else the fault
- * only linked). Returns 0 or -ENOMEM (nothing half done is visible).
+ * only linked). Returns 0 or -ENOMEM: then the object tables already made
+ * stay (the object's) and may hold the new PTE, but pm has no link (what
+ * was in the way may be gone): nothing half done is visible, the fault
+ * is retried. pg stays the object's: the tree holds no reference.
  */
 int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_page *pg,
                        bool *filled);
@@ -149,6 +175,7 @@ int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_
  * a private table there (emptied first). *filled tells whether the leaf was new.
  * Returns 0 or -ENOMEM (a table, PV entry or mirror record could not be
  * allocated; what was linked stays valid, a missing copy faults again).
+ * head stays the object's; mirror records are freed by the range verbs.
  */
 int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_page *head,
                      bool *filled);
@@ -159,7 +186,8 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
  * large pages also links the whole run of s as pmap_enter_large() does
  * (object PDs created for its GiBs), but only into empty entries, copying
  * the leaves that exist (later leaves arrive by push). Otherwise, and when
- * out of memory, does nothing (faults will link later).
+ * out of memory, does nothing more (what was linked stays; faults link the
+ * rest later).
  */
 void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s);
 
@@ -173,29 +201,36 @@ struct pmap_link {
 	bool mirror;               /* a leaf mirror of 2 MiB leaves, not a link */
 };
 
-/* The link covering va in pm in *link: 0, or -ENOENT when va is not linked. */
+/* The link covering va in pm in *link: 0, or -ENOENT when va is not linked. A reader. */
 int pmap_link_info(struct pmap *pm, vaddr_t va, struct pmap_link *link);
 
 /*
  * Every link (PDE, PDPTE) and leaf mirror of pm, the first `max` of them
  * in out[]; returns how many there are. Costs O(table pages + mirrors),
- * whatever the size of the address space.
+ * whatever the size of the address space. A reader.
  */
 int pmap_links(struct pmap *pm, struct pmap_link *out, int max);
 
 /*
  * The page mapped at object offset `off` by the object tree (in a 2 MiB
  * leaf, the 4 KiB piece at off), or NULL. For the checker, which compares
- * it with the object's own page.
+ * it with the object's own page. A reader: no reference is taken.
  */
 struct vm_page *pmap_object_extract(struct pmap_object *po, uint64_t off);
 
-/* Removes every mapping in [sva, eva) and frees the tables that empties. */
+/*
+ * Removes every mapping in [sva, eva): private PTEs (and their PV
+ * entries), copies, mirrors and links that it touches, even in part; frees
+ * the process tables that empties, after the flush. Never fails. The
+ * object's tables and pages are untouched.
+ */
 void pmap_remove(struct pmap *pm, vaddr_t sva, vaddr_t eva);
 
 /*
  * Lowers the rights of the mappings in [sva, eva) to at most `prot`
  * (PROT_NONE removes them). Never raises rights: vm_fault() does that.
+ * Never fails: a link or mirror covered only in part is removed instead
+ * (it faults back as 4 KiB pieces).
  */
 void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot);
 
@@ -203,6 +238,9 @@ void pmap_protect(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot);
  * Removes every mapping of `pg` in every pmap (through its PV entries).
  * For the first page of a large page: every mapping of the whole 2 MiB
  * (object leaf, its copies and links, private PTEs of its pieces).
+ * Never fails; frees the PV entries and the process tables it empties
+ * (object tables stay until pmap_object_destroy). The page stays its
+ * owner's to free.
  */
 void pmap_page_remove(struct vm_page *pg);
 
@@ -210,10 +248,11 @@ void pmap_page_remove(struct vm_page *pg);
  * Lowers every mapping of `pg` (a large page: all of it) to at most `prot`.
  * A later fault that the mapping allows restores rights: a private PTE
  * gets the mapping's, an object PTE or leaf the object's maximum again.
+ * Never fails.
  */
 void pmap_page_protect(struct vm_page *pg, int prot);
 
-/* Physical address mapped at `va` (any rights) in *pa; false when unmapped. */
+/* Physical address mapped at `va` (any rights) in *pa; false when unmapped. A reader. */
 bool pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa);
 
 /*
@@ -221,6 +260,7 @@ bool pmap_extract(struct pmap *pm, vaddr_t va, paddr_t *pa);
  * `access` (PROT_READ, PROT_WRITE or PROT_EXEC) from user mode, ANDing the
  * R/W and U/S bits and ORing NX down the levels. Returns 0 and the physical
  * address of the byte at `va` in *pa, or -EFAULT where the CPU would fault.
+ * A reader.
  */
 int pmap_translate(struct pmap *pm, vaddr_t va, int access, paddr_t *pa);
 
@@ -229,7 +269,7 @@ int pmap_translate(struct pmap *pm, vaddr_t va, int access, paddr_t *pa);
  * tlb_flushes, tlb_invlpg, resident, obj_leaves, leaf_copies, leaf_mirrors)
  * of pm, or of the whole system when pm is NULL, into the matching fields
  * of *st; other fields are left alone. A process's resident counts 4 KiB
- * pages, 512 for each 2 MiB leaf it reaches.
+ * pages, 512 for each 2 MiB leaf it reaches. A reader.
  */
 void pmap_stat(const struct pmap *pm, struct vmstat *st);
 
@@ -238,18 +278,21 @@ void pmap_stat(const struct pmap *pm, struct vmstat *st);
  * object tree and checks table ownership, entry counts, link counts, PV
  * entries and counters (vm_verify() adds the checks against the VM maps). Returns 0, or -EIO with a
  * description of the first violations in `report` (always NUL-terminated
- * when len > 0).
+ * when len > 0). A reader: it holds pmap_lock for the whole walk.
  */
 int pmap_verify(char *report, size_t len);
 
-/* The `ptdump -o` text of an object's tree: PD and PT pages, link counts. */
+/*
+ * The `ptdump -o` text of an object's tree: PD and PT pages, link counts,
+ * into buf as pmap_dump() does. A reader.
+ */
 int pmap_dump_object(struct pmap_object *po, char *buf, size_t len);
 
 /*
  * The `ptdump` text of pm: CR3 and every present PML4/PDPT/PD entry with its
  * physical target and flags (2 MiB leaves with their object), then its leaf
  * mirrors. Writes at most len bytes (NUL-terminated) and returns the length
- * the full text needs, like snprintf.
+ * the full text needs, like snprintf. A reader.
  */
 int pmap_dump(struct pmap *pm, char *buf, size_t len);
 

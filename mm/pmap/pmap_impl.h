@@ -86,83 +86,13 @@ struct pv_entry {
 	vaddr_t va;
 };
 
-extern struct spinlock pmap_lock;
-extern struct pmap *pmap_list;               /* (g) live pmaps */
-extern struct pmap_object *pmap_object_list; /* (g) live object trees */
-extern struct vmstat pmap_gstat;             /* (g) system-wide counters */
-
-/* ---- the walker (pmap.c) ---- */
-
-/* The entries a walk passed through, indexed by level (see pte.h). */
-struct pt_path {
-	int level;                             /* lowest level filled in */
-	int link;                              /* level of the process entry that
-	                                          links an object table, or 0 */
-	pte_t *pte[PML4_LEVEL + 1];            /* the level-l entry for va */
-	struct vm_page *table[PML4_LEVEL + 1]; /* the page holding pte[l] */
-};
-
-/* Allocates a zeroed table page for a walk; NULL when out of memory. */
-typedef struct vm_page *(*pt_alloc_fn)(void *arg);
-
-int pt_walk(struct vm_page *root, int top, vaddr_t va, int want,
-            struct pt_path *p, pt_alloc_fn alloc, void *arg);
-struct vm_page *pte_page(pte_t pte);
-uint64_t pte_flags_for(int prot);
-int pte_prot(pte_t pte);
-
 /*
- * Visits every present entry of the tree below `table` (level `level`,
- * first address `base`) in address order, parents before children; only
- * the user half of a PML4. fn returns false to skip an entry's subtree.
+ * The declarations below follow the layers of mm/pmap/ from the bottom
+ * (README.md; scripts/pmap-layers.sh holds the order and checks it): each
+ * file calls only the files of the sections above its own. Every function
+ * here runs with (g) held unless its contract says otherwise, and none
+ * takes or drops a lock. "Partial failure" tells what an -ENOMEM leaves.
  */
-typedef bool (*pt_visit_fn)(int level, vaddr_t va, pte_t pte, struct vm_page *table, void *arg);
-void pt_visit(struct vm_page *table, int level, vaddr_t base, pt_visit_fn fn, void *arg);
-
-struct vm_page *pt_alloc_private(void *arg);
-void pt_prune(struct pmap *pm, struct pt_path *p, int from, struct tlb_batch *b);
-void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
-bool pte_lower(pte_t *pte, int prot);
-void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
-void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
-
-/* ---- object trees and links (pmap_object.c, pmap_link.c) ---- */
-
-bool pte_is_link(pte_t pte, int level);
-int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink, struct tlb_batch *b);
-void link_clear_locked(struct pmap *pm, struct pt_path *p, int level, struct tlb_batch *b);
-bool link_lower_locked(struct pt_path *p, int level, int prot);
-struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level);
-int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
-                    struct pv_entry **pv, bool *filled);
-struct vm_page *obj_pd_get_locked(struct pmap_object *po, uint64_t off);
-pte_t *obj_leaf_locked(struct pmap_object *po, uint64_t off);
-pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off);
-int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
-                     struct pv_entry **pv, bool *filled);
-
-/* ---- 2 MiB leaves: copies and mirrors (pmap_leaf.c) ---- */
-
-pte_t copy_of(pte_t leaf, int prot);
-void copy_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
-pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p);
-struct leaf_mirror *mirror_find_locked(struct pmap *pm, vaddr_t start, vaddr_t end);
-void mirrors_range_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool remove, int prot,
-                          struct tlb_batch *b);
-void mirrors_push_locked(struct pmap_object *po, uint64_t off, pte_t leaf);
-void mirrors_update_locked(struct pmap_object *po, uint64_t off);
-int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
-                    struct tlb_batch *b);
-
-/* ---- PV entries (pmap_pv.c) ---- */
-
-struct pv_entry *pv_alloc(void);
-void pv_free(struct pv_entry *pv);
-void pv_insert(struct vm_page *pg, struct pv_entry *pv, struct pmap *pm,
-               struct pmap_object *po, vaddr_t va);
-void pv_remove(struct vm_page *pg, struct pmap *pm, struct pmap_object *po, vaddr_t va);
-bool pv_find(const struct vm_page *pg, const struct pmap *pm, const struct pmap_object *po,
-             vaddr_t va);
 
 /* ---- TLB invalidation (pmap_tlb.c) ---- */
 
@@ -179,18 +109,276 @@ bool pv_find(const struct vm_page *pg, const struct pmap *pm, const struct pmap_
  */
 struct tlb_batch {
 	struct pmap *pmap;
+	struct vmstat *gstat;          /* system-wide counters, beside pmap->stat */
 	int count;                     /* pages queued in va[] */
 	bool full;                     /* flush everything instead */
 	vaddr_t va[TLB_BATCH_MAX];
 	struct vm_page *free_tables;   /* freed after the flush, via ->next */
 };
 
-void tlb_batch_init(struct tlb_batch *b, struct pmap *pm);
+/* An empty batch for pm whose flushes count in pm->stat and *gstat. */
+void tlb_batch_init(struct tlb_batch *b, struct pmap *pm, struct vmstat *gstat);
+/* Queues one page of b->pmap; past TLB_BATCH_MAX the batch turns full. */
 void tlb_batch_page(struct tlb_batch *b, vaddr_t va);
+/* Asks for a full flush (a link or a table was removed or changed). */
 void tlb_batch_all(struct tlb_batch *b);
+/*
+ * Hands over an unlinked table page (no entry points at it any more): the
+ * batch frees it to the page allocator after its flush, and turns full.
+ */
 void tlb_batch_free_table(struct tlb_batch *b, struct vm_page *table);
+/*
+ * The flush point: invalidates what was queued on every CPU where
+ * b->pmap is loaded (a shootdown that returns once they have flushed),
+ * then frees the queued table pages, and leaves the batch empty. (g) held.
+ */
 void tlb_batch_finish(struct tlb_batch *b);
-void tlb_object_changed(void);
+/*
+ * An object PTE or leaf changed: flushes whole every pmap of the list
+ * `pmaps` (linked by ->next: pmap_list) that is loaded on some CPU,
+ * counting in *gstat. (g) held.
+ */
+void tlb_object_changed(struct pmap *pmaps, struct vmstat *gstat);
+/* Loads CR3 on this CPU (on the host: nothing). Any lock. */
 void pmap_hw_load_cr3(paddr_t pml4);
+
+/* ---- tables and the walker (pmap_table.c) ---- */
+
+extern struct spinlock pmap_lock;
+extern struct pmap *pmap_list;               /* (g) live pmaps */
+extern struct vmstat pmap_gstat;             /* (g) system-wide counters */
+extern bool pte_nx_enabled;                  /* (c) EFER.NXE: may leaves carry NX? */
+
+/* The entries a walk passed through, indexed by level (see pte.h). */
+struct pt_path {
+	int level;                             /* lowest level filled in */
+	int link;                              /* level of the process entry that
+	                                          links an object table, or 0 */
+	pte_t *pte[PML4_LEVEL + 1];            /* the level-l entry for va */
+	struct vm_page *table[PML4_LEVEL + 1]; /* the page holding pte[l] */
+};
+
+/* Allocates a zeroed table page for a walk; NULL when out of memory. */
+typedef struct vm_page *(*pt_alloc_fn)(void *arg);
+
+/*
+ * The one walker: the level-`want` entry for va below table `root` of
+ * level `top`, following links like the MMU; a missing table is made with
+ * alloc(arg) when alloc is given. Returns want, the level of the first
+ * missing entry (alloc NULL), PD_LEVEL at a 2 MiB leaf, or -ENOMEM: then
+ * the tables made before the failure stay, empty, for the caller to prune
+ * (pt_prune from p->level). (g) held for a live tree.
+ */
+int pt_walk(struct vm_page *root, int top, vaddr_t va, int want,
+            struct pt_path *p, pt_alloc_fn alloc, void *arg);
+/* The vm_page an entry points at; panics outside managed memory. Any lock. */
+struct vm_page *pte_page(pte_t pte);
+/* Leaf bits for a mapping with rights prot (not PROT_NONE). Any lock. */
+uint64_t pte_flags_for(int prot);
+/* The rights (PROT_*) an entry grants at its own level. Any lock. */
+int pte_prot(pte_t pte);
+
+/*
+ * Visits every present entry of the tree below `table` (level `level`,
+ * first address `base`) in address order, parents before children; only
+ * the user half of a PML4. fn returns false to skip an entry's subtree;
+ * it must not change the tree. (g) held for a live tree.
+ */
+typedef bool (*pt_visit_fn)(int level, vaddr_t va, pte_t pte, struct vm_page *table, void *arg);
+void pt_visit(struct vm_page *table, int level, vaddr_t base, pt_visit_fn fn, void *arg);
+
+/*
+ * pt_alloc_fn of process trees: a zeroed private table page counted in
+ * pmap `arg` (pt_pages); NULL when out of memory. pt_prune gives it back.
+ */
+struct vm_page *pt_alloc_private(void *arg);
+/*
+ * Frees the empty private tables on the path p from the one holding the
+ * level-`from` entries upward (never the PML4), through b: freed after
+ * b's flush. (g) held.
+ */
+void pt_prune(struct pmap *pm, struct pt_path *p, int from, struct tlb_batch *b);
+/*
+ * Lowers *pte to at most prot (clears W, sets NX); returns whether it
+ * changed. The caller queues the invalidation. (g) held.
+ */
+bool pte_lower(pte_t *pte, int prot);
+
+/* ---- PV entries (pmap_pv.c) ---- */
+
+/* A new unlinked entry, or NULL when the heap is exhausted. Any lock. */
+struct pv_entry *pv_alloc(void);
+/* Frees an entry that is on no list (NULL: nothing). Any lock. */
+void pv_free(struct pv_entry *pv);
+/*
+ * Records that pm (or, pm NULL, object tree po) maps pg at va (an offset
+ * for po), taking ownership of pv. (g) held.
+ */
+void pv_insert(struct vm_page *pg, struct pv_entry *pv, struct pmap *pm,
+               struct pmap_object *po, vaddr_t va);
+/* Forgets that mapping and frees its entry; panics if absent. (g) held. */
+void pv_remove(struct vm_page *pg, struct pmap *pm, struct pmap_object *po, vaddr_t va);
+/* Is that mapping on pg's list? (g) held. */
+bool pv_find(const struct vm_page *pg, const struct pmap *pm, const struct pmap_object *po,
+             vaddr_t va);
+
+/* ---- object trees (pmap_object.c) ---- */
+
+extern struct pmap_object *pmap_object_list; /* (g) live object trees */
+
+/*
+ * The object table page holding level-`level` entries for off (PD_LEVEL:
+ * the PD page of its GiB; PT_LEVEL: the PT page of its segment), or NULL.
+ * Panics when off lies beyond the object. (g) held.
+ */
+struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level);
+/*
+ * The PD page of the GiB holding off, made (empty) when missing; NULL when
+ * out of memory. It belongs to po until pmap_object_destroy. (g) held.
+ */
+struct vm_page *obj_pd_get_locked(struct pmap_object *po, uint64_t off);
+/* The object's PD entry for off when it is a 2 MiB leaf, else NULL. (g) held. */
+pte_t *obj_leaf_locked(struct pmap_object *po, uint64_t off);
+/* The entry mapping off: its 2 MiB leaf, else its PTE (or NULL). (g) held. */
+pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off);
+
+/*
+ * What a fill did to an object entry. The object layer does not reach the
+ * processes: on OBJ_FILLED of a leaf the caller pushes it to the mirrors
+ * (mirrors_push_locked), on OBJ_RESTORED it brings a leaf's copies in line
+ * (mirrors_update_locked) and flushes (tlb_object_changed).
+ */
+enum obj_fill {
+	OBJ_KEPT,      /* it mapped the page with the object's rights already */
+	OBJ_FILLED,    /* it was empty and now maps the page */
+	OBJ_RESTORED,  /* it mapped the page with lowered rights, now the object's */
+};
+
+/*
+ * Makes the object PTE for off map pg (the object's maximum rights),
+ * creating the tables on the way; a PTE already mapping pg gets those
+ * rights back (a fault after pmap_page_protect()); panics when it maps
+ * another page or off lies in a leaf. *pv is a preallocated PV entry
+ * (NULL for wired pages), set to NULL when consumed; the caller frees what
+ * is left. Returns an enum obj_fill, or -ENOMEM: the tables made before
+ * stay (they are the object's), the PTE is untouched. (g) held.
+ */
+int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
+                    struct pv_entry **pv);
+/*
+ * The same for the 2 MiB leaf at off (2 MiB aligned) and the large page
+ * whose first vm_page is head, creating the PD page; -ENOMEM when it
+ * cannot, then nothing changed. (g) held.
+ */
+int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
+                     struct pv_entry **pv);
+/*
+ * Clears the present object entry *e (a PTE or leaf mapping off) and frees
+ * its PV entry; the table stays, freed with the object. The caller makes
+ * the copies and TLBs follow. (g) held.
+ */
+void obj_entry_clear_locked(struct pmap_object *po, uint64_t off, pte_t *e);
+/*
+ * Clears every PTE and leaf of po's tree, frees their PV entries and every
+ * table page (pmap_object_destroy); panics when a process still links one
+ * of its PD pages. po->pd[] still names the freed pages: the caller frees
+ * po next. (g) held.
+ */
+void obj_tables_free_locked(struct pmap_object *po);
+
+/* ---- process side, 2 MiB leaves: copies and mirrors (pmap_leaf.c) ---- */
+
+/* The copy a mirror with rights prot holds of object leaf `leaf`. Any lock. */
+pte_t copy_of(pte_t leaf, int prot);
+/*
+ * Clears the copied leaf p->pte[PD_LEVEL] of pm at va (its mirror stays),
+ * queues its invalidation in b and prunes the tables it empties. (g) held.
+ */
+void copy_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
+/* The copy of pm at va, or NULL; the walk is left in *p. (g) held. */
+pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p);
+/*
+ * Writes the copy of `leaf` for mirror m at va into an empty entry,
+ * creating process tables (b: a batch of m->pmap); an entry holding
+ * anything else is left alone. -ENOMEM leaves no new table. (g) held.
+ */
+int copy_install_locked(struct leaf_mirror *m, vaddr_t va, pte_t leaf, struct tlb_batch *b);
+/* The first mirror of pm overlapping [start, end), or NULL. (g) held. */
+struct leaf_mirror *mirror_find_locked(struct pmap *pm, vaddr_t start, vaddr_t end);
+/* Is the GiB around va linked whole (PDPTE -> object PD) in pm? (g) held. */
+bool gib_linked_locked(struct pmap *pm, vaddr_t va);
+/*
+ * Makes [start, end) of pm (2 MiB aligned, in one VA GiB, part of s's run)
+ * mirror the object's leaves: keeps an identical mirror (rights s->prot
+ * unless prelinking) or replaces what overlaps by a new one holding the
+ * copies of the leaves that exist (best effort: a copy without tables is
+ * left to a fault); under a GiB link it makes none. -ENOMEM: no new
+ * record, and the mirrors it was to replace are gone with their copies
+ * (faults bring them back). A record is freed when a range verb drops it.
+ * (g) held.
+ */
+int mirror_range_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t start,
+                        vaddr_t end, bool prelink, struct tlb_batch *b);
+/*
+ * For the range verbs: a remove drops (and frees) every mirror of pm that
+ * [sva, eva) touches, with its copies; a protect lowers the mirrors it
+ * covers whole and drops those it covers in part. (g) held.
+ */
+void mirrors_range_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, bool remove, int prot,
+                          struct tlb_batch *b);
+/*
+ * A new object leaf at off: copied into every mirror of po covering it
+ * (best effort; empty entries only, so no flush). (g) held.
+ */
+void mirrors_push_locked(struct pmap_object *po, uint64_t off, pte_t leaf);
+/*
+ * The object leaf at off was cleared, lowered or restored: every copy is
+ * cleared or rewritten, each address space flushed where it runs. (g) held.
+ */
+void mirrors_update_locked(struct pmap_object *po, uint64_t off);
+
+/* ---- process side: links and the range walk (pmap_link.c) ---- */
+
+/* Is `pte`, a present entry of a process table of `level`, a link? Any lock. */
+bool pte_is_link(pte_t pte, int level);
+/*
+ * Links the segment (or GiB, s->gib) around s->va to its object table, or
+ * keeps the link there; what is in the way is removed and flushed first
+ * (prelink: only empty entries, and a missing object table is no error).
+ * -ENOMEM: no link, the process tables made are pruned, what was removed
+ * stays removed (it faults back). (g) held.
+ */
+int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink, struct tlb_batch *b);
+/*
+ * Clears the link p->pte[level] (never the object's entries), queues a
+ * full flush and prunes the process tables it empties. (g) held.
+ */
+void link_clear_locked(struct pmap *pm, struct pt_path *p, int level, struct tlb_batch *b);
+/* Lowers the link p->pte[level] to prot; whether it changed. (g) held. */
+bool link_lower_locked(struct pt_path *p, int level, int prot);
+/*
+ * Clears the private leaf PTE p->pte[PT_LEVEL] of pm at va, frees its PV
+ * entry, queues the invalidation and prunes the tables it empties. (g) held.
+ */
+void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
+/* pmap_remove() and pmap_protect() on the caller's batch. (g) held. */
+void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
+void pmap_protect_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot, struct tlb_batch *b);
+/* Removes pm's mappings in [sva, eva) but keeps its mirror records. (g) held. */
+void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b);
+/*
+ * Links the whole run of s: its GiBs by PDPTE links (object PDs made when
+ * missing), the rest by mirrors. -ENOMEM: what was linked before stays
+ * (valid, and faults fill the rest). (g) held.
+ */
+int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
+                    struct tlb_batch *b);
+/*
+ * The fault's own copy at the segment of s->va, in the mirror that covers
+ * it (panics without one or without the object leaf): a private table
+ * there is emptied and flushed first. -ENOMEM: no copy (it faults again).
+ * (g) held.
+ */
+int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, struct tlb_batch *b);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * 2 MiB leaves as processes see them (see pmap.h and pmap_impl.h): copies
- * of an object's leaves in a process's own PD pages, the leaf mirrors that
- * keep those copies in sync with the object, and pmap_enter_large().
+ * of an object's leaves in a process's own PD pages and the leaf mirrors
+ * that keep those copies in sync with the object. The bottom of the
+ * process side (mm/pmap/README.md): links (pmap_link.c) sit above it.
  *
  * Why mirrors. A PD page maps 1 GiB, so a process can share the object's
  * PD page only for a whole GiB-aligned GiB (a PDPTE link, pmap_link.c).
@@ -81,7 +82,7 @@ pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p)
 }
 
 /* Is the GiB around va linked whole (PDPTE -> object PD) in pm? (g) held. */
-static bool gib_linked_locked(struct pmap *pm, vaddr_t va)
+bool gib_linked_locked(struct pmap *pm, vaddr_t va)
 {
 	struct pt_path p;
 
@@ -96,7 +97,7 @@ static bool gib_linked_locked(struct pmap *pm, vaddr_t va)
  * batch of m->pmap (tables created before an allocation failure are freed
  * through it). Returns 0 or -ENOMEM. (g) held.
  */
-static int copy_install_locked(struct leaf_mirror *m, vaddr_t va, pte_t leaf, struct tlb_batch *b)
+int copy_install_locked(struct leaf_mirror *m, vaddr_t va, pte_t leaf, struct tlb_batch *b)
 {
 	struct pmap *pm = m->pmap;
 	struct pt_path p;
@@ -245,7 +246,7 @@ static int mirror_create_locked(struct pmap *pm, struct pmap_object *po, vaddr_t
  * the rights s->prot unless prelinking), else makes a new one. Returns 0
  * or -ENOMEM. (g) held.
  */
-static int mirror_range_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t start,
+int mirror_range_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t start,
                                vaddr_t end, bool prelink, struct tlb_batch *b)
 {
 	uint64_t off = s->off + (start - s->va);   /* modular: start may lie below va */
@@ -257,98 +258,6 @@ static int mirror_range_locked(struct pmap *pm, const struct pmap_segment *s, va
 		return 0;
 	}
 	return mirror_create_locked(pm, s->po, start, off, end - start, s->prot, b);
-}
-
-/*
- * link_locked() for the GiB at va of the GiB run of s, creating the
- * object's PD page for it first if needed (an empty PD page linked now
- * shows every leaf filled later, like a mirror), so a client takes no link
- * fault for any GiB of the run. Returns 0 or -ENOMEM. (g) held.
- */
-static int gib_link_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t va,
-                           bool prelink, struct tlb_batch *b)
-{
-	struct pmap_segment g = *s;
-
-	g.va = va;
-	g.off = s->off + (va - s->va);
-	g.gib = true;
-	if (!obj_pd_get_locked(s->po, g.off))
-		return -ENOMEM;
-	return link_locked(pm, &g, prelink, b);
-}
-
-/*
- * Links the whole run of s: each GiB of its GiB run by a PDPTE link, every
- * other part (cut at VA GiB boundaries) by a mirror. Returns 0 or -ENOMEM;
- * what was linked before a failure stays. (g) held.
- */
-int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
-                    struct tlb_batch *b)
-{
-	ASSERT_HELD(&pmap_lock);
-	for (vaddr_t va = s->run_start; va < s->run_end;) {
-		vaddr_t next = MIN(ALIGN_DOWN(va, GIB_SIZE) + GIB_SIZE, s->run_end);
-		int r;
-
-		if (va >= s->gib_start && va < s->gib_end)
-			r = gib_link_locked(pm, s, va, prelink, b);
-		else
-			r = mirror_range_locked(pm, s, va, next, prelink, b);
-		if (r)
-			return r;
-		va = next;
-	}
-	return 0;
-}
-
-/*
- * The fault's own copy at the segment of s->va, in the mirror that now
- * covers it: a private table there (mapping 4 KiB pieces from before) is
- * emptied and flushed first. Returns 0 or -ENOMEM. (g) held.
- */
-static int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, struct tlb_batch *b)
-{
-	vaddr_t va = ALIGN_DOWN(s->va, SEG_SIZE);
-	struct leaf_mirror *m = mirror_find_locked(pm, va, va + SEG_SIZE);
-	pte_t *leaf = obj_leaf_locked(s->po, ALIGN_DOWN(s->off, SEG_SIZE));
-	struct pt_path p;
-
-	if (!m || !leaf)
-		panic("copy_fault_locked: va %p has no mirror or no object leaf", (void *)va);
-	if (pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, NULL, NULL) == PD_LEVEL &&
-	    pte_present(*p.pte[PD_LEVEL]) && !pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
-		pt_empty_locked(pm, va, va + SEG_SIZE, b);
-		tlb_batch_finish(b);   /* break before make: 4 KiB pieces become one 2 MiB */
-	}
-	return copy_install_locked(m, va, *leaf, b);
-}
-
-/* See pmap.h. */
-int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_page *head,
-                     bool *filled)
-{
-	struct pv_entry *pv = NULL;
-	struct tlb_batch b;
-	int r;
-
-	if (!(head->flags & PG_LARGE) || s->run_start >= s->run_end)
-		panic("pmap_enter_large: bad request va %p", (void *)s->va);
-	if (!(head->flags & PG_WIRED) && !(pv = pv_alloc()))
-		return -ENOMEM;
-	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
-	r = leaf_fill_locked(s->po, ALIGN_DOWN(s->off, SEG_SIZE), head, &pv, filled);
-	if (r == 0)
-		r = run_link_locked(pm, s, false, &b);
-	if (r == 0 && (s->gib || gib_linked_locked(pm, s->va)))
-		r = link_locked(pm, s, false, &b);   /* links, or sets the link's rights */
-	else if (r == 0)
-		r = copy_fault_locked(pm, s, &b);
-	tlb_batch_finish(&b);
-	spin_unlock(&pmap_lock);
-	pv_free(pv);
-	return r;
 }
 
 /*
@@ -387,7 +296,7 @@ void mirrors_push_locked(struct pmap_object *po, uint64_t off, pte_t leaf)
 
 		if (off < m->off || off >= m->off + m->len)
 			continue;
-		tlb_batch_init(&b, m->pmap);
+		tlb_batch_init(&b, m->pmap, &pmap_gstat);
 		copy_install_locked(m, m->va + (off - m->off), leaf, &b);
 		tlb_batch_finish(&b);
 	}
@@ -409,7 +318,7 @@ void mirrors_update_locked(struct pmap_object *po, uint64_t off)
 
 		if (off < m->off || off >= m->off + m->len)
 			continue;
-		tlb_batch_init(&b, m->pmap);
+		tlb_batch_init(&b, m->pmap, &pmap_gstat);
 		c = copy_at_locked(m->pmap, va, &p);
 		if (c)
 			copy_refresh_locked(m, va, c, &p, &b);

@@ -10,10 +10,16 @@
  * the paging-structure caches that may hold the object table. All under
  * (g) pmap_lock. 2 MiB leaves are linked the same way at the GiB level;
  * elsewhere they are copied (pmap_leaf.c).
+ *
+ * The top of the process side (mm/pmap/README.md): besides links, the walk
+ * of a range of a process (remove or protect its private PTEs, copies and
+ * links) and the linking of a whole run of 2 MiB segments, which use the
+ * copies and mirrors of pmap_leaf.c below.
  */
 #include "kernel/printk.h"
 #include "mm/pmap/pmap_impl.h"
 #include "uapi/errno.h"
+#include "uapi/mman.h"
 
 /* Is `pte`, a present entry of a process table of `level`, a link? */
 bool pte_is_link(pte_t pte, int level)
@@ -151,37 +157,191 @@ int link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
 	return 0;
 }
 
-/* See pmap.h. */
-int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_page *pg,
-                       bool *filled)
+/*
+ * Clears the present private leaf PTE p->pte[PT_LEVEL] mapping `va`, drops
+ * its PV entry, queues the invalidation and prunes tables left empty.
+ * (g) held.
+ */
+void pte_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b)
 {
-	struct pv_entry *pv = NULL;
-	struct tlb_batch b;
-	int r;
+	pte_t old = *p->pte[PT_LEVEL];
 
-	if (!(pg->flags & PG_WIRED) && !(pv = pv_alloc()))
-		return -ENOMEM;
-	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
-	r = obj_fill_locked(s->po, s->off, pg, &pv, filled);
-	if (r == 0)
-		r = link_locked(pm, s, false, &b);
-	tlb_batch_finish(&b);
-	spin_unlock(&pmap_lock);
-	pv_free(pv);
-	return r;
+	ASSERT_HELD(&pmap_lock);
+	*p->pte[PT_LEVEL] = 0;
+	p->table[PT_LEVEL]->used--;
+	pv_remove(pte_page(old), pm, NULL, va);
+	pm->stat.resident--;
+	pmap_gstat.resident--;
+	tlb_batch_page(b, va);
+	pt_prune(pm, p, PT_LEVEL, b);
 }
 
-/* See pmap.h. */
-void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s)
-{
-	struct tlb_batch b;
+/* What pt_range_locked() does to a range: remove, or lower to `prot`. */
+struct range_op {
+	vaddr_t sva, eva;
+	bool remove;
+	int prot;
+};
 
-	spin_lock(&pmap_lock);
-	tlb_batch_init(&b, pm);
-	link_locked(pm, s, true, &b);
-	if (s->run_start < s->run_end)
-		run_link_locked(pm, s, true, &b);
-	tlb_batch_finish(&b);
-	spin_unlock(&pmap_lock);
+/*
+ * Applies op to a link the walk p found at va: a remove unlinks it; a
+ * protect lowers the link's rights when the range covers the whole linked
+ * segment (or GiB), and unlinks it otherwise (rule: partial changes unlink).
+ */
+static void range_link_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                              const struct range_op *op, struct tlb_batch *b)
+{
+	vaddr_t start = ALIGN_DOWN(va, level_size(p->link));
+
+	ASSERT_HELD(&pmap_lock);
+	if (op->remove || start < op->sva || start + level_size(p->link) > op->eva)
+		link_clear_locked(pm, p, p->link, b);
+	else if (link_lower_locked(p, p->link, op->prot))
+		tlb_batch_all(b);
+}
+
+/*
+ * Applies op to a copied 2 MiB leaf the walk p found at va: a remove, or a
+ * protect that covers it only in part, clears it; a protect of all of it
+ * lowers its rights. (g) held.
+ */
+static void range_copy_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                              const struct range_op *op, struct tlb_batch *b)
+{
+	vaddr_t start = ALIGN_DOWN(va, SEG_SIZE);
+
+	ASSERT_HELD(&pmap_lock);
+	if (op->remove || start < op->sva || start + SEG_SIZE > op->eva)
+		copy_clear_locked(pm, va, p, b);
+	else if (pte_lower(p->pte[PD_LEVEL], op->prot))
+		tlb_batch_page(b, va);
+}
+
+/*
+ * Applies op to every private leaf, copied 2 MiB leaf and link of pm in
+ * [op->sva, op->eva), skipping missing tables and whole links at a time.
+ * Mirror records are left alone (see mirrors_range_locked). The walk
+ * restarts from the root for every step, as a step may free tables.
+ */
+static void pt_range_locked(struct pmap *pm, const struct range_op *op, struct tlb_batch *b)
+{
+	struct pt_path p;
+
+	ASSERT_HELD(&pmap_lock);
+	for (vaddr_t va = op->sva; va < op->eva;) {
+		int r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, NULL, NULL);
+		int step = r;
+		vaddr_t next;
+
+		if (p.link) {
+			range_link_locked(pm, va, &p, op, b);
+			step = p.link;
+		} else if (r == PD_LEVEL && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
+			range_copy_locked(pm, va, &p, op, b);
+		} else if (r == PT_LEVEL && pte_present(*p.pte[PT_LEVEL])) {
+			if (op->remove)
+				pte_clear_locked(pm, va, &p, b);
+			else if (pte_lower(p.pte[PT_LEVEL], op->prot))
+				tlb_batch_page(b, va);
+		}
+		next = ALIGN_DOWN(va, level_size(step)) + level_size(step);
+		if (next <= va)
+			break;
+		va = next;
+	}
+}
+
+/*
+ * Removes the mappings of pm in [sva, eva) but keeps its mirror records:
+ * for a fault that replaces a private table inside a mirror. (g) held.
+ */
+void pt_empty_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
+{
+	struct range_op op = { sva, MIN(eva, USER_TOP), true, PROT_NONE };
+
+	ASSERT_HELD(&pmap_lock);
+	pt_range_locked(pm, &op, b);
+}
+
+/* pmap_remove() with (g) held and the caller's batch: mirrors too. */
+void pmap_remove_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, struct tlb_batch *b)
+{
+	ASSERT_HELD(&pmap_lock);
+	mirrors_range_locked(pm, sva, eva, true, PROT_NONE, b);
+	pt_empty_locked(pm, sva, eva, b);
+}
+
+/*
+ * link_locked() for the GiB at va of the GiB run of s, creating the
+ * object's PD page for it first if needed (an empty PD page linked now
+ * shows every leaf filled later, like a mirror), so a client takes no link
+ * fault for any GiB of the run. Returns 0 or -ENOMEM. (g) held.
+ */
+static int gib_link_locked(struct pmap *pm, const struct pmap_segment *s, vaddr_t va,
+                           bool prelink, struct tlb_batch *b)
+{
+	struct pmap_segment g = *s;
+
+	g.va = va;
+	g.off = s->off + (va - s->va);
+	g.gib = true;
+	if (!obj_pd_get_locked(s->po, g.off))
+		return -ENOMEM;
+	return link_locked(pm, &g, prelink, b);
+}
+
+/*
+ * Links the whole run of s: each GiB of its GiB run by a PDPTE link, every
+ * other part (cut at VA GiB boundaries) by a mirror. Returns 0 or -ENOMEM;
+ * what was linked before a failure stays. (g) held.
+ */
+int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
+                    struct tlb_batch *b)
+{
+	ASSERT_HELD(&pmap_lock);
+	for (vaddr_t va = s->run_start; va < s->run_end;) {
+		vaddr_t next = MIN(ALIGN_DOWN(va, GIB_SIZE) + GIB_SIZE, s->run_end);
+		int r;
+
+		if (va >= s->gib_start && va < s->gib_end)
+			r = gib_link_locked(pm, s, va, prelink, b);
+		else
+			r = mirror_range_locked(pm, s, va, next, prelink, b);
+		if (r)
+			return r;
+		va = next;
+	}
+	return 0;
+}
+
+/*
+ * The fault's own copy at the segment of s->va, in the mirror that now
+ * covers it: a private table there (mapping 4 KiB pieces from before) is
+ * emptied and flushed first. Returns 0 or -ENOMEM. (g) held.
+ */
+int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, struct tlb_batch *b)
+{
+	vaddr_t va = ALIGN_DOWN(s->va, SEG_SIZE);
+	struct leaf_mirror *m = mirror_find_locked(pm, va, va + SEG_SIZE);
+	pte_t *leaf = obj_leaf_locked(s->po, ALIGN_DOWN(s->off, SEG_SIZE));
+	struct pt_path p;
+
+	if (!m || !leaf)
+		panic("copy_fault_locked: va %p has no mirror or no object leaf", (void *)va);
+	if (pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, NULL, NULL) == PD_LEVEL &&
+	    pte_present(*p.pte[PD_LEVEL]) && !pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
+		pt_empty_locked(pm, va, va + SEG_SIZE, b);
+		tlb_batch_finish(b);   /* break before make: 4 KiB pieces become one 2 MiB */
+	}
+	return copy_install_locked(m, va, *leaf, b);
+}
+
+/* pmap_protect() with (g) held and the caller's batch: mirrors too. */
+void pmap_protect_locked(struct pmap *pm, vaddr_t sva, vaddr_t eva, int prot, struct tlb_batch *b)
+{
+	struct range_op op = { sva, MIN(eva, USER_TOP), prot == PROT_NONE, prot };
+
+	ASSERT_HELD(&pmap_lock);
+	mirrors_range_locked(pm, op.sva, op.eva, op.remove, prot, b);
+	pt_range_locked(pm, &op, b);
 }

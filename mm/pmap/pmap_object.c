@@ -9,11 +9,14 @@
  * are created on first use and freed only by pmap_object_destroy(). A PTE
  * or leaf of a managed page has one PV entry (pmap NULL, po, offset) on the
  * page (a large page: on its first vm_page); wired pages of physical
- * objects have none. A new leaf is pushed to the object's leaf mirrors
- * (pmap_leaf.c). All under (g) pmap_lock.
+ * objects have none. All under (g) pmap_lock.
+ *
+ * The layer above the reverse map and below the process side
+ * (mm/pmap/README.md): a change that processes must see (a new leaf to
+ * push to the mirrors, a leaf or PTE cleared, lowered or given its rights
+ * back) is returned to the verb, which makes the mirrors and TLBs follow.
  */
 #include "kernel/printk.h"
-#include "mm/kmalloc.h"
 #include "mm/pmap/pmap_impl.h"
 #include "uapi/errno.h"
 
@@ -66,29 +69,6 @@ static struct vm_page *obj_alloc_pt(void *arg)
 	struct obj_alloc *a = arg;
 
 	return obj_table_alloc(a->po, a->off, PT_LEVEL);
-}
-
-struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size)
-{
-	struct pmap_object *po = kzalloc(sizeof(*po));
-
-	if (!po)
-		return NULL;
-	po->owner = owner;
-	po->size = size;
-	po->npd = ALIGN_UP(size, GIB_SIZE) >> GIB_SHIFT;
-	po->pd = kzalloc(po->npd * sizeof(po->pd[0]));
-	if (!po->pd) {
-		kfree(po);
-		return NULL;
-	}
-	spin_lock(&pmap_lock);
-	po->next = pmap_object_list;
-	if (pmap_object_list)
-		pmap_object_list->prev = po;
-	pmap_object_list = po;
-	spin_unlock(&pmap_lock);
-	return po;
 }
 
 /*
@@ -152,36 +132,26 @@ pte_t *obj_entry_locked(struct pmap_object *po, uint64_t off)
 }
 
 /*
- * Gives the object entry *e (a PTE, or a 2 MiB leaf at offset off) back
- * the object's maximum rights `flags` that pmap_page_protect() lowered,
- * keeping its accessed and dirty bits; a leaf's copies follow. Raising
- * rights flushes too, like every pmap verb (pmap.h), so no CPU takes a
- * second fault on a stale lowered entry. Nothing to do when *e has them.
- * (g) held.
+ * Gives the object entry *e (a PTE or a 2 MiB leaf) back the object's
+ * maximum rights `flags` that pmap_page_protect() lowered, keeping its
+ * accessed and dirty bits. Returns OBJ_RESTORED when it changed (the
+ * caller then brings a leaf's copies in line and flushes: raising rights
+ * flushes too, like every pmap verb, so no CPU takes a second fault on a
+ * stale lowered entry), OBJ_KEPT when *e had them. (g) held.
  */
-static void obj_entry_restore_locked(struct pmap_object *po, uint64_t off, pte_t *e,
-                                     uint64_t flags)
+static enum obj_fill obj_entry_restore_locked(pte_t *e, uint64_t flags)
 {
 	pte_t want = pte_make(pte_pa(*e), flags) | (*e & (PTE_A | PTE_D));
 
 	if (*e == want)
-		return;
+		return OBJ_KEPT;
 	*e = want;
-	if (flags & PTE_PS)
-		mirrors_update_locked(po, off);
-	tlb_object_changed();
+	return OBJ_RESTORED;
 }
 
-/*
- * Makes the object PTE for off map pg, creating the tables on the way; a
- * PTE already mapping pg gets the object's maximum rights back (a fault
- * after pmap_page_protect()). *pv is a preallocated PV entry (NULL for
- * wired pages), consumed when used. *filled tells whether the PTE was
- * empty. Returns 0 or -ENOMEM (tables already created stay: they belong
- * to the object). (g) held.
- */
+/* See pmap_impl.h. */
 int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
-                    struct pv_entry **pv, bool *filled)
+                    struct pv_entry **pv)
 {
 	struct obj_alloc a = { po, off };
 	struct vm_page *pd = obj_pd_get_locked(po, off);
@@ -190,7 +160,6 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	int r;
 
 	ASSERT_HELD(&pmap_lock);
-	*filled = false;
 	if (!pd)
 		return -ENOMEM;
 	r = pt_walk(pd, PD_LEVEL, off, PT_LEVEL, &p, obj_alloc_pt, &a);
@@ -202,8 +171,7 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	if (pte_present(*pte)) {
 		if (pte_pa(*pte) != page_to_phys(pg))
 			panic("obj_fill_locked: offset %p already maps another page", (void *)off);
-		obj_entry_restore_locked(po, off, pte, OBJ_PTE_FLAGS);
-		return 0;
+		return obj_entry_restore_locked(pte, OBJ_PTE_FLAGS);
 	}
 	if (*pv) {
 		pv_insert(pg, *pv, NULL, po, off);
@@ -212,34 +180,24 @@ int obj_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *pg,
 	__atomic_store_n(pte, pte_make(page_to_phys(pg), OBJ_PTE_FLAGS), __ATOMIC_RELEASE);
 	p.table[PT_LEVEL]->used++;
 	pmap_gstat.resident++;
-	*filled = true;
-	return 0;
+	return OBJ_FILLED;
 }
 
-/*
- * Makes the object's PD entry for off (2 MiB aligned) a 2 MiB leaf mapping
- * the large page `head`, creating the PD page, and pushes the new leaf to
- * every mirror that covers off; a leaf already mapping head gets the
- * object's maximum rights back, in its copies too. *pv is a preallocated
- * PV entry (NULL for wired pages), consumed when used; *filled tells
- * whether the leaf was new. Returns 0 or -ENOMEM (no PD page). (g) held.
- */
+/* See pmap_impl.h. */
 int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
-                     struct pv_entry **pv, bool *filled)
+                     struct pv_entry **pv)
 {
 	struct vm_page *pd = obj_pd_get_locked(po, off);
 	pte_t *e;
 
 	ASSERT_HELD(&pmap_lock);
-	*filled = false;
 	if (!pd)
 		return -ENOMEM;
 	e = (pte_t *)page_to_virt(pd) + level_index(off, PD_LEVEL);
 	if (pte_present(*e)) {
 		if (!pte_leaf(*e, PD_LEVEL) || pte_pa(*e) != page_to_phys(head))
 			panic("leaf_fill_locked: offset %p already maps something else", (void *)off);
-		obj_entry_restore_locked(po, off, e, OBJ_LEAF_FLAGS);
-		return 0;
+		return obj_entry_restore_locked(e, OBJ_LEAF_FLAGS);
 	}
 	if (*pv) {
 		pv_insert(head, *pv, NULL, po, off);
@@ -248,9 +206,24 @@ int leaf_fill_locked(struct pmap_object *po, uint64_t off, struct vm_page *head,
 	__atomic_store_n(e, pte_make(page_to_phys(head), OBJ_LEAF_FLAGS), __ATOMIC_RELEASE);
 	pd->used++;
 	pmap_gstat.obj_leaves++;
-	*filled = true;
-	mirrors_push_locked(po, off, *e);
-	return 0;
+	return OBJ_FILLED;
+}
+
+/* See pmap_impl.h. */
+void obj_entry_clear_locked(struct pmap_object *po, uint64_t off, pte_t *e)
+{
+	struct vm_page *pg = pte_page(*e);
+
+	ASSERT_HELD(&pmap_lock);
+	if (pte_leaf(*e, PD_LEVEL)) {
+		obj_table_locked(po, off, PD_LEVEL)->used--;
+		pmap_gstat.obj_leaves--;
+	} else {
+		obj_table_locked(po, off, PT_LEVEL)->used--;
+		pmap_gstat.resident--;
+	}
+	*e = 0;
+	pv_remove(pg, NULL, po, off);
 }
 
 /* Clears the 2 MiB leaf *e of PD page pd (offset off) and its PV entry. */
@@ -286,12 +259,10 @@ static void obj_pt_destroy(struct pmap_object *po, struct vm_page *pt)
 	obj_table_free(pt, PT_LEVEL);
 }
 
-/* See pmap.h: O(resident pages) for the PV entries, no TLB work. */
-void pmap_object_destroy(struct pmap_object *po)
+/* See pmap_impl.h. */
+void obj_tables_free_locked(struct pmap_object *po)
 {
-	spin_lock(&pmap_lock);
-	if (po->mirrors)
-		panic("pmap_object_destroy: object %p still has leaf mirrors", (void *)po->owner);
+	ASSERT_HELD(&pmap_lock);
 	for (unsigned g = 0; g < po->npd; g++) {
 		pte_t *pd;
 
@@ -315,27 +286,4 @@ void pmap_object_destroy(struct pmap_object *po)
 		}
 		obj_table_free(po->pd[g], PD_LEVEL);
 	}
-	if (po->prev)
-		po->prev->next = po->next;
-	else
-		pmap_object_list = po->next;
-	if (po->next)
-		po->next->prev = po->prev;
-	spin_unlock(&pmap_lock);
-	kfree(po->pd);
-	kfree(po);
-}
-
-/* See pmap.h. A 2 MiB leaf gives the piece: vm_pages of a block are contiguous. */
-struct vm_page *pmap_object_extract(struct pmap_object *po, uint64_t off)
-{
-	struct vm_page *pg = NULL;
-	pte_t *pte;
-
-	spin_lock(&pmap_lock);
-	pte = obj_entry_locked(po, off);
-	if (pte && pte_present(*pte))
-		pg = phys_to_page(pte_pa(*pte) + (off & (pte_leaf(*pte, PD_LEVEL) ? SEG_SIZE - 1 : 0)));
-	spin_unlock(&pmap_lock);
-	return pg;
 }

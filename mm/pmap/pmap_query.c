@@ -191,3 +191,17 @@ int pmap_links(struct pmap *pm, struct pmap_link *out, int max)
 	spin_unlock(&pmap_lock);
 	return c.n;
 }
+
+/* See pmap.h. A 2 MiB leaf gives the piece: vm_pages of a block are contiguous. */
+struct vm_page *pmap_object_extract(struct pmap_object *po, uint64_t off)
+{
+	struct vm_page *pg = NULL;
+	pte_t *pte;
+
+	spin_lock(&pmap_lock);
+	pte = obj_entry_locked(po, off);
+	if (pte && pte_present(*pte))
+		pg = phys_to_page(pte_pa(*pte) + (off & (pte_leaf(*pte, PD_LEVEL) ? SEG_SIZE - 1 : 0)));
+	spin_unlock(&pmap_lock);
+	return pg;
+}

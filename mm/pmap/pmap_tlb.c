@@ -13,7 +13,12 @@
  * the instructions are replaced by counting, so tests can check the exact
  * number of flushes.
  *
- * Counters (g): pmap->stat and pmap_gstat, tlb_flushes and tlb_invlpg.
+ * The layer above the entries and below everything else of mm/pmap/
+ * (README.md): it knows a pmap only as the tables it flushes, and is handed
+ * the counters to count in and the pmaps to visit.
+ *
+ * Counters (g): pmap->stat and the system-wide counters given to
+ * tlb_batch_init, tlb_flushes and tlb_invlpg.
  */
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
@@ -49,9 +54,10 @@ static void hw_shootdown(uint64_t cpus, paddr_t cr3, const vaddr_t *va, int n)
 #endif
 }
 
-void tlb_batch_init(struct tlb_batch *b, struct pmap *pm)
+void tlb_batch_init(struct tlb_batch *b, struct pmap *pm, struct vmstat *gstat)
 {
 	b->pmap = pm;
+	b->gstat = gstat;
 	b->count = 0;
 	b->full = false;
 	b->free_tables = NULL;
@@ -94,12 +100,12 @@ void tlb_batch_finish(struct tlb_batch *b)
 	if ((pm->active_cpus & self) && b->full) {
 		pmap_hw_load_cr3(page_to_phys(pm->pml4));
 		pm->stat.tlb_flushes++;
-		pmap_gstat.tlb_flushes++;
+		b->gstat->tlb_flushes++;
 	} else if (pm->active_cpus & self) {
 		for (int i = 0; i < b->count; i++)
 			hw_invlpg(b->va[i]);
 		pm->stat.tlb_invlpg += b->count;
-		pmap_gstat.tlb_invlpg += b->count;
+		b->gstat->tlb_invlpg += b->count;
 	}
 	if (others && (b->full || b->count))
 		hw_shootdown(others, page_to_phys(pm->pml4), b->va, b->full ? 0 : b->count);
@@ -119,16 +125,18 @@ void tlb_batch_finish(struct tlb_batch *b)
  * links its table may cache it, at its own address. Only address spaces
  * loaded on some CPU can hold TLB entries, so each of those is flushed whole
  * on the CPUs running it (a superset of the object's mappers: simple, and
- * still one flush per running address space, not per page).
+ * still one flush per running address space, not per page). pmaps is the
+ * registry of live pmaps (pmap_list), gstat the system-wide counters. (g)
+ * held.
  */
-void tlb_object_changed(void)
+void tlb_object_changed(struct pmap *pmaps, struct vmstat *gstat)
 {
-	for (struct pmap *pm = pmap_list; pm; pm = pm->next) {
+	for (struct pmap *pm = pmaps; pm; pm = pm->next) {
 		struct tlb_batch b;
 
 		if (!pm->active_cpus)
 			continue;
-		tlb_batch_init(&b, pm);
+		tlb_batch_init(&b, pm, gstat);
 		tlb_batch_all(&b);
 		tlb_batch_finish(&b);
 	}

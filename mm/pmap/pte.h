@@ -17,6 +17,8 @@ typedef uint64_t pte_t;
 #define PTE_P    (1UL << 0)    /* present */
 #define PTE_W    (1UL << 1)    /* writable (ANDed down the walk) */
 #define PTE_U    (1UL << 2)    /* user accessible (ANDed down the walk) */
+#define PTE_PWT  (1UL << 3)    /* write-through: with PCD, uncached (kernel MMIO only) */
+#define PTE_PCD  (1UL << 4)    /* cache disabled (kernel MMIO only) */
 #define PTE_A    (1UL << 5)    /* accessed (set by the CPU) */
 #define PTE_D    (1UL << 6)    /* dirty (set by the CPU) */
 #define PTE_PS   (1UL << 7)    /* PD entry: a 2 MiB leaf (never set in PDPT or PML4) */

@@ -5,7 +5,7 @@
 # HOST_KSRC lists the kernel sources that build on the host; add a file here
 # when its code (and its *_test.c) is machine independent enough.
 
-HOST_KSRC := kernel/spinlock.c kernel/lockorder.c kernel/strutil.c kernel/ktest_order.c mm/page.c mm/kmalloc.c mm/page_test.c mm/kmalloc_test.c mm/pmap/pmap.c mm/pmap/pmap_pv.c mm/pmap/pmap_tlb.c mm/pmap/pmap_verify.c mm/pmap/pmap_dump.c mm/pmap/pmap_query.c mm/pmap/pmap_object.c mm/pmap/pmap_link.c mm/pmap/pmap_leaf.c $(wildcard mm/vmobject/*.c ipc/shm/*.c) mm/vm_map.c mm/vm_mmap.c mm/vm_fault.c mm/fault_timeline.c mm/vm_copy.c mm/vm_stat.c mm/vm_tunables.c mm/vm_verify.c mm/vm_test.c
+HOST_KSRC := kernel/spinlock.c kernel/lockorder.c kernel/strutil.c kernel/ktest_order.c mm/page.c mm/kmalloc.c mm/page_test.c mm/kmalloc_test.c $(filter-out mm/pmap/kernel_map.c,$(wildcard mm/pmap/*.c)) $(wildcard mm/vmobject/*.c ipc/shm/*.c) mm/vm_map.c mm/vm_mmap.c mm/vm_fault.c mm/fault_timeline.c mm/vm_copy.c mm/vm_stat.c mm/vm_tunables.c mm/vm_verify.c mm/vm_test.c
 HOST_TSRC := $(wildcard tests/host/*.c)
 HOST_CFLAGS := -std=gnu11 -g -O1 -DHOST_TEST -I. -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
