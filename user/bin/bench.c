@@ -494,8 +494,27 @@ static void segment_teardown(const struct segment_test *t)
 
 /*
  * argv: init's boot words (argv[0] "bench"): with `smp`, the short matrix
- * of the 4-CPU boot instead of the full one.
+ * of the 4-CPU boot instead of the full one. Other words are boot words
+ * and ignored; a word starting with '-' is a mistaken option and refused.
  */
+static void parse(int argc, char **argv)
+{
+	int i;
+
+	if (help_wanted(argc, argv)) {
+		printf("usage: bench [smp]\n"
+		    "  the make bench matrix of pgbench runs, sharing off and on, then\n"
+		    "  fork latency and segment teardown; powers the machine off at the end\n"
+		    "  smp         the short matrix of the 4-CPU boot (default: the full one)\n"
+		    "  -h, --help  this text\n"
+		    "Other words (init's boot words) are ignored.\n");
+		exit(0);
+	}
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] == '-')
+			arg_refuse("bench", argv[i], "no such option (-h: the usage)");
+}
+
 int main(int argc, char **argv)
 {
 	bool smp = has_word(argc, argv, "smp");
@@ -506,6 +525,7 @@ int main(int argc, char **argv)
 	int k, failed = 0;
 	size_t i;
 
+	parse(argc, argv);
 	if (!own_kernel_or_say("bench"))
 		return 1;
 	if (vmstat(0, &vs) == 0 && vs.cpus > 0)

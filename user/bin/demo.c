@@ -13,10 +13,14 @@
  * kernel without sharing it says so.
  *
  * --step waits for Enter between steps; --dot also prints a Graphviz graph
- * of two clients' trees (`ptdump --dot`, for `make ptgraph`). Other
- * arguments (init passes its boot words) are ignored. The sysctl it changes
- * is restored at the end.
+ * of two clients' trees (`ptdump --dot`, for `make ptgraph`); -h or
+ * --help prints the usage. Other words (init passes its boot words, such
+ * as `nodemo` or `NAME=VALUE`) are ignored, but an unknown option (a word
+ * starting with '-') is refused. The sysctl it changes is restored at the
+ * end, which shows how to look at a live client of pgbench.
  */
+#include <getopt.h>
+
 #include "ulib.h"
 
 #define SEG_SIZE   (8UL << 20)
@@ -341,6 +345,8 @@ static int clients_touch(struct cost *total)
 		printf("demo: shmget: %s\n", strerror(errno));
 		exit(1);
 	}
+	printf("  The segment is SysV id %d (`ptdump -o %d` shows its own tree).\n", shmid,
+	    shmid);
 	for (i = 0; i < NCLIENTS; i++) {
 		client_start(i, shmid, 0);
 		client_attach(i, &c);
@@ -362,6 +368,37 @@ static void end_clients(int n)
 		client_end(i);
 }
 
+static void usage(void)
+{
+	printf("usage: demo [--step] [--dot]\n"
+	    "  --step      wait for Enter between steps (default: run through)\n"
+	    "  --dot       also print a Graphviz graph of two clients' trees\n"
+	    "  -h, --help  this text\n"
+	    "Words without a leading '-' (init's boot words) are ignored.\n");
+}
+
+static void parse(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "step", no_argument, NULL, 's' },
+		{ "dot", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+		switch (c) {
+		case 's': stepping = true; break;
+		case 'd': want_dot = true; break;
+		case 'h': usage(); exit(0);
+		default:   /* getopt has named the option */
+			fprintf(stderr, "demo: -h lists the options\n");
+			exit(2);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct pde a[NSEGS], b[NSEGS];
@@ -369,10 +406,9 @@ int main(int argc, char **argv)
 	long optimize, prelink, before;
 	int shmid, i, na, nb, status;
 
+	parse(argc, argv);
 	if (!own_kernel_or_say("demo"))
 		return 1;
-	stepping = has_word(argc, argv, "--step");
-	want_dot = has_word(argc, argv, "--dot");
 	slots = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	dump_buf = malloc(DUMP_LEN);
@@ -475,6 +511,11 @@ int main(int argc, char **argv)
 	    before, obj_tables());
 	sysctl_set("machdep.pmap_mmu_optimize", optimize);
 	printf("  machdep.pmap_mmu_optimize is back to %ld. See `vmstat`, `ptdump PID`\n"
-	    "  and `pgbench` to explore further.\n\n", optimize);
+	    "  and `pgbench` to explore further. To look at a live client's tables:\n"
+	    "    pgbench -c 4 -s 8 -H 60 &   (prints its segment ids, then its client\n"
+	    "                                 pids, and keeps them attached 60 s)\n"
+	    "    ptdump PID                  (a client pid: each link names its shm id)\n"
+	    "    ptdump -o ID                (the buffer's own tree, ID from `segments:`)\n\n",
+	    optimize);
 	return 0;
 }

@@ -1337,10 +1337,20 @@ static int drive(uint64_t seed, int iters, int procs)
 	return bad;
 }
 
+#define MAX_PROCS 64
+#define MAX_DELAY_US 100000   /* the kernel's limit of debug.thread_exit_delay_us */
+
 static void usage(void)
 {
-	printf("usage: fuzz [-s SEED] [-n ITERS] [-p PROCS] [-w US] | fuzz -c SEED\n");
-	exit(2);
+	printf("usage: fuzz [-s SEED] [-n ITERS] [-p PROCS] [-w US]\n"
+	    "  -s SEED   seed of the run, 0..%ld (default: the TSC), printed to replay it\n"
+	    "  -n ITERS  calls per worker, 0..%d (default 2000)\n"
+	    "  -p PROCS  worker processes, 1..%d (default 4)\n"
+	    "  -w US     widen exit races: debug.thread_exit_delay_us for the run,\n"
+	    "            0..%d (default: left as it is; debug kernels only)\n"
+	    "  -h, --help  this text\n"
+	    "(fuzz -c SEED is the program a racer execs, not for people)\n",
+	    LONG_MAX, INT_MAX, MAX_PROCS, MAX_DELAY_US);
 }
 
 /*
@@ -1409,20 +1419,29 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "-c") == 0)
 		return child_mode(strtoul(argv[2], NULL, 0));
-	while ((c = getopt(argc, argv, "s:n:p:w:")) != -1) {
-		if (c == 's')
-			seed = strtoul(optarg, NULL, 0);
-		else if (c == 'n')
-			iters = atoi(optarg);
-		else if (c == 'p')
-			procs = atoi(optarg);
-		else if (c == 'w')
-			delay_us = atoi(optarg);
-		else
-			usage();
-	}
-	if (optind != argc || iters < 0 || procs < 1 || procs > 64)
+	if (help_wanted(argc, argv)) {
 		usage();
+		return 0;
+	}
+	while ((c = getopt(argc, argv, "s:n:p:w:h")) != -1) {
+		if (c == 's')
+			seed = arg_long("fuzz", "-s", optarg, 0, LONG_MAX, "(a seed)");
+		else if (c == 'n')
+			iters = arg_long("fuzz", "-n", optarg, 0, INT_MAX, "iterations");
+		else if (c == 'p')
+			procs = arg_long("fuzz", "-p", optarg, 1, MAX_PROCS, "processes");
+		else if (c == 'w')
+			delay_us = arg_long("fuzz", "-w", optarg, 0, MAX_DELAY_US, "microseconds");
+		else if (c == 'h') {
+			usage();
+			return 0;
+		} else {   /* getopt has named the option */
+			fprintf(stderr, "fuzz: -h lists the options\n");
+			return 2;
+		}
+	}
+	if (optind != argc)
+		arg_refuse("fuzz", argv[optind], "unexpected argument (fuzz takes only options)");
 	printf("fuzz: seed=%lu iters=%d procs=%d\n", (unsigned long)seed, iters, procs);
 
 	if (!setup_shared(MAP_SHARED))

@@ -3,7 +3,12 @@
  * kernel's VM counters.
  *
  *	pgbench [-c CLIENTS] [-s MIB] [-m fork|exec|thread|mmap] [-t TXNS]
- *	        [-r] [-k KEY] [-T] [-v]
+ *	        [-r] [-k KEY] [-H SECONDS] [-T] [-v] [-L]
+ *
+ * (-h: every option with its range and default.) The line `segments: ...`
+ * names the SysV ids of the buffer and the control area (for ptdump -o);
+ * -H SECONDS keeps the first clients attached that long after the run
+ * (for ptdump PID).
  *
  * A shared buffer of MIB MiB (default 16) is used by CLIENTS clients
  * (default 4), like the shared buffers of a database server used by its
@@ -122,7 +127,8 @@ static struct opts {
 	bool timeline;
 	bool verbose;
 	bool large;             /* -L: the buffer on 2 MiB pages */
-} opt = { 4, 16, MODE_FORK, 1000, false, DEFAULT_KEY, false, false, false };
+	int hold;               /* -H: seconds the first clients stay attached */
+} opt = { 4, 16, MODE_FORK, 1000, false, DEFAULT_KEY, false, false, false, 0 };
 
 static struct ctl *ctl;             /* the control area */
 static struct buf_page *thread_buf; /* thread mode: the one attachment */
@@ -689,6 +695,28 @@ static void check_generation(int gen)
 }
 
 /*
+ * -H: the first clients wait, attached, between run and verify, outside
+ * every measured window, so that a student can look at a live client's
+ * tables (ptdump PID) from the same shell.
+ */
+static void hold(void)
+{
+	int i;
+
+	if (!opt.hold)
+		return;
+	printf("holding %d s: client pids", opt.hold);
+	if (opt.mode == MODE_THREAD)
+		printf(" %d (threads)", (int)getpid());
+	else
+		for (i = 0; i < opt.clients; i++)
+			printf(" %d", pids[i]);
+	printf("; try ptdump PID\n");
+	fflush(stdout);
+	sleep_ms((uint64_t)opt.hold * 1000);
+}
+
+/*
  * One generation of clients: gen 1 reports startup and run, gen 2 reports
  * them together as restart.
  */
@@ -723,9 +751,10 @@ static void generation(int gen)
 	wait_clients(STEP_RUN);
 	window_sample(&w);
 	timeline_finish(gen == 1 ? "run" : "restart");
-	if (gen == 1)
+	if (gen == 1) {
 		report("run", &w, per_client_faults(&w, false, true), false);
-	else
+		hold();
+	} else
 		report("restart", &w, per_client_faults(&w, true, true), false);
 
 	store_int(&ctl->cmd, STEP_VERIFY);
@@ -807,43 +836,73 @@ static void setup(void)
 	ctl->txns = opt.txns;
 }
 
-static void usage(void)
+#define MAX_MIB  4096
+#define MAX_HOLD 3600
+
+static void usage(FILE *f)
 {
-	printf("usage: pgbench [-c CLIENTS] [-s MIB] [-m fork|exec|thread|mmap] "
-	    "[-t TXNS] [-r] [-k KEY] [-T] [-v] [-L]\n"
-	    "  -L  put the buffer on 2 MiB pages (SHM_HUGETLB, MAP_HUGETLB): MIB even\n");
-	exit(2);
+	fprintf(f, "usage: pgbench [-c CLIENTS] [-s MIB] [-m MODE] [-t TXNS] [-r] [-k KEY] [-H SECONDS]\n"
+	    "               [-T] [-v] [-L]\n"
+	    "  -c CLIENTS  clients, 1..%d (default 4)\n"
+	    "  -s MIB      shared buffer in MiB, 1..%d (default 16)\n"
+	    "  -m MODE     fork (default): children shmat the segment; exec: children exec\n"
+	    "              and attach by key; thread: threads share one attachment;\n"
+	    "              mmap: a MAP_SHARED|MAP_ANONYMOUS buffer, no segment\n"
+	    "  -t TXNS     transactions per client, 0..%d (default 1000)\n"
+	    "  -r          startup reads the buffer instead of writing it\n"
+	    "  -k KEY      SysV key of the buffer (KEY+1: the control area), 1..%d (default %d)\n"
+	    "  -H SECONDS  hold: after the run the first clients stay attached SECONDS,\n"
+	    "              0..%d (default 0), e.g. `pgbench -H 60 &` then `ptdump PID`\n"
+	    "  -T          print the faults of each 10 ms of every phase\n"
+	    "  -v          print each client's faults\n"
+	    "  -L          put the buffer on 2 MiB pages (SHM_HUGETLB, MAP_HUGETLB): MIB even\n"
+	    "  -h, --help  this text\n",
+	    MAX_CLIENTS, MAX_MIB, INT_MAX, INT_MAX - 1, DEFAULT_KEY, MAX_HOLD);
 }
 
 static void parse(int argc, char **argv)
 {
+	char shown[80];
 	int c, m;
 
-	while ((c = getopt(argc, argv, "c:s:m:t:rk:TvL")) != -1) {
+	if (help_wanted(argc, argv)) {
+		usage(stdout);
+		exit(0);
+	}
+	while ((c = getopt(argc, argv, "c:s:m:t:rk:H:TvLh")) != -1) {
 		switch (c) {
-		case 'c': opt.clients = atoi(optarg); break;
-		case 's': opt.mib = atoi(optarg); break;
-		case 't': opt.txns = atoi(optarg); break;
+		case 'c': opt.clients = arg_long("pgbench", "-c", optarg, 1, MAX_CLIENTS, "clients"); break;
+		case 's': opt.mib = arg_long("pgbench", "-s", optarg, 1, MAX_MIB, "MiB"); break;
+		case 't': opt.txns = arg_long("pgbench", "-t", optarg, 0, INT_MAX, "transactions"); break;
 		case 'r': opt.read_only = true; break;
-		case 'k': opt.key = (int)strtol(optarg, NULL, 0); break;
+		/* key + 1 is the control area's key */
+		case 'k': opt.key = arg_long("pgbench", "-k", optarg, 1, INT_MAX - 1, "(a positive key)"); break;
+		case 'H': opt.hold = arg_long("pgbench", "-H", optarg, 0, MAX_HOLD, "seconds"); break;
 		case 'T': opt.timeline = true; break;
 		case 'v': opt.verbose = true; break;
 		case 'L': opt.large = true; break;
+		case 'h': usage(stdout); exit(0);
 		case 'm':
 			for (m = 0; m < (int)ARRAY_SIZE(mode_names); m++)
 				if (strcmp(optarg, mode_names[m]) == 0)
 					break;
-			if (m == (int)ARRAY_SIZE(mode_names))
-				usage();
+			if (m == (int)ARRAY_SIZE(mode_names)) {
+				snprintf(shown, sizeof(shown), "-m %s", optarg);
+				arg_refuse("pgbench", shown, "not one of fork, exec, thread, mmap");
+			}
 			opt.mode = m;
 			break;
-		default: usage();
+		default:   /* getopt has named the option */
+			fprintf(stderr, "pgbench: -h lists the options\n");
+			exit(2);
 		}
 	}
-	if (optind != argc || opt.clients < 1 || opt.clients > MAX_CLIENTS ||
-	    opt.mib < 1 || opt.mib > 4096 || opt.txns < 0 || opt.key <= 0 ||
-	    (opt.large && opt.mib % 2))
-		usage();
+	if (optind != argc)
+		arg_refuse("pgbench", argv[optind], "unexpected argument (pgbench takes only options)");
+	if (opt.large && opt.mib % 2) {
+		snprintf(shown, sizeof(shown), "-L -s %d", opt.mib);
+		arg_refuse("pgbench", shown, "2 MiB pages need an even MIB");
+	}
 }
 
 int main(int argc, char **argv)
@@ -855,6 +914,13 @@ int main(int argc, char **argv)
 		return exec_client(argc, argv);
 	parse(argc, argv);
 	setup();
+	/* Not a `pgbench:` line: scripts parse those (scripts/bench-report.awk). */
+	if (opt.mode != MODE_MMAP) {
+		printf("segments: buffer id %d (key %d), control id %d (key %d); "
+		    "ptdump -o %d shows the buffer's tables\n", buf_shmid, opt.key,
+		    ctl_shmid, opt.key + 1, buf_shmid);
+		fflush(stdout);
+	}
 	generation(1);
 	generation(2);
 	teardown();

@@ -18,11 +18,17 @@ static const char *state_name(int state)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct procinfo pi;
 	int i, r;
 
+	if (help_wanted(argc, argv)) {
+		printf("usage: ps   (no options: every process, one line each)\n");
+		return 0;
+	}
+	if (argc > 1)
+		arg_refuse("ps", argv[1], "ps takes no arguments");
 	if (!own_kernel_or_say("ps"))
 		return 1;
 

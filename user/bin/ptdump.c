@@ -3,7 +3,9 @@
  *
  *	ptdump PID...          each process's tree, as the kernel prints it:
  *	                       CR3, then every present PML4, PDPT and PD entry
- *	                       with its physical target and flags
+ *	                       with its physical target and flags; an entry
+ *	                       that links an object's table, or maps its page,
+ *	                       is followed by the SysV id of that object
  *	ptdump -o SHMID        the tree owned by a SysV segment's VM object
  *	ptdump --dot PID...    one Graphviz graph of all those processes' trees
  *
@@ -22,6 +24,8 @@
  * nothing below it. Render the graph with `dot -Tsvg graph.dot -o
  * graph.svg` (see `make ptgraph`).
  */
+#include <inttypes.h>
+
 #include "ulib.h"
 
 #define DUMP_LEN   (64 * 1024)   /* the kernel's own limit */
@@ -64,11 +68,21 @@ static int ntables, nedges;
 
 static const char *const level_names[] = { "", "PT", "PD", "PDPT", "PML4" };
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	printf("usage: ptdump PID...\n"
-	    "       ptdump -o SHMID\n"
-	    "       ptdump --dot PID...\n");
+	fprintf(f, "usage: ptdump PID...       the page-table tree of each process (PID 0..%d;\n"
+	    "                           0: ptdump itself), each object link named by its\n"
+	    "                           SysV segment id\n"
+	    "       ptdump -o SHMID     the tree owned by a SysV segment (SHMID 0..%d:\n"
+	    "                           pgbench and demo print the ids they create)\n"
+	    "       ptdump --dot PID... one Graphviz graph of those trees\n"
+	    "       ptdump -h, --help   this text\n", INT_MAX, INT_MAX);
+}
+
+/* A pid or segment id operand: a number, or the tool refuses it (exit 2). */
+static int id_arg(const char *opt, const char *arg)
+{
+	return (int)arg_long("ptdump", opt, arg, 0, INT_MAX, opt ? "(a segment id)" : "(a pid)");
 }
 
 /* Skips a literal prefix: returns s past it, or NULL if s does not start so. */
@@ -328,9 +342,9 @@ static int dot(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < argc; i++) {
-		if (fetch(atoi(argv[i]), PTDUMP_PROC, buf) < 0)
+		if (fetch(id_arg(NULL, argv[i]), PTDUMP_PROC, buf) < 0)
 			return 1;
-		if (graph_add(atoi(argv[i]), buf) < 0) {
+		if (graph_add(id_arg(NULL, argv[i]), buf) < 0) {
 			printf("ptdump: graph too large\n");
 			return 1;
 		}
@@ -339,39 +353,103 @@ static int dot(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The process dump names an object by its kernel address; the student
+ * knows it by its SysV id. Each segment's own dump (ptdump -o) begins
+ * "object ADDRESS tree:", so the segments listed by SHM_INFO and SHM_STAT
+ * give the address of every segment's object, and no kernel change is
+ * needed to translate.
+ */
+#define MAX_SEGS 256
+static struct seg { uint64_t object; int id; } segs[MAX_SEGS];
+static int nsegs;
+
+static void learn_segments(char *buf)
+{
+	struct shm_info info;
+	struct shmid_ds ds;
+	int highest, i, id;
+
+	highest = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+	for (i = 0; i <= highest && nsegs < MAX_SEGS; i++) {
+		if ((id = shmctl(i, SHM_STAT, &ds)) < 0 || ptdump(id, PTDUMP_OBJECT, buf, DUMP_LEN) < 0)
+			continue;
+		if (sscanf(buf, "object %" SCNx64, &segs[nsegs].object) == 1)
+			segs[nsegs++].id = id;
+	}
+}
+
+/* Prints a process dump, each line naming the segment of its object. */
+static void print_named(char *dump)
+{
+	char *line, *next, *obj;
+	uint64_t addr;
+	int i;
+
+	for (line = dump; *line; line = next) {
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		printf("%.*s", (int)(next - line - (next[-1] == '\n')), line);
+		if ((obj = strstr(line, "object ")) && obj < next &&
+		    sscanf(obj, "object %" SCNx64, &addr) == 1)
+			for (i = 0; i < nsegs; i++)
+				if (segs[i].object == addr)
+					printf("  [shm id %d]", segs[i].id);
+		printf("\n");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char *buf;
-	int i, bad = 0;
+	int i, c, bad = 0, object = -1;
 
-	if (argc < 2) {
-		usage();
-		return 2;
+	if (help_wanted(argc, argv)) {
+		usage(stdout);
+		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "--dot") == 0) {
+		if (argc == 2)
+			arg_refuse("ptdump", "--dot", "needs at least one PID");
+		for (i = 2; i < argc; i++)
+			id_arg(NULL, argv[i]);
+		return own_kernel_or_say("ptdump") ? dot(argc - 2, argv + 2) : 1;
+	}
+	while ((c = getopt(argc, argv, "o:h")) != -1) {
+		switch (c) {
+		case 'o': object = id_arg("-o", optarg); break;
+		case 'h': usage(stdout); return 0;
+		default:   /* getopt has named the option */
+			fprintf(stderr, "ptdump: -h lists the usage\n");
+			return 2;
+		}
+	}
+	if (object >= 0 && optind != argc)
+		arg_refuse("ptdump", argv[optind], "-o takes one SHMID and no PID");
+	if (object < 0 && optind == argc)
+		arg_refuse("ptdump", "no argument", "give a PID, or -o SHMID (-h: the usage)");
+	for (i = optind; i < argc; i++)
+		id_arg(NULL, argv[i]);   /* refuse before dumping anything */
 	if (!own_kernel_or_say("ptdump"))
 		return 1;
-	if (strcmp(argv[1], "--dot") == 0)
-		return argc > 2 ? dot(argc - 2, argv + 2) : (usage(), 2);
 	if (!(buf = malloc(DUMP_LEN))) {
 		printf("ptdump: out of memory\n");
 		return 1;
 	}
-	if (strcmp(argv[1], "-o") == 0) {
-		if (argc != 3) {
-			usage();
-			return 2;
-		}
-		if (fetch(atoi(argv[2]), PTDUMP_OBJECT, buf) < 0)
+	if (object >= 0) {
+		if (fetch(object, PTDUMP_OBJECT, buf) < 0)
 			return 1;
 		printf("%s", buf);
 		return 0;
 	}
-	for (i = 1; i < argc; i++) {
-		if (fetch(atoi(argv[i]), PTDUMP_PROC, buf) < 0) {
+	learn_segments(buf);
+	for (i = optind; i < argc; i++) {
+		if (fetch(id_arg(NULL, argv[i]), PTDUMP_PROC, buf) < 0) {
 			bad = 1;
 			continue;
 		}
-		printf("process %s:\n%s", argv[i], buf);
+		printf("process %s:\n", argv[i]);
+		print_named(buf);
 	}
 	return bad;
 }

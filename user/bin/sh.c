@@ -3,7 +3,7 @@
  *
  *	$ ps                 run /bin/ps and wait for it
  *	$ /tests/proc        run a program by path
- *	$ pgbench 8 &        run in the background; prints [pid]
+ *	$ pgbench -H 60 &    run in the background; prints [pid]
  *	$ wait               wait for every background job
  *
  * Builtins: help, exit [code], wait. Words are separated by spaces or tabs;
@@ -51,7 +51,10 @@ static void help(void)
 			printf("\n ");
 		printf(" %s", name + 4);
 	}
-	printf("\n");
+	printf("\nEach program explains itself with -h. A live client's page tables:\n"
+	    "  pgbench -c 4 -s 8 -H 60 &   its segment ids and client pids, held 60 s\n"
+	    "  ptdump PID                  a client's tree, each link with its shm id\n"
+	    "  ptdump -o ID                the segment's own tree\n");
 }
 
 /*

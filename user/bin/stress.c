@@ -796,8 +796,14 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 
 static void usage(void)
 {
-	printf("usage: stress [-s SEED] [-n OPS] [-d SECONDS] [-m off|on|flip]\n");
-	exit(2);
+	printf("usage: stress [-s SEED] [-n OPS] [-d SECONDS] [-m off|on|flip]\n"
+	    "  -s SEED     seed of the run, 0..%ld (default: the TSC), printed to replay it\n"
+	    "  -n OPS      stop after OPS operations, 0..%ld (0: no limit; default 2000\n"
+	    "              when -d is not given either)\n"
+	    "  -d SECONDS  stop after SECONDS, 0..%ld (default 0: no limit)\n"
+	    "  -m MODE     machdep.pmap_mmu_optimize for the run: off, on (default), or\n"
+	    "              flip (toggled while the workers run)\n"
+	    "  -h, --help  this text\n", LONG_MAX, LONG_MAX, LONG_MAX / 1000);
 }
 
 int main(int argc, char **argv)
@@ -813,20 +819,35 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && strcmp(argv[1], "-w") == 0)
 		return exec_worker(argv);
-	while ((c = getopt(argc, argv, "s:n:d:m:")) != -1) {
+	if (help_wanted(argc, argv)) {
+		usage();
+		return 0;
+	}
+	while ((c = getopt(argc, argv, "s:n:d:m:h")) != -1) {
 		if (c == 's')
-			seed = strtoul(optarg, NULL, 0);
+			seed = arg_long("stress", "-s", optarg, 0, LONG_MAX, "(a seed)");
 		else if (c == 'n')
-			ops_target = strtoul(optarg, NULL, 0);
-		else if (c == 'd')
-			seconds = strtoul(optarg, NULL, 0);
+			ops_target = arg_long("stress", "-n", optarg, 0, LONG_MAX, "operations");
+		else if (c == 'd')   /* counted in ms by run_done */
+			seconds = arg_long("stress", "-d", optarg, 0, LONG_MAX / 1000, "seconds");
 		else if (c == 'm')
 			mode = optarg;
-		else
+		else if (c == 'h') {
 			usage();
+			return 0;
+		} else {   /* getopt has named the option */
+			fprintf(stderr, "stress: -h lists the options\n");
+			return 2;
+		}
 	}
-	if (optind != argc || (strcmp(mode, "off") && strcmp(mode, "on") && strcmp(mode, "flip")))
-		usage();
+	if (strcmp(mode, "off") && strcmp(mode, "on") && strcmp(mode, "flip")) {
+		char shown[80];
+
+		snprintf(shown, sizeof(shown), "-m %s", mode);
+		arg_refuse("stress", shown, "not one of off, on, flip");
+	}
+	if (optind != argc)
+		arg_refuse("stress", argv[optind], "unexpected argument (stress takes only options)");
 	if (!ops_target && !seconds)
 		ops_target = 2000;
 	printf("stress: seed=%lu mode=%s until %lu ops or %lu seconds (0: no limit)\n",

@@ -106,24 +106,41 @@ static int verify(void)
 	return r == 0 ? 0 : 1;
 }
 
+static void usage(void)
+{
+	printf("usage: vmstat [-v] [PID]\n"
+	    "  PID         the counters of one process, 0..%d (default 0: the whole system)\n"
+	    "  -v          then check every page-table tree (pmap_verify)\n"
+	    "  -h, --help  this text\n", INT_MAX);
+}
+
 int main(int argc, char **argv)
 {
 	struct vmstat vs;
 	bool check = false;
 	int pid = 0, c, r;
 
-	if (!own_kernel_or_say("vmstat"))
-		return 1;
-
-	while ((c = getopt(argc, argv, "v")) != -1) {
-		if (c != 'v') {
-			printf("usage: vmstat [-v] [PID]\n");
+	if (help_wanted(argc, argv)) {
+		usage();
+		return 0;
+	}
+	while ((c = getopt(argc, argv, "vh")) != -1) {
+		if (c == 'v') {
+			check = true;
+		} else if (c == 'h') {
+			usage();
+			return 0;
+		} else {   /* getopt has named the option */
+			fprintf(stderr, "vmstat: -h lists the options\n");
 			return 2;
 		}
-		check = true;
 	}
 	if (optind < argc)
-		pid = atoi(argv[optind]);
+		pid = arg_long("vmstat", NULL, argv[optind], 0, INT_MAX, "(a pid)");
+	if (optind + 1 < argc)
+		arg_refuse("vmstat", argv[optind + 1], "one PID at most");
+	if (!own_kernel_or_say("vmstat"))
+		return 1;
 
 	r = vmstat(pid, &vs);
 	if (r < 0) {

@@ -163,4 +163,22 @@ uint64_t rand_next(void);         /* xorshift64*, not thread safe */
 uint64_t rand_next_r(uint64_t *state); /* the same on the caller's state (never 0) */
 bool has_word(int argc, char *const argv[], const char *word); /* in argv[1..argc-1]? */
 
+/*
+ * Arguments of the project's tools, refused the same way everywhere: the
+ * tool, the argument, the reason and the limit on one line of stderr,
+ * then exit status 2, so that a student (and tests/tools.c) learns what
+ * was wrong and a script can tell a refusal from a failure.
+ *
+ * arg_refuse: prints "TOOL: ARG: REASON" (REASON printf-formatted), exits 2.
+ * arg_long: arg as an integer (decimal, or 0x hex) in [min, max], or
+ * refused: "pgbench: -c 100: at most 64 clients"; name is the option
+ * ("-c") or NULL for an operand, unit names what min and max count.
+ * help_wanted: is argv[1] -h or --help (--help is not a getopt option).
+ */
+void arg_refuse(const char *tool, const char *arg, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+long arg_long(const char *tool, const char *name, const char *arg, long min, long max,
+    const char *unit);
+bool help_wanted(int argc, char *const argv[]);
+
 #endif

@@ -163,3 +163,38 @@ int waitpid_timeout(int pid, int *status, uint64_t timeout_ms)
 	r = sys_waitpid(pid, status, 0);
 	return r < 0 ? (int)r : -EINTR;
 }
+
+void arg_refuse(const char *tool, const char *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %s: ", tool, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(2);
+}
+
+long arg_long(const char *tool, const char *name, const char *arg, long min, long max,
+    const char *unit)
+{
+	char shown[80], *end;
+	long v;
+
+	snprintf(shown, sizeof(shown), "%s%s%s", name ? name : "", name ? " " : "", arg);
+	v = strtol(arg, &end, 0);   /* out of long's range: LONG_MIN or LONG_MAX */
+	if (end == arg || *end != '\0')
+		arg_refuse(tool, shown, "not a number");
+	if (v > max)
+		arg_refuse(tool, shown, "at most %ld %s", max, unit);
+	if (v < min)
+		arg_refuse(tool, shown, "at least %ld %s", min, unit);
+	return v;
+}
+
+bool help_wanted(int argc, char *const argv[])
+{
+	return argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0);
+}

@@ -1,0 +1,140 @@
+/*
+ * Test suite "tools": every project tool explains itself and refuses a bad
+ * argument the same way (user/lib/util.c, arg_refuse): `-h` exits 0, a
+ * bad value and a non-number exit 2 with "TOOL: ARG: REASON" on stderr;
+ * and pgbench's segment ids are ones `ptdump -o` accepts.
+ *
+ * The text is checked only where output can be captured: this kernel has
+ * no pipe2 or dup2 yet, so here the exit status alone is checked; on
+ * Linux (make test-linux) the child's stdout and stderr go through a pipe
+ * and the reason must appear in them.
+ */
+#include "utest.h"
+
+#define OUT_LEN 8192
+
+static char out[OUT_LEN];
+
+/*
+ * Runs /bin/argv[0] with argv; the case fails unless it exits with status
+ * want and, where output is captured, prints text. Arguments are parsed
+ * before a tool looks for this kernel, so every tool runs on Linux too.
+ */
+static void run_tool(char *const argv[], int want, const char *text)
+{
+	char path[64];
+	int fds[2], pid, status, r;
+	bool capture = !own_kernel();
+	size_t n = 0;
+	long got;
+
+	snprintf(path, sizeof(path), "/bin/%s", argv[0]);
+	out[0] = '\0';
+	if (capture)
+		UT_ASSERT_EQ(0, pipe2(fds, O_CLOEXEC));
+	pid = fork();
+	UT_ASSERT(pid >= 0);
+	if (pid == 0) {
+		if (capture && (dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0))
+			_exit(101);
+		execv(path, argv);
+		_exit(100);
+	}
+	if (capture) {
+		close(fds[1]);
+		while (n < OUT_LEN - 1 && (got = read(fds[0], out + n, OUT_LEN - 1 - n)) > 0)
+			n += got;
+		out[n] = '\0';
+		close(fds[0]);
+	}
+	r = waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS);
+	UT_ASSERT_EQ(pid, r);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != want || (capture && !strstr(out, text)))
+		UT_FAIL("%s %s: status 0x%x, want exit %d and \"%s\"; output: %.300s", argv[0],
+		    argv[1] ? argv[1] : "", status, want, text, out);
+}
+
+#define TOOL(want, text, ...) run_tool((char *[]){ __VA_ARGS__, NULL }, want, text)
+
+UTEST(help_exits_0_with_usage)
+{
+	static const char *const tools[] = { "pgbench", "ptdump", "vmstat", "demo", "bench",
+		"stress", "fuzz", "sysctl", "ps" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tools); i++) {
+		TOOL(0, "usage: ", (char *)tools[i], "-h");
+		TOOL(0, "usage: ", (char *)tools[i], "--help");
+	}
+}
+
+UTEST(bad_values_name_the_limit)
+{
+	TOOL(2, "pgbench: -c 100: at most 64 clients", "pgbench", "-c", "100");
+	TOOL(2, "pgbench: -s 100000: at most 4096 MiB", "pgbench", "-s", "100000");
+	TOOL(2, "pgbench: -m bogus: not one of fork, exec, thread, mmap", "pgbench", "-m", "bogus");
+	TOOL(2, "pgbench: -L -s 3: 2 MiB pages need an even MIB", "pgbench", "-L", "-s", "3");
+	TOOL(2, "pgbench: stray: unexpected argument", "pgbench", "stray");
+	TOOL(2, "pgbench: -H 4000: at most 3600 seconds", "pgbench", "-H", "4000");
+	TOOL(2, "ptdump: -o -1: at least 0", "ptdump", "-o", "-1");
+	TOOL(2, "ptdump: no argument", "ptdump");
+	TOOL(2, "vmstat: 2: one PID at most", "vmstat", "1", "2");
+	TOOL(2, "stress: -m bogus: not one of off, on, flip", "stress", "-m", "bogus");
+	TOOL(2, "fuzz: -p 100: at most 64 processes", "fuzz", "-p", "100");
+	TOOL(2, "fuzz: -w 200000: at most 100000 microseconds", "fuzz", "-w", "200000");
+	TOOL(2, "sysctl: -z: no such option", "sysctl", "-z");
+	TOOL(2, "ps: x: ps takes no arguments", "ps", "x");
+	TOOL(2, "bench: -x: no such option", "bench", "-x");
+	TOOL(2, "-h lists the options", "demo", "--bogus");
+}
+
+UTEST(non_numbers_are_refused)
+{
+	TOOL(2, "pgbench: -c abc: not a number", "pgbench", "-c", "abc");
+	TOOL(2, "pgbench: -s 8x: not a number", "pgbench", "-s", "8x");
+	TOOL(2, "ptdump: abc: not a number", "ptdump", "abc");
+	TOOL(2, "ptdump: -o abc: not a number", "ptdump", "-o", "abc");
+	TOOL(2, "ptdump: x2: not a number", "ptdump", "1", "x2");
+	TOOL(2, "vmstat: abc: not a number", "vmstat", "abc");
+	TOOL(2, "stress: -n abc: not a number", "stress", "-n", "abc");
+	TOOL(2, "fuzz: -n x: not a number", "fuzz", "-n", "x");
+	TOOL(2, "sysctl: vm.x=abc: abc is not a number", "sysctl", "vm.x=abc");
+}
+
+/*
+ * pgbench -H holds its clients attached after the run; meanwhile its
+ * buffer, found by the key it was given, must be a segment that
+ * `ptdump -o` dumps. pgbench prints the id it got from shmget for that
+ * key (`segments: buffer id N (key K)`), so the id found here is the id
+ * it printed; without a pipe on this kernel that line cannot be read.
+ */
+UTEST(pgbench_segment_is_dumped_by_ptdump)
+{
+	char *argv[] = { "pgbench", "-c", "2", "-s", "2", "-t", "10", "-k", "7100", "-H", "3",
+		NULL };
+	char id[16];
+	int pid, status, shmid = -1, tries;
+
+	UT_NEEDS_OWN_KERNEL("ptdump -o dumps this kernel's object trees");
+	pid = fork();
+	UT_ASSERT(pid >= 0);
+	if (pid == 0) {
+		execv("/bin/pgbench", argv);
+		_exit(100);
+	}
+	for (tries = 0; tries < 200 && shmid < 0; tries++) {
+		shmid = shmget(7100, 0, 0);
+		if (shmid < 0)
+			sleep_ms(10);
+	}
+	UT_ASSERT(shmid >= 0);
+	snprintf(id, sizeof(id), "%d", shmid);
+	TOOL(0, "object ", "ptdump", "-o", id);
+	UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS));
+	UT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	return utest_main("tools", argc, argv);
+}
