@@ -114,10 +114,9 @@ void vm_map_activate(struct vm_map *map);
  * rounded up to whole ones as on Linux; with vm.largepages=2 any new
  * shared anonymous mapping of at least 2 MiB uses 2 MiB pages where it can. MAP_POPULATE faults every page in at once
  * (ignored when memory runs out, as on Linux); MAP_NORESERVE and
- * MAP_STACK are accepted and change nothing. As on Linux, unknown flag
- * bits are ignored and PROT_SEM means nothing.
- * Errors: -EINVAL (len 0, other unknown prot bits (Linux ignores them),
- * MAP_TYPE neither MAP_SHARED nor MAP_PRIVATE,
+ * MAP_STACK are accepted and change nothing. As on Linux, protection bits
+ * other than PROT_READ/WRITE/EXEC and unknown flag bits are ignored.
+ * Errors: -EINVAL (len 0, MAP_TYPE neither MAP_SHARED nor MAP_PRIVATE,
  * MAP_32BIT or MAP_GROWSDOWN, unaligned off or MAP_FIXED addr, MAP_FIXED
  * at page 0, off + len beyond the object; MAP_HUGETLB with another
  * combination of flags, a page size other than 2 MiB, a MAP_FIXED addr not

@@ -203,15 +203,15 @@ static bool hugetlb_ok(vaddr_t addr, int flags)
 
 /*
  * Checks the arguments of mmap (see vm_map.h) as Linux does: a range that
- * does not fit in user space is -ENOMEM, the rest -EINVAL. Unlike Linux,
- * protection bits other than PROT_READ/WRITE/EXEC/SEM are refused.
+ * does not fit in user space is -ENOMEM, the rest -EINVAL. Protection bits
+ * other than PROT_READ/WRITE/EXEC are ignored by the caller.
  */
-static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
-                         struct vm_object *obj, uint64_t off)
+static int mmap_validate(vaddr_t addr, size_t len, int flags, struct vm_object *obj,
+                         uint64_t off)
 {
 	int type = flags & MAP_TYPE;
 
-	if (len == 0 || !IS_ALIGNED(off, PAGE_SIZE) || (prot & ~(PROT_ALL | PROT_SEM)))
+	if (len == 0 || !IS_ALIGNED(off, PAGE_SIZE))
 		return -EINVAL;
 	if (len > USER_TOP)
 		return -ENOMEM;
@@ -281,7 +281,7 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 
 	if (flags & MAP_HUGETLB)
 		len = ALIGN_UP(len, SEG_SIZE);   /* whole 2 MiB pages, as Linux (0 if it wraps) */
-	err = mmap_validate(addr, len, prot, flags, obj, off);
+	err = mmap_validate(addr, len, flags, obj, off);
 	if (err)
 		return err;
 	q = (struct map_request){
