@@ -1,9 +1,10 @@
 /*
  * Futexes (Linux futex(2), FUTEX_WAIT and FUTEX_WAKE): a thread sleeps on
- * a 32-bit user word until another wakes that word. A word is named by its
- * physical address, so threads of one process and processes sharing the
- * page (a SysV segment, MAP_SHARED memory) meet at the same futex, whatever
- * address each maps it at; FUTEX_PRIVATE_FLAG changes nothing.
+ * a 32-bit user word until another wakes that word. A word in shared
+ * memory (a SysV segment, MAP_SHARED) is named by its physical address, so
+ * processes sharing the page meet at the same futex, whatever address each
+ * maps it at; a word in private memory by its address space and address
+ * (futex.c says why). FUTEX_PRIVATE_FLAG changes nothing.
  */
 #ifndef KERNEL_FUTEX_H
 #define KERNEL_FUTEX_H

@@ -572,15 +572,6 @@ void proc_usage(int who, struct usage *u)
 	spin_unlock(&proc_lock);
 }
 
-struct proc *proc_by_pid_locked(int pid)
-{
-	ASSERT_HELD(&proc_lock);
-	for (int i = 0; i < MAX_PROCS; i++)
-		if (procs[i] && procs[i]->pid == pid && procs[i]->state == P_ALIVE)
-			return procs[i];
-	return NULL;
-}
-
 /* The process with this pid, a zombie too (its group still counts), or NULL. */
 static struct proc *proc_or_zombie_locked(int pid)
 {
@@ -589,6 +580,13 @@ static struct proc *proc_or_zombie_locked(int pid)
 		if (procs[i] && procs[i]->pid == pid)
 			return procs[i];
 	return NULL;
+}
+
+struct proc *proc_by_pid_locked(int pid)
+{
+	struct proc *p = proc_or_zombie_locked(pid);
+
+	return p && p->state == P_ALIVE ? p : NULL;
 }
 
 /* A process (a zombie too) of group pgid, or NULL: the group does not exist. */

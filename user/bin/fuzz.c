@@ -650,26 +650,41 @@ enum { ANY = 1, MAIN = 2 };   /* who may make the call: any thread, main thread 
 static void run_calls(uint64_t *s, int n);
 static void random_calls(uint64_t *s, int n, int mask);
 
-static void call_fork(uint64_t *s)
+/*
+ * Forks a child of this worker, counted among its kids (it may be killed
+ * too), that runs body(seed) and never returns; `what` names the fork in
+ * a report. Returns the pid, 0 when no kid may be made, or -E.
+ */
+static int fork_kid(uint64_t *s, void (*body)(uint64_t seed), const char *what)
 {
 	uint64_t seed = rand_next_r(s);
 	int pid;
 
 	if (is_kid || nkids == MAX_KIDS)
-		return;
+		return 0;
 	pid = fork();
 	if (pid < 0)
 		pid = -errno;
-	expect(true, pid, "fork()");
-	if (pid == 0) {
-		is_kid = true;
-		nkids = ntids = 0;       /* the worker's, not ours */
-		rng_main = seed;
-		run_calls(&rng_main, KID_CALLS);
-		_exit(0);
-	}
+	expect(true, pid, "%s", what);
+	if (pid == 0)
+		body(seed);
 	if (pid > 0)
 		kids[nkids++] = pid;
+	return pid;
+}
+
+static void __attribute__((noreturn)) kid(uint64_t seed)
+{
+	is_kid = true;
+	nkids = ntids = 0;       /* the worker's, not ours */
+	rng_main = seed;
+	run_calls(&rng_main, KID_CALLS);
+	_exit(0);
+}
+
+static void call_fork(uint64_t *s)
+{
+	fork_kid(s, kid, "fork()");
 }
 
 static char *const true_argv[] = { "true", NULL };
@@ -687,7 +702,7 @@ static void __attribute__((noreturn)) racer_exec(const char *path, char *const a
 
 /*
  * The threads of a racer: return at once, or after a few calls; some end
- * by thread_exit(); the first to see thread_execs set execs /bin/true.
+ * by pthread_exit(); the first to see thread_execs set execs /bin/true.
  */
 static void *racer_thread(void *arg)
 {
@@ -781,21 +796,8 @@ static void __attribute__((noreturn)) racer(uint64_t seed)
 /* Forks a racer; it counts among the children (it may be killed too). */
 static void call_racer(uint64_t *s)
 {
-	uint64_t seed = rand_next_r(s);
-	int pid;
-
-	if (is_kid || nkids == MAX_KIDS)
-		return;
-	pid = fork();
-	if (pid < 0)
-		pid = -errno;
-	expect(true, pid, "fork() of a racer");
-	if (pid == 0)
-		racer(seed);
-	if (pid > 0) {
-		kids[nkids++] = pid;
+	if (fork_kid(s, racer, "fork() of a racer") > 0)
 		__atomic_fetch_add(&sh->racers, 1, __ATOMIC_RELAXED);
-	}
 }
 
 /*

@@ -154,6 +154,25 @@ static void must(long r, const char *what)
 		error("%s: %s", what, errname(r));
 }
 
+/*
+ * Reaps the child pid (or reports its fork's -E) and reports it unless it
+ * exited 0; who names it ("a worker"). True when it ended well.
+ */
+static bool child_ended_well(int pid, const char *who)
+{
+	int status = 0;
+
+	if (pid < 0) {
+		error("fork of %s: %s", who, errname(pid));
+		return false;
+	}
+	if (sys_waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		error("%s (pid %d) ended with status 0x%x", who, pid, status);
+		return false;
+	}
+	return true;
+}
+
 /* ---- the data protocol ---- */
 
 /*
@@ -518,6 +537,8 @@ static void op_fork(void)
 		return;
 	priv_fill(tag);
 	pid = fork();
+	if (pid < 0)
+		pid = -errno;     /* reported below */
 	if (pid == 0) {
 		priv_check(tag, "in a child after fork");
 		priv_fill(tag ^ 0x5a5a0000);
@@ -530,7 +551,7 @@ static void op_fork(void)
 	}
 	priv_fill(tag + 1);
 	if (pid < 0) {
-		error("fork: %s", strerror(errno));
+		error("fork: %s", errname(pid));
 		return;
 	}
 	kids[nkids++] = pid;
@@ -618,7 +639,7 @@ static int start_worker(int i)
 	int pid = fork();
 
 	if (pid != 0)
-		return pid;
+		return pid < 0 ? -errno : pid;
 	rand_seed(s);
 	if (i == 0) {
 		snprintf(seed, sizeof(seed), "%lu", (unsigned long)s);
@@ -670,23 +691,21 @@ static void exec_race_phase(void)
 	const char *hook = "debug.thread_exit_delay_us";
 	long saved = 0;
 	bool has_hook = sysctl_get(hook, &saved) == 0;
-	int pids[RACERS], status, batch, i;
+	int pids[RACERS], batch, i;
 
 	for (batch = 0; !__atomic_load_n(&ctl->workers_done, __ATOMIC_ACQUIRE); batch++) {
 		bool delay = has_hook && (batch & 1);
 
 		if (delay)
 			must(sysctl_set(hook, RACE_DELAY_US), "sysctl debug.thread_exit_delay_us");
-		for (i = 0; i < RACERS; i++)
+		for (i = 0; i < RACERS; i++) {
 			if ((pids[i] = fork()) == 0)
 				exec_racer();
-		for (i = 0; i < RACERS; i++) {
 			if (pids[i] < 0)
-				error("fork of an exec racer: %s", strerror(errno));
-			else if (sys_waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
-			    WEXITSTATUS(status) != 0)
-				error("exec racer %d ended with status 0x%x", pids[i], status);
-			else
+				pids[i] = -errno;
+		}
+		for (i = 0; i < RACERS; i++) {
+			if (child_ended_well(pids[i], "an exec racer"))
 				__atomic_fetch_add(&ctl->n.races, 1, __ATOMIC_RELAXED);
 		}
 		if (delay)
@@ -753,7 +772,7 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 {
 	static char report[2048];
 	uint64_t start = clock_ms(), rounds = 0;
-	int i, id, pids[WORKERS], status, race;
+	int i, id, pids[WORKERS], race;
 
 	id = sys_shmget(CTRL_KEY, sizeof(struct control), IPC_CREAT | IPC_EXCL | 0600);
 	for (i = 0; i < NSEG && id >= 0; i++)
@@ -769,13 +788,8 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 		race = start_exec_race();
 		if (flip)
 			op_flip();
-		for (i = 0; i < WORKERS; i++) {
-			if (pids[i] < 0)
-				error("fork of a worker: %s", strerror(errno));
-			else if (sys_waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) ||
-			    WEXITSTATUS(status) != 0)
-				error("worker %d ended with status 0x%x", pids[i], status);
-		}
+		for (i = 0; i < WORKERS; i++)
+			child_ended_well(pids[i], "a worker");
 		stop_exec_race(race);
 		check_all();
 		if (pmap_verify(report, sizeof(report)) != 0) {

@@ -817,6 +817,20 @@ static void kill_and_reap(int pid)
 		sys_waitpid(pid, &status, 0);
 }
 
+/* Two sleeping children in *a and *b; false, with neither left, if a fork fails. */
+static bool fork_two_sleepers(int *a, int *b)
+{
+	*a = fork_sleeper();
+	if (*a < 0)
+		return false;
+	*b = fork_sleeper();
+	if (*b < 0) {
+		kill_and_reap(*a);
+		return false;
+	}
+	return true;
+}
+
 /*
  * The process the kernel starts, init, is in group 0 and session 0, as
  * Linux's is until it calls setsid (neither kernel's init here calls it),
@@ -845,12 +859,7 @@ UTEST(setpgid_moves_a_child_into_a_new_group_or_an_existing_one)
 {
 	int a, b, sid = (int)SC(NR_getsid, 0, 0, 0, 0);
 
-	a = fork_sleeper();
-	UT_ASSERT_OK(a);
-	b = fork_sleeper();
-	if (b < 0)
-		kill_and_reap(a);
-	UT_ASSERT_OK(b);
+	UT_ASSERT(fork_two_sleepers(&a, &b));
 	UT_ASSERT_EQ(0, SC(NR_setpgid, a, 0, 0, 0));          /* pgid 0: the child's pid */
 	UT_ASSERT_EQ(a, SC(NR_getpgid, a, 0, 0, 0));
 	UT_ASSERT_EQ(sid, SC(NR_getsid, a, 0, 0, 0));         /* same session */
@@ -962,12 +971,7 @@ UTEST(kill_of_a_group_signals_each_member)
 {
 	int a, b, status;
 
-	a = fork_sleeper();
-	UT_ASSERT_OK(a);
-	b = fork_sleeper();
-	if (b < 0)
-		kill_and_reap(a);
-	UT_ASSERT_OK(b);
+	UT_ASSERT(fork_two_sleepers(&a, &b));
 	if (SC(NR_setpgid, a, a, 0, 0) != 0 || SC(NR_setpgid, b, a, 0, 0) != 0) {
 		kill_and_reap(a);
 		kill_and_reap(b);
