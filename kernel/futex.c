@@ -1,9 +1,10 @@
 /*
- * Futexes (see futex.h). Sleepers wait in one list under futex_lock, each
- * with the key of its word. A waiter checks the word through the direct
- * map under futex_lock and a waker takes the same lock, so a wake between
- * the check and the sleep cannot be lost: the waker finds the sleeper in
- * the list and marks it woken before wakeup().
+ * Futexes (see futex.h). Sleepers wait in one list under futex_lock (F),
+ * each with the key of its word. A waiter checks the word through the
+ * direct map under futex_lock, at the page the word is at then, and a
+ * waker takes the same lock, so a wake between the check and the sleep
+ * cannot be lost: the waker finds the sleeper in the list and marks it
+ * woken before wakeup().
  *
  * The key names the word as every party to it sees it, as Linux's does:
  * in a shared mapping, the physical address of the word (the object's
@@ -14,6 +15,7 @@
  * on which a sibling waits) moves the word to a new page.
  */
 #include "kernel/futex.h"
+#include "kernel/cpu.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
@@ -81,15 +83,62 @@ static uint64_t ns_to_ticks(uint64_t ns)
 	return ns / (1000000000 / TIMER_HZ) + 1;
 }
 
+#if KDEBUG
+int futex_wait_delay_us;
+
+/*
+ * debug.futex_wait_delay_us (debug builds only): a waiter pauses this long
+ * between finding its word's page and checking the word, which widens the
+ * window in which a fork and a write may move the word to another page, so
+ * that a test meets it every time.
+ */
+static void key_race_delay(void)
+{
+	uint64_t end = clock_ns() + 1000 * (uint64_t)__atomic_load_n(&futex_wait_delay_us,
+	                                                             __ATOMIC_RELAXED);
+
+	while (clock_ns() < end)
+		cpu_relax();
+}
+#else
+static void key_race_delay(void)
+{
+}
+#endif
+
+/*
+ * Is the word at uaddr still at physical address pa? A private word moves
+ * when a fork makes its page copy-on-write and a write then copies it; the
+ * writer's copy comes first and its wake after, so a waiter that checked
+ * the old page would see the old value and sleep through that wake. (F)
+ * held, so a wake of the word cannot pass between this and the sleep.
+ */
+static bool word_still_at(uint64_t uaddr, paddr_t pa)
+{
+	paddr_t now;
+
+	return pmap_extract(current_proc()->map->pmap, uaddr, &now) && now == pa;
+}
+
 long futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline)
 {
 	struct futex_waiter w = { 0 }, **pp;
-	long err = futex_key(uaddr, &w.key, &w.pa);
 	uint64_t now;
+	long err;
+	int tries = 0;
 
-	if (err)
-		return err;
-	spin_lock(&futex_lock);
+	for (;;) {
+		err = futex_key(uaddr, &w.key, &w.pa);
+		if (err)
+			return err;
+		key_race_delay();
+		spin_lock(&futex_lock);
+		if (word_still_at(uaddr, w.pa))
+			break;
+		spin_unlock(&futex_lock);
+		if (++tries == 4)
+			return -EAGAIN;     /* it keeps moving: let user space look again */
+	}
 	if (__atomic_load_n((uint32_t *)phys_to_virt(w.pa), __ATOMIC_SEQ_CST) != val) {
 		spin_unlock(&futex_lock);
 		return -EAGAIN;

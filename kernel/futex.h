@@ -23,4 +23,8 @@ long futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline);
 /* Wakes at most n sleepers on the word at uaddr; returns how many. */
 long futex_wake(uint64_t uaddr, int n);
 
+#if KDEBUG
+extern int futex_wait_delay_us;   /* debug.futex_wait_delay_us, a test hook */
+#endif
+
 #endif

@@ -2,6 +2,7 @@
 #include <limits.h>
 #include "kernel/sysctl.h"
 #include "kernel/cmdline.h"
+#include "kernel/futex.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
@@ -38,6 +39,9 @@ static const struct sysctl table[] = {
 	{ "debug.thread_exit_delay_us", &thread_exit_delay_us, 0, 100000,
 	  "race tests: an exiting thread stays this long on its CPU after leaving "
 	  "its process", NULL },
+	{ "debug.futex_wait_delay_us", &futex_wait_delay_us, 0, 1000000,
+	  "race tests: a futex waiter pauses this long between finding its word's "
+	  "page and checking the word", NULL },
 #endif
 };
 

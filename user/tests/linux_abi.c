@@ -123,6 +123,65 @@ UTEST(futex_wake_finds_a_private_waiter_after_fork_made_the_page_copy_on_write)
 	UT_ASSERT_EQ(0, sys_munmap(cow_word, PAGE_SIZE));
 }
 
+/*
+ * The same wake when the waiter is between finding the word's page and
+ * checking the word while the fork and the write happen: it must check the
+ * word where it is now (this process's new copy, 1), not on the page it
+ * found, which the child still holds with the old value (0). A check of
+ * the old page slept through the wake (musl's thread-list lock hung /bin/fuzz
+ * workers so on 4 CPUs). debug.futex_wait_delay_us, where the kernel has
+ * it, holds the waiter in that window.
+ */
+#define KEY_RACE_DELAY_US 300000
+
+static void *wait_once_on_cow_word(void *arg)
+{
+	struct timespec two_seconds = { 2, 0 };
+
+	(void)arg;
+	cow_waiting = 1;
+	return (void *)SC(NR_futex, cow_word, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, &two_seconds,
+	    0, 0);
+}
+
+UTEST(futex_wait_checks_the_word_on_the_page_a_fork_and_a_write_moved_it_to)
+{
+	long delay = 0, r;
+	bool hook = sysctl_get("debug.futex_wait_delay_us", &delay) == 0;
+	pthread_t t;
+	void *result;
+	int child, status;
+
+	cow_word = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	                    -1, 0);
+	UT_ASSERT_OK(ptr_err(cow_word));
+	*cow_word = 0;
+	cow_waiting = 0;
+	if (hook)
+		UT_ASSERT_OK(sysctl_set("debug.futex_wait_delay_us", KEY_RACE_DELAY_US));
+	UT_ASSERT_EQ(0, pthread_create(&t, NULL, wait_once_on_cow_word, NULL));
+	while (!cow_waiting)
+		sched_yield();
+	sleep_ms(50);                   /* into the window, where the hook holds it */
+	child = fork();
+	if (child == 0) {
+		sleep_ms(3000);         /* keeps the old page, with 0, until killed */
+		_exit(0);
+	}
+	__atomic_store_n(cow_word, 1, __ATOMIC_RELEASE);
+	SC(NR_futex, cow_word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, 0, 0, 0);
+	pthread_join(t, &result);
+	r = (long)result;
+	if (hook)
+		sysctl_set("debug.futex_wait_delay_us", delay);
+	UT_ASSERT_OK(child);
+	sys_kill(child, SIGKILL);
+	UT_ASSERT_EQ(child, sys_waitpid(child, &status, 0));
+	if (r != 0 && r != -EAGAIN)
+		UT_FAIL("the waiter's futex() gave %s: it slept through the wake", errname(r));
+	UT_ASSERT_EQ(0, sys_munmap(cow_word, PAGE_SIZE));
+}
+
 /* ---- threads: clone, set_tid_address, the thread pointer ---- */
 
 static volatile uint64_t seen_fs;
