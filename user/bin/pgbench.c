@@ -608,8 +608,56 @@ static uint64_t cpu_sum(const struct vmstat *vs, const uint64_t *per_cpu)
 	return sum;
 }
 
-/* Prints one phase line. per_client: the faults each client took. */
-static void report(const char *phase, const struct window *w, uint64_t per_client,
+/* The faults the clients took in a window, as the phase line and the summary give them. */
+struct client_faults {
+	uint64_t mean;
+	uint64_t most;     /* the busiest client's */
+	int busiest;       /* its index; -1 when the clients are threads of one process */
+};
+
+/*
+ * The summary for people under a phase line: time, faults in all and of the
+ * busiest client (a mean hides that one client may take every fault), the
+ * page-table pages the clients made and those the buffer's object owns,
+ * and PV entries (none on Linux, which has no such counter). It does not
+ * start with "pgbench:", so the scripts that parse those lines
+ * (scripts/bench-report.awk) skip it.
+ */
+static void summary(const char *phase, const struct window *w, const struct client_faults *cf,
+    long pt_pages, long pv_entries, bool teardown)
+{
+	const struct vmstat *a = &w->g0, *pk = teardown ? &w->g1 : &w->peak;
+	long obj_tables = (long)(pk->obj_pt_pages + pk->obj_pd_pages);
+	char n1[32], n2[32], n3[32];
+
+	printf("  %s: %lu ms", phase, (unsigned long)((w->t1 - w->t0) / 1000000));
+	if (teardown) {
+		obj_tables = (long)(a->obj_pt_pages + a->obj_pd_pages) - obj_tables;
+		printf("; page tables freed: %s of the clients', %s of the buffer's (%s KiB in all)",
+		    grouped((uint64_t)MAX(-pt_pages, 0), n1), grouped((uint64_t)obj_tables, n2),
+		    grouped((uint64_t)(MAX(-pt_pages, 0) + obj_tables) * 4, n3));
+		if (!on_linux)
+			printf("; PV entries freed: %s", grouped((uint64_t)MAX(-pv_entries, 0), n1));
+		printf("\n");
+		return;
+	}
+	printf("; %s faults", grouped(w->g1.faults - w->g0.faults, n1));
+	if (cf->busiest >= 0 && cf->most)
+		printf(" (busiest client #%d: %s, mean %s)", cf->busiest, grouped(cf->most, n1),
+		    grouped(cf->mean, n2));
+	else if (cf->busiest < 0 && cf->mean)
+		printf(" (the clients are threads of one process: %s each on average)",
+		    grouped(cf->mean, n1));
+	printf("; page tables: %s new in the clients, %s owned by the buffer (%s KiB in all)",
+	    grouped((uint64_t)MAX(pt_pages, 0), n1), grouped((uint64_t)obj_tables, n2),
+	    grouped((uint64_t)(MAX(pt_pages, 0) + obj_tables) * 4, n3));
+	if (!on_linux)
+		printf("; PV entries: %s new", grouped((uint64_t)MAX(pv_entries, 0), n1));
+	printf("\n");
+}
+
+/* Prints one phase line for scripts and its summary for people. */
+static void report(const char *phase, const struct window *w, const struct client_faults *cf,
     bool teardown)
 {
 	const struct vmstat *a = &w->g0, *b = &w->g1;
@@ -626,7 +674,7 @@ static void report(const char *phase, const struct window *w, uint64_t per_clien
 	    phase, mode_names[opt.mode], opt.clients, opt.mib,
 	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
 	    knob("machdep.pmap_prelink"),
-	    (unsigned long)(b->faults - a->faults), (unsigned long)per_client,
+	    (unsigned long)(b->faults - a->faults), (unsigned long)cf->mean,
 	    (unsigned long)(b->faults_object - a->faults_object),
 	    (unsigned long)(b->faults_link - a->faults_link),
 	    (long)(pk->pt_pages - a->pt_pages), (unsigned long)pk->obj_pt_pages,
@@ -640,24 +688,35 @@ static void report(const char *phase, const struct window *w, uint64_t per_clien
 	    (unsigned long)(b->faults_large - a->faults_large),
 	    (unsigned long)pk->obj_leaves, (unsigned long)pk->leaf_copies,
 	    (unsigned long)pk->leaf_mirrors);
+	summary(phase, w, cf, pk->pt_pages - a->pt_pages, pk->pv_entries - a->pv_entries, teardown);
 }
 
-/* Mean faults per client over the window: touch, run or both. */
-static uint64_t per_client_faults(const struct window *w, bool touch, bool run)
+/* The clients' faults over the window: touch, run or both. */
+static struct client_faults per_client_faults(const struct window *w, bool touch, bool run)
 {
-	uint64_t sum = 0;
+	struct client_faults cf = { 0, 0, -1 };
+	uint64_t sum = 0, f;
 	int i;
 
-	if (opt.mode == MODE_THREAD)
-		return (w->self1 - w->self0) / opt.clients;
-	for (i = 0; i < opt.clients; i++)
-		sum += (touch ? ctl->c[i].faults_touch : 0) + (run ? ctl->c[i].faults_run : 0);
+	if (opt.mode == MODE_THREAD) {
+		cf.mean = (w->self1 - w->self0) / opt.clients;
+		return cf;
+	}
+	for (i = 0; i < opt.clients; i++) {
+		f = (touch ? ctl->c[i].faults_touch : 0) + (run ? ctl->c[i].faults_run : 0);
+		sum += f;
+		if (cf.busiest < 0 || f > cf.most) {
+			cf.most = f;
+			cf.busiest = i;
+		}
+	}
 	if (opt.verbose)
 		for (i = 0; i < opt.clients; i++)
 			printf("pgbench: client=%d faults_touch=%lu faults_run=%lu\n", i,
 			    (unsigned long)ctl->c[i].faults_touch,
 			    (unsigned long)ctl->c[i].faults_run);
-	return sum / opt.clients;
+	cf.mean = sum / opt.clients;
+	return cf;
 }
 
 static uint64_t checksum_failures;
@@ -722,6 +781,7 @@ static void hold(void)
  */
 static void generation(int gen)
 {
+	struct client_faults cf;
 	struct window w;
 	void *p;
 
@@ -743,7 +803,8 @@ static void generation(int gen)
 	window_sample(&w);
 	if (gen == 1) {
 		timeline_finish("startup");
-		report("startup", &w, per_client_faults(&w, true, false), false);
+		cf = per_client_faults(&w, true, false);
+		report("startup", &w, &cf, false);
 		window_start(&w);
 		timeline_start();
 	}
@@ -752,10 +813,13 @@ static void generation(int gen)
 	window_sample(&w);
 	timeline_finish(gen == 1 ? "run" : "restart");
 	if (gen == 1) {
-		report("run", &w, per_client_faults(&w, false, true), false);
+		cf = per_client_faults(&w, false, true);
+		report("run", &w, &cf, false);
 		hold();
-	} else
-		report("restart", &w, per_client_faults(&w, true, true), false);
+	} else {
+		cf = per_client_faults(&w, true, true);
+		report("restart", &w, &cf, false);
+	}
 
 	store_int(&ctl->cmd, STEP_VERIFY);
 	wait_clients(STEP_VERIFY);
@@ -783,7 +847,7 @@ static void teardown(void)
 	if (r < 0)
 		die("removing the buffer: %s", strerror(errno));
 	buf_shmid = -1;
-	report("teardown", &w, 0, true);
+	report("teardown", &w, &(struct client_faults){ 0, 0, -1 }, true);
 }
 
 /* Advice when 2 MiB blocks ran out (-L); err is an errno. */

@@ -123,6 +123,9 @@ const char *errname(long err);
 /* ---- Helpers (util.c) ---- */
 
 int sleep_ms(uint64_t ms);
+
+/* v with its thousands grouped by commas ("4,194,305"), in buf. */
+const char *grouped(uint64_t v, char buf[32]);
 uint64_t clock_ms(void);                         /* monotonic; 0 if the clock fails */
 uint64_t clock_ns(void);                         /* likewise */
 
