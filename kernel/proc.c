@@ -465,12 +465,18 @@ long proc_stop_other_threads(void)
 		return -EINTR;            /* another thread got there first */
 	}
 	p->execing = true;
-	for (struct thread *t = p->threads; t; t = t->proc_next) {
-		if (t == self || t->exited)
-			continue;
-		__atomic_store_n(&t->stop, true, __ATOMIC_RELAXED);
-		thread_interrupt(t);
-	}
+	/*
+	 * Every thread is marked before any is woken: a woken thread leaves
+	 * at once and clears its CLONE_CHILD_CLEARTID word, which may let a
+	 * sibling still running in user mode go on, and that sibling must
+	 * already count as stopped if it then faults (proc_fault_kill).
+	 */
+	for (struct thread *t = p->threads; t; t = t->proc_next)
+		if (t != self && !t->exited)
+			__atomic_store_n(&t->stop, true, __ATOMIC_RELAXED);
+	for (struct thread *t = p->threads; t; t = t->proc_next)
+		if (t != self && !t->exited)
+			thread_interrupt(t);
 	while (p->nthreads > 1 && !p->killed)
 		sleep_on(p, &proc_lock);   /* thread_leave() wakes p */
 	p->execing = false;
@@ -482,6 +488,18 @@ void proc_fault_kill(const struct trapframe *tf, uint64_t addr, int sig, const c
 {
 	struct proc *p = current_proc();
 
+	/*
+	 * A thread already told to end (a sibling's exec or exit) ends as that
+	 * decided, and the process's fate stays what it was: on Linux the
+	 * SIGKILL pending for such a thread comes before its fault's signal.
+	 * The fault may well be the teardown's doing: a thread runs on in user
+	 * mode until its CPU next enters the kernel, while its siblings, woken
+	 * to leave, clear their CLONE_CHILD_CLEARTID words, and musl's
+	 * thread-list lock is such a word; a thread that takes the lock so
+	 * freed can find a sibling's thread record half made and fault.
+	 */
+	if (proc_interrupted())
+		thread_leave(0);
 	printk("pid %d (%s): killed: %s at address %p, rip %p\n",
 	       p->pid, p->name, what, (void *)addr, (void *)tf->rip);
 	proc_exit(W_SIGNALED(sig));

@@ -349,6 +349,68 @@ UTEST(exec_in_a_multithreaded_process_ends_the_other_threads)
 	}
 }
 
+/*
+ * A thread that faults after a sibling's exec has told it to end must not
+ * turn the exec into a crash. Here one thread has made a word its
+ * CLONE_CHILD_CLEARTID word (set_tid_address) and sleeps; another spins in
+ * user mode until that word is 0, then writes through NULL. The exec wakes
+ * the sleeper, which leaves and clears the word while the spinner still
+ * runs (until its CPU next enters the kernel): the spinner faults. musl's
+ * thread-list lock is such a word, which is how /bin/fuzz met this: its
+ * racers died of SIGSEGV in pthread_exit instead of running /bin/true.
+ * The spinner needs a CPU of its own, so on one CPU nothing is at stake.
+ */
+#define EXEC_FAULT_ROUNDS 10
+
+static volatile uint32_t clear_word;
+static volatile int sleeper_ready, spinner_ready;
+
+static void *__attribute__((noreturn)) clear_word_then_sleep(void *arg)
+{
+	(void)arg;
+	syscall6(NR_set_tid_address, (long)&clear_word, 0, 0, 0, 0, 0);
+	sleeper_ready = 1;
+	for (;;)
+		sleep_ms(1000);
+}
+
+static void *fault_once_the_word_clears(void *arg)
+{
+	(void)arg;
+	spinner_ready = 1;
+	while (clear_word != 0)
+		__asm__ volatile("pause");
+	*(volatile int *)0 = 1;
+	return NULL;
+}
+
+UTEST(a_fault_of_a_thread_that_exec_is_ending_leaves_the_exec_alone)
+{
+	char *argv[] = { "true", NULL };
+	int pid, status;
+
+	for (int round = 0; round < EXEC_FAULT_ROUNDS; round++) {
+		pid = fork();
+		UT_ASSERT_OK(pid);
+		if (pid == 0) {
+			pthread_t t;
+
+			clear_word = 1;
+			if (pthread_create(&t, NULL, clear_word_then_sleep, NULL) != 0 ||
+			    pthread_create(&t, NULL, fault_once_the_word_clears, NULL) != 0)
+				exit(101);
+			while (!sleeper_ready || !spinner_ready)
+				sched_yield();
+			sys_execve("/bin/true", argv, environ);
+			exit(100);
+		}
+		UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, 10000));
+		if (status != W_EXITCODE(0))
+			UT_FAIL("round %d: the exec'ing process ended with status 0x%x, not "
+			    "/bin/true's exit 0", round + 1, status);
+	}
+}
+
 /* ---- x87/SSE registers ---- */
 
 #define SSE_ROUNDS 200
