@@ -15,6 +15,7 @@
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/ktest.h"
+#include "uapi/sysctl.h"
 
 long sys_sysctl(struct trapframe *tf)
 {
@@ -37,16 +38,26 @@ long sys_sysctl(struct trapframe *tf)
 	return 0;
 }
 
+/* sysctl_list(index, name, len, info): the range and help let a tool say
+ * why a value was refused and what a knob is for. */
 long sys_sysctl_list(struct trapframe *tf)
 {
-	const char *name;
-	int err = sysctl_name((int)tf->rdi, &name);
+	const struct sysctl *s;
+	struct sysctl_info info = { 0 };
+	int err = sysctl_entry((int)tf->rdi, &s);
 
 	if (err < 0)
 		return err;
-	if (tf->rdx < strlen(name) + 1)
+	if (tf->rdx < strlen(s->name) + 1)
 		return -ERANGE;
-	return copyout((void *)tf->rsi, name, strlen(name) + 1);
+	if (copyout((void *)tf->rsi, s->name, strlen(s->name) + 1) < 0)
+		return -EFAULT;
+	if (!tf->r10)
+		return 0;
+	info.min = s->min;
+	info.max = s->max;
+	strncpy_safe(info.help, s->help, sizeof(info.help));
+	return copyout((void *)tf->r10, &info, sizeof(info));
 }
 
 long sys_poweroff(struct trapframe *tf)

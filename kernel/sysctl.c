@@ -77,11 +77,11 @@ int sysctl_set(const char *name, long value)
 	return 0;
 }
 
-int sysctl_name(int index, const char **name)
+int sysctl_entry(int index, const struct sysctl **entry)
 {
 	if (index < 0 || (size_t)index >= ARRAY_SIZE(table))
 		return -ENOENT;
-	*name = table[index].name;
+	*entry = &table[index];
 	return 0;
 }
 

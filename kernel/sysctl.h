@@ -20,8 +20,8 @@ struct sysctl {
 int sysctl_get(const char *name, long *value);
 /* Sets name: 0, -ENOENT, or -EINVAL when value is outside [min, max]. */
 int sysctl_set(const char *name, long value);
-/* Name of the index-th knob: 0 or -ENOENT. */
-int sysctl_name(int index, const char **name);
+/* The index-th knob: 0 or -ENOENT. */
+int sysctl_entry(int index, const struct sysctl **entry);
 /* Applies every NAME=VALUE word of the command line that names a knob. */
 void sysctl_apply_cmdline(const char *cmdline);
 

@@ -11,7 +11,8 @@
 #define SYS_OWN_BASE        1000
 #define SYS_vmstat          1000 /* (int pid or 0 for global, struct vmstat *out) */
 #define SYS_sysctl          1001 /* (const char *name, long *oldval, const long *newval) */
-#define SYS_sysctl_list     1002 /* (int index, char *name, size_t len) -> 0, -ENOENT past the end */
+#define SYS_sysctl_list     1002 /* (int index, char *name, size_t len, struct sysctl_info *info
+                                    or NULL: uapi/sysctl.h) -> 0, -ENOENT past the end */
 #define SYS_ptdump          1003 /* (int id, int flags, char *buf, size_t len) -> bytes */
 #define SYS_pmap_verify     1004 /* (char *report, size_t len) -> 0 or -EIO */
 #define SYS_fault_timeline  1005 /* (int op, struct fault_timeline *info, uint64_t *buckets,

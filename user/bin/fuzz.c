@@ -1137,9 +1137,11 @@ static void call_listing(uint64_t *s)
 	long index = chance(s, 70) ? (long)below(s, 70) : (long)rand_next_r(s);
 	uint64_t buf = out_ptr(s);
 	uint64_t len = buf == (uint64_t)(uintptr_t)scratch ? below(s, 300) : any_size(s);
-	long r = SYS(n, index, buf, len, 0, 0, 0);
+	uint64_t info = chance(s, 50) ? out_ptr(s) : 0;   /* sysctl_list's sysctl_info */
+	long r = SYS(n, index, buf, len, info, 0, 0);
 
-	expect(true, r, "syscall %d(%ld, 0x%lx, 0x%lx)", n, index, (long)buf, (long)len);
+	expect(true, r, "syscall %d(%ld, 0x%lx, 0x%lx, 0x%lx)", n, index, (long)buf, (long)len,
+	    (long)info);
 }
 
 static void call_shmget(uint64_t *s)

@@ -65,12 +65,14 @@
  * every page and sums every counter; the sum must equal the number of
  * transactions of all clients so far.
  *
- * Limits: CLIENTS <= 60 processes (the kernel's process table has 64), or
- * <= 15 threads in thread mode (16 per process, less main).
+ * Limits: CLIENTS <= MAX_CLIENTS (the tag slots of a page), and in thread
+ * mode on this kernel <= MAX_THREAD_CLIENTS (16 threads per process, less
+ * the main thread).
  */
 #include "ulib.h"
 
 #define MAX_CLIENTS 64
+#define MAX_THREAD_CLIENTS 15
 #define PAGE_WORDS  (PAGE_SIZE / sizeof(uint64_t))
 #define TXN_WORDS   (PAGE_WORDS - MAX_CLIENTS)
 #define DEFAULT_KEY 5432
@@ -525,7 +527,7 @@ static void spawn_clients(void)
 		if (opt.mode == MODE_THREAD) {
 			r = pthread_create(&tids[i], NULL, thread_client, (void *)(long)i);
 			if (r != 0)
-				die("pthread_create: %s (at most 15 threads)", strerror(r));
+				die("pthread_create: %s", strerror(r));
 			continue;
 		}
 		snprintf(keys, sizeof(keys), "%d", opt.key);
@@ -910,8 +912,9 @@ static void usage(FILE *f)
 	    "  -c CLIENTS  clients, 1..%d (default 4)\n"
 	    "  -s MIB      shared buffer in MiB, 1..%d (default 16)\n"
 	    "  -m MODE     fork (default): children shmat the segment; exec: children exec\n"
-	    "              and attach by key; thread: threads share one attachment;\n"
-	    "              mmap: a MAP_SHARED|MAP_ANONYMOUS buffer, no segment\n"
+	    "              and attach by key; thread: threads share one attachment\n"
+	    "              (at most %d clients on this kernel); mmap: a\n"
+	    "              MAP_SHARED|MAP_ANONYMOUS buffer, no segment\n"
 	    "  -t TXNS     transactions per client, 0..%d (default 1000)\n"
 	    "  -r          startup reads the buffer instead of writing it\n"
 	    "  -k KEY      SysV key of the buffer (KEY+1: the control area), 1..%d (default %d)\n"
@@ -921,7 +924,7 @@ static void usage(FILE *f)
 	    "  -v          print each client's faults\n"
 	    "  -L          put the buffer on 2 MiB pages (SHM_HUGETLB, MAP_HUGETLB): MIB even\n"
 	    "  -h, --help  this text\n",
-	    MAX_CLIENTS, MAX_MIB, INT_MAX, INT_MAX - 1, DEFAULT_KEY, MAX_HOLD);
+	    MAX_CLIENTS, MAX_MIB, MAX_THREAD_CLIENTS, INT_MAX, INT_MAX - 1, DEFAULT_KEY, MAX_HOLD);
 }
 
 static void parse(int argc, char **argv)
@@ -963,6 +966,11 @@ static void parse(int argc, char **argv)
 	}
 	if (optind != argc)
 		arg_refuse("pgbench", argv[optind], "unexpected argument (pgbench takes only options)");
+	if (opt.mode == MODE_THREAD && !on_linux && opt.clients > MAX_THREAD_CLIENTS) {
+		snprintf(shown, sizeof(shown), "-m thread -c %d", opt.clients);
+		arg_refuse("pgbench", shown, "at most %d clients as threads (this kernel runs 16 "
+		    "threads per process)", MAX_THREAD_CLIENTS);
+	}
 	if (opt.large && opt.mib % 2) {
 		snprintf(shown, sizeof(shown), "-L -s %d", opt.mib);
 		arg_refuse("pgbench", shown, "2 MiB pages need an even MIB");

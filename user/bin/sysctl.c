@@ -2,16 +2,34 @@
  * sysctl: reads and sets the kernel's run-time knobs.
  *
  *	sysctl                          list every knob and its value
- *	sysctl NAME                     NAME = VALUE
- *	sysctl NAME=VALUE               NAME: OLD -> NEW
+ *	sysctl -d                       the same, with each knob's range and purpose
+ *	sysctl NAME ...                 NAME = VALUE
+ *	sysctl NAME=VALUE ...           NAME: OLD -> NEW
  *	sysctl -h                       the usage
  *
- * A VALUE that is not a number is refused (exit status 2) before any knob
- * changes; the range of each knob is the kernel's (it answers EINVAL).
+ * Every argument is checked before any knob changes: an unknown knob, a
+ * VALUE that is not a number or one outside the knob's range is refused
+ * with the reason and the range (exit status 2). The names, ranges and
+ * purposes come from the kernel's table (sysctl_about), so they are never
+ * out of date here.
  */
 #include "ulib.h"
 
-static int show(const char *name)
+#define NAME_LEN 64
+
+/* The kernel's entry for knob `name`: 0, or -ENOENT. */
+static int about(const char *name, struct sysctl_info *info)
+{
+	char k[NAME_LEN];
+	int i, r;
+
+	for (i = 0; (r = sysctl_about(i, k, sizeof(k), info)) == 0; i++)
+		if (strcmp(k, name) == 0)
+			return 0;
+	return r;
+}
+
+static int show(const char *name, const struct sysctl_info *info)
 {
 	long v;
 	int r = sysctl_get(name, &v);
@@ -21,16 +39,19 @@ static int show(const char *name)
 		return 1;
 	}
 	printf("%s = %ld\n", name, v);
+	if (info)
+		printf("    %s (%ld..%ld)\n", info->help, (long)info->min, (long)info->max);
 	return 0;
 }
 
-static int list(void)
+static int list(bool describe)
 {
-	char name[64];
+	struct sysctl_info info;
+	char name[NAME_LEN];
 	int i, r, bad = 0;
 
-	for (i = 0; (r = sysctl_list(i, name, sizeof(name))) == 0; i++)
-		bad |= show(name);
+	for (i = 0; (r = sysctl_about(i, name, sizeof(name), &info)) == 0; i++)
+		bad |= show(name, describe ? &info : NULL);
 	if (r != -ENOENT) {
 		printf("sysctl: sysctl_list: %s\n", strerror(-r));
 		return 1;
@@ -38,7 +59,7 @@ static int list(void)
 	return bad;
 }
 
-/* arg is "NAME=VALUE"; prints the old and the new value. */
+/* arg is a checked "NAME=VALUE"; prints the old and the new value. */
 static int set(char *arg)
 {
 	char *eq = strchr(arg, '=');
@@ -46,7 +67,7 @@ static int set(char *arg)
 	int r;
 
 	*eq = '\0';
-	newv = strtol(eq + 1, NULL, 0);   /* checked by main */
+	newv = strtol(eq + 1, NULL, 0);
 	r = sysctl_get(arg, &oldv);
 	if (r == 0)
 		r = sysctl_set(arg, newv);
@@ -60,19 +81,43 @@ static int set(char *arg)
 	return 0;
 }
 
+/* Refuses arg (NAME or NAME=VALUE) unless the knob exists and VALUE is in its range. */
+static void check(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char name[NAME_LEN];
+	struct sysctl_info info;
+	long v;
+
+	snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+	if (about(name, &info) < 0)
+		arg_refuse("sysctl", arg, "no such knob (sysctl alone lists them)");
+	if (!eq)
+		return;
+	v = strtol(eq + 1, NULL, 0);
+	if (v < info.min || v > info.max)
+		arg_refuse("sysctl", arg, "out of range: %ld..%ld", (long)info.min, (long)info.max);
+}
+
 int main(int argc, char **argv)
 {
-	int i, bad = 0;
+	bool describe = false;
+	int i, first = 1, bad = 0;
 
 	if (help_wanted(argc, argv)) {
 		printf("usage: sysctl                   list every knob and its value\n"
-		    "       sysctl NAME              one knob\n"
+		    "       sysctl -d, --describe    the same, with each knob's purpose and range\n"
+		    "       sysctl NAME ...          some knobs\n"
 		    "       sysctl NAME=VALUE ...    set knobs (VALUE a number, decimal or 0x hex,\n"
-		    "                                in the knob's range)\n"
+		    "                                in the knob's range, which -d shows)\n"
 		    "       sysctl -h, --help        this text\n");
 		return 0;
 	}
-	for (i = 1; i < argc; i++) {
+	if (argc > 1 && (strcmp(argv[1], "-d") == 0 || strcmp(argv[1], "--describe") == 0)) {
+		describe = true;
+		first = 2;
+	}
+	for (i = first; i < argc; i++) {
 		char *eq = strchr(argv[i], '='), *end;
 
 		if (argv[i][0] == '-')
@@ -85,9 +130,17 @@ int main(int argc, char **argv)
 	}
 	if (!own_kernel_or_say("sysctl"))
 		return 1;
-	if (argc == 1)
-		return list();
-	for (i = 1; i < argc; i++)
-		bad |= strchr(argv[i], '=') ? set(argv[i]) : show(argv[i]);
+	if (first == argc)
+		return list(describe);
+	for (i = first; i < argc; i++)
+		check(argv[i]);
+	for (i = first; i < argc; i++) {
+		struct sysctl_info info;
+
+		if (strchr(argv[i], '='))
+			bad |= set(argv[i]);
+		else
+			bad |= show(argv[i], describe && about(argv[i], &info) == 0 ? &info : NULL);
+	}
 	return bad;
 }

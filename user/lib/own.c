@@ -29,6 +29,11 @@ int sysctl_list(int index, char *name, size_t len)
 	return SC3(SYS_sysctl_list, index, name, len);
 }
 
+int sysctl_about(int index, char *name, size_t len, struct sysctl_info *info)
+{
+	return SC4(SYS_sysctl_list, index, name, len, info);
+}
+
 long ptdump(int id, int flags, char *buf, size_t len)
 {
 	return SC4(SYS_ptdump, id, flags, buf, len);

@@ -49,6 +49,7 @@
 #include "uapi/proc.h"
 #include "uapi/ptdump.h"
 #include "uapi/syscall.h"
+#include "uapi/sysctl.h"
 #include "uapi/vmstat.h"
 
 /* musl's PAGE_SIZE (limits.h) is an int; the programs compute addresses with it. */
@@ -75,6 +76,8 @@ int sysctl(const char *name, long *oldval, const long *newval);
 int sysctl_get(const char *name, long *val);
 int sysctl_set(const char *name, long val);
 int sysctl_list(int index, char *name, size_t len); /* -ENOENT past the end */
+/* The same, and the knob's range and help in *info. */
+int sysctl_about(int index, char *name, size_t len, struct sysctl_info *info);
 long ptdump(int id, int flags, char *buf, size_t len); /* PTDUMP_*; -> bytes */
 int pmap_verify(char *report, size_t len);        /* 0, or -EIO + report */
 /* Faults per 10 ms interval: FAULT_TIMELINE_START, _STOP, _READ (-> buckets

@@ -155,6 +155,11 @@ UTEST(kernel_pointers_give_efault)
 			UT_ASSERT_EQ(-EFAULT, sysctl("machdep.pmap_mmu_optimize", k, NULL));
 			UT_ASSERT_EQ(-EFAULT, sysctl("machdep.pmap_mmu_optimize", NULL, k));
 			UT_ASSERT_EQ(-EFAULT, sysctl_list(0, k, 64));
+			{
+				char name[64];
+
+				UT_ASSERT_EQ(-EFAULT, sysctl_about(0, name, sizeof(name), k));
+			}
 			UT_ASSERT_EQ(-EFAULT, initrd_name(0, k, 128));
 			UT_ASSERT_EQ(-EFAULT, ptdump(0, PTDUMP_PROC, k, 4096));
 			UT_ASSERT_EQ(-EFAULT, pmap_verify(k, 4096));
