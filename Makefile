@@ -4,7 +4,9 @@
 #   make run      boot it in QEMU (TCG) with the console on this terminal
 #   make test     host unit tests + boot self-tests (KTAP over serial), and
 #                 the user-space suites on Linux (make test-linux)
-#   make check    host unit tests only
+#   make check    host-side checks only, no boot: the unit tests, the layering
+#                 of mm/pmap/ (mk/pmap-layers.mk) and the paths cited by the
+#                 docs and comments (mk/doc-paths.mk)
 #   make debug    QEMU paused with a gdb stub
 #   make clean
 #

@@ -35,8 +35,9 @@
 #                  matrix ran 4 min 4 s).
 #   make plots     $(B)/bench.txt -> PNG charts in $(B)/plots/ (gnuplot;
 #                  the one-CPU results)
-#   make ptgraph   boots with `ptgraph` (init runs `demo --dot`) and renders
-#                  the two clients' page-table graph to $(B)/ptgraph.svg
+#   make ptgraph   boots with `ptgraph` (init runs `demo --dot`) and draws
+#                  the two clients' page-table graph, with a legend, as
+#                  $(B)/ptgraph.svg and $(B)/ptgraph.png (scripts/ptgraph.sh)
 #   make bench-scripts-test   the report, plot and graph scripts on the
 #                  saved samples in tests/bench/ (part of `make test`)
 #

@@ -18,7 +18,9 @@
 #   timeline-{off,on}-{startup,restart}.dat   the startup and restart
 #                   phases of the first -T run with sharing off and on: ms
 #                   since the phase began, and page faults per second over
-#                   the interval (dt_ms: 10, the last one shorter)
+#                   the interval (dt_ms: 10, the last one shorter); the
+#                   last line, "# total: N faults in T ms", sums the phase
+#                   for the key of the chart
 # Exit status 1 if there is no client sweep or no timeline to plot.
 
 # Splits a line's key=value words into kv[] (as bench-report.awk does).
@@ -38,6 +40,17 @@ function sort_numbers(a, n,    i, j, v) {
 			a[j + 1] = a[j]
 		a[j + 1] = v
 	}
+}
+
+# n with a comma between each group of three digits: 2097152 -> 2,097,152.
+function thousands(n,    s, out) {
+	s = n ""
+	out = ""
+	while (length(s) > 3) {
+		out = "," substr(s, length(s) - 2) out
+		s = substr(s, 1, length(s) - 3)
+	}
+	return s out
 }
 
 function value(k) {
@@ -96,6 +109,7 @@ function sweep_point(s, c) {
 	if (!ntimeline[o, ph]++)
 		print 0, kv["faults"] * 1000 / dt > file
 	print kv["t_ms"], kv["faults"] * 1000 / dt > file
+	timeline_faults[o, ph] += kv["faults"]
 }
 
 END {
@@ -125,6 +139,15 @@ END {
 		}
 		close(file)
 	}
+	# each timeline ends with its total, which the key of the chart shows
+	for (o = 0; o <= 1; o++)
+		for (i = 1; i <= 2; i++) {
+			ph = i == 1 ? "startup" : "restart"
+			file = dir "/timeline-" (o == 1 ? "on" : "off") "-" ph ".dat"
+			if (ntimeline[o, ph])
+				print "# total: " thousands(timeline_faults[o, ph]) " faults in " \
+				    thousands(last_t[o, ph]) " ms" > file
+		}
 	print sizes > (dir "/sizes")
 	if (sizes == "" || !ntimeline[0, "startup"] || !ntimeline[1, "startup"] ||
 	    !ntimeline[0, "restart"] || !ntimeline[1, "restart"]) {

@@ -186,7 +186,8 @@ struct range_op {
 /*
  * Applies op to a link the walk p found at va: a remove unlinks it; a
  * protect lowers the link's rights when the range covers the whole linked
- * segment (or GiB), and unlinks it otherwise (rule: partial changes unlink).
+ * segment (or GiB), and unlinks it otherwise (a partial change unlinks:
+ * rule 5 of docs/correctness.md).
  */
 static void range_link_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
                               const struct range_op *op, struct tlb_batch *b)

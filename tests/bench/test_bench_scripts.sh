@@ -27,8 +27,10 @@
 # kernel=linux, and an incomplete, failed or panicked Linux boot rejected;
 # the plots must come out as PNG files from the one-CPU results and
 # Linux's (4 KiB pages, plus Linux's SHM_HUGETLB points) and fail without
-# data; the graph must render, with each shared table
-# drawn once and each 2 MiB leaf (PS) as a page, never as a table.
+# data; the graph must render, as SVG and PNG, with each shared table
+# drawn once and each 2 MiB leaf (PS) as a page, never as a table, and a
+# legend of exactly the kinds of node and edge it draws (a kind the legend
+# does not know must be refused).
 #
 # After a change to the report's format, regenerate the saved output with
 #   scripts/bench-report.sh --linux tests/bench/bench-linux-sample.log \
@@ -537,11 +539,13 @@ graph_pages_as_tables_caught() {
 	fails graph_pages_are_leaves "$tmp/pages-as-tables.log"
 }
 
-# Shared tables are declared once each, filled, and linked from two tables.
+# Shared tables are declared once each, filled, and linked from two tables
+# (in the graph: the legend, indented twice, has a sample of each).
 graph_renders() {
 	"$scripts/ptgraph.sh" "$here/ptgraph-sample.log" "$tmp/graph.svg" || return 1
 	grep -q '<svg' "$tmp/graph.svg" || return 1
 	awk '
+		/^\t\t/ { next }
 		/fillcolor=orange/ { shared[$1]++ }
 		/^\tpid[0-9]+ \[/ { pids++ }
 		/ -> / { into[$3]++ }
@@ -553,6 +557,56 @@ graph_renders() {
 			if (pids != 2 || !linked) { print pids " processes, " linked " shared links"; bad++ }
 			exit bad ? 1 : 0
 		}' "$tmp/graph.dot"
+}
+
+# The graph of LOG (default ptgraph-sample.log) comes out as SVG and PNG,
+# both named by the output, and its legend (the lines of cluster_legend)
+# draws exactly the kinds of node and edge that the graph draws: the same
+# attributes, with the label's cr3 and ro (in the legend, a label that
+# begins "cr3", "[i] ro" or "[i] PS ro").
+graph_legend() {
+	local log=${1:-$here/ptgraph-sample.log} out
+	out=$("$scripts/ptgraph.sh" "$log" "$tmp/legend.svg") || return 1
+	grep -q '<svg' "$tmp/legend.svg" || { echo "no SVG"; return 1; }
+	head -c 8 "$tmp/legend.png" | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a' ||
+		{ echo "legend.png is not a PNG"; return 1; }
+	grep -qF "$tmp/legend.svg and $tmp/legend.png" <<<"$out" || { echo "paths not named: $out"; return 1; }
+	awk '
+		function kind(s, legend,    label, a) {
+			label = s
+			sub(/^[^"]*"/, "", label)
+			sub(/".*/, "", label)
+			a = s
+			sub(/^[^"]*"([^"\\]|\\.)*"(, )?/, "", a)
+			sub(/\];$/, "", a)
+			if (s !~ / -> /)
+				return "node [" a "]"
+			if (legend)
+				return "edge [" a "]" (label ~ /^cr3/ ? " cr3" : "") \
+				    (label ~ /^\[i\] (PS )?ro/ ? " ro" : "")
+			return "edge [" a "]" (label == "cr3" ? " cr3" : "") (label ~ / ro$/ ? " ro" : "")
+		}
+		/cluster_legend/ { on = 1; next }
+		on && /^\t\t[a-z_0-9]+ (-> [a-z_0-9]+ )?\[label=/ { legend[kind($0, 1)] = 1; next }
+		!on && /^\t[a-z0-9]+ (-> [a-z0-9]+ )?\[label=/ { graph[kind($0, 0)] = 1; drawn++ }
+		END {
+			for (k in graph)
+				if (!(k in legend)) { print "not in the legend: " k; bad++ }
+			for (k in legend)
+				if (!(k in graph)) { print "in the legend only: " k; bad++ }
+			exit bad || !drawn ? 1 : 0
+		}' "$tmp/legend.dot"
+}
+
+# A graph that draws a kind the legend does not know (a shared table filled
+# green) is refused, naming the line.
+graph_unknown_drawing_refused() {
+	local out status=0
+	sed 's/fillcolor=orange/fillcolor=green/' "$here/ptgraph-sample.log" >"$tmp/green.log"
+	grep -q 'fillcolor=green' "$tmp/green.log" || { echo "the sed script missed"; return 1; }
+	out=$("$scripts/ptgraph.sh" "$tmp/green.log" "$tmp/green.svg" 2>&1) || status=$?
+	[ "$status" -eq 1 ] && grep -q 'the legend does not know this drawing: .*fillcolor=green' <<<"$out" ||
+		{ echo "status $status: $out"; return 1; }
 }
 
 check "report accepts the sample and reproduces bench-sample.txt" report_matches_saved_txt
@@ -598,6 +652,9 @@ check "plot data has the 64 and 256 MiB sweeps, Linux's too" sweep_complete
 check "plots fail without a timeline" plots_need_timeline
 check "plot data ignores the 4-CPU results" plots_ignore_smp
 check "graph renders, shared tables drawn once" graph_renders
+check "graph legend: every kind the graph draws, and only those; SVG and PNG" graph_legend
+check "graph legend: the kinds of 2 MiB pages" graph_legend "$here/ptgraph-large-sample.log"
+check "graph with a drawing the legend does not know is refused" graph_unknown_drawing_refused
 check "graph draws 2 MiB leaves (PS) as pages, not tables" graph_pages_are_leaves
 check "graph check catches 2 MiB leaves drawn as tables" graph_pages_as_tables_caught
 check "graph fails on a log without a graph" fails "$scripts/ptgraph.sh" \

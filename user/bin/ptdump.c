@@ -273,6 +273,12 @@ static void print_page(const struct table *t)
 	    t->parents > 1 ? ", style=filled, fillcolor=lightblue" : "");
 }
 
+/*
+ * The graph: a box per table (orange when shared), an ellipse per process
+ * and per page (light blue when shared), an edge per entry (thick red into
+ * a shared table, dashed into a page). scripts/ptgraph.sh draws a legend
+ * of these kinds and refuses any other: change its KINDS with them.
+ */
 static void print_graph(void)
 {
 	const struct table *t;

@@ -172,8 +172,8 @@ bool has_word(int argc, char *const argv[], const char *word); /* in argv[1..arg
 /*
  * Arguments of the project's tools, refused the same way everywhere: the
  * tool, the argument, the reason and the limit on one line of stderr,
- * then exit status 2, so that a student (and tests/tools.c) learns what
- * was wrong and a script can tell a refusal from a failure.
+ * then exit status 2, so that a student (and user/tests/tools.c) learns
+ * what was wrong and a script can tell a refusal from a failure.
  *
  * arg_refuse: prints "TOOL: ARG: REASON" (REASON printf-formatted), exits 2.
  * arg_long: arg as an integer (decimal, or 0x hex) in [min, max], or
