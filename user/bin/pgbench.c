@@ -586,7 +586,11 @@ static void window_start(struct window *w)
 	w->t0 = clock_ns();
 }
 
-/* Samples the counters; the peak keeps the largest values seen. */
+/*
+ * Samples the counters; the peak keeps the largest value seen of every
+ * gauge (tables, links, PV entries, 2 MiB leaves and their copies), so that
+ * a phase line shows what that phase built, not what the one before left.
+ */
 static void window_sample(struct window *w)
 {
 	w->t1 = clock_ns();
@@ -598,6 +602,9 @@ static void window_sample(struct window *w)
 	w->peak.links_pde = MAX(w->peak.links_pde, w->g1.links_pde);
 	w->peak.links_pdpte = MAX(w->peak.links_pdpte, w->g1.links_pdpte);
 	w->peak.pv_entries = MAX(w->peak.pv_entries, w->g1.pv_entries);
+	w->peak.obj_leaves = MAX(w->peak.obj_leaves, w->g1.obj_leaves);
+	w->peak.leaf_copies = MAX(w->peak.leaf_copies, w->g1.leaf_copies);
+	w->peak.leaf_mirrors = MAX(w->peak.leaf_mirrors, w->g1.leaf_mirrors);
 }
 
 /* The sum over CPUs of one of the per-CPU shootdown counters of vs. */
