@@ -15,7 +15,6 @@
  * on which a sibling waits) moves the word to a new page.
  */
 #include "kernel/futex.h"
-#include "kernel/cpu.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
@@ -85,25 +84,6 @@ static uint64_t ns_to_ticks(uint64_t ns)
 
 #if KDEBUG
 int futex_wait_delay_us;
-
-/*
- * debug.futex_wait_delay_us (debug builds only): a waiter pauses this long
- * between finding its word's page and checking the word, which widens the
- * window in which a fork and a write may move the word to another page, so
- * that a test meets it every time.
- */
-static void key_race_delay(void)
-{
-	uint64_t end = clock_ns() + 1000 * (uint64_t)__atomic_load_n(&futex_wait_delay_us,
-	                                                             __ATOMIC_RELAXED);
-
-	while (clock_ns() < end)
-		cpu_relax();
-}
-#else
-static void key_race_delay(void)
-{
-}
 #endif
 
 /*
@@ -131,7 +111,10 @@ long futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline)
 		err = futex_key(uaddr, &w.key, &w.pa);
 		if (err)
 			return err;
-		key_race_delay();
+#if KDEBUG
+		/* The window in which a fork and a write may move the word. */
+		race_window_us(&futex_wait_delay_us);
+#endif
 		spin_lock(&futex_lock);
 		if (word_still_at(uaddr, w.pa))
 			break;

@@ -210,6 +210,31 @@ static void clone_thread_state(struct thread *t, const struct clone_args *ca)
 	t->sigmask = current_thread()->sigmask;
 }
 
+#if KDEBUG
+int thread_exit_delay_us, clone_thread_delay_us;
+#endif
+
+/*
+ * Adds t to p unless p is ending or full: a sibling's exec or an exit
+ * marks the threads it finds, and a thread added after that would run on,
+ * unmarked, in a process whose other threads are leaving (and clearing
+ * their CLONE_CHILD_CLEARTID words, such as musl's thread-list lock).
+ */
+static bool proc_admit_thread(struct proc *p, struct thread *t)
+{
+	bool ok;
+
+	spin_lock(&proc_lock);
+	ok = p->nthreads < MAX_THREADS && !p->execing && !p->killed && !current_thread()->stop;
+	if (ok) {
+		t->proc_next = p->threads;
+		p->threads = t;
+		p->nthreads++;
+	}
+	spin_unlock(&proc_lock);
+	return ok;
+}
+
 /* clone of a thread into the calling process (CLONE_THREAD). */
 static long clone_thread(const struct trapframe *tf, const struct clone_args *ca)
 {
@@ -219,13 +244,19 @@ static long clone_thread(const struct trapframe *tf, const struct clone_args *ca
 
 	reap_left_threads(p);
 	if (p->nthreads >= MAX_THREADS || p->execing)
-		return -EAGAIN;
+		return -EAGAIN;      /* early, before the work; proc_admit_thread decides */
 	clone_frame(tf, ca, &ctf);
 	if (!(t = thread_create(p, &ctf)))
 		return -ENOMEM;
 	clone_thread_state(t, ca);
 	clone_settid(ca, p->map, t->tid);
-	proc_add_thread(p, t);
+#if KDEBUG
+	race_window_us(&clone_thread_delay_us);   /* a sibling may exec meanwhile */
+#endif
+	if (!proc_admit_thread(p, t)) {
+		thread_free(t);
+		return -EAGAIN;
+	}
 	thread_start(t);
 	return t->tid;
 }
@@ -369,29 +400,6 @@ static void proc_finish(struct proc *p)
 	thread_exit_current(0);
 }
 
-#if KDEBUG
-int thread_exit_delay_us;
-
-/*
- * debug.thread_exit_delay_us (debug builds only): a thread that has left
- * its process waits this long before leaving its CPU, which widens the
- * window in which a sibling's exec or exit must not free the address space
- * still loaded there, so that tests hit it at once instead of by luck.
- */
-static void exit_race_delay(void)
-{
-	uint64_t end = clock_ns() + 1000 * (uint64_t)__atomic_load_n(&thread_exit_delay_us,
-	                                                             __ATOMIC_RELAXED);
-
-	while (clock_ns() < end)
-		cpu_relax();
-}
-#else
-static void exit_race_delay(void)
-{
-}
-#endif
-
 /* Ends the calling thread; the last live thread finishes the process. */
 static void thread_leave(int code) __attribute__((noreturn));
 static void thread_leave(int code)
@@ -415,7 +423,11 @@ static void thread_leave(int code)
 	spin_unlock(&proc_lock);
 	if (last)
 		proc_finish(p);
-	exit_race_delay();
+#if KDEBUG
+	/* The window in which a sibling's exec or exit must not free the
+	 * address space still loaded on this CPU. */
+	race_window_us(&thread_exit_delay_us);
+#endif
 	thread_exit_current(code);
 }
 

@@ -88,6 +88,7 @@ void proc_exec_map(struct vm_map *map);
 
 #if KDEBUG
 extern int thread_exit_delay_us;   /* debug.thread_exit_delay_us, a test hook */
+extern int clone_thread_delay_us;  /* debug.clone_thread_delay_us, a test hook */
 #endif
 
 /* exit_group, and death by kill or fault: ends every thread with `status`. */

@@ -39,6 +39,9 @@ static const struct sysctl table[] = {
 	{ "debug.thread_exit_delay_us", &thread_exit_delay_us, 0, 100000,
 	  "race tests: an exiting thread stays this long on its CPU after leaving "
 	  "its process", NULL },
+	{ "debug.clone_thread_delay_us", &clone_thread_delay_us, 0, 1000000,
+	  "race tests: clone of a thread pauses this long before adding the thread "
+	  "to its process", NULL },
 	{ "debug.futex_wait_delay_us", &futex_wait_delay_us, 0, 1000000,
 	  "race tests: a futex waiter pauses this long between finding its word's "
 	  "page and checking the word", NULL },

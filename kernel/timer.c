@@ -76,3 +76,11 @@ uint64_t tsc_khz(void)
 {
 	return tsc_per_ms;
 }
+
+void race_window_us(const int *us)
+{
+	uint64_t end = clock_ns() + 1000 * (uint64_t)__atomic_load_n(us, __ATOMIC_RELAXED);
+
+	while (clock_ns() < end)
+		cpu_relax();
+}

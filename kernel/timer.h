@@ -16,6 +16,13 @@ void timer_init(void);
 void timer_interrupt(void);
 uint64_t timer_ticks(void);     /* interrupts since timer_init() */
 uint64_t clock_ns(void);        /* nanoseconds since boot, from the TSC */
+
+/*
+ * Spins for *us microseconds (read once): the debug.*_delay_us test hooks
+ * of KDEBUG builds hold a thread in a race window with it, so that tests
+ * meet the race every time instead of by luck.
+ */
+void race_window_us(const int *us);
 uint64_t clock_ms(void);
 uint64_t tsc_khz(void);
 

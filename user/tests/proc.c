@@ -411,6 +411,58 @@ UTEST(a_fault_of_a_thread_that_exec_is_ending_leaves_the_exec_alone)
 	}
 }
 
+/*
+ * The same when the thread is being made while the exec marks the others:
+ * the exec must not find the process with a thread it did not mark. The
+ * main thread's CLONE_CHILD_CLEARTID word is set to clear_word; a sibling
+ * execs while main is inside clone for a spinner (debug.clone_thread_delay_us,
+ * where the kernel has it, holds main there); main, marked, leaves and
+ * clears the word, and a spinner that was added after all runs on unmarked
+ * and faults. The clone must fail instead (on Linux too: a clone racing
+ * with exec is refused), and the exec go on.
+ */
+#define CLONE_RACE_DELAY_US 200000
+
+static void *exec_after_a_while(void *arg)
+{
+	char *argv[] = { "true", NULL };
+
+	(void)arg;
+	sleep_ms(50);                  /* main is inside its next clone by now */
+	sys_execve("/bin/true", argv, environ);
+	exit(100);
+}
+
+UTEST(a_thread_cloned_while_a_sibling_execs_is_refused_or_ended)
+{
+	long delay = 0;
+	bool hook = sysctl_get("debug.clone_thread_delay_us", &delay) == 0;
+	int pid, status;
+
+	if (hook)
+		UT_ASSERT_OK(sysctl_set("debug.clone_thread_delay_us", CLONE_RACE_DELAY_US));
+	pid = fork();
+	if (pid == 0) {
+		pthread_t t;
+
+		clear_word = 1;
+		syscall6(NR_set_tid_address, (long)&clear_word, 0, 0, 0, 0, 0);
+		if (pthread_create(&t, NULL, exec_after_a_while, NULL) != 0)
+			exit(101);
+		pthread_create(&t, NULL, fault_once_the_word_clears, NULL);
+		for (;;)
+			sleep_ms(1000);        /* until the exec ends this thread */
+	}
+	if (pid > 0)
+		UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, 10000));
+	if (hook)
+		sysctl_set("debug.clone_thread_delay_us", delay);
+	UT_ASSERT_OK(pid);
+	if (status != W_EXITCODE(0))
+		UT_FAIL("the exec'ing process ended with status 0x%x, not /bin/true's exit 0",
+		    status);
+}
+
 /* ---- x87/SSE registers ---- */
 
 #define SSE_ROUNDS 200
