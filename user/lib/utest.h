@@ -24,7 +24,9 @@
  * Diagnostics come before the result line they belong to, as in KUnit,
  * and the block ends with KUnit's count of its results,
  * "    # proc: pass:14 fail:1 skip:0 total:15" (tests/ktap_check.sh adds
- * these up: the user-space cases of a boot).
+ * these up: the user-space cases of a boot), then, flush left for a
+ * person at the shell, the same in words: "proc: 14 passed, 1 failed"
+ * (", 2 skipped" added when cases were skipped).
  * A case fails if an assertion fails, if its child is killed (a fault) or
  * runs longer than UTEST_TIMEOUT_MS, if the free page count differs after
  * the child is reaped (a leak), or if pmap_verify() finds a broken invariant.
