@@ -87,6 +87,10 @@ int procinfo(int index, struct procinfo *out);   /* -ESRCH past the end */
 int initrd_name(int index, char *buf, size_t len); /* -ENOENT past the end */
 /* mmap of [off, off + len) of SysV segment shmid (MAP_SHARED). */
 void *shm_map(int shmid, void *addr, size_t len, int prot, int flags, size_t off);
+/* The caller's process is about to die of a fault on purpose (expected 1),
+ * or no longer (0): the kernel then reports and counts that kill as
+ * expected, not as a crash. Returns the previous setting (kernel/proc.h). */
+int expect_fault(int expected);
 /* Flushes stdio, then powers off through the test exit port with code. */
 void poweroff(int code) __attribute__((noreturn));
 

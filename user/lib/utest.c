@@ -71,6 +71,14 @@ void ut_wait_asleep(int pid)
 	} while (clock_ms() - start < 1000);
 }
 
+void ut_expect_fault(void)
+{
+	int r = expect_fault(1);
+
+	if (r < 0 && r != -ENOSYS)
+		printf(INDENT "# expect_fault: %s\n", errname(r));
+}
+
 long ut_free_pages(void)
 {
 	struct vmstat vs;

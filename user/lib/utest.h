@@ -88,6 +88,18 @@ void ut_needs_own_kernel(const char *why);
 void utest_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * In a case's child that is about to be killed by a fault on purpose (an
+ * access the kernel must refuse): declares it with expect_fault(), so
+ * that the kernel's console line says "expected fault: ... (killed, as
+ * the program intended)" instead of reporting a crash, and counts it in
+ * vmstat's expected_kills, not crash_kills. Call it right before the
+ * access, and never in a process that should live: a real crash there
+ * would be labelled expected (its line would still name the fault).
+ * Linux has no such call (and prints nothing when it kills).
+ */
+void ut_expect_fault(void);
+
 /* The system-wide free page count, or -E... if vmstat fails. */
 long ut_free_pages(void);
 
