@@ -107,6 +107,24 @@ int ktest_nsuite(void);
 bool own_kernel(void);
 bool own_kernel_or_say(const char *tool);
 
+/* ---- The programs of the initrd (programs.c) ---- */
+
+/* One line of user/etc/programs: "/bin/NAME" or "/tests/NAME", and what it does. */
+struct program {
+	const char *path;
+	const char *what;
+};
+
+extern const struct program program_list[];
+extern const size_t program_count;
+
+/* Prints the programs of /bin, then those of /tests, each with its line
+ * (sh's `help`, /bin/programs). */
+void print_programs(void);
+
+/* The text of user/etc/motd, which init prints before the first shell. */
+extern const char motd[];
+
 /* ---- Raw Linux calls (own.c): the kernel's answer, -E... on failure ---- */
 
 void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
