@@ -52,7 +52,7 @@ static const struct field fields[] = {
 	F(shm_segments,   GLOBAL, "live SysV shared memory segments"),
 	HEADING("processes killed by a fault"),
 	F(crash_kills,    GLOBAL, "by a fault no one declared: crashes"),
-	F(expected_kills, GLOBAL, "by a fault declared with expect_fault (tests)"),
+	F(expected_kills, GLOBAL, "by a fault the program declared (expect_fault)"),
 };
 
 static void print_table(const struct vmstat *vs, int pid)
