@@ -40,6 +40,7 @@ struct proc {
 	struct linux_sigaction sigactions[NSIG];   /* recorded by rt_sigaction */
 	bool execing;                 /* (P) a thread execs: no new threads */
 	bool execed;                  /* (P) has exec'd since fork: its parent's setpgid fails */
+	bool fault_expected;          /* (atomic) see proc_expect_fault() */
 };
 
 /* clone's arguments (Linux: flags, stack, parent_tid, child_tid, tls). */
@@ -150,10 +151,31 @@ long proc_setsid(void);
 /*
  * Kills the current process with signal sig (uapi/wait.h) because of an
  * unrecoverable user fault, with one console line saying who, where and
- * why; does not return.
+ * why, and counts the kill (proc_fault_stat()); does not return. The line
+ * is "pid N (name): killed: WHAT at address A, rip R", or, when the
+ * process declared the fault with proc_expect_fault(), "pid N (name):
+ * expected fault: WHAT at address A, rip R (killed, as the program
+ * intended)". A thread its process already told to end (a sibling's exec
+ * or exit) only ends, with no line and no count (see proc.c).
  */
 void proc_fault_kill(const struct trapframe *tf, uint64_t addr, int sig, const char *what)
 	__attribute__((noreturn));
+
+/*
+ * expect_fault: the calling process declares (expected true) that it is
+ * about to die of a fault on purpose, as a test's child does that checks
+ * that an access is refused, or withdraws that (false). Its fault kill is
+ * then reported and counted as expected, not as a crash. The setting
+ * belongs to the process: it stays across exec (a child may exec an image
+ * that is to die) and a forked child starts without it, so that every
+ * process declares only for itself. Returns the previous setting.
+ */
+int proc_expect_fault(bool expected);
+
+/* Processes killed by a fault since boot, into vmstat's crash_kills and
+ * expected_kills. */
+struct vmstat;
+void proc_fault_stat(struct vmstat *st);
 
 /*
  * Ends the current thread if its process was killed or another of its

@@ -1,7 +1,8 @@
 /*
  * The project's own system calls that are not about memory (those live in
  * sys_vm.c): the sysctl switches, the process and initrd listings, the
- * self-test reporting and power-off with a test exit code. Numbered from
+ * self-test reporting, power-off with a test exit code and the
+ * declaration of a fault a test provokes on purpose. Numbered from
  * 1000 up (uapi/syscall.h), so they are -ENOSYS on Linux.
  */
 #include "kernel/initrd.h"
@@ -103,4 +104,14 @@ long sys_initrd_name(struct trapframe *tf)
 	if (tf->rdx < strlen(name) + 1)
 		return -ERANGE;
 	return copyout((void *)tf->rsi, name, strlen(name) + 1);
+}
+
+/* expect_fault(expected): see proc_expect_fault(). */
+long sys_expect_fault(struct trapframe *tf)
+{
+	int expected = (int)tf->rdi;
+
+	if (expected != 0 && expected != 1)
+		return -EINVAL;
+	return proc_expect_fault(expected);
 }

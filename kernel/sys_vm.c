@@ -193,8 +193,10 @@ long sys_vmstat(struct trapframe *tf)
 	}
 	st.free_pages = page_free_count();
 	st.total_pages = page_total_count();
-	if (pid == 0)
+	if (pid == 0) {
 		percpu_stat(&st);
+		proc_fault_stat(&st);
+	}
 	return copyout((void *)tf->rsi, &st, sizeof(st));
 }
 

@@ -89,6 +89,7 @@ static const syscall_fn own_calls[SYS_OWN_END - SYS_OWN_BASE] = {
 	[SYS_initrd_name - SYS_OWN_BASE] = sys_initrd_name,
 	[SYS_poweroff - SYS_OWN_BASE] = sys_poweroff,
 	[SYS_shm_map - SYS_OWN_BASE] = sys_shm_map,
+	[SYS_expect_fault - SYS_OWN_BASE] = sys_expect_fault,
 };
 
 /* Linux numbers already reported as missing (one line each). */

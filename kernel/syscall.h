@@ -93,5 +93,6 @@ long sys_procinfo(struct trapframe *tf);
 long sys_initrd_name(struct trapframe *tf);
 long sys_ktest(struct trapframe *tf);
 long sys_poweroff(struct trapframe *tf);
+long sys_expect_fault(struct trapframe *tf);
 
 #endif

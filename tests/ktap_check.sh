@@ -24,7 +24,8 @@
 #     `# NAME: pass:P fail:F skip:S total:T` (the user-space test runner,
 #     user/lib/utest.c, ends each suite with one), agrees with its results.
 # A result `ok N name # SKIP reason` is a skipped case: it passes.
-# Lines that are not KTAP (console messages) may appear anywhere; `\r` is
+# Lines that are not KTAP (console messages, a user-space suite's verdict in
+# words, `proc: 14 passed, 0 failed`) may appear anywhere; `\r` is
 # ignored, so logs with CRLF line ends are read like any other.
 #
 # Output: `ktap_check: PASS: P passed, 0 failed (LOGFILE)` and exit 0, where

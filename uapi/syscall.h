@@ -23,6 +23,8 @@
 #define SYS_poweroff        1009 /* (int code): off, through the test exit port with `code` */
 #define SYS_shm_map         1010 /* (int shmid, void *addr, size_t len, int prot, int flags,
                                     size_t off): mmap of part of a SysV segment */
-#define SYS_OWN_END         1011
+#define SYS_expect_fault    1011 /* (int expected: 1 or 0) -> the previous setting, or -EINVAL:
+                                    the caller's process means to die of a fault (kernel/proc.h) */
+#define SYS_OWN_END         1012
 
 #endif

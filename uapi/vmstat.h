@@ -49,6 +49,9 @@ struct vmstat {
 	uint64_t obj_leaves;        /* 2 MiB leaves in object PD pages now (global) */
 	uint64_t leaf_copies;       /* process PDEs copying an object's 2 MiB leaf now */
 	uint64_t leaf_mirrors;      /* process PD ranges kept in sync with an object's leaves now */
+	/* processes killed by a fault (global only) */
+	uint64_t crash_kills;       /* by a fault nobody declared: crashes */
+	uint64_t expected_kills;    /* by a fault the process declared (expect_fault) */
 };
 
 #endif

@@ -12,7 +12,10 @@
 #   $(B)/user/bin/NAME       linked program with debug info (for gdb)
 #   $(B)/initrd/bin/NAME     the same, debug info stripped, goes in the initrd
 #   $(B)/initrd/tests/NAME   test programs, likewise
-#   $(B)/initrd/etc/motd     copied from user/etc/motd
+#   $(B)/initrd/etc/NAME     copied from user/etc/NAME: motd, programs
+#   $(B)/user/gen/etc_text.h user/etc/programs and motd as C data, for
+#                            user/lib/programs.c (sh's help, /bin/programs,
+#                            init's banner: the kernel cannot open files yet)
 #   $(INITRD)                ustar archive of $(B)/initrd: files only, sorted
 #
 # Variables for the top-level Makefile: INITRD, USER_PROGS, USER_TEST_PROGS,
@@ -27,7 +30,7 @@ USER_STRIP ?= strip
 # _GNU_SOURCE: musl's declarations of Linux's own flags and structures
 # (MAP_HUGETLB, SHM_HUGETLB, struct shm_info, ...).
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -static -D_GNU_SOURCE \
-	-fno-asynchronous-unwind-tables -I. -Iuser/lib
+	-fno-asynchronous-unwind-tables -I. -Iuser/lib -I$(B)/user/gen
 
 USER_LIB_SRCS := $(wildcard user/lib/*.c) $(wildcard user/lib/*.S)
 USER_LIB_OBJS := $(patsubst user/lib/%,$(B)/user/lib/%.o,$(USER_LIB_SRCS))
@@ -68,6 +71,18 @@ $(filter %.S.o,$(USER_LIB_OBJS)): $(B)/user/lib/%.S.o: user/lib/%.S
 $(USER_ELFS:%=%.o): $(B)/user/%.o: user/%.c
 	@mkdir -p $(@D)
 	$(USER_CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+# The list of programs and the motd, compiled in. scripts/programs.sh
+# refuses a malformed list here; `make check` also holds it to the sources
+# and to README.md (mk/programs.mk).
+USER_ETC_TEXT := $(B)/user/gen/etc_text.h
+
+$(USER_ETC_TEXT): user/etc/programs user/etc/motd scripts/programs.sh
+	@mkdir -p $(@D)
+	scripts/programs.sh header user/etc/programs user/etc/motd > $@.tmp
+	mv $@.tmp $@
+
+$(B)/user/lib/programs.c.o: $(USER_ETC_TEXT)
 
 $(USER_LIBOWN): $(USER_LIB_OBJS)
 	@mkdir -p $(@D)

@@ -111,7 +111,12 @@ static void client(struct slot *s, int shmid, int flags)
 			}
 			(void)sink;
 		} else if (cmd == CMD_WRITE) {
-			p[PAGE_SIZE] = 1;   /* a read-only client dies here */
+			/* A read-only client dies here, as the tour means it
+			 * to: it says so first, so that the kernel reports an
+			 * expected fault, not a crash. */
+			if (flags & SHM_RDONLY)
+				expect_fault(1);
+			p[PAGE_SIZE] = 1;
 		}
 		s->done = cmd;
 	}

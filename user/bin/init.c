@@ -14,7 +14,9 @@
  * default 600: words with '=' never reach init), then powers off.
  *
  * Otherwise it runs /bin/demo once (unless "nodemo"; demo gets init's boot
- * words as its arguments), then keeps a shell running and reaps orphans.
+ * words as its arguments), prints the message of the day (user/etc/motd,
+ * which points at `help` and `programs`), then keeps a shell running and
+ * reaps orphans.
  * init never exits.
  */
 #include "ulib.h"
@@ -213,9 +215,9 @@ int main(int argc, char **argv)
 	}
 	if (has_word(argc, argv, "ptgraph"))
 		run_and_poweroff("/bin/demo", ptgraph_argv);
-	printf("Type 'help' for commands.\n");
 	if (!has_word(argc, argv, "nodemo") && initrd_has("bin/demo"))
 		run_demo(argc, argv);
+	printf("%s", motd);     /* last before the first prompt, where it is seen */
 	shell_forever();
 	return 0;
 }

@@ -6,9 +6,11 @@
  *	$ pgbench -H 60 &    run in the background; prints [pid]
  *	$ wait               wait for every background job
  *
- * Builtins: help, exit [code], wait. Words are separated by spaces or tabs;
- * there is no quoting, no redirection and no pipes. Finished background jobs
- * are reported before each prompt.
+ * Builtins: help, exit [code], wait. `help` also prints what each program
+ * does, from the list user/etc/programs (print_programs(), which
+ * /bin/programs prints too). Words are separated by spaces or tabs; there
+ * is no quoting, no redirection and no pipes. Finished background jobs are
+ * reported before each prompt.
  */
 #include "ulib.h"
 
@@ -33,25 +35,14 @@ static void reap_jobs(void)
 		report_job(pid, status);
 }
 
-/* Prints the builtins and the programs in the initrd's bin/. */
+/* Prints the builtins, what each program does and how to start looking. */
 static void help(void)
 {
-	char name[128];
-	int i, col = 0;
-
-	printf("builtins: help, exit [code], wait\n");
-	printf("run a program by name (/bin/NAME) or path; end with & to run "
-	    "it in the background\n");
-	printf("programs:");
-	for (i = 0; initrd_name(i, name, sizeof(name)) == 0; i++) {
-		if (strncmp(name, "bin/", 4) != 0 || name[4] == '\0' ||
-		    strchr(name + 4, '/'))
-			continue;
-		if (col++ % 8 == 0)
-			printf("\n ");
-		printf(" %s", name + 4);
-	}
-	printf("\nEach program explains itself with -h. A live client's page tables:\n"
+	printf("Builtins: help (this text), exit [CODE], wait (for background jobs).\n"
+	    "A line runs a program by name or path, with arguments; end it with &\n"
+	    "to run it in the background.\n\n");
+	print_programs();
+	printf("\n'programs' prints these lists from any shell. A live client's page tables:\n"
 	    "  pgbench -c 4 -s 8 -H 60 &   its segment ids and client pids, held 60 s\n"
 	    "  ptdump PID                  a client's tree, each link with its shm id\n"
 	    "  ptdump -o ID                the segment's own tree\n");

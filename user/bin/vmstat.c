@@ -50,6 +50,9 @@ static const struct field fields[] = {
 	F(resident,       PROC,   "pages mapped by this process"),
 	F(vm_objects,     GLOBAL, "live VM objects"),
 	F(shm_segments,   GLOBAL, "live SysV shared memory segments"),
+	HEADING("processes killed by a fault"),
+	F(crash_kills,    GLOBAL, "by a fault no one declared: crashes"),
+	F(expected_kills, GLOBAL, "by a fault the program declared (expect_fault)"),
 };
 
 static void print_table(const struct vmstat *vs, int pid)

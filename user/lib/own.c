@@ -62,6 +62,8 @@ void *shm_map(int shmid, void *addr, size_t len, int prot, int flags, size_t off
 	                        (long)off);
 }
 
+int expect_fault(int expected)   { return SC1(SYS_expect_fault, expected); }
+
 void poweroff(int code)
 {
 	fflush(NULL);

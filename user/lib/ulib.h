@@ -87,6 +87,10 @@ int procinfo(int index, struct procinfo *out);   /* -ESRCH past the end */
 int initrd_name(int index, char *buf, size_t len); /* -ENOENT past the end */
 /* mmap of [off, off + len) of SysV segment shmid (MAP_SHARED). */
 void *shm_map(int shmid, void *addr, size_t len, int prot, int flags, size_t off);
+/* The caller's process is about to die of a fault on purpose (expected 1),
+ * or no longer (0): the kernel then reports and counts that kill as
+ * expected, not as a crash. Returns the previous setting (kernel/proc.h). */
+int expect_fault(int expected);
 /* Flushes stdio, then powers off through the test exit port with code. */
 void poweroff(int code) __attribute__((noreturn));
 
@@ -102,6 +106,24 @@ int ktest_nsuite(void);
  */
 bool own_kernel(void);
 bool own_kernel_or_say(const char *tool);
+
+/* ---- The programs of the initrd (programs.c) ---- */
+
+/* One line of user/etc/programs: "/bin/NAME" or "/tests/NAME", and what it does. */
+struct program {
+	const char *path;
+	const char *what;
+};
+
+extern const struct program program_list[];
+extern const size_t program_count;
+
+/* Prints the programs of /bin, then those of /tests, each with its line
+ * (sh's `help`, /bin/programs). */
+void print_programs(void);
+
+/* The text of user/etc/motd, which init prints before the first shell. */
+extern const char motd[];
 
 /* ---- Raw Linux calls (own.c): the kernel's answer, -E... on failure ---- */
 

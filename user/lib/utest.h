@@ -24,7 +24,9 @@
  * Diagnostics come before the result line they belong to, as in KUnit,
  * and the block ends with KUnit's count of its results,
  * "    # proc: pass:14 fail:1 skip:0 total:15" (tests/ktap_check.sh adds
- * these up: the user-space cases of a boot).
+ * these up: the user-space cases of a boot), then, flush left for a
+ * person at the shell, the same in words: "proc: 14 passed, 1 failed"
+ * (", 2 skipped" added when cases were skipped).
  * A case fails if an assertion fails, if its child is killed (a fault) or
  * runs longer than UTEST_TIMEOUT_MS, if the free page count differs after
  * the child is reaped (a leak), or if pmap_verify() finds a broken invariant.
@@ -85,6 +87,18 @@ void ut_needs_own_kernel(const char *why);
 /* Marks the running case failed and prints "    # file:line: message". */
 void utest_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * In a case's child that is about to be killed by a fault on purpose (an
+ * access the kernel must refuse): declares it with expect_fault(), so
+ * that the kernel's console line says "expected fault: ... (killed, as
+ * the program intended)" instead of reporting a crash, and counts it in
+ * vmstat's expected_kills, not crash_kills. Call it right before the
+ * access, and never in a process that should live: a real crash there
+ * would be labelled expected (its line would still name the fault).
+ * Linux has no such call (and prints nothing when it kills).
+ */
+void ut_expect_fault(void);
 
 /* The system-wide free page count, or -E... if vmstat fails. */
 long ut_free_pages(void);

@@ -8,7 +8,8 @@
  * 1, 2... until it succeeds, so it fails once at every allocation it
  * makes. Each attempt must end in success, -ENOMEM or, for a page fault
  * (which has no caller to return to), the child killed by SIGSEGV with a
- * console line from the kernel; and every page must come back.
+ * console line from the kernel (an expected fault: the child declares it,
+ * ut_expect_fault()); and every page must come back.
  *
  * While the budget is spent any allocation fails, for every process. So
  * the child arms it only once its parent sleeps in waitpid() (and the test
@@ -55,10 +56,11 @@ static int outcome(long r)
 }
 
 /*
- * One attempt: op runs in a child with n allocations left. Returns the
- * child's wait status.
+ * One attempt: op runs in a child with n allocations left (none taken
+ * away when n is -1). Returns the child's wait status. may_kill: a failed
+ * allocation may kill the child, which declares that fault.
  */
-static int attempt(int (*op)(void), long n)
+static int attempt(int (*op)(void), long n, bool may_kill)
 {
 	int pid;
 
@@ -68,6 +70,8 @@ static int attempt(int (*op)(void), long n)
 	if (pid == 0) {
 		ut_touch_stack();
 		ut_wait_asleep(getppid());
+		if (may_kill && n >= 0)
+			ut_expect_fault();
 		_exit(op());
 	}
 	if (pid < 0)
@@ -91,11 +95,11 @@ static void sweep(int (*op)(void), bool may_kill)
 	shared = sys_mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	UT_ASSERT_OK(ptr_err((void *)shared));
 	ut_touch_stack();
-	status = attempt(op, -1);          /* warm up, and it must work at all */
+	status = attempt(op, -1, may_kill);   /* warm up, and it must work at all */
 	UT_ASSERT_EQ(W_EXITCODE(DONE), status);
 	before = ut_free_pages();
 	for (n = 0; n < MAX_BUDGET; n++) {
-		status = attempt(op, n);
+		status = attempt(op, n, may_kill);
 		after = ut_free_pages_settle(before);
 		if (after != before)
 			UT_FAIL("budget %ld: %ld free pages before, %ld after", n, before, after);

@@ -40,6 +40,7 @@ static void access_must_kill(uint64_t addr, enum access how)
 	if (pid == 0) {
 		volatile uint64_t *p = (volatile uint64_t *)addr;
 
+		ut_expect_fault();
 		if (how == READ)
 			(void)*p;
 		else if (how == WRITE)
@@ -295,6 +296,7 @@ UTEST(syscall_at_end_of_user_space_kills_not_the_kernel)
 			exit(2);
 		page[PAGE_SIZE - 2] = 0x0f;          /* syscall */
 		page[PAGE_SIZE - 1] = 0x05;
+		ut_expect_fault();
 		__asm__ volatile("jmp *%0" :: "r"(page + PAGE_SIZE - 2), "a"(NR_uname), "D"(buf)
 		    : "memory");
 		exit(3);

@@ -669,25 +669,128 @@ UTEST(unknown_syscall_gives_enosys)
 
 /* ---- faults and kill ---- */
 
-UTEST(user_fault_kills_only_that_process)
+/*
+ * Forks a child that reads address 0, which kills it; it declares that
+ * fault first (ut_expect_fault) when `declared`, else it declares it and
+ * withdraws the declaration. Returns the child's wait status, or one no
+ * case expects when fork or waitpid fails.
+ */
+static int null_read_status(bool declared)
 {
-	int pid, status, me = getpid();
+	int pid = fork(), status = W_EXITCODE(99);
 
-	pid = fork();
-	UT_ASSERT_OK(pid);
 	if (pid == 0) {
 		volatile int *p = NULL;
 
 		/* Hide the NULL from the compiler, which would otherwise
 		 * replace the load with a trap instruction. */
 		__asm__ volatile("" : "+r"(p));
+		ut_expect_fault();
+		if (!declared)
+			expect_fault(0);
 		(void)*p;
 		exit(0);
 	}
-	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
+	if (pid < 0 || sys_waitpid(pid, &status, 0) != pid)
+		return W_EXITCODE(98);
+	return status;
+}
+
+UTEST(user_fault_kills_only_that_process)
+{
+	int status, me = getpid();
+
+	status = null_read_status(true);
 	UT_ASSERT(WIFSIGNALED(status));
 	UT_ASSERT_EQ(SIGSEGV, WTERMSIG(status));
 	UT_ASSERT_EQ(me, getpid());   /* still here and still us */
+}
+
+/*
+ * A fault the process declared kills it all the same, but the kernel
+ * reports it as expected ("expected fault: ..." on the console) and
+ * counts it in vmstat's expected_kills, not in crash_kills. The
+ * counts are the system's: nothing else faults while a suite runs.
+ */
+UTEST(declared_fault_is_counted_as_expected)
+{
+	UT_NEEDS_OWN_KERNEL("expect_fault() and vmstat's counts of fault kills");
+	struct vmstat before = ut_vmstat(0), after;
+	int status = null_read_status(true);
+
+	after = ut_vmstat(0);
+	UT_ASSERT(WIFSIGNALED(status));
+	UT_ASSERT_EQ(SIGSEGV, WTERMSIG(status));
+	UT_ASSERT_EQ(before.crash_kills, after.crash_kills);
+	UT_ASSERT_EQ(before.expected_kills + 1, after.expected_kills);
+}
+
+/*
+ * A fault that was declared and then withdrawn is a crash: the kernel
+ * prints its "killed:" line and counts it in crash_kills. That one line
+ * in the log is this case's, on purpose; it says so first.
+ */
+UTEST(undeclared_fault_is_reported_as_a_crash)
+{
+	UT_NEEDS_OWN_KERNEL("expect_fault() and vmstat's counts of fault kills");
+	struct vmstat before, after;
+	int status;
+
+	printf("    # on purpose: the kernel's next line reports a crash (\"killed:\"), "
+	    "a fault whose declaration was withdrawn\n");
+	before = ut_vmstat(0);
+	status = null_read_status(false);
+	after = ut_vmstat(0);
+	UT_ASSERT(WIFSIGNALED(status));
+	UT_ASSERT_EQ(SIGSEGV, WTERMSIG(status));
+	UT_ASSERT_EQ(before.crash_kills + 1, after.crash_kills);
+	UT_ASSERT_EQ(before.expected_kills, after.expected_kills);
+}
+
+/* main() runs this when exec'd with --fault-setting: exits 10 + the
+ * expect_fault() setting it found (10 or 11), or 12 if the call failed. */
+static int fault_setting_child(void)
+{
+	int r = expect_fault(0);
+
+	return r == 0 || r == 1 ? 10 + r : 12;
+}
+
+/*
+ * expect_fault(1 or 0) returns the setting it replaces and refuses any
+ * other value; the setting is the process's own: exec keeps it, a forked
+ * child starts without it.
+ */
+UTEST(expect_fault_setting_is_the_process_own)
+{
+	UT_NEEDS_OWN_KERNEL("expect_fault() is this kernel's call");
+	char *argv[] = { "proc", "--fault-setting", NULL };
+	int pid, status;
+
+	UT_ASSERT_EQ(-EINVAL, expect_fault(2));
+	UT_ASSERT_EQ(-EINVAL, expect_fault(-1));
+	UT_ASSERT_EQ(0, expect_fault(1));
+	UT_ASSERT_EQ(1, expect_fault(1));
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0)
+		exit(fault_setting_child());
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(10), status);      /* not inherited */
+
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		expect_fault(1);
+		sys_execve(SELF, argv, environ);
+		exit(100);                /* exec failed */
+	}
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(11), status);      /* kept across exec */
+
+	UT_ASSERT_EQ(1, expect_fault(0));
+	UT_ASSERT_EQ(0, expect_fault(0));
 }
 
 UTEST(getpid_getppid_consistent)
@@ -1191,5 +1294,7 @@ int main(int argc, char **argv)
 		return start_state_child(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "--sleep") == 0)
 		return sleep_child();
+	if (argc > 1 && strcmp(argv[1], "--fault-setting") == 0)
+		return fault_setting_child();
 	return utest_main("proc", argc, argv);
 }

@@ -2,13 +2,16 @@
  * Test suite "tools": every project tool explains itself and refuses a bad
  * argument the same way (user/lib/util.c, arg_refuse): `-h` exits 0, a
  * bad value and a non-number exit 2 with "TOOL: ARG: REASON" on stderr;
- * and pgbench's segment ids are ones `ptdump -o` accepts.
+ * pgbench's segment ids are ones `ptdump -o` accepts; and /bin/programs
+ * lists every program of the initrd, no more and no fewer.
  *
  * The text is checked only where output can be captured: this kernel has
  * no pipe2 or dup2 yet, so here the exit status alone is checked; on
  * Linux (make test-linux) the child's stdout and stderr go through a pipe
  * and the reason must appear in them.
  */
+#include <dirent.h>
+
 #include "utest.h"
 
 #define OUT_LEN 8192
@@ -59,7 +62,7 @@ static void run_tool(char *const argv[], int want, const char *text)
 UTEST(help_exits_0_with_usage)
 {
 	static const char *const tools[] = { "pgbench", "ptdump", "vmstat", "demo", "bench",
-		"stress", "fuzz", "sysctl", "ps" };
+		"stress", "fuzz", "sysctl", "ps", "programs" };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(tools); i++) {
@@ -93,6 +96,7 @@ UTEST(bad_values_name_the_limit)
 		TOOL(0, "", "sysctl", "-d");
 	}
 	TOOL(2, "ps: x: ps takes no arguments", "ps", "x");
+	TOOL(2, "programs: x: programs takes no arguments", "programs", "x");
 	TOOL(2, "bench: -x: no such option", "bench", "-x");
 	TOOL(2, "-h lists the options", "demo", "--bogus");
 }
@@ -141,6 +145,81 @@ UTEST(pgbench_segment_is_dumped_by_ptdump)
 	TOOL(0, "object ", "ptdump", "-o", id);
 	UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS));
 	UT_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Where program_list has path: its index, or -1. */
+static int listed(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < program_count; i++)
+		if (strcmp(program_list[i].path, path) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The programs the system has, as "/bin/NAME" and "/tests/NAME": the
+ * initrd's files in bin/ and tests/ here, the files of those directories
+ * on Linux (whose initramfs holds the same files). Returns how many, or
+ * -1 when they cannot be listed.
+ */
+static int installed(char paths[][64], int max)
+{
+	static const char *const dirs[] = { "bin", "tests" };
+	char name[128];
+	struct dirent *e;
+	size_t d;
+	DIR *dir;
+	int i, n = 0;
+
+	if (own_kernel()) {
+		for (i = 0; initrd_name(i, name, sizeof(name)) == 0 && n < max; i++)
+			for (d = 0; d < ARRAY_SIZE(dirs); d++)
+				if (strncmp(name, dirs[d], strlen(dirs[d])) == 0 &&
+				    name[strlen(dirs[d])] == '/' &&
+				    !strchr(name + strlen(dirs[d]) + 1, '/'))
+					snprintf(paths[n++], 64, "/%.62s", name);
+		return n;
+	}
+	for (d = 0; d < ARRAY_SIZE(dirs); d++) {
+		snprintf(name, sizeof(name), "/%s", dirs[d]);
+		if (!(dir = opendir(name)))
+			return -1;
+		while ((e = readdir(dir)) && n < max)
+			if (e->d_name[0] != '.')
+				snprintf(paths[n++], 64, "/%s/%.50s", dirs[d], e->d_name);
+		closedir(dir);
+	}
+	return n;
+}
+
+/*
+ * `help` and /bin/programs print program_list (user/etc/programs, built
+ * in): every program the system has must be on it, and nothing else. The
+ * output itself can be read only on Linux; there it must show the lists.
+ */
+UTEST(programs_lists_every_program_of_the_initrd)
+{
+	static char paths[128][64];
+	bool seen[128] = { false };
+	int n, i, k;
+
+	UT_ASSERT(program_count <= ARRAY_SIZE(seen));
+	n = installed(paths, ARRAY_SIZE(paths));
+	UT_ASSERT(n > 0);
+	UT_ASSERT(n < (int)ARRAY_SIZE(paths));
+	for (i = 0; i < n; i++) {
+		k = listed(paths[i]);
+		if (k < 0)
+			UT_FAIL("%s is not in the list of programs (user/etc/programs)", paths[i]);
+		seen[k] = true;
+	}
+	for (k = 0; k < (int)program_count; k++)
+		if (!seen[k])
+			UT_FAIL("the list of programs has %s, which is not installed",
+			    program_list[k].path);
+	TOOL(0, "Test programs in /tests", "programs");
 }
 
 int main(int argc, char **argv)

@@ -100,18 +100,33 @@ static void do_write(uintptr_t a)
 /*
  * Forks a child that calls fn(a) and exits 0 if it returns; returns the
  * child's wait status, or a status that no test expects when fork fails.
+ * A child that is meant to die of fn's access declares that first.
  */
-static int child_status(void (*fn)(uintptr_t), uintptr_t a)
+static int run_child(void (*fn)(uintptr_t), uintptr_t a, bool fault_expected)
 {
 	int pid = fork(), status = W_EXITCODE(99);
 
 	if (pid == 0) {
+		if (fault_expected)
+			ut_expect_fault();
 		fn(a);
 		exit(0);
 	}
 	if (pid < 0 || sys_waitpid(pid, &status, 0) != pid)
 		return W_EXITCODE(98);
 	return status;
+}
+
+/* A child that must live. */
+static int child_status(void (*fn)(uintptr_t), uintptr_t a)
+{
+	return run_child(fn, a, false);
+}
+
+/* A child that must die of fn's access (UT_ASSERT_SEGV). */
+static int fault_status(void (*fn)(uintptr_t), uintptr_t a)
+{
+	return run_child(fn, a, true);
 }
 
 #define UT_ASSERT_SEGV(status)                                               \
@@ -473,6 +488,7 @@ static void ro_child(uintptr_t arg)
 	put(XDATA(rw), 8, PAT(5, 8));              /* the RW attachment works */
 	if (get(XDATA(ro), 8) != PAT(5, 8))
 		exit(43);
+	ut_expect_fault();
 	put(XDATA(ro), 9, PAT(6, 9));              /* must die here */
 	exit(44);
 }
@@ -597,8 +613,8 @@ VMTEST(munmap_middle_page_leaves_a_hole)
 		put(p, HOLE + 1, PAT(9, HOLE + 1));
 		UT_ASSERT_EQ(PAT(9, HOLE - 1), get(p, HOLE - 1));
 		UT_ASSERT_EQ(PAT(9, HOLE + 1), get(p, HOLE + 1));
-		UT_ASSERT_SEGV(child_status(do_read, (uintptr_t)(p + HOLE * PAGE_SIZE)));
-		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)(p + HOLE * PAGE_SIZE + 8)));
+		UT_ASSERT_SEGV(fault_status(do_read, (uintptr_t)(p + HOLE * PAGE_SIZE)));
+		UT_ASSERT_SEGV(fault_status(do_write, (uintptr_t)(p + HOLE * PAGE_SIZE + 8)));
 		/* A child inherits the split mapping; its write to a
 		 * neighbour is seen here unless the mapping is private. */
 		UT_ASSERT_EXIT0(child_status(write_and_check,
@@ -641,7 +657,7 @@ VMTEST(mprotect_middle_page_readonly)
 		for (i = 0; i < BIG_PAGES; i++)
 			put(p, i, PAT(k, i));
 		UT_ASSERT_EQ(0, sys_mprotect(hole, PAGE_SIZE, PROT_READ));
-		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)hole));
+		UT_ASSERT_SEGV(fault_status(do_write, (uintptr_t)hole));
 		UT_ASSERT_EQ(PAT(k, HOLE), get(p, HOLE));
 		put(p, HOLE - 1, PAT(9, HOLE - 1));
 		put(p, HOLE + 1, PAT(9, HOLE + 1));
@@ -669,7 +685,7 @@ VMTEST(mprotect_middle_page_readonly)
 		put(p, HOLE, PAT(10, HOLE));
 		UT_ASSERT_EQ(PAT(10, HOLE), get(p, HOLE));
 		UT_ASSERT_EQ(0, sys_mprotect(hole, PAGE_SIZE, PROT_NONE));
-		UT_ASSERT_SEGV(child_status(do_read, (uintptr_t)hole));
+		UT_ASSERT_SEGV(fault_status(do_read, (uintptr_t)hole));
 		UT_ASSERT_EQ(PAT(9, HOLE + 1), get(p, HOLE + 1));
 		UT_ASSERT_EQ(0, sys_mprotect(hole, PAGE_SIZE, PROT_READ));
 		UT_ASSERT_EQ(PAT(10, HOLE), get(p, HOLE));
@@ -866,9 +882,9 @@ VMTEST(mprotect_and_munmap_across_segments)
 			put(p, i, PAT(k, i));
 		UT_ASSERT_EQ(0, sys_mprotect(p + ro_lo * PAGE_SIZE, (ro_hi - ro_lo) * PAGE_SIZE,
 		    PROT_READ));
-		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)(p + ro_lo * PAGE_SIZE)));
-		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)(p + (ro_hi - 1) * PAGE_SIZE)));
-		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)(p + 2 * seg * PAGE_SIZE)));
+		UT_ASSERT_SEGV(fault_status(do_write, (uintptr_t)(p + ro_lo * PAGE_SIZE)));
+		UT_ASSERT_SEGV(fault_status(do_write, (uintptr_t)(p + (ro_hi - 1) * PAGE_SIZE)));
+		UT_ASSERT_SEGV(fault_status(do_write, (uintptr_t)(p + 2 * seg * PAGE_SIZE)));
 		put(p, ro_lo - 1, PAT(9, ro_lo - 1));
 		put(p, ro_hi, PAT(9, ro_hi));
 		/* A child's own mapping of the pages (inherited, then made
@@ -884,14 +900,14 @@ VMTEST(mprotect_and_munmap_across_segments)
 		UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
 		UT_ASSERT_EXIT0(status);
 		UT_ASSERT_EQ(PAT(8, seg), get(p, seg));
-		UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)(p + seg * PAGE_SIZE)));
+		UT_ASSERT_SEGV(fault_status(do_write, (uintptr_t)(p + seg * PAGE_SIZE)));
 		if (q) {
 			put(q, seg + 1, PAT(7, seg + 1));
 			UT_ASSERT_EQ(PAT(7, seg + 1), get(p, seg + 1));
 		}
 		UT_ASSERT_EQ(0, sys_munmap(p + seg * PAGE_SIZE, seg * PAGE_SIZE));
-		UT_ASSERT_SEGV(child_status(do_read, (uintptr_t)(p + seg * PAGE_SIZE)));
-		UT_ASSERT_SEGV(child_status(do_read, (uintptr_t)(p + (2 * seg - 1) * PAGE_SIZE)));
+		UT_ASSERT_SEGV(fault_status(do_read, (uintptr_t)(p + seg * PAGE_SIZE)));
+		UT_ASSERT_SEGV(fault_status(do_read, (uintptr_t)(p + (2 * seg - 1) * PAGE_SIZE)));
 		for (i = 0; i < npages; i++) {
 			uint64_t want = i == ro_lo - 1 || i == ro_hi ? PAT(9, i) : PAT(k, i);
 
@@ -1371,7 +1387,7 @@ VMTEST(mmap_argument_errors)
 	UT_ASSERT_EQ(0, sys_munmap(p, PAGE_SIZE));
 	p = sys_mmap(NULL, PAGE_SIZE, 0x8, anon, -1, 0);
 	UT_ASSERT_OK(ptr_err(p));
-	UT_ASSERT_SEGV(child_status(do_read, (uintptr_t)p));
+	UT_ASSERT_SEGV(fault_status(do_read, (uintptr_t)p));
 	UT_ASSERT_EQ(0, sys_munmap(p, PAGE_SIZE));
 }
 
@@ -1481,7 +1497,7 @@ VMTEST(munmap_mprotect_argument_errors)
 	UT_ASSERT_OK(ptr_err(ro));
 	UT_ASSERT_EQ(-EACCES, sys_mprotect(ro, PAGE_SIZE, RW));
 	UT_ASSERT_EQ(0, sys_mprotect(ro, PAGE_SIZE, PROT_READ));
-	UT_ASSERT_SEGV(child_status(do_write, (uintptr_t)ro));
+	UT_ASSERT_SEGV(fault_status(do_write, (uintptr_t)ro));
 	UT_ASSERT_EQ(0, sys_shmdt(ro));
 	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
