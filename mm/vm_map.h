@@ -110,20 +110,19 @@ void vm_map_activate(struct vm_map *map);
  * len is a multiple of 2 MiB or above 32 MiB, to 1 GiB when len is at least
  * 1 GiB (and the address agrees with `off` modulo that alignment). The
  * address is returned in *out. MAP_HUGETLB (with MAP_SHARED|MAP_ANONYMOUS
- * only) maps new memory on 2 MiB pages, allocated and wired at once; with
- * vm.largepages=2 any new shared anonymous mapping of at least 2 MiB uses
- * 2 MiB pages where it can. MAP_POPULATE faults every page in at once
+ * only) maps new memory on 2 MiB pages, allocated and wired at once, len
+ * rounded up to whole ones as on Linux; with vm.largepages=2 any new
+ * shared anonymous mapping of at least 2 MiB uses 2 MiB pages where it can. MAP_POPULATE faults every page in at once
  * (ignored when memory runs out, as on Linux); MAP_NORESERVE and
- * MAP_STACK are accepted and change nothing. As on Linux, unknown flag
- * bits are ignored and PROT_SEM means nothing.
- * Errors: -EINVAL (len 0, other unknown prot bits (Linux ignores them),
- * MAP_TYPE neither MAP_SHARED nor MAP_PRIVATE,
+ * MAP_STACK are accepted and change nothing. As on Linux, protection bits
+ * other than PROT_READ/WRITE/EXEC and unknown flag bits are ignored.
+ * Errors: -EINVAL (len 0, MAP_TYPE neither MAP_SHARED nor MAP_PRIVATE,
  * MAP_32BIT or MAP_GROWSDOWN, unaligned off or MAP_FIXED addr, MAP_FIXED
  * at page 0, off + len beyond the object; MAP_HUGETLB with another
- * combination of flags, a len or MAP_FIXED addr not a multiple of 2 MiB,
- * or vm.largepages 0), -ENOMEM (len or a MAP_FIXED range past the end of
- * user space, no room, too many entries, out of memory, not enough free
- * 2 MiB blocks for MAP_HUGETLB).
+ * combination of flags, a page size other than 2 MiB, a MAP_FIXED addr not
+ * a multiple of 2 MiB, or vm.largepages 0), -ENOMEM (len or a MAP_FIXED
+ * range past the end of user space, no room, too many entries, out of
+ * memory, not enough free 2 MiB blocks for MAP_HUGETLB).
  */
 int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
             struct vm_object *obj, uint64_t off, vaddr_t *out);

@@ -188,26 +188,30 @@ static int map_enter(struct vm_map *map, const struct map_request *q, vaddr_t *o
 }
 
 /*
- * MAP_HUGETLB asks for new shared anonymous memory on 2 MiB pages: a length
- * (and a MAP_FIXED address) in whole 2 MiB, large pages switched on.
+ * MAP_HUGETLB asks for new shared anonymous memory on 2 MiB pages (the
+ * MAP_HUGE_* field, when set, must say 2 MiB): a MAP_FIXED address on a
+ * 2 MiB boundary, large pages switched on. The length was rounded up.
  */
-static bool hugetlb_ok(vaddr_t addr, size_t len, int flags)
+static bool hugetlb_ok(vaddr_t addr, int flags)
 {
-	return (flags & MAP_SHARED) && (flags & MAP_ANONYMOUS) && vm_largepages != 0 &&
-	       IS_ALIGNED(len, SEG_SIZE) && (!(flags & MAP_FIXED) || IS_ALIGNED(addr, SEG_SIZE));
+	int page_shift = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+
+	return (flags & MAP_TYPE) == MAP_SHARED && (flags & MAP_ANONYMOUS) && vm_largepages != 0 &&
+	       (page_shift == 0 || SEG_SIZE == 1UL << page_shift) &&
+	       (!(flags & MAP_FIXED) || IS_ALIGNED(addr, SEG_SIZE));
 }
 
 /*
  * Checks the arguments of mmap (see vm_map.h) as Linux does: a range that
- * does not fit in user space is -ENOMEM, the rest -EINVAL. Unlike Linux,
- * protection bits other than PROT_READ/WRITE/EXEC/SEM are refused.
+ * does not fit in user space is -ENOMEM, the rest -EINVAL. Protection bits
+ * other than PROT_READ/WRITE/EXEC are ignored by the caller.
  */
-static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
-                         struct vm_object *obj, uint64_t off)
+static int mmap_validate(vaddr_t addr, size_t len, int flags, struct vm_object *obj,
+                         uint64_t off)
 {
 	int type = flags & MAP_TYPE;
 
-	if (len == 0 || !IS_ALIGNED(off, PAGE_SIZE) || (prot & ~(PROT_ALL | PROT_SEM)))
+	if (len == 0 || !IS_ALIGNED(off, PAGE_SIZE))
 		return -EINVAL;
 	if (len > USER_TOP)
 		return -ENOMEM;
@@ -220,7 +224,7 @@ static int mmap_validate(vaddr_t addr, size_t len, int prot, int flags,
 	}
 	if ((type != MAP_SHARED && type != MAP_PRIVATE) || (flags & MAP_REFUSED))
 		return -EINVAL;
-	if ((flags & MAP_HUGETLB) && !hugetlb_ok(addr, len, flags))
+	if ((flags & MAP_HUGETLB) && !hugetlb_ok(addr, flags))
 		return -EINVAL;
 	if (((flags & MAP_ANONYMOUS) != 0) != (obj == NULL) || (obj && type == MAP_PRIVATE))
 		return -EINVAL;
@@ -273,8 +277,11 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
             struct vm_object *obj, uint64_t off, vaddr_t *out)
 {
 	struct map_request q;
-	int err = mmap_validate(addr, len, prot, flags, obj, off);
+	int err;
 
+	if (flags & MAP_HUGETLB)
+		len = ALIGN_UP(len, SEG_SIZE);   /* whole 2 MiB pages, as Linux (0 if it wraps) */
+	err = mmap_validate(addr, len, flags, obj, off);
 	if (err)
 		return err;
 	q = (struct map_request){

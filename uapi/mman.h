@@ -20,11 +20,15 @@
 #define MAP_GROWSDOWN 0x0100    /* refused (-EINVAL): no mapping grows here */
 /*
  * With MAP_SHARED | MAP_ANONYMOUS only: new memory on 2 MiB pages, allocated
- * and wired at once. -EINVAL when len (or a MAP_FIXED address) is not a
- * multiple of 2 MiB, with any other combination of flags, or when
- * vm.largepages is 0; -ENOMEM when not enough 2 MiB blocks are free.
+ * and wired at once, len rounded up to whole ones (as on Linux). -EINVAL
+ * when a MAP_FIXED address is not a multiple of 2 MiB, with any other
+ * combination of flags, a page size other than 2 MiB in the MAP_HUGE_*
+ * field, or when vm.largepages is 0; -ENOMEM when not enough 2 MiB blocks
+ * are free.
  */
 #define MAP_HUGETLB   0x40000
+#define MAP_HUGE_SHIFT 26       /* with MAP_HUGETLB: log2 of the page size (0: 2 MiB) */
+#define MAP_HUGE_MASK  0x3f
 #define MAP_DENYWRITE  0x800    /* ignored, as on Linux */
 #define MAP_EXECUTABLE 0x1000   /* ignored, as on Linux */
 #define MAP_LOCKED     0x2000   /* ignored: nothing here is ever paged out */

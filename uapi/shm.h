@@ -33,10 +33,10 @@
 
 /*
  * shmget: back the new segment with 2 MiB pages, allocated and wired at
- * creation (the size must be a multiple of 2 MiB: else -EINVAL; -EINVAL as
- * well when vm.largepages is 0; -ENOMEM when not enough 2 MiB blocks are
- * free). shmat of such a segment at a given address needs a 2 MiB-aligned
- * one (-EINVAL otherwise).
+ * creation (the size rounded up to whole ones, as on Linux; -EINVAL when
+ * vm.largepages is 0; -ENOMEM when not enough 2 MiB blocks are free).
+ * shmat of such a segment at a given address needs a 2 MiB-aligned one
+ * (-EINVAL otherwise).
  */
 #define SHM_HUGETLB 04000
 

@@ -104,7 +104,9 @@ static int create_locked(int key, uint64_t size, int flags, int pid)
 			s = &segs[i];
 	if (!s)
 		return -ENOSPC;
-	s->obj = vm_object_create_shared(shm_use_phys ? OBJ_PHYS : OBJ_ANON, size,
+	/* On 2 MiB pages the segment takes whole ones; shm_segsz stays size, as on Linux. */
+	s->obj = vm_object_create_shared(shm_use_phys ? OBJ_PHYS : OBJ_ANON,
+	                                 (flags & SHM_HUGETLB) ? ALIGN_UP(size, SEG_SIZE) : size,
 	                                 flags & SHM_HUGETLB);
 	if (!s->obj)
 		return -ENOMEM;
@@ -138,7 +140,7 @@ int shm_get(int key, uint64_t size, int flags, int pid)
 		r = -ENOENT;
 	else if (size == 0 || size > SHMMAX)
 		r = -EINVAL;
-	else if ((flags & SHM_HUGETLB) && (vm_largepages == 0 || !IS_ALIGNED(size, SEG_SIZE)))
+	else if ((flags & SHM_HUGETLB) && vm_largepages == 0)
 		r = -EINVAL;
 	else
 		r = create_locked(key, size, flags, pid);

@@ -33,12 +33,13 @@ struct vm_object;
 /*
  * shmget: the id of the segment with `key`, creating one of `size` bytes
  * when IPC_CREAT is set (always for IPC_PRIVATE), on 2 MiB pages with
- * SHM_HUGETLB (ignored for an existing key); `pid` is recorded as the
- * creator. -ENOENT (no such key, no IPC_CREAT), -EEXIST (IPC_CREAT and
- * IPC_EXCL on an existing key), -EINVAL (size 0 or above SHMMAX on
- * creation, or larger than the existing segment; SHM_HUGETLB with a size
- * that is not a multiple of 2 MiB or with vm.largepages 0), -ENOSPC (SHMMNI
- * segments exist), -ENOMEM (also: not enough free 2 MiB blocks).
+ * SHM_HUGETLB (ignored for an existing key; the segment then takes whole
+ * 2 MiB pages, and shmat maps them all, while shm_segsz stays `size`, as
+ * on Linux); `pid` is recorded as the creator. -ENOENT (no such key, no
+ * IPC_CREAT), -EEXIST (IPC_CREAT and IPC_EXCL on an existing key), -EINVAL
+ * (size 0 or above SHMMAX on creation, or larger than the existing
+ * segment; SHM_HUGETLB with vm.largepages 0), -ENOSPC (SHMMNI segments
+ * exist), -ENOMEM (also: not enough free 2 MiB blocks).
  */
 int shm_get(int key, uint64_t size, int flags, int pid);
 

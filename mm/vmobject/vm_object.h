@@ -82,7 +82,8 @@ struct vm_object *vm_object_create(enum vm_object_type type, uint64_t size, int 
 /*
  * The object of new shared memory (a SysV segment, a shared anonymous
  * mapping), the one place of the large-page policy: physical on 2 MiB pages
- * when `huge` (SHM_HUGETLB, MAP_HUGETLB; the caller has checked the size);
+ * when `huge` (SHM_HUGETLB, MAP_HUGETLB; the caller has rounded the size up
+ * to whole 2 MiB pages);
  * of `type` on 2 MiB pages where it can when vm.largepages is 2 and it has
  * at least 2 MiB; plain `type` otherwise. NULL when out of memory.
  */

@@ -806,13 +806,12 @@ KTEST(vm_large, explicit_flags_reject_what_cannot_be_2mib_pages)
 	vmt_defaults();
 	vmt_begin(&s);
 	m = vm_map_create();
-	KT_ASSERT_EQ(-EINVAL, shm_get(IPC_PRIVATE, MIB(3), SHM_HUGETLB, 1));
-	KT_ASSERT_EQ(-EINVAL, shm_get(IPC_PRIVATE, PAGE_SIZE, SHM_HUGETLB, 1));
 	vm_largepages = 0;
 	KT_ASSERT_EQ(-EINVAL, shm_get(IPC_PRIVATE, MIB(2), SHM_HUGETLB, 1));
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, MIB(2), RW, HUGE_ANON, NULL, 0, &va));
 	vm_largepages = 1;
-	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, MIB(3), RW, HUGE_ANON, NULL, 0, &va));
+	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, MIB(2), RW, HUGE_ANON | (22 << MAP_HUGE_SHIFT),
+	                              NULL, 0, &va));                  /* 4 MiB pages */
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, MIB(2), RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB,
 	                              NULL, 0, &va));
 	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, X_VA + PAGE_SIZE, MIB(2), RW, HUGE_ANON | MAP_FIXED,
@@ -830,6 +829,46 @@ KTEST(vm_large, explicit_flags_reject_what_cannot_be_2mib_pages)
 	KT_ASSERT_EQ(0, vmt_map_stat(m).pv_entries);
 	vm_map_destroy(m);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	vmt_defaults();
+	KT_ASSERT(vmt_clean(&s));
+}
+
+/*
+ * As on Linux, a size that is not a multiple of 2 MiB is rounded up to
+ * whole 2 MiB pages: the mapping or attachment covers them all, while
+ * IPC_STAT reports the segment size asked for.
+ */
+KTEST(vm_large, explicit_sizes_round_up_to_2mib_pages)
+{
+	struct vmt_snap s;
+	struct vm_map *m;
+	struct shmid_ds ds;
+	vaddr_t va;
+	int id;
+
+	vmt_defaults();
+	vmt_begin(&s);
+	m = vm_map_create();
+	id = shm_get(IPC_PRIVATE, MIB(3), SHM_HUGETLB, 1);
+	KT_ASSERT(id >= 0);
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_STAT, &ds));
+	KT_ASSERT_EQ(MIB(3), ds.shm_segsz);
+	KT_ASSERT_EQ(0, shm_at(m, id, X_VA, 0, 1, &va));
+	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 1));
+	KT_ASSERT_EQ(-EINVAL, shm_at(m, id, X_VA + MIB(4) - PAGE_SIZE, 0, 1, &va));   /* busy */
+	KT_ASSERT_EQ(0, shm_dt(m, X_VA, 1));
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	id = shm_get(IPC_PRIVATE, 1, SHM_HUGETLB, 1);
+	KT_ASSERT_EQ(0, shm_at(m, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(2), 2));
+	KT_ASSERT_EQ(0, shm_dt(m, va, 1));
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	KT_ASSERT_EQ(0, vm_mmap(m, 0, MIB(3), RW, HUGE_ANON | (21 << MAP_HUGE_SHIFT), NULL, 0, &va));
+	KT_ASSERT_EQ(0, vmt_fill(m, va, MIB(4), 3));
+	KT_ASSERT_EQ(2 + 1 + 2, vmt_map_stat(m).faults_large);
+	KT_ASSERT_EQ(0, vm_munmap(m, va, MIB(4)));
+	KT_ASSERT_EQ(-EINVAL, vm_mmap(m, 0, (size_t)-PAGE_SIZE, RW, HUGE_ANON, NULL, 0, &va));
+	vm_map_destroy(m);
 	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
 }

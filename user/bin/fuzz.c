@@ -14,7 +14,10 @@
  * window of its address space, and the worker keeps a shadow of what the
  * kernel said is mapped there with which rights: it touches those pages, so
  * a kernel that reports a change it did not make (or makes one it did not
- * report) kills the worker, and that is a failure. mmap also asks for
+ * report) kills the worker, and that is a failure. The shadow keeps what
+ * the kernel honours, as Linux does: only the read, write and exec bits of
+ * mmap's protection, and a mapping or segment on 2 MiB pages in whole ones
+ * (their sizes are rounded up). mmap also asks for
  * 2 MiB pages (MAP_HUGETLB; shmget SHM_HUGETLB), GiB lengths (placed by the
  * kernel, touched sparsely) and offsets of anonymous memory (ignored, as
  * on Linux: the whole mapping must stay usable). Workers also fork
@@ -78,6 +81,7 @@
 #define RACER_CALLS  4                     /* most calls a racer's thread makes */
 #define HUGE_MAX     (2 * SEG)             /* largest MAP_HUGETLB mapping (allocated
                                               whole at once; the guest has 1 GiB) */
+#define HUGE_SLOTS   256                   /* SHM_HUGETLB segments a run may create */
 #define REPORT_MAX   10                    /* unexpected results printed per process */
 #define HANG_MS      (10 * 60 * 1000)      /* a worker this slow is hung */
 
@@ -101,6 +105,10 @@ struct shared {
 	uint64_t racers;         /* racers forked (see racer()) */
 	uint64_t unexpected;     /* results that broke a rule */
 	int shm_ids[LOG_SLOTS];  /* segments created by the run; -1: free slot */
+	/* The segments on 2 MiB pages, which IPC_STAT does not tell apart;
+	 * ids are not reused, so they stay listed after removal. */
+	int huge_ids[HUGE_SLOTS];  /* -1: no segment (yet) */
+	int nhuge;                 /* slots of huge_ids handed out */
 };
 
 /* Pointers the kernel must refuse (except 0x1000 and the last one: unmapped). */
@@ -167,6 +175,9 @@ static bool chance(uint64_t *s, int percent)
 }
 
 #define ALIGN_PAGE(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+#define ALIGN_SEG(x)  (((x) + SEG - 1) & ~(SEG - 1))
+/* The protection bits mmap honours; it ignores the others, as Linux does. */
+#define PROT_RWX      (PROT_READ | PROT_WRITE | PROT_EXEC)
 #define PICK(s, array) ((array)[below((s), ARRAY_SIZE(array))])
 
 /* A seed for worker or child i derived from seed (splitmix64 step). */
@@ -248,6 +259,8 @@ static void expect(bool ok, long r, const char *fmt, ...)
 
 /* ---- the shm id log: segments the run created, to remove at the end ---- */
 
+/* Logs a segment id; a release, so that its huge_ids entry, stored
+ * before, is seen by whoever finds the id in the log (any_shmid). */
 static void log_id(int id)
 {
 	int i;
@@ -259,7 +272,7 @@ static void log_id(int id)
 		int free_slot = -1;
 
 		if (__atomic_compare_exchange_n(&sh->shm_ids[i], &free_slot, id,
-		    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		    false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
 			return;
 	}
 	printf("fuzz: shm id log full: segment %d may be left behind\n", id);
@@ -277,6 +290,28 @@ static void unlog_id(int id)
 	}
 }
 
+/*
+ * A slot of sh->huge_ids for the segment an SHM_HUGETLB shmget may create,
+ * or -1 when they are all handed out (the call must then create none).
+ */
+static int huge_slot(void)
+{
+	int i = __atomic_fetch_add(&sh->nhuge, 1, __ATOMIC_RELAXED);
+
+	return i < HUGE_SLOTS ? i : -1;
+}
+
+/* Was segment id created with SHM_HUGETLB (on 2 MiB pages)? */
+static bool is_huge(int id)
+{
+	int i;
+
+	for (i = 0; i < HUGE_SLOTS; i++)
+		if (__atomic_load_n(&sh->huge_ids[i], __ATOMIC_RELAXED) == id)
+			return true;
+	return false;
+}
+
 /* A segment id: one the run made (maybe removed since) or a hostile one. */
 static int any_shmid(uint64_t *s)
 {
@@ -286,7 +321,7 @@ static int any_shmid(uint64_t *s)
 	if (chance(s, 20))
 		return PICK(s, bad_ids);
 	for (i = 0; i < 8; i++) {
-		id = __atomic_load_n(&sh->shm_ids[below(s, 64)], __ATOMIC_RELAXED);
+		id = __atomic_load_n(&sh->shm_ids[below(s, 64)], __ATOMIC_ACQUIRE);
 		if (id >= 0)
 			return id;
 	}
@@ -506,7 +541,8 @@ static void call_mmap(uint64_t *s)
 	expect(!refused || r < 0, r, "mmap(0x%lx, 0x%lx, %d, 0x%x, %d, 0x%lx)", (long)addr,
 	    (long)len, prot, flags, shmid, (long)off);
 	if (r >= 0)
-		note_mapping((uint64_t)r, len, prot, false, 0);
+		note_mapping((uint64_t)r, (flags & MAP_HUGETLB) ? ALIGN_SEG(len) : len,
+		    prot & PROT_RWX, false, 0);
 }
 
 static void call_munmap(uint64_t *s)
@@ -551,7 +587,7 @@ static void call_mprotect(uint64_t *s)
 	    "mprotect(0x%lx, 0x%lx, %d) over a hole", (long)addr, (long)len, prot);
 	if (r == 0 && in_arena(addr, len))
 		for (p = (addr - ARENA_BASE) / PAGE_SIZE; p < (addr - ARENA_BASE + len) / PAGE_SIZE; p++)
-			shadow[p].prot = MAPPED | prot;
+			shadow[p].prot = MAPPED | (prot & PROT_RWX);   /* PROT_SEM means nothing */
 }
 
 /* A free attachment slot, collecting slots whose pages are all gone. */
@@ -585,9 +621,10 @@ static void call_shmat(uint64_t *s)
 		flags = SHM_RDONLY;
 	else if (chance(s, 10))
 		flags = (int)rand_next_r(s);
-	/* The size first: a segment never changes size, and its id is not reused. */
+	/* The size first: a segment never changes size, and its id is not reused.
+	 * One on 2 MiB pages is attached whole, beyond shm_segsz. */
 	if (sys_shmctl(id, IPC_STAT, &ds) == 0)
-		size = (long)ALIGN_PAGE(ds.shm_segsz);
+		size = (long)(is_huge(id) ? ALIGN_SEG(ds.shm_segsz) : ALIGN_PAGE(ds.shm_segsz));
 	pages = size > 0 ? (uint64_t)size / PAGE_SIZE : 0;
 	if (slot >= 0 && pages && pages <= ARENA_PAGES && chance(s, 60)) {
 		/* Inside the arena (busy or not): 2 MiB aligned or not. */
@@ -1156,6 +1193,7 @@ static void call_shmget(uint64_t *s)
 	uint64_t size = PICK(s, sizes);
 	int flags = (chance(s, 70) ? IPC_CREAT : 0) | (chance(s, 20) ? IPC_EXCL : 0) |
 	    (chance(s, 15) ? SHM_HUGETLB : 0) | (chance(s, 90) ? 0600 : (int)rand_next_r(s));
+	int huge = -1;           /* slot of sh->huge_ids for the segment it creates */
 	long r;
 
 	/*
@@ -1167,8 +1205,21 @@ static void call_shmget(uint64_t *s)
 		key = key == IPC_PRIVATE ? KEY_BASE : key;
 		flags &= ~IPC_CREAT;
 	}
+	/*
+	 * Only IPC_PRIVATE creates a segment on 2 MiB pages: its id is listed
+	 * in sh->huge_ids before the log shows it to anyone, whereas another
+	 * process could find a keyed one between shmget() and the listing and
+	 * size its attachment wrongly. A key with SHM_HUGETLB then only finds
+	 * segments (the flag is ignored for them).
+	 */
+	if ((flags & SHM_HUGETLB) && (flags & IPC_CREAT))
+		key = IPC_PRIVATE;
+	if ((flags & SHM_HUGETLB) && key == IPC_PRIVATE && (huge = huge_slot()) < 0)
+		flags &= ~SHM_HUGETLB;
 	r = SYS(NR_shmget, key, size, flags, 0, 0, 0);
 	expect(true, r, "shmget(0x%x, 0x%lx, 0x%x)", key, (long)size, flags);
+	if (r >= 0 && huge >= 0)
+		__atomic_store_n(&sh->huge_ids[huge], (int)r, __ATOMIC_RELAXED);
 	if (r >= 0)
 		log_id((int)r);
 }
@@ -1372,6 +1423,8 @@ static bool setup_shared(int flags)
 	}
 	for (i = 0; i < LOG_SLOTS; i++)
 		sh->shm_ids[i] = -1;
+	for (i = 0; i < HUGE_SLOTS; i++)
+		sh->huge_ids[i] = -1;
 	while (nknobs < MAX_KNOBS && sysctl_list(nknobs, knobs[nknobs], sizeof(knobs[0])) == 0)
 		nknobs++;
 	return true;

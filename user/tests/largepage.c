@@ -209,23 +209,55 @@ static void lp_cleanup(int line)
 
 /* ---- argument checks ---- */
 
-LPTEST(explicit_flags_refuse_what_cannot_be_2mib_pages)
+/*
+ * A size that is not a multiple of 2 MiB is rounded up to whole 2 MiB
+ * pages, as Linux does: the mapping (or attachment) covers them all, and
+ * IPC_STAT still reports the segment size asked for. A MAP_FIXED or shmat
+ * address must be 2 MiB aligned, and the MAP_HUGE_* field, when set, say
+ * 2 MiB.
+ */
+LPTEST(explicit_sizes_round_up_to_2mib_pages)
 {
-	UT_NEEDS_OWN_KERNEL("its rules for 2 MiB pages (Linux rounds sizes up and takes MAP_PRIVATE) and shm_map");
-	void *p;
+	struct shmid_ds ds;
+	char *p;
 	int id;
 
-	UT_ASSERT_EQ(-EINVAL, seg_get(IPC_PRIVATE, MIB(3), IPC_CREAT | SHM_HUGETLB | 0600));
-	UT_ASSERT_EQ(-EINVAL, seg_get(IPC_PRIVATE, PAGE_SIZE, IPC_CREAT | SHM_HUGETLB | 0600));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, MIB(3), RW, HUGE_ANON, -1, 0)));
-	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, SEG, RW,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0)));
+	id = seg_get(IPC_PRIVATE, MIB(3), IPC_CREAT | SHM_HUGETLB | 0600);
+	UT_ASSERT_OK(id);
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(MIB(3), ds.shm_segsz);
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_shmat(id, (char *)FIXED_VA + PAGE_SIZE, 0)));
+	p = sys_shmat(id, FIXED_VA, 0);
+	UT_ASSERT_EQ(FIXED_VA, p);
+	fill(p, 2 * SEG_PAGES, 1);                              /* all 4 MiB */
+	UT_ASSERT_EQ(2 * SEG_PAGES, first_bad(p, 0, 2 * SEG_PAGES, 1));
+	UT_ASSERT_EQ(0, sys_shmdt(p));
+	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
+
+	p = sys_mmap(NULL, MIB(3), RW, HUGE_ANON, -1, 0);
+	UT_ASSERT_OK(ptr_err(p));
+	fill(p, 2 * SEG_PAGES, 2);
+	UT_ASSERT_EQ(2 * SEG_PAGES, first_bad(p, 0, 2 * SEG_PAGES, 2));
+	UT_ASSERT_EQ(0, sys_munmap(p, MIB(4)));
+	p = sys_mmap(NULL, PAGE_SIZE, RW, HUGE_ANON | MAP_HUGE_2MB, -1, 0);
+	UT_ASSERT_OK(ptr_err(p));
+	fill(p, SEG_PAGES, 3);
+	UT_ASSERT_EQ(0, sys_munmap(p, SEG));
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, SEG, RW,         /* 4 MiB pages: none */
+	    HUGE_ANON | (22 << MAP_HUGE_SHIFT), -1, 0)));
 	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap((char *)FIXED_VA + PAGE_SIZE, SEG, RW,
 	    HUGE_ANON | MAP_FIXED, -1, 0)));
+}
+
+LPTEST(explicit_flags_refuse_what_cannot_be_2mib_pages)
+{
+	UT_NEEDS_OWN_KERNEL("its refusal of MAP_PRIVATE | MAP_HUGETLB (Linux maps it) and shm_map");
+	int id;
+
+	UT_ASSERT_EQ(-EINVAL, ptr_err(sys_mmap(NULL, SEG, RW,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0)));
 	id = seg_get(IPC_PRIVATE, SEG, IPC_CREAT | SHM_HUGETLB | 0600);
 	UT_ASSERT_OK(id);
-	p = sys_shmat(id, (char *)FIXED_VA + PAGE_SIZE, 0);
-	UT_ASSERT_EQ(-EINVAL, ptr_err(p));
 	UT_ASSERT_EQ(-EINVAL, ptr_err(shm_map(id, NULL, SEG, RW, MAP_SHARED | MAP_HUGETLB, 0)));
 	UT_ASSERT_EQ(0, sys_shmctl(id, IPC_RMID, NULL));
 }
