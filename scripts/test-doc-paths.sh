@@ -15,9 +15,8 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 check=$here/doc-paths.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
+# shellcheck source=scripts/test-lib.sh
+. "$here/test-lib.sh"
 
 # repo CASE: a small repository of its own for case CASE, whose every
 # citation holds; the case then adds the file under test with `put`. Its
@@ -69,13 +68,7 @@ expect() {
 		git -C "$tmp/$1" init -q && git -C "$tmp/$1" add -A
 	fi
 	if out=$("$check" -C "$tmp/$1" 2>&1); then rc=0; else rc=$?; fi
-	if { [ "$want" = PASS ] && [ "$rc" -ne 0 ]; } ||
-	   { [ "$want" = FAIL ] && { [ "$rc" -ne 1 ] || ! grep -qF -- "$3" <<<"$out"; }; }; then
-		echo "not ok $1: exit $rc, expected $want ${3:+with \"$3\"}: $out"
-		failed=1
-	else
-		echo "ok $1"
-	fi
+	verdict "$1" "$want" "$3" "$rc" "$out"
 }
 
 repo clean

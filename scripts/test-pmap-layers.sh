@@ -14,9 +14,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 check=$here/pmap-layers.sh
 cc=${HOST_CC:-gcc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
+# shellcheck source=scripts/test-lib.sh
+. "$here/test-lib.sh"
 
 # obj CASE FILE CODE: compiles CODE as mm/pmap/FILE of case CASE.
 obj() {
@@ -30,13 +29,7 @@ obj() {
 expect() {
 	local out rc
 	if out=$("$check" "$tmp/$1"/*.o 2>&1); then rc=0; else rc=$?; fi
-	if { [ "$2" = PASS ] && [ "$rc" -ne 0 ]; } ||
-	   { [ "$2" = FAIL ] && { [ "$rc" -ne 1 ] || ! grep -qF -- "$3" <<<"$out"; }; }; then
-		echo "not ok $1: exit $rc, expected $2 ${3:+with \"$3\"}: $out"
-		failed=1
-	else
-		echo "ok $1"
-	fi
+	verdict "$1" "$2" "$3" "$rc" "$out"
 }
 
 obj down pmap_tlb.c 'int tlb_flushes; void tlb_batch_finish(void) { tlb_flushes++; }'

@@ -15,9 +15,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 tool=$here/programs.sh
 cc=${HOST_CC:-gcc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
+# shellcheck source=scripts/test-lib.sh
+. "$here/test-lib.sh"
 
 # repo CASE: a repository with two programs, one test and a list and
 # README.md that match.
@@ -43,13 +42,7 @@ LIST
 expect() {
 	local out rc
 	if out=$("$tool" check "$tmp/${4:-$1}" 2>&1); then rc=0; else rc=$?; fi
-	if { [ "$2" = PASS ] && [ "$rc" -ne 0 ]; } ||
-	   { [ "$2" = FAIL ] && { [ "$rc" -ne 1 ] || ! grep -qF -- "$3" <<<"$out"; }; }; then
-		echo "not ok $1: exit $rc, expected $2 ${3:+with \"$3\"}: $out"
-		failed=1
-	else
-		echo "ok $1"
-	fi
+	verdict "$1" "$2" "$3" "$rc" "$out"
 }
 
 repo good
