@@ -1581,6 +1581,11 @@ VMTEST(pv_entries_track_small_shared_mapping)
 		exit(0);
 	}
 	UT_ASSERT(ut_wait_for(&s->ack, 1));
+	/* The count is system-wide: this process must not map a page of its
+	 * own in between either (on several CPUs ut_wait_for may take the
+	 * sleeping path, whose code may not have run here yet). */
+	ut_prefault_image();
+	ut_touch_stack();
 	c0 = ut_vmstat(pid);
 	g0 = ut_vmstat(0);
 	signal_val(&s->go, 1);
