@@ -13,7 +13,11 @@
  * Counters: map->stat (m) and vm_fault_gstat (atomic adds). Every handled
  * fault counts once in faults and once in exactly one of faults_private,
  * faults_object and faults_link; faults_large and faults_split are subsets
- * of faults_object and faults_private. While the fault-rate timeline
+ * of faults_object and faults_private. A fault that finds the access
+ * already allowed when it gets the map (threads of one process touching a
+ * page at once: the first maps it while the others wait for the map lock)
+ * has nothing to do and counts only in faults_spurious, so that faults
+ * counts the work done: one per page, not one per thread that raced. While the fault-rate timeline
  * records (fault_timeline.c), each fault counted in faults also counts in
  * its 10 ms interval.
  */
@@ -141,6 +145,7 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 	struct vm_map_entry *e;
 	struct vm_page *pg, *head, *old = NULL;
 	bool filled;
+	paddr_t pa;
 	int prot, err;
 
 	ASSERT_HELD(&map->lock);
@@ -148,6 +153,12 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 	e = map_lookup_locked(map, va);
 	if (!e || !access_allowed(e->prot, access))
 		return -EFAULT;
+	if (pmap_translate(map->pmap, va, access, &pa) == 0) {
+		/* The CPU drops the faulting translation, so the access retried
+		 * sees the entry that another thread made meanwhile. */
+		COUNT(map, faults_spurious);
+		return 0;
+	}
 	err = fault_page_locked(map, e, va, access, &pg, &prot, &old);
 	if (err)
 		return err;

@@ -21,6 +21,7 @@ static void copy_faults(struct vmstat *st, const struct vmstat *src)
 	st->faults_zero = __atomic_load_n(&src->faults_zero, __ATOMIC_RELAXED);
 	st->faults_large = __atomic_load_n(&src->faults_large, __ATOMIC_RELAXED);
 	st->faults_split = __atomic_load_n(&src->faults_split, __ATOMIC_RELAXED);
+	st->faults_spurious = __atomic_load_n(&src->faults_spurious, __ATOMIC_RELAXED);
 }
 
 void vm_stat_global(struct vmstat *st)

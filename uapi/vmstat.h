@@ -52,6 +52,9 @@ struct vmstat {
 	/* processes killed by a fault (global only) */
 	uint64_t crash_kills;       /* by a fault nobody declared: crashes */
 	uint64_t expected_kills;    /* by a fault the process declared (expect_fault) */
+	/* faults with nothing left to do (not in faults) */
+	uint64_t faults_spurious;   /* the access was allowed by the time the fault got the
+	                               map: another thread of the process mapped the page */
 };
 
 #endif

@@ -25,6 +25,7 @@ static const struct field fields[] = {
 	F(faults_link,    BOTH,   "only linked an existing object table"),
 	F(faults_cow,     BOTH,   "copy-on-write copies"),
 	F(faults_zero,    BOTH,   "zero-fill allocations"),
+	F(faults_spurious, BOTH,  "not in faults: another thread had mapped the page first"),
 	HEADING("page-table pages and links (now)"),
 	F(pt_pages,       BOTH,   "process-private table pages (PML4..PT)"),
 	F(obj_pt_pages,   GLOBAL, "object-owned PT pages (2 MiB each)"),
