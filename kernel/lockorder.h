@@ -10,6 +10,7 @@
  *
  *   rank  lock            protects
  *   10    proc            process table, parent links, exit status
+ *   11    files           one process's descriptor table
  *   12    tty             console input line
  *   14    shm             SysV segment table
  *   16    vm_maps         registry of address spaces

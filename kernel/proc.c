@@ -25,6 +25,7 @@
 #include "kernel/string.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
+#include "kernel/tty.h"
 #include "mm/kmalloc.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
@@ -87,6 +88,7 @@ static struct proc *proc_alloc(const char *name, const struct proc *parent, long
 		p->sid = parent->sid;
 	}
 	strncpy_safe(p->name, name, sizeof(p->name));
+	fdtable_init(&p->files);
 	procs[slot] = p;
 	spin_unlock(&proc_lock);
 	return p;
@@ -129,11 +131,20 @@ void proc_start_init(const char *path, char *argv[])
 	struct exec_args args = { argv, envp };
 	struct trapframe tf;
 	struct thread *t;
+	struct file *console;
 	long err;
 	struct proc *p = proc_alloc("init", NULL, &err);
 
 	if (!p)
 		panic("proc_start_init: no memory");
+	if (!(console = tty_open_console()))
+		panic("proc_start_init: no memory for the console");
+	/* Descriptors 0, 1 and 2, which every process inherits from init. */
+	for (int fd = 0; fd < 3; fd++) {
+		if (fd > 0)
+			file_hold(console);
+		p->files.fd[fd] = console;
+	}
 	err = exec_build(path, &args, &p->map, &tf);
 	if (err < 0)
 		panic("proc_start_init: cannot run %s (error %ld)", path, err);
@@ -283,6 +294,7 @@ static long clone_process(const struct trapframe *tf, const struct clone_args *c
 		goto err_map;
 	clone_thread_state(t, ca);
 	clone_settid(ca, child->map, child->pid);
+	fdtable_copy(&child->files, &parent->files);
 	spin_lock(&proc_lock);
 	child->parent = parent;
 	spin_unlock(&proc_lock);
@@ -373,6 +385,7 @@ void proc_exec_map(struct vm_map *map)
 	for (int i = 0; i < NSIG; i++)
 		if (p->sigactions[i].handler != SIG_IGN)
 			p->sigactions[i] = (struct linux_sigaction){ 0 };
+	fdtable_close_on_exec(&p->files);
 }
 
 /*
@@ -386,6 +399,8 @@ static void proc_finish(struct proc *p)
 	if (p == init_proc)
 		panic("proc_finish: init exited (status 0x%x)", p->status);
 	wait_others_off_cpu(p);
+	/* Before the parent can see the zombie: a pipe's other end sees these close first. */
+	fdtable_close_all(&p->files);
 	spin_lock(&proc_lock);
 	map = p->map;
 	p->map = NULL;          /* from now on the scheduler activates no map for p */

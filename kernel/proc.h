@@ -7,6 +7,7 @@
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
+#include "kernel/file.h"
 #include "kernel/sched.h"
 #include "kernel/types.h"
 #include "uapi/linux_types.h"
@@ -41,6 +42,7 @@ struct proc {
 	bool execing;                 /* (P) a thread execs: no new threads */
 	bool execed;                  /* (P) has exec'd since fork: its parent's setpgid fails */
 	bool fault_expected;          /* (atomic) see proc_expect_fault() */
+	struct fdtable files;         /* its descriptors, shared by its threads (own lock) */
 };
 
 /* clone's arguments (Linux: flags, stack, parent_tid, child_tid, tls). */
@@ -82,8 +84,9 @@ long proc_clone(const struct trapframe *tf, const struct clone_args *ca);
  * exec: gives the calling process, whose only counted thread is the
  * caller, the address space `map`, and frees the old one once no thread
  * that has left can still be using it on another CPU. The thread's TLS,
- * clear_child_tid word and FPU state start afresh, and signal handlers go
- * back to their defaults (ignored signals stay ignored).
+ * clear_child_tid word and FPU state start afresh, signal handlers go
+ * back to their defaults (ignored signals stay ignored), and the
+ * descriptors marked FD_CLOEXEC are closed.
  */
 void proc_exec_map(struct vm_map *map);
 

@@ -30,6 +30,9 @@ void syscall_entry(void);
 static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_read] = sys_read,
 	[NR_write] = sys_write,
+	[NR_close] = sys_close,
+	[NR_fstat] = sys_fstat,
+	[NR_lseek] = sys_lseek,
 	[NR_mmap] = sys_mmap,
 	[NR_mprotect] = sys_mprotect,
 	[NR_munmap] = sys_munmap,
@@ -37,6 +40,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_rt_sigaction] = sys_rt_sigaction,
 	[NR_rt_sigprocmask] = sys_rt_sigprocmask,
 	[NR_ioctl] = sys_ioctl,
+	[NR_readv] = sys_readv,
 	[NR_writev] = sys_writev,
 	[NR_sched_yield] = sys_sched_yield,
 	[NR_madvise] = sys_madvise,
@@ -44,6 +48,8 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_shmat] = sys_shmat,
 	[NR_shmctl] = sys_shmctl,
 	[NR_nanosleep] = sys_nanosleep,
+	[NR_dup] = sys_dup,
+	[NR_dup2] = sys_dup2,
 	[NR_getpid] = sys_getpid,
 	[NR_clone] = sys_clone,
 	[NR_fork] = sys_fork,
@@ -54,6 +60,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_kill] = sys_kill,
 	[NR_uname] = sys_uname,
 	[NR_shmdt] = sys_shmdt,
+	[NR_fcntl] = sys_fcntl,
 	[NR_getrusage] = sys_getrusage,
 	[NR_times] = sys_times,
 	[NR_getuid] = sys_getuid,
@@ -74,6 +81,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_clock_gettime] = sys_clock_gettime,
 	[NR_clock_nanosleep] = sys_clock_nanosleep,
 	[NR_exit_group] = sys_exit_group,
+	[NR_dup3] = sys_dup3,
 };
 
 /* The project's own calls, by number - SYS_OWN_BASE. */

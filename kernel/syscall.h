@@ -64,10 +64,18 @@ long sys_clock_gettime(struct trapframe *tf);
 long sys_nanosleep(struct trapframe *tf);
 long sys_clock_nanosleep(struct trapframe *tf);
 
-/* The console as fds 0-2 (sys_tty.c). */
+/* File descriptors: the console (sys_file.c). */
 long sys_read(struct trapframe *tf);
 long sys_write(struct trapframe *tf);
+long sys_readv(struct trapframe *tf);
 long sys_writev(struct trapframe *tf);
+long sys_close(struct trapframe *tf);
+long sys_dup(struct trapframe *tf);
+long sys_dup2(struct trapframe *tf);
+long sys_dup3(struct trapframe *tf);
+long sys_fcntl(struct trapframe *tf);
+long sys_lseek(struct trapframe *tf);
+long sys_fstat(struct trapframe *tf);
 long sys_ioctl(struct trapframe *tf);
 
 /* Memory and SysV shm, and the project's VM calls (sys_vm.c). */

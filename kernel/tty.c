@@ -1,15 +1,19 @@
 /*
  * The line discipline (see tty.h). Finished lines wait in a ring buffer;
- * the line being typed is kept apart so backspace can edit it.
+ * the line being typed is kept apart so backspace can edit it. The
+ * console is also an open file (kernel/file.h): its operations are here.
  */
 #include "kernel/tty.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/file.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/trap.h"
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
+#include "uapi/fcntl.h"
+#include "uapi/linux_types.h"
 
 #define COM1 0x3f8
 #define KBD_DATA 0x60
@@ -63,31 +67,112 @@ static bool line_ready(void)
 	return false;
 }
 
-long tty_read(void *ubuf, size_t len)
+/*
+ * Takes a whole line, or its first len bytes, into buf: how many, or
+ * -EAGAIN (nonblock and no line yet), -EINTR.
+ */
+static long tty_read_line(char *buf, size_t len, bool nonblock)
 {
-	char buf[LINE_MAX];
 	size_t n = 0;
 
-	if (len == 0)
-		return 0;
-	if (user_probe_writable(ubuf, MIN(len, sizeof(buf))) < 0)
-		return -EFAULT;
 	spin_lock(&tty_lock);
 	while (!line_ready()) {
-		if (proc_interrupted()) {
+		long err = nonblock ? -EAGAIN : proc_interrupted() ? -EINTR : 0;
+
+		if (err) {
 			spin_unlock(&tty_lock);
-			return -EINTR;
+			return err;
 		}
 		sleep_on(ring, &tty_lock);
 	}
-	while (n < MIN(len, sizeof(buf))) {
+	while (n < len) {
 		char c = ring[ring_head++ % RING];
 		buf[n++] = c;
 		if (c == '\n')
 			break;
 	}
 	spin_unlock(&tty_lock);
-	return copyout(ubuf, buf, n) < 0 ? -EFAULT : (long)n;
+	return (long)n;
+}
+
+/*
+ * read: a line (see tty.h). The buffer is checked before the wait, so that
+ * a bad one cannot lose a line typed meanwhile (Linux waits first).
+ */
+static long console_read(struct file *f, struct uio *uio)
+{
+	char buf[LINE_MAX];
+	size_t want = MIN(uio->resid, sizeof(buf));
+	long n;
+
+	if (want == 0)
+		return 0;
+	if (uio_writable(uio, want) < want)
+		return -EFAULT;
+	n = tty_read_line(buf, want, file_nonblocking(f));
+	if (n <= 0)
+		return n;
+	n = (long)uio_copyout(uio, buf, (size_t)n);
+	return n ? n : -EFAULT;
+}
+
+/* write: prints the bytes, a chunk at a time; stops at a bad page. */
+static long console_file_write(struct file *f, struct uio *uio)
+{
+	char chunk[256];
+	size_t done = 0;
+
+	(void)f;
+	if (uio->resid == 0)
+		return 0;
+	while (uio->resid > 0) {
+		size_t want = MIN(uio->resid, sizeof(chunk));
+		size_t n = uio_copyin(uio, chunk, want);
+
+		console_write(chunk, n);
+		done += n;
+		if (n < want)
+			break;
+	}
+	return done ? (long)done : -EFAULT;
+}
+
+/*
+ * ioctl: TIOCGWINSZ gives an 80x24 terminal (musl's isatty() asks it, and
+ * its stdio makes stdout line-buffered when it succeeds); every other
+ * request is -ENOTTY.
+ */
+static long console_ioctl(struct file *f, uint64_t request, uint64_t arg)
+{
+	struct linux_winsize ws = { 24, 80, 0, 0 };
+
+	(void)f;
+	if (request == TIOCGWINSZ)
+		return copyout((void *)arg, &ws, sizeof(ws));
+	return -ENOTTY;
+}
+
+/* fstat: Linux's /dev/console, character device 5:1. */
+static void console_stat(struct file *f, struct linux_stat *st)
+{
+	(void)f;
+	st->st_ino = 1;
+	st->st_nlink = 1;
+	st->st_mode = S_IFCHR | 0600;
+	st->st_rdev = (5 << 8) | 1;
+	st->st_blksize = PAGE_SIZE;
+}
+
+static const struct file_ops console_ops = {
+	.read = console_read,
+	.write = console_file_write,
+	.ioctl = console_ioctl,
+	.stat = console_stat,
+};
+
+struct file *tty_open_console(void)
+{
+	return file_alloc(&console_ops, O_RDWR, NULL);
 }
 
 static void serial_irq(struct trapframe *tf)

@@ -23,8 +23,11 @@
 #define ENOTDIR 20
 #define EINVAL  22   /* invalid argument */
 #define ENFILE  23
+#define EMFILE  24   /* the descriptor table is full */
 #define ENOTTY  25   /* not a terminal */
 #define ENOSPC  28   /* shm id or size limit reached */
+#define ESPIPE  29   /* lseek on a pipe or terminal */
+#define EPIPE   32   /* write to a pipe with no reader */
 #define ERANGE  34   /* buffer too small */
 #define ENAMETOOLONG 36
 #define ENOSYS  38   /* unknown system call */

@@ -15,8 +15,10 @@
 
 #define NR_read             0
 #define NR_write            1
-#define NR_open             2   /* not implemented yet: -ENOSYS (no files) */
-#define NR_close            3   /* likewise */
+#define NR_open             2   /* not implemented yet: -ENOSYS (no files on disk) */
+#define NR_close            3
+#define NR_fstat            5
+#define NR_lseek            8
 #define NR_mmap             9
 #define NR_mprotect         10
 #define NR_munmap           11
@@ -24,6 +26,7 @@
 #define NR_rt_sigaction     13
 #define NR_rt_sigprocmask   14
 #define NR_ioctl            16
+#define NR_readv            19
 #define NR_writev           20
 #define NR_sched_yield      24
 #define NR_madvise          28
@@ -31,6 +34,8 @@
 #define NR_shmat            30
 #define NR_shmctl           31
 #define NR_nanosleep        35
+#define NR_dup              32
+#define NR_dup2             33
 #define NR_getpid           39
 #define NR_clone            56
 #define NR_fork             57
@@ -41,6 +46,7 @@
 #define NR_kill             62
 #define NR_uname            63
 #define NR_shmdt            67
+#define NR_fcntl            72
 #define NR_getrusage        98
 #define NR_times            100
 #define NR_getuid           102
@@ -61,5 +67,6 @@
 #define NR_clock_gettime    228
 #define NR_clock_nanosleep  230
 #define NR_exit_group       231
+#define NR_dup3             292
 
 #endif

@@ -48,6 +48,23 @@ struct linux_winsize {
 	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
 };
 
+/* fstat: the x86-64 layout (asm/stat.h). */
+struct linux_stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint64_t st_nlink;
+	uint32_t st_mode;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t pad0;
+	uint64_t st_rdev;
+	int64_t st_size;
+	int64_t st_blksize;
+	int64_t st_blocks;
+	struct linux_timespec st_atim, st_mtim, st_ctim;
+	int64_t unused[3];
+};
+
 /* rt_sigaction: the kernel's layout (not libc's struct sigaction). */
 struct linux_sigaction {
 	uint64_t handler;
@@ -63,6 +80,9 @@ _Static_assert(sizeof(struct linux_tms) == 32, "struct tms");
 _Static_assert(sizeof(struct linux_utsname) == 390, "struct utsname");
 _Static_assert(sizeof(struct linux_winsize) == 8, "struct winsize");
 _Static_assert(sizeof(struct linux_sigaction) == 32, "struct k_sigaction");
+_Static_assert(sizeof(struct linux_stat) == 144, "struct stat");
+_Static_assert(__builtin_offsetof(struct linux_stat, st_mode) == 24, "st_mode");
+_Static_assert(__builtin_offsetof(struct linux_stat, st_size) == 48, "st_size");
 
 /* rusage `who` */
 #define RUSAGE_SELF     0
@@ -122,6 +142,7 @@ _Static_assert(sizeof(struct linux_sigaction) == 32, "struct k_sigaction");
 /* ioctl */
 #define TCGETS     0x5401
 #define TIOCGWINSZ 0x5413
+#define FIONREAD   0x541B   /* bytes waiting in a pipe */
 
 /* wait4 options besides WNOHANG (uapi/wait.h), accepted and ignored */
 #define WUNTRACED   2

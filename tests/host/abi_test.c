@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <sys/times.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -27,3 +28,6 @@ _Static_assert(sizeof(struct tms) == 32, "uapi/linux_types.h: struct tms");
 _Static_assert(sizeof(struct timespec) == 16, "uapi/linux_types.h: struct timespec");
 _Static_assert(sizeof(struct utsname) == 390, "uapi/linux_types.h: struct utsname");
 _Static_assert(sizeof(struct iovec) == 16, "uapi/linux_types.h: struct iovec");
+_Static_assert(sizeof(struct stat) == 144, "uapi/linux_types.h: struct stat");
+_Static_assert(offsetof(struct stat, st_mode) == 24, "uapi/linux_types.h: st_mode");
+_Static_assert(offsetof(struct stat, st_size) == 48, "uapi/linux_types.h: st_size");
