@@ -11,11 +11,11 @@
  * right now) and is released with the last one, which is when a pipe
  * learns that one of its ends is closed.
  *
- * One kind of open file exists so far: the console (kernel/tty.c), which
- * init gets as descriptors 0, 1 and 2 and every process inherits. Each
- * kind supplies its operations (struct file_ops); the calls of
- * kernel/sys_file.c check the descriptor, the access mode and the user
- * buffers, then hand over to them.
+ * Two kinds of open file exist so far: the console (kernel/tty.c), which
+ * init gets as descriptors 0, 1 and 2 and every process inherits, and the
+ * two ends of a pipe (kernel/pipe.c). Each kind supplies its operations
+ * (struct file_ops); the calls of kernel/sys_file.c check the descriptor,
+ * the access mode and the user buffers, then hand over to them.
  *
  * The threads of a process share its table (a thread is always created
  * as if with CLONE_FILES); fork copies it; exec closes the FD_CLOEXEC

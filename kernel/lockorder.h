@@ -12,6 +12,7 @@
  *   10    proc            process table, parent links, exit status
  *   11    files           one process's descriptor table
  *   12    tty             console input line
+ *   13    pipe            one pipe's buffer and counts of open ends
  *   14    shm             SysV segment table
  *   16    vm_maps         registry of address spaces
  *   20    vm_map          one address space's entries

@@ -693,6 +693,15 @@ static void proc_signal_locked(struct proc *p, int sig)
 		proc_mark_killed(p, W_SIGNALED(sig));
 }
 
+void proc_raise(int sig)
+{
+	if (current_thread()->sigmask & (1UL << (sig - 1)))
+		return;
+	spin_lock(&proc_lock);
+	proc_signal_locked(current_proc(), sig);
+	spin_unlock(&proc_lock);
+}
+
 long proc_kill(int pid, int sig)
 {
 	struct proc *self = current_proc(), *p;

@@ -129,6 +129,14 @@ void proc_usage(int who, struct usage *u);
 long proc_kill(int pid, int sig);
 
 /*
+ * A signal the calling thread raises against its own process (SIGPIPE
+ * from a write to a pipe that nobody reads): taken as kill's are, unless
+ * the thread blocks it (Linux would keep it pending; with no delivery yet
+ * there is nothing to keep it for).
+ */
+void proc_raise(int sig);
+
+/*
  * Process groups and sessions, with Linux's rules. A process started by
  * the kernel (init) is in group 0 and session 0, as Linux's init is until
  * it calls setsid; fork copies both.

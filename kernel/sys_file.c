@@ -1,11 +1,12 @@
 /*
  * The calls on file descriptors (see file.h): read, write and their
- * vector forms, close, dup, fcntl, lseek, fstat, ioctl. Each checks
+ * vector forms, close, pipe, dup, fcntl, lseek, fstat, ioctl. Each checks
  * the descriptor, then its access mode, then the user memory, in Linux's
  * order (so that the same bad call gives the same error on both), and
  * leaves the work to the file's operations and the table of file.c.
  */
 #include "kernel/file.h"
+#include "kernel/pipe.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "mm/kmalloc.h"
@@ -126,6 +127,55 @@ long sys_writev(struct trapframe *tf)
 long sys_close(struct trapframe *tf)
 {
 	return fd_close(arg_fd(tf->rdi));
+}
+
+/*
+ * pipe2(fds, flags): the two descriptors are taken, then their numbers
+ * copied out, and only then do they point at the pipe, so that a bad
+ * pointer (-EFAULT) leaves no descriptor behind and no other thread ever
+ * sees half a pipe.
+ */
+static long do_pipe(uint64_t ufds, uint64_t flags)
+{
+	struct file *rd, *wr;
+	bool cloexec = flags & O_CLOEXEC;
+	int fds[2];
+	long r;
+
+	if (flags & ~(uint64_t)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	if ((r = pipe_create(flags & O_NONBLOCK, &rd, &wr)) < 0)
+		return r;
+	if ((r = fd_reserve(0)) < 0)
+		goto err_files;
+	fds[0] = (int)r;
+	if ((r = fd_reserve(0)) < 0)
+		goto err_fd0;
+	fds[1] = (int)r;
+	if ((r = copyout((void *)ufds, fds, sizeof(fds))) < 0)
+		goto err_fd1;
+	fd_fill(fds[0], rd, cloexec);
+	fd_fill(fds[1], wr, cloexec);
+	return 0;
+
+err_fd1:
+	fd_unreserve(fds[1]);
+err_fd0:
+	fd_unreserve(fds[0]);
+err_files:
+	file_put(rd);
+	file_put(wr);
+	return r;
+}
+
+long sys_pipe(struct trapframe *tf)
+{
+	return do_pipe(tf->rdi, 0);
+}
+
+long sys_pipe2(struct trapframe *tf)
+{
+	return do_pipe(tf->rdi, tf->rsi);
 }
 
 /* A new descriptor, the lowest at or above min, for the open file of fd. */

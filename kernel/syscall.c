@@ -42,6 +42,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_ioctl] = sys_ioctl,
 	[NR_readv] = sys_readv,
 	[NR_writev] = sys_writev,
+	[NR_pipe] = sys_pipe,
 	[NR_sched_yield] = sys_sched_yield,
 	[NR_madvise] = sys_madvise,
 	[NR_shmget] = sys_shmget,
@@ -82,6 +83,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_clock_nanosleep] = sys_clock_nanosleep,
 	[NR_exit_group] = sys_exit_group,
 	[NR_dup3] = sys_dup3,
+	[NR_pipe2] = sys_pipe2,
 };
 
 /* The project's own calls, by number - SYS_OWN_BASE. */

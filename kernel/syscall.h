@@ -64,12 +64,14 @@ long sys_clock_gettime(struct trapframe *tf);
 long sys_nanosleep(struct trapframe *tf);
 long sys_clock_nanosleep(struct trapframe *tf);
 
-/* File descriptors: the console (sys_file.c). */
+/* File descriptors: the console, pipes (sys_file.c). */
 long sys_read(struct trapframe *tf);
 long sys_write(struct trapframe *tf);
 long sys_readv(struct trapframe *tf);
 long sys_writev(struct trapframe *tf);
 long sys_close(struct trapframe *tf);
+long sys_pipe(struct trapframe *tf);
+long sys_pipe2(struct trapframe *tf);
 long sys_dup(struct trapframe *tf);
 long sys_dup2(struct trapframe *tf);
 long sys_dup3(struct trapframe *tf);

@@ -28,6 +28,7 @@
 #define NR_ioctl            16
 #define NR_readv            19
 #define NR_writev           20
+#define NR_pipe             22
 #define NR_sched_yield      24
 #define NR_madvise          28
 #define NR_shmget           29
@@ -68,5 +69,6 @@
 #define NR_clock_nanosleep  230
 #define NR_exit_group       231
 #define NR_dup3             292
+#define NR_pipe2            293
 
 #endif
