@@ -11,6 +11,7 @@ static const char *const errnames[] = {
 	[ENOMEM] = "ENOMEM",   [EACCES] = "EACCES",   [EFAULT] = "EFAULT",
 	[EBUSY] = "EBUSY",     [EEXIST] = "EEXIST",   [ENOTDIR] = "ENOTDIR",
 	[EINVAL] = "EINVAL",   [ENFILE] = "ENFILE",   [ENOSPC] = "ENOSPC",
+	[EMFILE] = "EMFILE",   [ESPIPE] = "ESPIPE",   [EPIPE] = "EPIPE",
 	[ERANGE] = "ERANGE",   [ENAMETOOLONG] = "ENAMETOOLONG",
 	[ENOSYS] = "ENOSYS",   [EIDRM] = "EIDRM",     [ENOTTY] = "ENOTTY",
 	[EOVERFLOW] = "EOVERFLOW", [ETIMEDOUT] = "ETIMEDOUT",
