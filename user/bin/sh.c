@@ -4,18 +4,22 @@
  *	$ ps                 run /bin/ps and wait for it
  *	$ /tests/proc        run a program by path
  *	$ pgbench -H 60 &    run in the background; prints [pid]
+ *	$ ps | cat           a pipeline: ps's output is cat's input
  *	$ wait               wait for every background job
  *
- * Builtins: help, exit [code], wait. `help` also prints what each program
- * does, from the list user/etc/programs (print_programs(), which
- * /bin/programs prints too). Words are separated by spaces or tabs; there
- * is no quoting, no redirection and no pipes. Finished background jobs are
- * reported before each prompt.
+ * Builtins: help, exit [code], wait (alone, not in a pipeline). `help`
+ * also prints what each program does, from the list user/etc/programs
+ * (print_programs(), which /bin/programs prints too). Words are separated
+ * by spaces or tabs; `|` joins commands into a pipeline, each one's
+ * standard output the next one's standard input; there is no quoting and
+ * no redirection. Finished background jobs are reported before each
+ * prompt.
  */
 #include "ulib.h"
 
 #define MAXLINE 256
 #define MAXARGS 32
+#define MAXSTAGES 8   /* commands in one pipeline */
 
 /* Prints "[pid] done status N" or "[pid] killed by signal N". */
 static void report_job(int pid, int status)
@@ -40,7 +44,8 @@ static void help(void)
 {
 	printf("Builtins: help (this text), exit [CODE], wait (for background jobs).\n"
 	    "A line runs a program by name or path, with arguments; end it with &\n"
-	    "to run it in the background.\n\n");
+	    "to run it in the background; join programs with | into a pipeline\n"
+	    "(ps | cat).\n\n");
 	print_programs();
 	printf("\n'programs' prints these lists from any shell. A live client's page tables:\n"
 	    "  pgbench -c 4 -s 8 -H 60 &   its segment ids and client pids, held 60 s\n"
@@ -48,42 +53,80 @@ static void help(void)
 	    "  ptdump -o ID                the segment's own tree\n");
 }
 
-/*
- * Runs argv[0] as /bin/NAME, or as given if it contains a '/'. Waits for it
- * unless background.
- */
-static void run(char **argv, bool background)
+/* In a child: execs argv[0] as /bin/NAME, or as given if it contains a '/'. */
+static void __attribute__((noreturn)) exec_program(char **argv)
 {
 	char path[MAXLINE + 8];
-	int pid, status;
 
 	if (strchr(argv[0], '/'))
 		snprintf(path, sizeof(path), "%s", argv[0]);
 	else
 		snprintf(path, sizeof(path), "/bin/%s", argv[0]);
+	execv(path, argv);
+	if (errno == ENOENT)
+		printf("sh: %s: not found\n", argv[0]);
+	else
+		printf("sh: %s: %s\n", argv[0], strerror(errno));
+	exit(127);
+}
 
-	pid = fork();
-	if (pid < 0) {
-		printf("sh: fork: %s\n", strerror(errno));
-		return;
-	}
-	if (pid == 0) {
-		execv(path, argv);
-		if (errno == ENOENT)
-			printf("sh: %s: not found\n", argv[0]);
-		else
-			printf("sh: %s: %s\n", argv[0], strerror(errno));
-		exit(127);
-	}
+/*
+ * Runs the n commands of a pipeline (n may be 1), each in a child whose
+ * standard input is the previous one's output pipe and whose standard
+ * output is the next one's input pipe. The pipes are made close-on-exec:
+ * only the copies dup2 puts at 0 and 1 reach the programs, so each reader
+ * sees end of file once its writer is gone. Waits for all of them unless
+ * background. A command before the last that dies of SIGPIPE (its reader
+ * ended first) is not reported, as in other shells.
+ */
+static void run_pipeline(char **cmds[], int n, bool background)
+{
+	int pids[MAXSTAGES], started = 0, in = -1, fds[2], i, status;
 
-	if (background) {
-		printf("[%d]\n", pid);
-		return;
+	for (i = 0; i < n; i++) {
+		int out = -1, pid;
+
+		if (i + 1 < n) {
+			if (pipe2(fds, O_CLOEXEC) < 0) {
+				printf("sh: pipe: %s\n", strerror(errno));
+				break;
+			}
+			out = fds[1];
+		}
+		pid = fork();
+		if (pid == 0) {
+			if ((in >= 0 && dup2(in, 0) < 0) || (out >= 0 && dup2(out, 1) < 0)) {
+				printf("sh: dup2: %s\n", strerror(errno));
+				exit(126);
+			}
+			exec_program(cmds[i]);
+		}
+		if (in >= 0)
+			close(in);
+		in = -1;
+		if (out >= 0) {
+			close(out);
+			in = fds[0];
+		}
+		if (pid < 0) {
+			printf("sh: fork: %s\n", strerror(errno));
+			break;
+		}
+		pids[started++] = pid;
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		printf("sh: waitpid: %s\n", strerror(errno));
-	else if (WIFSIGNALED(status))
-		printf("sh: %s: killed by signal %d\n", argv[0], WTERMSIG(status));
+	if (in >= 0)
+		close(in);
+
+	for (i = 0; i < started; i++) {
+		if (background) {
+			printf("[%d]\n", pids[i]);
+			continue;
+		}
+		if (waitpid(pids[i], &status, 0) < 0)
+			printf("sh: waitpid: %s\n", strerror(errno));
+		else if (WIFSIGNALED(status) && !(WTERMSIG(status) == SIGPIPE && i + 1 < n))
+			printf("sh: %s: killed by signal %d\n", cmds[i][0], WTERMSIG(status));
+	}
 }
 
 /* Splits line in place at spaces and tabs; returns the number of words. */
@@ -102,37 +145,58 @@ static int split(char *line, char **argv, int max)
 /* Runs one command line. */
 static void command(char *line)
 {
-	char *argv[MAXARGS];
+	static char *words[MAXSTAGES][MAXARGS];
+	char **cmds[MAXSTAGES], *bar;
 	bool background = false;
-	int argc, pid, status;
+	int argc, pid, status, n = 0;
 	size_t len;
 
-	argc = split(line, argv, MAXARGS);
-	if (argc == 0)
-		return;
-
 	/* A trailing "&", alone or stuck to the last word, means background. */
-	len = strlen(argv[argc - 1]);
-	if (argv[argc - 1][len - 1] == '&') {
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		line[--len] = '\0';
+	if (len > 0 && line[len - 1] == '&') {
 		background = true;
-		if (len == 1)
-			argv[--argc] = NULL;
-		else
-			argv[argc - 1][len - 1] = '\0';
-		if (argc == 0)
-			return;
+		line[--len] = '\0';
 	}
 
-	if (strcmp(argv[0], "help") == 0) {
+	/* The commands of the pipeline, between the bars. */
+	for (;;) {
+		if (n == MAXSTAGES) {
+			printf("sh: at most %d commands in a pipeline\n", MAXSTAGES);
+			return;
+		}
+		bar = strchr(line, '|');
+		if (bar)
+			*bar = '\0';
+		cmds[n] = words[n];
+		argc = split(line, words[n], MAXARGS);
+		n++;
+		if (!bar)
+			break;
+		if (argc == 0) {
+			printf("sh: a pipeline needs a command before each |\n");
+			return;
+		}
+		line = bar + 1;
+	}
+	if (argc == 0) {
+		if (n > 1)
+			printf("sh: a pipeline needs a command after each |\n");
+		return;
+	}
+
+	if (n > 1)
+		run_pipeline(cmds, n, background);
+	else if (strcmp(words[0][0], "help") == 0)
 		help();
-	} else if (strcmp(argv[0], "exit") == 0) {
-		exit(argc > 1 ? atoi(argv[1]) : 0);
-	} else if (strcmp(argv[0], "wait") == 0) {
+	else if (strcmp(words[0][0], "exit") == 0)
+		exit(argc > 1 ? atoi(words[0][1]) : 0);
+	else if (strcmp(words[0][0], "wait") == 0)
 		while ((pid = waitpid(-1, &status, 0)) > 0)
 			report_job(pid, status);
-	} else {
-		run(argv, background);
-	}
+	else
+		run_pipeline(cmds, 1, background);
 }
 
 int main(void)

@@ -55,7 +55,7 @@ static void run_tool(char *const argv[], int want, const char *text)
 UTEST(help_exits_0_with_usage)
 {
 	static const char *const tools[] = { "pgbench", "ptdump", "vmstat", "demo", "bench",
-		"stress", "fuzz", "sysctl", "ps", "programs" };
+		"stress", "fuzz", "sysctl", "ps", "programs", "cat" };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(tools); i++) {
@@ -90,6 +90,7 @@ UTEST(bad_values_name_the_limit)
 	}
 	TOOL(2, "ps: x: ps takes no arguments", "ps", "x");
 	TOOL(2, "programs: x: programs takes no arguments", "programs", "x");
+	TOOL(2, "cat: x: no files yet", "cat", "x");
 	TOOL(2, "bench: -x: no such option", "bench", "-x");
 	TOOL(2, "-h lists the options", "demo", "--bogus");
 }
