@@ -525,6 +525,7 @@ int main(int argc, char **argv)
 	int k, failed = 0;
 	size_t i;
 
+	stdout_by_lines();
 	parse(argc, argv);
 	if (!own_kernel_or_say("bench"))
 		return 1;

@@ -516,6 +516,7 @@ int main(int argc, char **argv)
 	long optimize, prelink, before;
 	int shmid, i, na, nb, status;
 
+	stdout_by_lines();
 	parse(argc, argv);
 	if (!own_kernel_or_say("demo"))
 		return 1;

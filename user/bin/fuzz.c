@@ -1477,6 +1477,7 @@ int main(int argc, char **argv)
 	long leaked, verify;
 	bool ok, same, widened = false;
 
+	stdout_by_lines();
 	if (argc == 3 && strcmp(argv[1], "-c") == 0)
 		return child_mode(strtoul(argv[2], NULL, 0));
 	if (help_wanted(argc, argv)) {

@@ -988,6 +988,7 @@ int main(int argc, char **argv)
 {
 	struct vmstat probe;
 
+	stdout_by_lines();
 	on_linux = vmstat(0, &probe) == -ENOSYS;
 	if (argc > 1 && strcmp(argv[1], "--client") == 0)
 		return exec_client(argc, argv);

@@ -831,6 +831,7 @@ int main(int argc, char **argv)
 	int c, pid, status, i;
 	bool ok, same;
 
+	stdout_by_lines();
 	if (argc == 4 && strcmp(argv[1], "-w") == 0)
 		return exec_worker(argv);
 	if (help_wanted(argc, argv)) {

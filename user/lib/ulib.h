@@ -149,6 +149,14 @@ const char *errname(long err);
 
 int sleep_ms(uint64_t ms);
 
+/*
+ * Makes stdout write whole lines as they end, wherever it goes. On a pipe
+ * musl buffers stdout fully, and a process that forks would hand each
+ * child its half-filled buffer, which the child writes again at exit:
+ * every program that forks calls this first.
+ */
+void stdout_by_lines(void);
+
 /* v with its thousands grouped by commas ("4,194,305"), in buf. */
 const char *grouped(uint64_t v, char buf[32]);
 uint64_t clock_ms(void);                         /* monotonic; 0 if the clock fails */

@@ -272,7 +272,7 @@ int utest_main(const char *suite, int argc, char **argv)
 
 	/* Whole lines at once, wherever stdout goes: a case's child must not
 	 * inherit half a line, nor lose one when it is killed. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	stdout_by_lines();
 
 	/* Collect the cases in source order (the compiler may emit them in
 	 * any order): insertion sort by line. */

@@ -101,6 +101,11 @@ const char *grouped(uint64_t v, char buf[32])
 	return buf;
 }
 
+void stdout_by_lines(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
 int sleep_ms(uint64_t ms)
 {
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
