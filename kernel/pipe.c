@@ -96,6 +96,21 @@ static void ring_put(struct pipe *p, const char *src, size_t n)
 	}
 }
 
+/*
+ * Sleeps on chan (&p->readers or &p->writers) until the other side acts,
+ * the pipe's lock held and dropped while asleep. 0: look again; -EAGAIN
+ * for an O_NONBLOCK file, -EINTR when the process is being killed.
+ */
+static long pipe_wait(struct file *f, struct pipe *p, void *chan)
+{
+	if (file_nonblocking(f))
+		return -EAGAIN;
+	if (proc_interrupted())
+		return -EINTR;
+	sleep_on(chan, &p->lock);
+	return 0;
+}
+
 static long pipe_read(struct file *f, struct uio *uio)
 {
 	struct pipe *p = f->priv;
@@ -114,15 +129,8 @@ static long pipe_read(struct file *f, struct uio *uio)
 		if (p->len == 0) {
 			if (done > 0 || p->writers == 0)
 				break;                  /* what was there, or end of file */
-			if (file_nonblocking(f)) {
-				err = -EAGAIN;
+			if ((err = pipe_wait(f, p, &p->readers)) != 0)
 				break;
-			}
-			if (proc_interrupted()) {
-				err = -EINTR;
-				break;
-			}
-			sleep_on(&p->readers, &p->lock);
 			continue;
 		}
 		n = MIN(p->len, MIN(uio->resid, chunk));
@@ -187,15 +195,8 @@ static long pipe_write(struct file *f, struct uio *uio)
 				break;
 			}
 			if (room < (atomic ? n : 1)) {
-				if (file_nonblocking(f)) {
-					err = -EAGAIN;
+				if ((err = pipe_wait(f, p, &p->writers)) != 0)
 					break;
-				}
-				if (proc_interrupted()) {
-					err = -EINTR;
-					break;
-				}
-				sleep_on(&p->writers, &p->lock);
 				continue;
 			}
 			m = MIN(room, n - put);
