@@ -11,9 +11,10 @@
  * PG_BUDDY and the block's order in vm_page.order. A freed frame merges with
  * its buddy (the block of the same order whose frame number differs only in
  * bit `order`) while the buddy is free, up to 2 MiB. A single page is cut
- * from the smallest free block, so 2 MiB blocks are broken last; a run is
- * found first fit from frame 0 over the PG_FREE frames and carved out of the
- * blocks it touches; a large page is one whole free 2 MiB block.
+ * from the smallest free block, so 2 MiB blocks are broken last; so is a
+ * run of up to 2 MiB, from the smallest block that holds it; a longer run
+ * is found first fit from frame 0 over the PG_FREE frames and carved out of
+ * the blocks it touches; a large page is one whole free 2 MiB block.
  *
  * The large-page reserve: page_alloc() and page_alloc_run() may break a free
  * 2 MiB block only while more such blocks are free than the reserve minus
@@ -38,6 +39,7 @@ static size_t ntotal;              /* (p) free pages right after page_init() */
 static size_t large_used;          /* (p) large pages allocated */
 static size_t large_reserve;       /* (p) vm.largepage_reserve, in 2 MiB blocks */
 static long fail_after = -1;       /* (p) allocations left before injected failure; -1 off */
+static size_t frames_scanned;      /* (p) frames the first-fit run search looked at */
 
 /* ---- Memory-map arithmetic (pure, shared with the host tests) ---- */
 
@@ -323,13 +325,15 @@ static void alloc_charge_locked(void)
 }
 
 /*
- * First frame of the smallest free block a single page may come from, in
- * *pfn; false when there is none (or only reserved 2 MiB blocks). page_lock held.
+ * First frame of the smallest free block that holds n frames (n at most
+ * LARGE_PAGES) and that a small allocation may break, in *pfn; false when
+ * there is none (or only reserved 2 MiB blocks). page_lock held.
  */
-static bool smallest_block_locked(size_t *pfn)
+static bool smallest_block_locked(size_t n, size_t *pfn)
 {
 	for (unsigned order = 0; order <= LARGE_ORDER; order++) {
-		if (free_head[order] && (order < LARGE_ORDER || may_break_locked(1))) {
+		if ((1UL << order) >= n && free_head[order] &&
+		    (order < LARGE_ORDER || may_break_locked(1))) {
 			*pfn = pfn_of(free_head[order]);
 			return true;
 		}
@@ -338,14 +342,23 @@ static bool smallest_block_locked(size_t *pfn)
 }
 
 /*
- * First fit from frame 0: the lowest run of n free frames that breaks no
- * reserved 2 MiB block, or NULL. O(frames) in the worst case; page_lock held.
+ * n free frames in a row that break no reserved 2 MiB block, or NULL. A run
+ * of at most 2 MiB is the start of the smallest free block that holds it,
+ * taken from the lists in O(orders). Only a longer run, or one that no
+ * single free block holds, is searched first fit from frame 0, in
+ * O(frames below it): every fork allocates runs (the new thread's stack,
+ * page-sized heap blocks such as radix nodes), and a scan from frame 0
+ * past the frames of a big segment made fork cost O(memory in use).
+ * page_lock held.
  */
 static struct vm_page *find_run_locked(size_t n)
 {
 	size_t start = 0, len = 0;
 
+	if (n <= LARGE_PAGES && smallest_block_locked(n, &start))
+		return &pages[start];
 	for (size_t i = 0; i < npages; i++) {
+		frames_scanned++;
 		if (!(pages[i].flags & PG_FREE)) {
 			len = 0;
 			continue;
@@ -472,7 +485,7 @@ struct vm_page *page_alloc(void)
 	size_t pfn;
 
 	spin_lock(&page_lock);
-	if (alloc_allowed_locked() && smallest_block_locked(&pfn)) {
+	if (alloc_allowed_locked() && smallest_block_locked(1, &pfn)) {
 		frame_take_locked(pfn);
 		pg = &pages[pfn];
 		alloc_charge_locked();
@@ -620,6 +633,11 @@ size_t page_large_used_count(void)
 size_t page_large_reserved(void)
 {
 	return read_locked_count(&large_reserve);
+}
+
+size_t page_frames_scanned(void)
+{
+	return read_locked_count(&frames_scanned);
 }
 
 /* Free pages right after page_init(); constant afterwards. */

@@ -9,9 +9,10 @@
  * Free memory is kept by a buddy allocator in naturally aligned blocks of
  * 2^order pages, order 0 (4 KiB) to LARGE_ORDER (2 MiB), so that whole
  * 2 MiB blocks for large pages (page_alloc_large) survive as long as
- * possible; contiguous runs of any length are still found by scanning the
- * vm_page array from low addresses. `vm.largepage_reserve` keeps a number of
- * 2 MiB blocks for large pages only (page_large_reserve).
+ * possible. A contiguous run of up to 2 MiB is cut from one free block
+ * too; a longer one (or one no single free block holds) is found by
+ * scanning the vm_page array from low addresses. `vm.largepage_reserve`
+ * keeps a number of 2 MiB blocks for large pages only (page_large_reserve).
  *
  * Lock: (p) page_lock, internal to page.c. Fields marked (o) belong to the
  * owner of an allocated page (the VM object, the pmap, the heap) and are
@@ -93,10 +94,14 @@ struct vm_page *page_alloc(void);
 void page_free(struct vm_page *pg);
 
 /*
- * Allocates `n` physically contiguous pages (first fit from low addresses)
- * and returns the first; the others follow it in the vm_page array. The pages
- * are NOT zeroed. NULL when n is 0 or no such run is free (a run that would
- * break into the reserved 2 MiB blocks does not count as free).
+ * Allocates `n` physically contiguous pages and returns the first; the
+ * others follow it in the vm_page array. Up to LARGE_PAGES pages come from
+ * the smallest free buddy block that holds them, in a time independent of
+ * the memory in use; a longer run, or one that only spans several free
+ * blocks, is found first fit from low addresses by a scan of the array
+ * (page_frames_scanned counts its steps). The pages are NOT zeroed. NULL
+ * when n is 0 or no such run is free (a run that would break into the
+ * reserved 2 MiB blocks does not count as free).
  */
 struct vm_page *page_alloc_run(size_t n);
 /* Frees n pages starting at `first`, each as page_free() would. */
@@ -140,6 +145,8 @@ size_t page_total_count(void);   /* pages that were ever allocatable */
 size_t page_large_free_count(void);   /* free 2 MiB blocks: what large pages can get now */
 size_t page_large_used_count(void);   /* large pages allocated now */
 size_t page_large_reserved(void);     /* the reserve, in 2 MiB blocks */
+/* Frames the first-fit run search has looked at since boot: its whole cost. */
+size_t page_frames_scanned(void);
 
 paddr_t page_to_phys(const struct vm_page *pg);
 struct vm_page *phys_to_page(paddr_t pa);   /* NULL outside managed memory */

@@ -227,7 +227,8 @@ KTEST(pmm, runs_do_not_overlap)
 	KT_ASSERT_EQ(before, page_free_count());
 }
 
-KTEST(pmm, run_search_is_first_fit_from_low)
+/* A run freed goes back to the head of its list: the next run of its size is it. */
+KTEST(pmm, freed_run_is_the_next_one_handed_out)
 {
 	size_t before = page_free_count();
 	struct vm_page *a = page_alloc_run(4), *b;
@@ -238,6 +239,29 @@ KTEST(pmm, run_search_is_first_fit_from_low)
 	KT_ASSERT(b != NULL);
 	page_free_run(b, 4);
 	KT_ASSERT(a == b);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
+/*
+ * A run of up to 2 MiB is cut from a free block found on the lists, never
+ * searched for frame by frame: the search from frame 0 costs as much as
+ * the memory in use below the first fit, and made fork (a kernel stack,
+ * page-sized heap blocks) grow with the size of the shared memory mapped.
+ */
+KTEST(pmm, run_of_up_to_2mib_scans_no_frame)
+{
+	static const size_t sizes[] = { 1, 4, 5, 64 };
+	size_t before = page_free_count(), scanned = page_frames_scanned();
+	struct vm_page *run[ARRAY_SIZE(sizes)];
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+		run[i] = page_alloc_run(sizes[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+		if (run[i])
+			page_free_run(run[i], sizes[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+		KT_ASSERT(run[i] != NULL);
+	KT_ASSERT_EQ(scanned, page_frames_scanned());
 	KT_ASSERT_EQ(before, page_free_count());
 }
 

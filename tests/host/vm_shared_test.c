@@ -407,6 +407,84 @@ KTEST(vm_shared, teardown_of_a_gib_is_one_flush)
 	KT_ASSERT(vmt_clean(&s));
 }
 
+/* What a fork and the child's exit cost, counted as work rather than time. */
+struct fork_work {
+	uint64_t links;           /* links the child was given (PDEs and PDPTEs) */
+	uint64_t pt_pages;        /* the child's own page-table pages */
+	size_t pages;             /* pages the fork took */
+	size_t frames_scanned;    /* frames the page allocator searched past */
+};
+
+/*
+ * Measures in *w the fork of a map like a process's: a private page (whose
+ * copy at fork needs a page-sized radix node, as a stack or data page
+ * does) and a segment of `bytes` at a GiB-aligned address with one page
+ * written in every 2 MiB, so that each segment has its object table to
+ * link; then destroys the child, as its exit does. Returns 0 or -E.
+ */
+static int fork_work(uint64_t bytes, bool phys, struct fork_work *w)
+{
+	struct vm_map *parent = vm_map_create(), *child;
+	size_t scanned, free_pages;
+	vaddr_t va, priv;
+	int id = segment(bytes, phys), err;
+
+	err = id < 0 ? id : shm_at(parent, id, X_VA, 0, 1, &va);
+	if (!err)
+		err = vm_mmap(parent, 0, PAGE_SIZE, RW, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0, &priv);
+	if (!err)
+		err = vmt_write(parent, priv, 1);
+	for (uint64_t off = 0; !err && off < bytes; off += SEG_SIZE)
+		err = vmt_write(parent, va + off, off);
+	if (!err) {
+		scanned = page_frames_scanned();
+		free_pages = page_free_count();
+		child = vm_map_fork(parent);
+		err = child ? 0 : -ENOMEM;
+	}
+	if (!err) {
+		w->links = vmt_map_stat(child).links_pde + vmt_map_stat(child).links_pdpte;
+		w->pt_pages = vmt_map_stat(child).pt_pages;
+		w->pages = free_pages - page_free_count();
+		vm_map_destroy(child);
+		w->frames_scanned = page_frames_scanned() - scanned;
+	}
+	vm_map_destroy(parent);
+	if (id >= 0)
+		shm_ctl(id, IPC_RMID, NULL);
+	return err;
+}
+
+/*
+ * Fork and exit of a process with shared memory mapped do the same work
+ * whatever its size: the child links the object's tables (one PDPTE per
+ * GiB, one PDE per 2 MiB below a GiB), and nothing walks the mapping or the
+ * memory it holds. 64 MiB and 1 GiB of physical shm, 4 GiB of anonymous
+ * shm (more than the arena holds, and that has only the pages written).
+ */
+KTEST(vm_shared, fork_and_exit_work_does_not_grow_with_the_segment)
+{
+	static const struct { uint64_t bytes; bool phys; } seg[] = {
+		{ MIB(64), true }, { GIB(1), true }, { GIB(4), false },
+	};
+	struct fork_work w[ARRAY_SIZE(seg)];
+	struct vmt_snap s;
+
+	vmt_defaults();
+	vmt_begin(&s);
+	for (size_t i = 0; i < ARRAY_SIZE(seg); i++)
+		KT_ASSERT_EQ(0, fork_work(seg[i].bytes, seg[i].phys, &w[i]));
+	KT_ASSERT_EQ(32, w[0].links);
+	KT_ASSERT_EQ(1, w[1].links);
+	KT_ASSERT_EQ(4, w[2].links);
+	for (size_t i = 1; i < ARRAY_SIZE(seg); i++) {
+		KT_ASSERT(w[i].pt_pages <= w[0].pt_pages);
+		KT_ASSERT(w[i].pages <= w[0].pages);
+		KT_ASSERT_EQ(w[0].frames_scanned, w[i].frames_scanned);
+	}
+	KT_ASSERT(vmt_clean(&s));
+}
+
 KTEST(vm_shared, mixed_sizes_link_a_gib_then_segments)
 {
 	struct vmt_snap s;
