@@ -33,7 +33,7 @@ KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack -T linker.ld
 
 # Every C file of the kernel directories is kernel code (tests included:
 # *_test.c files hold KTEST cases that run when booted with `selftest`).
-KDIRS  := kernel mm mm/pmap mm/vmobject ipc/shm
+KDIRS  := kernel mm mm/pmap mm/vmobject ipc/shm fs
 KCSRC  := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c))
 KASRC  := $(wildcard boot/*.asm kernel/*.asm)
 KOBJS  := $(KCSRC:%.c=$(B)/k/%.o) $(KASRC:%.asm=$(B)/k/%.o)

@@ -5,10 +5,10 @@
  * caller swap them. See exec.h for the layout a program starts with.
  */
 #include "kernel/exec.h"
+#include "fs/vfs.h"
 #include "kernel/cpu.h"
 #include "kernel/elf.h"
 #include "kernel/gdt.h"
-#include "kernel/initrd.h"
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
 #include "mm/phys.h"
@@ -338,12 +338,15 @@ long exec_build(const char *path, const struct exec_args *args, struct vm_map **
                 struct trapframe *tf)
 {
 	const uint8_t *image;
+	void *copy;
 	size_t size;
 	long err;
 
-	if ((err = initrd_find(path, &image, &size)) < 0)
+	if ((err = vfs_exec_image(path, &image, &size, &copy)) < 0)
 		return err;
-	return exec_image(image, size, path, args, map_out, tf);
+	err = exec_image(image, size, path, args, map_out, tf);
+	kfree(copy);
+	return err;
 }
 
 const char *exec_basename(const char *path)

@@ -31,9 +31,12 @@ struct exec_args {
 /*
  * Builds a new address space running `path` with `args` (kernel strings):
  * maps the ELF segments and a stack laid out as above, and fills *tf for
- * the first entry to user mode. The active map is not touched. On failure
- * nothing is left behind: -ENOENT (no such file), -ENOEXEC (not a valid
- * static ELF64 x86-64 executable), -E2BIG (arguments), -ENOMEM.
+ * the first entry to user mode. The path is looked up in the file system
+ * from the working directory (fs/vfs.h). The active map is not touched.
+ * On failure nothing is left behind: the lookup's errors (-ENOENT,
+ * -ENOTDIR, -ELOOP, -ENAMETOOLONG), -EACCES (not a regular file or not
+ * executable), -ENOEXEC (not a valid static ELF64 x86-64 executable),
+ * -E2BIG (arguments), -ENOMEM.
  */
 long exec_build(const char *path, const struct exec_args *args, struct vm_map **map_out,
                 struct trapframe *tf);

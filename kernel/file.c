@@ -9,8 +9,10 @@
  * pipe end takes the pipe's lock and wakes its sleepers.
  */
 #include "kernel/file.h"
+#include "fs/vfs.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/string.h"
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
@@ -38,8 +40,14 @@ static size_t uio_move(struct uio *u, void *kbuf, size_t n, bool in)
 			continue;
 		}
 		run = MIN(MIN(n - done, v->iov_len), PAGE_SIZE - (v->iov_base & (PAGE_SIZE - 1)));
-		err = in ? copyin((char *)kbuf + done, (void *)v->iov_base, run)
-		         : copyout((void *)v->iov_base, (char *)kbuf + done, run);
+		if (u->kernel) {
+			memcpy(in ? (char *)kbuf + done : (void *)v->iov_base,
+			       in ? (void *)v->iov_base : (char *)kbuf + done, run);
+			err = 0;
+		} else {
+			err = in ? copyin((char *)kbuf + done, (void *)v->iov_base, run)
+			         : copyout((void *)v->iov_base, (char *)kbuf + done, run);
+		}
 		if (err < 0)
 			break;
 		v->iov_base += run;
@@ -65,6 +73,8 @@ size_t uio_writable(const struct uio *u, size_t n)
 	size_t done = 0;
 
 	n = MIN(n, u->resid);
+	if (u->kernel)
+		return n;
 	for (int i = 0; i < u->iovcnt && done < n; i++) {
 		uint64_t base = u->iov[i].iov_base;
 		size_t len = MIN(u->iov[i].iov_len, n - done);
@@ -158,6 +168,7 @@ static bool fd_in_range(int fd)
 void fdtable_init(struct fdtable *t)
 {
 	spin_init(&t->lock, "files");
+	t->umask = 022;         /* Linux's for init */
 }
 
 struct file *fd_get(int fd)
@@ -312,6 +323,11 @@ void fdtable_copy(struct fdtable *dst, struct fdtable *src)
 		}
 	}
 	spin_unlock(&src->lock);
+	dst->umask = __atomic_load_n(&src->umask, __ATOMIC_RELAXED);
+	vfs_lock();
+	if ((dst->cwd = src->cwd) != NULL)
+		inode_hold(dst->cwd);
+	vfs_unlock();
 }
 
 /*
@@ -346,4 +362,8 @@ void fdtable_close_on_exec(struct fdtable *t)
 void fdtable_close_all(struct fdtable *t)
 {
 	close_where(t, NULL);
+	if (t->cwd) {
+		inode_put_unlocked(t->cwd);
+		t->cwd = NULL;
+	}
 }

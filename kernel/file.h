@@ -11,15 +11,18 @@
  * right now) and is released with the last one, which is when a pipe
  * learns that one of its ends is closed.
  *
- * Two kinds of open file exist so far: the console (kernel/tty.c), which
- * init gets as descriptors 0, 1 and 2 and every process inherits, and the
- * two ends of a pipe (kernel/pipe.c). Each kind supplies its operations
+ * The kinds of open file: the console (kernel/tty.c), which init gets as
+ * descriptors 0, 1 and 2 and every process inherits, the two ends of a
+ * pipe (kernel/pipe.c), and what open() gives: a file or directory of the
+ * file system (fs/vfs_file.c) or a device of /dev (fs/devfs.c). Each kind supplies its operations
  * (struct file_ops); the calls of kernel/sys_file.c check the descriptor,
  * the access mode and the user buffers, then hand over to them.
  *
  * The threads of a process share its table (a thread is always created
  * as if with CLONE_FILES); fork copies it; exec closes the FD_CLOEXEC
- * descriptors; the exit of the last thread closes them all.
+ * descriptors; the exit of the last thread closes them all. The table
+ * also holds the process's working directory (Linux keeps it beside, in
+ * its fs_struct), which fork copies too and exit lets go.
  *
  * Locks: (d) the table's lock, "files" in kernel/lockorder.h, taken with no
  * other lock held and holding none: it guards slots, while the files are
@@ -36,6 +39,7 @@
 #define MAX_RW_COUNT 0x7ffff000UL   /* most bytes one read or write moves (Linux's) */
 
 struct file;
+struct inode;
 
 /*
  * The user buffers of one read or write (several for readv and writev):
@@ -46,6 +50,7 @@ struct uio {
 	struct linux_iovec *iov;
 	int iovcnt;
 	size_t resid;               /* bytes left, at most MAX_RW_COUNT */
+	bool kernel;                /* the buffers are kernel memory (sendfile's) */
 };
 
 /*
@@ -72,6 +77,11 @@ struct file_ops {
 	long (*write)(struct file *f, struct uio *uio);
 	/* An ioctl other than the generic ones; -ENOTTY when it does not know it. */
 	long (*ioctl)(struct file *f, uint64_t request, uint64_t arg);
+	/* read and write at offset off, not moving the file's position (pread64, pwrite64). */
+	long (*pread)(struct file *f, struct uio *uio, uint64_t off);
+	long (*pwrite)(struct file *f, struct uio *uio, uint64_t off);
+	/* lseek: the new position, or -E...; NULL: -ESPIPE. */
+	long (*lseek)(struct file *f, int64_t off, int whence);
 	/* Fills what fstat reports beyond the zeroes. */
 	void (*stat)(struct file *f, struct linux_stat *st);
 	/* The last reference is gone (then the file is freed). */
@@ -82,7 +92,8 @@ struct file {
 	int refs;                   /* (a) slots pointing here, and calls using it */
 	unsigned int flags;         /* (a) access mode | O_NONBLOCK | O_APPEND (uapi/fcntl.h) */
 	const struct file_ops *ops; /* (c) */
-	void *priv;                 /* (c) the kind's own: a pipe end's pipe */
+	void *priv;                 /* (c) the kind's own: a pipe end's pipe, a file's inode */
+	uint64_t pos;               /* the position of read and write (fs/vfs.h's lock) */
 };
 
 struct fdtable {
@@ -90,6 +101,8 @@ struct fdtable {
 	struct file *fd[FD_MAX];          /* (d) NULL when free */
 	uint64_t reserved[FD_MAX / 64];   /* (d) taken by pipe2, not yet filled */
 	uint64_t cloexec[FD_MAX / 64];    /* (d) FD_CLOEXEC of each slot */
+	struct inode *cwd;                /* the working directory, held; NULL: / (fs/vfs.h's lock) */
+	unsigned int umask;               /* (a) the mode bits new files do not get */
 };
 
 /* A new open file with one reference; NULL when out of memory. */
@@ -133,11 +146,11 @@ long fd_set_cloexec(int fd, bool on);
 /* ---- Tables as processes come and go ---- */
 
 void fdtable_init(struct fdtable *t);
-/* fork: dst (new, empty) gets src's open descriptors and their FD_CLOEXEC. */
+/* fork: dst (new, empty) gets src's open descriptors, their FD_CLOEXEC and the working directory. */
 void fdtable_copy(struct fdtable *dst, struct fdtable *src);
 /* exec: closes the FD_CLOEXEC descriptors. */
 void fdtable_close_on_exec(struct fdtable *t);
-/* The exit of the last thread: closes every descriptor. */
+/* The exit of the last thread: closes every descriptor, lets the working directory go. */
 void fdtable_close_all(struct fdtable *t);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * ustar reader. Each member is a 512-byte header (name at 0, octal size at
- * 124, type flag at 156, "ustar" magic at 257, name prefix at 345) followed
- * by the data rounded up to 512 bytes; two zero blocks end the archive.
+ * ustar reader. Each member is a 512-byte header (name at 0, octal mode at
+ * 100, octal size at 124, type flag at 156, link target at 157, "ustar"
+ * magic at 257, name prefix at 345) followed by the data rounded up to 512
+ * bytes; two zero blocks end the archive.
  */
 #include "kernel/initrd.h"
 #include "kernel/printk.h"
@@ -14,13 +15,6 @@
 static const uint8_t *archive;
 static size_t archive_size;
 
-struct member {
-	char name[256];
-	const uint8_t *data;
-	size_t size;
-	char type;
-};
-
 static uint64_t octal(const uint8_t *s, size_t n)
 {
 	uint64_t v = 0;
@@ -30,8 +24,8 @@ static uint64_t octal(const uint8_t *s, size_t n)
 	return v;
 }
 
-/* Reads the member at byte offset *off; advances *off. False at the end. */
-static bool next_member(size_t *off, struct member *m)
+/* See initrd.h. */
+bool initrd_next(size_t *off, struct initrd_member *m)
 {
 	const uint8_t *h = archive + *off;
 	char name[101], prefix[156];
@@ -41,7 +35,10 @@ static bool next_member(size_t *off, struct member *m)
 	if (memcmp(h + 257, "ustar", 5) != 0)
 		return false;
 	m->size = octal(h + 124, 12);
+	m->mode = (uint32_t)octal(h + 100, 8) & 07777;
 	m->type = (char)h[156];
+	memcpy(m->link, h + 157, 100);
+	m->link[100] = '\0';
 	m->data = h + BLOCK;
 	if (m->size > archive_size - *off - BLOCK)
 		return false;
@@ -58,13 +55,12 @@ static bool next_member(size_t *off, struct member *m)
 	return true;
 }
 
-static bool is_file(const struct member *m)
+static bool is_file(const struct initrd_member *m)
 {
 	return m->type == '0' || m->type == '\0';
 }
 
-/* "./bin/sh" and "/bin/sh" both name "bin/sh". */
-static const char *strip(const char *path)
+const char *initrd_strip(const char *path)
 {
 	while (path[0] == '/' || (path[0] == '.' && path[1] == '/'))
 		path += path[0] == '/' ? 1 : 2;
@@ -77,31 +73,15 @@ void initrd_init(paddr_t start, paddr_t end)
 	archive_size = end - start;
 }
 
-int initrd_find(const char *path, const uint8_t **data, size_t *size)
-{
-	struct member m;
-	size_t off = 0;
-
-	path = strip(path);
-	while (next_member(&off, &m)) {
-		if (is_file(&m) && strcmp(strip(m.name), path) == 0) {
-			*data = m.data;
-			*size = m.size;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 int initrd_name(int index, char *buf, size_t len)
 {
-	struct member m;
+	struct initrd_member m;
 	size_t off = 0;
 	int i = 0;
 
-	while (next_member(&off, &m)) {
+	while (initrd_next(&off, &m)) {
 		if (is_file(&m) && i++ == index) {
-			strncpy_safe(buf, strip(m.name), len);
+			strncpy_safe(buf, initrd_strip(m.name), len);
 			return 0;
 		}
 	}
@@ -110,12 +90,12 @@ int initrd_name(int index, char *buf, size_t len)
 
 int initrd_count_prefix(const char *prefix)
 {
-	struct member m;
+	struct initrd_member m;
 	size_t off = 0;
 	int n = 0;
 
-	while (next_member(&off, &m))
-		if (is_file(&m) && strncmp(strip(m.name), prefix, strlen(prefix)) == 0)
+	while (initrd_next(&off, &m))
+		if (is_file(&m) && strncmp(initrd_strip(m.name), prefix, strlen(prefix)) == 0)
 			n++;
 	return n;
 }

@@ -3,6 +3,7 @@
  * the console first (so everything after can report), then traps, then the
  * kernel page tables, the page allocator and the heap.
  */
+#include "fs/vfs.h"
 #include "kernel/acpi.h"
 #include "kernel/apic.h"
 #include "kernel/cmdline.h"
@@ -126,6 +127,7 @@ void kmain(uint32_t magic, uint32_t info)
 	sched_init();
 	proc_init();
 	syscall_init();
+	vfs_init();
 	fpu_init_cpu();
 	tty_init();
 	printk("smp: %d of %d CPUs running\n", smp_start_aps(&acpi), acpi.ncpus);

@@ -1,6 +1,7 @@
 /*
  * The calls on file descriptors (see file.h): read, write and their
- * vector forms, close, pipe, dup, fcntl, lseek, fstat, ioctl. Each checks
+ * vector forms, pread64, pwrite64, close, pipe, dup, fcntl, lseek, fstat,
+ * ioctl. (The calls on names are in fs/sys_fs.c.) Each checks
  * the descriptor, then its access mode, then the user memory, in Linux's
  * order (so that the same bad call gives the same error on both), and
  * leaves the work to the file's operations and the table of file.c.
@@ -44,7 +45,7 @@ static struct file *file_for(int fd, bool write, long *err)
 static long file_rw(struct file *f, struct linux_iovec *iov, int iovcnt, size_t total,
                     bool write)
 {
-	struct uio uio = { iov, iovcnt, total };
+	struct uio uio = { iov, iovcnt, total, false };
 	long (*op)(struct file *, struct uio *) = write ? f->ops->write : f->ops->read;
 
 	return op ? op(f, &uio) : -EINVAL;
@@ -274,15 +275,56 @@ long sys_fcntl(struct trapframe *tf)
 	return r;
 }
 
-/* lseek(fd, offset, whence): no file here has a position yet (pipes, the terminal). */
+/* lseek(fd, offset, whence): the file's; pipes and the terminal have no position (-ESPIPE). */
 long sys_lseek(struct trapframe *tf)
 {
 	struct file *f = fd_get(arg_fd(tf->rdi));
+	long r;
 
 	if (!f)
 		return -EBADF;
+	if (f->ops->lseek)
+		r = f->ops->lseek(f, (int64_t)tf->rsi, (int)(uint32_t)tf->rdx);
+	else
+		r = (uint32_t)tf->rdx > SEEK_HOLE ? -EINVAL : -ESPIPE;
 	file_put(f);
-	return tf->rdx > SEEK_HOLE ? -EINVAL : -ESPIPE;
+	return r;
+}
+
+/*
+ * pread64 and pwrite64(fd, buf, count, offset): at the offset, leaving the
+ * position alone; -ESPIPE for a file without one (pipes, the terminal). A
+ * negative offset is -EINVAL before anything else, as on Linux.
+ */
+static long rw_at(int fd, uint64_t buf, uint64_t count, int64_t off, bool write)
+{
+	struct linux_iovec iov = { buf, MIN(count, MAX_RW_COUNT) };
+	struct uio uio = { &iov, 1, iov.iov_len, false };
+	struct file *f;
+	long r;
+
+	if (off < 0)
+		return -EINVAL;
+	if (!(f = file_for(fd, write, &r)))
+		return r;
+	if (!(write ? f->ops->pwrite : f->ops->pread))
+		r = -ESPIPE;
+	else if (!user_range_ok(buf, count))
+		r = -EFAULT;
+	else
+		r = write ? f->ops->pwrite(f, &uio, (uint64_t)off) : f->ops->pread(f, &uio, (uint64_t)off);
+	file_put(f);
+	return r;
+}
+
+long sys_pread64(struct trapframe *tf)
+{
+	return rw_at(arg_fd(tf->rdi), tf->rsi, tf->rdx, (int64_t)tf->r10, false);
+}
+
+long sys_pwrite64(struct trapframe *tf)
+{
+	return rw_at(arg_fd(tf->rdi), tf->rsi, tf->rdx, (int64_t)tf->r10, true);
 }
 
 /* fstat(fd, st): the file's type and the little else it has; the rest 0. */

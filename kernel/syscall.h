@@ -79,6 +79,39 @@ long sys_fcntl(struct trapframe *tf);
 long sys_lseek(struct trapframe *tf);
 long sys_fstat(struct trapframe *tf);
 long sys_ioctl(struct trapframe *tf);
+long sys_pread64(struct trapframe *tf);
+long sys_pwrite64(struct trapframe *tf);
+
+/* Names in the file system (fs/sys_fs.c). */
+long sys_open(struct trapframe *tf);
+long sys_stat(struct trapframe *tf);
+long sys_lstat(struct trapframe *tf);
+long sys_access(struct trapframe *tf);
+long sys_sendfile(struct trapframe *tf);
+long sys_truncate(struct trapframe *tf);
+long sys_ftruncate(struct trapframe *tf);
+long sys_getcwd(struct trapframe *tf);
+long sys_chdir(struct trapframe *tf);
+long sys_fchdir(struct trapframe *tf);
+long sys_rename(struct trapframe *tf);
+long sys_mkdir(struct trapframe *tf);
+long sys_rmdir(struct trapframe *tf);
+long sys_creat(struct trapframe *tf);
+long sys_unlink(struct trapframe *tf);
+long sys_symlink(struct trapframe *tf);
+long sys_readlink(struct trapframe *tf);
+long sys_umask(struct trapframe *tf);
+long sys_getdents64(struct trapframe *tf);
+long sys_openat(struct trapframe *tf);
+long sys_mkdirat(struct trapframe *tf);
+long sys_newfstatat(struct trapframe *tf);
+long sys_unlinkat(struct trapframe *tf);
+long sys_renameat(struct trapframe *tf);
+long sys_symlinkat(struct trapframe *tf);
+long sys_readlinkat(struct trapframe *tf);
+long sys_faccessat(struct trapframe *tf);
+long sys_renameat2(struct trapframe *tf);
+long sys_faccessat2(struct trapframe *tf);
 
 /* Memory and SysV shm, and the project's VM calls (sys_vm.c). */
 long sys_mmap(struct trapframe *tf);

@@ -15,9 +15,11 @@
 
 #define NR_read             0
 #define NR_write            1
-#define NR_open             2   /* not implemented yet: -ENOSYS (no files on disk) */
+#define NR_open             2
 #define NR_close            3
+#define NR_stat            4
 #define NR_fstat            5
+#define NR_lstat           6
 #define NR_lseek            8
 #define NR_mmap             9
 #define NR_mprotect         10
@@ -26,8 +28,11 @@
 #define NR_rt_sigaction     13
 #define NR_rt_sigprocmask   14
 #define NR_ioctl            16
+#define NR_pread64         17
+#define NR_pwrite64        18
 #define NR_readv            19
 #define NR_writev           20
+#define NR_access          21
 #define NR_pipe             22
 #define NR_sched_yield      24
 #define NR_madvise          28
@@ -38,6 +43,7 @@
 #define NR_dup              32
 #define NR_dup2             33
 #define NR_getpid           39
+#define NR_sendfile        40
 #define NR_clone            56
 #define NR_fork             57
 #define NR_vfork            58
@@ -48,6 +54,19 @@
 #define NR_uname            63
 #define NR_shmdt            67
 #define NR_fcntl            72
+#define NR_truncate        76
+#define NR_ftruncate       77
+#define NR_getcwd          79
+#define NR_chdir           80
+#define NR_fchdir          81
+#define NR_rename          82
+#define NR_mkdir           83
+#define NR_rmdir           84
+#define NR_creat           85
+#define NR_unlink          87
+#define NR_symlink         88
+#define NR_readlink        89
+#define NR_umask           95
 #define NR_getrusage        98
 #define NR_times            100
 #define NR_getuid           102
@@ -64,11 +83,22 @@
 #define NR_reboot           169
 #define NR_gettid           186
 #define NR_futex            202
+#define NR_getdents64      217
 #define NR_set_tid_address  218
 #define NR_clock_gettime    228
 #define NR_clock_nanosleep  230
 #define NR_exit_group       231
+#define NR_openat          257
+#define NR_mkdirat         258
+#define NR_newfstatat      262
+#define NR_unlinkat        263
+#define NR_renameat        264
+#define NR_symlinkat       266
+#define NR_readlinkat      267
+#define NR_faccessat       269
 #define NR_dup3             292
 #define NR_pipe2            293
+#define NR_renameat2       316
+#define NR_faccessat2      439
 
 #endif

@@ -1,0 +1,223 @@
+/*
+ * The file system: one tree of names, as on Linux, made of in-memory file
+ * systems mounted into each other (see fs/README.md for the files).
+ *
+ *   /          the initrd, read-only: its directories, regular files and
+ *              symbolic links (fs/initrd_fs.c builds it from the archive)
+ *   /dev       null, zero, tty, console (fs/devfs.c)
+ *   /dev/shm   an empty writable file system, like /tmp
+ *   /tmp       writable, in memory: files, directories, symbolic links
+ *
+ * Every file is an inode (struct inode) of one file system (struct fs).
+ * A directory holds its entries, name to inode, in the order they were
+ * made; a regular file holds its bytes either in place (the initrd's,
+ * inside the archive) or in whole pages indexed by page number (the
+ * writable file systems': a missing page reads as zeroes), which is the
+ * shape a VM object's page list has, so that the data of a file can later
+ * become one (issue #21); a symbolic link holds its target; a device
+ * holds the function that opens it.
+ *
+ * An inode lives while it has a name (nlink > 0) or a reference: an open
+ * file, a process's working directory, a directory below it (each
+ * directory holds its parent) or a call using it right now. A file
+ * unlinked while open keeps its pages until the last close.
+ *
+ * Mounting: a directory (the mount point) covers the root of another file
+ * system; a path that reaches the mount point continues in that root, and
+ * ".." from that root goes to the mount point's parent.
+ *
+ * Lock: one sleeping lock, vfs_lock(), over the whole tree, every inode
+ * and the position of every open file of an inode: each call holds it
+ * from its first look at a name to its last change, so no call sees
+ * another's half-done work. It is held while bytes are copied to and
+ * from user memory (a fault there may sleep; no spinlock is held), never
+ * while a device or a pipe blocks. Fields marked (v) are under it, (c)
+ * constant after creation.
+ */
+#ifndef FS_VFS_H
+#define FS_VFS_H
+
+#include "kernel/types.h"
+#include "uapi/fcntl.h"
+#include "uapi/linux_types.h"
+
+#define SYMLOOP_MAX 40        /* symbolic links one lookup follows (Linux's) */
+
+struct file;
+struct inode;
+struct vm_page;
+
+struct fs {
+	const char *name;           /* (c) "initrd", "tmpfs", "devfs" */
+	uint64_t dev;               /* (c) st_dev of its inodes */
+	bool readonly;              /* (c) creating, writing, removing: -EROFS */
+	uint64_t next_ino;          /* (v) */
+	struct inode *root;         /* (c) */
+	struct inode *covered;      /* (c) the mount point; NULL for / */
+};
+
+/* One name in a directory. */
+struct dentry {
+	struct dentry *next;        /* (v) in the order the names were made */
+	struct inode *ip;           /* (v) holds one nlink of ip, not a reference */
+	uint64_t cookie;            /* (c) getdents64's offset: increasing in the list */
+	uint8_t len;                /* (c) */
+	char name[];                /* (c) len bytes and a NUL */
+};
+
+struct inode {
+	int refs;                   /* (v) */
+	uint32_t mode;              /* (v) S_IFMT type | permission bits */
+	uint32_t nlink;             /* (v) names of it; a directory: 2 + its subdirectories */
+	uint64_t ino;               /* (c) */
+	uint64_t size;              /* (v) bytes; a directory: 0 */
+	struct fs *fs;              /* (c) */
+	uint64_t rdev;              /* (c) a device's number */
+	union {
+		struct {                                /* S_IFDIR */
+			struct dentry *entries;         /* (v) */
+			struct inode *parent;           /* (v) held; the root: itself */
+			struct inode *mounted;          /* (v) the root covering it, or NULL */
+			uint64_t next_cookie;           /* (v) 0 and 1 are "." and ".." */
+		} dir;
+		struct {                                /* S_IFREG */
+			const uint8_t *bytes;           /* (c) in place (the initrd), or NULL */
+			struct vm_page **pages;         /* (v) page i of the file, or NULL */
+			size_t npages;                  /* (v) slots of pages[] */
+		} reg;
+		char *target;                           /* (c) S_IFLNK: NUL-terminated */
+		/* S_IFCHR: a new open file of the device with `flags`, or NULL (no memory). */
+		struct file *(*open)(struct inode *ip, unsigned int flags);
+	};
+};
+
+/* ---- The lock ---- */
+
+void vfs_lock(void);
+void vfs_unlock(void);
+bool vfs_locked(void);   /* by anyone: for assertions */
+
+/* ---- Inodes (fs/vfs.c), all with vfs_lock() held ---- */
+
+/* A new inode of fs with one reference and no name yet; NULL when out of memory. */
+struct inode *inode_alloc(struct fs *fs, uint32_t mode);
+void inode_hold(struct inode *ip);
+/* Drops a reference; an inode with neither references nor names is freed. */
+void inode_put(struct inode *ip);
+/* iput() without the lock held (takes it). */
+void inode_put_unlocked(struct inode *ip);
+
+/* The entry `name` (len bytes) of directory dir, or NULL. */
+struct dentry *dir_find(struct inode *dir, const char *name, size_t len);
+/*
+ * Adds the name for ip in dir (a directory ip gets dir as its parent and
+ * dir one more link): 0 or -ENOMEM. The caller checked the name is free.
+ */
+int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ip);
+/* Removes the entry (and one link of its inode, two of a directory's). */
+void dir_unlink(struct inode *dir, struct dentry *d);
+bool dir_empty(const struct inode *dir);
+/*
+ * Moves entry od of odir to the name `name` in ndir, replacing the entry
+ * there if any (the caller checked the replacement is allowed and that a
+ * directory does not move into itself): 0 or -ENOMEM, with nothing changed.
+ */
+int dir_rename(struct inode *odir, struct dentry *od, struct inode *ndir, const char *name,
+               size_t len);
+
+/* A new file system with an empty root directory of `mode`; panics when out of memory (boot). */
+struct fs *fs_create(const char *name, bool readonly, uint32_t root_mode);
+/* Mounts fs on the directory at path (boot): panics when that is impossible. */
+void fs_mount(struct fs *fs, const char *path);
+/* The root of the tree, held. */
+struct inode *vfs_root(void);
+void vfs_set_root(struct fs *fs);
+
+/* ---- Names (fs/namei.c) ---- */
+
+/* How a lookup treats the last component of a path. */
+#define LOOKUP_FOLLOW    1    /* follow it if it is a symbolic link */
+#define LOOKUP_PARENT    2    /* stop before it: its directory and its name */
+
+/*
+ * The result of a lookup: the inode (held, or NULL when the last
+ * component does not exist but its directory does and LOOKUP_PARENT was
+ * asked), its directory (held, only with LOOKUP_PARENT) and the last
+ * component, which points into the path.
+ */
+struct lookup {
+	struct inode *ip;
+	struct inode *dir;
+	const char *name;
+	size_t len;
+	bool trailing_slash;   /* the path ended in '/': the last component must be a directory */
+	char *buf;             /* the path with symbolic links expanded, if any were */
+};
+
+/*
+ * Resolves path (a kernel string) from `start` (held by the caller; used
+ * when the path is relative): 0 with *out filled, or -ENOENT, -ENOTDIR,
+ * -ELOOP, -ENAMETOOLONG. With LOOKUP_PARENT, a missing last component is
+ * not an error (out->ip is NULL). "." or ".." as the last component with
+ * LOOKUP_PARENT gives out->name "." or "..", which the caller refuses.
+ * vfs_lock() held. Release with lookup_done().
+ */
+int vfs_lookup(struct inode *start, const char *path, int flags, struct lookup *out);
+void lookup_done(struct lookup *l);
+
+/*
+ * The path of directory ip from the root into buf (size bytes, NUL
+ * included): its length, or -ERANGE (too small), -ENOENT (ip was
+ * removed). vfs_lock() held.
+ */
+long vfs_path_of(struct inode *ip, char *buf, size_t size);
+
+/* ---- Files and their data (fs/vfs_file.c) ---- */
+
+/*
+ * A new open file of ip (a regular file, directory or symbolic link)
+ * with `flags` (access mode and status flags), holding ip; NULL when out
+ * of memory. A device opens through ip->open instead.
+ */
+struct file *vfs_file_open(struct inode *ip, unsigned int flags);
+/* The inode of an open file, or NULL for a pipe, the terminal, a device. */
+struct inode *file_inode(struct file *f);
+/* Sets the size of a regular file, freeing the pages past it: 0, -ENOSPC. vfs_lock() held. */
+int vfs_truncate(struct inode *ip, uint64_t size);
+/* fstat's fields for ip. vfs_lock() held. */
+void vfs_stat(struct inode *ip, struct linux_stat *st);
+/*
+ * getdents64 of an open directory into the user buffer: bytes written, 0
+ * at the end, -ENOTDIR, -EINVAL (not even one entry fits), -EFAULT,
+ * -ENOENT (the directory was removed). Takes vfs_lock().
+ */
+long vfs_getdents(struct file *f, uint64_t ubuf, size_t len);
+/*
+ * Reads up to len bytes of a regular file at off into a kernel buffer:
+ * how many (0 at the end). For exec. vfs_lock() held.
+ */
+size_t vfs_read_kernel(struct inode *ip, uint64_t off, void *buf, size_t len);
+
+/*
+ * The program exec runs from path (relative to the working directory):
+ * 0 with its bytes in *image, or -ENOENT, -ENOTDIR, -ELOOP,
+ * -ENAMETOOLONG, -EACCES (not a regular file, or no execute bit),
+ * -ENOMEM. A file of the initrd is used in place; another is copied into
+ * *copy, which the caller frees (kfree) once the image is loaded.
+ * Takes vfs_lock().
+ */
+long vfs_exec_image(const char *path, const uint8_t **image, size_t *size, void **copy);
+
+/* The calling process's working directory, held (the root for a kernel thread). vfs_lock() held. */
+struct inode *vfs_cwd(void);
+
+/* ---- Boot (fs/initrd_fs.c, fs/devfs.c) ---- */
+
+/* Builds the tree: the initrd at /, devfs at /dev, tmpfs at /tmp and /dev/shm. */
+void vfs_init(void);
+/* The initrd as a read-only file system (fs/initrd_fs.c). */
+struct fs *initrd_fs_create(void);
+/* /dev (fs/devfs.c). */
+struct fs *devfs_create(void);
+
+#endif
