@@ -50,7 +50,8 @@ static long path_in(uint64_t upath, char **out)
 
 /*
  * Before the lock: copies the path in and takes dirfd's file when the
- * path is relative. An empty path is -ENOENT unless empty_ok.
+ * path is relative. An empty path is -ENOENT unless empty_ok
+ * (AT_EMPTY_PATH: then it names dirfd's file itself).
  */
 static long at_begin(int dirfd, uint64_t upath, bool empty_ok, struct at *at)
 {
@@ -62,6 +63,8 @@ static long at_begin(int dirfd, uint64_t upath, bool empty_ok, struct at *at)
 		return r;
 	if (!at->path[0] && !empty_ok)
 		return -ENOENT;
+	if (!at->path[0] && dirfd == AT_FDCWD)
+		strncpy_safe(at->path, ".", PATH_MAX);   /* AT_EMPTY_PATH: the working directory */
 	if (at->path[0] == '/' || dirfd == AT_FDCWD)
 		return 0;
 	if (!(at->dirf = fd_get(dirfd)))
@@ -362,6 +365,11 @@ static long do_access(int dirfd, uint64_t upath, uint64_t mode, uint64_t flags)
 	if (flags & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	if ((r = at_begin(dirfd, upath, flags & AT_EMPTY_PATH, &at)) == 0) {
+		if (!at.path[0] && at.dirf && !file_inode(at.dirf)) {
+			/* A pipe, the terminal or a device: no execute bit. */
+			at_end(&at);
+			return (mode & X_OK) ? -EACCES : 0;
+		}
 		vfs_lock();
 		if (!at.path[0]) {
 			at.l.ip = at_start(&at);

@@ -18,6 +18,7 @@
 #include "mm/uaccess.h"
 #include "mm/vm_map.h"
 #include "uapi/errno.h"
+#include "uapi/fcntl.h"
 #include "uapi/linux_types.h"
 #include "uapi/wait.h"
 
@@ -106,25 +107,28 @@ long sys_execve(struct trapframe *tf)
 	struct exec_args args;
 	struct trapframe ntf;
 	struct vm_map *map;
-	char path[128];
+	char *path = kmalloc(PATH_MAX);
 	long err;
 
-	if ((err = copyinstr(path, (void *)tf->rdi, sizeof(path))) < 0)
-		return err;
-	if ((err = copy_exec_args(tf->rsi, tf->rdx, &args)) < 0)
-		return err;
+	if (!path)
+		return -ENOMEM;
+	if ((err = copyinstr(path, (void *)tf->rdi, PATH_MAX)) < 0 ||
+	    (err = copy_exec_args(tf->rsi, tf->rdx, &args)) < 0)
+		goto out;
 	err = exec_build(path, &args, &map, &ntf);
 	kfree(args.argv);
 	if (err < 0)
-		return err;
+		goto out;
 	if ((err = proc_stop_other_threads()) < 0) {
 		vm_map_destroy(map);
-		return err;
+		goto out;
 	}
 	proc_exec_map(map);
 	strncpy_safe(p->name, exec_basename(path), sizeof(p->name));
 	*tf = ntf;
-	return 0;
+out:
+	kfree(path);
+	return err;
 }
 
 /* Linux's struct rusage of the counts u (the fields not kept are 0). */

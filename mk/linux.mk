@@ -34,15 +34,15 @@ $(LINUX_INIT): $(LINUX_INIT_SRC) tests/linux/init.h $(USER_LIBOWN) $(B)/user/cfl
 	@mkdir -p $(@D)
 	$(USER_CC) $(USER_CFLAGS) -o $@ $(LINUX_INIT_SRC) $(USER_LIBOWN)
 
-# The files of $(B)/initrd, which $(INITRD) keeps to exactly its list. The
-# project's initrd has no permission bits (its kernel runs any file), so
-# every file here is 0755: Linux then refuses a non-ELF one, /etc/motd, as
-# the project's kernel does, with -ENOEXEC rather than -EACCES.
+# The files of $(B)/initrd, which $(INITRD) keeps to exactly its list:
+# directories, files and symbolic links (cp -R copies links as links),
+# with the modes the archive gives them (user/user.mk), so that exec and
+# access answer alike on both kernels.
 $(LINUX_INITRAMFS): $(INITRD) $(LINUX_INIT) | linux-deps
 	@rm -rf $(B)/linux/root && mkdir -p $(B)/linux/root
 	cp -R $(B)/initrd/. $(B)/linux/root/
 	$(USER_STRIP) --strip-debug -o $(B)/linux/root/init $(LINUX_INIT)
-	find $(B)/linux/root -type f -exec chmod 0755 {} +
+	chmod -R a+rX,go-w $(B)/linux/root
 	cd $(B)/linux/root && find . -mindepth 1 | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet | gzip -9n >$(abspath $@).tmp
 	mv $@.tmp $@

@@ -16,7 +16,10 @@
 #   $(B)/user/gen/etc_text.h user/etc/programs and motd as C data, for
 #                            user/lib/programs.c (sh's help, /bin/programs,
 #                            init's banner: the kernel cannot open files yet)
-#   $(INITRD)                ustar archive of $(B)/initrd: files only, sorted
+#   $(B)/initrd/etc/fstest/  what the file-system tests read: a file and
+#                            symbolic links of every kind (FSTEST_LINKS)
+#   $(INITRD)                ustar archive of $(B)/initrd, sorted: its
+#                            directories, files and symbolic links
 #
 # Variables for the top-level Makefile: INITRD, USER_PROGS, USER_TEST_PROGS,
 # USER_CC, USER_CFLAGS, USER_LIBOWN. Targets: $(INITRD), userprogs, user-clean.
@@ -45,7 +48,16 @@ USER_ETC := $(patsubst user/etc/%,$(B)/initrd/etc/%,$(wildcard user/etc/*))
 USER_ELFS := $(USER_PROG_NAMES:%=$(B)/user/bin/%) $(USER_TEST_NAMES:%=$(B)/user/tests/%)
 USER_OBJS := $(USER_LIB_OBJS) $(USER_ELFS:%=%.o)
 
-INITRD_FILES := $(USER_PROGS) $(USER_TEST_PROGS) $(USER_ETC)
+# /etc/fstest: one file and symbolic links, NAME:TARGET, for user/tests/fs.c:
+# relative, absolute, to a directory, dangling, and one that loops.
+FSTEST := $(B)/initrd/etc/fstest
+FSTEST_LINKS := link:hello abs:/etc/motd up:.. bin:/bin dangling:missing loop:loop
+FSTEST_LINK_PATHS := $(foreach l,$(FSTEST_LINKS),$(FSTEST)/$(firstword $(subst :, ,$(l))))
+
+INITRD_FILES := $(USER_PROGS) $(USER_TEST_PROGS) $(USER_ETC) $(FSTEST)/hello $(FSTEST_LINK_PATHS)
+# Directories go in the archive too, with their modes; dev and tmp are
+# where the kernel mounts /dev and /tmp (it makes them if they are missing).
+INITRD_DIRS := bin dev etc etc/fstest tests tmp
 INITRD := $(B)/initrd.tar
 
 .PHONY: userprogs user-clean user-force
@@ -107,20 +119,35 @@ $(USER_ETC): $(B)/initrd/etc/%: user/etc/%
 	@mkdir -p $(@D)
 	cp $< $@
 
+$(FSTEST)/hello:
+	@mkdir -p $(@D)
+	echo hello > $@
+
+# The links are made by this stamp's rule, not named as targets: make would
+# follow a link to judge it (and the looping one cannot be followed).
+$(B)/user/fstest.stamp: user/user.mk
+	@mkdir -p $(FSTEST) $(@D)
+	$(foreach l,$(FSTEST_LINKS),ln -sfn $(word 2,$(subst :, ,$(l))) $(FSTEST)/$(firstword $(subst :, ,$(l)));)
+	touch $@
+
 # The list of initrd files, rewritten only when it changes, so that deleting
 # a program's source also rebuilds the archive.
 $(B)/user/initrd.list: user-force
 	@mkdir -p $(@D)
 	@echo '$(INITRD_FILES)' | cmp -s - $@ || echo '$(INITRD_FILES)' > $@
 
-# The archive holds exactly INITRD_FILES: stale files in $(B)/initrd (whose
-# source is gone) are deleted first. Only regular files go in (no directory
-# entries), sorted by name, so /tests/ programs run in name order.
-$(INITRD): $(INITRD_FILES) $(B)/user/initrd.list
-	@mkdir -p $(B)/initrd
-	@find $(B)/initrd -type f $(foreach f,$(INITRD_FILES),! -path $(f)) -print -delete
+# The archive holds exactly INITRD_DIRS and INITRD_FILES: stale files in
+# $(B)/initrd (whose source is gone) are deleted first. Sorted by name, so
+# /tests/ programs run in name order. The modes are made the same whatever
+# the builder's umask: readable by all, writable by the owner, executable
+# where the owner may execute (programs and directories).
+$(INITRD): $(filter-out $(FSTEST_LINK_PATHS),$(INITRD_FILES)) $(B)/user/fstest.stamp \
+           $(B)/user/initrd.list
+	@mkdir -p $(addprefix $(B)/initrd/,$(INITRD_DIRS))
+	@find $(B)/initrd ! -type d $(foreach f,$(INITRD_FILES),! -path $(f)) -print -delete
 	tar --format=ustar --no-recursion --owner=0 --group=0 --numeric-owner \
-	    --mtime=@0 -cf $@ -C $(B)/initrd $(sort $(INITRD_FILES:$(B)/initrd/%=%))
+	    --mode=a+rX,go-w --mtime=@0 -cf $@ -C $(B)/initrd \
+	    $(sort $(INITRD_DIRS) $(INITRD_FILES:$(B)/initrd/%=%))
 
 user-clean:
 	rm -rf $(B)/user $(B)/initrd $(INITRD)

@@ -23,9 +23,11 @@
  *    exit 0, which tests/ktap_check.sh never passes.
  *
  * The suites get what the project's kernel gives them: its environment
- * (kernel/proc.c; Linux gives init only HOME and TERM) and a console with a
+ * (kernel/proc.c; Linux gives init only HOME and TERM), a console with a
  * window size (Linux's serial console has none until someone sets one, as a
- * terminal emulator or getty would on a real machine: init sets 80x24).
+ * terminal emulator or getty would on a real machine: init sets 80x24),
+ * and its file systems (fs/vfs.h): the devices in /dev (devtmpfs) and
+ * empty in-memory file systems on /tmp and /dev/shm (tmpfs).
  *
  * With the word `bench` on Linux's command line it runs the benchmark
  * instead of the suites (bench.c, the Linux boot of `make bench`).
@@ -34,6 +36,8 @@
  */
 #include <dirent.h>
 #include <sys/io.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <sys/utsname.h>
@@ -175,6 +179,14 @@ void exit_qemu(int code)
 		reboot(RB_POWER_OFF);
 }
 
+/* Mounts fstype on dir (made if missing); says so when it cannot. */
+static void mount_on(const char *fstype, const char *dir, unsigned long mode)
+{
+	mkdir(dir, 0755);
+	if (mount(fstype, dir, fstype, 0, NULL) < 0 || chmod(dir, mode) < 0)
+		printf("init: mount %s on %s: %s\n", fstype, dir, strerror(errno));
+}
+
 /* argv: the words of Linux's command line it does not know itself. */
 int main(int argc, char **argv)
 {
@@ -187,6 +199,9 @@ int main(int argc, char **argv)
 	if (ioctl(1, TIOCSWINSZ, &ws) < 0)
 		printf("init: console window size: %s\n", strerror(errno));
 	environ = own_environment;      /* execv() passes it on */
+	mount_on("devtmpfs", "/dev", 0755);
+	mount_on("tmpfs", "/dev/shm", 01777);
+	mount_on("tmpfs", "/tmp", 01777);
 	if (has_word(argc, argv, "bench"))
 		linux_bench();
 	n = list_suites(names);

@@ -7,7 +7,7 @@
  *	$ ps | cat           a pipeline: ps's output is cat's input
  *	$ wait               wait for every background job
  *
- * Builtins: help, exit [code], wait (alone, not in a pipeline). `help`
+ * Builtins: help, exit [code], wait, cd [dir] (alone, not in a pipeline). `help`
  * also prints what each program does, from the list user/etc/programs
  * (print_programs(), which /bin/programs prints too). Words are separated
  * by spaces or tabs; `|` joins commands into a pipeline, each one's
@@ -42,7 +42,8 @@ static void reap_jobs(void)
 /* Prints the builtins, what each program does and how to start looking. */
 static void help(void)
 {
-	printf("Builtins: help (this text), exit [CODE], wait (for background jobs).\n"
+	printf("Builtins: help (this text), exit [CODE], wait (for background jobs),\n"
+	    "cd [DIR] (the working directory; / without DIR).\n"
 	    "A line runs a program by name or path, with arguments; end it with &\n"
 	    "to run it in the background; join programs with | into a pipeline\n"
 	    "(ps | cat).\n\n");
@@ -195,6 +196,10 @@ static void command(char *line)
 	else if (strcmp(words[0][0], "wait") == 0)
 		while ((pid = waitpid(-1, &status, 0)) > 0)
 			report_job(pid, status);
+	else if (strcmp(words[0][0], "cd") == 0 && chdir(argc > 1 ? words[0][1] : "/") < 0)
+		printf("sh: cd: %s\n", strerror(errno));
+	else if (strcmp(words[0][0], "cd") == 0)
+		return;
 	else
 		run_pipeline(cmds, 1, background);
 }
