@@ -314,7 +314,7 @@ long sys_getdents64(struct trapframe *tf)
 	return r;
 }
 
-/* readlinkat(dirfd, path, buf, size): the target's bytes, cut to size, no NUL. */
+/* readlinkat(dirfd, path, buf, size): the target's bytes, cut to size (an int), no NUL. */
 static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int64_t size)
 {
 	char *target = NULL;
@@ -346,7 +346,7 @@ static long do_readlink(int dirfd, uint64_t upath, uint64_t ubuf, int64_t size)
 
 long sys_readlink(struct trapframe *tf)
 {
-	return do_readlink(AT_FDCWD, tf->rdi, tf->rsi, (int64_t)tf->rdx);
+	return do_readlink(AT_FDCWD, tf->rdi, tf->rsi, (int64_t)(int32_t)tf->rdx);
 }
 
 long sys_readlinkat(struct trapframe *tf)

@@ -68,10 +68,7 @@ static void inode_free(struct inode *ip)
 	struct inode *parent = NULL;
 
 	if (S_ISREG(ip->mode)) {
-		for (size_t i = 0; i < ip->reg.npages; i++)
-			if (ip->reg.pages[i])
-				page_free(ip->reg.pages[i]);
-		kfree(ip->reg.pages);
+		vfs_truncate(ip, 0);    /* its pages, counted against the limit */
 	} else if (S_ISLNK(ip->mode)) {
 		kfree(ip->target);
 	} else if (S_ISDIR(ip->mode)) {

@@ -23,6 +23,13 @@
 
 static const uint8_t zeroes[PAGE_SIZE];
 
+/*
+ * Pages the writable file systems hold, together: at most half of memory,
+ * as Linux's tmpfs by default, so that files cannot starve the rest of the
+ * kernel (a write past that is -ENOSPC). (v)
+ */
+static size_t file_pages;
+
 static const struct file_ops vfs_file_ops;
 
 struct inode *file_inode(struct file *f)
@@ -42,7 +49,7 @@ static const uint8_t *page_bytes(const struct inode *ip, uint64_t idx)
 	return zeroes;
 }
 
-/* Page idx of a writable file, allocated when missing; NULL when out of memory. */
+/* Page idx of a writable file, allocated when missing; NULL when out of memory or over the limit. */
 static struct vm_page *page_for_write(struct inode *ip, uint64_t idx)
 {
 	if (idx >= ip->reg.npages) {
@@ -57,8 +64,9 @@ static struct vm_page *page_for_write(struct inode *ip, uint64_t idx)
 		ip->reg.pages = pages;
 		ip->reg.npages = n;
 	}
-	if (!ip->reg.pages[idx])
-		ip->reg.pages[idx] = page_alloc();
+	if (!ip->reg.pages[idx] && file_pages < page_total_count() / 2 &&
+	    (ip->reg.pages[idx] = page_alloc()) != NULL)
+		file_pages++;
 	return ip->reg.pages[idx];
 }
 
@@ -125,6 +133,7 @@ int vfs_truncate(struct inode *ip, uint64_t size)
 			if (ip->reg.pages[i]) {
 				page_free(ip->reg.pages[i]);
 				ip->reg.pages[i] = NULL;
+				file_pages--;
 			}
 		}
 		if ((size & (PAGE_SIZE - 1)) && keep - 1 < ip->reg.npages && ip->reg.pages[keep - 1])
