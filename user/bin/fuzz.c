@@ -23,7 +23,10 @@
  * on Linux: the whole mapping must stay usable). Workers also fork
  * short-lived children (which they may kill, and which therefore never
  * create a shm segment: only their creator could log it for removal) and
- * run threads. Some children are racers: they start threads that return
+ * run threads. The children that never have threads also work on files
+ * in /tmp/fuzz (open with random flags, read, write, seek, truncate, list,
+ * link, rename, remove; see call_fs), which the run removes at its end.
+ * Some children are racers: they start threads that return
  * at once (or exit, or make a few calls first) and meanwhile exec
  * /bin/true or this program in its child mode, exit, or fork and unmap
  * memory, or one of the threads execs (alone, or with the main thread at
@@ -61,6 +64,9 @@
  *
  * Exit status 0 when all of that holds, 1 otherwise.
  */
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include "utest.h"
 
 #define USER_END     0x0000800000000000UL  /* first address past user space */
@@ -154,6 +160,7 @@ static pthread_t tids[MAX_TIDS];
 static int ntids;
 static int who;                 /* worker number, for messages */
 static bool is_kid;             /* a worker's child: no fork or threads */
+static bool fs_calls;           /* a child with no thread, ever: call_fs() may open files */
 static uint64_t rng_main;       /* the worker's (or child's) PRNG state */
 static int reported;            /* unexpected results printed so far */
 
@@ -713,6 +720,7 @@ static int fork_kid(uint64_t *s, void (*body)(uint64_t seed), const char *what)
 static void __attribute__((noreturn)) kid(uint64_t seed)
 {
 	is_kid = true;
+	fs_calls = true;         /* no threads here */
 	nkids = ntids = 0;       /* the worker's, not ours */
 	rng_main = seed;
 	run_calls(&rng_main, KID_CALLS);
@@ -1270,6 +1278,155 @@ static void call_bad_number(uint64_t *s)
 	expect(r == -ENOSYS, r, "syscall(%ld)", n);
 }
 
+/*
+ * The file system, from single-threaded children only (fs_calls): a call
+ * may open descriptors for a moment, which would break the rule that
+ * descriptors from 3 up are never open (call_read, call_write) for any
+ * other thread. Names inside FUZZ_DIR, which drive() makes before the run
+ * and removes, with whatever the children left there, after it. Flags,
+ * modes, offsets, sizes and pointers are random; the rule is a known
+ * result, and that nothing panics or leaks.
+ */
+#define FUZZ_DIR "/tmp/fuzz"
+
+static const char *const fs_names[] = {
+	FUZZ_DIR "/a", FUZZ_DIR "/b", FUZZ_DIR "/d", FUZZ_DIR "/d/x", FUZZ_DIR "/l",
+	FUZZ_DIR "/a/", FUZZ_DIR "/..", FUZZ_DIR, "", "/etc/motd", "/dev/null",
+	"/dev/zero", "/etc/fstest/loop", "/etc/fstest/link",
+};
+
+/* A path argument: a name above, or a hostile pointer, or text bytes. */
+static uint64_t fs_path(uint64_t *s)
+{
+	return in_str(s, PICK(s, fs_names));
+}
+
+/* Work on an open file: reads, writes, seeks, sizes, listing; then close. */
+static void fs_use(uint64_t *s, long fd)
+{
+	long r = 0, off = chance(s, 50) ? (long)below(s, 5 * PAGE_SIZE) : (long)rand_next_r(s);
+	uint64_t len = chance(s, 70) ? below(s, 3 * PAGE_SIZE) : any_size(s);
+
+	switch (below(s, 8)) {
+	case 0:
+		r = SYS(NR_write, fd, chance(s, 70) ? (uint64_t)(uintptr_t)scratch : out_ptr(s),
+		        len, 0, 0, 0);
+		break;
+	case 1:
+		r = SYS(NR_read, fd, out_ptr(s), len, 0, 0, 0);
+		break;
+	case 2:
+		r = SYS(NR_pwrite64, fd, scratch, MIN(len, sizeof(scratch)), off, 0, 0);
+		break;
+	case 3:
+		r = SYS(NR_pread64, fd, out_ptr(s), len, off, 0, 0);
+		break;
+	case 4:
+		r = SYS(NR_lseek, fd, off, below(s, 6), 0, 0, 0);
+		break;
+	case 5:
+		r = SYS(NR_ftruncate, fd, chance(s, 80) ? (long)below(s, 5 * PAGE_SIZE) : off,
+		        0, 0, 0, 0);
+		break;
+	case 6:
+		r = SYS(NR_getdents64, fd, out_ptr(s), len, 0, 0, 0);
+		break;
+	default:        /* to itself: a read and a write of the same file; short (/dev/zero has no end) */
+		r = SYS(NR_sendfile, fd, fd, chance(s, 50) ? out_ptr(s) : 0,
+		        below(s, 3 * PAGE_SIZE), 0, 0);
+	}
+	expect(true, r, "file call on fd %ld", fd);
+	r = SYS(NR_close, fd, 0, 0, 0, 0, 0);
+	expect(r == 0, r, "close(%ld)", fd);
+}
+
+static void call_fs(uint64_t *s)
+{
+	uint64_t flags = rand_next_r(s), mode = rand_next_r(s) & 07777;
+	long r;
+
+	if (!fs_calls)
+		return;
+	switch (below(s, 10)) {
+	case 0:
+	case 1:
+		if (chance(s, 70))    /* mostly the flags that matter, sometimes any */
+			flags &= O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_DIRECTORY |
+			         O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
+		if ((flags & O_ACCMODE) != O_RDONLY && chance(s, 50))
+			flags &= ~(uint64_t)O_NONBLOCK;
+		r = SYS(NR_openat, chance(s, 80) ? AT_FDCWD : (long)rand_next_r(s), fs_path(s),
+		        flags, mode, 0, 0);
+		expect(true, r, "openat(0x%lx)", (long)flags);
+		/* Never use the console: a read would wait for input. */
+		if (r >= 3)
+			fs_use(s, r);
+		else if (r >= 0)
+			expect(false, r, "openat gave a standard descriptor");
+		break;
+	case 2:
+		r = SYS(NR_newfstatat, AT_FDCWD, fs_path(s), out_ptr(s), rand_next_r(s) & 0x1f00, 0, 0);
+		expect(true, r, "newfstatat");
+		break;
+	case 3:
+		r = SYS(chance(s, 50) ? NR_mkdir : NR_rmdir, fs_path(s), mode, 0, 0, 0, 0);
+		expect(true, r, "mkdir or rmdir");
+		break;
+	case 4:
+		r = SYS(NR_unlinkat, AT_FDCWD, fs_path(s), chance(s, 80) ? flags & AT_REMOVEDIR : flags,
+		        0, 0, 0);
+		expect(true, r, "unlinkat");
+		break;
+	case 5:
+		r = SYS(NR_renameat2, AT_FDCWD, fs_path(s), AT_FDCWD, fs_path(s),
+		        chance(s, 80) ? flags & 1 : flags, 0);
+		expect(true, r, "renameat2");
+		break;
+	case 6:
+		r = SYS(NR_symlink, fs_path(s), fs_path(s), 0, 0, 0, 0);
+		expect(true, r, "symlink");
+		break;
+	case 7:
+		r = SYS(NR_readlink, fs_path(s), out_ptr(s), any_size(s), 0, 0, 0);
+		expect(true, r, "readlink");
+		break;
+	case 8:
+		r = SYS(NR_faccessat2, AT_FDCWD, fs_path(s), chance(s, 80) ? mode & 7 : mode,
+		        chance(s, 80) ? flags & 0x1300 : flags, 0, 0);
+		expect(true, r, "faccessat2");
+		break;
+	default:
+		r = SYS(NR_chdir, fs_path(s), 0, 0, 0, 0, 0);
+		expect(true, r, "chdir");
+		r = SYS(NR_getcwd, out_ptr(s), any_size(s), 0, 0, 0, 0);
+		expect(true, r, "getcwd");
+		/*
+		 * Back inside FUZZ_DIR (or at the read-only root): a relative
+		 * name must not make a file that the run cannot find to remove.
+		 */
+		if (chdir(FUZZ_DIR) < 0)
+			chdir("/");
+	}
+}
+
+/* Removes the tree at path (what the run left in FUZZ_DIR). */
+static void remove_tree(const char *path)
+{
+	char sub[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
+
+	if (unlink(path) == 0 || !(dir = opendir(path)))
+		return;
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			snprintf(sub, sizeof(sub), "%.3800s/%s", path, e->d_name);
+			remove_tree(sub);
+		}
+	closedir(dir);
+	rmdir(path);
+}
+
 static void call_small(uint64_t *s)
 {
 	static const int nums[] = { NR_getpid, NR_getppid, NR_gettid, NR_sched_yield };
@@ -1301,6 +1458,7 @@ static const struct call {
 	{ call_listing, 2, ANY },       { call_shmget, 5, ANY },
 	{ call_shmctl, 4, ANY },        { call_own_mapping, 2, ANY },
 	{ call_bad_number, 2, ANY },    { call_small, 2, ANY },
+	{ call_fs, 4, ANY },
 };
 
 /* Makes n random calls among those `mask` allows. */
@@ -1364,6 +1522,8 @@ static int drive(uint64_t seed, int iters, int procs)
 {
 	int pids[64], i, status, r, bad = 0;
 
+	remove_tree(FUZZ_DIR);      /* left by a run that was stopped */
+	mkdir(FUZZ_DIR, 0755);
 	for (i = 0; i < procs; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0)
@@ -1392,6 +1552,7 @@ static int drive(uint64_t seed, int iters, int procs)
 	for (i = 0; i < LOG_SLOTS; i++)
 		if (sh->shm_ids[i] >= 0)
 			sys_shmctl(sh->shm_ids[i], IPC_RMID, NULL);
+	remove_tree(FUZZ_DIR);
 	return bad;
 }
 
@@ -1445,6 +1606,7 @@ static int child_mode(uint64_t seed)
 		return 1;
 	who = -1;
 	is_kid = true;
+	fs_calls = true;
 	rng_main = seed | 1;
 	run_calls(&rng_main, KID_CALLS);
 	return sh->unexpected ? 1 : 0;

@@ -15,6 +15,9 @@ static const char *const errnames[] = {
 	[ERANGE] = "ERANGE",   [ENAMETOOLONG] = "ENAMETOOLONG",
 	[ENOSYS] = "ENOSYS",   [EIDRM] = "EIDRM",     [ENOTTY] = "ENOTTY",
 	[EOVERFLOW] = "EOVERFLOW", [ETIMEDOUT] = "ETIMEDOUT",
+	[ENXIO] = "ENXIO",     [EXDEV] = "EXDEV",     [EISDIR] = "EISDIR",
+	[EFBIG] = "EFBIG",     [EROFS] = "EROFS",     [ENOTEMPTY] = "ENOTEMPTY",
+	[ELOOP] = "ELOOP",
 };
 
 /* The symbolic name of an error code, given as 14 or -14 ("EFAULT"). */

@@ -436,6 +436,48 @@ UTEST(symlinks_and_renames_in_tmp)
 	UT_ASSERT_EQ(0, sc_unlink("/tmp/fs-l"));
 }
 
+/*
+ * Four processes at once (four CPUs with --smp 4) make, fill, check, list
+ * and remove their own files in one directory: every byte read back is
+ * the writer's, and the directory is empty at the end.
+ */
+UTEST(concurrent_processes_share_one_directory)
+{
+	int pids[4], status;
+
+	UT_ASSERT_EQ(0, sc_mkdir("/tmp/fs-c", 0755));
+	for (int k = 0; k < 4; k++) {
+		if ((pids[k] = fork()) == 0) {
+			char path[64], data[5000], back[5000], dents[1024];
+
+			for (int i = 0; i < 40; i++) {
+				long dfd;
+
+				snprintf(path, sizeof(path), "/tmp/fs-c/%d-%d", k, i);
+				memset(data, 'a' + k, sizeof(data));
+				data[i] = (char)i;
+				if (make_file(path, data, sizeof(data), 0600) < 0 ||
+				    slurp(path, back, sizeof(back)) != (long)sizeof(back) ||
+				    memcmp(data, back, sizeof(data)) != 0)
+					exit(1);
+				dfd = sc_open("/tmp/fs-c", O_RDONLY | O_DIRECTORY, 0);
+				while (SC(NR_getdents64, dfd, dents, sizeof(dents), 0, 0, 0) > 0)
+					;
+				sc_close(dfd);
+				if (sc_unlink(path) < 0)
+					exit(2);
+			}
+			exit(0);
+		}
+		UT_ASSERT(pids[k] > 0);
+	}
+	for (int k = 0; k < 4; k++) {
+		UT_ASSERT_EQ(pids[k], waitpid_timeout(pids[k], &status, UT_RUN_LIMIT_MS));
+		UT_ASSERT_EQ(W_EXITCODE(0), status);
+	}
+	UT_ASSERT_EQ(0, sc_rmdir("/tmp/fs-c"));
+}
+
 /* ---- The working directory and the *at calls ---- */
 
 UTEST(the_working_directory_moves_and_is_inherited)
