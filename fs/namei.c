@@ -132,7 +132,14 @@ int vfs_lookup(struct inode *start, const char *path, int flags, struct lookup *
 			err = -ENOENT;
 			break;
 		}
-		if (ip && S_ISLNK(ip->mode) && (!last || slash || (flags & LOOKUP_FOLLOW))) {
+		/*
+		 * A link is followed on the way, or at the end when asked, or
+		 * when a trailing '/' says its target must be a directory;
+		 * but never at the end of a LOOKUP_PARENT walk unasked: rmdir
+		 * or unlink of "link/" works on the link (and fails), as on Linux.
+		 */
+		if (ip && S_ISLNK(ip->mode) &&
+		    (!last || (flags & LOOKUP_FOLLOW) || (slash && !(flags & LOOKUP_PARENT)))) {
 			char *buf;
 
 			if (++links > SYMLOOP_MAX) {

@@ -35,9 +35,11 @@ void vfs_unlock(void)
 	spin_unlock(&vfs_spin);
 }
 
-bool vfs_locked(void)
+/* Panics unless the calling thread holds the lock (debug builds). */
+static void assert_locked(const char *fn)
 {
-	return __atomic_load_n(&vfs_owner, __ATOMIC_RELAXED) != NULL;
+	if (KDEBUG && __atomic_load_n(&vfs_owner, __ATOMIC_RELAXED) != current_thread())
+		panic("%s: vfs_lock() not held", fn);
 }
 
 /* ---- Inodes ---- */
@@ -59,6 +61,7 @@ struct inode *inode_alloc(struct fs *fs, uint32_t mode)
 
 void inode_hold(struct inode *ip)
 {
+	assert_locked(__func__);
 	ip->refs++;
 }
 
@@ -84,6 +87,7 @@ static void inode_free(struct inode *ip)
 
 void inode_put(struct inode *ip)
 {
+	assert_locked(__func__);
 	if (ip->refs <= 0)
 		panic("inode_put: inode %lu has no reference", (unsigned long)ip->ino);
 	if (--ip->refs == 0 && ip->nlink == 0)

@@ -95,7 +95,6 @@ struct inode {
 
 void vfs_lock(void);
 void vfs_unlock(void);
-bool vfs_locked(void);   /* by anyone: for assertions */
 
 /* ---- Inodes (fs/vfs.c), all with vfs_lock() held ---- */
 

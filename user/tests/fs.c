@@ -431,6 +431,14 @@ UTEST(symlinks_and_renames_in_tmp)
 	UT_ASSERT_EQ(0, SC(NR_rename, "/tmp/fs-rd", "/tmp/fs-rd2", 0, 0, 0, 0));
 	UT_ASSERT_EQ(3, slurp("/tmp/fs-rd2/moved", buf, sizeof(buf)));
 	UT_ASSERT_EQ(-EXDEV, SC(NR_rename, "/tmp/fs-rd2/moved", "/dev/shm/moved", 0, 0, 0, 0));
+	/* A trailing '/' does not make rmdir or unlink follow a link to a directory. */
+	UT_ASSERT_EQ(0, SC(NR_symlink, "fs-rd2", "/tmp/fs-l2", 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, sc_stat("/tmp/fs-l2/", &st));
+	UT_ASSERT(S_ISDIR(st.st_mode));
+	UT_ASSERT_EQ(-ENOTDIR, sc_rmdir("/tmp/fs-l2/"));
+	UT_ASSERT_EQ(-ENOTDIR, sc_unlink("/tmp/fs-l2/"));
+	UT_ASSERT_EQ(-EEXIST, sc_mkdir("/tmp/fs-l2/", 0755));
+	UT_ASSERT_EQ(0, sc_unlink("/tmp/fs-l2"));
 	UT_ASSERT_EQ(0, sc_unlink("/tmp/fs-rd2/moved"));
 	UT_ASSERT_EQ(0, sc_rmdir("/tmp/fs-rd2"));
 	UT_ASSERT_EQ(0, sc_unlink("/tmp/fs-l"));
