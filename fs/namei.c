@@ -59,8 +59,8 @@ static struct inode *step(struct inode *dir, const char *name, size_t len, struc
 
 /*
  * A new buffer holding link's target, then rest (the unwalked part of the
- * path, from the '/' after the link's name): the path to walk next. NULL with *err set when it would
- * not fit in PATH_MAX or memory runs out.
+ * path, from the '/' after the link's name): the path to walk next. NULL
+ * with *err set when it would not fit in PATH_MAX or memory runs out.
  */
 static char *expand(const struct inode *link, const char *rest, int *err)
 {

@@ -49,7 +49,7 @@ static const uint8_t *page_bytes(const struct inode *ip, uint64_t idx)
 	return zeroes;
 }
 
-/* Page idx of a writable file, allocated when missing; NULL when out of memory or over the limit. */
+/* Page idx of a writable file, allocated when missing; NULL: out of memory, or over the limit. */
 static struct vm_page *page_for_write(struct inode *ip, uint64_t idx)
 {
 	if (idx >= ip->reg.npages) {

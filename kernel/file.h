@@ -14,9 +14,10 @@
  * The kinds of open file: the console (kernel/tty.c), which init gets as
  * descriptors 0, 1 and 2 and every process inherits, the two ends of a
  * pipe (kernel/pipe.c), and what open() gives: a file or directory of the
- * file system (fs/vfs_file.c) or a device of /dev (fs/devfs.c). Each kind supplies its operations
- * (struct file_ops); the calls of kernel/sys_file.c check the descriptor,
- * the access mode and the user buffers, then hand over to them.
+ * file system (fs/vfs_file.c) or a device of /dev (fs/devfs.c). Each kind
+ * supplies its operations (struct file_ops); the calls of
+ * kernel/sys_file.c check the descriptor, the access mode and the user
+ * buffers, then hand over to them.
  *
  * The threads of a process share its table (a thread is always created
  * as if with CLONE_FILES); fork copies it; exec closes the FD_CLOEXEC
@@ -146,7 +147,7 @@ long fd_set_cloexec(int fd, bool on);
 /* ---- Tables as processes come and go ---- */
 
 void fdtable_init(struct fdtable *t);
-/* fork: dst (new, empty) gets src's open descriptors, their FD_CLOEXEC and the working directory. */
+/* fork: dst (new, empty) gets src's descriptors, their FD_CLOEXEC, the working directory. */
 void fdtable_copy(struct fdtable *dst, struct fdtable *src);
 /* exec: closes the FD_CLOEXEC descriptors. */
 void fdtable_close_on_exec(struct fdtable *t);

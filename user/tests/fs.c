@@ -160,7 +160,7 @@ UTEST(the_initrd_is_read_only)
 	UT_ASSERT_EQ(-EEXIST, sc_mkdir("/etc", 0755));
 	UT_ASSERT_EQ(-EROFS, sc_unlink(HELLO));
 	UT_ASSERT_EQ(-EROFS, sc_rmdir("/etc/fstest"));
-	UT_ASSERT_EQ(-EROFS, sc_rmdir("/tmp"));               /* Linux's order: the parent's file system first */
+	UT_ASSERT_EQ(-EROFS, sc_rmdir("/tmp"));   /* Linux's order: the parent's file system first */
 	UT_ASSERT_EQ(-EROFS, SC(NR_truncate, HELLO, 0, 0, 0, 0, 0));
 	UT_ASSERT_EQ(-EROFS, sc_access(HELLO, W_OK));
 	UT_ASSERT_EQ(-EROFS, SC(NR_rename, HELLO, "/etc/fstest/other", 0, 0, 0, 0));
