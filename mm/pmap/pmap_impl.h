@@ -23,7 +23,12 @@
  * of the object leaf; mirrors of one pmap never overlap, each lies in one
  * VA GiB and none lies under a GiB link. Where the object has a leaf, a
  * mirrored entry may also hold a private PT (mapping 4 KiB pieces of the
- * same block) or nothing yet; pushes only fill empty entries.
+ * same block), a private leaf or nothing yet; pushes only fill empty
+ * entries.
+ *
+ * Private leaves: without sharing, a PS=1 entry with PTE_PRIVATE_LEAF in a
+ * private PD maps a large page for that process alone, with one PV entry
+ * (pmap, va) on the page's first vm_page, like a private 4 KiB PTE.
  *
  * Locks: (g) pmap_lock (see pmap.h); (c) constant after creation.
  */
@@ -295,8 +300,24 @@ pte_t copy_of(pte_t leaf, int prot);
  * queues its invalidation in b and prunes the tables it empties. (g) held.
  */
 void copy_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
-/* The copy of pm at va, or NULL; the walk is left in *p. (g) held. */
+/* Clears the leaf p->pte[PD_LEVEL] of pm at va: a copy, or a private leaf. (g) held. */
+void leaf_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
+/* The copy of pm at va (never a private leaf), or NULL; the walk is left in *p. (g) held. */
 pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p);
+/*
+ * Makes the PD entry p->pte[PD_LEVEL] of pm at va (empty, or a private leaf
+ * of head) a private leaf mapping the large page head with rights prot;
+ * pv, preallocated, is consumed or freed. The walk has no link. (g) held.
+ */
+void private_leaf_set_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                             struct vm_page *head, int prot, struct pv_entry *pv,
+                             struct tlb_batch *b);
+/*
+ * Clears the private leaf p->pte[PD_LEVEL] of pm at va, frees its PV entry,
+ * queues the invalidation and prunes the tables it empties. (g) held.
+ */
+void private_leaf_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                               struct tlb_batch *b);
 /*
  * Writes the copy of `leaf` for mirror m at va into an empty entry,
  * creating process tables (b: a batch of m->pmap); an entry holding

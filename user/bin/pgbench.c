@@ -43,6 +43,9 @@
  *             change, usually negative);
  *   obj_pt_pages, obj_pd_pages, links   global values at the peak
  *             (links = PDE + PDPTE links); after the change for teardown;
+ *   obj_leaves, leaf_copies, leaf_mirrors, leaf_private   2 MiB leaves:
+ *             of the objects, copied by processes, the mirrors, and the
+ *             processes' private leaves (sharing off), global at the peak;
  *   ms        wall time of the window;
  *   ipis, shootdowns   TLB shootdown IPIs sent and shootdown requests
  *             served over the window, summed over every CPU (0 on one
@@ -605,6 +608,7 @@ static void window_sample(struct window *w)
 	w->peak.obj_leaves = MAX(w->peak.obj_leaves, w->g1.obj_leaves);
 	w->peak.leaf_copies = MAX(w->peak.leaf_copies, w->g1.leaf_copies);
 	w->peak.leaf_mirrors = MAX(w->peak.leaf_mirrors, w->g1.leaf_mirrors);
+	w->peak.leaf_private = MAX(w->peak.leaf_private, w->g1.leaf_private);
 }
 
 /* The sum over CPUs of one of the per-CPU shootdown counters of vs. */
@@ -679,7 +683,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    "faults_object=%lu faults_link=%lu pt_pages=%ld obj_pt_pages=%lu "
 	    "obj_pd_pages=%lu links=%lu pv_entries=%ld tlb_flushes=%lu ms=%lu "
 	    "access=%s shm_use_phys=%ld ipis=%lu shootdowns=%lu large=%d "
-	    "faults_large=%lu obj_leaves=%lu leaf_copies=%lu leaf_mirrors=%lu\n",
+	    "faults_large=%lu obj_leaves=%lu leaf_copies=%lu leaf_mirrors=%lu leaf_private=%lu\n",
 	    phase, mode_names[opt.mode], opt.clients, opt.mib,
 	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
 	    knob("machdep.pmap_prelink"),
@@ -696,7 +700,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    (unsigned long)ipis, (unsigned long)shootdowns, opt.large,
 	    (unsigned long)(b->faults_large - a->faults_large),
 	    (unsigned long)pk->obj_leaves, (unsigned long)pk->leaf_copies,
-	    (unsigned long)pk->leaf_mirrors);
+	    (unsigned long)pk->leaf_mirrors, (unsigned long)pk->leaf_private);
 	summary(phase, w, cf, pk->pt_pages - a->pt_pages, pk->pv_entries - a->pv_entries, teardown);
 }
 
