@@ -256,7 +256,7 @@ int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_
 	r = obj_fill_locked(s->po, s->off, pg, &pv);
 	*filled = r == OBJ_FILLED;
 	if (r == OBJ_RESTORED)
-		tlb_object_changed(pmap_list, &pmap_gstat);
+		tlb_object_changed(pmap_list, links_tree_locked, s->po, &pmap_gstat);
 	if (r >= 0)
 		r = link_locked(pm, s, false, &b);
 	tlb_batch_finish(&b);
@@ -300,7 +300,7 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
 		mirrors_push_locked(s->po, off, *obj_leaf_locked(s->po, off));
 	} else if (r == OBJ_RESTORED) {
 		mirrors_update_locked(s->po, off);
-		tlb_object_changed(pmap_list, &pmap_gstat);
+		tlb_object_changed(pmap_list, links_tree_locked, s->po, &pmap_gstat);
 	}
 	if (r >= 0)
 		r = run_link_locked(pm, s, false, &b);
@@ -350,7 +350,7 @@ static void obj_pte_clear_locked(struct pv_entry *pv, pte_t *pte)
 
 	obj_entry_clear_locked(po, off, pte);
 	mirrors_update_locked(po, off);
-	tlb_object_changed(pmap_list, &pmap_gstat);
+	tlb_object_changed(pmap_list, links_tree_locked, po, &pmap_gstat);
 }
 
 /* Lowers an object PTE or 2 MiB leaf and invalidates it like obj_pte_clear_locked(). */
@@ -359,7 +359,7 @@ static void obj_pte_lower_locked(struct pv_entry *pv, pte_t *pte, int prot)
 	if (!pte_lower(pte, prot))
 		return;
 	mirrors_update_locked(pv->po, pv->va);
-	tlb_object_changed(pmap_list, &pmap_gstat);
+	tlb_object_changed(pmap_list, links_tree_locked, pv->po, &pmap_gstat);
 }
 
 /* Removes every mapping recorded on pg's own PV list. (g) held. */

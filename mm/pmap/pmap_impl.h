@@ -140,10 +140,12 @@ void tlb_batch_free_table(struct tlb_batch *b, struct vm_page *table);
 void tlb_batch_finish(struct tlb_batch *b);
 /*
  * An object PTE or leaf changed: flushes whole every pmap of the list
- * `pmaps` (linked by ->next: pmap_list) that is loaded on some CPU,
- * counting in *gstat. (g) held.
+ * `pmaps` (linked by ->next: pmap_list) that is loaded on some CPU and
+ * for which links(pm, arg) is true, on the CPUs running it, counting in
+ * *gstat. (g) held.
  */
-void tlb_object_changed(struct pmap *pmaps, struct vmstat *gstat);
+void tlb_object_changed(struct pmap *pmaps, bool (*links)(struct pmap *pm, const void *arg),
+                        const void *arg, struct vmstat *gstat);
 /* Loads CR3 on this CPU (on the host: nothing). Any lock. */
 void pmap_hw_load_cr3(paddr_t pml4);
 
@@ -362,6 +364,12 @@ void mirrors_update_locked(struct pmap_object *po, uint64_t off);
 
 /* Is `pte`, a present entry of a process table of `level`, a link? Any lock. */
 bool pte_is_link(pte_t pte, int level);
+/*
+ * Does pm link a table of object tree `po` (a const struct pmap_object *)?
+ * The tlb_object_changed() filter; a walk of pm's PML4, PDPT and PD
+ * pages. (g) held.
+ */
+bool links_tree_locked(struct pmap *pm, const void *po);
 /*
  * Links the segment (or GiB, s->gib) around s->va to its object table, or
  * keeps the link there; what is in the way is removed and flushed first

@@ -28,6 +28,38 @@ bool pte_is_link(pte_t pte, int level)
 	       !pte_leaf(pte, level) && (pte_page(pte)->flags & PG_OBJTABLE);
 }
 
+/* What links_tree_locked() looks for, and whether it found it. */
+struct tree_search {
+	const struct vm_object *owner;
+	bool found;
+};
+
+/* pt_visit_fn: a link to a table of s->owner; descends only into private PDPT and PD pages. */
+static bool link_to_owner(int level, vaddr_t va, pte_t pte, struct vm_page *table, void *arg)
+{
+	struct tree_search *s = arg;
+
+	(void)va;
+	(void)table;
+	if (s->found)
+		return false;
+	if (pte_is_link(pte, level)) {
+		s->found = pte_page(pte)->object == s->owner;
+		return false;
+	}
+	return level > PD_LEVEL;
+}
+
+/* Does pm link a table of object tree po? (g) held. */
+bool links_tree_locked(struct pmap *pm, const void *po)
+{
+	struct tree_search s = { ((const struct pmap_object *)po)->owner, false };
+
+	ASSERT_HELD(&pmap_lock);
+	pt_visit(pm->pml4, PML4_LEVEL, 0, link_to_owner, &s);
+	return s.found;
+}
+
 /* Counts one more (delta 1) or one less (delta -1) link at `level`. */
 static void count_link(struct pmap *pm, int level, int delta)
 {
