@@ -5,7 +5,8 @@
  *
  * The copies and fills run at every alignment of source and destination
  * and every length up to a few words, into buffers with guard bytes
- * around them: a byte written outside [d, d + n) fails the case. The
+ * around them: a byte written outside [d, d + n) fails the case (and one
+ * outside the buffer stops AddressSanitizer). The
  * comparisons are checked on bytes of 0x80 and above, which compare as
  * unsigned char (as in C), and their signs against the host libc's.
  */
@@ -37,7 +38,7 @@ static bool guarded(const unsigned char *buf, size_t from, size_t to)
 
 KTEST(string, memcpy_copies_every_length_at_every_alignment)
 {
-	unsigned char *src = malloc(AREA), *dst = malloc(AREA);
+	static unsigned char src[AREA], dst[AREA];
 
 	for (size_t i = 0; i < AREA; i++)
 		src[i] = pattern(i);
@@ -49,13 +50,11 @@ KTEST(string, memcpy_copies_every_length_at_every_alignment)
 				KT_ASSERT(memcmp(dst + d, src + so, n) == 0);
 				KT_ASSERT(guarded(dst, 0, d) && guarded(dst, d + n, AREA));
 			}
-	free(src);
-	free(dst);
 }
 
 KTEST(string, memset_fills_every_length_at_every_alignment)
 {
-	unsigned char *dst = malloc(AREA);
+	static unsigned char dst[AREA];
 
 	for (size_t d = 0; d < MAX_OFF; d++)
 		for (size_t n = 0; n <= MAX_LEN; n++) {
@@ -66,7 +65,6 @@ KTEST(string, memset_fills_every_length_at_every_alignment)
 				KT_ASSERT_EQ(0xff, dst[i]);
 			KT_ASSERT(guarded(dst, 0, d) && guarded(dst, d + n, AREA));
 		}
-	free(dst);
 }
 
 /*
@@ -76,7 +74,7 @@ KTEST(string, memset_fills_every_length_at_every_alignment)
  */
 KTEST(string, memmove_handles_overlap_in_both_directions)
 {
-	unsigned char *buf = malloc(AREA), want[AREA];
+	static unsigned char buf[AREA], want[AREA];
 
 	for (size_t s = 0; s < 24; s++)
 		for (size_t d = 0; d < 24; d++)
@@ -89,11 +87,9 @@ KTEST(string, memmove_handles_overlap_in_both_directions)
 				if (memcmp(buf, want, AREA) != 0) {
 					ktest_fail(__FILE__, __LINE__, "memmove(buf + %zu, buf + %zu, %zu)",
 					           d, s, n);
-					free(buf);
 					return;
 				}
 			}
-	free(buf);
 }
 
 /* -1, 0 or 1: the sign of a comparison's result, which is all C fixes. */
