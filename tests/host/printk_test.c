@@ -31,26 +31,23 @@ static bool vfmt_case(const char *file, int line, const char *expected, size_t l
 		char *buf = malloc(size ? size : 1);
 		size_t kept = size ? MIN(size - 1, len) : 0;
 		va_list aq;
+		bool ok;
 		int n;
 
 		buf[0] = '#';
 		va_copy(aq, ap);
 		n = kernel_vsnprintf(buf, size, fmt, aq);
 		va_end(aq);
-		if (n != (int)len) {
-			ktest_fail(file, line, "\"%s\" at size %zu returned %d, expected %zu",
-			           fmt, size, n, len);
-		} else if (size == 0 && buf[0] != '#') {
-			ktest_fail(file, line, "\"%s\" at size 0 wrote to the buffer", fmt);
-		} else if (size && (memcmp(buf, expected, kept) != 0 || buf[kept] != '\0')) {
-			ktest_fail(file, line, "\"%s\" at size %zu gave \"%.*s\", expected \"%.*s\"",
-			           fmt, size, (int)kept, buf, (int)kept, expected);
-		} else {
-			free(buf);
-			continue;
-		}
+		ok = n == (int)len &&
+		     (size ? memcmp(buf, expected, kept) == 0 && buf[kept] == '\0' : buf[0] == '#');
+		if (!ok)
+			ktest_fail(file, line, "\"%s\" at size %zu: returned %d with \"%.*s\"%s, "
+			           "expected %zu with \"%.*s\"", fmt, size, n, (int)kept, buf,
+			           size ? "" : (buf[0] == '#' ? " untouched" : " written"),
+			           len, (int)kept, expected);
 		free(buf);
-		return false;
+		if (!ok)
+			return false;
 	}
 	return true;
 }
