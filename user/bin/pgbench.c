@@ -43,15 +43,15 @@
  *             window;
  *   faults_per_client   mean of each client's own fault count over its
  *             attach + touch (+ run) (thread mode: the process delta / CLIENTS);
- *   pt_pages, pv_entries   peak minus the value at the start of the window:
- *             the private table pages and PV entries the phase added, read
+ *   pt_pages, pv_entries, leaf_private   peak minus the value at the
+ *             start of the window: the private table pages, PV entries and
+ *             private 2 MiB leaves (sharing off) the phase added, read
  *             while every client is attached and waiting (teardown: the
  *             change, usually negative);
  *   obj_pt_pages, obj_pd_pages, links   global values at the peak
  *             (links = PDE + PDPTE links); after the change for teardown;
- *   obj_leaves, leaf_copies, leaf_mirrors, leaf_private   2 MiB leaves:
- *             of the objects, copied by processes, the mirrors, and the
- *             processes' private leaves (sharing off), global at the peak;
+ *   obj_leaves, leaf_copies, leaf_mirrors   2 MiB leaves of the objects,
+ *             copied by processes, and the mirrors, global at the peak;
  *   ms        wall time of the window;
  *   ipis, shootdowns   TLB shootdown IPIs sent and shootdown requests
  *             served over the window, summed over every CPU (0 on one
@@ -690,7 +690,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    "faults_object=%lu faults_link=%lu pt_pages=%ld obj_pt_pages=%lu "
 	    "obj_pd_pages=%lu links=%lu pv_entries=%ld tlb_flushes=%lu ms=%lu "
 	    "access=%s shm_use_phys=%ld ipis=%lu shootdowns=%lu large=%d "
-	    "faults_large=%lu obj_leaves=%lu leaf_copies=%lu leaf_mirrors=%lu leaf_private=%lu\n",
+	    "faults_large=%lu obj_leaves=%lu leaf_copies=%lu leaf_mirrors=%lu leaf_private=%ld\n",
 	    phase, mode_names[opt.mode], opt.clients, opt.mib,
 	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
 	    knob("machdep.pmap_prelink"),
@@ -707,7 +707,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    (unsigned long)ipis, (unsigned long)shootdowns, opt.large,
 	    (unsigned long)(b->faults_large - a->faults_large),
 	    (unsigned long)pk->obj_leaves, (unsigned long)pk->leaf_copies,
-	    (unsigned long)pk->leaf_mirrors, (unsigned long)pk->leaf_private);
+	    (unsigned long)pk->leaf_mirrors, (long)(pk->leaf_private - a->leaf_private));
 	summary(phase, w, cf, pk->pt_pages - a->pt_pages, pk->pv_entries - a->pv_entries, teardown);
 }
 
