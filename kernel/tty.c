@@ -69,7 +69,7 @@ static bool line_ready(void)
 
 /*
  * Takes a whole line, or its first len bytes, into buf: how many, or
- * -EAGAIN (nonblock and no line yet), -EINTR.
+ * -EAGAIN (nonblock and no line yet), -ERESTARTSYS (a signal came).
  */
 static long tty_read_line(char *buf, size_t len, bool nonblock)
 {
@@ -77,7 +77,7 @@ static long tty_read_line(char *buf, size_t len, bool nonblock)
 
 	spin_lock(&tty_lock);
 	while (!line_ready()) {
-		long err = nonblock ? -EAGAIN : proc_interrupted() ? -EINTR : 0;
+		long err = nonblock ? -EAGAIN : proc_interrupted() ? -ERESTARTSYS : 0;
 
 		if (err) {
 			spin_unlock(&tty_lock);
