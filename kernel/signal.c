@@ -307,6 +307,15 @@ void signal_deliver(struct trapframe *tf, long syscall_nr)
 	uint64_t oldmask;
 	int sig;
 
+	/*
+	 * Nearly every return finds nothing to do: it need not take the
+	 * global lock. A signal sent just after this look is taken at the
+	 * thread's next entry to the kernel (a timer tick at the latest).
+	 */
+	if (!signal_pending() && !t->sigmask_saved) {
+		restart_without_handler(tf, syscall_nr);
+		return;
+	}
 	for (;;) {
 		spin_lock(&proc_lock);
 		while (p->stopped && !p->killed && !t->stop)
