@@ -363,6 +363,19 @@ UTEST(a_signal_interrupts_nanosleep_and_wait4)
 	UT_ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 }
 
+UTEST(a_signal_interrupts_a_futex_wait)
+{
+	static uint32_t word;
+	int pid;
+
+	UT_ASSERT_EQ(0, on(SIGUSR1, count, 0));
+	hits = 0;
+	pid = signal_me_later(SIGUSR1, 50);
+	UT_ASSERT_EQ(-EINTR, syscall6(NR_futex, (long)&word, FUTEX_WAIT, 0, 0, 0, 0));
+	UT_ASSERT_EQ(1, hits);
+	UT_ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+}
+
 UTEST(sigsuspend_waits_with_a_mask_and_puts_the_old_one_back)
 {
 	sigset_t set, none;

@@ -14,6 +14,13 @@
 #define SC(n, a, b, c, d) syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
 
 static struct termios saved;
+static volatile sig_atomic_t signalled;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	signalled++;
+}
 static int saved_pgrp = -1;
 
 static void put_back(void)
@@ -164,6 +171,78 @@ UTEST(ctrl_c_ctrl_backslash_and_ctrl_z_signal_the_foreground_group)
 	}
 }
 
+/* Waits until parent has a child named name: its pid, or -1 after 10 s. */
+static int child_named(int parent, const char *name)
+{
+	struct procinfo pi;
+
+	for (int tries = 0; tries < 1000; tries++) {
+		for (int i = 0; procinfo(i, &pi) == 0; i++)
+			if (pi.ppid == parent && strcmp(pi.name, name) == 0)
+				return pi.pid;
+		sleep_ms(10);
+	}
+	return -1;
+}
+
+/*
+ * /bin/sh in a group of its own made the foreground, reading commands
+ * from a pipe: Ctrl-C ends its `cat`, and the shell lives on to run the
+ * next command.
+ */
+UTEST(ctrl_c_ends_the_shells_command_and_not_the_shell)
+{
+	struct termios t;
+	int in[2], out[2], sh, status;
+	char buf[512];
+	size_t got = 0;
+	long n;
+
+	UT_NEEDS_OWN_KERNEL("keys are typed through this kernel's debug.tty_input");
+	hold_terminal();
+	if (!have_keys())
+		return;
+	t = saved;
+	t.c_lflag &= ~ECHO;
+	UT_ASSERT_EQ(0, tcsetattr(0, TCSAFLUSH, &t));
+	UT_ASSERT_EQ(0, pipe(in));
+	UT_ASSERT_EQ(0, pipe(out));
+	sh = fork();
+	UT_ASSERT_OK(sh);
+	if (sh == 0) {
+		char *argv[] = { "sh", NULL };
+
+		setpgid(0, 0);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execv("/bin/sh", argv);
+		_exit(127);
+	}
+	setpgid(sh, sh);
+	close(in[0]);
+	close(out[1]);
+	UT_ASSERT_EQ(0, tcsetpgrp(0, sh));
+	UT_ASSERT_EQ(4, write(in[1], "cat\n", 4));
+	UT_ASSERT(child_named(sh, "cat") > 0);
+	UT_ASSERT(type("\003"));
+	/* The next command only once cat is gone, or a dying cat could take it. */
+	buf[0] = '\0';
+	while (!strstr(buf, "killed by signal 2\n$ ") && got < sizeof(buf) - 1 &&
+	       (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0) {
+		got += (size_t)n;
+		buf[got] = '\0';
+	}
+	if (!strstr(buf, "sh: cat: killed by signal 2"))
+		UT_FAIL("the shell said: %s", buf);
+	UT_ASSERT_EQ(7, write(in[1], "exit 7\n", 7));
+	close(in[1]);
+	close(out[0]);
+	UT_ASSERT_EQ(sh, waitpid(sh, &status, 0));
+	UT_ASSERT_EQ(W_EXITCODE(7), status);
+}
+
 /* Reads what one read() gives into buf as a string. */
 static long read_string(char *buf, size_t len)
 {
@@ -199,6 +278,28 @@ UTEST(canonical_mode_edits_the_line_and_ctrl_d_ends_the_input)
 	UT_ASSERT_EQ(2, read(0, buf, 2));
 	UT_ASSERT_EQ(5, read_string(buf, sizeof(buf)));
 	UT_ASSERT(strcmp(buf, "cdef\n") == 0);
+}
+
+/* A read of the terminal that a signal interrupts gives EINTR (on Linux too). */
+UTEST(a_signal_interrupts_a_terminal_read)
+{
+	struct sigaction sa = { 0 };
+	int parent = getpid(), pid;
+	char c;
+
+	hold_terminal();
+	sa.sa_handler = on_signal;
+	UT_ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		sleep_ms(50);
+		kill(parent, SIGUSR1);
+		_exit(0);
+	}
+	UT_ASSERT_EQ(-EINTR, sys_read(0, &c, 1));
+	UT_ASSERT_EQ(1, signalled);
+	UT_ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 }
 
 UTEST(raw_mode_reads_bytes_as_they_come)
