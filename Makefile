@@ -5,8 +5,10 @@
 #   make test     host unit tests + boot self-tests (KTAP over serial), and
 #                 the user-space suites on Linux (make test-linux)
 #   make check    host-side checks only, no boot: the unit tests, the layering
-#                 of mm/pmap/ (mk/pmap-layers.mk) and the paths cited by the
-#                 docs and comments (mk/doc-paths.mk)
+#                 of mm/pmap/ (mk/pmap-layers.mk), the paths cited by the
+#                 docs and comments (mk/doc-paths.mk), the list of programs
+#                 (mk/programs.mk) and that no user program carries its own
+#                 copy of a libc function (mk/libc-copies.mk)
 #   make debug    QEMU paused with a gdb stub
 #   make clean
 #

@@ -75,9 +75,9 @@ static void vga_putc(char c)
 		vga_scroll();
 }
 
-static void putc_locked(char c)
+static void putc_locked(char c, bool crlf)
 {
-	if (c == '\n')
+	if (c == '\n' && crlf)
 		serial_putc('\r');
 	serial_putc(c);
 	vga_putc(c);
@@ -93,12 +93,17 @@ void console_init(void)
 	vga_row = vga_col = 0;
 }
 
-void console_write(const char *s, size_t n)
+void console_write_mode(const char *s, size_t n, bool crlf)
 {
 	spin_lock(&console_lock);
 	for (size_t i = 0; i < n; i++)
-		putc_locked(s[i]);
+		putc_locked(s[i], crlf);
 	spin_unlock(&console_lock);
+}
+
+void console_write(const char *s, size_t n)
+{
+	console_write_mode(s, n, true);
 }
 
 void console_putc(char c)

@@ -15,6 +15,10 @@
 #define FCW_DEFAULT   0x037f         /* the same for the x87 */
 #define FX_REGS_START 32             /* ST0-7 then XMM0-15 in the fxsave area */
 #define FX_REGS_END   416
+#define FX_MXCSR      24             /* offsets in the fxsave area */
+#define FX_MXCSR_MASK 28
+#define FX_SW_BYTES   464            /* 48 bytes fxsave leaves alone */
+#define MXCSR_MASK_DEFAULT 0xffbf    /* when the CPU reports 0 (SDM 11.6.6) */
 
 static struct fpu_state initial_state;   /* (c) made by the boot CPU */
 
@@ -51,6 +55,21 @@ void fpu_inherit(struct fpu_state *st)
 		fpu_save(st);
 	else
 		*st = initial_state;
+}
+
+void fpu_clear_sw_bytes(struct fpu_state *st)
+{
+	memset(st->area + FX_SW_BYTES, 0, sizeof(st->area) - FX_SW_BYTES);
+}
+
+void fpu_sanitize(struct fpu_state *st)
+{
+	uint32_t mask, mxcsr;
+
+	memcpy(&mask, initial_state.area + FX_MXCSR_MASK, sizeof(mask));
+	memcpy(&mxcsr, st->area + FX_MXCSR, sizeof(mxcsr));
+	mxcsr &= mask ? mask : MXCSR_MASK_DEFAULT;
+	memcpy(st->area + FX_MXCSR, &mxcsr, sizeof(mxcsr));
 }
 
 void fpu_reset_current(void)

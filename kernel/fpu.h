@@ -33,6 +33,14 @@ void fpu_inherit(struct fpu_state *st);
 /* The calling user thread's registers go back to the initial state (exec). */
 void fpu_reset_current(void);
 
+/*
+ * Signal frames: a saved image gets Linux's "no extended state" in the
+ * 48 bytes fxsave leaves to software, and an image from user space gets
+ * its MXCSR reserved bits cleared (fxrstor would fault on them).
+ */
+void fpu_clear_sw_bytes(struct fpu_state *st);
+void fpu_sanitize(struct fpu_state *st);
+
 /* The scheduler's two halves of a switch. */
 void fpu_save(struct fpu_state *st);
 void fpu_restore(const struct fpu_state *st);

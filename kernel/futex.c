@@ -136,7 +136,9 @@ long futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline)
 		;
 	*pp = w.next;
 	spin_unlock(&futex_lock);
-	return w.woken ? 0 : proc_interrupted() ? -EINTR : -ETIMEDOUT;
+	/* Linux restarts an untimed wait after a signal, unless a handler
+	 * without SA_RESTART runs; a timed one gives -EINTR. */
+	return w.woken ? 0 : !proc_interrupted() ? -ETIMEDOUT : deadline ? -EINTR : -ERESTARTSYS;
 }
 
 long futex_wake(uint64_t uaddr, int n)

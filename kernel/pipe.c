@@ -99,14 +99,15 @@ static void ring_put(struct pipe *p, const char *src, size_t n)
 /*
  * Sleeps on chan (&p->readers or &p->writers) until the other side acts,
  * the pipe's lock held and dropped while asleep. 0: look again; -EAGAIN
- * for an O_NONBLOCK file, -EINTR when the process is being killed.
+ * for an O_NONBLOCK file, -ERESTARTSYS when a signal came (restarted, or
+ * -EINTR if a handler runs; see signal.h).
  */
 static long pipe_wait(struct file *f, struct pipe *p, void *chan)
 {
 	if (file_nonblocking(f))
 		return -EAGAIN;
 	if (proc_interrupted())
-		return -EINTR;
+		return -ERESTARTSYS;
 	sleep_on(chan, &p->lock);
 	return 0;
 }

@@ -6,7 +6,9 @@
 
 /*
  * printk formats: %d %i %u %x %X %o %c %s %p %%, with flags '-', '0', width,
- * and the length modifiers l, ll, z. %p prints 0x and 16 hex digits.
+ * and the length modifiers l, ll, z. %p prints 0x and 16 hex digits. Anything
+ * else (a precision, h, '+', an unknown conversion) is printed as written and
+ * takes no argument. tests/host/printk_test.c holds it to this, and to C.
  */
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintk(const char *fmt, va_list ap);

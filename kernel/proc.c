@@ -22,6 +22,7 @@
 #include "kernel/futex.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
+#include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
 #include "kernel/trap.h"
@@ -382,9 +383,7 @@ void proc_exec_map(struct vm_map *map)
 	current_thread()->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	current_thread()->clear_child_tid = 0;
-	for (int i = 0; i < NSIG; i++)
-		if (p->sigactions[i].handler != SIG_IGN)
-			p->sigactions[i] = (struct linux_sigaction){ 0 };
+	signal_exec_reset(p);
 	fdtable_close_on_exec(&p->files);
 }
 
@@ -412,6 +411,12 @@ static void proc_finish(struct proc *p)
 	reparent_children(p);
 	p->state = P_ZOMBIE;
 	wakeup(p->parent);
+	if (p->parent) {
+		struct ksiginfo info = { WIFSIGNALED(p->status) ? CLD_KILLED : CLD_EXITED, p->pid,
+		                         WIFSIGNALED(p->status) ? WTERMSIG(p->status)
+		                                                : WEXITSTATUS(p->status), 0 };
+		signal_send_locked(p->parent, SIGCHLD, &info);
+	}
 	spin_unlock(&proc_lock);
 	thread_exit_current(0);
 }
@@ -447,8 +452,7 @@ static void thread_leave(int code)
 	thread_exit_current(code);
 }
 
-/* Marks p killed with `status` (the first reason wins) and wakes its threads. */
-static void proc_mark_killed(struct proc *p, int status)
+void proc_mark_killed_locked(struct proc *p, int status)
 {
 	ASSERT_HELD(&proc_lock);
 	if (!p->killed) {
@@ -464,22 +468,27 @@ void proc_exit(int status)
 	struct proc *p = current_proc();
 
 	spin_lock(&proc_lock);
-	proc_mark_killed(p, status);
+	proc_mark_killed_locked(p, status);
 	spin_unlock(&proc_lock);
 	thread_leave(0);
 }
 
 void proc_check_killed(void)
 {
-	if (proc_interrupted())
+	if (proc_dying())
 		thread_leave(0);
 }
 
-bool proc_interrupted(void)
+bool proc_dying(void)
 {
 	struct proc *p = current_proc();
 
 	return p && (p->killed || __atomic_load_n(&current_thread()->stop, __ATOMIC_RELAXED));
+}
+
+bool proc_interrupted(void)
+{
+	return proc_dying() || (current_proc() && signal_pending());
 }
 
 long proc_stop_other_threads(void)
@@ -537,7 +546,7 @@ void proc_fault_kill(const struct trapframe *tf, uint64_t addr, int sig, const c
 	 * thread-list lock is such a word; a thread that takes the lock so
 	 * freed can find a sibling's thread record half made and fault.
 	 */
-	if (proc_interrupted())
+	if (proc_dying())
 		thread_leave(0);
 	if (__atomic_load_n(&p->fault_expected, __ATOMIC_RELAXED)) {
 		__atomic_fetch_add(&expected_kills, 1, __ATOMIC_RELAXED);
@@ -572,8 +581,13 @@ static bool wait_matches(const struct proc *c, int pid, int pgid)
 	return pid > 0 ? c->pid == pid : pid == -1 || c->pgid == pgid;
 }
 
-/* A zombie child that wait4(pid) takes, or NULL; *any set if one exists. */
-static struct proc *find_zombie_child(struct proc *parent, int pid, int pgid, bool *any)
+/*
+ * A child that wait4(pid) reports, or NULL; *any set if one exists: a
+ * zombie, or with WUNTRACED or WCONTINUED one that stopped or continued
+ * since its parent last looked.
+ */
+static struct proc *find_waitable_child(struct proc *parent, int pid, int pgid, int options,
+                                        bool *any)
 {
 	struct proc *found = NULL;
 
@@ -583,7 +597,11 @@ static struct proc *find_zombie_child(struct proc *parent, int pid, int pgid, bo
 		if (!c || c->parent != parent || !wait_matches(c, pid, pgid))
 			continue;
 		*any = true;
-		if (c->state == P_ZOMBIE && !found)
+		if (found)
+			continue;
+		if (c->state == P_ZOMBIE ||
+		    (c->wait_report == W_CONTINUED && (options & WCONTINUED)) ||
+		    (c->wait_report && c->wait_report != W_CONTINUED && (options & WUNTRACED)))
 			found = c;
 	}
 	return found;
@@ -614,12 +632,21 @@ long proc_wait4(int pid, int *status_out, int options, struct usage *u)
 		return -ESRCH;
 	spin_lock(&proc_lock);
 	pgid = pid == 0 ? self->pgid : -pid;
-	while (!(child = find_zombie_child(self, pid, pgid, &any))) {
+	while (!(child = find_waitable_child(self, pid, pgid, options, &any))) {
 		if (!any || (options & WNOHANG) || proc_interrupted()) {
 			spin_unlock(&proc_lock);
-			return !any ? -ECHILD : proc_interrupted() ? -EINTR : 0;
+			return !any ? -ECHILD : proc_interrupted() ? -ERESTARTSYS : 0;
 		}
 		sleep_on(self, &proc_lock);
+	}
+	if (child->state != P_ZOMBIE) {
+		/* Stopped or continued: reported once, and it stays a child. */
+		*status_out = child->wait_report;
+		child->wait_report = 0;
+		if (u)
+			*u = (struct usage){ 0 };
+		spin_unlock(&proc_lock);
+		return child->pid;
 	}
 	child->parent = NULL;
 	cu = proc_usage_locked(child);
@@ -675,36 +702,19 @@ static struct proc *group_member_locked(int pgid)
 	return NULL;
 }
 
-/* Signals whose default action is to do nothing (or to stop, not done here). */
-static bool default_ignored(int sig)
-{
-	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
-	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
-}
-
-/*
- * Sends sig to p, found by kill: it ends p unless p ignores it, is already
- * a zombie, or is init (which, as on Linux, takes no default action).
- */
-static void proc_signal_locked(struct proc *p, int sig)
-{
-	if (sig && p->state == P_ALIVE && p != init_proc && !default_ignored(sig) &&
-	    p->sigactions[sig - 1].handler != SIG_IGN)
-		proc_mark_killed(p, W_SIGNALED(sig));
-}
-
 void proc_raise(int sig)
 {
-	if (current_thread()->sigmask & (1UL << (sig - 1)))
-		return;
+	struct ksiginfo info = { SI_KERNEL, 0, 0, 0 };
+
 	spin_lock(&proc_lock);
-	proc_signal_locked(current_proc(), sig);
+	signal_send_thread_locked(current_thread(), sig, &info);
 	spin_unlock(&proc_lock);
 }
 
 long proc_kill(int pid, int sig)
 {
 	struct proc *self = current_proc(), *p;
+	struct ksiginfo info = { SI_USER, self->pid, 0, 0 };
 	int pgid, found = 0;
 	long err = 0;
 
@@ -719,8 +729,8 @@ long proc_kill(int pid, int sig)
 			err = -ESRCH;
 		else if (p == init_proc && sig)
 			err = -EPERM;
-		else
-			proc_signal_locked(p, sig);
+		else if (sig)
+			signal_send_locked(p, sig, &info);
 		spin_unlock(&proc_lock);
 		return err;
 	}
@@ -730,10 +740,54 @@ long proc_kill(int pid, int sig)
 		if (!p || (pid == -1 ? p == init_proc || p == self : p->pgid != pgid))
 			continue;
 		found++;
-		proc_signal_locked(p, sig);
+		if (sig && p != init_proc)
+			signal_send_locked(p, sig, &info);
 	}
 	spin_unlock(&proc_lock);
 	return found ? 0 : -ESRCH;
+}
+
+long proc_kill_group_locked(int pgid, int sig)
+{
+	struct ksiginfo info = { SI_KERNEL, 0, 0, 0 };
+	int found = 0;
+
+	ASSERT_HELD(&proc_lock);
+	for (int i = 0; i < MAX_PROCS; i++) {
+		struct proc *p = procs[i];
+
+		if (p && p->pgid == pgid && p != init_proc) {
+			found++;
+			signal_send_locked(p, sig, &info);
+		}
+	}
+	return found ? 0 : -ESRCH;
+}
+
+long proc_tgkill(int tgid, int tid, int sig)
+{
+	struct ksiginfo info = { SI_TKILL, current_proc()->pid, 0, 0 };
+	long err = -ESRCH;
+
+	if (sig < 0 || sig > NSIG || tid <= 0)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	for (int i = 0; i < MAX_PROCS && err == -ESRCH; i++) {
+		struct proc *p = procs[i];
+
+		if (!p || p->state != P_ALIVE || (tgid > 0 && p->pid != tgid))
+			continue;
+		for (struct thread *t = p->threads; t; t = t->proc_next) {
+			if (t->tid != tid || t->exited)
+				continue;
+			err = 0;
+			if (sig)
+				signal_send_thread_locked(t, sig, &info);
+			break;
+		}
+	}
+	spin_unlock(&proc_lock);
+	return err;
 }
 
 long proc_setpgid(int pid, int pgid)
@@ -786,6 +840,18 @@ long proc_getpgid(int pid)
 long proc_getsid(int pid)
 {
 	return proc_get_id(pid, true);
+}
+
+long proc_group_session(int pgid)
+{
+	struct proc *g;
+	long sid;
+
+	spin_lock(&proc_lock);
+	g = group_member_locked(pgid);
+	sid = g ? g->sid : -ESRCH;
+	spin_unlock(&proc_lock);
+	return sid;
 }
 
 long proc_setsid(void)

@@ -38,7 +38,11 @@ struct proc {
 	int sid;                      /* (P) session; a leader's is its pid */
 	struct usage dead;            /* (P) of its threads already freed */
 	struct usage children;        /* (P) of its waited-for children, theirs included */
-	struct linux_sigaction sigactions[NSIG];   /* recorded by rt_sigaction */
+	struct linux_sigaction sigactions[NSIG];   /* (P) rt_sigaction's */
+	uint64_t sigpending;          /* (P) signals sent to the process (signal.h) */
+	struct ksiginfo siginfo[NSIG];   /* (P) what each of sigpending carries */
+	bool stopped;                 /* (P) by a stop signal, until SIGCONT or SIGKILL */
+	int wait_report;              /* (P) W_STOPCODE or W_CONTINUED for wait4, or 0 */
 	bool execing;                 /* (P) a thread execs: no new threads */
 	bool execed;                  /* (P) has exec'd since fork: its parent's setpgid fails */
 	bool fault_expected;          /* (atomic) see proc_expect_fault() */
@@ -49,8 +53,6 @@ struct proc {
 struct clone_args {
 	uint64_t flags, stack, ptid, ctid, tls;
 };
-
-#define SIG_IGN 1   /* a sigaction handler that ignores the signal */
 
 extern struct spinlock proc_lock;
 
@@ -108,9 +110,11 @@ void proc_thread_exit(int code) __attribute__((noreturn));
  * wait4: reaps a zombie child (pid > 0: that one; -1: any; 0: any in the
  * caller's process group; below -1: any in group -pid), waiting for one
  * unless WNOHANG (then 0 when none has ended). Stores its status and, when
- * u is not NULL, its usage with that of the children it waited for.
- * -ECHILD (no such child), -EINTR (the caller was killed), -EINVAL, and
- * -ESRCH for INT_MIN (which has no group to negate), as on Linux.
+ * u is not NULL, its usage with that of the children it waited for. With
+ * WUNTRACED (WCONTINUED) a child that stopped (continued) since the last
+ * look is reported too, once, with W_STOPCODE (W_CONTINUED) and zero usage,
+ * and is not reaped. -ECHILD (no such child), -ERESTARTSYS (a signal came),
+ * -EINVAL, and -ESRCH for INT_MIN (which has no group to negate), as on Linux.
  */
 long proc_wait4(int pid, int *status_out, int options, struct usage *u);
 
@@ -120,21 +124,31 @@ void proc_usage(int who, struct usage *u);
 /*
  * kill: pid > 0 names a process, 0 the caller's process group, -1 every
  * process but init and the caller, and below -1 the group -pid. sig 0 only
- * checks that there is one; a signal Linux ignores by default (or one the
- * target set to SIG_IGN) changes nothing; any other ends the process with
- * that signal (uapi/signal.h). Zombies and init in a group count as found
- * and are left alone. -ESRCH (nobody found, or pid INT_MIN), -EINVAL, and
- * -EPERM for init named by its pid.
+ * checks that there is one; others are sent (signal_send_locked()) with
+ * si_code SI_USER and the caller's pid. Zombies and init in a group count
+ * as found and are left alone. -ESRCH (nobody found, or pid INT_MIN),
+ * -EINVAL, and -EPERM for init named by its pid.
  */
 long proc_kill(int pid, int sig);
 
 /*
- * A signal the calling thread raises against its own process (SIGPIPE
- * from a write to a pipe that nobody reads): taken as kill's are, unless
- * the thread blocks it (Linux would keep it pending; with no delivery yet
- * there is nothing to keep it for).
+ * tgkill (tgid > 0) and tkill (tgid -1): sig to the thread tid of process
+ * tgid, si_code SI_TKILL. -EINVAL (bad sig or tid), -ESRCH.
+ */
+long proc_tgkill(int tgid, int tid, int sig);
+
+/* The terminal's keys: sig to every process of group pgid but init; -ESRCH if none. */
+long proc_kill_group_locked(int pgid, int sig);
+
+/*
+ * A signal the kernel sends the calling thread (SIGPIPE from a write to a
+ * pipe that nobody reads), si_code SI_KERNEL: taken on the way back to
+ * user mode, pending while the thread blocks it.
  */
 void proc_raise(int sig);
+
+/* Marks p killed with `status` (the first reason wins) and wakes its threads. */
+void proc_mark_killed_locked(struct proc *p, int status);
 
 /*
  * Process groups and sessions, with Linux's rules. A process started by
@@ -152,6 +166,8 @@ long proc_setpgid(int pid, int pgid);
 /* getpgid and getsid: of the caller (pid 0) or of process pid; -ESRCH. */
 long proc_getpgid(int pid);
 long proc_getsid(int pid);
+/* The session of group pgid (of a process in it, a zombie too), or -ESRCH. */
+long proc_group_session(int pgid);
 /*
  * setsid: the caller leads a new session and a new group, both numbered
  * by its pid, which it returns; -EPERM if a group has that number already
@@ -194,9 +210,13 @@ void proc_fault_stat(struct vmstat *st);
  */
 void proc_check_killed(void);
 
+/* Must the current thread leave (its process is killed, or another thread execs)? */
+bool proc_dying(void);
+
 /*
- * Should the current thread stop what it waits for and leave (its process
- * is killed, or another thread execs)? Every interruptible sleep asks.
+ * Should the current thread stop what it waits for: it must leave, or a
+ * signal it does not block is pending? Every interruptible sleep asks,
+ * and returns -ERESTARTSYS (or -EINTR) when it is so.
  */
 bool proc_interrupted(void);
 

@@ -12,6 +12,7 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include "kernel/signal.h"
 #include "kernel/spinlock.h"
 #include "kernel/trap.h"
 #include "kernel/types.h"
@@ -53,6 +54,10 @@ struct thread {
 	uint64_t fs_base;                 /* user FS base: TLS (arch_prctl) */
 	uint64_t clear_child_tid;         /* user word zeroed and woken at exit, or 0 */
 	uint64_t sigmask;                 /* blocked signals (rt_sigprocmask) */
+	uint64_t sigpending;              /* (P) signals sent to this thread (signal.h) */
+	uint64_t saved_sigmask;           /* rt_sigsuspend's caller's mask, to put back */
+	bool sigmask_saved;               /* saved_sigmask is set */
+	struct ksiginfo siginfo[NSIG];    /* (P) what each of sigpending carries */
 	struct usage usage;               /* faults and CPU time (getrusage) */
 	const void *chan;                 /* (s) what it sleeps on */
 	uint64_t wake_tick;               /* (s) timed sleep deadline, 0 = none */

@@ -79,10 +79,11 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* c is converted to char, as in C: strchr(s, 256) finds the terminator. */
 char *strchr(const char *s, int c)
 {
 	for (; *s; s++)
 		if (*s == (char)c)
 			return (char *)s;
-	return c == 0 ? (char *)s : NULL;
+	return (char)c == '\0' ? (char *)s : NULL;
 }

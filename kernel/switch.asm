@@ -72,6 +72,8 @@ syscall_entry:
 	mov rdi, rsp
 	call syscall_dispatch           ; checks the return rip is a user address
 	cli
+	test al, al                     ; rt_sigreturn: every register from the frame,
+	jnz trap_return                 ; so iretq (sysret would lose rcx and r11)
 	; sysret: rip from rcx, rflags from r11; the rest from the frame.
 	POP_GPRS
 	add rsp, 16                     ; vector, error code

@@ -270,11 +270,6 @@ long sys_getuid(struct trapframe *tf)
 	return 0;
 }
 
-long sys_kill(struct trapframe *tf)
-{
-	return proc_kill((int)tf->rdi, (int)tf->rsi);
-}
-
 long sys_sched_yield(struct trapframe *tf)
 {
 	(void)tf;
@@ -306,60 +301,6 @@ long sys_arch_prctl(struct trapframe *tf)
 		return copyout((void *)tf->rsi, &t->fs_base, sizeof(t->fs_base));
 	}
 	return -EINVAL;
-}
-
-/*
- * rt_sigaction(sig, act, oldact, sigsetsize): records the action, to be
- * given back as oldact and kept across fork; until signals are delivered,
- * only SIG_IGN has an effect (kill() of an ignored signal does nothing).
- */
-long sys_rt_sigaction(struct trapframe *tf)
-{
-	struct proc *p = current_proc();
-	int sig = (int)tf->rdi;
-	struct linux_sigaction act, old;
-
-	if (sig < 1 || sig > NSIG || tf->r10 != sizeof(uint64_t))
-		return -EINVAL;
-	if (tf->rsi && (sig == SIGKILL || sig == SIGSTOP))
-		return -EINVAL;
-	if (tf->rsi && copyin(&act, (void *)tf->rsi, sizeof(act)) < 0)
-		return -EFAULT;
-	old = p->sigactions[sig - 1];
-	if (tf->rdx && copyout((void *)tf->rdx, &old, sizeof(old)) < 0)
-		return -EFAULT;
-	if (tf->rsi)
-		p->sigactions[sig - 1] = act;
-	return 0;
-}
-
-/* rt_sigprocmask(how, set, oldset, sigsetsize): the thread's blocked set. */
-long sys_rt_sigprocmask(struct trapframe *tf)
-{
-	struct thread *t = current_thread();
-	uint64_t set, old = t->sigmask;
-	const uint64_t unblockable = (1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1));
-
-	if (tf->r10 != sizeof(uint64_t))
-		return -EINVAL;
-	if (tf->rsi) {
-		if (tf->rdi > 2)
-			return -EINVAL;
-		if (copyin(&set, (void *)tf->rsi, sizeof(set)) < 0)
-			return -EFAULT;
-	}
-	if (tf->rdx && copyout((void *)tf->rdx, &old, sizeof(old)) < 0)
-		return -EFAULT;
-	if (tf->rsi) {
-		if (tf->rdi == 0)          /* SIG_BLOCK */
-			t->sigmask |= set;
-		else if (tf->rdi == 1)     /* SIG_UNBLOCK */
-			t->sigmask &= ~set;
-		else                       /* SIG_SETMASK */
-			t->sigmask = set;
-		t->sigmask &= ~unblockable;
-	}
-	return 0;
 }
 
 /*

@@ -64,8 +64,9 @@ static long timespec_in(uint64_t uts, uint64_t *ns)
 }
 
 /*
- * Sleeps until `clock` reads `until` (ns). A kill ends the sleep with
- * -EINTR and, when urem is not 0, the time left there.
+ * Sleeps until `clock` reads `until` (ns). A signal ends the sleep with
+ * -EINTR and, when urem is not 0, the time left there (Linux restarts
+ * the sleep for the time left when no handler runs; here it is -EINTR).
  */
 static long sleep_until(int clock, uint64_t until, uint64_t urem)
 {

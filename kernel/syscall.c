@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "mm/phys.h"
 #include "uapi/errno.h"
 #include "uapi/linux_syscalls.h"
@@ -115,6 +116,12 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_faccessat] = sys_faccessat,
 	[NR_renameat2] = sys_renameat2,
 	[NR_faccessat2] = sys_faccessat2,
+	[NR_rt_sigreturn] = sys_rt_sigreturn,
+	[NR_rt_sigpending] = sys_rt_sigpending,
+	[NR_rt_sigsuspend] = sys_rt_sigsuspend,
+	[NR_pause] = sys_pause,
+	[NR_tkill] = sys_tkill,
+	[NR_tgkill] = sys_tgkill,
 };
 
 /* The project's own calls, by number - SYS_OWN_BASE. */
@@ -173,13 +180,14 @@ void syscall_init(void)
 	wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC | RFLAGS_NT);
 }
 
-void return_to_user_checks(struct trapframe *tf)
+void return_to_user_checks(struct trapframe *tf, long syscall_nr)
 {
 	proc_check_killed();
 	if (sched_should_yield()) {
 		yield();
 		proc_check_killed();
 	}
+	signal_deliver(tf, syscall_nr);
 	/*
 	 * sysret to a non-canonical rip would fault in kernel mode on the user
 	 * stack; iretq to one faults too. Only user-space addresses go back
@@ -190,7 +198,7 @@ void return_to_user_checks(struct trapframe *tf)
 	tf->rflags = (tf->rflags & RFLAGS_USER_MASK) | RFLAGS_IF;
 }
 
-void syscall_dispatch(struct trapframe *tf)
+bool syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t n = tf->rax;
 	syscall_fn fn = lookup(n);
@@ -201,5 +209,10 @@ void syscall_dispatch(struct trapframe *tf)
 		report_missing(n);
 		tf->rax = (uint64_t)-ENOSYS;
 	}
-	return_to_user_checks(tf);
+	if (n == NR_rt_sigreturn) {
+		return_to_user_checks(tf, -1);   /* the restored rax is no call's result */
+		return true;
+	}
+	return_to_user_checks(tf, (long)n);
+	return false;
 }

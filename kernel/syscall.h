@@ -18,13 +18,19 @@
 typedef long (*syscall_fn)(struct trapframe *tf);
 
 void syscall_init(void);
-void syscall_dispatch(struct trapframe *tf);
+/*
+ * Runs the call tf->rax; true when every register must come back from tf
+ * (rt_sigreturn), which sysret cannot do (it takes rcx and r11): the
+ * entry then returns through iretq.
+ */
+bool syscall_dispatch(struct trapframe *tf);
 
 /*
  * Before any return to user mode: ends the thread if its process was
- * killed, and gives up the CPU when its time slice is over.
+ * killed, gives up the CPU when its time slice is over, and takes the
+ * pending signals (signal_deliver(); syscall_nr is the call returning, or -1).
  */
-void return_to_user_checks(struct trapframe *tf);
+void return_to_user_checks(struct trapframe *tf, long syscall_nr);
 
 /* Linux's name of each call by number (NULL: none), for messages. */
 extern const char *const linux_syscall_names[LINUX_NSYSCALLS];
@@ -47,14 +53,22 @@ long sys_setsid(struct trapframe *tf);
 long sys_getsid(struct trapframe *tf);
 long sys_gettid(struct trapframe *tf);
 long sys_getuid(struct trapframe *tf);
-long sys_kill(struct trapframe *tf);
 long sys_sched_yield(struct trapframe *tf);
 long sys_set_tid_address(struct trapframe *tf);
 long sys_arch_prctl(struct trapframe *tf);
-long sys_rt_sigaction(struct trapframe *tf);
-long sys_rt_sigprocmask(struct trapframe *tf);
 long sys_uname(struct trapframe *tf);
 long sys_reboot(struct trapframe *tf);
+
+/* Signals (signal.c). */
+long sys_rt_sigaction(struct trapframe *tf);
+long sys_rt_sigprocmask(struct trapframe *tf);
+long sys_rt_sigpending(struct trapframe *tf);
+long sys_rt_sigsuspend(struct trapframe *tf);
+long sys_rt_sigreturn(struct trapframe *tf);
+long sys_pause(struct trapframe *tf);
+long sys_kill(struct trapframe *tf);
+long sys_tkill(struct trapframe *tf);
+long sys_tgkill(struct trapframe *tf);
 
 /* Futexes (futex.h). */
 long sys_futex(struct trapframe *tf);

@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
+#include "kernel/tty.h"
 #include "mm/page.h"
 #include "mm/vm_tunables.h"
 #include "uapi/errno.h"
@@ -45,6 +46,9 @@ static const struct sysctl table[] = {
 	{ "debug.futex_wait_delay_us", &futex_wait_delay_us, 0, 1000000,
 	  "race tests: a futex waiter pauses this long between finding its word's "
 	  "page and checking the word", NULL },
+	{ "debug.tty_input", &tty_debug_input_knob, 0, 255,
+	  "terminal tests: the console takes this byte as if it had been typed",
+	  tty_debug_input },
 #endif
 };
 

@@ -11,12 +11,14 @@
 #include "kernel/apic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
 #include "kernel/tlb.h"
 #include "kernel/string.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
+#include "mm/vm_map.h"
 #include "uapi/errno.h"
 #include "uapi/wait.h"
 
@@ -190,12 +192,16 @@ static void handle_kernel_exception(struct trapframe *tf)
 	panic("unhandled %s in kernel mode", trap_name(tf->vector));
 }
 
-/* An exception in user mode: a page fault to resolve, or the end of the process. */
+/*
+ * An exception in user mode: a page fault to resolve, the process's
+ * handler for the signal it raises (Linux's si_code and address), or the
+ * end of the process.
+ */
 static void handle_user_exception(struct trapframe *tf)
 {
 	char why[112];
 	uint64_t addr = tf->rip;
-	int err;
+	int err = 0, sig, code;
 
 	if (tf->vector == T_PF) {
 		addr = read_cr2();
@@ -215,8 +221,16 @@ static void handle_user_exception(struct trapframe *tf)
 	} else {
 		snprintf(why, sizeof(why), "%s (error code 0x%lx)", trap_name(tf->vector), tf->error);
 	}
-	proc_fault_kill(tf, addr, tf->vector == T_UD ? SIGILL
-	                : tf->vector == T_PF || tf->vector == T_GP ? SIGSEGV : SIGFPE, why);
+	sig = tf->vector == T_UD ? SIGILL : tf->vector == T_PF || tf->vector == T_GP ? SIGSEGV : SIGFPE;
+	/* SEGV_ACCERR: a mapping is there but refuses the access (present or not yet). */
+	code = tf->vector == T_PF ? ((tf->error & PF_PRESENT) ||
+	                             vm_map_shared_at(current_proc()->map, addr) >= 0
+	                             ? SEGV_ACCERR : SEGV_MAPERR)
+	     : tf->vector == T_UD ? ILL_ILLOPN : tf->vector == T_DE ? FPE_INTDIV : SI_KERNEL;
+	/* Out of memory is no fault of the program's: no handler for that. */
+	if (err != -ENOMEM && signal_fault(sig, code, code == SI_KERNEL ? 0 : addr))
+		return;
+	proc_fault_kill(tf, addr, sig, why);
 }
 
 void trap_dispatch(struct trapframe *tf)
@@ -230,5 +244,5 @@ void trap_dispatch(struct trapframe *tf)
 			handle_kernel_exception(tf);
 	}
 	if (from_user)
-		return_to_user_checks(tf);
+		return_to_user_checks(tf, -1);
 }

@@ -4,11 +4,14 @@
  * (zero-fill, copy-on-write) and asks the pmap to map it.
  *
  * A page of a large page (2 MiB) is mapped whole through the object's PD
- * when its segment is eligible (pmap_enter_large); otherwise (the mapping
- * is not 2 MiB-aligned with the object, a partial mprotect or munmap split
- * it, or sharing is off) the fault maps, in private PTs, every 4 KiB piece
- * of that 2 MiB page that the entry covers, so splitting costs one fault
- * per piece of entry, not one per page.
+ * when its segment is eligible (pmap_enter_large). Otherwise, when the
+ * entry is shared and covers the whole large page at a 2 MiB-aligned
+ * address (sharing is off, say), it is mapped whole with one private 2 MiB
+ * leaf (pmap_enter_leaf), as Linux maps a hugetlb page without PMD
+ * sharing; else (the mapping is not 2 MiB-aligned with the object, or a
+ * partial mprotect or munmap split it) the fault maps, in private PTs,
+ * every 4 KiB piece of that 2 MiB page that the entry covers, so splitting
+ * costs one fault per piece of entry, not one per page.
  *
  * Counters: map->stat (m) and vm_fault_gstat (atomic adds). Every handled
  * fault counts once in faults and once in exactly one of faults_private,
@@ -132,12 +135,30 @@ static int split_map_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t 
 }
 
 /*
+ * The address at which shared entry e maps the whole large page head with
+ * a private 2 MiB leaf, or 0 when it cannot: e is private (copy-on-write
+ * works on 4 KiB pages), covers only part of the page, or maps it at an
+ * address that is not 2 MiB aligned.
+ */
+static vaddr_t private_leaf_va(const struct vm_map_entry *e, const struct vm_page *head)
+{
+	vaddr_t va;
+
+	if (!(e->flags & VME_SHARED) || head->offset < e->offset ||
+	    head->offset + SEG_SIZE > e->offset + (e->end - e->start))
+		return 0;
+	va = e->start + (head->offset - e->offset);
+	return IS_ALIGNED(va, SEG_SIZE) ? va : 0;
+}
+
+/*
  * vm_fault() with map->lock held. An eligible shared segment goes to the
  * object's page tables (faults_object when the object PTE, or for a piece
  * of a large page the object's 2 MiB leaf, had to be filled, then also
  * faults_large; faults_link when the fault only linked the table).
- * Everything else fills private PTEs (faults_private): one, or every piece
- * the entry maps of a large page (then also faults_split).
+ * Everything else is private (faults_private): a large page the entry
+ * covers whole gets a private 2 MiB leaf, the pieces of one it covers in
+ * part get private PTEs (then also faults_split), any other page one PTE.
  */
 int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 {
@@ -173,6 +194,10 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 		} else if (err == 0) {
 			COUNT(map, faults_link);
 		}
+	} else if (head && private_leaf_va(e, head)) {
+		err = pmap_enter_leaf(map->pmap, private_leaf_va(e, head), head, prot);
+		if (err == 0)
+			COUNT(map, faults_private);
 	} else {
 		err = head ? split_map_locked(map, e, va, pg, head, prot)
 		           : pmap_enter(map->pmap, va, pg, prot, 0);

@@ -19,7 +19,9 @@
 #      one-CPU section the headline of the issue (fork mode, most clients,
 #      256 MiB, startup phase) against its goals; if the section has runs on
 #      2 MiB pages (pgbench -L, `large=1` in their kind=run line), the
-#      table of 2 MiB pages beside 4 KiB pages, both shared; fork() latency; the
+#      table of 2 MiB pages beside 4 KiB pages, both shared; fork() latency
+#      with 64 MiB, 1 GiB and 4 GiB mapped side by side, each against the
+#      fork with nothing mapped (the goal: at most twice its round trip); the
 #      teardown of a 64 MiB and a 1 GiB segment side by side, and on several
 #      CPUs whether the IPIs of the 1 GiB teardown stay constant (O(1)); with
 #      a Linux boot, after the one-CPU headline, each Linux run (on 4 KiB or
@@ -31,7 +33,9 @@
 #      `kind=timeline` for each -T interval (with the configuration of its run
 #      added), `kind=ratio` for each table row, `kind=headline` for the
 #      headline, `kind=large` for each row of the 2 MiB table (4 KiB -> 2 MiB,
-#      ratios 4 KiB / 2 MiB), `kind=teardown_ipis` for each sharing setting of the
+#      ratios 4 KiB / 2 MiB), `kind=fork_growth` for each sharing setting and
+#      size of the fork table (ratio: round trip / the empty fork's; goal=met
+#      when at most 2), `kind=teardown_ipis` for each sharing setting of the
 #      teardown, `kind=linux` for each row of the Linux table (ratios Linux /
 #      sharing on) and `kind=linux_headline` for its headline. The lines of a
 #      boot with several CPUs carry `cpus=N` right after the kind (`bench:
@@ -351,6 +355,7 @@ function linux_headline(s,    fmt, i, l, l4, l2, o, n, n2, fx, tx, hx) {
 	hx = ratio(R[l2, "startup", "faults"], R[n2, "startup", "faults"])
 	printf(fmt, "Linux 4 KiB / this kernel 4 KiB sharing on", times(fx), times(tx))
 	printf("  %-40s %12s\n", "Linux 2 MiB / this kernel 2 MiB sharing on", times(hx))
+	floor_table(s, l4, l2, o, n, n2)
 	out(sprintf("bench: kind=linux_headline run_linux_4k=%s run_linux_2m=%s run_off=%s " \
 	    "run_on=%s run_on_2m=%s clients=%s shm_mib=256 faults_linux_4k=%s tables_linux_4k=%s " \
 	    "faults_linux_2m=%s tables_linux_2m=%s faults_off=%s tables_off=%s faults_on=%s " \
@@ -362,6 +367,57 @@ function linux_headline(s,    fmt, i, l, l4, l2, o, n, n2, fx, tx, hx) {
 	    tables_of(l2, "startup"), value(o, "startup", "faults"), tables_of(o, "startup"),
 	    value(n, "startup", "faults"), tables_of(n, "startup"),
 	    value(n2, "startup", "faults"), tables_of(n2, "startup"), fx, tx, hx), s)
+}
+
+# One row of the floor table: the startup's time of run r, its floor's (the
+# same run's), and the first over the second.
+function floor_row(what, r,    st, fl) {
+	st = value(r, "startup", "ms"); fl = value(r, "floor", "ms")
+	printf("  %-40s %10s %10s %8s\n", what, st, fl,
+	    st == "?" || fl == "?" ? "?" : times(ratio(st, fl)))
+}
+
+# "met" when a <= want * b (numbers), "over" when not, "?" when unknown.
+function at_most(a, b, want) {
+	if (a == "?" || b == "?" || a == "" || b == "")
+		return "?"
+	return a + 0 <= want * b ? "met" : "over"
+}
+
+# The time of the Linux headline's startup phase (runs l4, l2 of Linux, o,
+# n, n2 of this kernel's section s) beside each run's floor, and the goals
+# of issue 22: this kernel's 4 KiB pages with sharing on no slower than
+# Linux's 2 MiB pages; its 2 MiB pages at most 0.8 times Linux's, or within
+# 10 % of their own floor; both at most 1/25 of Linux's 4 KiB pages.
+function floor_table(s, l4, l2, o, n, n2,    t4, t2, tn, tn2, fn2, g1, g2, g3, g4) {
+	print ""
+	print "Time of that startup phase (ms), and its floor: pgbench itself touching the"
+	print "same populated buffer once per client, in the same run (no fork, exec, exit"
+	print "or faults); x floor = startup / floor."
+	printf("  %-40s %10s %10s %8s\n", "", "startup", "floor", "x floor")
+	floor_row("Linux, 4 KiB pages", l4)
+	floor_row("Linux, 2 MiB pages (SHM_HUGETLB)", l2)
+	floor_row("this kernel, 4 KiB pages, sharing off", o)
+	floor_row("this kernel, 4 KiB pages, sharing on", n)
+	floor_row("this kernel, 2 MiB pages, sharing on", n2)
+	t4 = value(l4, "startup", "ms"); t2 = value(l2, "startup", "ms")
+	tn = value(n, "startup", "ms"); tn2 = value(n2, "startup", "ms")
+	fn2 = value(n2, "floor", "ms")
+	g1 = at_most(tn, t2, 1)
+	g2 = at_most(tn2, t2, 0.8)
+	if (g2 != "met" && at_most(tn2, fn2, 1.1) == "met")
+		g2 = "met"
+	g3 = at_most(tn, t4, 1 / 25)
+	g4 = at_most(tn2, t4, 1 / 25)
+	printf("  %-62s %s\n", "goal: 4 KiB sharing on <= Linux 2 MiB", g1)
+	printf("  %-62s %s\n", "goal: 2 MiB sharing on <= 0.8 x Linux 2 MiB, or 1.1 x its floor", g2)
+	printf("  %-62s %s, %s\n", "goal: 4 KiB and 2 MiB sharing on <= Linux 4 KiB / 25", g3, g4)
+	out(sprintf("bench: kind=floor clients=%s shm_mib=256 ms_linux_4k=%s floor_linux_4k=%s " \
+	    "ms_linux_2m=%s floor_linux_2m=%s ms_off=%s floor_off=%s ms_on=%s floor_on=%s " \
+	    "ms_on_2m=%s floor_on_2m=%s goal_4k_vs_linux_2m=%s goal_2m_vs_linux_2m=%s " \
+	    "goal_vs_linux_4k=%s,%s", C[l4, "clients"], t4, value(l4, "floor", "ms"), t2,
+	    value(l2, "floor", "ms"), value(o, "startup", "ms"), value(o, "floor", "ms"), tn,
+	    value(n, "floor", "ms"), tn2, fn2, g1, g2, g3, g4), s)
 }
 
 # The runs on 2 MiB pages of section s beside the same runs on 4 KiB pages,
@@ -410,23 +466,150 @@ function large_pages(s,    fmt, i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) 
 	}
 }
 
-function fork_latency(s,    i) {
-	print ""
-	printf("fork() on %s of a process with a populated shared mapping: mean time of\n",
-	    cpu_words(CPUS[s]))
-	print "fork() in the parent, of fork + exit + waitpid, and of the same with a child"
-	print "that reads every page of the mapping before it exits (and that child's faults):"
+# The goal of a fork with a mapping, whose round trip is x times the
+# empty fork's: "met" when x is at most 2, "over" when more, "?" unknown.
+function fork_goal(x) {
+	if (x !~ /^[0-9.]+$/)
+		return x == "inf" ? "over" : "?"
+	return x + 0 <= 2 ? "met" : "over"
+}
+
+# The sizes of fork latency lines, in F[] (see fork_latency): a column
+# name, "2M" added for a segment on 2 MiB pages.
+function fork_size(    m) {
+	m = kv["map_mib"] " MiB"
+	return kv["large"] == 1 ? m " 2M" : m
+}
+
+# The header of the fork tables: the sizes[1..n] as columns.
+function fork_sizes(sizes, n,    j, line) {
+	line = sprintf("  %-22s", "")
+	for (j = 1; j <= n; j++)
+		line = line sprintf(" | %-23s", sizes[j])
+	sub(/ +$/, "", line)
+	return line
+}
+
+# fork() latency of section s: the fork with nothing mapped, then one row
+# per sharing setting with the sizes mapped side by side (smallest first),
+# each with fork() in the parent, the round trip and x, the round trip
+# over the empty fork's; then the same for the children that read every
+# page first; then, per setting, the largest x against the goal (at most
+# 2: fork and exit do not grow with the size mapped). A kind=fork_growth
+# line for each setting and size.
+function fork_latency(s,    i, j, key, keys, nkeys, size, sizes, nsizes, mibs, seen, F,
+    w, x, worst, worst_size, empty_fork, empty_rt, ipis, line, tmp) {
+	split("", F); split("", seen); split("", keys); split("", sizes); split("", mibs)
+	nkeys = nsizes = 0
+	empty_fork = empty_rt = ""
 	for (i = 0; i < NFL[s]; i++) {
 		parse(FL[s, i])
-		printf("  %4s MiB mapped, optimize=%s share_pd=%s: fork %6s us, round trip " \
-		    "%6s us", kv["map_mib"], kv["optimize"], kv["share_pd"], kv["fork_us"],
-		    kv["roundtrip_us"])
-		if (kv["map_mib"] > 0)
-			printf(", reader %8s us (%s faults)", kv["reader_roundtrip_us"],
-			    kv["reader_faults"])
-		if (CPUS[s] > 1 && kv["ipis"] != "")
-			printf(", %s IPIs", kv["ipis"])
+		if (kv["map_mib"] == "")
+			continue
+		if (kv["map_mib"] == 0) {
+			empty_fork = kv["fork_us"]
+			empty_rt = kv["roundtrip_us"]
+			continue
+		}
+		key = kv["optimize"] " " kv["share_pd"]
+		if (!((key) in seen)) { seen[key] = 1; keys[++nkeys] = key }
+		size = fork_size()
+		if (!(("size " size) in seen)) {
+			seen["size " size] = 1
+			sizes[++nsizes] = size
+			mibs[nsizes] = kv["map_mib"] + (kv["large"] == 1 ? 0.5 : 0)
+			for (j = nsizes; j > 1 && mibs[j - 1] > mibs[j]; j--) {
+				tmp = sizes[j]; sizes[j] = sizes[j - 1]; sizes[j - 1] = tmp
+				tmp = mibs[j]; mibs[j] = mibs[j - 1]; mibs[j - 1] = tmp
+			}
+		}
+		for (j in kv)
+			F[key, size, j] = kv[j]
+	}
+	print ""
+	printf("fork() on %s of a process with a populated shared mapping, mean of the\n",
+	    cpu_words(CPUS[s]))
+	print "forks: fork, the time of fork() in the parent; round trip, of fork + exit +"
+	print "waitpid (the child exits at once); x, that round trip over the one with"
+	print "nothing mapped (goal: at most 2, whatever the size). 2M: on 2 MiB pages."
+	printf("  nothing mapped: fork %s us, round trip %s us\n", empty_fork == "" ? "?" : empty_fork,
+	    empty_rt == "" ? "?" : empty_rt)
+	if (!nkeys) {
+		print "  (no fork with a mapping in the log)"
+		return
+	}
+	printf("%s\n  %-22s", line = fork_sizes(sizes, nsizes), "")
+	for (j = 1; j <= nsizes; j++)
+		printf(" | %7s %8s %6s", "fork us", "round us", "x")
+	printf("\n")
+	for (i = 1; i <= nkeys; i++) {
+		key = keys[i]
+		split(key, w, " ")
+		printf("  %-22s", "optimize=" w[1] " share_pd=" w[2])
+		for (j = 1; j <= nsizes; j++) {
+			size = sizes[j]
+			if (F[key, size, "map_mib"] == "") {
+				printf(" | %7s %8s %6s", "-", "-", "-")
+				continue
+			}
+			x = ratio(F[key, size, "roundtrip_us"], empty_rt)
+			printf(" | %7s %8s %6s", F[key, size, "fork_us"], F[key, size, "roundtrip_us"], x)
+			out(sprintf("bench: kind=fork_growth optimize=%s share_pd=%s map_mib=%s large=%s " \
+			    "fork_us=%s roundtrip_us=%s empty_fork_us=%s empty_roundtrip_us=%s ratio=%s " \
+			    "goal=%s", w[1], w[2], F[key, size, "map_mib"],
+			    F[key, size, "large"] == 1 ? 1 : 0, F[key, size, "fork_us"],
+			    F[key, size, "roundtrip_us"], empty_fork == "" ? "?" : empty_fork,
+			    empty_rt == "" ? "?" : empty_rt, x, fork_goal(x)), s)
+		}
 		printf("\n")
+	}
+	print "A child that reads every page of the mapping before it exits: round trip"
+	print "(and its faults):"
+	print line
+	for (i = 1; i <= nkeys; i++) {
+		key = keys[i]
+		split(key, w, " ")
+		printf("  %-22s", "optimize=" w[1] " share_pd=" w[2])
+		for (j = 1; j <= nsizes; j++) {
+			size = sizes[j]
+			if (F[key, size, "reader_roundtrip_us"] == "")
+				printf(" | %23s", "-")
+			else
+				printf(" | %23s", sprintf("%s us (%s)", F[key, size, "reader_roundtrip_us"],
+				    F[key, size, "reader_faults"]))
+		}
+		printf("\n")
+	}
+	for (i = 1; i <= nkeys; i++) {
+		key = keys[i]
+		split(key, w, " ")
+		worst = worst_size = ""
+		for (j = 1; j <= nsizes; j++) {
+			x = ratio(F[key, sizes[j], "roundtrip_us"], empty_rt)
+			if (x ~ /^[0-9.]+$/ && (worst == "" || x + 0 > worst + 0)) {
+				worst = x
+				worst_size = sizes[j]
+			}
+		}
+		if (worst == "")
+			continue
+		if (w[1] == 1 && w[2] == 0)
+			printf("  optimize=1 share_pd=0: round trip up to x%s the empty one (%s): " \
+			    "no GiB links,\n    a link or a leaf copy per 2 MiB, so it grows with " \
+			    "the size by design\n", worst, worst_size)
+		else
+			printf("  optimize=%s share_pd=%s: round trip at most x%s the empty one " \
+			    "(%s): %s\n", w[1], w[2], worst, worst_size,
+			    fork_goal(worst) == "met" ? "goal met" : "over the goal of x2")
+	}
+	if (CPUS[s] > 1) {
+		ipis = 0
+		for (i = 0; i < NFL[s]; i++) {
+			parse(FL[s, i])
+			ipis += kv["ipis"]
+		}
+		printf("  Shootdown IPIs of all these forks and children, all CPUs together: %d\n",
+		    ipis)
 	}
 }
 

@@ -100,5 +100,12 @@
 #define NR_pipe2            293
 #define NR_renameat2       316
 #define NR_faccessat2      439
+/* Signals. */
+#define NR_rt_sigreturn     15
+#define NR_pause            34
+#define NR_rt_sigpending    127
+#define NR_rt_sigsuspend    130
+#define NR_tkill            200
+#define NR_tgkill           234
 
 #endif

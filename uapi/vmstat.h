@@ -55,6 +55,9 @@ struct vmstat {
 	/* faults with nothing left to do (not in faults) */
 	uint64_t faults_spurious;   /* the access was allowed by the time the fault got the
 	                               map: another thread of the process mapped the page */
+	/* large (2 MiB) pages mapped without sharing */
+	uint64_t leaf_private;      /* process PDEs mapping a 2 MiB page on their own now
+	                               (sharing off): one PV entry each */
 };
 
 #endif

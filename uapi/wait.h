@@ -13,5 +13,7 @@
 
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
 #define W_SIGNALED(sig)  ((sig) & 0x7f)
+#define W_STOPCODE(sig)  ((((sig) & 0xff) << 8) | 0x7f)   /* WUNTRACED's report */
+#define W_CONTINUED      0xffff                           /* WCONTINUED's report */
 
 #endif

@@ -66,7 +66,8 @@ void pmap_destroy(struct pmap *pm)
 	if (pm->active_cpus)
 		panic("pmap_destroy: pmap %p is active on cpus %lx", (void *)pm,
 		      (unsigned long)pm->active_cpus);
-	if (pm->pml4->used != 0 || pm->stat.resident != 0 || pm->mirrors)
+	if (pm->pml4->used != 0 || pm->stat.resident != 0 || pm->stat.leaf_private != 0 ||
+	    pm->mirrors)
 		panic("pmap_destroy: pmap %p still maps user memory", (void *)pm);
 	if (pm->prev)
 		pm->prev->next = pm->next;
@@ -136,9 +137,9 @@ static void pte_install_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
 
 /*
  * Maps pg at va in a private table (see pmap.h). A link covering va (the
- * segment is no longer eligible, or sharing was switched off) or a copied
- * 2 MiB leaf there is removed and flushed first, so the private table
- * replaces it.
+ * segment is no longer eligible, or sharing was switched off) or a 2 MiB
+ * leaf there (a copy or a private leaf) is removed and flushed first, so
+ * the private table replaces it.
  */
 int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int flags)
 {
@@ -158,7 +159,7 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
 	if (p.link)
 		link_clear_locked(pm, &p, p.link, &b);
 	else if (r == PD_LEVEL && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL))
-		copy_clear_locked(pm, va, &p, &b);
+		leaf_clear_locked(pm, ALIGN_DOWN(va, SEG_SIZE), &p, &b);
 	tlb_batch_finish(&b);   /* break before make: 2 MiB (or linked) becomes 4 KiB */
 	r = pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, &p, pt_alloc_private, pm);
 	if (r < 0) {
@@ -166,6 +167,48 @@ int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int fl
 		pt_prune(pm, &p, p.level, &b);
 	} else {
 		pte_install_locked(pm, va, &p, pg, prot, pv, &b);
+		pv = NULL;
+	}
+	tlb_batch_finish(&b);
+	spin_unlock(&pmap_lock);
+	pv_free(pv);
+	return r < 0 ? -ENOMEM : 0;
+}
+
+/*
+ * Maps the large page head at va with a private 2 MiB leaf (see pmap.h).
+ * Whatever else is there (a link, a copy, a private PT of 4 KiB pieces) is
+ * removed and flushed first; mirror records stay, and leave the private
+ * leaf alone.
+ */
+int pmap_enter_leaf(struct pmap *pm, vaddr_t va, struct vm_page *head, int prot)
+{
+	struct pv_entry *pv;
+	struct pt_path p;
+	struct tlb_batch b;
+	pte_t e;
+	int r;
+
+	if (prot == PROT_NONE || !(head->flags & PG_LARGE) || !IS_ALIGNED(va, SEG_SIZE) ||
+	    va >= USER_TOP)
+		panic("pmap_enter_leaf: bad request va %p prot %d", (void *)va, prot);
+	pv = pv_alloc();
+	if (!pv)
+		return -ENOMEM;
+	spin_lock(&pmap_lock);
+	tlb_batch_init(&b, pm, &pmap_gstat);
+	r = pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, NULL, NULL);
+	e = r == PD_LEVEL && !p.link ? *p.pte[PD_LEVEL] : 0;
+	if (p.link || (pte_present(e) &&
+	               (!(e & PTE_PRIVATE_LEAF) || pte_pa(e) != page_to_phys(head)))) {
+		pt_empty_locked(pm, va, va + SEG_SIZE, &b);
+		tlb_batch_finish(&b);   /* break before make: the page size changes */
+	}
+	r = pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, pt_alloc_private, pm);
+	if (r < 0) {
+		pt_prune(pm, &p, p.level, &b);
+	} else {
+		private_leaf_set_locked(pm, va, &p, head, prot, pv, &b);
 		pv = NULL;
 	}
 	tlb_batch_finish(&b);
@@ -213,7 +256,7 @@ int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_
 	r = obj_fill_locked(s->po, s->off, pg, &pv);
 	*filled = r == OBJ_FILLED;
 	if (r == OBJ_RESTORED)
-		tlb_object_changed(pmap_list, &pmap_gstat);
+		tlb_object_changed(pmap_list, links_tree_locked, s->po, &pmap_gstat);
 	if (r >= 0)
 		r = link_locked(pm, s, false, &b);
 	tlb_batch_finish(&b);
@@ -257,7 +300,7 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
 		mirrors_push_locked(s->po, off, *obj_leaf_locked(s->po, off));
 	} else if (r == OBJ_RESTORED) {
 		mirrors_update_locked(s->po, off);
-		tlb_object_changed(pmap_list, &pmap_gstat);
+		tlb_object_changed(pmap_list, links_tree_locked, s->po, &pmap_gstat);
 	}
 	if (r >= 0)
 		r = run_link_locked(pm, s, false, &b);
@@ -271,16 +314,24 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
 	return r;
 }
 
-/* The PTE a PV entry stands for; panics if it does not map pg. (g) held. */
+/*
+ * The entry a PV entry stands for (a PTE, an object leaf or a private
+ * leaf); panics if it does not map pg. (g) held.
+ */
 static pte_t *pv_pte(struct vm_page *pg, const struct pv_entry *pv, struct pt_path *p)
 {
 	pte_t *pte = NULL;
+	int r;
 
-	if (pv->po)
+	if (pv->po) {
 		pte = obj_entry_locked(pv->po, pv->va);
-	else if (pt_walk(pv->pmap->pml4, PML4_LEVEL, pv->va, PT_LEVEL, p, NULL, NULL) == PT_LEVEL &&
-	         !p->link)
-		pte = p->pte[PT_LEVEL];
+	} else {
+		r = pt_walk(pv->pmap->pml4, PML4_LEVEL, pv->va, PT_LEVEL, p, NULL, NULL);
+		if (r == PT_LEVEL && !p->link)
+			pte = p->pte[PT_LEVEL];
+		else if (r == PD_LEVEL && !p->link && (*p->pte[PD_LEVEL] & PTE_PRIVATE_LEAF))
+			pte = p->pte[PD_LEVEL];
+	}
 	if (!pte || !pte_present(*pte) || pte_pa(*pte) != page_to_phys(pg))
 		panic("pv_pte: stale PV entry pmap %p object %p va %p", (void *)pv->pmap,
 		      (void *)pv->po, (void *)pv->va);
@@ -299,7 +350,7 @@ static void obj_pte_clear_locked(struct pv_entry *pv, pte_t *pte)
 
 	obj_entry_clear_locked(po, off, pte);
 	mirrors_update_locked(po, off);
-	tlb_object_changed(pmap_list, &pmap_gstat);
+	tlb_object_changed(pmap_list, links_tree_locked, po, &pmap_gstat);
 }
 
 /* Lowers an object PTE or 2 MiB leaf and invalidates it like obj_pte_clear_locked(). */
@@ -308,7 +359,7 @@ static void obj_pte_lower_locked(struct pv_entry *pv, pte_t *pte, int prot)
 	if (!pte_lower(pte, prot))
 		return;
 	mirrors_update_locked(pv->po, pv->va);
-	tlb_object_changed(pmap_list, &pmap_gstat);
+	tlb_object_changed(pmap_list, links_tree_locked, pv->po, &pmap_gstat);
 }
 
 /* Removes every mapping recorded on pg's own PV list. (g) held. */
@@ -325,7 +376,10 @@ static void page_remove_locked(struct vm_page *pg)
 			continue;
 		}
 		tlb_batch_init(&b, pv->pmap, &pmap_gstat);
-		pte_clear_locked(pv->pmap, pv->va, &p, &b);
+		if (pte == p.pte[PD_LEVEL])
+			private_leaf_clear_locked(pv->pmap, pv->va, &p, &b);
+		else
+			pte_clear_locked(pv->pmap, pv->va, &p, &b);
 		tlb_batch_finish(&b);
 	}
 }

@@ -91,6 +91,18 @@ paddr_t pmap_cr3(const struct pmap *pm);
  */
 int pmap_enter(struct pmap *pm, vaddr_t va, struct vm_page *pg, int prot, int flags);
 
+/*
+ * Maps the large page whose first vm_page is head (PG_LARGE) at va (2 MiB
+ * aligned) for pm alone, with one private 2 MiB leaf granting prot (not
+ * PROT_NONE) and one PV entry: what a mapping that covers the whole large
+ * page gets when it shares no tables (sharing off, or a segment that is
+ * not eligible). Whatever pm had there (a link, a copied leaf, 4 KiB
+ * pieces) is removed and flushed first; a private leaf of the same page
+ * gets the new rights. Returns 0 or -ENOMEM: nothing new is mapped, what
+ * was there may be gone (it faults back). head stays the caller's.
+ */
+int pmap_enter_leaf(struct pmap *pm, vaddr_t va, struct vm_page *head, int prot);
+
 /* ---- shared page tables: object-owned trees and process links ----
  *
  * A shared VM object owns a truncated tree (PD pages, PT pages, PTEs)

@@ -12,8 +12,9 @@
  *   mirror va=0x0000000000800000..0x0000000001000000 object 0xffff80000012b000
  *          offset 0x0 P W U NX copies=4
  *
- * (a PS entry is a 2 MiB leaf copied from the object; the mirror lines
- * list the PD ranges kept in sync with an object's leaves), and
+ * (a PS entry is a 2 MiB leaf copied from the object, or, marked
+ * "private", one the process maps on its own without sharing; the mirror
+ * lines list the PD ranges kept in sync with an object's leaves), and
  * pmap_dump_object() prints an object's tree:
  *
  *   object 0xffff80000012a000 tree: 1 PD pages, 2 PT pages, 1 2 MiB leaves
@@ -82,7 +83,8 @@ static void text_entry(struct dump_out *o, int level, vaddr_t va, pte_t pte, uns
 	    (pte & PTE_U) ? " U" : "", (pte & PTE_NX) ? " NX" : "",
 	    pte_leaf(pte, level) ? " PS" : "");
 	if (t && pte_leaf(pte, level))
-		out(o, "  2 MiB page of object %p offset %p", (void *)t->object, (void *)t->offset);
+		out(o, "  2 MiB page of object %p offset %p%s", (void *)t->object, (void *)t->offset,
+		    (pte & PTE_PRIVATE_LEAF) ? " private" : "");
 	else if (t && (t->flags & PG_OBJTABLE))
 		out(o, "  %s of object %p offset %p links=%u used=%u", level == PD_LEVEL ? "PT" : "PD",
 		    (void *)t->object, (void *)t->offset, t->link_count, t->used);

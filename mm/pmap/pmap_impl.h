@@ -23,7 +23,12 @@
  * of the object leaf; mirrors of one pmap never overlap, each lies in one
  * VA GiB and none lies under a GiB link. Where the object has a leaf, a
  * mirrored entry may also hold a private PT (mapping 4 KiB pieces of the
- * same block) or nothing yet; pushes only fill empty entries.
+ * same block), a private leaf or nothing yet; pushes only fill empty
+ * entries.
+ *
+ * Private leaves: without sharing, a PS=1 entry with PTE_PRIVATE_LEAF in a
+ * private PD maps a large page for that process alone, with one PV entry
+ * (pmap, va) on the page's first vm_page, like a private 4 KiB PTE.
  *
  * Locks: (g) pmap_lock (see pmap.h); (c) constant after creation.
  */
@@ -135,10 +140,12 @@ void tlb_batch_free_table(struct tlb_batch *b, struct vm_page *table);
 void tlb_batch_finish(struct tlb_batch *b);
 /*
  * An object PTE or leaf changed: flushes whole every pmap of the list
- * `pmaps` (linked by ->next: pmap_list) that is loaded on some CPU,
- * counting in *gstat. (g) held.
+ * `pmaps` (linked by ->next: pmap_list) that is loaded on some CPU and
+ * for which links(pm, arg) is true, on the CPUs running it, counting in
+ * *gstat. (g) held.
  */
-void tlb_object_changed(struct pmap *pmaps, struct vmstat *gstat);
+void tlb_object_changed(struct pmap *pmaps, bool (*links)(struct pmap *pm, const void *arg),
+                        const void *arg, struct vmstat *gstat);
 /* Loads CR3 on this CPU (on the host: nothing). Any lock. */
 void pmap_hw_load_cr3(paddr_t pml4);
 
@@ -295,8 +302,24 @@ pte_t copy_of(pte_t leaf, int prot);
  * queues its invalidation in b and prunes the tables it empties. (g) held.
  */
 void copy_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
-/* The copy of pm at va, or NULL; the walk is left in *p. (g) held. */
+/* Clears the leaf p->pte[PD_LEVEL] of pm at va: a copy, or a private leaf. (g) held. */
+void leaf_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b);
+/* The copy of pm at va (never a private leaf), or NULL; the walk is left in *p. (g) held. */
 pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p);
+/*
+ * Makes the PD entry p->pte[PD_LEVEL] of pm at va (empty, or a private leaf
+ * of head) a private leaf mapping the large page head with rights prot;
+ * pv, preallocated, is consumed or freed. The walk has no link. (g) held.
+ */
+void private_leaf_set_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                             struct vm_page *head, int prot, struct pv_entry *pv,
+                             struct tlb_batch *b);
+/*
+ * Clears the private leaf p->pte[PD_LEVEL] of pm at va, frees its PV entry,
+ * queues the invalidation and prunes the tables it empties. (g) held.
+ */
+void private_leaf_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                               struct tlb_batch *b);
 /*
  * Writes the copy of `leaf` for mirror m at va into an empty entry,
  * creating process tables (b: a batch of m->pmap); an entry holding
@@ -341,6 +364,12 @@ void mirrors_update_locked(struct pmap_object *po, uint64_t off);
 
 /* Is `pte`, a present entry of a process table of `level`, a link? Any lock. */
 bool pte_is_link(pte_t pte, int level);
+/*
+ * Does pm link a table of object tree `po` (a const struct pmap_object *)?
+ * The tlb_object_changed() filter; a walk of pm's PML4, PDPT and PD
+ * pages. (g) held.
+ */
+bool links_tree_locked(struct pmap *pm, const void *po);
 /*
  * Links the segment (or GiB, s->gib) around s->va to its object table, or
  * keeps the link there; what is in the way is removed and flushed first

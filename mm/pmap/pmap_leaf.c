@@ -18,6 +18,14 @@
  * Splitting (pmap.h): range verbs drop a mirror they touch only in part,
  * with all its copies, and never change the object's leaves.
  *
+ * Private leaves. Without sharing, a process maps a large page that its
+ * mapping covers whole with one 2 MiB leaf of its own (PTE_PRIVATE_LEAF),
+ * as Linux maps a hugetlb page without PMD sharing: one PD entry and one
+ * PV entry per process and 2 MiB, where 4 KiB pieces would cost a PT page
+ * and 512 PV entries. It belongs to no mirror: the PV entry, not the
+ * object, finds it, and a mirror over it leaves it alone, as it leaves a
+ * private PT alone.
+ *
  * All under (g) pmap_lock; mirror records come from the heap (a leaf lock).
  */
 #include "kernel/printk.h"
@@ -31,6 +39,13 @@ static void count_copy(struct pmap *pm, int delta)
 {
 	pm->stat.leaf_copies += delta;
 	pmap_gstat.leaf_copies += delta;
+}
+
+/* Counts one private leaf more (delta 1) or less (-1) in pm and in the system. */
+static void count_private(struct pmap *pm, int delta)
+{
+	pm->stat.leaf_private += delta;
+	pmap_gstat.leaf_private += delta;
 }
 
 /* Counts one mirror more (delta 1) or less (-1) in pm and in the system. */
@@ -71,14 +86,67 @@ struct leaf_mirror *mirror_find_locked(struct pmap *pm, vaddr_t start, vaddr_t e
 }
 
 /*
- * The copied 2 MiB leaf of pm at va, or NULL (no entry, a private PT, or
- * va under a link); the walk is left in *p. (g) held.
+ * The copied 2 MiB leaf of pm at va, or NULL (no entry, a private PT or
+ * private leaf, or va under a link); the walk is left in *p. (g) held.
  */
 pte_t *copy_at_locked(struct pmap *pm, vaddr_t va, struct pt_path *p)
 {
+	pte_t e;
+
 	if (pt_walk(pm->pml4, PML4_LEVEL, va, PT_LEVEL, p, NULL, NULL) != PD_LEVEL || p->link)
 		return NULL;
-	return pte_leaf(*p->pte[PD_LEVEL], PD_LEVEL) ? p->pte[PD_LEVEL] : NULL;
+	e = *p->pte[PD_LEVEL];
+	return pte_leaf(e, PD_LEVEL) && !(e & PTE_PRIVATE_LEAF) ? p->pte[PD_LEVEL] : NULL;
+}
+
+/*
+ * Maps the large page `head` at va (2 MiB aligned) with a private leaf of
+ * pm granting prot, in place of what p->pte[PD_LEVEL] holds: nothing, or
+ * a private leaf of the same page, whose rights are set. The walk p
+ * reaches the PD level with no link. pv (preallocated) is consumed or
+ * freed. (g) held.
+ */
+void private_leaf_set_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                             struct vm_page *head, int prot, struct pv_entry *pv,
+                             struct tlb_batch *b)
+{
+	pte_t new = pte_make(page_to_phys(head), pte_flags_for(prot) | PTE_PS | PTE_PRIVATE_LEAF);
+	pte_t old = *p->pte[PD_LEVEL];
+
+	ASSERT_HELD(&pmap_lock);
+	if (pte_present(old)) {
+		if (!(old & PTE_PRIVATE_LEAF) || pte_pa(old) != page_to_phys(head))
+			panic("private_leaf_set_locked: va %p holds another entry", (void *)va);
+		pv_free(pv);
+		if ((old & ~(PTE_A | PTE_D)) != new) {
+			*p->pte[PD_LEVEL] = new | (old & (PTE_A | PTE_D));
+			tlb_batch_page(b, va);
+		}
+		return;
+	}
+	pv_insert(head, pv, pm, NULL, va);
+	*p->pte[PD_LEVEL] = new;
+	p->table[PD_LEVEL]->used++;
+	count_private(pm, 1);
+}
+
+/*
+ * Clears the private leaf p->pte[PD_LEVEL] of pm at va, frees its PV
+ * entry, queues its invalidation and prunes the tables it empties.
+ * (g) held.
+ */
+void private_leaf_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+                               struct tlb_batch *b)
+{
+	pte_t old = *p->pte[PD_LEVEL];
+
+	ASSERT_HELD(&pmap_lock);
+	*p->pte[PD_LEVEL] = 0;
+	p->table[PD_LEVEL]->used--;
+	pv_remove(pte_page(old), pm, NULL, va);
+	count_private(pm, -1);
+	tlb_batch_page(b, va);
+	pt_prune(pm, p, PD_LEVEL, b);
 }
 
 /* Is the GiB around va linked whole (PDPTE -> object PD) in pm? (g) held. */
@@ -130,6 +198,15 @@ void copy_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tl
 	count_copy(pm, -1);
 	tlb_batch_page(b, va);
 	pt_prune(pm, p, PD_LEVEL, b);
+}
+
+/* Clears the 2 MiB leaf p->pte[PD_LEVEL] of pm at va, a copy or a private one. (g) held. */
+void leaf_clear_locked(struct pmap *pm, vaddr_t va, struct pt_path *p, struct tlb_batch *b)
+{
+	if (*p->pte[PD_LEVEL] & PTE_PRIVATE_LEAF)
+		private_leaf_clear_locked(pm, va, p, b);
+	else
+		copy_clear_locked(pm, va, p, b);
 }
 
 /*

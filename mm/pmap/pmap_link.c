@@ -28,6 +28,38 @@ bool pte_is_link(pte_t pte, int level)
 	       !pte_leaf(pte, level) && (pte_page(pte)->flags & PG_OBJTABLE);
 }
 
+/* What links_tree_locked() looks for, and whether it found it. */
+struct tree_search {
+	const struct vm_object *owner;
+	bool found;
+};
+
+/* pt_visit_fn: a link to a table of s->owner; descends only into private PDPT and PD pages. */
+static bool link_to_owner(int level, vaddr_t va, pte_t pte, struct vm_page *table, void *arg)
+{
+	struct tree_search *s = arg;
+
+	(void)va;
+	(void)table;
+	if (s->found)
+		return false;
+	if (pte_is_link(pte, level)) {
+		s->found = pte_page(pte)->object == s->owner;
+		return false;
+	}
+	return level > PD_LEVEL;
+}
+
+/* Does pm link a table of object tree po? (g) held. */
+bool links_tree_locked(struct pmap *pm, const void *po)
+{
+	struct tree_search s = { ((const struct pmap_object *)po)->owner, false };
+
+	ASSERT_HELD(&pmap_lock);
+	pt_visit(pm->pml4, PML4_LEVEL, 0, link_to_owner, &s);
+	return s.found;
+}
+
 /* Counts one more (delta 1) or one less (delta -1) link at `level`. */
 static void count_link(struct pmap *pm, int level, int delta)
 {
@@ -202,24 +234,25 @@ static void range_link_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
 }
 
 /*
- * Applies op to a copied 2 MiB leaf the walk p found at va: a remove, or a
- * protect that covers it only in part, clears it; a protect of all of it
- * lowers its rights. (g) held.
+ * Applies op to a 2 MiB leaf (a copy or a private leaf) the walk p found
+ * at va: a remove, or a protect that covers it only in part, clears it
+ * (the VM faults back the pieces that stay mapped); a protect of all of
+ * it lowers its rights. (g) held.
  */
-static void range_copy_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
+static void range_leaf_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
                               const struct range_op *op, struct tlb_batch *b)
 {
 	vaddr_t start = ALIGN_DOWN(va, SEG_SIZE);
 
 	ASSERT_HELD(&pmap_lock);
 	if (op->remove || start < op->sva || start + SEG_SIZE > op->eva)
-		copy_clear_locked(pm, va, p, b);
+		leaf_clear_locked(pm, start, p, b);
 	else if (pte_lower(p->pte[PD_LEVEL], op->prot))
 		tlb_batch_page(b, va);
 }
 
 /*
- * Applies op to every private leaf, copied 2 MiB leaf and link of pm in
+ * Applies op to every private leaf PTE, 2 MiB leaf and link of pm in
  * [op->sva, op->eva), skipping missing tables and whole links at a time.
  * Mirror records are left alone (see mirrors_range_locked). The walk
  * restarts from the root for every step, as a step may free tables.
@@ -238,7 +271,7 @@ static void pt_range_locked(struct pmap *pm, const struct range_op *op, struct t
 			range_link_locked(pm, va, &p, op, b);
 			step = p.link;
 		} else if (r == PD_LEVEL && pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
-			range_copy_locked(pm, va, &p, op, b);
+			range_leaf_locked(pm, va, &p, op, b);
 		} else if (r == PT_LEVEL && pte_present(*p.pte[PT_LEVEL])) {
 			if (op->remove)
 				pte_clear_locked(pm, va, &p, b);
@@ -317,8 +350,9 @@ int run_link_locked(struct pmap *pm, const struct pmap_segment *s, bool prelink,
 
 /*
  * The fault's own copy at the segment of s->va, in the mirror that now
- * covers it: a private table there (mapping 4 KiB pieces from before) is
- * emptied and flushed first. Returns 0 or -ENOMEM. (g) held.
+ * covers it: a private table (mapping 4 KiB pieces from before) or a
+ * private leaf there (from before sharing was on) is emptied and flushed
+ * first. Returns 0 or -ENOMEM. (g) held.
  */
 int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, struct tlb_batch *b)
 {
@@ -330,7 +364,8 @@ int copy_fault_locked(struct pmap *pm, const struct pmap_segment *s, struct tlb_
 	if (!m || !leaf)
 		panic("copy_fault_locked: va %p has no mirror or no object leaf", (void *)va);
 	if (pt_walk(pm->pml4, PML4_LEVEL, va, PD_LEVEL, &p, NULL, NULL) == PD_LEVEL &&
-	    pte_present(*p.pte[PD_LEVEL]) && !pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL)) {
+	    pte_present(*p.pte[PD_LEVEL]) &&
+	    (!pte_leaf(*p.pte[PD_LEVEL], PD_LEVEL) || (*p.pte[PD_LEVEL] & PTE_PRIVATE_LEAF))) {
 		pt_empty_locked(pm, va, va + SEG_SIZE, b);
 		tlb_batch_finish(b);   /* break before make: 4 KiB pieces become one 2 MiB */
 	}

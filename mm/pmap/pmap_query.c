@@ -145,7 +145,9 @@ void pmap_stat(const struct pmap *pm, struct vmstat *st)
 	st->obj_leaves = src->obj_leaves;
 	st->leaf_copies = src->leaf_copies;
 	st->leaf_mirrors = src->leaf_mirrors;
-	st->resident = src->resident + linked + (pm ? src->leaf_copies * LARGE_PAGES : 0);
+	st->leaf_private = src->leaf_private;
+	st->resident = src->resident + linked +
+	               (pm ? (src->leaf_copies + src->leaf_private) * LARGE_PAGES : 0);
 	spin_unlock(&pmap_lock);
 }
 

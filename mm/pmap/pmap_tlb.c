@@ -123,18 +123,20 @@ void tlb_batch_finish(struct tlb_batch *b)
 /*
  * An object PTE changed (cleared or lowered): every address space that
  * links its table may cache it, at its own address. Only address spaces
- * loaded on some CPU can hold TLB entries, so each of those is flushed whole
- * on the CPUs running it (a superset of the object's mappers: simple, and
- * still one flush per running address space, not per page). pmaps is the
- * registry of live pmaps (pmap_list), gstat the system-wide counters. (g)
- * held.
+ * loaded on some CPU can hold TLB entries (without PCIDs a CR3 load drops
+ * the rest), so each loaded one that `links(pm, arg)` says links the
+ * object is flushed whole on the CPUs running it: one flush per running
+ * mapper, not per page, and no IPI to a CPU running anything else. pmaps
+ * is the registry of live pmaps (pmap_list), gstat the system-wide
+ * counters. (g) held.
  */
-void tlb_object_changed(struct pmap *pmaps, struct vmstat *gstat)
+void tlb_object_changed(struct pmap *pmaps, bool (*links)(struct pmap *pm, const void *arg),
+                        const void *arg, struct vmstat *gstat)
 {
 	for (struct pmap *pm = pmaps; pm; pm = pm->next) {
 		struct tlb_batch b;
 
-		if (!pm->active_cpus)
+		if (!pm->active_cpus || !links(pm, arg))
 			continue;
 		tlb_batch_init(&b, pm, gstat);
 		tlb_batch_all(&b);

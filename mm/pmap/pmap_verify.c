@@ -14,11 +14,13 @@
  *  - private tables are live PG_PTABLE pages with exact `used` counts;
  *  - every link points at a table of a live object tree, at the right
  *    level (PDE -> PT page, PDPTE -> PD page);
- *  - every private leaf has its PV entry;
+ *  - every private leaf PTE has its PV entry;
+ *  - every private 2 MiB leaf (PTE_PRIVATE_LEAF) maps a live large page
+ *    and has its PV entry on the page's first vm_page;
  *  - its leaf mirrors belong to live object trees, are aligned, lie in one
- *    VA GiB, under no GiB link, and do not overlap; every 2 MiB leaf of
- *    the process lies in one of them and is exactly copy_of() the object
- *    leaf with the mirror's rights.
+ *    VA GiB, under no GiB link, and do not overlap; every other 2 MiB leaf
+ *    of the process lies in one of them and is exactly copy_of() the
+ *    object leaf with the mirror's rights.
  * Then: each object table's link_count equals the process entries found
  * pointing at it, and every counter (per pmap and global) matches.
  * Runs under pmap_lock and changes nothing.
@@ -44,7 +46,7 @@ struct verify {
 	size_t ntabs, maxtabs;
 	uint64_t obj_ptes, obj_pvs, obj_leaves;
 	struct pmap *pm;      /* the process tree being walked, and its counts */
-	uint64_t tables, leaves, links[PDPT_LEVEL + 1], copies, mirrors;
+	uint64_t tables, leaves, links[PDPT_LEVEL + 1], copies, mirrors, private_leaves;
 };
 
 /* Appends one violation line to the report. */
@@ -269,6 +271,18 @@ static void check_copy(struct verify *v, vaddr_t va, pte_t pte)
 		     (void *)v->pm, (void *)va, (void *)pte);
 }
 
+/* Checks a private 2 MiB leaf of v->pm at va: a live large page, with its PV entry. */
+static void check_private_leaf(struct verify *v, vaddr_t va, pte_t pte, struct vm_page *pg)
+{
+	v->private_leaves++;
+	if (!(pg->flags & PG_LARGE) || !IS_ALIGNED(page_to_phys(pg), SEG_SIZE))
+		fail(v, "pmap %p: private 2 MiB leaf at va %p maps pa %p, not a large page\n",
+		     (void *)v->pm, (void *)va, (void *)pte_pa(pte));
+	else if (!pv_find(pg, v->pm, NULL, va))
+		fail(v, "pmap %p: private 2 MiB leaf at va %p has no PV entry\n", (void *)v->pm,
+		     (void *)va);
+}
+
 /* pt_visit_fn: checks one present entry of a process tree. */
 static bool check_entry(int level, vaddr_t va, pte_t pte, struct vm_page *table, void *arg)
 {
@@ -279,6 +293,10 @@ static bool check_entry(int level, vaddr_t va, pte_t pte, struct vm_page *table,
 	if (!pg || (pg->flags & PG_FREE)) {
 		fail(v, "pmap %p: level-%d entry for va %p points at a free or foreign page\n",
 		     (void *)v->pm, level, (void *)va);
+		return false;
+	}
+	if (pte_leaf(pte, level) && (pte & PTE_PRIVATE_LEAF)) {
+		check_private_leaf(v, va, pte, pg);
 		return false;
 	}
 	if (pte_leaf(pte, level)) {
@@ -310,15 +328,18 @@ static void check_pmap(struct verify *v, struct pmap *pm)
 	v->pm = pm;
 	v->tables = 1;
 	v->leaves = v->links[PD_LEVEL] = v->links[PDPT_LEVEL] = v->copies = v->mirrors = 0;
+	v->private_leaves = 0;
 	check_used(v, pm->pml4, PML4_LEVEL, "PML4");
 	check_mirrors(v);
 	pt_visit(pm->pml4, PML4_LEVEL, 0, check_entry, v);
 	if (v->tables != pm->stat.pt_pages)
 		fail(v, "pmap %p: %lu table pages, counter says %lu\n", (void *)pm,
 		     (unsigned long)v->tables, (unsigned long)pm->stat.pt_pages);
-	if (v->leaves != pm->stat.resident || v->leaves != pm->stat.pv_entries)
-		fail(v, "pmap %p: %lu leaves, resident %lu, pv_entries %lu\n", (void *)pm,
-		     (unsigned long)v->leaves, (unsigned long)pm->stat.resident,
+	if (v->leaves != pm->stat.resident || v->private_leaves != pm->stat.leaf_private ||
+	    v->leaves + v->private_leaves != pm->stat.pv_entries)
+		fail(v, "pmap %p: %lu leaf PTEs and %lu private 2 MiB leaves; resident %lu, leaf_private %lu, pv_entries %lu\n",
+		     (void *)pm, (unsigned long)v->leaves, (unsigned long)v->private_leaves,
+		     (unsigned long)pm->stat.resident, (unsigned long)pm->stat.leaf_private,
 		     (unsigned long)pm->stat.pv_entries);
 	if (v->links[PD_LEVEL] != pm->stat.links_pde || v->links[PDPT_LEVEL] != pm->stat.links_pdpte)
 		fail(v, "pmap %p: %lu/%lu PDE/PDPTE links, counters say %lu/%lu\n", (void *)pm,
@@ -348,6 +369,7 @@ static void check_all(struct verify *v, struct vmstat *sum)
 		sum->links_pdpte += v->links[PDPT_LEVEL];
 		sum->leaf_copies += v->copies;
 		sum->leaf_mirrors += v->mirrors;
+		sum->leaf_private += v->private_leaves;
 	}
 	for (size_t i = 0; i < v->ntabs; i++) {
 		struct objtab *t = &v->tabs[i];
@@ -396,12 +418,13 @@ static void check_global(struct verify *v, const struct vmstat *sum)
 		fail(v, "global: found %lu/%lu links, counters %lu/%lu\n",
 		     (unsigned long)sum->links_pde, (unsigned long)sum->links_pdpte,
 		     (unsigned long)g->links_pde, (unsigned long)g->links_pdpte);
-	if (sum->resident + v->obj_pvs != g->pv_entries ||
-	    sum->resident + v->obj_ptes != g->resident)
-		fail(v, "global: %lu private leaves, %lu object PTEs (%lu with PV); pv_entries %lu, resident %lu\n",
-		     (unsigned long)sum->resident, (unsigned long)v->obj_ptes,
-		     (unsigned long)v->obj_pvs, (unsigned long)g->pv_entries,
-		     (unsigned long)g->resident);
+	if (sum->resident + sum->leaf_private + v->obj_pvs != g->pv_entries ||
+	    sum->resident + v->obj_ptes != g->resident || sum->leaf_private != g->leaf_private)
+		fail(v, "global: %lu private leaf PTEs, %lu private 2 MiB leaves, %lu object PTEs (%lu with PV); pv_entries %lu, resident %lu, leaf_private %lu\n",
+		     (unsigned long)sum->resident, (unsigned long)sum->leaf_private,
+		     (unsigned long)v->obj_ptes, (unsigned long)v->obj_pvs,
+		     (unsigned long)g->pv_entries, (unsigned long)g->resident,
+		     (unsigned long)g->leaf_private);
 }
 
 /* See pmap.h. Returns -ENOMEM when the census array cannot be allocated. */

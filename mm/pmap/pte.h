@@ -23,6 +23,13 @@ typedef uint64_t pte_t;
 #define PTE_D    (1UL << 6)    /* dirty (set by the CPU) */
 #define PTE_PS   (1UL << 7)    /* PD entry: a 2 MiB leaf (never set in PDPT or PML4) */
 #define PTE_G    (1UL << 8)    /* global: kernel mappings only */
+/*
+ * Bit 9 is ignored by the MMU and left to software. In a process PD it
+ * marks a private 2 MiB leaf: the process maps a large page on its own
+ * (one PV entry, on the page's first vm_page), not as a mirror's copy of
+ * an object leaf.
+ */
+#define PTE_PRIVATE_LEAF (1UL << 9)
 #define PTE_NX   (1UL << 63)   /* no execute (ORed down the walk) */
 
 #define PTE_ADDR_MASK 0x000ffffffffff000UL

@@ -17,8 +17,11 @@
 # The report must reproduce bench-sample.txt exactly, its tables must parse
 # and agree with its key=value lines (the 4-CPU one with its IPI columns),
 # every 4-CPU result must be tagged cpus=4, the teardown verdict must say
-# O(1) for the sample and NOT O(1) when the 1 GiB teardown's IPIs grow, and
-# it must reject incomplete or failed logs of either boot; the runs on
+# O(1) for the sample and NOT O(1) when the 1 GiB teardown's IPIs grow, the
+# fork table must show the forks with 64 MiB, 1 GiB and 4 GiB mapped with
+# the log's numbers, within twice the empty fork's round trip with sharing
+# on, and flag one that grows (and a log without the 4 GiB fork must be
+# caught), and it must reject incomplete or failed logs of either boot; the runs on
 # 2 MiB pages (pgbench -L) must be in the report, off -> on and beside the
 # 4 KiB runs, with ratios in the right direction (a check that must fail
 # on a log without them or with their numbers turned around); every Linux
@@ -228,6 +231,147 @@ teardown_growth_detected() {
 		grep -q '^  NOT O(1): the IPIs grow with the segment$' "$tmp/grows.out"
 }
 
+# The fork table of the one-CPU boot in REPORT (default: bench.txt) made
+# from LOG (default: the one-CPU sample): the fork with nothing mapped,
+# then for each sharing setting the 64 MiB, 1 GiB and 4 GiB (2 MiB pages)
+# columns with the numbers of LOG's kind=fork_latency lines and x, the
+# round trip over the empty fork's, one decimal; a kind=fork_growth line
+# with the same numbers for each cell, and nothing else in the table.
+fork_table_ok() {
+	local report=${1:-$tmp/bench.txt} log=${2:-$here/bench-sample.log}
+	awk '
+		function kvs(    i, w) {
+			split("", kv)
+			for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
+		}
+		function trim(v) { gsub(/^ +| +$/, "", v); gsub(/ +/, " ", v); return v }
+		{ sub(/\r$/, "") }
+		FNR == 1 { file++ }
+		file == 1 && /^bench: kind=fork_latency / {
+			kvs()
+			if (kv["map_mib"] == 0) { empty = kv["roundtrip_us"]; next }
+			cell = kv["map_mib"] " MiB" (kv["large"] == 1 ? " 2M" : "")
+			L[kv["optimize"] " " kv["share_pd"], cell] = kv["fork_us"] " " kv["roundtrip_us"] " " \
+			    sprintf("%.1f", kv["roundtrip_us"] / empty)
+			nl++
+		}
+		file == 2 && /^fork\(\) on 1 CPU / { on = 1; next }
+		file == 2 && on && /^A child/ { on = 0 }
+		file == 2 && on && /^ +\| [0-9]+ MiB/ {
+			n = split($0, h, "|")
+			for (j = 2; j <= n; j++) size[j] = trim(h[j])
+		}
+		file == 2 && on && /^  optimize=[01] share_pd=[01] +\|/ {
+			n = split($0, c, "|")
+			split(trim(c[1]), k, /[ =]/)
+			for (j = 2; j <= n; j++)
+				if (trim(c[j]) != "- - -") { T[k[2] " " k[4], size[j]] = trim(c[j]); nt++ }
+		}
+		file == 2 && /^bench: kind=fork_growth optimize=/ {
+			kvs()
+			cell = kv["map_mib"] " MiB" (kv["large"] == 1 ? " 2M" : "")
+			G[kv["optimize"] " " kv["share_pd"], cell] = kv["fork_us"] " " kv["roundtrip_us"] " " \
+			    kv["ratio"]
+			ng++
+		}
+		END {
+			for (key in L) {
+				if (T[key] != L[key]) { print "table: " key ": " T[key] ", log: " L[key]; bad++ }
+				if (G[key] != L[key]) { print "fork_growth: " key ": " G[key] ", log: " L[key]; bad++ }
+			}
+			split("64 MiB|1024 MiB|4096 MiB 2M", want, "|")
+			for (j = 1; j <= 3; j++)
+				for (o = 0; o <= 1; o++)
+					if (!(((o " 1"), want[j]) in L)) { print "no " want[j] " with optimize=" o; bad++ }
+			if (nt != nl || ng != nl) { print nl " log lines, " nt " cells, " ng " fork_growth"; bad++ }
+			exit bad ? 1 : 0
+		}' "$log" "$report"
+}
+
+# The floor line of REPORT (default: bench.txt) against the report's own
+# kind=phase lines: for each run the Linux headline names, its startup and
+# floor times (the floor is in every log: no "?"), and each goal a verdict.
+floor_line_ok() {
+	local report=${1:-$tmp/bench.txt}
+	awk '
+		function kvs(    i, w) {
+			split("", kv)
+			for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
+		}
+		/^bench: kind=phase / {
+			kvs()
+			k = ($0 ~ / kernel=linux /) ? "linux " kv["run"] : kv["run"]
+			if ($0 !~ / cpus=/) MS[k, kv["phase"]] = kv["ms"]
+		}
+		/^bench: kind=linux_headline / { kvs(); for (x in kv) H[x] = kv[x] }
+		/^bench: kind=floor / { kvs(); for (x in kv) F[x] = kv[x]; nf++ }
+		END {
+			if (nf != 1) { print nf " floor lines"; exit 1 }
+			split("linux_4k linux_2m off on on_2m", names, " ")
+			for (i = 1; i <= 5; i++) {
+				r = H["run_" names[i]]
+				k = names[i] ~ /^linux/ ? "linux " r : r
+				if (F["ms_" names[i]] != MS[k, "startup"] || F["floor_" names[i]] != MS[k, "floor"] ||
+				    MS[k, "floor"] !~ /^[0-9]+$/) {
+					print names[i] ": floor line " F["ms_" names[i]] "/" F["floor_" names[i]] \
+					    ", phases " MS[k, "startup"] "/" MS[k, "floor"]
+					bad++
+				}
+			}
+			if (F["goal_4k_vs_linux_2m"] !~ /^(met|over)$/ || F["goal_2m_vs_linux_2m"] !~ /^(met|over)$/ ||
+			    F["goal_vs_linux_4k"] !~ /^(met|over),(met|over)$/) { print "goals: " $0; bad++ }
+			exit bad ? 1 : 0
+		}' "$report"
+}
+
+# A Linux log whose hugetlb startup took 1 ms: this kernel cannot beat it,
+# and the floor line says so.
+floor_goal_over_detected() {
+	local log
+	log=$(mangled_log '/^pgbench: phase=startup .* large=1 /s/ ms=[0-9]* / ms=1 /' slowfloor "$linux")
+	grep -q '^pgbench: phase=startup .* ms=1 .* large=1 ' "$log" || { echo "the sed script missed"; return 1; }
+	report_with_linux "$log" >/dev/null || return 1
+	floor_line_ok "$tmp/l.txt" &&
+		grep -q '^bench: kind=floor .* goal_4k_vs_linux_2m=over goal_2m_vs_linux_2m=' "$tmp/l.txt" &&
+		grep -q '^  goal: 4 KiB sharing on <= Linux 2 MiB  *over$' "$tmp/l.txt"
+}
+
+# The verdict on the fork of the one-CPU REPORT (default: bench.txt) for
+# sharing SETTING ("optimize=1 share_pd=1"): WORDS ("goal met" or "over the
+# goal of x2"), and goal=met or goal=over in its kind=fork_growth lines.
+fork_verdict() {
+	local setting=$1 words=$2 report=${3:-$tmp/bench.txt} goal
+	goal=$([ "$words" = "goal met" ] && echo met || echo over)
+	awk '/^fork\(\) on 1 CPU / { on = 1 } on && /^$/ { exit } on' "$report" |
+		grep -q "^  $setting: round trip at most x[0-9.]* the empty one (.*): $words\$" &&
+		grep "^bench: kind=fork_growth $setting " "$report" | grep -q " goal=$goal\$"
+}
+
+# The sample with sharing on's 4 GiB round trip 40 times the empty fork's:
+# the table shows the log's numbers, and the verdict is over the goal.
+fork_growth_detected() {
+	local log empty
+	empty=$(sed -n 's/^bench: kind=fork_latency .* map_mib=0 .* roundtrip_us=\([0-9]*\) .*/\1/p' \
+		"$here/bench-sample.log")
+	log=$(mangled_log "/kind=fork_latency optimize=1 share_pd=1 map_mib=4096 large=1 /s/ roundtrip_us=[0-9]*/ roundtrip_us=$((empty * 40))/" \
+		forkgrows)
+	grep -q "map_mib=4096 large=1 .* roundtrip_us=$((empty * 40)) " "$log" ||
+		{ echo "the sed script missed"; return 1; }
+	"$scripts/bench-report.sh" "$log" "$tmp/fg.txt" >/dev/null || return 1
+	fork_table_ok "$tmp/fg.txt" "$log" &&
+		fork_verdict "optimize=1 share_pd=1" "over the goal of x2" "$tmp/fg.txt" &&
+		grep -q "^bench: kind=fork_growth optimize=1 share_pd=1 map_mib=4096 large=1 .* ratio=40.0 goal=over$" \
+			"$tmp/fg.txt"
+}
+
+# A log without the 4 GiB fork (as before it was measured) fails the table check.
+fork_without_4gib() {
+	local log
+	log=$(mangled_log '/kind=fork_latency .* map_mib=4096 /d' fork4g)
+	"$scripts/bench-report.sh" "$log" "$tmp/f4.txt" >/dev/null || return 1
+	fork_table_ok "$tmp/f4.txt" "$log"
+}
+
 # The plots read only the one-CPU results: the 4-CPU lines change nothing.
 plots_ignore_smp() {
 	mkdir -p "$tmp/pd1" "$tmp/pd2"
@@ -247,8 +391,11 @@ report_rejects_smp_panic() {
 
 # The runs on 2 MiB pages in report TXT (default: the sample's): for each
 # of 64 MiB (32 clients), 256 MiB and 1 GiB (8 clients), fork mode, the
-# startup phase off -> on (kind=ratio, variant 2M) takes fewer faults,
-# fewer page-table pages and fewer PV entries with sharing on, and the
+# startup phase off -> on (kind=ratio, variant 2M) takes fewer faults and
+# fewer PV entries with sharing on; page-table pages: fewer for the GiB
+# (its GiB link replaces each client's PD page), and below a GiB at most
+# the object's one PD page more (the baseline's private leaves need no
+# page-table page but the PD that the clients' copies need too); and the
 # 2 MiB table (kind=large, one row per line, its numbers those of the line)
 # shows 2 MiB pages with fewer faults and fewer page-table pages than 4 KiB
 # pages, both shared. A ratio in the right direction is > 1 or inf.
@@ -271,7 +418,11 @@ large_rows_ok() {
 		/^bench: kind=ratio .* variant=2M phase=startup / {
 			kvs()
 			if (kv["mode"] != "fork" || !want(kv["clients"], kv["shm_mib"])) next
-			if (!more(kv["faults_ratio"]) || !more(kv["tables_ratio"]) || !more(kv["pv_ratio"])) {
+			if (kv["shm_mib"] >= 1024)
+				fewer_tables = more(kv["tables_ratio"])
+			else
+				fewer_tables = kv["tables_on"] <= kv["tables_off"] + 1
+			if (!more(kv["faults_ratio"]) || !more(kv["pv_ratio"]) || !fewer_tables) {
 				print "off -> on in the wrong direction: " $0; bad++
 			}
 			ratio[kv["shm_mib"]]++
@@ -625,6 +776,13 @@ check "4-CPU table shows each phase's IPIs in its columns" smp_ipi_columns
 check "4-CPU results are all in bench.txt, tagged cpus=4" smp_lines_tagged
 check "4-CPU teardown: 64 MiB and 1 GiB side by side, O(1) IPIs" teardown_o1
 check "4-CPU teardown: IPIs growing with the segment are flagged" teardown_growth_detected
+check "floor: startup and floor times of the headline's runs, with verdicts" floor_line_ok
+check "floor: a goal this kernel misses is reported as over" floor_goal_over_detected
+check "fork: 64 MiB, 1 GiB and 4 GiB side by side, the log's numbers" fork_table_ok
+check "fork: with sharing on, the round trip within x2 of the empty fork" fork_verdict \
+	"optimize=1 share_pd=1" "goal met"
+check "fork: a round trip growing with the mapping is flagged" fork_growth_detected
+check "fork: a log without the 4 GiB fork is caught" fails fork_without_4gib
 check "report rejects a truncated log" fails "$scripts/bench-report.sh" \
 	"$(mangled_log '60,$d' truncated)" "$tmp/t.txt"
 check "report rejects a failed pgbench run" fails "$scripts/bench-report.sh" \

@@ -33,6 +33,8 @@ int main(int argc, char **argv)
 	const struct ktest *first = __start_ktests, *end, *t;
 	int passed = 0, failed = 0;
 
+	/* a sanitizer's report ends the run: what came before it must be out */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	host_phys_setup(HOST_PHYS_BYTES);
 	for (; first < __stop_ktests; first = end) {
 		for (end = first; end < __stop_ktests && strcmp(end->suite, first->suite) == 0;)

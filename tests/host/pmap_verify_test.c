@@ -10,6 +10,7 @@
 #include "kernel/ktest.h"
 #include "mm/pmap/pmap_impl.h"
 #include "mm/vm_map.h"
+#include "mm/vm_tunables.h"
 #include "tests/host/vm_testlib.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
@@ -166,5 +167,37 @@ KTEST(pmap_verify, mirror_with_more_rights_than_its_mapping_is_reported)
 	caught = reports("grants rights");
 	m->prot = PROT_READ;
 	KT_ASSERT(caught);
+	teardown(&f);
+}
+
+KTEST(pmap_verify, private_leaf_without_its_pv_entry_is_reported)
+{
+	struct fixture f;
+	struct vm_map *m;
+	struct vm_page *head;
+	vaddr_t va;
+	pte_t *e;
+	bool caught;
+
+	setup(&f);
+	pmap_mmu_optimize = 0;
+	m = vm_map_create();
+	KT_ASSERT(m != NULL);
+	KT_ASSERT_EQ(0, shm_at(m, f.id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, vmt_touch(m, va, MIB(2)));
+	e = pd_entry(m->pmap, va);
+	KT_ASSERT(e && pte_leaf(*e, PD_LEVEL) && (*e & PTE_PRIVATE_LEAF));
+	head = phys_to_page(pte_pa(*e));
+	pv_remove(head, m->pmap, NULL, va);           /* page_remove could not find it */
+	caught = reports("has no PV entry");
+	pv_insert(head, pv_alloc(), m->pmap, NULL, va);
+	KT_ASSERT(caught);
+	*e &= ~PTE_PRIVATE_LEAF;                       /* a copy outside every mirror */
+	caught = reports("is not a mirror's copy of an object leaf");
+	*e |= PTE_PRIVATE_LEAF;
+	KT_ASSERT(caught);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	vm_map_destroy(m);
+	vmt_defaults();
 	teardown(&f);
 }

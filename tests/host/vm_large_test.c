@@ -622,7 +622,7 @@ KTEST(vm_large, mprotect_of_a_whole_mirror_changes_its_rights_in_place)
 	KT_ASSERT(vmt_clean(&s));
 }
 
-KTEST(vm_large, sharing_off_maps_4k_pieces_and_both_kinds_coexist)
+KTEST(vm_large, sharing_off_maps_private_leaves_and_both_kinds_coexist)
 {
 	struct vmt_snap s;
 	struct vm_map *a, *b, *c;
@@ -640,10 +640,12 @@ KTEST(vm_large, sharing_off_maps_4k_pieces_and_both_kinds_coexist)
 	pmap_mmu_optimize = 0;
 	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
 	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(8), 1));
-	KT_ASSERT_EQ(4, vmt_map_stat(b).faults);                          /* one per 2 MiB, 512 PTEs each */
-	KT_ASSERT_EQ(4, vmt_map_stat(b).faults_split);
-	KT_ASSERT_EQ(2048, vmt_map_stat(b).pv_entries);
-	KT_ASSERT_EQ(3 + 4, vmt_map_stat(b).pt_pages);
+	KT_ASSERT_EQ(4, vmt_map_stat(b).faults);                /* one per 2 MiB: a private leaf */
+	KT_ASSERT_EQ(0, vmt_map_stat(b).faults_split);
+	KT_ASSERT_EQ(4, vmt_map_stat(b).leaf_private);
+	KT_ASSERT_EQ(4, vmt_map_stat(b).pv_entries);            /* one per leaf, not per 4 KiB */
+	KT_ASSERT_EQ(3, vmt_map_stat(b).pt_pages);              /* PML4, PDPT, PD: no PT */
+	KT_ASSERT_EQ(MIB(8) / PAGE_SIZE, vmt_map_stat(b).resident);
 	KT_ASSERT_EQ(0, vmt_map_stat(b).leaf_mirrors);
 	KT_ASSERT_EQ(0, vmt_write(b, vb, 77));
 	KT_ASSERT_EQ(0, vmt_check(a, va, PAGE_SIZE, 77));       /* same physical pages */
@@ -651,20 +653,81 @@ KTEST(vm_large, sharing_off_maps_4k_pieces_and_both_kinds_coexist)
 	pmap_mmu_optimize = 1;
 	KT_ASSERT_EQ(0, shm_at(c, id, 0, 0, 1, &vc));
 	KT_ASSERT_EQ(4, vmt_map_stat(c).leaf_copies);
-	/* b: a write fault turns one segment into a copy, the others stay PTs. */
+	/* b: a write fault turns one segment into a copy, the others stay private. */
 	KT_ASSERT_EQ(0, vm_mprotect(b, vb, MIB(8), PROT_READ));
 	KT_ASSERT_EQ(0, vm_mprotect(b, vb, MIB(8), RW));
 	KT_ASSERT_EQ(0, vmt_write(b, vb + PAGE_SIZE, 78));
 	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_copies);
 	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_mirrors);
-	KT_ASSERT_EQ(1536, vmt_map_stat(b).pv_entries);
-	KT_ASSERT_EQ(3 + 3, vmt_map_stat(b).pt_pages);
+	KT_ASSERT_EQ(3, vmt_map_stat(b).leaf_private);
+	KT_ASSERT_EQ(3, vmt_map_stat(b).pv_entries);
+	KT_ASSERT_EQ(3, vmt_map_stat(b).pt_pages);
 	KT_ASSERT_EQ(0, vmt_check(c, vc + PAGE_SIZE, PAGE_SIZE, 78));
 	KT_ASSERT_EQ(0, vmt_check(b, vb + MIB(2), PAGE_SIZE, 1 + 512));
 	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
 	vm_map_destroy(a);
 	vm_map_destroy(b);
 	vm_map_destroy(c);
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	vmt_defaults();
+	KT_ASSERT(vmt_clean(&s));
+}
+
+KTEST(vm_large, private_leaves_follow_mprotect_munmap_and_page_remove)
+{
+	struct vmt_snap s;
+	struct vm_map *a, *b;
+	struct vmstat g0;
+	struct vm_page *head;
+	vaddr_t va, vb;
+	uint64_t v;
+	int id;
+
+	vmt_defaults();
+	vmt_begin(&s);
+	pmap_mmu_optimize = 0;
+	a = vm_map_create();
+	b = vm_map_create();
+	id = large_segment(MIB(8));
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
+	g0 = vmt_global_stat();
+	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(8), 1));
+	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(8), 1));
+	KT_ASSERT_EQ(4, vmt_map_stat(a).leaf_private);
+	KT_ASSERT_EQ(4, vmt_map_stat(b).faults);
+	KT_ASSERT_EQ(g0.pv_entries + 8, vmt_global_stat().pv_entries);
+	KT_ASSERT_EQ(g0.leaf_private + 8, vmt_global_stat().leaf_private);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	/* mprotect of all of a leaf lowers it in place: no fault, no write. */
+	KT_ASSERT_EQ(0, vm_mprotect(a, va, MIB(8), PROT_READ));
+	KT_ASSERT_EQ(4, vmt_map_stat(a).leaf_private);
+	KT_ASSERT_EQ(-EFAULT, vmt_write(a, va + MIB(3), 5));
+	KT_ASSERT_EQ(0, vmt_check(a, va, MIB(8), 1));
+	KT_ASSERT_EQ(4, vmt_map_stat(a).faults);
+	/* munmap of one page clears that leaf; its pieces come back as 4 KiB PTEs. */
+	KT_ASSERT_EQ(0, vm_munmap(b, vb + MIB(1), PAGE_SIZE));
+	KT_ASSERT_EQ(3, vmt_map_stat(b).leaf_private);
+	KT_ASSERT_EQ(-EFAULT, vmt_read(b, vb + MIB(1), &v));
+	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(1), 1));
+	KT_ASSERT_EQ(0, vmt_check(b, vb + MIB(1) + PAGE_SIZE, MIB(1) - PAGE_SIZE, 1 + 257));
+	KT_ASSERT_EQ(2, vmt_map_stat(b).faults_split);
+	KT_ASSERT_EQ(3 + 511, vmt_map_stat(b).pv_entries);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	/* Taking a large page away reaches every private leaf through its PV entries. */
+	head = large_at(a, va + MIB(6));
+	KT_ASSERT(head != NULL);
+	pmap_page_remove(head);
+	KT_ASSERT_EQ(3, vmt_map_stat(a).leaf_private);
+	KT_ASSERT_EQ(2, vmt_map_stat(b).leaf_private);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	KT_ASSERT_EQ(0, vmt_check(a, va + MIB(6), MIB(2), 1 + 1536));   /* one fault brings it back */
+	KT_ASSERT_EQ(5, vmt_map_stat(a).faults);
+	KT_ASSERT_EQ(4, vmt_map_stat(a).leaf_private);
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	vm_map_destroy(a);
+	vm_map_destroy(b);
+	KT_ASSERT_EQ(g0.leaf_private, vmt_global_stat().leaf_private);
 	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
 	vmt_defaults();
 	KT_ASSERT(vmt_clean(&s));
@@ -743,8 +806,11 @@ KTEST(vm_large, removing_a_large_page_clears_its_leaf_for_every_map)
 	KT_ASSERT_EQ(0, vmt_global_stat().obj_leaves);
 	KT_ASSERT_EQ(0, vmt_map_stat(b).leaf_copies);
 	KT_ASSERT_EQ(1, vmt_map_stat(b).leaf_mirrors);
-	/* One full flush for the copy, whose PD page went too; one as the object changed. */
-	KT_ASSERT_EQ(before.tlb_flushes + 2, vmt_map_stat(b).tlb_flushes);
+	/*
+	 * One full flush for the copy, whose PD page went too; none more as the
+	 * object changed: b links no table of the object, it only mirrors it.
+	 */
+	KT_ASSERT_EQ(before.tlb_flushes + 1, vmt_map_stat(b).tlb_flushes);
 	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(b).tlb_invlpg);
 	KT_ASSERT(!pmap_extract(a->pmap, va, &pa));
 	KT_ASSERT(!pmap_extract(b->pmap, vb, &pa));

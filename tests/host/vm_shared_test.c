@@ -698,6 +698,51 @@ KTEST(vm_shared, removing_a_page_clears_the_object_pte_for_every_map)
 	KT_ASSERT(vmt_clean(&s));
 }
 
+/*
+ * An object PTE that changes is flushed only where it may be cached: in
+ * the running address spaces that link its table. A running address space
+ * that does not (here the only CPU runs it) is left alone, so on several
+ * CPUs it takes no IPI.
+ */
+KTEST(vm_shared, an_object_change_flushes_only_the_maps_that_link_it)
+{
+	struct vmt_snap s;
+	struct vm_map *a, *c;
+	struct vmstat before;
+	vaddr_t va, vc;
+	paddr_t pa;
+	int id;
+
+	vmt_defaults();
+	vmt_begin(&s);
+	a = vm_map_create();
+	c = vm_map_create();
+	id = segment(MIB(2), false);
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, vmt_write(a, va, 8));
+	KT_ASSERT_EQ(0, vm_mmap(c, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                        MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0, &vc));
+	KT_ASSERT_EQ(0, vmt_write(c, vc, 9));           /* c has tables, none of the object's */
+	KT_ASSERT(pmap_extract(a->pmap, va, &pa));
+	vm_map_activate(c);
+	before = vmt_map_stat(c);
+	pmap_page_protect(phys_to_page(pa), PROT_READ);
+	KT_ASSERT_EQ(before.tlb_flushes, vmt_map_stat(c).tlb_flushes);
+	KT_ASSERT_EQ(before.tlb_invlpg, vmt_map_stat(c).tlb_invlpg);
+	KT_ASSERT_EQ(0, vmt_write(a, va, 10));          /* the fault gives the rights back */
+	vm_map_activate(a);
+	before = vmt_map_stat(a);
+	pmap_page_remove(phys_to_page(pa));
+	KT_ASSERT_EQ(before.tlb_flushes + 1, vmt_map_stat(a).tlb_flushes);   /* the linker flushed */
+	KT_ASSERT_EQ(0, vm_verify(NULL, 0));
+	vm_map_activate(NULL);
+	vm_map_destroy(a);
+	vm_map_destroy(c);
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	vmt_defaults();
+	KT_ASSERT(vmt_clean(&s));
+}
+
 extern const struct ktest __start_ktests[], __stop_ktests[];
 
 /*

@@ -7,13 +7,13 @@
  *
  * It runs /bin/pgbench once per row of a fixed matrix, with that row's
  * sysctls set, and measures two things itself: the latency of fork() in a
- * process with a 1 GiB shared mapping (against one with none), and the
- * teardown of a 64 MiB and of a 1 GiB segment. pgbench prints its own
- * `pgbench:` lines on the console, which bench cannot read (there are no
- * pipes), so the host collects everything from the serial logs:
- * scripts/bench-report.sh pairs sharing off with sharing on, prints the
- * comparison tables (one per boot) with the ratios and writes
- * build/bench.txt.
+ * process with a 64 MiB, a 1 GiB and a 4 GiB shared mapping (against one
+ * with none), and the teardown of a 64 MiB and of a 1 GiB segment.
+ * pgbench prints its own `pgbench:` lines on the console, which bench
+ * cannot read (there are no pipes), so the host collects everything from
+ * the serial logs: scripts/bench-report.sh pairs sharing off with sharing
+ * on, prints the comparison tables (one per boot) with the ratios and
+ * writes build/bench.txt.
  *
  * Every line bench prints is `bench: kind=KIND key=value ...`:
  *   kind=start         max_clients (see below), free memory, runs, cpus
@@ -25,12 +25,13 @@
  *                      or in the free 2 MiB blocks (reason=large_free)
  *   kind=fork_latency  mean time of fork() in the parent and of the whole
  *                      fork + exit + waitpid round trip, with map_mib
- *                      MiB of populated shared memory mapped; and of the
- *                      round trip of a child that reads all of it first;
- *                      ipis, shootdowns: the TLB shootdown IPIs sent and
- *                      requests served over all of it, all CPUs together
+ *                      MiB of populated shared memory mapped (large=1: on
+ *                      2 MiB pages); and of the round trip of a child that
+ *                      reads all of it first; ipis, shootdowns: the TLB
+ *                      shootdown IPIs sent and requests served over all of
+ *                      it, all CPUs together
  *   kind=populate      the faults and time of writing every page of the
- *                      segment of the next teardown
+ *                      segment of the next fork latency or teardown
  *   kind=teardown      shmdt and IPC_RMID of a populated segment of
  *                      seg_mib MiB: time and TLB work of each; busy_threads
  *                      threads of bench (one per other CPU, none on one
@@ -78,15 +79,22 @@
  *   - fork, exec, thread and mmap modes: 8 clients on 64 MiB, off and on.
  * A row not named otherwise has share_pd=1, prelink=1, shm_use_phys=1 and
  * 4 KiB pages.
- * Both boots then measure fork() latency and the teardowns: 1 GiB and
- * 64 MiB, each sharing off, on, and on with share_pd=0. On several CPUs
- * the teardown shows that unmapping costs one shootdown round whatever the
- * size (a constant number of IPIs, one per other CPU running the address
- * space), and pgbench's phases, which only add mappings, send none.
+ * Both boots then measure fork() latency and the teardowns: fork with
+ * nothing mapped, then 1 GiB and 64 MiB (fork latency and teardown) and
+ * 4 GiB on 2 MiB pages (fork latency only: 4 KiB pages would take a
+ * million faults to populate), each sharing off, on, and on with
+ * share_pd=0. Fork and exit cost the same whatever the size mapped (with
+ * sharing on, the child links the segment's tables: one entry per GiB).
+ * On several CPUs the teardown shows that unmapping costs one shootdown
+ * round whatever the size (a constant number of IPIs, one per other CPU
+ * running the address space), and pgbench's phases, which only add
+ * mappings, send none.
  * CMAX is 64 clients, or fewer when the kernel's process table cannot hold
  * 64 clients beside init, bench and pgbench (a probe at the start counts
  * how many processes can be created). A row whose buffer is more than half
- * of the free memory is skipped; `make bench` boots with 3 GiB.
+ * of the free memory is skipped, and so is the 4 GiB segment when it does
+ * not fit in the free 2 MiB blocks with LARGE_SLACK_MIB to spare;
+ * `make bench` boots with 6 GiB.
  */
 #include "ulib.h"
 
@@ -95,6 +103,8 @@
 #define NFORKS     50
 #define NREADS     3
 #define GIB_MIB    1024
+#define BIG_MIB    4096     /* the largest segment: SHMMAX */
+#define LARGE_SLACK_MIB 64  /* free beside it: the private tables of sharing off */
 #define PROBE_MAX  65       /* 64 clients and pgbench itself */
 #define SMALL_MIB  64       /* the teardown beside the 1 GiB one */
 #define MAX_BUSY   8        /* threads kept running during a teardown */
@@ -161,14 +171,21 @@ static const struct row smp_matrix[] = {
 	OFF_ON("mmap", 8, 64, false),
 };
 
-/* The segments whose teardown is measured, in this order, in both boots. */
+/*
+ * The segments whose fork latency and teardown are measured, in this order,
+ * in both boots. A 4 GiB segment has one reader: it reads a million pages.
+ */
 static const struct segment_test {
 	int mib, optimize, share_pd;
-	bool fork_latency;      /* also measure fork() with it mapped */
+	bool large;             /* on 2 MiB pages (SHM_HUGETLB) */
+	int readers;            /* fork latency: children that read all of it */
+	bool teardown;          /* time its teardown (else just remove it) */
 } segment_tests[] = {
-	{ GIB_MIB, 0, 1, true }, { SMALL_MIB, 0, 1, false },
-	{ GIB_MIB, 1, 1, true }, { SMALL_MIB, 1, 1, false },
-	{ GIB_MIB, 1, 0, true }, { SMALL_MIB, 1, 0, false },
+	{ GIB_MIB, 0, 1, false, NREADS, true }, { SMALL_MIB, 0, 1, false, NREADS, true },
+	{ GIB_MIB, 1, 1, false, NREADS, true }, { SMALL_MIB, 1, 1, false, NREADS, true },
+	{ GIB_MIB, 1, 0, false, NREADS, true }, { SMALL_MIB, 1, 0, false, NREADS, true },
+	{ BIG_MIB, 0, 1, true, 1, false }, { BIG_MIB, 1, 1, true, 1, false },
+	{ BIG_MIB, 1, 0, true, 1, false },
 };
 
 static int max_clients;
@@ -318,14 +335,15 @@ static int fork_reader(const volatile char *p, size_t len, uint64_t *fork_us)
 
 /*
  * fork() latency of this process, which has `len` bytes of populated
- * shared memory mapped at p (none when len is 0), as the mean over NFORKS
- * forks of: the time fork() takes in the parent, and the whole round trip
- * (fork, the child exits at once, waitpid). With a mapping, also the round
- * trip of NREADS children that first read every page of it (what a forked
- * database backend does), and the page faults those children took; and
- * the TLB shootdown IPIs and requests of all those forks and children.
+ * shared memory mapped at p (none when len is 0; on 2 MiB pages when
+ * `large`), as the mean over NFORKS forks of: the time fork() takes in the
+ * parent, and the whole round trip (fork, the child exits at once,
+ * waitpid). With a mapping, also the round trip of `readers` children that
+ * first read every page of it (what a forked database backend does), and
+ * the page faults those children took; and the TLB shootdown IPIs and
+ * requests of all those forks and children.
  */
-static void fork_latency(const volatile char *p, size_t len)
+static void fork_latency(const volatile char *p, size_t len, bool large, int readers)
 {
 	uint64_t t0, f, fork_sum = 0, round_sum = 0, read_sum = 0;
 	long optimize = -1, share_pd = -1;
@@ -344,7 +362,7 @@ static void fork_latency(const volatile char *p, size_t len)
 		round_sum += now_us() - t0;
 	}
 	vmstat(0, &v0);
-	for (i = 0; len && i < NREADS; i++) {
+	for (i = 0; len && i < readers; i++) {
 		t0 = now_us();
 		fork_reader(p, len, &f);
 		read_sum += now_us() - t0;
@@ -353,13 +371,13 @@ static void fork_latency(const volatile char *p, size_t len)
 	s1 = shoot_count();
 	sysctl_get(knobs[0], &optimize);
 	sysctl_get(knobs[1], &share_pd);
-	printf("bench: kind=fork_latency optimize=%ld share_pd=%ld map_mib=%lu forks=%d "
+	printf("bench: kind=fork_latency optimize=%ld share_pd=%ld map_mib=%lu large=%d forks=%d "
 	    "fork_us=%lu roundtrip_us=%lu", optimize, share_pd, (unsigned long)(len >> 20),
-	    NFORKS, (unsigned long)(fork_sum / NFORKS), (unsigned long)(round_sum / NFORKS));
-	if (len)
-		printf(" readers=%d reader_roundtrip_us=%lu reader_faults=%lu", NREADS,
-		    (unsigned long)(read_sum / NREADS),
-		    (unsigned long)((v1.faults - v0.faults) / NREADS));
+	    large, NFORKS, (unsigned long)(fork_sum / NFORKS), (unsigned long)(round_sum / NFORKS));
+	if (len && readers > 0)
+		printf(" readers=%d reader_roundtrip_us=%lu reader_faults=%lu", readers,
+		    (unsigned long)(read_sum / readers),
+		    (unsigned long)((v1.faults - v0.faults) / readers));
 	printf(" ipis=%lu shootdowns=%lu\n", (unsigned long)(s1.ipis - s0.ipis),
 	    (unsigned long)(s1.shootdowns - s0.shootdowns));
 }
@@ -423,16 +441,40 @@ static void busy_stop(void)
 }
 
 /*
+ * Does segment test t fit? A segment on 4 KiB pages may take half of the
+ * free memory; one on 2 MiB pages needs as many free 2 MiB blocks, and
+ * LARGE_SLACK_MIB more free memory for the 4 KiB tables around it.
+ * Prints the kind=skip line when it does not.
+ */
+static bool segment_fits(const struct segment_test *t)
+{
+	long free = free_mib(), large_free = large_free_mib();
+
+	if (!t->large && t->mib > free / 2) {
+		printf("bench: kind=skip test=segment seg_mib=%d large=0 reason=memory "
+		    "free_mib=%ld\n", t->mib, free);
+		return false;
+	}
+	if (t->large && (t->mib > large_free || t->mib + LARGE_SLACK_MIB > free)) {
+		printf("bench: kind=skip test=segment seg_mib=%d large=1 reason=%s free_mib=%ld "
+		    "large_free_mib=%ld\n", t->mib, t->mib > large_free ? "large_free" : "memory",
+		    free, large_free);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Segment test t: with its switches, creates a segment of t->mib MiB,
  * attaches it and writes every page, measures fork() latency with it
- * mapped (if t says so), then times its teardown: shmdt (unmapping) and
+ * mapped, then (if t says so) times its teardown: shmdt (unmapping) and
  * IPC_RMID (which, with no attachment left, destroys the object: its
  * pages and its page tables). On several CPUs, busy threads of this
  * process run on the other CPUs meanwhile, so that unmapping must shoot
  * their TLBs down; the IPIs and shootdowns of the whole teardown are
  * counted.
  */
-static void segment_teardown(const struct segment_test *t)
+static void segment_test(const struct segment_test *t)
 {
 	const size_t len = (size_t)t->mib << 20;
 	struct shoot_count s0, s1;
@@ -442,13 +484,10 @@ static void segment_teardown(const struct segment_test *t)
 	size_t off;
 	int id;
 
-	if (t->mib > free_mib() / 2) {
-		printf("bench: kind=skip test=teardown seg_mib=%d reason=memory free_mib=%ld\n",
-		    t->mib, free_mib());
+	if (!segment_fits(t))
 		return;
-	}
 	set_knobs(t->optimize, t->share_pd, 1, 1);
-	id = shmget(IPC_PRIVATE, len, IPC_CREAT | 0600);
+	id = shmget(IPC_PRIVATE, len, IPC_CREAT | 0600 | (t->large ? SHM_HUGETLB : 0));
 	p = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
 	if (p == (void *)-1) {
 		printf("bench: kind=teardown error=%s\n", errname(errno));
@@ -462,11 +501,15 @@ static void segment_teardown(const struct segment_test *t)
 		p[off] = 1;
 	t1 = now_us();
 	vmstat(getpid(), &v1);
-	printf("bench: kind=populate optimize=%d share_pd=%d seg_mib=%d faults=%lu ms=%lu\n",
-	    t->optimize, t->share_pd, t->mib, (unsigned long)(v1.faults - v0.faults),
-	    (unsigned long)((t1 - t0) / 1000));
-	if (t->fork_latency)
-		fork_latency(p, len);
+	printf("bench: kind=populate optimize=%d share_pd=%d seg_mib=%d large=%d faults=%lu "
+	    "ms=%lu\n", t->optimize, t->share_pd, t->mib, t->large,
+	    (unsigned long)(v1.faults - v0.faults), (unsigned long)((t1 - t0) / 1000));
+	fork_latency(p, len, t->large, t->readers);
+	if (!t->teardown) {
+		shmdt((void *)p);
+		shmctl(id, IPC_RMID, NULL);
+		return;
+	}
 
 	busy_start(p, len);
 	s0 = shoot_count();
@@ -542,9 +585,9 @@ int main(int argc, char **argv)
 		failed += run_pgbench(&rows[k], k, nrows) < 0;
 
 	restore_knobs();
-	fork_latency(NULL, 0);
+	fork_latency(NULL, 0, false, 0);
 	for (i = 0; i < ARRAY_SIZE(segment_tests); i++)
-		segment_teardown(&segment_tests[i]);
+		segment_test(&segment_tests[i]);
 	restore_knobs();
 	printf("bench: kind=done runs=%d failed=%d ms=%lu\n", nrows, failed,
 	    (unsigned long)((now_us() - start) / 1000));

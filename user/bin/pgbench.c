@@ -26,6 +26,12 @@
  *             read-modify-writes
  *   restart   a second generation of clients does startup + run against the
  *             surviving segment
+ *   floor     pgbench itself, with the buffer mapped and populated (a first,
+ *             untimed pass takes the faults), touches it with the startup's
+ *             pattern once per client: the startup's memory work alone, with
+ *             no fork, exec, exit, fault or page-table work, in the same
+ *             run. Under TCG the emulator fills its software TLB per 4 KiB
+ *             page even under 2 MiB pages, and that cost stays in the floor.
  *   teardown  the segment is removed (its memory and tables freed)
  * then `pgbench: checksum=ok` (or FAILED, exit status 1) after every client
  * of both generations has checked that it sees every other client's writes.
@@ -37,12 +43,15 @@
  *             window;
  *   faults_per_client   mean of each client's own fault count over its
  *             attach + touch (+ run) (thread mode: the process delta / CLIENTS);
- *   pt_pages, pv_entries   peak minus the value at the start of the window:
- *             the private table pages and PV entries the phase added, read
+ *   pt_pages, pv_entries, leaf_private   peak minus the value at the
+ *             start of the window: the private table pages, PV entries and
+ *             private 2 MiB leaves (sharing off) the phase added, read
  *             while every client is attached and waiting (teardown: the
  *             change, usually negative);
  *   obj_pt_pages, obj_pd_pages, links   global values at the peak
  *             (links = PDE + PDPTE links); after the change for teardown;
+ *   obj_leaves, leaf_copies, leaf_mirrors   2 MiB leaves of the objects,
+ *             copied by processes, and the mirrors, global at the peak;
  *   ms        wall time of the window;
  *   ipis, shootdowns   TLB shootdown IPIs sent and shootdown requests
  *             served over the window, summed over every CPU (0 on one
@@ -77,6 +86,7 @@
 #define TXN_WORDS   (PAGE_WORDS - MAX_CLIENTS)
 #define DEFAULT_KEY 5432
 #define SELF        "/bin/pgbench"
+#define FLOOR_GEN   3       /* the tags of the floor phase, after both generations */
 
 enum mode { MODE_FORK, MODE_EXEC, MODE_THREAD, MODE_MMAP };
 static const char *const mode_names[] = { "fork", "exec", "thread", "mmap" };
@@ -605,6 +615,7 @@ static void window_sample(struct window *w)
 	w->peak.obj_leaves = MAX(w->peak.obj_leaves, w->g1.obj_leaves);
 	w->peak.leaf_copies = MAX(w->peak.leaf_copies, w->g1.leaf_copies);
 	w->peak.leaf_mirrors = MAX(w->peak.leaf_mirrors, w->g1.leaf_mirrors);
+	w->peak.leaf_private = MAX(w->peak.leaf_private, w->g1.leaf_private);
 }
 
 /* The sum over CPUs of one of the per-CPU shootdown counters of vs. */
@@ -679,7 +690,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    "faults_object=%lu faults_link=%lu pt_pages=%ld obj_pt_pages=%lu "
 	    "obj_pd_pages=%lu links=%lu pv_entries=%ld tlb_flushes=%lu ms=%lu "
 	    "access=%s shm_use_phys=%ld ipis=%lu shootdowns=%lu large=%d "
-	    "faults_large=%lu obj_leaves=%lu leaf_copies=%lu leaf_mirrors=%lu\n",
+	    "faults_large=%lu obj_leaves=%lu leaf_copies=%lu leaf_mirrors=%lu leaf_private=%ld\n",
 	    phase, mode_names[opt.mode], opt.clients, opt.mib,
 	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
 	    knob("machdep.pmap_prelink"),
@@ -696,7 +707,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    (unsigned long)ipis, (unsigned long)shootdowns, opt.large,
 	    (unsigned long)(b->faults_large - a->faults_large),
 	    (unsigned long)pk->obj_leaves, (unsigned long)pk->leaf_copies,
-	    (unsigned long)pk->leaf_mirrors);
+	    (unsigned long)pk->leaf_mirrors, (long)(pk->leaf_private - a->leaf_private));
 	summary(phase, w, cf, pk->pt_pages - a->pt_pages, pk->pv_entries - a->pv_entries, teardown);
 }
 
@@ -839,6 +850,30 @@ static void generation(int gen)
 		thread_buf = NULL;
 	}
 	check_generation(gen);
+}
+
+/*
+ * The floor phase (see the top of the file): the startup's touches, once
+ * per client, by this process alone, on the buffer already mapped and
+ * populated.
+ */
+static void floor_phase(void)
+{
+	struct buf_page *buf = opt.mode == MODE_MMAP ? mmap_buf : shmat(buf_shmid, NULL, 0);
+	struct window w;
+	uint64_t sum;
+	int i;
+
+	if (buf == (void *)-1)
+		die("shmat for the floor: %s", strerror(errno));
+	touch_pages(buf, ctl->npages, FLOOR_GEN, 0, opt.read_only, &sum);
+	window_start(&w);
+	for (i = 0; i < opt.clients; i++)
+		touch_pages(buf, ctl->npages, FLOOR_GEN, i, opt.read_only, &sum);
+	window_sample(&w);
+	report("floor", &w, &(struct client_faults){ 0, 0, -1 }, false);
+	if (opt.mode != MODE_MMAP && shmdt(buf) < 0)
+		die("shmdt after the floor: %s", strerror(errno));
 }
 
 /* Removes the buffer (the last reference: its memory and tables go). */
@@ -1003,6 +1038,7 @@ int main(int argc, char **argv)
 	}
 	generation(1);
 	generation(2);
+	floor_phase();
 	teardown();
 	if (ctl_shmid >= 0) {
 		shmdt(ctl);

@@ -13,7 +13,10 @@
  * by spaces or tabs; `|` joins commands into a pipeline, each one's
  * standard output the next one's standard input; there is no quoting and
  * no redirection. Finished background jobs are reported before each
- * prompt.
+ * prompt. Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT) from the terminal end the
+ * command in the foreground, not the shell, which ignores both; so do
+ * background commands (there is no job control). ^D on an empty line
+ * ends the shell.
  */
 #include "ulib.h"
 
@@ -96,6 +99,10 @@ static void run_pipeline(char **cmds[], int n, bool background)
 		}
 		pid = fork();
 		if (pid == 0) {
+			if (!background) {
+				signal(SIGINT, SIG_DFL);
+				signal(SIGQUIT, SIG_DFL);
+			}
 			if ((in >= 0 && dup2(in, 0) < 0) || (out >= 0 && dup2(out, 1) < 0)) {
 				printf("sh: dup2: %s\n", strerror(errno));
 				exit(126);
@@ -126,7 +133,8 @@ static void run_pipeline(char **cmds[], int n, bool background)
 		if (waitpid(pids[i], &status, 0) < 0)
 			printf("sh: waitpid: %s\n", strerror(errno));
 		else if (WIFSIGNALED(status) && !(WTERMSIG(status) == SIGPIPE && i + 1 < n))
-			printf("sh: %s: killed by signal %d\n", cmds[i][0], WTERMSIG(status));
+			printf("%ssh: %s: killed by signal %d\n",
+			       WTERMSIG(status) == SIGINT ? "\n" : "", cmds[i][0], WTERMSIG(status));
 	}
 }
 
@@ -208,6 +216,9 @@ int main(void)
 {
 	char line[MAXLINE];
 
+	/* The terminal's keys signal its whole foreground group, the shell too. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
 	for (;;) {
 		reap_jobs();
 		printf("$ ");

@@ -41,6 +41,7 @@ static const struct field fields[] = {
 	F(faults_split,   BOTH,   "of faults_private: mapped the 4 KiB pieces of a 2 MiB page"),
 	F(leaf_copies,    BOTH,   "process PDEs copying an object's 2 MiB leaf"),
 	F(leaf_mirrors,   BOTH,   "process PD ranges kept in sync with an object's leaves"),
+	F(leaf_private,   BOTH,   "process PDEs mapping a 2 MiB page on their own (no sharing)"),
 	F(obj_leaves,     GLOBAL, "2 MiB leaves in object PD pages"),
 	F(large_pages,    GLOBAL, "2 MiB blocks in use as large pages"),
 	F(large_free,     GLOBAL, "free 2 MiB blocks (fragmentation)"),

@@ -308,6 +308,30 @@ UTEST(pgbench_large_startup_line_counts_the_leaves_it_made)
 		    copies);
 }
 
+/*
+ * The fair baseline of issue 22: with sharing off, each client maps each
+ * 2 MiB page with one private leaf and one PV entry (as Linux maps a
+ * hugetlb page without PMD sharing), not 512 PTEs: 2 clients x 4 leaves.
+ */
+UTEST(pgbench_large_baseline_maps_one_private_leaf_per_2mib_per_client)
+{
+	UT_NEEDS_OWN_KERNEL("the 2 MiB leaf counters");
+	long optimize = 0;
+	const char *at;
+
+	UT_ASSERT_OK(sysctl_get("machdep.pmap_mmu_optimize", &optimize));
+	UT_ASSERT_OK(sysctl_set("machdep.pmap_mmu_optimize", 0));
+	run_tool((char *[]){ "pgbench", "-L", "-c", "2", "-s", "8", "-t", "10", NULL }, 0,
+	    "pgbench: checksum=ok");
+	sysctl_set("machdep.pmap_mmu_optimize", optimize);
+	at = strstr(out, "pgbench: phase=startup ");
+	UT_ASSERT(at != NULL);
+	UT_ASSERT_EQ(8, line_field(at, " leaf_private="));
+	UT_ASSERT_EQ(8, line_field(at, " pv_entries="));
+	UT_ASSERT_EQ(8, line_field(at, " faults_per_client=") * 2);
+	UT_ASSERT_EQ(0, line_field(at, " obj_leaves="));
+}
+
 /* Reads fd into buf (*n bytes so far) until `text` occurs `times` times; false at EOF. */
 static bool read_until(int fd, char *buf, size_t size, size_t *n, const char *text, int times)
 {
