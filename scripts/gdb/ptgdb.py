@@ -13,16 +13,24 @@ They only read memory (through the direct map) while the machine is
 stopped; they never call kernel functions, which could take a lock the
 stopped CPU holds. See docs/debugging.md for a session.
 """
+import importlib
 import os
 import struct
 import sys
 
 import gdb
 
+# The helper modules live beside this file; no bytecode cache is written
+# into the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import ptgdb_kernel as K  # noqa: E402
 import ptgdb_verify  # noqa: E402
+
+# `source scripts/gdb/ptgdb.py` again after editing the helpers reloads them.
+importlib.reload(K)
+importlib.reload(ptgdb_verify)
 
 
 def page_owner(snap, pa, level):
@@ -54,6 +62,26 @@ def data_page(snap, pa):
     return ("vm_page %s flags %s object %s offset %#x refcount %d pv_count %d"
             % (K.fmt_p(pg.addr), K.page_flag_names(pg), K.fmt_p(pg.object), pg.offset,
                pg.refcount, pg.pv_count))
+
+
+def leaf_kind(snap, root, va, e, holder):
+    """What a 2 MiB leaf of the tree at root is (mm/pmap/pmap_impl.h)."""
+    if holder is None or holder.has("PG_RESERVED"):
+        return "a 2 MiB page of the kernel half (its boot tables map it)"
+    if e & K.C.PTE_PRIVATE_LEAF:
+        return "PRIVATE_LEAF: the process maps this large page alone (one PV entry)"
+    if holder.has("PG_OBJTABLE"):
+        return "the object's own 2 MiB leaf, reached through a GiB link"
+    for p in K.processes():
+        if p.pmap is None or K.pmap_cr3(snap, p.pmap) != root:
+            continue
+        for m in K.linked(p.pmap["mirrors"], "pm_next"):
+            start = K.u64(m["va"])
+            if start <= va < start + K.u64(m["len"]):
+                return "a copy of object %s's leaf, kept by the mirror va=%s..%s" % (
+                    K.fmt_p(K.u64(m["po"]["owner"])), K.fmt_p(start),
+                    K.fmt_p(start + K.u64(m["len"])))
+    return "a 2 MiB leaf copied from an object but in no mirror of this pmap!"
 
 
 def set_object(snap, obj):
@@ -116,13 +144,17 @@ $pt_object (the last VM object met: a table's or the data page's owner).
             leaf = level == K.C.PT_LEVEL or (level > K.C.PT_LEVEL and e & K.C.PTE_PS)
             if leaf:
                 size = K.level_size(level)
-                pa = K.pte_pa(e) & ~(size - 1) | (va & (size - 1))
+                head = K.pte_pa(e) & ~(size - 1)
+                pa = head | (va & (size - 1))
                 kind = {1: "4 KiB", 2: "2 MiB", 3: "1 GiB"}[level]
+                if level == K.C.PD_LEVEL:
+                    print("        %s" % leaf_kind(snap, root, va, e, holder))
                 print("-> %s page: va %s -> pa %s, %s%s%s" % (
                     kind, K.fmt_p(va), K.fmt_p(pa), "writable" if w else "read-only",
                     ", user" if u else ", kernel only", ", no-exec" if nx else ", executable"))
-                print("   %s" % data_page(snap, pa))
-                pg = snap.page(pa)
+                # A large page keeps its owner in its first vm_page.
+                print("   %s%s" % (data_page(snap, head), "" if level == 1 else " (its first)"))
+                pg = snap.page(head)
                 if pg is not None and pg.object:
                     obj = pg.object
                 gdb.set_convenience_variable("pt_pa", pa)
@@ -325,8 +357,8 @@ its tree's list (po->mirrors).
         print("pages: %d in its radix tree%s" % (count, ", the first:" if first else ""))
         for idx, addr in first:
             pg = snap.page_at(addr)
-            print("  offset %#x -> pa %s %s" % (idx << C.PAGE_SHIFT, K.fmt_p(pg.pa),
-                                                "(2 MiB)" if pg.has("PG_LARGE") else ""))
+            print("  offset %#x -> pa %s%s" % (idx << C.PAGE_SHIFT, K.fmt_p(pg.pa),
+                                               " (2 MiB)" if pg.has("PG_LARGE") else ""))
         for e in K.linked(obj["mappings"], "obj_next"):
             owner = None
             for p in K.processes():

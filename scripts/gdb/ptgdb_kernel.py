@@ -183,10 +183,6 @@ def global_var(name):
     return sym.value()
 
 
-def field_names(type_name):
-    return [f.name for f in gdb.lookup_type(type_name).fields()]
-
-
 def current_cr3():
     try:
         return u64(gdb.parse_and_eval("$cr3"))
@@ -221,7 +217,6 @@ class Proc:
         self.value = p
         self.pid = int(p["pid"])
         self.name = p["name"].string()
-        self.state = str(p["state"])
         self.map = p["map"]
         self.pmap = self.map["pmap"] if u64(self.map) else None
 

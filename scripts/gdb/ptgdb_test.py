@@ -1,24 +1,35 @@
 """The test of ptgdb (run by scripts/gdb/test.sh, `make gdb-test`).
 
 gdb runs this in batch mode, with ptgdb.py loaded and attached to a kernel
-booted with the demo and stopped before its first instruction. It stops at
-the first fault the demo takes on its shared segment with sharing on, runs
-each command there and checks what it prints against what the kernel holds;
-corrupts a counter or two in memory and checks that pmap-verify names the
-broken invariant (and is clean again once restored); and compares ptdump
-and vmobject with the text the kernel's own pmap_dump() and
-pmap_dump_object() write, stopping when the demo asks for them.
+booted with the demo and stopped before its first instruction. The
+environment variable PTGDB_TEST names the scenario, which must match the
+boot:
+
+  links  (the default boot) stops at the first fault the demo takes on its
+         shared segment with sharing on, where a PDE links the object's PT;
+  large  (booted with vm.largepages=2, so the segment is made of 2 MiB
+         pages) stops when the demo's first 2 MiB leaf is copied into its
+         PD, under a leaf mirror.
+
+Both run each command there and check what it prints against what the
+kernel holds; corrupt a table's count, a counter or an entry in memory and
+check that pmap-verify names the broken invariant (and is clean again once
+restored); and compare ptdump and vmobject with the text the kernel's own
+pmap_dump() and pmap_dump_object() write, stopping when the demo asks for
+them.
 
 Prints a plan ("1..N"), one "ok N - what" or "not ok N - what" line per
 check, and last "gdb-test: N of M checks passed"; test.sh judges that.
 """
+import os
 import re
 
 import gdb
 
 import ptgdb_kernel as K
 
-PLAN = 22
+SCENARIO = os.environ.get("PTGDB_TEST", "links")
+PLAN = {"links": 22, "large": 12}.get(SCENARIO, 1)
 done = []
 
 
@@ -59,7 +70,7 @@ def verify_reports(what, text):
     check(text in out and "violations" in out, "pmap-verify reports " + what, out)
 
 
-def fault_checks():
+def links_checks():
     check(stop_at("pmap_enter_segment"), "the demo maps its shared segment (pmap_enter_segment)")
     run("break vm_fault_locked")
     run("continue")
@@ -153,28 +164,87 @@ def kernel_text(func, arg):
     return first, K.read_virt(buf, n).decode()
 
 
-def kernel_comparison():
+def kernel_comparison(what, proc_text, object_text):
+    """ptdump and vmobject against the kernel's text, which must hold
+    proc_text and object_text (what the scenario is about)."""
     pm, text = kernel_text("pmap_dump", "pm")
     out = run("ptdump ((struct pmap *)%d)" % pm) if pm else ""
-    check(pm and text == out and "PT of object" in text,
-          "ptdump prints what the kernel's pmap_dump() wrote, links included",
+    check(pm and text == out and proc_text in text,
+          "ptdump prints what the kernel's pmap_dump() wrote, %s included" % what,
           "kernel:\n%sptdump:\n%s" % (text, out))
     po, text = kernel_text("pmap_dump_object", "po")
     out = run("vmobject ((struct pmap_object *)%d)->owner" % po) if po else ""
-    check(po and text and text in out,
+    check(po and text and text in out and object_text in text,
           "vmobject prints the tree the kernel's pmap_dump_object() wrote",
           "kernel:\n%svmobject:\n%s" % (text, out))
     out = run("pmap-verify")
     check("pmap-verify: clean" in out, "pmap-verify: clean later in the demo", out)
 
 
+def large_checks():
+    check(stop_at("pmap_enter_large"), "the demo maps a 2 MiB page (pmap_enter_large)")
+    va = K.u64(gdb.parse_and_eval("s->va"))
+    run("finish")
+    check(int(gdb.history(0)) == 0, "pmap_enter_large succeeded")
+
+    out = run("pt-walk %d" % va)
+    levels = re.findall(r"^(PML4E|PDPTE|PDE  |PTE  ) \[", out, re.M)
+    obj = K.u64(gdb.parse_and_eval("$pt_object"))
+    check(levels == ["PML4E", "PDPTE", "PDE  "] and
+          re.search(r"^PDE .* P W U (A )?(D )?PS NX\n\s+in private PD \(PG_PTABLE\) used=\d+\n"
+                    r"\s+a copy of object %s's leaf, kept by the mirror va=" % K.fmt_p(obj),
+                    out, re.M) and
+          re.search(r"^-> 2 MiB page: va .*\n.*flags \S*PG_LARGE\S* object %s offset"
+                    % K.fmt_p(obj), out, re.M),
+          "pt-walk: three levels, the PDE a mirror's copy of the object's leaf", out)
+    pd_pa = int(re.search(r"^PDE +\[ *\d+\] at pa (0x\w+)", out, re.M).group(1), 16)
+
+    out = run("ptdump")
+    check(re.search(r"^  PD\[ *\d+\] va=.* P W U NX PS  2 MiB page of object %s offset 0x\w+$"
+                    % K.fmt_p(obj), out, re.M) and
+          re.search(r"^mirror va=0x\w+\.\.0x\w+ object %s offset 0x\w+ P W U NX copies=[1-9]"
+                    % K.fmt_p(obj), out, re.M),
+          "ptdump: the copied leaf and its mirror", out)
+    out = run("vmobject $pt_object")
+    check(re.search(r"^ LEAF\[seg \d+\] offset=0x\w+ pa=0x\w+$", out, re.M) and
+          re.search(r"^  offset 0x0 -> pa 0x\w+ \(2 MiB\)$", out, re.M) and
+          re.search(r"^mirrors: [1-9]\n  pid \d+ \(\w+\) va .* copies=[1-9]", out, re.M),
+          "vmobject: large pages, leaves and the mirror", out)
+    out = run("pmap-verify")
+    check(re.search(r"^pmap-verify: clean ", out, re.M), "pmap-verify: clean", out)
+
+    # The copy loses its W bit: no longer copy_of() the object's leaf.
+    entry = int.from_bytes(K.read_phys(pd_pa, 8), "little")
+    run("set var *(unsigned long *)%d = %d" % (K.phys_to_virt(pd_pa), entry & ~K.C.PTE_W))
+    verify_reports("a copy that differs from the object's leaf", "is not a mirror's copy of an "
+                   "object leaf")
+    run("set var *(unsigned long *)%d = %d" % (K.phys_to_virt(pd_pa), entry))
+    cr3 = K.current_cr3() & K.C.PTE_ADDR_MASK
+    snap = K.Snapshot()
+    pm = [K.u64(p.pmap) for p in K.processes()
+          if p.pmap is not None and K.pmap_cr3(snap, p.pmap) == cr3][0]
+    copies = K.u64(gdb.parse_and_eval("((struct pmap *)%d)->stat.leaf_copies" % pm))
+    run("set var ((struct pmap *)%d)->stat.leaf_copies = %d" % (pm, copies + 1))
+    verify_reports("a wrong leaf_copies counter", "counter leaf_copies is %d, found %d"
+                   % (copies + 1, copies))
+    run("set var ((struct pmap *)%d)->stat.leaf_copies = %d" % (pm, copies))
+    out = run("pmap-verify")
+    check("pmap-verify: clean" in out, "pmap-verify: clean again once restored", out)
+
+
 def main():
     print("1..%d" % PLAN)
     try:
-        pt_pa = fault_checks()
-        corruption_checks(pt_pa)
-        input_checks()
-        kernel_comparison()
+        if SCENARIO == "links":
+            pt_pa = links_checks()
+            corruption_checks(pt_pa)
+            input_checks()
+            kernel_comparison("links", "PT of object", " PT[seg ")
+        elif SCENARIO == "large":
+            large_checks()
+            kernel_comparison("mirrors", "\nmirror va=", " LEAF[seg ")
+        else:
+            check(False, "a known scenario", "PTGDB_TEST=%s: links or large" % SCENARIO)
     except (gdb.error, AttributeError, TypeError, ValueError) as e:
         check(False, "the test ran to its end", "%s: %s" % (type(e).__name__, e))
     passed = sum(done)
