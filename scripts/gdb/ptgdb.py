@@ -153,7 +153,8 @@ $pt_object (the last VM object met: a table's or the data page's owner).
                     kind, K.fmt_p(va), K.fmt_p(pa), "writable" if w else "read-only",
                     ", user" if u else ", kernel only", ", no-exec" if nx else ", executable"))
                 # A large page keeps its owner in its first vm_page.
-                print("   %s%s" % (data_page(snap, head), "" if level == 1 else " (its first)"))
+                print("   %s%s" % ("" if level == 1 else "the large page's first ",
+                                   data_page(snap, head)))
                 pg = snap.page(head)
                 if pg is not None and pg.object:
                     obj = pg.object
@@ -364,9 +365,9 @@ its tree's list (po->mirrors).
             for p in K.processes():
                 if p.map is not None and K.u64(p.map) == K.u64(e["map"]):
                     owner = p
-            print("mapped by %s at %s..%s offset %#x prot %d" % (
+            print("mapped by %s at %s..%s offset %#x %s" % (
                 K.proc_label(owner), K.fmt_p(K.u64(e["start"])), K.fmt_p(K.u64(e["end"])),
-                K.u64(e["offset"]), int(e["prot"])))
+                K.u64(e["offset"]), K.prot_name(int(e["prot"]))))
         po = obj["ptables"]
         if not K.u64(po):
             print("no page-table tree (a private object: its pages are mapped by private PTEs)")
@@ -394,10 +395,10 @@ its tree's list (po->mirrors).
         mirrors = list(K.linked(po["mirrors"], "po_next"))
         print("mirrors: %d" % len(mirrors))
         for m in mirrors:
-            print("  %s va %s..%s offset %#x prot %d copies=%d" % (
+            print("  %s va %s..%s offset %#x %s copies=%d" % (
                 K.proc_label(K.owner_of_pmap(m["pmap"])), K.fmt_p(K.u64(m["va"])),
-                K.fmt_p(K.u64(m["va"]) + K.u64(m["len"])), K.u64(m["off"]), int(m["prot"]),
-                K.mirror_copies(snap, m)))
+                K.fmt_p(K.u64(m["va"]) + K.u64(m["len"])), K.u64(m["off"]),
+                K.prot_name(int(m["prot"])), K.mirror_copies(snap, m)))
 
 
 class PmapVerify(gdb.Command):
@@ -409,11 +410,12 @@ class PmapVerify(gdb.Command):
     def invoke(self, arg, from_tty):
         if arg.strip():
             raise gdb.GdbError("usage: pmap-verify (no arguments)")
-        problems, summary = ptgdb_verify.verify(K.Snapshot())
-        for p in problems:
-            print(p)
-        print("pmap-verify: %s (%s)" % ("clean" if not problems else
-                                         "%d violations" % len(problems), summary))
+        warnings, problems, summary = ptgdb_verify.verify(K.Snapshot())
+        for line in warnings + problems:
+            print(line)
+        n = len(problems)
+        verdict = "clean" if n == 0 else "%d violation%s" % (n, "" if n == 1 else "s")
+        print("pmap-verify: %s (%s)" % (verdict, summary))
 
 
 PtWalk()

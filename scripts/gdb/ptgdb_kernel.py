@@ -308,6 +308,12 @@ def pte_flags_for(prot):
     return f
 
 
+def prot_name(prot):
+    """PROT_* bits as ls-style rwx."""
+    return "".join(c if prot & getattr(C, "PROT_" + n) else "-"
+                   for c, n in (("r", "READ"), ("w", "WRITE"), ("x", "EXEC")))
+
+
 def copy_of(leaf, prot):
     """copy_of() of pmap_leaf.c: a mirror's copy of object leaf `leaf`."""
     flags = pte_flags_for(prot) | C.PTE_PS
