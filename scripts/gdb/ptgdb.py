@@ -105,9 +105,10 @@ stops at a missing entry or a leaf and prints the physical address, the
 data page's vm_page, and the rights the walk grants (W and U ANDed, NX
 ORed down the levels).
 
-VA and CR3 are gdb expressions; CR3 defaults to $cr3, the address space
-the stopped CPU runs. Sets $pt_pa (the physical address, when mapped) and
-$pt_object (the last VM object met: a table's or the data page's owner).
+VA and CR3 are gdb expressions (quote one that holds spaces); CR3
+defaults to $cr3, the address space the stopped CPU runs. Sets $pt_pa
+(the physical address; void when VA is not mapped) and $pt_object (the
+last VM object met: a table's or the data page's owner).
 """
 
     def __init__(self):
@@ -120,6 +121,7 @@ $pt_object (the last VM object met: a table's or the data page's owner).
         va = K.eval_int(args[0], "VA")
         cr3 = K.eval_int(args[1], "CR3") if len(args) == 2 else K.current_cr3()
         snap = K.Snapshot()
+        gdb.set_convenience_variable("pt_pa", None)
         root = cr3 & K.C.PTE_ADDR_MASK
         canonical = va >> 47 in (0, (1 << 17) - 1)
         print("pt-walk va=%s cr3=%s%s" % (K.fmt_p(va), K.fmt_p(cr3),
