@@ -91,6 +91,18 @@ def set_object(snap, obj):
         gdb.set_convenience_variable("pt_object", gdb.Value(obj).cast(t))
 
 
+def root_arg(snap, text):
+    """pt-walk's CR3 argument: a struct pmap * gives its PML4's address."""
+    try:
+        v = gdb.parse_and_eval(text)
+    except gdb.error as e:
+        raise gdb.GdbError("ptgdb: CR3: %s" % e)
+    t = v.type.strip_typedefs()
+    if t.code == gdb.TYPE_CODE_PTR and t.target().strip_typedefs().tag == "pmap":
+        return K.pmap_cr3(snap, v)
+    return K.u64(v)
+
+
 class PtWalk(gdb.Command):
     """pt-walk VA [CR3]: walk the page tables for virtual address VA.
 
@@ -105,8 +117,11 @@ stops at a missing entry or a leaf and prints the physical address, the
 data page's vm_page, and the rights the walk grants (W and U ANDed, NX
 ORed down the levels).
 
-VA and CR3 are gdb expressions (quote one that holds spaces); CR3
-defaults to $cr3, the address space the stopped CPU runs. Sets $pt_pa
+VA and CR3 are gdb expressions (quote one that holds spaces). CR3 is a
+physical address or a struct pmap *; it defaults to $cr3, the address
+space the stopped CPU runs. In vm_fault_locked, `pt-walk va map->pmap`
+walks the faulting map even when another is loaded (exec fills the new
+map before switching to it). Sets $pt_pa
 (the physical address; void when VA is not mapped) and $pt_object (the
 last VM object met: a table's or the data page's owner).
 """
@@ -119,8 +134,8 @@ last VM object met: a table's or the data page's owner).
         if len(args) not in (1, 2):
             raise gdb.GdbError("usage: pt-walk VA [CR3]")
         va = K.eval_int(args[0], "VA")
-        cr3 = K.eval_int(args[1], "CR3") if len(args) == 2 else K.current_cr3()
         snap = K.Snapshot()
+        cr3 = root_arg(snap, args[1]) if len(args) == 2 else K.current_cr3()
         gdb.set_convenience_variable("pt_pa", None)
         root = cr3 & K.C.PTE_ADDR_MASK
         canonical = va >> 47 in (0, (1 << 17) - 1)

@@ -29,7 +29,7 @@ import gdb
 import ptgdb_kernel as K
 
 SCENARIO = os.environ.get("PTGDB_TEST", "links")
-PLAN = {"links": 23, "large": 12}.get(SCENARIO, 1)
+PLAN = {"links": 24, "large": 12}.get(SCENARIO, 1)
 done = []
 
 
@@ -87,6 +87,8 @@ def links_checks():
           "pt-walk: the PDE is a link into an object's PT page", out)
     obj = K.u64(gdb.parse_and_eval("$pt_object"))
     check(obj and "PT of object %s" % K.fmt_p(obj) in out, "pt-walk: $pt_object is that object", out)
+    by_pmap = run("pt-walk va map->pmap")
+    check(by_pmap == out, "pt-walk: the faulting map's pmap gives the walk of $cr3", by_pmap)
     pt_pa = int(re.search(r"^PTE +\[ *\d+\] at pa (0x\w+)", out, re.M).group(1), 16) & ~0xfff
 
     run("finish")
