@@ -9,7 +9,8 @@
 #                 docs and comments (mk/doc-paths.mk), the list of programs
 #                 (mk/programs.mk) and that no user program carries its own
 #                 copy of a libc function (mk/libc-copies.mk)
-#   make debug    QEMU paused with a gdb stub
+#   make debug    QEMU paused with a gdb stub; `make gdb` attaches gdb with the
+#                 page-table commands (mk/gdb.mk, docs/debugging.md)
 #   make clean
 #
 # make predefines CC, so the kernel compiler is KCC: x86_64-elf-gcc when it is
@@ -96,8 +97,10 @@ debug: deps all
 # never from QEMU's exit status alone.
 # It boots three times: with the defaults (sharing on, one CPU), with
 # machdep.pmap_mmu_optimize=0 (the baseline must stay correct), and on four
-# CPUs (where shared tables need TLB shootdowns); then it boots Linux with the
-# same user-space suites (make test-linux, mk/linux.mk), judged the same way.
+# CPUs (where shared tables need TLB shootdowns); then once more under gdb
+# to test its page-table commands (make gdb-test, mk/gdb.mk, a few seconds);
+# then it boots Linux with the same user-space suites (make test-linux,
+# mk/linux.mk), judged the same way.
 test: deps check $(TEST_PREREQS)
 	tests/runner/test_ktap_check.sh
 	$(MAKE) all
@@ -105,6 +108,7 @@ test: deps check $(TEST_PREREQS)
 	@$(RUN) --test --cmdline "selftest machdep.pmap_mmu_optimize=0" \
 		--log $(B)/test-baseline.log || true; tests/ktap_check.sh $(B)/test-baseline.log
 	@$(RUN) --test --smp 4 --log $(B)/test-smp4.log || true; tests/ktap_check.sh $(B)/test-smp4.log
+	@$(MAKE) --no-print-directory gdb-test
 	@$(MAKE) --no-print-directory test-linux
 
 clean:

@@ -17,7 +17,8 @@
 #                    --test/--bench limit above)
 #   --log FILE       also copy the serial output to FILE, and QEMU's own exit
 #                    status to FILE.status (what tests/ktap_check.sh reads)
-#   --gdb            start paused with a gdb stub on :1234
+#   --gdb            start paused with a gdb stub on :1234 (`make gdb` attaches
+#                    gdb with the page-table commands of scripts/gdb/ptgdb.py)
 #   --iso FILE       boot FILE instead of an ISO made from build/kernel.elf
 #                    and build/initrd.tar
 #
@@ -236,8 +237,8 @@ if [ "$dry" = 1 ]; then
 fi
 
 if [ "$gdb" = 1 ]; then
-	echo "run.sh: QEMU waits for gdb; in another terminal:" >&2
-	echo "  gdb build/kernel.elf -ex 'target remote :1234'" >&2
+	echo "run.sh: QEMU waits for gdb; in another terminal, make gdb (B=DIR for another build), or:" >&2
+	echo "  gdb -x $root/scripts/gdb/ptgdb.py $build/kernel.elf -ex 'target remote :1234'" >&2
 fi
 
 if [ -n "$log" ]; then

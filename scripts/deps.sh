@@ -31,6 +31,7 @@ required=(
 	qemu-system-x86_64:qemu-system-x86
 	musl-gcc:musl-tools
 	timeout:coreutils
+	gdb:gdb  # with Python: make gdb and make gdb-test (scripts/gdb/)
 )
 
 present() {
