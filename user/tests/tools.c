@@ -90,9 +90,18 @@ UTEST(bad_values_name_the_limit)
 	}
 	TOOL(2, "ps: x: ps takes no arguments", "ps", "x");
 	TOOL(2, "programs: x: programs takes no arguments", "programs", "x");
-	TOOL(2, "cat: x: no files yet", "cat", "x");
+	TOOL(1, "cat: /nonexistent: No such file or directory", "cat", "/nonexistent");
 	TOOL(2, "bench: -x: no such option", "bench", "-x");
 	TOOL(2, "-h lists the options", "demo", "--bogus");
+}
+
+/* cat copies the files it names, in order, and goes on past one it cannot open. */
+UTEST(cat_copies_the_files_it_names)
+{
+	TOOL(0, "Type 'help' for this shell's builtins", "cat", "/etc/motd");
+	TOOL(1, "cat: /nonexistent: No such file or directory\nType 'help'", "cat",
+	    "/nonexistent", "/etc/motd");
+	TOOL(1, "cat: /etc: Is a directory", "cat", "/etc");
 }
 
 UTEST(non_numbers_are_refused)
