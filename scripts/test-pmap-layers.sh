@@ -14,23 +14,9 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 check=$here/pmap-layers.sh
 cc=${HOST_CC:-gcc}
+obj_flags=""
 # shellcheck source=scripts/test-lib.sh
 . "$here/test-lib.sh"
-
-# obj CASE FILE CODE: compiles CODE as mm/pmap/FILE of case CASE.
-obj() {
-	mkdir -p "$tmp/$1"
-	printf '%s\n' "$3" > "$tmp/$1/$2"
-	"$cc" -c -O1 -o "$tmp/$1/${2%.c}.o" "$tmp/$1/$2"
-}
-
-# expect CASE VERDICT TEXT: runs the check on CASE's objects and wants exit
-# 0 (PASS) or 1 (FAIL), and TEXT in its output when failing.
-expect() {
-	local out rc
-	if out=$("$check" "$tmp/$1"/*.o 2>&1); then rc=0; else rc=$?; fi
-	verdict "$1" "$2" "$3" "$rc" "$out"
-}
 
 obj down pmap_tlb.c 'int tlb_flushes; void tlb_batch_finish(void) { tlb_flushes++; }'
 obj down pmap_table.c 'void tlb_batch_finish(void); void pt_walk(void) { tlb_batch_finish(); }'

@@ -9,9 +9,9 @@
  * sysctls set, and measures two things itself: the latency of fork() in a
  * process with a 64 MiB, a 1 GiB and a 4 GiB shared mapping (against one
  * with none), and the teardown of a 64 MiB and of a 1 GiB segment.
- * pgbench prints its own `pgbench:` lines on the console, which bench
- * cannot read (there are no pipes), so the host collects everything from
- * the serial logs: scripts/bench-report.sh pairs sharing off with sharing
+ * pgbench prints its own `pgbench:` lines on the console, and the same
+ * pgbench runs under Linux's bench, so the host collects everything from
+ * the serial logs of both: scripts/bench-report.sh pairs sharing off with sharing
  * on, prints the comparison tables (one per boot) with the ratios and
  * writes build/bench.txt.
  *
