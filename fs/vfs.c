@@ -111,21 +111,50 @@ struct dentry *dir_find(struct inode *dir, const char *name, size_t len)
 	return NULL;
 }
 
-int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ip)
+/* A new entry naming ip (not yet in a directory), or NULL when out of memory. */
+static struct dentry *dentry_new(const char *name, size_t len, struct inode *ip)
 {
-	struct dentry *d = kmalloc(sizeof(*d) + len + 1), **tail;
+	struct dentry *d = kmalloc(sizeof(*d) + len + 1);
 
 	if (!d)
-		return -ENOMEM;
+		return NULL;
 	d->next = NULL;
 	d->ip = ip;
-	d->cookie = dir->dir.next_cookie++;
 	d->len = (uint8_t)len;
 	memcpy(d->name, name, len);
 	d->name[len] = '\0';
+	return d;
+}
+
+/* Puts d last in dir, with dir's next cookie (entries list in the order made). */
+static void dentry_append(struct inode *dir, struct dentry *d)
+{
+	struct dentry **tail;
+
+	d->cookie = dir->dir.next_cookie++;
 	for (tail = &dir->dir.entries; *tail; tail = &(*tail)->next)
 		;
 	*tail = d;
+}
+
+/* Takes d out of dir's list and frees it. */
+static void dentry_free(struct inode *dir, struct dentry *d)
+{
+	struct dentry **pp;
+
+	for (pp = &dir->dir.entries; *pp != d; pp = &(*pp)->next)
+		;
+	*pp = d->next;
+	kfree(d);
+}
+
+int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ip)
+{
+	struct dentry *d = dentry_new(name, len, ip);
+
+	if (!d)
+		return -ENOMEM;
+	dentry_append(dir, d);
 	ip->nlink++;
 	if (S_ISDIR(ip->mode)) {
 		ip->nlink++;            /* its own "." */
@@ -139,12 +168,8 @@ int dir_link(struct inode *dir, const char *name, size_t len, struct inode *ip)
 void dir_unlink(struct inode *dir, struct dentry *d)
 {
 	struct inode *ip = d->ip;
-	struct dentry **pp;
 
-	for (pp = &dir->dir.entries; *pp != d; pp = &(*pp)->next)
-		;
-	*pp = d->next;
-	kfree(d);
+	dentry_free(dir, d);
 	if (S_ISDIR(ip->mode)) {
 		ip->nlink = 0;          /* its name and its "." */
 		dir->nlink--;
@@ -160,26 +185,14 @@ int dir_rename(struct inode *odir, struct dentry *od, struct inode *ndir, const 
                size_t len)
 {
 	struct inode *ip = od->ip;
-	struct dentry *old = dir_find(ndir, name, len), *nd = kmalloc(sizeof(*nd) + len + 1);
-	struct dentry **pp;
+	struct dentry *old = dir_find(ndir, name, len), *nd = dentry_new(name, len, ip);
 
 	if (!nd)
 		return -ENOMEM;
 	if (old)
 		dir_unlink(ndir, old);
-	for (pp = &odir->dir.entries; *pp != od; pp = &(*pp)->next)
-		;
-	*pp = od->next;
-	kfree(od);
-	nd->next = NULL;
-	nd->ip = ip;
-	nd->cookie = ndir->dir.next_cookie++;
-	nd->len = (uint8_t)len;
-	memcpy(nd->name, name, len);
-	nd->name[len] = '\0';
-	for (pp = &ndir->dir.entries; *pp; pp = &(*pp)->next)
-		;
-	*pp = nd;
+	dentry_free(odir, od);
+	dentry_append(ndir, nd);
 	if (S_ISDIR(ip->mode) && odir != ndir) {
 		odir->nlink--;
 		ndir->nlink++;
