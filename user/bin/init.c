@@ -11,7 +11,9 @@
  * `/bin/demo --dot` (for `make ptgraph`); then it powers off. With a word
  * "stressN" (`make stress`) it runs /bin/stress -d N -m flip, the long
  * stress run with the sharing switches flipped at run time (N seconds,
- * default 600: words with '=' never reach init), then powers off.
+ * default 600: words with '=' never reach init), then powers off. With
+ * "soakN" (`make soak`) it runs /bin/soak -r N (default 200) -t 120 over
+ * `pgbench -m exec -c 60`, the load that once hung, and powers off.
  *
  * Otherwise it runs /bin/demo once (unless "nodemo"; demo gets init's boot
  * words as its arguments), prints the message of the day (user/etc/motd,
@@ -169,6 +171,17 @@ static void __attribute__((noreturn)) run_stress(const char *word)
 	run_and_poweroff("/bin/stress", argv);
 }
 
+/* Runs the soak for the word "soakN" (see the top). */
+static void __attribute__((noreturn)) run_soak(const char *word)
+{
+	static char rounds[16];
+	static char *argv[] = { "soak", "-r", rounds, "-t", "120",
+	                        "/bin/pgbench", "-m", "exec", "-c", "60", NULL };
+
+	snprintf(rounds, sizeof(rounds), "%s", word[4] ? word + 4 : "200");
+	run_and_poweroff("/bin/soak", argv);
+}
+
 /* Keeps one shell running; reaps every orphan handed to init meanwhile. */
 static void shell_forever(void)
 {
@@ -209,6 +222,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strncmp(argv[i], "stress", 6) == 0)
 			run_stress(argv[i]);
+		else if (strncmp(argv[i], "soak", 4) == 0)
+			run_soak(argv[i]);
 	if (has_word(argc, argv, "bench")) {
 		argv[0] = "bench";   /* the boot words stay: argv[1..argc-1] */
 		run_and_poweroff("/bin/bench", argv);
