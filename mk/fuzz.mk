@@ -30,7 +30,7 @@ STRESS_SECONDS ?= 600
 STRESS_SMP ?= 4
 SOAK_ROUNDS ?= 200
 SOAK_SMP ?= 4
-# Time for the whole soak: a round takes about 5 s under TCG, and soak
+# Time for the whole soak: a round takes 2 to 3 s under TCG, and soak
 # itself ends a round after 120 s.
 SOAK_TIMEOUT ?= $$(( $(SOAK_ROUNDS) * 30 + 300 ))
 
