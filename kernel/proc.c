@@ -22,6 +22,7 @@
 #include "kernel/futex.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
@@ -429,6 +430,8 @@ static void thread_leave(int code)
 	struct thread *self = current_thread();
 	bool last;
 
+	if (prof_current() != VMSTAT_PROF_EXIT)
+		prof_enter(VMSTAT_PROF_EXIT);   /* for good: the thread never returns */
 	/* A thread join waits on this word (CLONE_CHILD_CLEARTID, set_tid_address). */
 	if (self->clear_child_tid) {
 		uint32_t zero = 0;

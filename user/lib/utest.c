@@ -252,6 +252,17 @@ static void nothing(void)
 {
 }
 
+void ut_touch(void *p, size_t len)
+{
+	volatile char *c = p;
+	size_t off;
+
+	for (off = 0; off < len; off += PAGE_SIZE - ((uintptr_t)(c + off) & (PAGE_SIZE - 1)))
+		c[off] = c[off];
+	if (len)
+		c[len - 1] = c[len - 1];
+}
+
 /* See utest.h. noinline: the pad must lie below the caller's frame. */
 void __attribute__((noinline)) ut_touch_stack(void)
 {

@@ -130,6 +130,14 @@ void ut_wait_asleep(int pid);
  */
 void ut_touch_stack(void);
 
+/*
+ * Writes (keeping its bytes) every page of [p, p + len): storing a result
+ * there later then takes no fault of its own. For counters a case reads
+ * into its own frame, whose pages may not have been touched yet, before
+ * the stretch they measure.
+ */
+void ut_touch(void *p, size_t len);
+
 /* The counters of process pid, or of the whole system when pid is 0;
  * all zero if vmstat() fails. */
 struct vmstat ut_vmstat(int pid);

@@ -1322,6 +1322,50 @@ UTEST(watchdog_reports_a_thread_that_stays_in_the_kernel_once)
 	UT_ASSERT_EQ(before.watchdog_reports, after.watchdog_reports);
 }
 
+/* ---- the time profile (kernel/profile.h) ---- */
+
+/*
+ * Every cycle of every CPU is charged to exactly one part: over a fork,
+ * 20 ms of the child in user mode, its exit and the parent's wait, the
+ * parts add up to the time that passed on every CPU (each CPU's current
+ * part is charged at least at every timer tick, so allow a few ticks), and
+ * the fork, exit and wait were each entered.
+ */
+UTEST(time_profile_charges_every_cycle_to_one_part)
+{
+	struct vmstat a, b;
+	uint64_t t0, t1, sum = 0, khz, want, slack;
+	int pid, status, p;
+
+	UT_NEEDS_OWN_KERNEL("the kernel's time profile in vmstat");
+	t0 = clock_ns();
+	a = ut_vmstat(0);
+	khz = a.tsc_khz;
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		uint64_t end = rdtsc() + 20 * khz;   /* in user mode: no clock call */
+
+		while (rdtsc() < end)
+			;
+		_exit(0);
+	}
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
+	b = ut_vmstat(0);
+	t1 = clock_ns();
+	UT_ASSERT(khz > 0);
+	for (p = 0; p < VMSTAT_PROF_PARTS; p++)
+		sum += b.prof_cycles[p] - a.prof_cycles[p];
+	want = (t1 - t0) * khz / 1000000 * b.cpus;
+	slack = 5 * khz * b.cpus;                       /* 5 ms per CPU */
+	UT_ASSERT(sum <= want + slack);
+	UT_ASSERT(sum + slack >= want);
+	UT_ASSERT(b.prof_cycles[VMSTAT_PROF_USER] - a.prof_cycles[VMSTAT_PROF_USER] >= 19 * khz);
+	UT_ASSERT(b.prof_entries[VMSTAT_PROF_FORK] > a.prof_entries[VMSTAT_PROF_FORK]);
+	UT_ASSERT(b.prof_entries[VMSTAT_PROF_EXIT] > a.prof_entries[VMSTAT_PROF_EXIT]);
+	UT_ASSERT(b.prof_entries[VMSTAT_PROF_WAIT] > a.prof_entries[VMSTAT_PROF_WAIT]);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exec-child") == 0)
