@@ -725,10 +725,11 @@ long proc_kill(int pid, int sig)
 	spin_lock(&proc_lock);
 	if (pid > 0) {
 		p = proc_by_pid_locked(pid);
+		/* Init takes only the signals it has handlers for (busybox's
+		 * poweroff sends it SIGUSR2); signal_send_locked drops the rest,
+		 * and the sender, root, gets 0, as on Linux. */
 		if (!p)
 			err = -ESRCH;
-		else if (p == init_proc && sig)
-			err = -EPERM;
 		else if (sig)
 			signal_send_locked(p, sig, &info);
 		spin_unlock(&proc_lock);

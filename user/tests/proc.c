@@ -1261,6 +1261,21 @@ UTEST(kill_minus_one_finds_the_other_processes)
 }
 
 /*
+ * Init takes only the signals it has a handler for (busybox's poweroff
+ * asks it by SIGUSR2): any other, even SIGKILL, is dropped, and root's
+ * kill succeeds (this kernel used to refuse it with -EPERM).
+ */
+UTEST(kill_of_init_succeeds_and_init_lives_on)
+{
+	UT_ASSERT_EQ(0, sys_kill(1, 0));
+	UT_ASSERT_EQ(0, sys_kill(1, SIGHUP));
+	UT_ASSERT_EQ(0, sys_kill(1, SIGKILL));
+	UT_ASSERT_EQ(0, sleep_ms(50));
+	UT_ASSERT_EQ(0, sys_kill(1, 0));
+	UT_ASSERT_EQ(-EINVAL, sys_kill(1, 65));
+}
+
+/*
  * wait4(0) waits only for children in the caller's group, wait4(-pgid)
  * only for those in group pgid.
  */
