@@ -128,7 +128,15 @@ void proc_init(void)
 
 void proc_start_init(const char *path, char *argv[])
 {
-	static char *envp[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=vt100", NULL };
+	/*
+	 * Debian's PATH for root, without /usr/local/sbin: busybox's applets
+	 * are in /bin, /sbin, /usr/bin and /usr/sbin, the project's programs in
+	 * /usr/bin and a user's own (user/local/) in /usr/local/bin. The build
+	 * refuses a program named like an applet (scripts/busybox-initrd.sh), so
+	 * the order decides only for a user's program.
+	 */
+	static char *envp[] = { "PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/",
+		"TERM=vt100", NULL };
 	struct exec_args args = { argv, envp };
 	struct trapframe tf;
 	struct thread *t;

@@ -129,7 +129,7 @@ UTEST(futex_wake_finds_a_private_waiter_after_fork_made_the_page_copy_on_write)
  * checking the word while the fork and the write happen: it must check the
  * word where it is now (this process's new copy, 1), not on the page it
  * found, which the child still holds with the old value (0). A check of
- * the old page slept through the wake (musl's thread-list lock hung /bin/fuzz
+ * the old page slept through the wake (musl's thread-list lock hung /usr/bin/fuzz
  * workers so on 4 CPUs). debug.futex_wait_delay_us, where the kernel has
  * it, holds the waiter in that window.
  */
