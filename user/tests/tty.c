@@ -244,6 +244,66 @@ UTEST(ctrl_c_ends_the_shells_command_and_not_the_shell)
 	UT_ASSERT_EQ(W_EXITCODE(7), status);
 }
 
+/*
+ * Busybox's ash, interactive (-i: it catches SIGINT and runs jobs in
+ * groups of their own) and reading commands from a pipe, in a group of its
+ * own made the foreground: Ctrl-C ends its foreground /bin/sleep 100 (a
+ * fork and exec of the applet: a bare `sleep` would run inside the shell),
+ * and ash lives on to report 128 + SIGINT and run the next command.
+ */
+UTEST(ctrl_c_ends_ashs_foreground_sleep_and_not_ash)
+{
+	struct termios t;
+	int in[2], out[2], sh, status;
+	char buf[2048];
+	size_t got = 0;
+	long n;
+
+	UT_NEEDS_OWN_KERNEL("keys are typed through this kernel's debug.tty_input");
+	if (access("/bin/busybox", X_OK) != 0)
+		ut_skip("no /bin/busybox in this initrd (built with NO_BUSYBOX=1 or without the package)");
+	hold_terminal();
+	if (!have_keys())
+		return;
+	t = saved;
+	t.c_lflag &= ~ECHO;
+	UT_ASSERT_EQ(0, tcsetattr(0, TCSAFLUSH, &t));
+	UT_ASSERT_EQ(0, pipe(in));
+	UT_ASSERT_EQ(0, pipe(out));
+	sh = fork();
+	UT_ASSERT_OK(sh);
+	if (sh == 0) {
+		char *argv[] = { "sh", "-i", NULL };
+
+		setpgid(0, 0);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		close(in[1]);
+		close(out[0]);
+		execv("/bin/busybox", argv);
+		_exit(127);
+	}
+	setpgid(sh, sh);
+	close(in[0]);
+	close(out[1]);
+	UT_ASSERT_EQ(0, tcsetpgrp(0, sh));
+	UT_ASSERT_EQ(15, write(in[1], "/bin/sleep 100\n", 15));
+	UT_ASSERT(child_named(sh, "sleep") > 0);
+	UT_ASSERT(type("\003"));
+	UT_ASSERT_EQ(22, write(in[1], "echo alive $?; exit 7\n", 22));
+	close(in[1]);
+	buf[0] = '\0';
+	while (got < sizeof(buf) - 1 && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0) {
+		got += (size_t)n;
+		buf[got] = '\0';
+	}
+	close(out[0]);
+	UT_ASSERT_EQ(sh, waitpid(sh, &status, 0));
+	if (!strstr(buf, "alive 130\n") || status != W_EXITCODE(7))
+		UT_FAIL("ash ended with status 0x%x and said: %s", status, buf);
+}
+
 /* Reads what one read() gives into buf as a string. */
 static long read_string(char *buf, size_t len)
 {
