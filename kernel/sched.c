@@ -16,6 +16,7 @@
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
+#include "kernel/watchdog.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 
@@ -211,6 +212,7 @@ void schedule(void)
 	c->slice_start = timer_ticks();
 	if (next == prev)
 		return;
+	watchdog_switched();
 	next->on_cpu = true;
 	c->switched_out = prev;
 	if (prev->proc)
@@ -231,6 +233,14 @@ void schedule(void)
 	swtch(&prev->ctx_rsp, next->ctx_rsp);
 	sched_lock.saved_rflags = flags;
 	finish_switch();
+}
+
+void thread_for_each(void (*fn)(struct thread *, void *), void *arg)
+{
+	spin_lock(&sched_lock);
+	for (struct thread *t = all_threads; t; t = t->all_next)
+		fn(t, arg);
+	spin_unlock(&sched_lock);
 }
 
 void yield(void)

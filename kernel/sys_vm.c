@@ -9,6 +9,7 @@
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
+#include "kernel/watchdog.h"
 #include "ipc/shm/shm.h"
 #include "mm/fault_timeline.h"
 #include "mm/kmalloc.h"
@@ -196,6 +197,7 @@ long sys_vmstat(struct trapframe *tf)
 	if (pid == 0) {
 		percpu_stat(&st);
 		proc_fault_stat(&st);
+		st.watchdog_reports = __atomic_load_n(&watchdog_reports, __ATOMIC_RELAXED);
 	}
 	return copyout((void *)tf->rsi, &st, sizeof(st));
 }

@@ -15,6 +15,7 @@
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
 #include "kernel/tlb.h"
+#include "kernel/watchdog.h"
 #include "kernel/string.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
@@ -76,7 +77,7 @@ void idt_load(void)
 void idt_init(void)
 {
 	for (int v = 0; v < 256; v++)
-		set_gate(v, isr_stub_table[v], v == T_DF ? 1 : 0, 0);
+		set_gate(v, isr_stub_table[v], v == T_DF ? 1 : v == T_NMI ? 2 : 0, 0);
 	idt_load();
 }
 
@@ -139,6 +140,7 @@ static bool handle_interrupt(struct trapframe *tf)
 			irq_handlers[v - T_IRQ0](tf);
 	} else if (v == VEC_TIMER) {
 		lapic_eoi();
+		watchdog_tick(tf);
 		timer_interrupt();
 		thread_charge_tick(tf->cs & 3);
 	} else if (v == VEC_TLB) {
@@ -237,6 +239,9 @@ void trap_dispatch(struct trapframe *tf)
 {
 	bool from_user = tf->cs & 3;
 
+	/* On the NMI stack: nothing here may sleep or switch threads. */
+	if (tf->vector == T_NMI && watchdog_nmi(tf))
+		return;
 	if (!handle_interrupt(tf)) {
 		if (from_user)
 			handle_user_exception(tf);

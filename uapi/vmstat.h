@@ -58,6 +58,8 @@ struct vmstat {
 	/* large (2 MiB) pages mapped without sharing */
 	uint64_t leaf_private;      /* process PDEs mapping a 2 MiB page on their own now
 	                               (sharing off): one PV entry each */
+	/* hangs (global only) */
+	uint64_t watchdog_reports;  /* reports of a stuck CPU or lock wait (kernel/watchdog.h) */
 };
 
 #endif

@@ -12,7 +12,9 @@
  * "stressN" (`make stress`) it runs /usr/bin/stress -d N -m flip, the long
  * stress run with the sharing switches flipped at run time (N seconds,
  * default 600: a word NAME=VALUE reaches init only when NAME is no sysctl
- * knob), then powers off.
+ * knob), then powers off. With "soakN" (`make soak`) it runs
+ * /usr/bin/soak -r N (default 200) -t 120 over `pgbench -m exec -c 60`,
+ * the load that once hung, and powers off.
  *
  * Otherwise it runs /usr/bin/demo once (unless "nodemo"; demo gets init's
  * boot words as its arguments), prints the message of the day (user/etc/motd,
@@ -173,6 +175,17 @@ static void __attribute__((noreturn)) run_stress(const char *word)
 	run_and_poweroff("/usr/bin/stress", argv);
 }
 
+/* Runs the soak for the word "soakN" (see the top). */
+static void __attribute__((noreturn)) run_soak(const char *word)
+{
+	static char rounds[16];
+	static char *argv[] = { "soak", "-r", rounds, "-t", "120",
+	                        "/usr/bin/pgbench", "-m", "exec", "-c", "60", NULL };
+
+	snprintf(rounds, sizeof(rounds), "%s", word[4] ? word + 4 : "200");
+	run_and_poweroff("/usr/bin/soak", argv);
+}
+
 /* busybox's poweroff, halt or reboot asking process 1 to end the machine. */
 static void power_signal(int sig)
 {
@@ -220,6 +233,8 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (strncmp(argv[i], "stress", 6) == 0)
 			run_stress(argv[i]);
+		else if (strncmp(argv[i], "soak", 4) == 0)
+			run_soak(argv[i]);
 	if (has_word(argc, argv, "bench")) {
 		argv[0] = "bench";   /* the boot words stay: argv[1..argc-1] */
 		run_and_poweroff("/usr/bin/bench", argv);

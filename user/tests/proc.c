@@ -1302,6 +1302,41 @@ UTEST(wait_for_zero_or_a_group_takes_only_children_of_that_group)
 	UT_ASSERT_EQ(-ESRCH, sys_waitpid(INT_MIN, &status, WNOHANG));
 }
 
+/* ---- the watchdog (kernel/watchdog.h) ---- */
+
+/*
+ * A system call that stays in the kernel without sleeping past
+ * kern.watchdog_secs is reported once, however long it stays (the hook
+ * debug.kernel_spin_ms makes one, in debug builds); the limit's range is
+ * enforced.
+ */
+UTEST(watchdog_reports_a_thread_that_stays_in_the_kernel_once)
+{
+	long secs = 0, spin;
+	struct vmstat before, after;
+
+	UT_NEEDS_OWN_KERNEL("the watchdog: kern.watchdog_secs and vmstat's watchdog_reports");
+	UT_ASSERT_OK(sysctl_get("kern.watchdog_secs", &secs));
+	UT_ASSERT_EQ(-EINVAL, sysctl_set("kern.watchdog_secs", -1));
+	UT_ASSERT_EQ(-EINVAL, sysctl_set("kern.watchdog_secs", 3601));
+	if (sysctl_get("debug.kernel_spin_ms", &spin) != 0)
+		return;   /* not a debug build: nothing can stay in the kernel at will */
+	UT_ASSERT_OK(sysctl_set("kern.watchdog_secs", 1));
+	before = ut_vmstat(0);
+	UT_ASSERT_OK(sysctl_set("debug.kernel_spin_ms", 3500));
+	after = ut_vmstat(0);
+	UT_ASSERT_OK(sysctl_set("kern.watchdog_secs", secs));
+	UT_ASSERT_EQ(before.watchdog_reports + 1, after.watchdog_reports);
+
+	/* Sleeping is progress: a long sleep is not reported. */
+	UT_ASSERT_OK(sysctl_set("kern.watchdog_secs", 1));
+	UT_ASSERT_EQ(0, sleep_ms(2500));
+	before = after;
+	after = ut_vmstat(0);
+	UT_ASSERT_OK(sysctl_set("kern.watchdog_secs", secs));
+	UT_ASSERT_EQ(before.watchdog_reports, after.watchdog_reports);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--exec-child") == 0)

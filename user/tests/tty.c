@@ -363,6 +363,37 @@ UTEST(a_signal_interrupts_a_terminal_read)
 	UT_ASSERT_EQ(pid, waitpid(pid, NULL, 0));
 }
 
+/*
+ * Ctrl-T is this kernel's status key, as on BSD: with ISIG it prints every
+ * thread's state (kern.dump_threads does the same) and is not read; without
+ * ISIG it is an ordinary byte.
+ */
+UTEST(ctrl_t_prints_the_threads_and_is_not_read)
+{
+	struct termios t;
+	char buf[64];
+	long v = 1;
+
+	UT_NEEDS_OWN_KERNEL("Ctrl-T is this kernel's status key, typed through debug.tty_input");
+	hold_terminal();
+	UT_ASSERT_OK(sysctl_set("kern.dump_threads", 1));
+	UT_ASSERT_OK(sysctl_get("kern.dump_threads", &v));
+	UT_ASSERT_EQ(0, v);                          /* an action: it reads back 0 */
+	if (!have_keys())
+		return;
+	t = saved;
+	t.c_lflag &= ~ECHO;
+	UT_ASSERT_EQ(0, tcsetattr(0, TCSAFLUSH, &t));
+	UT_ASSERT(type("a\024b\n"));
+	UT_ASSERT_EQ(3, read_string(buf, sizeof(buf)));
+	UT_ASSERT(strcmp(buf, "ab\n") == 0);
+	t.c_lflag &= ~ISIG;
+	UT_ASSERT_EQ(0, tcsetattr(0, TCSANOW, &t));
+	UT_ASSERT(type("\024\n"));
+	UT_ASSERT_EQ(2, read_string(buf, sizeof(buf)));
+	UT_ASSERT_EQ('\024', buf[0]);
+}
+
 UTEST(raw_mode_reads_bytes_as_they_come)
 {
 	struct termios t, canonical;
