@@ -131,9 +131,9 @@ void proc_start_init(const char *path, char *argv[])
 	/*
 	 * Debian's PATH for root, without /usr/local/sbin: busybox's applets
 	 * are in /bin, /sbin, /usr/bin and /usr/sbin, the project's programs in
-	 * /usr/bin and a user's own (user/local/) in /usr/local/bin. The build
-	 * refuses a program named like an applet (scripts/busybox-initrd.sh), so
-	 * the order decides only for a user's program.
+	 * /usr/bin and a user's own (user/local/) in /usr/local/bin. Ash runs
+	 * an applet by its name before it searches PATH, and the build refuses
+	 * a project program named like one (scripts/busybox-initrd.sh).
 	 */
 	static char *envp[] = { "PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/",
 		"TERM=vt100", NULL };
