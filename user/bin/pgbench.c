@@ -15,7 +15,7 @@
  * backends:
  *
  *   -m fork    forked children shmat the SysV segment (the default)
- *   -m exec    children exec /bin/pgbench and attach by key (-k, default 5432)
+ *   -m exec    children exec /usr/bin/pgbench and attach by key (-k, default 5432)
  *   -m thread  threads of this process share one attachment
  *   -m mmap    a MAP_SHARED|MAP_ANONYMOUS buffer created before fork
  *
@@ -85,7 +85,7 @@
 #define PAGE_WORDS  (PAGE_SIZE / sizeof(uint64_t))
 #define TXN_WORDS   (PAGE_WORDS - MAX_CLIENTS)
 #define DEFAULT_KEY 5432
-#define SELF        "/bin/pgbench"
+#define SELF        "/usr/bin/pgbench"
 #define FLOOR_GEN   3       /* the tags of the floor phase, after both generations */
 
 enum mode { MODE_FORK, MODE_EXEC, MODE_THREAD, MODE_MMAP };

@@ -81,6 +81,14 @@ int utest_main(const char *suite, int argc, char **argv);
 #define UT_NEEDS_OWN_KERNEL(why) ut_needs_own_kernel(why)
 void ut_needs_own_kernel(const char *why);
 
+/*
+ * Ends the running case as skipped, on either kernel, with the reason
+ * (printf's format): for what the system at hand lacks, such as busybox
+ * in an initrd built without it. Call it before anything with a side
+ * effect.
+ */
+void ut_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
 /* Where a case's result goes on Linux: 'p' passed, 's' skipped, 'f' failed. */
 #define UT_RESULT_FD 3
 
