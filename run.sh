@@ -191,6 +191,13 @@ elif [ "$dry" = 0 ]; then
 		rm -f "$build/run.iso.$$"
 		die "grub-mkrescue failed (scripts/deps.sh installs grub-pc-bin, xorriso, mtools)"
 	fi
+	# grub-mkrescue leaves out the UEFI GRUB without a word when its
+	# modules are missing; OVMF would then find nothing to boot.
+	if [ "$uefi" = 1 ] && ! xorriso -indev "$build/run.iso.$$" -report_el_torito plain 2>/dev/null |
+		grep -q 'boot img.* UEFI '; then
+		rm -f "$build/run.iso.$$"
+		die "--uefi: the ISO has no UEFI boot image (scripts/deps.sh installs grub-efi-amd64-bin)"
+	fi
 	mv -f "$build/run.iso.$$" "$build/run.iso"
 	iso=$build/run.iso
 else

@@ -38,7 +38,6 @@ extern char _kernel_phys_start[], _kernel_end[];
 static struct boot_info boot;
 static struct acpi_info acpi;
 
-
 /* Everything the page allocator must never hand out. */
 static size_t init_pages(void)
 {
@@ -80,8 +79,8 @@ static void start_init(void)
 
 /*
  * The boot word `quicktest`: the kernel's own KTEST suites and none of the
- * user-space ones (seconds instead of a minute under TCG), a check that the
- * framebuffer shows the console's text when there is one, then an ACPI
+ * user-space ones (a quarter of the full self-test's time), a check that
+ * the framebuffer shows the console's text when there is one, then an ACPI
  * power-off. make test boots the UEFI path with it (tests/uefi_check.sh):
  * QEMU exits 0 only when the ACPI power-off worked; every failure leaves
  * through isa-debug-exit with the failure code instead.
@@ -98,6 +97,8 @@ static void __attribute__((noreturn)) quicktest(void)
 		printk("quicktest: the framebuffer shows the console's text\n");
 	else if (bad > 0)
 		printk("quicktest: %d character cells of the framebuffer differ from the text\n", bad);
+	else
+		printk("quicktest: no framebuffer console to check\n");
 	if (!ok || bad > 0)
 		qemu_exit(QEMU_EXIT_FAIL);
 	acpi_poweroff();

@@ -25,8 +25,7 @@
 #define MMAP_ACPI_RECLAIMABLE 3
 #define MMAP_ACPI_NVS  4
 
-#define FB_TYPE_INDEXED  0
-#define FB_TYPE_RGB      1
+#define FB_TYPE_RGB      1   /* 0 is a palette, which the kernel does not draw on */
 #define FB_TYPE_EGA_TEXT 2
 
 struct tag {
