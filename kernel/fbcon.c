@@ -10,6 +10,12 @@
 
 #define TAB_STOP 8
 
+/* fbcon.esc: outside an escape sequence, after ESC, inside ESC [ ... */
+#define ESC_NONE 0
+#define ESC_SEEN 1
+#define ESC_CSI  2
+#define PARAM_MAX 9999
+
 /* The colours of the VGA text console: light grey on black. */
 #define FG_RGB 0xaaaaaa
 #define BG_RGB 0x000000
@@ -111,9 +117,108 @@ static void newline(struct fbcon *fb)
 		scroll(fb);
 }
 
+/* Cell (r, c) now holds ch: drawn only if that changes it. */
+static void set_cell(struct fbcon *fb, int r, int c, uint8_t ch)
+{
+	if (fb->cells[r][c] == ch)
+		return;
+	fb->cells[r][c] = ch;
+	draw_cell(fb, r, c, false);
+}
+
+static void erase(struct fbcon *fb, int from_row, int from_col, int to_row, int to_col)
+{
+	for (int r = from_row; r <= to_row; r++)
+		for (int c = r == from_row ? from_col : 0; c <= (r == to_row ? to_col : fb->cols - 1); c++)
+			set_cell(fb, r, c, ' ');
+}
+
+static int clamp(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The final byte of a CSI sequence: act on it with the numbers gathered. */
+static void csi(struct fbcon *fb, unsigned char final)
+{
+	int p0 = fb->params[0], p1 = fb->nparams > 1 ? fb->params[1] : 0;
+	int n = p0 ? p0 : 1, last_col = fb->cols - 1, last_row = fb->rows - 1;
+	int col = MIN(fb->col, last_col);   /* a pending wrap counts as the last column */
+
+	switch (final) {
+	case 'A':
+		fb->row = MAX(0, fb->row - n);
+		break;
+	case 'B':
+		fb->row = MIN(last_row, fb->row + n);
+		break;
+	case 'C':
+		fb->col = MIN(last_col, col + n);
+		break;
+	case 'D':
+		fb->col = MAX(0, col - n);
+		break;
+	case 'G':
+		fb->col = clamp(n - 1, 0, last_col);
+		break;
+	case 'H':
+	case 'f':
+		fb->row = clamp(n - 1, 0, last_row);
+		fb->col = clamp((p1 ? p1 : 1) - 1, 0, last_col);
+		break;
+	case 'J':
+		if (p0 == 0)
+			erase(fb, fb->row, col, last_row, last_col);
+		else if (p0 == 1)
+			erase(fb, 0, 0, fb->row, col);
+		else
+			erase(fb, 0, 0, last_row, last_col);
+		break;
+	case 'K':
+		erase(fb, fb->row, p0 == 0 ? col : 0, fb->row, p0 == 1 ? col : last_col);
+		break;
+	default:
+		break;
+	}
+}
+
+/* One byte of an escape sequence: ESC [ numbers separated by ';', a final byte. */
+static void escape(struct fbcon *fb, unsigned char c)
+{
+	if (fb->esc == ESC_SEEN) {
+		fb->esc = c == '[' ? ESC_CSI : ESC_NONE;
+		fb->nparams = 0;
+		memset(fb->params, 0, sizeof(fb->params));
+		return;
+	}
+	if (c >= '0' && c <= '9') {
+		int *p;
+		fb->nparams = MAX(fb->nparams, 1);
+		p = &fb->params[fb->nparams - 1];
+		*p = MIN(PARAM_MAX, *p * 10 + (c - '0'));
+	} else if (c == ';') {
+		/* past the last slot, the numbers add up in it: never read */
+		fb->nparams = MIN(MAX(fb->nparams, 1) + 1, FBCON_MAX_PARAMS);
+	} else if (c >= 0x40 && c <= 0x7e) {
+		fb->esc = ESC_NONE;
+		csi(fb, c);
+	} else if (c < 0x20 || c > 0x3f) {
+		fb->esc = ESC_NONE;   /* not a CSI byte: the sequence is broken off */
+	}
+}
+
 static void put(struct fbcon *fb, unsigned char c)
 {
+	if (fb->esc != ESC_NONE) {
+		escape(fb, c);
+		return;
+	}
 	switch (c) {
+	case 0x1b:
+		fb->esc = ESC_SEEN;
+		break;
+	case '\a':
+		break;
 	case '\n':
 		newline(fb);
 		break;
@@ -154,6 +259,7 @@ int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base
 	fb->rows = MIN(info->height / FONT_HEIGHT, FBCON_MAX_ROWS);
 	fb->row = fb->col = 0;
 	fb->cursor_shown = false;
+	fb->esc = ESC_NONE;
 	memset(fb->cells, ' ', sizeof(fb->cells));
 	/* The whole screen, not just the grid: GRUB's menu may still be there. */
 	for (uint32_t y = 0; y < info->height; y++)

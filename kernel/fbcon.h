@@ -18,6 +18,7 @@
 /* Enough for 3840x2560; a bigger screen uses its top-left part. */
 #define FBCON_MAX_COLS 480
 #define FBCON_MAX_ROWS 160
+#define FBCON_MAX_PARAMS 4
 
 struct fbcon {
 	uint8_t *base;          /* pixel (0, 0) */
@@ -29,6 +30,9 @@ struct fbcon {
 	                           after the last column: the line wraps with the
 	                           next character, not before a newline */
 	bool cursor_shown;      /* the cell at (row, col) is drawn inverted */
+	int esc;                /* where in an escape sequence the output is */
+	int nparams;            /* the numbers of a CSI sequence so far */
+	int params[FBCON_MAX_PARAMS];
 	uint8_t cells[FBCON_MAX_ROWS][FBCON_MAX_COLS];   /* what the screen shows */
 };
 
@@ -40,10 +44,16 @@ struct fbcon {
 int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base);
 /*
  * Draws n bytes: '\n' starts the next line, '\r' goes to its start, '\b'
- * one cell back, '\t' to the next multiple of 8; every other byte is a
- * character (a box when the font has no glyph for it). Writing past the
- * last line scrolls the screen up by one line. The cursor is the inverted
- * cell after the last character.
+ * one cell back, '\t' to the next multiple of 8, '\a' does nothing; every
+ * other byte is a character (a box when the font has no glyph for it).
+ * Writing past the last line scrolls the screen up by one line. The cursor
+ * is the inverted cell after the last character.
+ *
+ * The ANSI (ECMA-48) sequences with which line editors such as busybox's
+ * redraw the command line act as on a terminal: ESC [ n A, B, C, D (cursor
+ * up, down, right, left), G (to column n), H or f (to row;column), J and K
+ * (erase in the screen, in the line). Other sequences, colours included,
+ * are dropped whole rather than drawn.
  */
 void fbcon_write(struct fbcon *fb, const char *s, size_t n);
 /*

@@ -164,6 +164,29 @@ KTEST(fbcon, draws_a_box_for_bytes_without_a_glyph)
 	KT_ASSERT_EQ(0, fbcon_mismatches(&con));
 }
 
+KTEST(fbcon, moves_and_erases_as_ansi_sequences_say)
+{
+	KT_ASSERT_EQ(0, setup());
+	write_str("hello\x1b[3D\x1b[K");        /* three left, erase to the end */
+	KT_ASSERT(row_is(0, "he"));
+	KT_ASSERT_EQ(2, con.col);
+	write_str("\x1b[2;10HX\x1b[1;1H\x1b[C\x1b[BY");
+	KT_ASSERT(row_is(1, " Y       X"));
+	write_str("\x1b[12G!\x1b[1K");           /* column 12 is past the last: 10 */
+	KT_ASSERT(row_is(1, ""));
+	write_str("\x1b[3;1Hz\x1b[2A\x1b[0J");  /* up two, erase to the end */
+	KT_ASSERT(row_is(0, "h"));
+	KT_ASSERT(row_is(2, ""));
+	write_str("\x1b[H\x1b[1;31mred\x1b[0m\x1b[?25l\x1b[6n\a");   /* dropped whole */
+	KT_ASSERT(row_is(0, "red"));
+	write_str("\x1bQ\x1b[99999999999A");     /* ESC without '[', a huge count */
+	KT_ASSERT_EQ(0, con.row);
+	write_str("\x1b[2J");
+	for (int r = 0; r < con.rows; r++)
+		KT_ASSERT(row_is(r, ""));
+	KT_ASSERT_EQ(0, fbcon_mismatches(&con));
+}
+
 KTEST(fbcon, finds_pixels_that_differ_from_the_text)
 {
 	KT_ASSERT_EQ(0, setup());
