@@ -64,6 +64,8 @@ required=(
 	nasm:nasm
 	grub-mkrescue:grub-common
 	/usr/lib/grub/i386-pc:grub-pc-bin
+	/usr/lib/grub/x86_64-efi:grub-efi-amd64-bin  # the UEFI half of the same ISO
+	/usr/share/OVMF/OVMF_CODE.fd:ovmf            # UEFI firmware for run.sh --uefi
 	xorriso:xorriso
 	mformat:mtools
 	qemu-system-x86_64:qemu-system-x86
