@@ -68,8 +68,13 @@ trap 'rm -f "$section"' EXIT
 	echo "even under 2 MiB guest pages. On 2 MiB pages with sharing on the"
 	echo "segment owns its leaves: one fault per 2 MiB in all and one page-table"
 	echo "page whatever the client count. Linux hugetlb takes one fault per"
-	echo "2 MiB per client and a page-directory page per GiB per client: linear,"
-	echo "but 512 times below its 4 KiB curve. Measured, first to last point:"
+	echo "2 MiB per client, linear in clients but 512 times below its 4 KiB curve;"
+	echo "where a segment covers a whole, aligned GiB of the address space Linux"
+	echo "shares that GiB's page-directory page between the processes (its"
+	echo "hugetlb PMD sharing), so on 2 GiB a later client takes fewer faults than"
+	echo "the first. Its page-table memory is /proc/meminfo's PageTables, which"
+	echo "other work moves by a few pages: near zero, its small values are noise."
+	echo "Measured, first to last point:"
 	echo
 	for mib in $(sed -n 's/^bench: kind=scale_growth .*shm_mib=\([0-9]*\) .*/\1/p' "$txt" | uniq); do
 		for c in linux_4k linux_hugetlb off on 2m_on; do

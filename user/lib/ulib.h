@@ -193,7 +193,7 @@ int waitpid_reaping(int pid, int *status, uint64_t timeout_ms);
  * that the report reads. 0 when it exited 0.
  */
 #define BENCH_RUN_LIMIT_MS (10 * 60 * 1000UL)        /* make bench's runs */
-#define BENCH_SCALE_RUN_LIMIT_MS (30 * 60 * 1000UL)  /* make bench-scale's */
+#define BENCH_SCALE_RUN_LIMIT_MS (60 * 60 * 1000UL)  /* make bench-scale's */
 int bench_run_pgbench(char *const argv[], int run, uint64_t limit_ms);
 
 /*
