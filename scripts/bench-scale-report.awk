@@ -17,7 +17,8 @@
 #   2m_on          this kernel, 2 MiB pages (pgbench -L), sharing on
 # The output: for each buffer size, the tables of startup time, peak
 # page-table memory and startup faults against clients (a skipped point
-# shows its reason: cap, quick, procs, memory, ...), the growth of each
+# shows its reason: cap, quick, procs, memory, ...; a run cut short or
+# failed shows cut or failed), the growth of each
 # curve from its first to its last point, then every result as a line:
 #   bench: kind=start kernel=this|linux ...    each boot's start line
 #   bench: kind=scale kernel=K curve=C shm_mib=M clients=N startup_ms=...
@@ -30,7 +31,10 @@
 # Exit status 1 (after printing everything) when a log is not a complete
 # scale run: no start line of the scale matrix, no done line, a failed or
 # unfinished run (a kind=run line without its status, or a status other
-# than 0), a run without its startup line, or no points at all.
+# than 0), a run without its startup line, or no points at all. With
+# -v partial=1 such a run is reported as far as it went: its problems
+# head the tables, each on a line "Partial run: ...", and the status is 0
+# if there is a point at all.
 
 function parse(line,    n, i, f, eq) {
 	split("", kv)
@@ -52,6 +56,15 @@ function bad(msg) {
 	BAD = BAD sprintf("bench-scale-report: %s: %s\n", file, msg)
 }
 
+# The open run did not end well (why: cut, failed): its point shows why
+# instead of numbers that no finished run stands behind.
+function drop_open(why,    ph) {
+	for (ph in PHASES)
+		delete P[cur, curm, curn, ph]
+	SKIP[cur, curm, curn] = why
+	open_run = ""
+}
+
 # A point seen: remembers its size and client count for the tables.
 function point(c, m, n) {
 	if (!((m) in SIZE)) {
@@ -66,12 +79,14 @@ function point(c, m, n) {
 }
 
 FNR == 1 {
-	if (sec && open_run != "")
+	if (sec && open_run != "") {
 		bad("run " open_run " has no status line (the log is cut short)")
+		drop_open("cut")
+	}
 	sec++
 	linux = sec == 2
 	open_run = ""
-	file = FILENAME
+	file = FILES[sec] = FILENAME
 }
 
 /^bench: kind=/ {
@@ -87,8 +102,10 @@ FNR == 1 {
 		if (kv["quick"] == 1)
 			QUICK = 1
 	} else if (k == "run") {
-		if (open_run != "")
+		if (open_run != "") {
 			bad("run " open_run " has no status line")
+			drop_open("cut")
+		}
 		open_run = kv["run"]
 		cur = curve_of(linux, kv["large"], kv["optimize"])
 		curm = kv["shm_mib"]
@@ -96,12 +113,14 @@ FNR == 1 {
 		point(cur, curm, curn)
 		RAN[cur, curm, curn] = 1
 	} else if (k == "status") {
-		if (kv["run"] != open_run)
+		if (kv["run"] != open_run) {
 			bad("a status line for run " kv["run"] " that did not start")
-		else if (kv["status"] != 0)
+		} else if (kv["status"] != 0) {
 			bad("run " open_run " ended with status " kv["status"] " " kv["reason"])
-		else if (!((cur, curm, curn, "startup") in P))
+			drop_open("failed")
+		} else if (!((cur, curm, curn, "startup") in P)) {
 			bad("run " open_run " printed no startup line")
+		}
 		open_run = ""
 	} else if (k == "skip") {
 		c = curve_of(linux, kv["large"], kv["optimize"])
@@ -120,6 +139,7 @@ FNR == 1 {
 		next
 	parse($0)
 	ph = kv["phase"]
+	PHASES[ph] = 1
 	P[cur, curm, curn, ph] = 1
 	MS[cur, curm, curn, ph] = kv["ms"]
 	if (ph == "startup") {
@@ -175,8 +195,19 @@ function x(a, b) {
 }
 
 END {
-	if (sec && open_run != "")
+	if (sec && open_run != "") {
 		bad("run " open_run " has no status line (the log is cut short)")
+		drop_open("cut")
+	}
+	if (sec != 2)
+		BAD = BAD "bench-scale-report: want two logs (this kernel's, Linux's), got " sec "\n"
+	for (s = 1; s <= sec; s++) {
+		file = FILES[s]
+		if (!STARTED[s])
+			bad("no start line")
+		if (!DONE[s])
+			bad("the log ends before bench finished")
+	}
 	ncurves = split("linux_4k linux_hugetlb off on 2m_on", CURVE, " ")
 	split("Linux-4K Linux-hugetlb off on 2M-on", HEAD, " ")
 	print "Scaling: make bench-scale results"
@@ -191,6 +222,14 @@ END {
 	print "clients than the process table holds; \"-\": no such run."
 	print "Page tables: the peak of the startup phase, private plus object-owned"
 	print "(Linux: /proc/meminfo PageTables), KiB."
+	if (partial && BAD != "") {
+		print ""
+		n = split(BAD, lines, "\n")
+		for (i = 1; i < n; i++) {
+			sub(/^bench-scale-report: /, "", lines[i])
+			print "Partial run: " lines[i]
+		}
+	}
 	for (s = 0; s < nsizes; s++) {
 		m = SIZES[s]
 		table(m, "ms", "startup phase, ms")
@@ -259,18 +298,10 @@ END {
 	}
 	for (i = 0; i < ng; i++)
 		print G[i]
-	if (sec != 2)
-		BAD = BAD "bench-scale-report: want two logs (this kernel's, Linux's), got " sec "\n"
-	for (s = 1; s <= sec; s++) {
-		if (!STARTED[s])
-			BAD = BAD "bench-scale-report: log " s ": no start line\n"
-		if (!DONE[s])
-			BAD = BAD "bench-scale-report: log " s ": the log ends before bench finished\n"
-	}
 	if (!npts)
 		BAD = BAD "bench-scale-report: no pgbench results\n"
 	if (BAD != "") {
 		printf("%s", BAD) > "/dev/stderr"
-		exit 1
+		exit !partial || !npts
 	}
 }
