@@ -78,6 +78,9 @@ function point(c, m, n) {
 	SEEN[c, m, n] = 1
 }
 
+# The serial console ends lines with CR LF.
+{ sub(/\r$/, "") }
+
 FNR == 1 {
 	if (sec && open_run != "") {
 		bad("run " open_run " has no status line (the log is cut short)")
@@ -227,6 +230,7 @@ END {
 		n = split(BAD, lines, "\n")
 		for (i = 1; i < n; i++) {
 			sub(/^bench-scale-report: /, "", lines[i])
+			sub(/^[^: ]*\//, "", lines[i])    # the log's name without its directory
 			print "Partial run: " lines[i]
 		}
 	}

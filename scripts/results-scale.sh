@@ -5,7 +5,8 @@
 # It copies BUILD_DIR/scale-plots/scale-*.png into IMAGE_DIR and replaces
 # the section "## Scaling" of OUT.md (from that heading to the end: it is
 # the page's last section; scripts/results-page.sh keeps it when it writes
-# the rest) with: where the numbers come from, the charts, how each curve
+# the rest) with: where the numbers come from (and, for a run reported with
+# --partial, what it lacks), the charts, how each curve
 # grows (the growth table of BUILD_DIR/bench-scale.txt, its
 # kind=scale_growth lines) and the tables of bench-scale.txt.
 set -eu
@@ -26,7 +27,8 @@ release=$(val '^bench: kind=start kernel=linux ' release)
 hugepages=$(val '^bench: kind=start kernel=linux ' hugepages)
 # "x1.0 to x3.4" growth of a curve, or "not run"
 growth() {
-	sed -n "s/^bench: kind=scale_growth curve=$1 shm_mib=$2 from_clients=\([0-9]*\) to_clients=\([0-9]*\) startup_x=\([^ ]*\) pt_x=\([^ ]*\) faults_x=\([^ ]*\)/\1 to \2 clients: startup x\3, page tables x\4, faults x\5/p" "$txt"
+	sed -n "s/^bench: kind=scale_growth curve=$1 shm_mib=$2 from_clients=\([0-9]*\) to_clients=\([0-9]*\) startup_x=\([^ ]*\) pt_x=\([^ ]*\) faults_x=\([^ ]*\)/\1 to \2 clients: startup x\3, page tables x\4, faults x\5/p" "$txt" |
+		sed 's/page tables x-/page tables from 0 KiB/'
 }
 section=$(mktemp)
 trap 'rm -f "$section"' EXIT
@@ -39,6 +41,16 @@ trap 'rm -f "$section"' EXIT
 	else
 		echo "(the full matrix)."
 	fi
+	if grep -q '^Partial run: ' "$txt"; then
+		echo
+		echo "A reduced run, reported with \`scripts/bench-scale-report.sh --partial\`:"
+		grep '^Partial run: ' "$txt" | sed 's/^Partial run: \(.*\)/- \1/'
+		echo
+		echo "(bench-scale.log: this kernel's boot; bench-scale-linux.log: Linux's),"
+		echo "so the curves of that boot stop where it stopped (a point marked"
+		echo "\`cut\` was cut short, \`-\` not reached); a full \`make bench-scale\`"
+		echo "fills them in."
+	fi
 	echo
 	echo "- emulator: $qemu, accelerator TCG, 1 CPU, 6 GiB in each boot"
 	echo "- host CPU: $cpu, $(nproc) cores"
@@ -49,10 +61,9 @@ trap 'rm -f "$section"' EXIT
 	echo "  30-55 s of faults per run at the 150k-300k faults/s of TCG here, so that"
 	echo "  each of those curves finishes within about 10 minutes"
 	echo
-	for png in "$build"/scale-plots/scale-*.png; do
-		cp "$png" "$img/"
-		name=$(basename "$png" .png)
-		echo "![$name](img/$name.png)"
+	for mib in $(ls "$build/scale-plots" | sed -n 's/^scale-\([0-9]*\)\.png$/\1/p' | sort -n); do
+		cp "$build/scale-plots/scale-$mib.png" "$img/"
+		echo "![scale-$mib](img/scale-$mib.png)"
 		echo
 	done
 	echo "How each curve grows. With private page tables (Linux 4 KiB, this"

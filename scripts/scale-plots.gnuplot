@@ -10,13 +10,13 @@
 # a few clients: its PageTables did not move) cannot be drawn on a log axis
 # and is left out.
 
-set terminal pngcairo size 1200,520 font "sans,11"
+set terminal pngcairo size 1200,600 font "sans,11"
 set datafile missing "?"
 f = dir . "/scale-" . mib . ".dat"
 set output dir . "/scale-" . mib . ".png"
 set multiplot layout 1,2 title sprintf("pgbench, fork mode, %s MiB buffer, 1 CPU: how each curve grows with clients", mib)
 set grid
-set key top left box opaque font ",9"
+set key below font ",9" maxrows 3
 set logscale xy 2
 set xtics (1, 2, 4, 8, 16, 32, 64, 128, 256)
 set xrange [0.8:320]
