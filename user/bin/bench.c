@@ -106,10 +106,10 @@
  * CMAX is 64 clients, or fewer when the kernel's process table cannot hold
  * 64 clients beside init, bench and pgbench (a probe at the start counts
  * how many processes can be created); a scale row with more clients than
- * the probe found is skipped (reason=procs). A row whose buffer is more than half
- * of the free memory is skipped, and so is the 4 GiB segment when it does
- * not fit in the free 2 MiB blocks with LARGE_SLACK_MIB to spare;
- * `make bench` boots with 6 GiB.
+ * the probe found is skipped (reason=procs). A row whose buffer is more
+ * than half of the free memory is skipped, and so is the 4 GiB segment
+ * when it does not fit in the free 2 MiB blocks with LARGE_SLACK_MIB to
+ * spare; `make bench` boots with 6 GiB.
  */
 #include "ulib.h"
 
