@@ -21,6 +21,10 @@
 #                      page of 2 GiB take over 10 minutes per run);
 #                      BENCH_SCALE_WORDS=quick stops the 2 GiB curves at 64
 #                      clients: about 45 minutes (16.5 of them Linux's boot).
+#                      The report refuses a boot cut short or a failed run
+#                      (and the charts are not drawn);
+#                      scripts/bench-scale-report.sh --partial reports such
+#                      a run as far as it went, saying what is missing.
 #   make results-scale the "Scaling" section of docs/results.md and its
 #                      charts in docs/img from the last make bench-scale
 #                      (scripts/results-scale.sh)
