@@ -3,9 +3,12 @@
 #   scripts/results-page.sh BUILD_DIR OUT.md IMAGE_DIR
 # It records where the numbers come from (date, QEMU version, host CPU,
 # accelerator), copies the comparison table of BUILD_DIR/bench.txt and the
-# charts of BUILD_DIR/plots into IMAGE_DIR, and links them.
+# charts of BUILD_DIR/plots into IMAGE_DIR, and links them. The page's
+# last section, "## Scaling" (make bench-scale's, scripts/results-scale.sh),
+# is kept as it was.
 set -eu
 build=$1 out=$2 img=$3
+scaling=$(sed -n '/^## Scaling$/,$p' "$out" 2>/dev/null || true)
 [ -s "$build/bench.txt" ] || { echo "results-page: no $build/bench.txt: run make bench" >&2; exit 1; }
 mkdir -p "$img"
 # A paragraph on the headline's startup in this run: each system's time
@@ -122,5 +125,9 @@ qemu=$(qemu-system-x86_64 --version | head -n 1)
 	echo
 	echo "Every result line, machine-readable, is in \`build/bench.txt\` after"
 	echo "\`make bench\` (\`bench: key=value ...\`)."
+	if [ -n "$scaling" ]; then
+		echo
+		printf '%s\n' "$scaling"
+	fi
 } > "$out"
 echo "results-page: wrote $out"

@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 	mount_on("tmpfs", "/dev/shm", 01777);
 	mount_on("tmpfs", "/tmp", 01777);
 	if (has_word(argc, argv, "bench"))
-		linux_bench();
+		linux_bench(argc, argv);
 	n = list_suites(names);
 	if (uname(&u) == 0)
 		printf("init: the user-space suites on %s %s\n", u.sysname, u.release);

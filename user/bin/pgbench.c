@@ -68,11 +68,11 @@
  * more intervals not kept` says what was left out. -v prints each
  * client's fault counts.
  *
- * Data layout: every page has MAX_CLIENTS tag slots (client j writes
- * TAG(gen, j, page) into slot j) and TXN_WORDS counters that the run phase
- * increments atomically. After the run each client checks every slot of
- * every page and sums every counter; the sum must equal the number of
- * transactions of all clients so far.
+ * Data layout: every 4 KiB page has MAX_CLIENTS (256) tag slots (client j
+ * writes TAG(gen, j, page) into slot j) and TXN_WORDS counters (the other
+ * 256 words) that the run phase increments atomically. After the run each
+ * client checks every slot of every page and sums every counter; the sum
+ * must equal the number of transactions of all clients so far.
  *
  * Limits: CLIENTS <= MAX_CLIENTS (the tag slots of a page), and in thread
  * mode on this kernel <= MAX_THREAD_CLIENTS (16 threads per process, less
@@ -80,7 +80,7 @@
  */
 #include "ulib.h"
 
-#define MAX_CLIENTS 64
+#define MAX_CLIENTS 256     /* make bench-scale's largest run; TAG gives j 8 bits */
 #define MAX_THREAD_CLIENTS 15
 #define PAGE_WORDS  (PAGE_SIZE / sizeof(uint64_t))
 #define TXN_WORDS   (PAGE_WORDS - MAX_CLIENTS)
@@ -96,6 +96,11 @@ struct buf_page {
 	uint64_t slot[MAX_CLIENTS];
 	uint64_t txn[TXN_WORDS];
 };
+
+/* Each client's slot and the run's counters share one page; j fits TAG's 8 bits. */
+_Static_assert(sizeof(struct buf_page) == PAGE_SIZE, "a buffer page is one page");
+_Static_assert(MAX_CLIENTS <= 256 && TXN_WORDS >= 64,
+    "the client fits TAG's 8 bits, and the run has counters to spread over");
 
 #define TAG(gen, j, page) \
 	(0x5047000000000000ULL | ((uint64_t)(gen) << 40) | ((uint64_t)(j) << 32) | (page))
