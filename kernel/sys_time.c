@@ -1,6 +1,6 @@
 /*
- * Time system calls of the Linux ABI: clock_gettime, nanosleep and
- * clock_nanosleep. CLOCK_MONOTONIC (and BOOTTIME, the RAW and COARSE
+ * Time system calls of the Linux ABI: clock_gettime, nanosleep,
+ * clock_nanosleep and time. CLOCK_MONOTONIC (and BOOTTIME, the RAW and COARSE
  * variants) is the TSC time since boot; CLOCK_REALTIME adds the date read
  * from the CMOS clock at boot; the CPU-time clocks read as the monotonic
  * clock (CPU time is kept only in 1 ms samples, for getrusage and times,
@@ -115,4 +115,17 @@ long sys_clock_nanosleep(struct trapframe *tf)
 	if (tf->rsi & TIMER_ABSTIME)
 		return sleep_until(clock, ns, 0);
 	return sleep_until(clock, ns > UINT64_MAX - now ? UINT64_MAX : now + ns, tf->r10);
+}
+
+/*
+ * time(tloc): seconds since 1970, also stored at tloc unless it is NULL
+ * (glibc's static programs call it; busybox's uptime prints the time of day).
+ */
+long sys_time(struct trapframe *tf)
+{
+	int64_t now = (int64_t)(clock_realtime_ns() / NSEC);
+
+	if (tf->rdi && copyout((void *)tf->rdi, &now, sizeof(now)) < 0)
+		return -EFAULT;
+	return now;
 }

@@ -122,7 +122,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_pause] = sys_pause,
 	[NR_tkill] = sys_tkill,
 	[NR_tgkill] = sys_tgkill,
-	/* poll (poll.c); what busybox's ps, free, sysctl and the C libraries ask (sys_proc.c). */
+	/* poll (poll.c); what busybox's ps, free, sysctl, uptime and the C libraries ask. */
 	[NR_poll] = sys_poll,
 	[NR_select] = sys_select,
 	[NR_ppoll] = sys_ppoll,
@@ -135,6 +135,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_getrandom] = sys_getrandom,
 	[NR_set_robust_list] = sys_set_robust_list,
 	[NR_prctl] = sys_prctl,
+	[NR_time] = sys_time,
 };
 
 /* The project's own calls, by number - SYS_OWN_BASE. */

@@ -91,6 +91,7 @@ long sys_futex(struct trapframe *tf);
 long sys_clock_gettime(struct trapframe *tf);
 long sys_nanosleep(struct trapframe *tf);
 long sys_clock_nanosleep(struct trapframe *tf);
+long sys_time(struct trapframe *tf);
 
 /* File descriptors: the console, pipes (sys_file.c). */
 long sys_read(struct trapframe *tf);

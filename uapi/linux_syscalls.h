@@ -115,6 +115,7 @@
 #define NR_sysinfo          99
 #define NR_getgroups        115
 #define NR_prctl            157
+#define NR_time             201
 #define NR_setrlimit        160
 #define NR_pselect6         270
 #define NR_ppoll            271

@@ -4,7 +4,7 @@
  * POLLERR, POLLNVAL, timeouts, waking on input, signals, the signal mask
  * of ppoll) and the process calls busybox's tools and the C libraries
  * make (sysinfo, getgroups, getrlimit, setrlimit and prlimit64 with
- * RLIMIT_NOFILE honoured, getrandom, set_robust_list), each with the
+ * RLIMIT_NOFILE honoured, getrandom, set_robust_list, time), each with the
  * errors of bad pointers, flags and sizes. Raw calls where the exact
  * answer matters, as poll(2), select(2), getrlimit(2) and getrandom(2)
  * document it, so the same checks hold on Linux.
@@ -537,6 +537,19 @@ UTEST(set_robust_list_takes_only_its_own_size)
 	UT_ASSERT_EQ(0, SC(NR_set_robust_list, head, ROBUST_HEAD_SIZE, 0, 0, 0));
 	UT_ASSERT_EQ(-EINVAL, SC(NR_set_robust_list, head, ROBUST_HEAD_SIZE - 1, 0, 0, 0));
 	UT_ASSERT_EQ(-EINVAL, SC(NR_set_robust_list, head, 0, 0, 0, 0));
+}
+
+UTEST(time_gives_the_seconds_of_the_realtime_clock)
+{
+	struct timespec ts;
+	long t = 0, r;
+
+	UT_ASSERT_EQ(0, clock_gettime(CLOCK_REALTIME, &ts));
+	r = SC(NR_time, &t, 0, 0, 0, 0);
+	UT_ASSERT_EQ(r, t);
+	UT_ASSERT(r >= ts.tv_sec && r <= ts.tv_sec + 2);
+	UT_ASSERT(SC(NR_time, NULL, 0, 0, 0, 0) >= r);
+	UT_ASSERT_EQ(-EFAULT, SC(NR_time, 1, 0, 0, 0, 0));
 }
 
 int main(int argc, char **argv)
