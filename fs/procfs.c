@@ -261,14 +261,16 @@ static const struct {
 	VMSTAT_FIELD(large_free), VMSTAT_FIELD(large_pages), VMSTAT_FIELD(large_reserve),
 	VMSTAT_FIELD(obj_leaves), VMSTAT_FIELD(leaf_copies), VMSTAT_FIELD(leaf_mirrors),
 	VMSTAT_FIELD(crash_kills), VMSTAT_FIELD(expected_kills), VMSTAT_FIELD(faults_spurious),
-	VMSTAT_FIELD(leaf_private),
+	VMSTAT_FIELD(leaf_private), VMSTAT_FIELD(watchdog_reports), VMSTAT_FIELD(tsc_khz),
 };
+
+static const char *const prof_names[] = VMSTAT_PROF_NAMES;
 
 /*
  * /proc/vmstat: "name value" lines. First the Linux names a program may
  * look for (free pages, page-table pages, faults), then every counter of
  * this kernel's SYS_vmstat under its name in uapi/vmstat.h, the per-CPU
- * ones as cpuN_NAME.
+ * ones as cpuN_NAME, the time profile's as prof_PART_cycles and _entries.
  */
 static long show_vmstat(struct pbuf *b, long arg)
 {
@@ -287,6 +289,9 @@ static long show_vmstat(struct pbuf *b, long arg)
 		pb_printf(b, "cpu%lu_ipis_sent %lu\ncpu%lu_shootdowns %lu\ncpu%lu_pages_flushed %lu\n",
 		          c, st->cpu_ipis_sent[c], c, st->cpu_shootdowns[c], c,
 		          st->cpu_pages_flushed[c]);
+	for (size_t p = 0; p < ARRAY_SIZE(prof_names); p++)
+		pb_printf(b, "prof_%s_cycles %lu\nprof_%s_entries %lu\n", prof_names[p],
+		          st->prof_cycles[p], prof_names[p], st->prof_entries[p]);
 	kfree(st);
 	return 0;
 }

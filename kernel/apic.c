@@ -26,6 +26,7 @@
 #define LAPIC_TDCR    0x3e0   /* divide configuration */
 
 #define ICR_PENDING   (1 << 12)
+#define ICR_NMI       0x400
 #define ICR_INIT      0x500
 #define ICR_STARTUP   0x600
 #define ICR_ASSERT    (1 << 14)
@@ -72,6 +73,11 @@ static void icr_send(uint32_t apic_id, uint32_t lo)
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 {
 	icr_send(apic_id, vector);
+}
+
+void lapic_send_nmi(uint32_t apic_id)
+{
+	icr_send(apic_id, ICR_NMI | ICR_ASSERT);
 }
 
 void lapic_send_init(uint32_t apic_id)

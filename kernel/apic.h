@@ -24,6 +24,8 @@ uint32_t lapic_id(void);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 /* INIT and STARTUP IPIs that start an application processor at 0xVV000. */
 void lapic_send_init(uint32_t apic_id);
+/* A non-maskable interrupt: taken even with interrupts off (kernel/watchdog.c). */
+void lapic_send_nmi(uint32_t apic_id);
 void lapic_send_startup(uint32_t apic_id, uint8_t page);
 /* Routes ISA `irq` to vector T_IRQ0 + irq on the boot CPU. */
 void ioapic_route(int irq);

@@ -2,7 +2,8 @@
  * The kernel's own GDT and TSS (replacing the boot GDT), one pair per CPU.
  * The TSS holds the kernel stack used on entry from user mode (rsp0) and a
  * separate stack for double faults (IST1), so a kernel stack overflow still
- * gets reported.
+ * gets reported, and one for NMIs (IST2): the watchdog's NMI may arrive
+ * right after the syscall instruction, still on the user stack.
  */
 #include "kernel/gdt.h"
 #include "kernel/cpu.h"
@@ -22,6 +23,7 @@ struct tss {
 static uint64_t gdts[MAX_CPUS][7];
 static struct tss tsses[MAX_CPUS];
 static uint8_t double_fault_stacks[MAX_CPUS][8192] __attribute__((aligned(16)));
+static uint8_t nmi_stacks[MAX_CPUS][4096] __attribute__((aligned(16)));
 
 struct descriptor_ptr {
 	uint16_t limit;
@@ -48,6 +50,7 @@ void gdt_init(void)
 	memset(tss, 0, sizeof(*tss));
 	tss->iomap_base = sizeof(*tss);
 	tss->ist[0] = (uint64_t)double_fault_stacks[cpu] + sizeof(double_fault_stacks[cpu]);
+	tss->ist[1] = (uint64_t)nmi_stacks[cpu] + sizeof(nmi_stacks[cpu]);
 
 	gdt[0] = 0;
 	gdt[1] = segment(true, 0);

@@ -64,7 +64,25 @@ static size_t init_pages(void)
 
 #define INIT_MAX_ARGS 32
 
-/* init gets the command line's plain words: selftest, bench, nodemo... */
+/* Whether word is NAME=VALUE for a sysctl knob NAME (sysctl_apply_cmdline's). */
+static bool is_setting(const char *word)
+{
+	char name[64];
+	const char *eq = strchr(word, '=');
+	long v;
+
+	if (!eq || (size_t)(eq - word) >= sizeof(name))
+		return false;
+	memcpy(name, word, (size_t)(eq - word));
+	name[eq - word] = '\0';
+	return sysctl_get(name, &v) == 0;
+}
+
+/*
+ * init gets the command line's words that are not sysctl settings: the
+ * plain ones (selftest, bench, nodemo...) and NAME=VALUE words whose NAME is
+ * no knob (sh=own).
+ */
 static void start_init(void)
 {
 	static char words[sizeof(boot.cmdline)];
@@ -78,12 +96,12 @@ static void start_init(void)
 			end++;
 		if (*end)
 			*end++ = '\0';
-		if (*w && !strchr(w, '='))
+		if (*w && !is_setting(w))
 			argv[argc++] = w;
 		w = end;
 	}
 	argv[argc] = NULL;
-	proc_start_init("/bin/init", argv);
+	proc_start_init("/usr/bin/init", argv);
 }
 
 void kmain(uint32_t magic, uint32_t info)

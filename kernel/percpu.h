@@ -11,6 +11,7 @@
 
 #include "kernel/acpi.h"
 #include "kernel/types.h"
+#include "uapi/vmstat.h"
 
 struct thread;
 struct vm_map;
@@ -31,6 +32,17 @@ struct percpu {
 	uint64_t ipis_sent;           /* (l) */
 	uint64_t shootdowns;          /* (l) TLB shootdown requests handled */
 	uint64_t pages_flushed;       /* (l) */
+	/* kernel/watchdog.c; read by the other CPUs without a lock */
+	uint64_t beat_ms;             /* (l) clock_ms() of the last timer interrupt */
+	uint64_t progress_ms;         /* (l) ... that found user mode or idle, or a switch */
+	uint64_t checked_ms;          /* (l) when this CPU last checked the others */
+	bool silent_reported;         /* reported as silent; cleared by its next tick */
+	bool stuck_reported;          /* (l) reported as stuck in the kernel */
+	/* kernel/profile.h */
+	int prof_part;                /* (l) the part the CPU's time goes to now */
+	uint64_t prof_since;          /* (l) TSC when it began */
+	uint64_t prof_cycles[VMSTAT_PROF_MAX];    /* (l) */
+	uint64_t prof_entries[VMSTAT_PROF_MAX];   /* (l) */
 };
 
 #define PERCPU_KERNEL_RSP 8

@@ -100,6 +100,8 @@ void thread_start(struct thread *t);
  */
 void thread_free(struct thread *t);
 
+/* Calls fn(thread, arg) for every thread, with sched_lock held. */
+void thread_for_each(void (*fn)(struct thread *, void *), void *arg);
 void yield(void);
 /* Called with sched_lock held: switches to the next runnable thread. */
 void schedule(void);

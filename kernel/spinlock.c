@@ -11,6 +11,10 @@
 #include "kernel/cpu.h"
 #include "kernel/lockorder.h"
 #include "kernel/printk.h"
+#include "kernel/watchdog.h"
+
+/* Spins between looks at the clock while waiting for a lock. */
+#define WAIT_CHECK_SPINS 0x10000
 
 #define MAX_HELD 16
 
@@ -36,6 +40,15 @@ bool spin_held(const struct spinlock *l)
 int spin_held_count(void)
 {
 	return held_locks[cpu_id()].depth;
+}
+
+int spin_held_names(int cpu, const char **names, int max)
+{
+	int n = __atomic_load_n(&held_locks[cpu].depth, __ATOMIC_RELAXED);
+
+	for (int i = 0; i < n && i < max && i < MAX_HELD; i++)
+		names[i] = held_locks[cpu].held[i]->name;
+	return n;
 }
 
 /* Lock-order check before taking l (interrupts are off). */
@@ -88,8 +101,16 @@ void spin_lock(struct spinlock *l)
 	if (spin_held(l))
 		panic("spin_lock: %s already held by this cpu", l->name);
 	order_check(l);
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		cpu_relax();
+	if (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+		uint64_t since = rdtsc(), spins = 0;
+		bool reported = false;
+
+		while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+			cpu_relax();
+			if (++spins % WAIT_CHECK_SPINS == 0)
+				watchdog_lock_wait(l, since, &reported);
+		}
+	}
 	l->cpu = cpu_id();
 	l->saved_rflags = rflags;
 	held_push(l);

@@ -28,6 +28,12 @@ void spin_unlock(struct spinlock *l);
 bool spin_held(const struct spinlock *l);
 /* Spinlocks the calling CPU holds now (for "no lock held" assertions). */
 int spin_held_count(void);
+/*
+ * The names of the spinlocks CPU `cpu` holds, oldest first, up to max;
+ * returns how many it holds. Read without a lock: for reports on a CPU
+ * that is stuck (kernel/watchdog.c).
+ */
+int spin_held_names(int cpu, const char **names, int max);
 
 #define ASSERT_HELD(l) \
 	do { if (!spin_held(l)) panic("%s: lock %s not held", __func__, (l)->name); } while (0)

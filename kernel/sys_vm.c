@@ -6,9 +6,11 @@
  */
 #include "kernel/percpu.h"
 #include "kernel/proc.h"
+#include "kernel/profile.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
+#include "kernel/watchdog.h"
 #include "ipc/shm/shm.h"
 #include "mm/fault_timeline.h"
 #include "mm/kmalloc.h"
@@ -171,6 +173,14 @@ static void percpu_stat(struct vmstat *st)
 		st->cpu_shootdowns[i] = cpus[i].shootdowns;
 		st->cpu_pages_flushed[i] = cpus[i].pages_flushed;
 	}
+	/* The calling CPU's current part has not been charged yet: now it is. */
+	prof_leave(prof_current());
+	st->tsc_khz = tsc_khz();
+	for (int i = 0; i < ncpus; i++)
+		for (int p = 0; p < VMSTAT_PROF_PARTS; p++) {
+			st->prof_cycles[p] += cpus[i].prof_cycles[p];
+			st->prof_entries[p] += cpus[i].prof_entries[p];
+		}
 }
 
 void vmstat_system(struct vmstat *st)
@@ -181,6 +191,7 @@ void vmstat_system(struct vmstat *st)
 	st->total_pages = page_total_count();
 	percpu_stat(st);
 	proc_fault_stat(st);
+	st->watchdog_reports = __atomic_load_n(&watchdog_reports, __ATOMIC_RELAXED);
 }
 
 long sys_vmstat(struct trapframe *tf)

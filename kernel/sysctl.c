@@ -2,11 +2,14 @@
 #include <limits.h>
 #include "kernel/sysctl.h"
 #include "kernel/cmdline.h"
+#include "kernel/cpu.h"
 #include "kernel/futex.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
+#include "kernel/timer.h"
 #include "kernel/tty.h"
+#include "kernel/watchdog.h"
 #include "mm/page.h"
 #include "mm/vm_tunables.h"
 #include "uapi/errno.h"
@@ -17,6 +20,30 @@
  * allocations succeed, every later one fails until -1 is set again.
  */
 static int fail_after_knob = -1;
+
+/* kern.dump_threads: an action, not a setting; it always reads 0. */
+static int dump_threads_knob;
+
+static void dump_threads(long value)
+{
+	if (value)
+		watchdog_dump_threads();
+	__atomic_store_n(&dump_threads_knob, 0, __ATOMIC_RELAXED);
+}
+
+#if KDEBUG
+/* debug.kernel_spin_ms: a system call that does not come back for a while. */
+static int kernel_spin_knob;
+
+static void kernel_spin(long ms)
+{
+	uint64_t end = clock_ms() + (uint64_t)ms;
+
+	while (clock_ms() < end)
+		cpu_relax();
+	__atomic_store_n(&kernel_spin_knob, 0, __ATOMIC_RELAXED);
+}
+#endif
 
 static const struct sysctl table[] = {
 	{ "machdep.pmap_mmu_optimize", &pmap_mmu_optimize, 0, 1,
@@ -33,6 +60,10 @@ static const struct sysctl table[] = {
 	{ "vm.largepage_reserve", &vm_largepage_reserve, 0, INT_MAX,
 	  "2 MiB blocks set aside for large pages (reads back what could be reserved)",
 	  vm_largepage_reserve_set },
+	{ "kern.watchdog_secs", &watchdog_secs, 0, 3600,
+	  "report a CPU stuck, or waiting for a spinlock, this long (0: off)", NULL },
+	{ "kern.dump_threads", &dump_threads_knob, 0, 1,
+	  "1: print every thread's state and wait channel (as Ctrl-T does)", dump_threads },
 	{ "debug.page_fail_after", &fail_after_knob, -1, INT_MAX,
 	  "exhaustion tests: N more page allocations succeed, then all fail (-1: off)",
 	  page_fail_after },
@@ -46,6 +77,9 @@ static const struct sysctl table[] = {
 	{ "debug.futex_wait_delay_us", &futex_wait_delay_us, 0, 1000000,
 	  "race tests: a futex waiter pauses this long between finding its word's "
 	  "page and checking the word", NULL },
+	{ "debug.kernel_spin_ms", &kernel_spin_knob, 0, 60000,
+	  "watchdog tests: the thread that sets it stays this long in the kernel "
+	  "without sleeping, interrupts on", kernel_spin },
 	{ "debug.tty_input", &tty_debug_input_knob, 0, 255,
 	  "terminal tests: the console takes this byte as if it had been typed",
 	  tty_debug_input },

@@ -10,11 +10,13 @@
 #include "kernel/panic.h"
 #include "kernel/apic.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
 #include "kernel/tlb.h"
+#include "kernel/watchdog.h"
 #include "kernel/string.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
@@ -76,7 +78,7 @@ void idt_load(void)
 void idt_init(void)
 {
 	for (int v = 0; v < 256; v++)
-		set_gate(v, isr_stub_table[v], v == T_DF ? 1 : 0, 0);
+		set_gate(v, isr_stub_table[v], v == T_DF ? 1 : v == T_NMI ? 2 : 0, 0);
 	idt_load();
 }
 
@@ -139,6 +141,7 @@ static bool handle_interrupt(struct trapframe *tf)
 			irq_handlers[v - T_IRQ0](tf);
 	} else if (v == VEC_TIMER) {
 		lapic_eoi();
+		watchdog_tick(tf);
 		timer_interrupt();
 		thread_charge_tick(tf->cs & 3);
 	} else if (v == VEC_TLB) {
@@ -236,7 +239,16 @@ static void handle_user_exception(struct trapframe *tf)
 void trap_dispatch(struct trapframe *tf)
 {
 	bool from_user = tf->cs & 3;
+	uint64_t v = tf->vector;
+	int outer;
 
+	/* On the NMI stack: nothing here may sleep or switch threads. */
+	if (v == T_NMI && watchdog_nmi(tf))
+		return;
+	/* A kernel-mode exception (a user copy's fault) stays in its caller's part. */
+	outer = v == VEC_TIMER ? prof_enter(VMSTAT_PROF_TICK)
+	      : v >= T_IRQ0 ? prof_enter(VMSTAT_PROF_IRQ)
+	      : from_user ? prof_enter(VMSTAT_PROF_FAULT) : prof_current();
 	if (!handle_interrupt(tf)) {
 		if (from_user)
 			handle_user_exception(tf);
@@ -245,4 +257,5 @@ void trap_dispatch(struct trapframe *tf)
 	}
 	if (from_user)
 		return_to_user_checks(tf, -1);
+	prof_leave(outer);
 }

@@ -12,6 +12,7 @@
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/trap.h"
+#include "kernel/watchdog.h"
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/fcntl.h"
@@ -27,6 +28,8 @@
 #define DELIM    0x100   /* ring flag: this character ends a line */
 #define EOF_MARK 0x200   /* ring entry: the EOF key ended a line (no data) */
 #define CTRL(c)  ((c) & 0x1f)
+/* BSD's status key: with ISIG, it prints every thread's state (kernel/watchdog.h). */
+#define STATUS_CHAR CTRL('T')
 
 /*
  * Linux's tty_std_termios: canonical input with echo and the signal
@@ -166,6 +169,11 @@ void tty_input(char ch)
 		c = '\n';
 	else if (c == '\n' && (tio.c_iflag & INLCR))
 		c = '\r';
+	if ((tio.c_lflag & ISIG) && c == STATUS_CHAR) {
+		spin_unlock(&tty_lock);
+		watchdog_dump_threads();
+		return;
+	}
 	if ((tio.c_lflag & ISIG) && c)
 		sig = c == cc[VINTR] ? SIGINT : c == cc[VQUIT] ? SIGQUIT : c == cc[VSUSP] ? SIGTSTP : 0;
 	if (sig) {

@@ -6,11 +6,17 @@
 #   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (20) with a fixed seed
 #                     and no corpus; `make test` runs it (TEST_PREREQS)
 #   make stress       boots the kernel into the long stress run: init runs
-#                     /bin/stress -d STRESS_SECONDS -m flip (600 s) with a
+#                     /usr/bin/stress -d STRESS_SECONDS -m flip (600 s) with a
 #                     fresh seed, and the run passes only on its clean
 #                     report line, which must count exec races too (its
 #                     exec-races-thread-exit phase ran); the console is in
 #                     $(B)/stress.log. It runs on STRESS_SMP CPUs (default 4).
+#                     A watchdog report (kernel/watchdog.h) fails it too.
+#   make soak         boots into SOAK_ROUNDS (200) rounds of
+#                     `pgbench -m exec -c 60` on SOAK_SMP (4) CPUs under
+#                     /usr/bin/soak: each round bounded (a hang prints the
+#                     kernel's thread dump), none may draw a watchdog report,
+#                     no page may leak; console in $(B)/soak.log.
 #
 # The fuzzer, tests/fuzz/vm_fuzz.c, is built with clang and
 # -fsanitize=fuzzer,address,undefined from the kernel sources the host unit
@@ -22,6 +28,11 @@ FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 STRESS_SECONDS ?= 600
 STRESS_SMP ?= 4
+SOAK_ROUNDS ?= 200
+SOAK_SMP ?= 4
+# Time for the whole soak: a round takes 2 to 3 s under TCG, and soak
+# itself ends a round after 120 s.
+SOAK_TIMEOUT ?= $$(( $(SOAK_ROUNDS) * 30 + 300 ))
 
 FUZZ_SRC := $(filter-out %_test.c,$(HOST_KSRC)) tests/host/fake.c tests/host/vm_testlib.c \
 	tests/fuzz/vm_fuzz.c
@@ -44,7 +55,7 @@ $(FUZZ_NOCOV:%.c=$(B)/fuzz/%.o): FUZZ_COV :=
 FUZZ_RUN := -max_len=512 -len_control=0 -timeout=60 -rss_limit_mb=4096 \
 	-print_final_stats=1 -artifact_prefix=$(B)/fuzz/
 
-.PHONY: fuzz fuzz-smoke fuzz-deps fuzz-force stress
+.PHONY: fuzz fuzz-smoke fuzz-deps fuzz-force stress soak
 TEST_PREREQS += fuzz-smoke
 
 # clang, and libFuzzer's runtime, which Debian ships apart from clang
@@ -82,6 +93,17 @@ stress: deps all
 	@tr -d '\r' <$(B)/stress.log | grep -qE \
 		'^stress: seed=[0-9]+ ops=[0-9]+ faults=[0-9]+ checks=[0-9]+ races=[1-9][0-9]* errors=0 leaked_pages=0 verify=ok$$' || \
 		{ echo "make stress: FAILED: see the seed above and $(B)/stress.log"; exit 1; }
+	@! tr -d '\r' <$(B)/stress.log | grep '^watchdog:' || \
+		{ echo "make stress: FAILED: the watchdog reported a hang: see $(B)/stress.log"; exit 1; }
 	@echo "make stress: passed"
+
+soak: deps all
+	@$(RUN) --smp $(SOAK_SMP) --cmdline "soak$(SOAK_ROUNDS)" --timeout $(SOAK_TIMEOUT) \
+		--log $(B)/soak.log >/dev/null || true
+	@tr -d '\r' <$(B)/soak.log | grep -E '^soak: (rounds=|round [0-9]+:)' || true
+	@tr -d '\r' <$(B)/soak.log | grep -qE \
+		'^soak: rounds=$(SOAK_ROUNDS) passed=$(SOAK_ROUNDS) failed=0 hung=0 watchdog_reports=0 leaked_pages=0$$' || \
+		{ echo "make soak: FAILED: see $(B)/soak.log"; exit 1; }
+	@echo "make soak: passed"
 
 -include $(FUZZ_OBJS:.o=.d)

@@ -107,6 +107,12 @@
 #define NR_rt_sigsuspend    130
 #define NR_tkill            200
 #define NR_tgkill           234
+/* Time of day and writing back, for busybox's applets (issue 20). */
+#define NR_fsync            74
+#define NR_fdatasync        75
+#define NR_gettimeofday     96
+#define NR_sync             162
+#define NR_time             201
 
 /* poll, /proc and the process calls busybox's tools make. */
 #define NR_poll             7
@@ -115,7 +121,6 @@
 #define NR_sysinfo          99
 #define NR_getgroups        115
 #define NR_prctl            157
-#define NR_time             201
 #define NR_setrlimit        160
 #define NR_pselect6         270
 #define NR_ppoll            271

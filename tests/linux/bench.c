@@ -2,7 +2,7 @@
  * The Linux boot of `make bench`: the bench mode of the Linux-side /init.
  * Linux hands init the command-line words it does not know as arguments;
  * with the word `bench` (mk/bench.mk), init.c runs linux_bench() instead of
- * the suites. It runs the same /bin/pgbench as the project kernel's
+ * the suites. It runs the same /usr/bin/pgbench as the project kernel's
  * one-CPU bench boot (user/bin/bench.c), on the rows of that boot's matrix
  * that have a Linux counterpart, and prints the same `bench: kind=...`
  * lines, so that scripts/bench-report.sh can set Linux beside the project

@@ -54,7 +54,8 @@
 static int passed, failed;
 
 /* The environment the project's kernel starts init with (kernel/proc.c). */
-static char *own_environment[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=vt100", NULL };
+static char *own_environment[] = { "PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/", "TERM=vt100", NULL };
 
 /* Fills names[] with the file names in /tests, sorted; returns how many. */
 static int list_suites(char names[][64])

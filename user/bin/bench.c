@@ -5,7 +5,7 @@
  * CPU (`bench`: the full matrix) and once on four (`bench smp`: the short
  * SMP matrix, below).
  *
- * It runs /bin/pgbench once per row of a fixed matrix, with that row's
+ * It runs /usr/bin/pgbench once per row of a fixed matrix, with that row's
  * sysctls set, and measures two things itself: the latency of fork() in a
  * process with a 64 MiB, a 1 GiB and a 4 GiB shared mapping (against one
  * with none), and the teardown of a 64 MiB and of a 1 GiB segment.

@@ -15,7 +15,7 @@
  * backends:
  *
  *   -m fork    forked children shmat the SysV segment (the default)
- *   -m exec    children exec /bin/pgbench and attach by key (-k, default 5432)
+ *   -m exec    children exec /usr/bin/pgbench and attach by key (-k, default 5432)
  *   -m thread  threads of this process share one attachment
  *   -m mmap    a MAP_SHARED|MAP_ANONYMOUS buffer created before fork
  *
@@ -85,7 +85,7 @@
 #define PAGE_WORDS  (PAGE_SIZE / sizeof(uint64_t))
 #define TXN_WORDS   (PAGE_WORDS - MAX_CLIENTS)
 #define DEFAULT_KEY 5432
-#define SELF        "/bin/pgbench"
+#define SELF        "/usr/bin/pgbench"
 #define FLOOR_GEN   3       /* the tags of the floor phase, after both generations */
 
 enum mode { MODE_FORK, MODE_EXEC, MODE_THREAD, MODE_MMAP };
@@ -676,6 +676,56 @@ static void summary(const char *phase, const struct window *w, const struct clie
 	printf("\n");
 }
 
+static const char *const prof_names[] = VMSTAT_PROF_NAMES;
+
+/* Cycles as milliseconds with one decimal, into buf. */
+static const char *prof_ms(uint64_t cycles, uint64_t khz, char *buf, size_t len)
+{
+	uint64_t tenths = khz ? cycles * 10 / khz : 0;
+
+	snprintf(buf, len, "%lu.%lu", (unsigned long)(tenths / 10), (unsigned long)(tenths % 10));
+	return buf;
+}
+
+/*
+ * Where the window's time went on this kernel (kernel/profile.h): the
+ * line `pgbench: profile phase=P cpus=N ms=T user=... idle=...` (ms of
+ * all CPUs together, so the parts add up to N x T), and for people the
+ * parts that took 1 % and 0.1 ms or more, largest first.
+ */
+static void profile(const char *phase, const struct window *w)
+{
+	const struct vmstat *a = &w->g0, *b = &w->g1;
+	uint64_t d[VMSTAT_PROF_PARTS], total = 0;
+	bool shown[VMSTAT_PROF_PARTS] = { false };
+	char ms[32];
+	int p, best;
+
+	if (on_linux)
+		return;
+	printf("pgbench: profile phase=%s cpus=%lu ms=%lu", phase, (unsigned long)b->cpus,
+	    (unsigned long)((w->t1 - w->t0) / 1000000));
+	for (p = 0; p < VMSTAT_PROF_PARTS; p++) {
+		d[p] = b->prof_cycles[p] - a->prof_cycles[p];
+		total += d[p];
+		printf(" %s=%s", prof_names[p], prof_ms(d[p], b->tsc_khz, ms, sizeof(ms)));
+	}
+	printf("\n  %s, where the time went (all CPUs):", phase);
+	for (;;) {
+		best = -1;
+		for (p = 0; p < VMSTAT_PROF_PARTS; p++)
+			if (!shown[p] && d[p] * 100 >= total && d[p] * 10 >= b->tsc_khz &&
+			    (best < 0 || d[p] > d[best]))
+				best = p;
+		if (best < 0 || total == 0)
+			break;
+		shown[best] = true;
+		printf(" %s %s ms (%lu%%)", prof_names[best], prof_ms(d[best], b->tsc_khz, ms, sizeof(ms)),
+		    (unsigned long)(d[best] * 100 / total));
+	}
+	printf("\n");
+}
+
 /* Prints one phase line for scripts and its summary for people. */
 static void report(const char *phase, const struct window *w, const struct client_faults *cf,
     bool teardown)
@@ -709,6 +759,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    (unsigned long)pk->obj_leaves, (unsigned long)pk->leaf_copies,
 	    (unsigned long)pk->leaf_mirrors, (long)(pk->leaf_private - a->leaf_private));
 	summary(phase, w, cf, pk->pt_pages - a->pt_pages, pk->pv_entries - a->pv_entries, teardown);
+	profile(phase, w);
 }
 
 /* The clients' faults over the window: touch, run or both. */

@@ -55,6 +55,8 @@ static const struct field fields[] = {
 	HEADING("processes killed by a fault"),
 	F(crash_kills,    GLOBAL, "by a fault no one declared: crashes"),
 	F(expected_kills, GLOBAL, "by a fault the program declared (expect_fault)"),
+	HEADING("hangs"),
+	F(watchdog_reports, GLOBAL, "watchdog reports: a CPU stuck or waiting for a lock"),
 };
 
 static void print_table(const struct vmstat *vs, int pid)

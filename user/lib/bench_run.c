@@ -14,7 +14,7 @@ int bench_run_pgbench(char *const argv[], int run)
 
 	pid = fork();
 	if (pid == 0) {
-		execv("/bin/pgbench", argv);
+		execv("/usr/bin/pgbench", argv);
 		_exit(127);
 	}
 	res = pid < 0 ? -errno : waitpid_timeout(pid, &status, RUN_LIMIT_MS);

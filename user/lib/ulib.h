@@ -109,7 +109,7 @@ bool own_kernel_or_say(const char *tool);
 
 /* ---- The programs of the initrd (programs.c) ---- */
 
-/* One line of user/etc/programs: "/bin/NAME" or "/tests/NAME", and what it does. */
+/* One line of user/etc/programs: "/usr/bin/NAME" or "/tests/NAME", and what it does. */
 struct program {
 	const char *path;
 	const char *what;
@@ -118,8 +118,8 @@ struct program {
 extern const struct program program_list[];
 extern const size_t program_count;
 
-/* Prints the programs of /bin, then those of /tests, each with its line
- * (sh's `help`, /bin/programs). */
+/* Prints the programs of /usr/bin, then those of /tests, each with its line
+ * (ownsh's `help`, programs). */
 void print_programs(void);
 
 /* The text of user/etc/motd, which init prints before the first shell. */
@@ -187,7 +187,7 @@ int waitpid_timeout(int pid, int *status, uint64_t timeout_ms);
 int waitpid_reaping(int pid, int *status, uint64_t timeout_ms);
 
 /*
- * Runs /bin/pgbench with argv as run number `run` of a `make bench` matrix
+ * Runs /usr/bin/pgbench with argv as run number `run` of a `make bench` matrix
  * (bench_run.c): waits for it (killing it after ten minutes) and prints
  * the line "bench: kind=status run=N status=S ms=T" that the report reads.
  * 0 when it exited 0.
