@@ -42,19 +42,29 @@ static struct inode *cross_mounts(struct inode *ip)
 	return ip;
 }
 
-/* The entry `name` of dir as an inode, or NULL: dir was removed, or has no such name. */
+/*
+ * The entry `name` of dir as an inode, held, or NULL: dir was removed, or
+ * has no such name. A name in no entry list comes from the file system's
+ * lookup (procfs's processes), made for this walk.
+ */
 static struct inode *step(struct inode *dir, const char *name, size_t len, struct inode *top)
 {
+	struct inode *ip = NULL;
 	struct dentry *d;
 
 	if (dir->nlink == 0)
 		return NULL;
 	if (is_dot(name, len))
-		return dir;
-	if (is_dotdot(name, len))
-		return parent_of(dir, top);
-	d = dir_find(dir, name, len);
-	return d ? cross_mounts(d->ip) : NULL;
+		ip = dir;
+	else if (is_dotdot(name, len))
+		ip = parent_of(dir, top);
+	else if ((d = dir_find(dir, name, len)) != NULL)
+		ip = cross_mounts(d->ip);
+	else if (dir->fs->lookup)
+		return dir->fs->lookup(dir, name, len);
+	if (ip)
+		inode_hold(ip);
+	return ip;
 }
 
 /*
@@ -140,13 +150,14 @@ int vfs_lookup(struct inode *start, const char *path, int flags, struct lookup *
 		 */
 		if (ip && S_ISLNK(ip->mode) &&
 		    (!last || (flags & LOOKUP_FOLLOW) || (slash && !(flags & LOOKUP_PARENT)))) {
-			char *buf;
+			char *buf = NULL;
 
-			if (++links > SYMLOOP_MAX) {
+			if (++links > SYMLOOP_MAX)
 				err = -ELOOP;
-				break;
-			}
-			if (!(buf = expand(ip, name + len, &err)))
+			else
+				buf = expand(ip, name + len, &err);
+			inode_put(ip);
+			if (!buf)
 				break;
 			kfree(out->buf);
 			out->buf = buf;
@@ -159,14 +170,11 @@ int vfs_lookup(struct inode *start, const char *path, int flags, struct lookup *
 			continue;
 		}
 		if (!last) {
-			inode_hold(ip);
 			inode_put(cur);
 			cur = ip;
 			p = next;
 			continue;
 		}
-		if (ip)
-			inode_hold(ip);
 		out->ip = ip;
 		out->name = name;
 		out->len = len;

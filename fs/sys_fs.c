@@ -118,9 +118,14 @@ static bool is_dots(const struct lookup *l)
 	       (l->len == 2 && l->name[0] == '.' && l->name[1] == '.');
 }
 
-/* Writing this inode would write the read-only file system (devices aside). */
+/*
+ * Writing this inode would write the read-only file system (devices
+ * aside); a procfs file is writable when its mode says so.
+ */
 static bool read_only(const struct inode *ip)
 {
+	if (ip->fs->open && !S_ISDIR(ip->mode))
+		return !(ip->mode & 0222);
 	return ip->fs->readonly && !S_ISCHR(ip->mode);
 }
 
@@ -186,6 +191,10 @@ static struct file *open_checked(struct lookup *l, unsigned int flags, uint32_t 
 		*err = -ENOTDIR;
 	} else if (S_ISDIR(ip->mode) && acc != O_RDONLY) {
 		*err = -EISDIR;
+	} else if (ip->fs->open && !S_ISDIR(ip->mode)) {
+		/* procfs checks the access itself (O_TRUNC means nothing there, as on Linux) */
+		fflags = acc | (flags & OPEN_STATUS) | O_LARGEFILE;
+		return ip->fs->open(ip, fflags, err);
 	} else if ((acc != O_RDONLY || (flags & O_TRUNC)) && read_only(ip)) {
 		*err = -EROFS;
 	}
@@ -377,7 +386,7 @@ static long do_access(int dirfd, uint64_t upath, uint64_t mode, uint64_t flags)
 			r = at_lookup(&at, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
 		}
 		if (r == 0 && (mode & W_OK) && read_only(at.l.ip))
-			r = -EROFS;
+			r = at.l.ip->fs->open ? -EACCES : -EROFS;   /* procfs: Linux's answer */
 		else if (r == 0 && (mode & X_OK) && !S_ISDIR(at.l.ip->mode) && !(at.l.ip->mode & 0111))
 			r = -EACCES;
 		at_unlock(&at);
@@ -706,7 +715,9 @@ long sys_truncate(struct trapframe *tf)
 			else if (!S_ISREG(at.l.ip->mode))
 				r = -EINVAL;
 			else if (read_only(at.l.ip))
-				r = -EROFS;
+				r = at.l.ip->fs->open ? -EACCES : -EROFS;
+			else if (at.l.ip->fs->open)
+				r = 0;          /* procfs: a knob's file has no bytes to cut */
 			else
 				r = vfs_truncate(at.l.ip, (uint64_t)len);
 		}

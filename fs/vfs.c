@@ -90,7 +90,7 @@ void inode_put(struct inode *ip)
 	assert_locked(__func__);
 	if (ip->refs <= 0)
 		panic("inode_put: inode %lu has no reference", (unsigned long)ip->ino);
-	if (--ip->refs == 0 && ip->nlink == 0)
+	if (--ip->refs == 0 && (ip->nlink == 0 || ip->transient))
 		inode_free(ip);
 }
 
@@ -286,9 +286,11 @@ void vfs_init(void)
 	vfs_lock();
 	mount_point(initrd, "dev", 3);
 	mount_point(initrd, "tmp", 3);
+	mount_point(initrd, "proc", 4);
 	vfs_unlock();
 	vfs_set_root(initrd);
 	fs_mount(devfs_create(), "/dev");
+	fs_mount(procfs_create(), "/proc");
 	fs_mount(fs_create("tmpfs", false, 01777), "/tmp");
 	fs_mount(fs_create("tmpfs", false, 01777), "/dev/shm");
 }

@@ -5,6 +5,7 @@
  *   /          the initrd, read-only: its directories, regular files and
  *              symbolic links (fs/initrd_fs.c builds it from the archive)
  *   /dev       null, zero, tty, console (fs/devfs.c)
+ *   /proc      the processes, memory, the sysctl knobs, as text (fs/procfs.c)
  *   /dev/shm   an empty writable file system, like /tmp
  *   /tmp       writable, in memory: files, directories, symbolic links
  *
@@ -20,7 +21,9 @@
  * An inode lives while it has a name (nlink > 0) or a reference: an open
  * file, a process's working directory, a directory below it (each
  * directory holds its parent) or a call using it right now. A file
- * unlinked while open keeps its pages until the last close.
+ * unlinked while open keeps its pages until the last close. A transient
+ * inode, which a file system makes when a name is looked up (procfs's
+ * /proc/PID), lives only while it has references.
  *
  * Mounting: a directory (the mount point) covers the root of another file
  * system; a path that reaches the mount point continues in that root, and
@@ -54,6 +57,24 @@ struct fs {
 	uint64_t next_ino;          /* (v) */
 	struct inode *root;         /* (c) */
 	struct inode *covered;      /* (c) the mount point; NULL for / */
+	/*
+	 * (c) A file system whose names and contents are made as they are
+	 * looked at (procfs) has these; the others leave them NULL. All are
+	 * called with vfs_lock() held.
+	 * lookup: the name `name` of directory dir that is in no entry
+	 * list (a process's directory): a new transient inode, held once
+	 * for the caller, or NULL when there is none.
+	 * readdir: such a name of dir for getdents64: the first at a
+	 * position >= *pos, with *pos set to its position, its name
+	 * (NUL-terminated, NAME_MAX + 1 bytes of room), inode number and
+	 * mode; false when there is none. Positions stay with their names.
+	 * open: opens a file that is not a directory, deciding itself what
+	 * the access mode may be: the open file, or NULL with *err set.
+	 */
+	struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
+	bool (*readdir)(struct inode *dir, uint64_t *pos, char *name, uint64_t *ino,
+	                uint32_t *mode);
+	struct file *(*open)(struct inode *ip, unsigned int flags, long *err);
 };
 
 /* One name in a directory. */
@@ -73,6 +94,10 @@ struct inode {
 	uint64_t size;              /* (v) bytes; a directory: 0 */
 	struct fs *fs;              /* (c) */
 	uint64_t rdev;              /* (c) a device's number */
+	bool transient;             /* (c) made by fs->lookup: freed with its last
+	                               reference, though it counts links for stat */
+	const void *priv;           /* (c) procfs: what the file shows */
+	long arg;                   /* (c) procfs: of which process or knob */
 	union {
 		struct {                                /* S_IFDIR */
 			struct dentry *entries;         /* (v) */
@@ -212,11 +237,13 @@ struct inode *vfs_cwd(void);
 
 /* ---- Boot (fs/initrd_fs.c, fs/devfs.c) ---- */
 
-/* Builds the tree: the initrd at /, devfs at /dev, tmpfs at /tmp and /dev/shm. */
+/* Builds the tree: the initrd at /, devfs at /dev, procfs at /proc, tmpfs at /tmp and /dev/shm. */
 void vfs_init(void);
 /* The initrd as a read-only file system (fs/initrd_fs.c). */
 struct fs *initrd_fs_create(void);
 /* /dev (fs/devfs.c). */
 struct fs *devfs_create(void);
+/* /proc (fs/procfs.c). */
+struct fs *procfs_create(void);
 
 #endif

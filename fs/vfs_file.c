@@ -346,12 +346,16 @@ static long put_dirent(uint64_t ubuf, size_t room, uint64_t ino, uint64_t next,
 	return copyout((void *)ubuf, rec, reclen) < 0 ? -EFAULT : reclen;
 }
 
+/* Cookies of the names a file system makes on lookup (fs->readdir): this plus their position. */
+#define MADE_COOKIE (1ULL << 40)
+
 long vfs_getdents(struct file *f, uint64_t ubuf, size_t len)
 {
 	struct inode *ip = file_inode(f);
 	struct dentry *d;
+	char name[NAME_MAX + 1];
 	size_t done = 0;
-	long r = 0;
+	long r = 1;
 
 	if (!ip || !S_ISDIR(ip->mode))
 		return -ENOTDIR;
@@ -362,7 +366,8 @@ long vfs_getdents(struct file *f, uint64_t ubuf, size_t len)
 	}
 	d = ip->dir.entries;
 	while (r >= 0) {
-		uint64_t cookie = f->pos;
+		uint64_t cookie = f->pos, pos, ino;
+		uint32_t mode;
 
 		if (cookie == 0) {
 			r = put_dirent(ubuf + done, len - done, ip->ino, 1, DT_DIR, ".", 1);
@@ -371,21 +376,30 @@ long vfs_getdents(struct file *f, uint64_t ubuf, size_t len)
 		} else {
 			while (d && d->cookie < cookie)
 				d = d->next;
-			if (!d)
-				break;
-			r = put_dirent(ubuf + done, len - done, d->ip->ino, d->cookie + 1,
-			               dirent_type(d->ip->mode), d->name, d->len);
-			cookie = d->cookie;
+			if (d) {
+				r = put_dirent(ubuf + done, len - done, d->ip->ino, d->cookie + 1,
+				               dirent_type(d->ip->mode), d->name, d->len);
+				cookie = d->cookie;
+			} else {
+				/* After the entries, the names the file system makes (procfs's processes). */
+				pos = cookie < MADE_COOKIE ? 0 : cookie - MADE_COOKIE;
+				if (!ip->fs->readdir || !ip->fs->readdir(ip, &pos, name, &ino, &mode))
+					break;
+				cookie = MADE_COOKIE + pos;
+				r = put_dirent(ubuf + done, len - done, ino, cookie + 1, dirent_type(mode),
+				               name, strlen(name));
+			}
 		}
 		if (r <= 0)
-			break;
+			break;          /* -EFAULT, or 0: the name does not fit */
 		done += (size_t)r;
 		f->pos = cookie + 1;
+		r = 1;                  /* a break now is the end of the names */
 	}
 	vfs_unlock();
 	if (done)
 		return (long)done;
-	return r < 0 ? r : (r == 0 && (f->pos < 2 || d)) ? -EINVAL : 0;
+	return r == 0 ? -EINVAL : r < 0 ? r : 0;
 }
 
 /* ---- exec ---- */

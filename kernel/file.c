@@ -165,6 +165,14 @@ static bool fd_in_range(int fd)
 	return fd >= 0 && fd < FD_MAX;
 }
 
+int fd_limit(void)
+{
+	uint64_t nofile = __atomic_load_n(&current_proc()->rlimits[RLIMIT_NOFILE].rlim_cur,
+	                                  __ATOMIC_RELAXED);
+
+	return (int)MIN(nofile, (uint64_t)FD_MAX);
+}
+
 void fdtable_init(struct fdtable *t)
 {
 	spin_init(&t->lock, "files");
@@ -190,8 +198,10 @@ long fd_reserve(int min)
 	struct fdtable *t = my_table();
 	long fd = -EMFILE;
 
+	int limit = fd_limit();
+
 	spin_lock(&t->lock);
-	for (int i = MAX(min, 0); i < FD_MAX; i++) {
+	for (int i = MAX(min, 0); i < limit; i++) {
 		if (!t->fd[i] && !bit_test(t->reserved, i)) {
 			bit_set(t->reserved, i, true);
 			fd = i;
@@ -264,7 +274,7 @@ long fd_dup2(int oldfd, int newfd, bool cloexec)
 	struct file *f, *old = NULL;
 	long r = newfd;
 
-	if (!fd_in_range(oldfd) || !fd_in_range(newfd))
+	if (!fd_in_range(oldfd) || newfd < 0 || newfd >= fd_limit())
 		return -EBADF;
 	spin_lock(&t->lock);
 	if (!(f = t->fd[oldfd])) {

@@ -83,6 +83,13 @@ struct file_ops {
 	long (*pwrite)(struct file *f, struct uio *uio, uint64_t off);
 	/* lseek: the new position, or -E...; NULL: -ESPIPE. */
 	long (*lseek)(struct file *f, int64_t off, int whence);
+	/*
+	 * What poll reports now (POLLIN, POLLOUT, POLLHUP, POLLERR of
+	 * uapi/poll.h); whoever changes the answer calls poll_notify()
+	 * (kernel/poll.h). NULL: always ready to read and write, as a regular
+	 * file is.
+	 */
+	unsigned int (*poll)(struct file *f);
 	/* Fills what fstat reports beyond the zeroes. */
 	void (*stat)(struct file *f, struct linux_stat *st);
 	/* The last reference is gone (then the file is freed). */
@@ -117,6 +124,13 @@ bool file_writable(const struct file *f);
 bool file_nonblocking(const struct file *f);
 
 /* ---- The calling process's table ---- */
+
+/*
+ * The number a new descriptor must stay below: the process's
+ * RLIMIT_NOFILE, at most FD_MAX. Descriptors above a lowered limit stay
+ * usable, as on Linux.
+ */
+int fd_limit(void);
 
 /* The open file of descriptor fd, with a reference for the caller; NULL: -EBADF. */
 struct file *fd_get(int fd);

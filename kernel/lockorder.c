@@ -8,8 +8,8 @@ static const struct {
 } ranks[] = {
 	{ "proc", 10 }, { "files", 11 }, { "tty", 12 }, { "pipe", 13 }, { "shm", 14 }, { "vm_maps", 16 },
 	{ "vm_map", 20 }, { "vm_objects", 24 }, { "vm_object", 28 },
-	{ "futex", 32 }, { "sched", 35 }, { "pmap", 40 },
-	{ "km_lock", 60 }, { "page_lock", 65 }, { "console", 90 },
+	{ "futex", 32 }, { "poll", 34 }, { "sched", 35 }, { "pmap", 40 },
+	{ "km_lock", 60 }, { "page_lock", 65 }, { "random", 70 }, { "console", 90 },
 };
 
 static bool same(const char *a, const char *b)

@@ -19,10 +19,12 @@
  *   24    vm_objects      registry of VM objects
  *   28    vm_object       one object's pages and mapping list
  *   32    futex           the futex wait list
+ *   34    poll            poll's count of changes (kernel/poll.c)
  *   35    sched           run queue, thread states, each CPU's running thread
  *   40    pmap            every page table, PV list and pmap counter
  *   60    km_lock         kernel heap
  *   65    page_lock       physical page allocator
+ *   70    random          getrandom's generator
  *   90    console         console output
  *
  * A lock whose name is not in the table is not ordered (rank -1).

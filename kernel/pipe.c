@@ -14,13 +14,15 @@
  * as on Linux.
  *
  * Readers sleep on &pipe->readers, writers on &pipe->writers; every change
- * that could let one go on wakes them all, and each looks again.
+ * that could let one go on wakes them all, and each looks again, and
+ * tells poll (poll_notify()).
  *
  * Locks: (b) the pipe's lock ("pipe" in kernel/lockorder.h), under which
  * only the scheduler's lock (sleep, wakeup) and the page allocator's are
  * taken; (c) constant after creation.
  */
 #include "kernel/pipe.h"
+#include "kernel/poll.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
@@ -29,6 +31,7 @@
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/fcntl.h"
+#include "uapi/poll.h"
 #include "uapi/signal.h"
 
 #define PIPE_PAGES (PIPE_SIZE / PAGE_SIZE)
@@ -145,6 +148,7 @@ static long pipe_read(struct file *f, struct uio *uio)
 		n = MIN(n, p->len);             /* another reader may have been first */
 		ring_take(p, buf, n);
 		wakeup(&p->writers);
+		poll_notify();
 		spin_unlock(&p->lock);
 		/* Short only if another thread unmapped the buffer since the check. */
 		copied = uio_copyout(uio, buf, n);
@@ -208,6 +212,7 @@ static long pipe_write(struct file *f, struct uio *uio)
 			ring_put(p, buf + put, m);
 			put += m;
 			wakeup(&p->readers);
+			poll_notify();
 		}
 		spin_unlock(&p->lock);
 		done += put;
@@ -229,6 +234,33 @@ static long pipe_ioctl(struct file *f, uint64_t request, uint64_t arg)
 	n = (int)p->len;
 	spin_unlock(&p->lock);
 	return copyout((void *)arg, &n, sizeof(n));
+}
+
+/*
+ * poll: the read end is readable with bytes in the pipe, and hung up
+ * (POLLHUP) once no write end is open; the write end is writable with
+ * room for PIPE_BUF bytes (an atomic write), and in error (POLLERR) once
+ * no read end is open. As Linux's.
+ */
+static unsigned int pipe_poll(struct file *f)
+{
+	struct pipe *p = f->priv;
+	unsigned int mask = 0;
+
+	spin_lock(&p->lock);
+	if (file_readable(f)) {
+		if (p->len > 0)
+			mask |= POLLIN | POLLRDNORM;
+		if (p->writers == 0)
+			mask |= POLLHUP;
+	} else {
+		if (PIPE_SIZE - p->len >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (p->readers == 0)
+			mask |= POLLERR;
+	}
+	spin_unlock(&p->lock);
+	return mask;
 }
 
 static void pipe_stat(struct file *f, struct linux_stat *st)
@@ -263,6 +295,7 @@ static void pipe_release(struct file *f)
 		p->writers--;
 	wakeup(&p->readers);
 	wakeup(&p->writers);
+	poll_notify();
 	last = p->readers == 0 && p->writers == 0;
 	spin_unlock(&p->lock);
 	if (last)
@@ -273,6 +306,7 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
 	.stat = pipe_stat,
 	.release = pipe_release,
 };

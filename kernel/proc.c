@@ -59,6 +59,26 @@ void proc_activate(struct proc *p)
 }
 
 /*
+ * init's resource limits, which every process inherits: Linux's defaults,
+ * except where this kernel has a fixed size (descriptors, processes, the
+ * stack exec makes). Only RLIMIT_NOFILE is enforced (fd_limit()).
+ */
+static void rlimits_default(struct linux_rlimit *r)
+{
+	for (int i = 0; i < RLIMIT_NLIMITS; i++)
+		r[i] = (struct linux_rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	r[RLIMIT_STACK].rlim_cur = USER_STACK_SIZE;
+	r[RLIMIT_CORE].rlim_cur = 0;
+	r[RLIMIT_NPROC] = (struct linux_rlimit){ MAX_PROCS, MAX_PROCS };
+	r[RLIMIT_NOFILE] = (struct linux_rlimit){ FD_MAX, FD_MAX };
+	r[RLIMIT_MEMLOCK] = (struct linux_rlimit){ 8 << 20, 8 << 20 };
+	r[RLIMIT_SIGPENDING] = (struct linux_rlimit){ 0, 0 };
+	r[RLIMIT_MSGQUEUE] = (struct linux_rlimit){ 819200, 819200 };
+	r[RLIMIT_NICE] = (struct linux_rlimit){ 0, 0 };
+	r[RLIMIT_RTPRIO] = (struct linux_rlimit){ 0, 0 };
+}
+
+/*
  * A new process in the table, with no threads or map yet, in the group and
  * session of `parent` (group and session 0 without one: init); NULL with
  * *err -ENOMEM (no memory) or -EAGAIN (the table is full). The group is
@@ -91,6 +111,14 @@ static struct proc *proc_alloc(const char *name, const struct proc *parent, long
 	}
 	strncpy_safe(p->name, name, sizeof(p->name));
 	fdtable_init(&p->files);
+	if (parent) {
+		memcpy(p->rlimits, parent->rlimits, sizeof(p->rlimits));
+		memcpy(p->cmdline, parent->cmdline, parent->cmdline_len);
+		p->cmdline_len = parent->cmdline_len;
+	} else {
+		rlimits_default(p->rlimits);
+	}
+	p->start_ticks = timer_ticks();
 	procs[slot] = p;
 	spin_unlock(&proc_lock);
 	return p;
@@ -158,7 +186,8 @@ void proc_start_init(const char *path, char *argv[])
 	err = exec_build(path, &args, &p->map, &tf);
 	if (err < 0)
 		panic("proc_start_init: cannot run %s (error %ld)", path, err);
-	strncpy_safe(p->name, exec_basename(path), sizeof(p->name));
+	proc_set_name(p, exec_basename(path));
+	proc_set_cmdline(p, argv);
 	t = thread_create(p, &tf);
 	if (!t)
 		panic("proc_start_init: no memory for the first thread");
@@ -392,6 +421,7 @@ void proc_exec_map(struct vm_map *map)
 	current_thread()->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	current_thread()->clear_child_tid = 0;
+	current_thread()->robust_list = 0;
 	signal_exec_reset(p);
 	fdtable_close_on_exec(&p->files);
 }
@@ -940,5 +970,120 @@ int proc_count(void)
 	for (int i = 0; i < MAX_PROCS; i++)
 		n += procs[i] != NULL;
 	spin_unlock(&proc_lock);
+	return n;
+}
+
+void proc_set_cmdline(struct proc *p, char *const argv[])
+{
+	char buf[PROC_CMDLINE_MAX];
+	size_t len = 0;
+
+	for (int i = 0; argv[i] && len < sizeof(buf); i++) {
+		size_t n = MIN(strlen(argv[i]) + 1, sizeof(buf) - len);
+
+		memcpy(buf + len, argv[i], n);
+		len += n;
+	}
+	spin_lock(&proc_lock);
+	memcpy(p->cmdline, buf, len);
+	p->cmdline_len = len;
+	spin_unlock(&proc_lock);
+}
+
+void proc_set_name(struct proc *p, const char *name)
+{
+	char buf[PROC_NAME_LEN];
+
+	strncpy_safe(buf, name, sizeof(buf));
+	spin_lock(&proc_lock);
+	memcpy(p->name, buf, sizeof(buf));
+	spin_unlock(&proc_lock);
+}
+
+/* Bytes mapped by map (its entries' sizes). */
+static uint64_t map_size(struct vm_map *map)
+{
+	uint64_t size = 0;
+
+	spin_lock(&map->lock);
+	for (struct vm_map_entry *e = map->entries; e; e = e->next)
+		size += e->end - e->start;
+	spin_unlock(&map->lock);
+	return size;
+}
+
+/* The signals p ignores (SIG_IGN) and catches (a handler). (P) held. */
+static void sig_dispositions(const struct proc *p, uint64_t *ignored, uint64_t *caught)
+{
+	*ignored = *caught = 0;
+	for (int sig = 1; sig <= NSIG; sig++) {
+		uint64_t h = p->sigactions[sig - 1].handler;
+
+		if (h == SIG_IGN)
+			*ignored |= SIGBIT(sig);
+		else if (h != SIG_DFL)
+			*caught |= SIGBIT(sig);
+	}
+}
+
+int proc_snapshot(int pid, struct proc_snapshot *out)
+{
+	struct proc *p;
+
+	memset(out, 0, sizeof(*out));
+	spin_lock(&proc_lock);
+	if (!(p = proc_or_zombie_locked(pid))) {
+		spin_unlock(&proc_lock);
+		return -ENOENT;
+	}
+	out->pid = p->pid;
+	out->ppid = p->parent ? p->parent->pid : 0;
+	out->pgid = p->pgid;
+	out->sid = p->sid;
+	out->nthreads = p->nthreads;
+	out->state = p->state == P_ZOMBIE ? 'Z' : p->stopped ? 'T'
+	           : all_threads_sleeping(p) ? 'S' : 'R';
+	if (p->map) {
+		struct vmstat st;
+
+		vm_stat_map(p->map, &st);
+		out->resident = st.resident;
+		out->vsize = map_size(p->map);
+	}
+	out->usage = proc_usage_locked(p);
+	out->children = p->children;
+	out->start_ticks = p->start_ticks;
+	out->sigpending = p->sigpending;
+	if (p->threads) {
+		out->sigpending |= p->threads->sigpending;
+		out->sigblocked = p->threads->sigmask;
+	}
+	sig_dispositions(p, &out->sigignored, &out->sigcaught);
+	memcpy(out->name, p->name, sizeof(out->name));
+	if (p->state != P_ZOMBIE) {
+		memcpy(out->cmdline, p->cmdline, p->cmdline_len);
+		out->cmdline_len = p->cmdline_len;
+	}
+	spin_unlock(&proc_lock);
+	return 0;
+}
+
+int proc_pids(int *pids, int max)
+{
+	int n = 0;
+
+	spin_lock(&proc_lock);
+	for (int i = 0; i < MAX_PROCS && n < max; i++)
+		if (procs[i])
+			pids[n++] = procs[i]->pid;
+	spin_unlock(&proc_lock);
+	/* Insertion sort: the table's slots are reused out of pid order. */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && pids[j - 1] > pids[j]; j--) {
+			int t = pids[j];
+
+			pids[j] = pids[j - 1];
+			pids[j - 1] = t;
+		}
 	return n;
 }

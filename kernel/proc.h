@@ -12,12 +12,19 @@
 #include "kernel/types.h"
 #include "uapi/linux_types.h"
 #include "uapi/proc.h"
+#include "uapi/resource.h"
 #include "uapi/signal.h"
+
+/* What uname says (sys_uname), and /proc/version and /proc/sys/kernel/ show. */
+#define UNAME_SYSNAME "Linux"           /* the ABI is Linux's */
+#define UNAME_RELEASE "6.1.0-sptk"      /* new enough for glibc's start-up check */
+#define UNAME_VERSION "#1 SMP shared page tables teaching kernel"
 
 #define MAX_PROCS   512    /* fork beyond this gives -EAGAIN; make bench-scale
                               runs pgbench's 256 clients beside init, bench
                               and pgbench */
 #define MAX_THREADS 16     /* per process */
+#define PROC_CMDLINE_MAX 256   /* bytes of argv kept for /proc/PID/cmdline */
 
 enum proc_state {
 	P_ALIVE,
@@ -49,6 +56,10 @@ struct proc {
 	bool execed;                  /* (P) has exec'd since fork: its parent's setpgid fails */
 	bool fault_expected;          /* (atomic) see proc_expect_fault() */
 	struct fdtable files;         /* its descriptors, shared by its threads (own lock) */
+	struct linux_rlimit rlimits[RLIMIT_NLIMITS];   /* (P) to write; fd_limit() reads one */
+	char cmdline[PROC_CMDLINE_MAX];   /* (P) exec's argv, each string NUL-terminated */
+	size_t cmdline_len;           /* (P) bytes of cmdline (argv cut at PROC_CMDLINE_MAX) */
+	uint64_t start_ticks;         /* (c) timer tick of its fork */
 };
 
 /* clone's arguments (Linux: flags, stack, parent_tid, child_tid, tls). */
@@ -235,6 +246,33 @@ long proc_stop_other_threads(void);
  * proc_lock, which keeps the process and its map from going away.
  */
 struct proc *proc_by_pid_locked(int pid);
+
+/* What /proc shows of a process (fs/procfs.c), taken at one moment. */
+struct proc_snapshot {
+	int pid, ppid, pgid, sid, nthreads;
+	char state;                   /* 'R' running, 'S' sleeping, 'T' stopped, 'Z' zombie */
+	uint64_t resident;            /* pages */
+	uint64_t vsize;               /* bytes mapped */
+	struct usage usage;           /* of its threads */
+	struct usage children;        /* of its waited-for children */
+	uint64_t start_ticks;
+	uint64_t sigpending, sigblocked, sigignored, sigcaught;
+	char name[PROC_NAME_LEN];
+	char cmdline[PROC_CMDLINE_MAX];
+	size_t cmdline_len;           /* 0 for a zombie, as on Linux */
+};
+
+/* Fills *out for process pid (a zombie too): 0, or -ENOENT. */
+int proc_snapshot(int pid, struct proc_snapshot *out);
+/* The pids of the process table (zombies too), increasing, at most max: how many. */
+int proc_pids(int *pids, int max);
+/*
+ * Keeps argv (NULL-terminated) as p's command line for /proc/PID/cmdline,
+ * cut at PROC_CMDLINE_MAX bytes.
+ */
+void proc_set_cmdline(struct proc *p, char *const argv[]);
+/* Sets p's name (prctl PR_SET_NAME, exec), cut to PROC_NAME_LEN - 1 bytes. */
+void proc_set_name(struct proc *p, const char *name);
 
 /* For SYS_procinfo: fills *out for the index-th live process. */
 int proc_info(int index, struct procinfo *out);

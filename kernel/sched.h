@@ -53,6 +53,7 @@ struct thread {
 	struct fpu_state *fpu;            /* user x87/SSE registers while switched out */
 	uint64_t fs_base;                 /* user FS base: TLS (arch_prctl) */
 	uint64_t clear_child_tid;         /* user word zeroed and woken at exit, or 0 */
+	uint64_t robust_list;             /* set_robust_list's head: recorded, not walked */
 	uint64_t sigmask;                 /* blocked signals (rt_sigprocmask) */
 	uint64_t sigpending;              /* (P) signals sent to this thread (signal.h) */
 	uint64_t saved_sigmask;           /* rt_sigsuspend's caller's mask, to put back */

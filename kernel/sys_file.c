@@ -247,7 +247,7 @@ long sys_fcntl(struct trapframe *tf)
 	switch ((uint32_t)tf->rsi) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= FD_MAX) {
+		if (arg >= (uint32_t)fd_limit()) {
 			r = -EINVAL;
 			break;
 		}

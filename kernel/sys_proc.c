@@ -9,17 +9,20 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/proc.h"
+#include "kernel/random.h"
 #include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
 #include "mm/kmalloc.h"
+#include "mm/page.h"
 #include "mm/phys.h"
 #include "mm/uaccess.h"
 #include "mm/vm_map.h"
 #include "uapi/errno.h"
 #include "uapi/fcntl.h"
 #include "uapi/linux_types.h"
+#include "uapi/resource.h"
 #include "uapi/wait.h"
 
 long sys_exit(struct trapframe *tf)
@@ -116,16 +119,18 @@ long sys_execve(struct trapframe *tf)
 	    (err = copy_exec_args(tf->rsi, tf->rdx, &args)) < 0)
 		goto out;
 	err = exec_build(path, &args, &map, &ntf);
-	kfree(args.argv);
 	if (err < 0)
-		goto out;
+		goto out_args;
 	if ((err = proc_stop_other_threads()) < 0) {
 		vm_map_destroy(map);
-		goto out;
+		goto out_args;
 	}
 	proc_exec_map(map);
-	strncpy_safe(p->name, exec_basename(path), sizeof(p->name));
+	proc_set_name(p, exec_basename(path));
+	proc_set_cmdline(p, args.argv);
 	*tf = ntf;
+out_args:
+	kfree(args.argv);
 out:
 	kfree(path);
 	return err;
@@ -312,10 +317,10 @@ long sys_uname(struct trapframe *tf)
 	struct linux_utsname u;
 
 	memset(&u, 0, sizeof(u));
-	strncpy_safe(u.sysname, "Linux", sizeof(u.sysname));
+	strncpy_safe(u.sysname, UNAME_SYSNAME, sizeof(u.sysname));
 	strncpy_safe(u.nodename, "sptk", sizeof(u.nodename));
-	strncpy_safe(u.release, "6.1.0-sptk", sizeof(u.release));
-	strncpy_safe(u.version, "#1 SMP shared page tables teaching kernel", sizeof(u.version));
+	strncpy_safe(u.release, UNAME_RELEASE, sizeof(u.release));
+	strncpy_safe(u.version, UNAME_VERSION, sizeof(u.version));
 	strncpy_safe(u.machine, "x86_64", sizeof(u.machine));
 	strncpy_safe(u.domainname, "(none)", sizeof(u.domainname));
 	return copyout((void *)tf->rdi, &u, sizeof(u));
@@ -335,4 +340,171 @@ long sys_reboot(struct trapframe *tf)
 		return -EINVAL;
 	printk("reboot: system is going down\n");
 	machine_poweroff();
+}
+
+/*
+ * sysinfo(info): uptime, memory in bytes (mem_unit 1), the number of
+ * processes. No swap, no buffers; the load averages are 0 (not kept).
+ */
+long sys_sysinfo(struct trapframe *tf)
+{
+	struct linux_sysinfo si;
+
+	memset(&si, 0, sizeof(si));
+	si.uptime = (int64_t)(clock_ms() / 1000);
+	si.totalram = page_total_count() * PAGE_SIZE;
+	si.freeram = page_free_count() * PAGE_SIZE;
+	si.procs = (uint16_t)proc_count();
+	si.mem_unit = 1;
+	return copyout((void *)tf->rdi, &si, sizeof(si));
+}
+
+/* getgroups(size, list): root belongs to no supplementary group. */
+long sys_getgroups(struct trapframe *tf)
+{
+	if ((int)tf->rdi < 0)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * prlimit64's work: process pid's (0: the caller's) limit `res`, the old
+ * value into *old and, when nw is not NULL, the new one set. -EINVAL (bad
+ * resource, soft above hard), -ESRCH, -EPERM (NOFILE's hard limit above
+ * what the table holds, as Linux refuses more than fs.nr_open).
+ */
+static long rlimit_swap(int pid, unsigned int res, const struct linux_rlimit *nw,
+                        struct linux_rlimit *old)
+{
+	struct proc *p;
+
+	if (res >= RLIMIT_NLIMITS)
+		return -EINVAL;
+	if (nw && nw->rlim_cur > nw->rlim_max)
+		return -EINVAL;
+	if (nw && res == RLIMIT_NOFILE && nw->rlim_max > FD_MAX)
+		return -EPERM;
+	spin_lock(&proc_lock);
+	p = pid == 0 ? current_proc() : proc_by_pid_locked(pid);
+	if (!p) {
+		spin_unlock(&proc_lock);
+		return -ESRCH;
+	}
+	*old = p->rlimits[res];
+	if (nw) {
+		__atomic_store_n(&p->rlimits[res].rlim_cur, nw->rlim_cur, __ATOMIC_RELAXED);
+		p->rlimits[res].rlim_max = nw->rlim_max;
+	}
+	spin_unlock(&proc_lock);
+	return 0;
+}
+
+/* prlimit64(pid, resource, new, old) */
+long sys_prlimit64(struct trapframe *tf)
+{
+	struct linux_rlimit nw, old;
+	long err;
+
+	if ((int)tf->rdi < 0)
+		return -ESRCH;
+	if (tf->rdx && copyin(&nw, (void *)tf->rdx, sizeof(nw)) < 0)
+		return -EFAULT;
+	if ((err = rlimit_swap((int)tf->rdi, (unsigned int)tf->rsi, tf->rdx ? &nw : NULL, &old)))
+		return err;
+	if (tf->r10 && copyout((void *)tf->r10, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* getrlimit(resource, rlim) */
+long sys_getrlimit(struct trapframe *tf)
+{
+	struct linux_rlimit old;
+	long err = rlimit_swap(0, (unsigned int)tf->rdi, NULL, &old);
+
+	return err ? err : copyout((void *)tf->rsi, &old, sizeof(old));
+}
+
+/* setrlimit(resource, rlim) */
+long sys_setrlimit(struct trapframe *tf)
+{
+	struct linux_rlimit nw, old;
+
+	if (copyin(&nw, (void *)tf->rsi, sizeof(nw)) < 0)
+		return -EFAULT;
+	return rlimit_swap(0, (unsigned int)tf->rdi, &nw, &old);
+}
+
+/*
+ * getrandom(buf, len, flags): len random bytes (kernel/random.h), never
+ * blocking (the generator is ready from boot). As on Linux: at most
+ * MAX_RW_COUNT per call, and a fault part way gives the bytes written
+ * before it (-EFAULT if none).
+ */
+long sys_getrandom(struct trapframe *tf)
+{
+	uint64_t flags = tf->rdx;
+	size_t len = MIN(tf->rsi, MAX_RW_COUNT), done = 0;
+	uint8_t chunk[256];
+
+	if (flags & ~(uint64_t)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & GRND_RANDOM) && (flags & GRND_INSECURE))
+		return -EINVAL;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+
+		random_bytes(chunk, n);
+		if (copyout((void *)(tf->rdi + done), chunk, n) < 0)
+			break;
+		done += n;
+		if (done < len && proc_interrupted())
+			break;          /* a long fill stops for a signal, as Linux's */
+	}
+	memset(chunk, 0, sizeof(chunk));
+	return done || len == 0 ? (long)done : -EFAULT;
+}
+
+/*
+ * set_robust_list(head, len): recorded for the thread. The list is not
+ * walked when the thread dies (a futex its owner held when it died stays
+ * locked: a gap).
+ */
+long sys_set_robust_list(struct trapframe *tf)
+{
+	if (tf->rsi != ROBUST_LIST_HEAD_SIZE)
+		return -EINVAL;
+	current_thread()->robust_list = tf->rdi;
+	return 0;
+}
+
+/*
+ * prctl(option, arg2, ...): PR_SET_NAME and PR_GET_NAME (the process's
+ * name, what ps and /proc/PID/stat show; Linux names each thread); every
+ * other option is -EINVAL.
+ */
+long sys_prctl(struct trapframe *tf)
+{
+	struct proc *p = current_proc();
+	char name[PROC_NAME_LEN];
+	long err;
+
+	switch (tf->rdi) {
+	case PR_SET_NAME:
+		/* Linux copies 16 bytes and cuts the name at 15, however long it was. */
+		err = copyinstr(name, (void *)tf->rsi, sizeof(name));
+		if (err == -ENAMETOOLONG)
+			err = copyin(name, (void *)tf->rsi, sizeof(name) - 1);
+		if (err < 0)
+			return err;
+		name[sizeof(name) - 1] = '\0';
+		proc_set_name(p, name);
+		return 0;
+	case PR_GET_NAME:
+		spin_lock(&proc_lock);
+		memcpy(name, p->name, sizeof(name));
+		spin_unlock(&proc_lock);
+		return copyout((void *)tf->rsi, name, sizeof(name));
+	}
+	return -EINVAL;
 }

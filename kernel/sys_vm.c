@@ -183,16 +183,28 @@ static void percpu_stat(struct vmstat *st)
 		}
 }
 
+void vmstat_system(struct vmstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	vm_stat_global(st);
+	st->free_pages = page_free_count();
+	st->total_pages = page_total_count();
+	percpu_stat(st);
+	proc_fault_stat(st);
+	st->watchdog_reports = __atomic_load_n(&watchdog_reports, __ATOMIC_RELAXED);
+}
+
 long sys_vmstat(struct trapframe *tf)
 {
 	struct vmstat st;
 	int pid = (int)tf->rdi;
 
-	memset(&st, 0, sizeof(st));
 	if (pid == 0) {
-		vm_stat_global(&st);
+		vmstat_system(&st);
 	} else {
 		struct proc *p;
+
+		memset(&st, 0, sizeof(st));
 		spin_lock(&proc_lock);
 		p = proc_by_pid_locked(pid);
 		if (p && p->map)
@@ -200,13 +212,8 @@ long sys_vmstat(struct trapframe *tf)
 		spin_unlock(&proc_lock);
 		if (!p || !p->map)
 			return -ESRCH;
-	}
-	st.free_pages = page_free_count();
-	st.total_pages = page_total_count();
-	if (pid == 0) {
-		percpu_stat(&st);
-		proc_fault_stat(&st);
-		st.watchdog_reports = __atomic_load_n(&watchdog_reports, __ATOMIC_RELAXED);
+		st.free_pages = page_free_count();
+		st.total_pages = page_total_count();
 	}
 	return copyout((void *)tf->rsi, &st, sizeof(st));
 }

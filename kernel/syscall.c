@@ -128,6 +128,19 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_pause] = sys_pause,
 	[NR_tkill] = sys_tkill,
 	[NR_tgkill] = sys_tgkill,
+	/* poll (poll.c); what busybox's ps, free, sysctl, uptime and the C libraries ask. */
+	[NR_poll] = sys_poll,
+	[NR_select] = sys_select,
+	[NR_ppoll] = sys_ppoll,
+	[NR_pselect6] = sys_pselect6,
+	[NR_sysinfo] = sys_sysinfo,
+	[NR_getgroups] = sys_getgroups,
+	[NR_getrlimit] = sys_getrlimit,
+	[NR_setrlimit] = sys_setrlimit,
+	[NR_prlimit64] = sys_prlimit64,
+	[NR_getrandom] = sys_getrandom,
+	[NR_set_robust_list] = sys_set_robust_list,
+	[NR_prctl] = sys_prctl,
 };
 
 /* The project's own calls, by number - SYS_OWN_BASE. */

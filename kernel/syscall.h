@@ -58,6 +58,20 @@ long sys_set_tid_address(struct trapframe *tf);
 long sys_arch_prctl(struct trapframe *tf);
 long sys_uname(struct trapframe *tf);
 long sys_reboot(struct trapframe *tf);
+long sys_sysinfo(struct trapframe *tf);
+long sys_getgroups(struct trapframe *tf);
+long sys_getrlimit(struct trapframe *tf);
+long sys_setrlimit(struct trapframe *tf);
+long sys_prlimit64(struct trapframe *tf);
+long sys_getrandom(struct trapframe *tf);
+long sys_set_robust_list(struct trapframe *tf);
+long sys_prctl(struct trapframe *tf);
+
+/* Waiting for descriptors (poll.c). */
+long sys_poll(struct trapframe *tf);
+long sys_ppoll(struct trapframe *tf);
+long sys_select(struct trapframe *tf);
+long sys_pselect6(struct trapframe *tf);
 
 /* Signals (signal.c). */
 long sys_rt_sigaction(struct trapframe *tf);
@@ -143,6 +157,9 @@ long sys_shmdt(struct trapframe *tf);
 long sys_shmctl(struct trapframe *tf);
 long sys_shm_map(struct trapframe *tf);
 long sys_vmstat(struct trapframe *tf);
+/* SYS_vmstat's counters of the whole system (/proc/vmstat and meminfo show them too). */
+struct vmstat;
+void vmstat_system(struct vmstat *st);
 long sys_ptdump(struct trapframe *tf);
 long sys_pmap_verify(struct trapframe *tf);
 long sys_fault_timeline(struct trapframe *tf);

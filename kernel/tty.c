@@ -8,6 +8,7 @@
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/file.h"
+#include "kernel/poll.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/trap.h"
@@ -15,6 +16,7 @@
 #include "mm/uaccess.h"
 #include "uapi/errno.h"
 #include "uapi/fcntl.h"
+#include "uapi/poll.h"
 #include "kernel/timer.h"
 #include "uapi/linux_types.h"
 #include "uapi/signal.h"
@@ -93,6 +95,13 @@ static bool erase_one(void)
 	return true;
 }
 
+/* Input became readable: readers and pollers look again. (t) held. */
+static void wake_readers(void)
+{
+	wakeup(ring);
+	poll_notify();
+}
+
 static void put(uint16_t c)
 {
 	ring[tail++ % RING] = c;
@@ -116,12 +125,12 @@ static void canon_input(uint8_t c)
 	} else if (c == cc[VEOF] && c) {
 		put(EOF_MARK);
 		canon = tail;
-		wakeup(ring);
+		wake_readers();
 	} else if (c == '\n' || (c == cc[VEOL] && c) || (c == cc[VEOL2] && c)) {
 		put(c | DELIM);
 		canon = tail;
 		echo(c);
-		wakeup(ring);
+		wake_readers();
 	} else if (tail - head < RING - 1) {        /* room kept for the newline */
 		put(c);
 		echo(c);
@@ -135,7 +144,7 @@ static void raw_input(uint8_t c)
 		put(c);
 		canon = tail;
 		echo(c);
-		wakeup(ring);
+		wake_readers();
 	}
 }
 
@@ -318,7 +327,7 @@ static void set_termios(const struct linux_termios *t, bool flush)
 		flush_input();
 	if (!(tio.c_lflag & ICANON)) {
 		canon = tail;
-		wakeup(ring);
+		wake_readers();
 	}
 }
 
@@ -414,8 +423,32 @@ static void console_stat(struct file *f, struct linux_stat *st)
 	st->st_blksize = PAGE_SIZE;
 }
 
+/* poll: readable once a line (or, in raw mode, a byte) is there; always writable. */
+static unsigned int console_poll(struct file *f)
+{
+	unsigned int mask = POLLOUT | POLLWRNORM;
+
+	(void)f;
+	spin_lock(&tty_lock);
+	if (canon > head)
+		mask |= POLLIN | POLLRDNORM;
+	spin_unlock(&tty_lock);
+	return mask;
+}
+
+int tty_fg_pgrp(void)
+{
+	int pgrp;
+
+	spin_lock(&tty_lock);
+	pgrp = fg_pgrp;
+	spin_unlock(&tty_lock);
+	return pgrp;
+}
+
 static const struct file_ops console_ops = {
 	.read = console_read,
+	.poll = console_poll,
 	.write = console_file_write,
 	.ioctl = console_ioctl,
 	.stat = console_stat,

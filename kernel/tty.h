@@ -30,6 +30,9 @@ struct file;
  */
 struct file *tty_open_console(void);
 
+/* The terminal's foreground process group (TIOCGPGRP), for /proc/PID/stat. */
+int tty_fg_pgrp(void);
+
 #if KDEBUG
 /* debug.tty_input: a test types the character written to it (tty_input). */
 extern int tty_debug_input_knob;

@@ -114,4 +114,18 @@
 #define NR_sync             162
 #define NR_time             201
 
+/* poll, /proc and the process calls busybox's tools make. */
+#define NR_poll             7
+#define NR_select           23
+#define NR_getrlimit        97
+#define NR_sysinfo          99
+#define NR_getgroups        115
+#define NR_prctl            157
+#define NR_setrlimit        160
+#define NR_pselect6         270
+#define NR_ppoll            271
+#define NR_set_robust_list  273
+#define NR_prlimit64        302
+#define NR_getrandom        318
+
 #endif

@@ -203,6 +203,10 @@ int main(int argc, char **argv)
 	mount_on("devtmpfs", "/dev", 0755);
 	mount_on("tmpfs", "/dev/shm", 01777);
 	mount_on("tmpfs", "/tmp", 01777);
+	/* /proc, as the project's kernel mounts it (no chmod: its root is Linux's to set) */
+	mkdir("/proc", 0555);
+	if (mount("proc", "/proc", "proc", 0, NULL) < 0)
+		printf("init: mount proc on /proc: %s\n", strerror(errno));
 	if (has_word(argc, argv, "bench"))
 		linux_bench(argc, argv);
 	n = list_suites(names);
