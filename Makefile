@@ -28,7 +28,11 @@ B := build
 # that widen race windows); KDEBUG=0 builds a kernel without either.
 KDEBUG ?= 1
 
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -DKDEBUG=$(KDEBUG) \
+# TEACH=1 (only `make teach`, mk/teach.mk) compiles in machdep.pmap_break,
+# the knob that makes the pmap break one correctness rule on purpose.
+TEACH ?= 0
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -DKDEBUG=$(KDEBUG) -DTEACH=$(TEACH) \
 	-ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -fcf-protection=none \
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-builtin -MMD -MP
@@ -99,6 +103,7 @@ debug: deps all
 # machdep.pmap_mmu_optimize=0 (the baseline must stay correct), and on four
 # CPUs (where shared tables need TLB shootdowns); then once more under gdb
 # to test its page-table commands (make gdb-test, mk/gdb.mk, a few seconds);
+# then the teaching kernel once with its lessons (make teach-test, mk/teach.mk);
 # then it boots Linux with the same user-space suites (make test-linux,
 # mk/linux.mk), judged the same way.
 test: deps check $(TEST_PREREQS)
@@ -109,6 +114,7 @@ test: deps check $(TEST_PREREQS)
 		--log $(B)/test-baseline.log || true; tests/ktap_check.sh $(B)/test-baseline.log
 	@$(RUN) --test --smp 4 --log $(B)/test-smp4.log || true; tests/ktap_check.sh $(B)/test-smp4.log
 	@$(MAKE) --no-print-directory gdb-test
+	@$(MAKE) --no-print-directory teach-test
 	@$(MAKE) --no-print-directory test-linux
 
 clean:

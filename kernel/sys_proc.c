@@ -305,7 +305,8 @@ long sys_arch_prctl(struct trapframe *tf)
 
 /*
  * uname: the ABI is Linux's (sysname "Linux", a release new enough for
- * glibc's start-up check); the version says which kernel this really is.
+ * glibc's start-up check); the version says which kernel this really is,
+ * and ", teach build" when it has machdep.pmap_break (`make teach`).
  */
 long sys_uname(struct trapframe *tf)
 {
@@ -315,7 +316,8 @@ long sys_uname(struct trapframe *tf)
 	strncpy_safe(u.sysname, "Linux", sizeof(u.sysname));
 	strncpy_safe(u.nodename, "sptk", sizeof(u.nodename));
 	strncpy_safe(u.release, "6.1.0-sptk", sizeof(u.release));
-	strncpy_safe(u.version, "#1 SMP shared page tables teaching kernel", sizeof(u.version));
+	strncpy_safe(u.version, TEACH ? "#1 SMP shared page tables teaching kernel, teach build"
+	                             : "#1 SMP shared page tables teaching kernel", sizeof(u.version));
 	strncpy_safe(u.machine, "x86_64", sizeof(u.machine));
 	strncpy_safe(u.domainname, "(none)", sizeof(u.domainname));
 	return copyout((void *)tf->rdi, &u, sizeof(u));

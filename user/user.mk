@@ -41,6 +41,10 @@ USER_LIBOWN := $(B)/user/libown.a
 
 USER_PROG_NAMES := $(sort $(basename $(notdir $(wildcard user/bin/*.c))))
 USER_TEST_NAMES := $(sort $(basename $(notdir $(wildcard user/tests/*.c))))
+# TESTS=NAME...: only those test programs (the teaching build, mk/teach.mk).
+ifneq ($(TESTS),)
+USER_TEST_NAMES := $(filter $(TESTS),$(USER_TEST_NAMES))
+endif
 USER_PROGS := $(USER_PROG_NAMES:%=$(B)/initrd/bin/%)
 USER_TEST_PROGS := $(USER_TEST_NAMES:%=$(B)/initrd/tests/%)
 USER_ETC := $(patsubst user/etc/%,$(B)/initrd/etc/%,$(wildcard user/etc/*))
