@@ -422,9 +422,11 @@ static int teach(const struct lesson *l)
 	caught = detected(l, bad, bad_hits);
 	clean = !good->seen && !good->report[0] && good_hits == 0;
 	if (!quiet) {
-		printf("Rule %d (%s): %s.\n\n", l->rule, l->name, l->title);
-		print_outcome("Broken (machdep.pmap_break=N):", bad, bad_hits,
-		              l->shows == SHOWS_COUNTER);
+		char broken[48];
+
+		snprintf(broken, sizeof(broken), "Broken (machdep.pmap_break=%d):", l->rule);
+		printf("docs/correctness.md, rule %d (%s): %s.\n\n", l->rule, l->name, l->title);
+		print_outcome(broken, bad, bad_hits, l->shows == SHOWS_COUNTER);
 		print_outcome("\nKept (machdep.pmap_break=0):", good, good_hits,
 		              l->shows == SHOWS_COUNTER);
 		printf("\nWhy it matters:\n%s\n\n", l->why);
