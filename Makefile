@@ -9,6 +9,8 @@
 #                 docs and comments (mk/doc-paths.mk), the list of programs
 #                 (mk/programs.mk) and that no user program carries its own
 #                 copy of a libc function (mk/libc-copies.mk)
+#   make teach    the teaching kernel in $(B)/teach: machdep.pmap_break breaks a
+#                 rule of docs/correctness.md on purpose (mk/teach.mk)
 #   make debug    QEMU paused with a gdb stub; `make gdb` attaches gdb with the
 #                 page-table commands (mk/gdb.mk, docs/debugging.md)
 #   make clean
