@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots the kernel in QEMU with its serial console on this terminal.
 #
-#   ./run.sh [--test] [--bench] [--kvm] [--smp N] [--mem SIZE]
+#   ./run.sh [--test] [--bench] [--kvm] [--uefi] [--smp N] [--mem SIZE]
 #            [--cmdline "..."] [--timeout SECONDS] [--log FILE] [--gdb]
 #            [--iso FILE]
 #
@@ -10,6 +10,12 @@
 #   --bench          benchmarks: command line `bench`, no window, 1500 s limit
 #   --kvm            hardware virtualisation (-accel kvm -cpu host) instead of
 #                    TCG emulation; fails if /dev/kvm is not usable
+#   --uefi           boot the same ISO through UEFI firmware (OVMF, Debian's
+#                    ovmf package) instead of the BIOS: GRUB's EFI half, a
+#                    framebuffer instead of VGA text; serial as always. The
+#                    firmware's variables are a fresh copy of OVMF_VARS.fd in
+#                    the build directory, so no run changes the next one's
+#                    boot order
 #   --smp N          CPUs (default $SMP or 1)
 #   --mem SIZE       RAM in QEMU's syntax, e.g. 512M, 2G (default $MEM or 1G)
 #   --cmdline "..."  kernel command line (replaces the --test/--bench default)
@@ -40,6 +46,8 @@
 # works); QEMU names the emulator binary; QEMU_EXTRA adds arguments (split on
 # spaces), e.g. QEMU_EXTRA="-d int,cpu_reset -D build/qemu.log";
 # BUILD_DIR=DIR boots DIR/kernel.elf and DIR/initrd.tar (with make B=DIR).
+# OVMF_CODE and OVMF_VARS name other firmware files for --uefi (defaults
+# /usr/share/OVMF/OVMF_CODE.fd and OVMF_VARS.fd).
 # RUN_SH_DRY=1 prints the GRUB menu entry and the command instead of running.
 set -eu
 
@@ -54,7 +62,7 @@ usage() {
 
 usage_error() {
 	echo "run.sh: $*" >&2
-	echo "usage: ./run.sh [--test] [--bench] [--kvm] [--smp N] [--mem SIZE] [--cmdline \"...\"]" \
+	echo "usage: ./run.sh [--test] [--bench] [--kvm] [--uefi] [--smp N] [--mem SIZE] [--cmdline \"...\"]" \
 		"[--timeout SECONDS] [--log FILE] [--gdb] [--iso FILE]   (--help for more)" >&2
 	exit 64
 }
@@ -66,6 +74,7 @@ die() {
 
 mode=run
 kvm=0
+uefi=0
 gdb=0
 smp=${SMP:-1}
 mem=${MEM:-1G}
@@ -96,6 +105,7 @@ while [ $# -gt 0 ]; do
 		mode=${opt#--}
 		;;
 	--kvm) kvm=1 ;;
+	--uefi) uefi=1 ;;
 	--gdb) gdb=1 ;;
 	--smp) smp=$val ;;
 	--mem) mem=$val ;;
@@ -164,12 +174,15 @@ elif [ "$dry" = 0 ]; then
 	mkdir -p "$tmp/iso/boot/grub" "$build"
 	cp "$build/kernel.elf" "$tmp/iso/boot/"
 	[ "$initrd" = 0 ] || cp "$build/initrd.tar" "$tmp/iso/boot/"
+	# The screen as in boot/grub.cfg, whose comments say why.
 	{
 		echo "set timeout=0"
 		echo "set default=0"
+		echo 'if [ "$grub_platform" = efi ]; then insmod all_video; fi'
 		echo 'menuentry "kernel" {'
 		echo "	$menuentry"
 		[ "$initrd" = 0 ] || echo "	module2 /boot/initrd.tar initrd"
+		echo '	if [ "$grub_platform" = pc ]; then set gfxpayload=text; fi'
 		echo "	boot"
 		echo "}"
 	} >"$tmp/iso/boot/grub/grub.cfg"
@@ -177,6 +190,13 @@ elif [ "$dry" = 0 ]; then
 		cat "$tmp/mkrescue.log" >&2
 		rm -f "$build/run.iso.$$"
 		die "grub-mkrescue failed (scripts/deps.sh installs grub-pc-bin, xorriso, mtools)"
+	fi
+	# grub-mkrescue leaves out the UEFI GRUB without a word when its
+	# modules are missing; OVMF would then find nothing to boot.
+	if [ "$uefi" = 1 ] && ! xorriso -indev "$build/run.iso.$$" -report_el_torito plain 2>/dev/null |
+		grep -q 'boot img.* UEFI '; then
+		rm -f "$build/run.iso.$$"
+		die "--uefi: the ISO has no UEFI boot image (scripts/deps.sh installs grub-efi-amd64-bin)"
 	fi
 	mv -f "$build/run.iso.$$" "$build/run.iso"
 	iso=$build/run.iso
@@ -193,6 +213,20 @@ args=(
 	-nic none
 	-serial mon:stdio
 )
+if [ "$uefi" = 1 ]; then
+	ovmf_code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
+	ovmf_vars=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
+	if [ "$dry" = 0 ]; then
+		[ -f "$ovmf_code" ] && [ -f "$ovmf_vars" ] ||
+			die "--uefi: no $ovmf_code or $ovmf_vars (scripts/deps.sh installs ovmf)"
+		mkdir -p "$build"
+		cp "$ovmf_vars" "$build/OVMF_VARS.fd"
+	fi
+	# The firmware as two flash chips: its code read-only, its variable
+	# store writable (OVMF keeps the boot order and its settings there).
+	args+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$ovmf_code"
+		-drive "if=pflash,format=raw,unit=1,file=$build/OVMF_VARS.fd")
+fi
 if [ "$kvm" = 1 ]; then
 	if [ "$dry" = 0 ] && ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
 		die "--kvm: /dev/kvm is missing or not accessible (run without --kvm for TCG)"

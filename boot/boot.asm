@@ -3,13 +3,23 @@
 ; GRUB enters _start in 32-bit protected mode with paging off, EAX holding the
 ; multiboot2 magic and EBX the physical address of the boot information. We
 ; build just enough page tables to reach 64-bit mode at the kernel's link
-; address: the first GiB of physical memory mapped three times with 2 MiB
-; pages -- identity (so the instruction after enabling paging still runs),
-; at the direct map (0xffff800000000000) and at the kernel image (-2 GiB).
-; kmain() replaces these tables with the full direct map.
+; address: the first 4 GiB of physical memory mapped twice with 2 MiB pages
+; -- identity (so the instruction after enabling paging still runs) and at
+; the direct map (0xffff800000000000) -- and the first GiB once more at the
+; kernel image (-2 GiB). 4 GiB, because GRUB may put the boot information
+; anywhere below 4 GiB (under UEFI it often lands above the first GiB), and
+; kmain() reads it before it replaces these tables with the full direct map.
+;
+; The same entry serves a BIOS and a UEFI boot: GRUB has left the firmware
+; behind either way (UEFI's boot services are exited), so nothing here or
+; later calls the firmware, and the screen is whatever GRUB reports in the
+; framebuffer tag -- VGA text under a BIOS, pixels under UEFI.
 
 KERNEL_VMA  equ 0xffffffff80000000
 MB2_MAGIC   equ 0xe85250d6
+MB2_TAG_FRAMEBUFFER equ 5
+MB2_TAG_OPTIONAL    equ 1
+COM1        equ 0x3f8
 PTE_P       equ 1 << 0
 PTE_W       equ 1 << 1
 PTE_PS      equ 1 << 7
@@ -21,6 +31,15 @@ mb2_header:
 	dd 0                            ; architecture: i386 protected mode
 	dd mb2_header_end - mb2_header
 	dd -(MB2_MAGIC + 0 + (mb2_header_end - mb2_header))
+	; A linear framebuffer, preferably 1024x768 with 32 bits per pixel
+	; (128x48 characters; a bigger screen costs more to scroll under
+	; emulation). Optional: a BIOS boot whose grub.cfg keeps the VGA text
+	; mode (gfxpayload=text) still boots, with an EGA-text framebuffer tag.
+	align 8
+	dw MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+	dd 20
+	dd 1024, 768, 32
+	align 8
 	dw 0, 0                         ; end tag
 	dd 8
 mb2_header_end:
@@ -30,7 +49,7 @@ align 4096
 boot_pml4:      resb 4096
 boot_pdpt_low:  resb 4096
 boot_pdpt_high: resb 4096
-boot_pd:        resb 4096
+boot_pd:        resb 4 * 4096       ; four PDs: 0 .. 4 GiB
 boot_stack:     resb 4096
 boot_stack_top:
 
@@ -54,7 +73,8 @@ _start:
 	test edx, 1 << 29
 	jz no_long_mode
 
-	; boot_pd: 512 x 2 MiB pages covering physical 0..1 GiB.
+	; boot_pd: 4 x 512 x 2 MiB pages covering physical 0..4 GiB (entry
+	; i maps i * 2 MiB, which fits in 32 bits: the high halves stay 0).
 	mov ecx, 0
 .fill_pd:
 	mov eax, ecx
@@ -63,12 +83,21 @@ _start:
 	mov [boot_pd + ecx * 8], eax
 	mov dword [boot_pd + ecx * 8 + 4], 0
 	inc ecx
-	cmp ecx, 512
+	cmp ecx, 4 * 512
 	jne .fill_pd
 
+	mov ecx, 0
+.fill_pdpt:
+	mov eax, ecx
+	shl eax, 12
+	add eax, boot_pd + (PTE_P | PTE_W)
+	mov [boot_pdpt_low + ecx * 8], eax      ; GiB ecx
+	inc ecx
+	cmp ecx, 4
+	jne .fill_pdpt
+
 	mov eax, boot_pd + (PTE_P | PTE_W)
-	mov [boot_pdpt_low], eax                ; 0 .. 1 GiB
-	mov [boot_pdpt_high + 510 * 8], eax     ; -2 GiB .. -1 GiB
+	mov [boot_pdpt_high + 510 * 8], eax     ; -2 GiB .. -1 GiB: the first GiB
 	mov eax, boot_pdpt_low + (PTE_P | PTE_W)
 	mov [boot_pml4], eax                    ; identity
 	mov [boot_pml4 + 256 * 8], eax          ; direct map
@@ -92,7 +121,18 @@ _start:
 	jmp 0x08:long_mode_low
 
 no_long_mode:
-	; "NO LONG MODE" in red on the VGA text screen, then stop.
+	; The reason on the serial port, which exists (or ignores us) under
+	; any firmware, and in red on the VGA text screen, which only a BIOS
+	; boot in text mode shows: no framebuffer code runs this early.
+	mov esi, msg_no_lm
+	mov dx, COM1
+.serial:
+	lodsb
+	test al, al
+	jz .vga
+	out dx, al
+	jmp .serial
+.vga:
 	mov edi, 0xb8000
 	mov esi, msg_no_lm
 	mov ah, 0x4f

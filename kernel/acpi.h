@@ -1,6 +1,7 @@
 /*
- * Just enough ACPI to find the CPUs and interrupt controllers: the RSDP
- * (from GRUB's multiboot2 tags), the RSDT/XSDT and the MADT.
+ * Just enough ACPI to find the CPUs and interrupt controllers and to power
+ * the machine off: the RSDP (from GRUB's multiboot2 tags), the RSDT/XSDT,
+ * the MADT, and the FADT with the DSDT's \_S5 sleep type.
  */
 #ifndef KERNEL_ACPI_H
 #define KERNEL_ACPI_H
@@ -25,5 +26,12 @@ struct acpi_info {
  * (then *out describes one CPU and the standard addresses).
  */
 int acpi_parse(const void *rsdp, struct acpi_info *out);
+
+/*
+ * Soft-off (sleep state S5) through the FADT's PM1 control registers, when
+ * acpi_parse() found them and the \_S5 sleep type. Returns only if there
+ * are none, or if the machine is still running a second after the write.
+ */
+void acpi_poweroff(void);
 
 #endif

@@ -1,13 +1,19 @@
 /*
- * Serial (COM1, 115200 8N1) and VGA text-mode output. Both are written with
- * polling; a spinlock keeps lines from interleaving between CPUs and
- * interrupt handlers.
+ * Serial (COM1, 115200 8N1) output, mirrored on one screen: the VGA text
+ * mode when a BIOS booted us in it, else the framebuffer console
+ * (kernel/fbcon.c) on the framebuffer GRUB set up, which is what a UEFI
+ * boot offers. Both are written with polling; a spinlock keeps lines from
+ * interleaving between CPUs and interrupt handlers.
  */
 #include "kernel/console.h"
 #include "kernel/cpu.h"
+#include "kernel/fbcon.h"
+#include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "kernel/string.h"
 #include "mm/phys.h"
+#include "mm/pmap/kernel_map.h"
+#include "uapi/errno.h"
 
 #define COM1 0x3f8
 #define VGA_PHYS 0xb8000
@@ -17,6 +23,10 @@
 
 static struct spinlock console_lock = SPINLOCK_INIT("console");
 static int vga_row, vga_col;
+
+/* The screen that mirrors the serial port; none until console_init_screen. */
+static enum { SCREEN_NONE, SCREEN_VGA, SCREEN_FB } screen;
+static struct fbcon fbcon;
 
 static void serial_init(void)
 {
@@ -75,29 +85,79 @@ static void vga_putc(char c)
 		vga_scroll();
 }
 
-static void putc_locked(char c, bool crlf)
-{
-	if (c == '\n' && crlf)
-		serial_putc('\r');
-	serial_putc(c);
-	vga_putc(c);
-}
-
-void console_init(void)
+static void vga_init(void)
 {
 	volatile uint16_t *v = vga();
 
-	serial_init();
 	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
 		v[i] = VGA_ATTR | ' ';
 	vga_row = vga_col = 0;
 }
 
+void console_init(void)
+{
+	serial_init();
+}
+
+/*
+ * The framebuffer tag decides: RGB pixels get the framebuffer console, EGA
+ * text (GRUB kept a BIOS's text mode) the VGA text screen. Without a tag a
+ * BIOS boot still has VGA text at 0xb8000, as before GRUB reported it;
+ * under UEFI that address may be RAM or nothing, so it is never written.
+ */
+void console_init_screen(const struct boot_info *boot)
+{
+	const struct boot_framebuffer *fb = &boot->fb;
+	void *base;
+
+	if (fb->type == BOOT_FB_RGB) {
+		base = kernel_map_device(fb->addr, (size_t)fb->pitch * fb->height);
+		spin_lock(&console_lock);
+		if (base && fbcon_init(&fbcon, fb, base) == 0)
+			screen = SCREEN_FB;
+		spin_unlock(&console_lock);
+		if (screen == SCREEN_FB)
+			printk("console: framebuffer %ux%ux%u at 0x%lx, %dx%d characters\n",
+			       fb->width, fb->height, fb->bpp, (unsigned long)fb->addr,
+			       fbcon.cols, fbcon.rows);
+		else
+			printk("console: cannot draw on the framebuffer %ux%ux%u at 0x%lx: serial only\n",
+			       fb->width, fb->height, fb->bpp, (unsigned long)fb->addr);
+	} else if (fb->type == BOOT_FB_EGA_TEXT || (fb->type == BOOT_FB_NONE && !boot->efi)) {
+		spin_lock(&console_lock);
+		vga_init();
+		screen = SCREEN_VGA;
+		spin_unlock(&console_lock);
+		printk("console: VGA text %dx%d\n", VGA_COLS, VGA_ROWS);
+	} else {
+		printk("console: no screen to draw on (a palette framebuffer, or UEFI without"
+		       " one): serial only\n");
+	}
+}
+
+int console_check_screen(void)
+{
+	int bad;
+
+	spin_lock(&console_lock);
+	bad = screen == SCREEN_FB ? fbcon_mismatches(&fbcon) : -ENOENT;
+	spin_unlock(&console_lock);
+	return bad;
+}
+
 void console_write_mode(const char *s, size_t n, bool crlf)
 {
 	spin_lock(&console_lock);
-	for (size_t i = 0; i < n; i++)
-		putc_locked(s[i], crlf);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n' && crlf)
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+	if (screen == SCREEN_FB)
+		fbcon_write(&fbcon, s, n);
+	else if (screen == SCREEN_VGA)
+		for (size_t i = 0; i < n; i++)
+			vga_putc(s[i]);
 	spin_unlock(&console_lock);
 }
 

@@ -90,8 +90,13 @@ int ktest_next_suite(void)
 	return ++suites_done;
 }
 
-void ktest_finish(void)
+bool ktest_summary(void)
 {
 	printk("selftest: %d passed, %d failed\n", passed, failed);
-	qemu_exit(failed == 0 && passed > 0 ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
+	return failed == 0 && passed > 0;
+}
+
+void ktest_finish(void)
+{
+	qemu_exit(ktest_summary() ? QEMU_EXIT_PASS : QEMU_EXIT_FAIL);
 }

@@ -17,6 +17,11 @@ void ktest_run_kernel(int user_suites);
 void ktest_count_case(bool passed);
 /* Top-level number for the next suite (kernel suites come first). */
 int ktest_next_suite(void);
+/*
+ * Prints the summary line; true when every case passed (and there were
+ * some).
+ */
+bool ktest_summary(void);
 /* Prints the summary line and leaves QEMU with the pass or fail status. */
 void ktest_finish(void) __attribute__((noreturn));
 

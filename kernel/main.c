@@ -38,22 +38,13 @@ extern char _kernel_phys_start[], _kernel_end[];
 static struct boot_info boot;
 static struct acpi_info acpi;
 
-static paddr_t ram_end(void)
-{
-	paddr_t end = 0;
-
-	for (int i = 0; i < boot.nusable; i++)
-		end = MAX(end, boot.usable[i].end);
-	return end;
-}
-
 /* Everything the page allocator must never hand out. */
 static size_t init_pages(void)
 {
 	struct mem_range reserved[3 + BOOT_MAX_MODULES];
 	int n = 0;
 
-	reserved[n++] = (struct mem_range){ 0, MIB(1) };   /* BIOS data, VGA, future AP trampoline */
+	reserved[n++] = (struct mem_range){ 0, MIB(1) };   /* BIOS data, VGA, AP trampoline */
 	reserved[n++] = (struct mem_range){ (paddr_t)_kernel_phys_start,
 	                                    (paddr_t)_kernel_end - KERNEL_VMA };
 	reserved[n++] = (struct mem_range){ boot.info_start, boot.info_end };
@@ -64,7 +55,25 @@ static size_t init_pages(void)
 
 #define INIT_MAX_ARGS 32
 
-/* init gets the command line's plain words: selftest, bench, nodemo... */
+/* Whether word is NAME=VALUE for a sysctl knob NAME (sysctl_apply_cmdline's). */
+static bool is_setting(const char *word)
+{
+	char name[64];
+	const char *eq = strchr(word, '=');
+	long v;
+
+	if (!eq || (size_t)(eq - word) >= sizeof(name))
+		return false;
+	memcpy(name, word, (size_t)(eq - word));
+	name[eq - word] = '\0';
+	return sysctl_get(name, &v) == 0;
+}
+
+/*
+ * init gets the command line's words that are not sysctl settings: the
+ * plain ones (selftest, bench, nodemo...) and NAME=VALUE words whose NAME is
+ * no knob (sh=own).
+ */
 static void start_init(void)
 {
 	static char words[sizeof(boot.cmdline)];
@@ -78,12 +87,40 @@ static void start_init(void)
 			end++;
 		if (*end)
 			*end++ = '\0';
-		if (*w && !strchr(w, '='))
+		if (*w && !is_setting(w))
 			argv[argc++] = w;
 		w = end;
 	}
 	argv[argc] = NULL;
-	proc_start_init("/bin/init", argv);
+	proc_start_init("/usr/bin/init", argv);
+}
+
+/*
+ * The boot word `quicktest`: the kernel's own KTEST suites and none of the
+ * user-space ones (a quarter of the full self-test's time), a check that
+ * the framebuffer shows the console's text when there is one, then an ACPI
+ * power-off. make test boots the UEFI path with it (tests/uefi_check.sh):
+ * QEMU exits 0 only when the ACPI power-off worked; every failure leaves
+ * through isa-debug-exit with the failure code instead.
+ */
+static void __attribute__((noreturn)) quicktest(void)
+{
+	bool ok;
+	int bad;
+
+	ktest_run_kernel(0);
+	ok = ktest_summary();
+	bad = console_check_screen();
+	if (bad == 0)
+		printk("quicktest: the framebuffer shows the console's text\n");
+	else if (bad > 0)
+		printk("quicktest: %d character cells of the framebuffer differ from the text\n", bad);
+	else
+		printk("quicktest: no framebuffer console to check\n");
+	if (!ok || bad > 0)
+		qemu_exit(QEMU_EXIT_FAIL);
+	acpi_poweroff();
+	qemu_exit(QEMU_EXIT_FAIL);
 }
 
 void kmain(uint32_t magic, uint32_t info)
@@ -99,9 +136,11 @@ void kmain(uint32_t magic, uint32_t info)
 		panic("kmain: not booted by a multiboot2 loader (magic %x)", magic);
 	cmdline_set(boot.cmdline);
 	panic_exits_qemu = cmdline_has(boot.cmdline, "selftest") ||
+	                   cmdline_has(boot.cmdline, "quicktest") ||
 	                   cmdline_has(boot.cmdline, "bench");
 
-	kernel_map_init(ram_end());
+	kernel_map_init(boot.ram_end);
+	console_init_screen(&boot);
 	free = init_pages();
 	kmalloc_init();
 	timer_init();
@@ -132,6 +171,8 @@ void kmain(uint32_t magic, uint32_t info)
 	tty_init();
 	printk("smp: %d of %d CPUs running\n", smp_start_aps(&acpi), acpi.ncpus);
 
+	if (cmdline_has(boot.cmdline, "quicktest"))
+		quicktest();
 	if (cmdline_has(boot.cmdline, "selftest"))
 		ktest_run_kernel(initrd_count_prefix("tests/"));
 	start_init();

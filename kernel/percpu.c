@@ -19,6 +19,8 @@ void percpu_init(int id, uint32_t apic_id)
 	c->self = c;
 	c->id = id;
 	c->apic_id = apic_id;
+	c->prof_part = VMSTAT_PROF_KTHREAD;   /* the boot flow (kernel/profile.h) */
+	c->prof_since = rdtsc();
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);   /* user mode starts with GS base 0 */
 }

@@ -11,6 +11,7 @@
 
 #include "kernel/acpi.h"
 #include "kernel/types.h"
+#include "uapi/vmstat.h"
 
 struct thread;
 struct vm_map;
@@ -37,6 +38,11 @@ struct percpu {
 	uint64_t checked_ms;          /* (l) when this CPU last checked the others */
 	bool silent_reported;         /* reported as silent; cleared by its next tick */
 	bool stuck_reported;          /* (l) reported as stuck in the kernel */
+	/* kernel/profile.h */
+	int prof_part;                /* (l) the part the CPU's time goes to now */
+	uint64_t prof_since;          /* (l) TSC when it began */
+	uint64_t prof_cycles[VMSTAT_PROF_MAX];    /* (l) */
+	uint64_t prof_entries[VMSTAT_PROF_MAX];   /* (l) */
 };
 
 #define PERCPU_KERNEL_RSP 8

@@ -22,6 +22,7 @@
 #include "kernel/futex.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "kernel/signal.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
@@ -128,7 +129,15 @@ void proc_init(void)
 
 void proc_start_init(const char *path, char *argv[])
 {
-	static char *envp[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=vt100", NULL };
+	/*
+	 * Debian's PATH for root, without /usr/local/sbin: busybox's applets
+	 * are in /bin, /sbin, /usr/bin and /usr/sbin, the project's programs in
+	 * /usr/bin and a user's own (user/local/) in /usr/local/bin. Ash runs
+	 * an applet by its name before it searches PATH, and the build refuses
+	 * a project program named like one (scripts/busybox-initrd.sh).
+	 */
+	static char *envp[] = { "PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/",
+		"TERM=vt100", NULL };
 	struct exec_args args = { argv, envp };
 	struct trapframe tf;
 	struct thread *t;
@@ -429,6 +438,8 @@ static void thread_leave(int code)
 	struct thread *self = current_thread();
 	bool last;
 
+	if (prof_current() != VMSTAT_PROF_EXIT)
+		prof_enter(VMSTAT_PROF_EXIT);   /* for good: the thread never returns */
 	/* A thread join waits on this word (CLONE_CHILD_CLEARTID, set_tid_address). */
 	if (self->clear_child_tid) {
 		uint32_t zero = 0;
@@ -725,10 +736,11 @@ long proc_kill(int pid, int sig)
 	spin_lock(&proc_lock);
 	if (pid > 0) {
 		p = proc_by_pid_locked(pid);
+		/* Init takes only the signals it has handlers for (busybox's
+		 * poweroff sends it SIGUSR2); signal_send_locked drops the rest,
+		 * and the sender, root, gets 0, as on Linux. */
 		if (!p)
 			err = -ESRCH;
-		else if (p == init_proc && sig)
-			err = -EPERM;
 		else if (sig)
 			signal_send_locked(p, sig, &info);
 		spin_unlock(&proc_lock);

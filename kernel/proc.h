@@ -14,7 +14,9 @@
 #include "uapi/proc.h"
 #include "uapi/signal.h"
 
-#define MAX_PROCS   256    /* fork beyond this gives -EAGAIN */
+#define MAX_PROCS   512    /* fork beyond this gives -EAGAIN; make bench-scale
+                              runs pgbench's 256 clients beside init, bench
+                              and pgbench */
 #define MAX_THREADS 16     /* per process */
 
 enum proc_state {

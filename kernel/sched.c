@@ -13,6 +13,7 @@
 #include "kernel/gdt.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "kernel/proc.h"
 #include "kernel/string.h"
 #include "kernel/timer.h"
@@ -184,6 +185,10 @@ static void finish_switch(void)
  */
 void thread_first_run(uint64_t rflags)
 {
+	struct percpu *c = this_cpu();
+
+	prof_leave(c->running == c->idle ? VMSTAT_PROF_IDLE
+	           : c->running->proc ? VMSTAT_PROF_USER : VMSTAT_PROF_KTHREAD);
 	finish_switch();
 	sched_lock.saved_rflags = rflags;
 	spin_unlock(&sched_lock);
@@ -194,6 +199,7 @@ void schedule(void)
 	struct percpu *c = this_cpu();
 	struct thread *prev = c->running, *next;
 	uint64_t flags;
+	int outer;
 
 	ASSERT_HELD(&sched_lock);
 	if (KDEBUG && (spin_held_count() != 1 || (read_rflags() & RFLAGS_IF)))
@@ -213,6 +219,8 @@ void schedule(void)
 	if (next == prev)
 		return;
 	watchdog_switched();
+	/* Put back when prev runs again, by prev itself (a new thread sets its own). */
+	outer = prof_enter(VMSTAT_PROF_SWITCH);
 	next->on_cpu = true;
 	c->switched_out = prev;
 	if (prev->proc)
@@ -233,6 +241,7 @@ void schedule(void)
 	swtch(&prev->ctx_rsp, next->ctx_rsp);
 	sched_lock.saved_rflags = flags;
 	finish_switch();
+	prof_leave(outer);
 }
 
 void thread_for_each(void (*fn)(struct thread *, void *), void *arg)

@@ -1,7 +1,7 @@
 /*
  * The calls on file descriptors (see file.h): read, write and their
  * vector forms, pread64, pwrite64, close, pipe, dup, fcntl, lseek, fstat,
- * ioctl. (The calls on names are in fs/sys_fs.c.) Each checks
+ * ioctl, sync, fsync. (The calls on names are in fs/sys_fs.c.) Each checks
  * the descriptor, then its access mode, then the user memory, in Linux's
  * order (so that the same bad call gives the same error on both), and
  * leaves the work to the file's operations and the table of file.c.
@@ -351,6 +351,37 @@ long sys_ioctl(struct trapframe *tf)
 	if (!f)
 		return -EBADF;
 	r = f->ops->ioctl ? f->ops->ioctl(f, (uint32_t)tf->rsi, tf->rdx) : -ENOTTY;
+	file_put(f);
+	return r;
+}
+
+/*
+ * sync(): every file lives in memory (the initrd, /tmp, /dev/shm), so
+ * there is nothing to write back; it succeeds, as Linux's always does.
+ */
+long sys_sync(struct trapframe *tf)
+{
+	(void)tf;
+	return 0;
+}
+
+/*
+ * fsync(fd) and fdatasync(fd): nothing to write back either. As on Linux,
+ * a regular file or a directory succeeds, and a descriptor of anything
+ * that has no storage (a pipe, the console, /dev/null) gives -EINVAL.
+ */
+long sys_fsync(struct trapframe *tf)
+{
+	struct file *f = fd_get(arg_fd(tf->rdi));
+	struct linux_stat st;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	memset(&st, 0, sizeof(st));
+	if (f->ops->stat)
+		f->ops->stat(f, &st);
+	r = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ? 0 : -EINVAL;
 	file_put(f);
 	return r;
 }

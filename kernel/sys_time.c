@@ -1,6 +1,6 @@
 /*
- * Time system calls of the Linux ABI: clock_gettime, nanosleep and
- * clock_nanosleep. CLOCK_MONOTONIC (and BOOTTIME, the RAW and COARSE
+ * Time system calls of the Linux ABI: clock_gettime, gettimeofday, time,
+ * nanosleep and clock_nanosleep. CLOCK_MONOTONIC (and BOOTTIME, the RAW and COARSE
  * variants) is the TSC time since boot; CLOCK_REALTIME adds the date read
  * from the CMOS clock at boot; the CPU-time clocks read as the monotonic
  * clock (CPU time is kept only in 1 ms samples, for getrusage and times,
@@ -115,4 +115,32 @@ long sys_clock_nanosleep(struct trapframe *tf)
 	if (tf->rsi & TIMER_ABSTIME)
 		return sleep_until(clock, ns, 0);
 	return sleep_until(clock, ns > UINT64_MAX - now ? UINT64_MAX : now + ns, tf->r10);
+}
+
+/*
+ * gettimeofday(tv, tz): CLOCK_REALTIME in microseconds. Either pointer may
+ * be NULL; the time zone is always UTC (minutes west 0, no DST), as
+ * Linux reports when nobody set one.
+ */
+long sys_gettimeofday(struct trapframe *tf)
+{
+	uint64_t ns = clock_realtime_ns();
+	struct linux_timeval tv = { (int64_t)(ns / NSEC), (int64_t)(ns % NSEC / 1000) };
+	int32_t tz[2] = { 0, 0 };
+
+	if (tf->rdi && copyout((void *)tf->rdi, &tv, sizeof(tv)) < 0)
+		return -EFAULT;
+	if (tf->rsi && copyout((void *)tf->rsi, tz, sizeof(tz)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* time(t): the seconds of CLOCK_REALTIME, also stored at t unless it is NULL. */
+long sys_time(struct trapframe *tf)
+{
+	int64_t secs = (int64_t)(clock_realtime_ns() / NSEC);
+
+	if (tf->rdi && copyout((void *)tf->rdi, &secs, sizeof(secs)) < 0)
+		return -EFAULT;
+	return secs;
 }

@@ -6,6 +6,7 @@
  */
 #include "kernel/percpu.h"
 #include "kernel/proc.h"
+#include "kernel/profile.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
@@ -172,6 +173,14 @@ static void percpu_stat(struct vmstat *st)
 		st->cpu_shootdowns[i] = cpus[i].shootdowns;
 		st->cpu_pages_flushed[i] = cpus[i].pages_flushed;
 	}
+	/* The calling CPU's current part has not been charged yet: now it is. */
+	prof_leave(prof_current());
+	st->tsc_khz = tsc_khz();
+	for (int i = 0; i < ncpus; i++)
+		for (int p = 0; p < VMSTAT_PROF_PARTS; p++) {
+			st->prof_cycles[p] += cpus[i].prof_cycles[p];
+			st->prof_entries[p] += cpus[i].prof_entries[p];
+		}
 }
 
 long sys_vmstat(struct trapframe *tf)

@@ -11,6 +11,7 @@
 #include "kernel/futex.h"
 #include "kernel/gdt.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "kernel/proc.h"
 #include "kernel/sched.h"
 #include "kernel/signal.h"
@@ -82,6 +83,11 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_set_tid_address] = sys_set_tid_address,
 	[NR_clock_gettime] = sys_clock_gettime,
 	[NR_clock_nanosleep] = sys_clock_nanosleep,
+	[NR_gettimeofday] = sys_gettimeofday,
+	[NR_time] = sys_time,
+	[NR_sync] = sys_sync,
+	[NR_fsync] = sys_fsync,
+	[NR_fdatasync] = sys_fsync,     /* no metadata is ever written back either */
 	[NR_exit_group] = sys_exit_group,
 	[NR_dup3] = sys_dup3,
 	[NR_pipe2] = sys_pipe2,
@@ -198,10 +204,32 @@ void return_to_user_checks(struct trapframe *tf, long syscall_nr)
 	tf->rflags = (tf->rflags & RFLAGS_USER_MASK) | RFLAGS_IF;
 }
 
+/* The part of the time profile (kernel/profile.h) that call n is charged to. */
+static int prof_part_of(uint64_t n)
+{
+	switch (n) {
+	case NR_fork: case NR_vfork: case NR_clone:
+		return VMSTAT_PROF_FORK;
+	case NR_execve:
+		return VMSTAT_PROF_EXEC;
+	case NR_exit: case NR_exit_group:
+		return VMSTAT_PROF_EXIT;
+	case NR_wait4:
+		return VMSTAT_PROF_WAIT;
+	case NR_mmap: case NR_munmap: case NR_mprotect: case NR_madvise: case NR_brk:
+	case NR_shmget: case NR_shmat: case NR_shmdt: case NR_shmctl:
+	case SYS_shm_map:
+		return VMSTAT_PROF_VM;
+	default:
+		return VMSTAT_PROF_SYSCALL;
+	}
+}
+
 bool syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t n = tf->rax;
 	syscall_fn fn = lookup(n);
+	int outer = prof_enter(prof_part_of(n));
 
 	if (fn) {
 		tf->rax = (uint64_t)fn(tf);
@@ -211,8 +239,10 @@ bool syscall_dispatch(struct trapframe *tf)
 	}
 	if (n == NR_rt_sigreturn) {
 		return_to_user_checks(tf, -1);   /* the restored rax is no call's result */
+		prof_leave(outer);
 		return true;
 	}
 	return_to_user_checks(tf, (long)n);
+	prof_leave(outer);
 	return false;
 }

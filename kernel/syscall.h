@@ -77,6 +77,8 @@ long sys_futex(struct trapframe *tf);
 long sys_clock_gettime(struct trapframe *tf);
 long sys_nanosleep(struct trapframe *tf);
 long sys_clock_nanosleep(struct trapframe *tf);
+long sys_gettimeofday(struct trapframe *tf);
+long sys_time(struct trapframe *tf);
 
 /* File descriptors: the console, pipes (sys_file.c). */
 long sys_read(struct trapframe *tf);
@@ -95,6 +97,8 @@ long sys_fstat(struct trapframe *tf);
 long sys_ioctl(struct trapframe *tf);
 long sys_pread64(struct trapframe *tf);
 long sys_pwrite64(struct trapframe *tf);
+long sys_sync(struct trapframe *tf);
+long sys_fsync(struct trapframe *tf);
 
 /* Names in the file system (fs/sys_fs.c). */
 long sys_open(struct trapframe *tf);

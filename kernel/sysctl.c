@@ -88,7 +88,7 @@ static const struct sysctl table[] = {
 #if TEACH
 	{ "machdep.pmap_break", &pmap_break, 0, RULE_COUNT - 1,
 	  "teaching: the pmap breaks this rule of docs/correctness.md (0: none); "
-	  "see /bin/lesson", NULL },
+	  "see /usr/bin/lesson", NULL },
 	{ "machdep.pmap_break_hits", &pmap_break_hits, 0, INT_MAX,
 	  "teaching: how often the broken rule's hook fired (set 0 to restart)", NULL },
 #endif

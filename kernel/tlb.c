@@ -62,6 +62,7 @@
 #include "kernel/apic.h"
 #include "kernel/cpu.h"
 #include "kernel/percpu.h"
+#include "kernel/profile.h"
 
 struct tlb_request {
 	uint64_t gen;                        /* of the sender's latest request */
@@ -130,6 +131,8 @@ void tlb_shootdown(uint64_t targets, paddr_t cr3, const vaddr_t *pages, int npag
 	me = this_cpu();
 	targets &= ~(1UL << me->id);
 	if (targets) {
+		int outer = prof_enter(VMSTAT_PROF_TLB);
+
 		req = &requests[me->id];
 		gen = ++req->gen;
 		req->cr3 = cr3;
@@ -149,6 +152,7 @@ void tlb_shootdown(uint64_t targets, paddr_t cr3, const vaddr_t *pages, int npag
 			while ((targets & (1UL << t)) &&
 			       __atomic_load_n(&req->acked[t], __ATOMIC_ACQUIRE) != gen)
 				cpu_relax();
+		prof_leave(outer);
 	}
 	if (rflags & RFLAGS_IF)
 		sti();

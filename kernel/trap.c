@@ -10,6 +10,7 @@
 #include "kernel/panic.h"
 #include "kernel/apic.h"
 #include "kernel/printk.h"
+#include "kernel/profile.h"
 #include "kernel/proc.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
@@ -238,10 +239,16 @@ static void handle_user_exception(struct trapframe *tf)
 void trap_dispatch(struct trapframe *tf)
 {
 	bool from_user = tf->cs & 3;
+	uint64_t v = tf->vector;
+	int outer;
 
 	/* On the NMI stack: nothing here may sleep or switch threads. */
-	if (tf->vector == T_NMI && watchdog_nmi(tf))
+	if (v == T_NMI && watchdog_nmi(tf))
 		return;
+	/* A kernel-mode exception (a user copy's fault) stays in its caller's part. */
+	outer = v == VEC_TIMER ? prof_enter(VMSTAT_PROF_TICK)
+	      : v >= T_IRQ0 ? prof_enter(VMSTAT_PROF_IRQ)
+	      : from_user ? prof_enter(VMSTAT_PROF_FAULT) : prof_current();
 	if (!handle_interrupt(tf)) {
 		if (from_user)
 			handle_user_exception(tf);
@@ -250,4 +257,5 @@ void trap_dispatch(struct trapframe *tf)
 	}
 	if (from_user)
 		return_to_user_checks(tf, -1);
+	prof_leave(outer);
 }

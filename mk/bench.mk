@@ -2,7 +2,7 @@
 # defines B, RUN and TEST_PREREQS; the Linux boot uses mk/linux.mk's kernel
 # and initramfs (LINUX_CACHE, linux-initramfs).
 #
-#   make bench     boots the kernel twice (init runs /bin/bench,
+#   make bench     boots the kernel twice (init runs /usr/bin/bench,
 #                  user/bin/bench.c, with the boot words as arguments),
 #                  then Linux once:
 #                  1. one CPU, `bench`: the pgbench matrix (4 KiB and
@@ -19,7 +19,7 @@
 #                  3. Debian's Linux 6.1 (the kernel of make test-linux, in
 #                     the same QEMU, on one CPU with BENCH_MEM, with
 #                     BENCH_HUGEPAGES 2 MiB pages reserved), `bench`: its
-#                     /init (tests/linux/bench.c) runs the same /bin/pgbench
+#                     /init (tests/linux/bench.c) runs the same /usr/bin/pgbench
 #                     on the Linux rows of the matrix, on 4 KiB pages and on
 #                     SHM_HUGETLB; about 5 minutes under TCG; serial log
 #                     $(B)/bench-linux.log;

@@ -6,7 +6,7 @@
 #   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (20) with a fixed seed
 #                     and no corpus; `make test` runs it (TEST_PREREQS)
 #   make stress       boots the kernel into the long stress run: init runs
-#                     /bin/stress -d STRESS_SECONDS -m flip (600 s) with a
+#                     /usr/bin/stress -d STRESS_SECONDS -m flip (600 s) with a
 #                     fresh seed, and the run passes only on its clean
 #                     report line, which must count exec races too (its
 #                     exec-races-thread-exit phase ran); the console is in
@@ -14,7 +14,7 @@
 #                     A watchdog report (kernel/watchdog.h) fails it too.
 #   make soak         boots into SOAK_ROUNDS (200) rounds of
 #                     `pgbench -m exec -c 60` on SOAK_SMP (4) CPUs under
-#                     /bin/soak: each round bounded (a hang prints the
+#                     /usr/bin/soak: each round bounded (a hang prints the
 #                     kernel's thread dump), none may draw a watchdog report,
 #                     no page may leak; console in $(B)/soak.log.
 #

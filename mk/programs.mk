@@ -1,5 +1,5 @@
 # The list of programs, user/etc/programs (issue 19): one line per program
-# of /bin and /tests saying what it does. user/user.mk compiles it into the
+# of /usr/bin and /tests saying what it does. user/user.mk compiles it into the
 # programs that print it; here `make check` holds it to the sources and to
 # README.md's copy, and `make readme` writes that copy.
 #

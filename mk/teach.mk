@@ -1,5 +1,5 @@
 # The teaching kernel (docs/lessons.md): the knob machdep.pmap_break makes
-# the pmap break one rule of docs/correctness.md, and /bin/lesson shows
+# the pmap break one rule of docs/correctness.md, and /usr/bin/lesson shows
 # what goes wrong. The default and test builds never have the knob (the
 # suite `lesson` checks that it is absent from them).
 #

@@ -27,11 +27,13 @@
 #      a Linux boot, after the one-CPU headline, each Linux run (on 4 KiB or
 #      2 MiB pages) beside this kernel's runs of the same mode, clients, size
 #      and page size with sharing off and on, and the headline's workload on
-#      both kernels and both page sizes;
+#      both kernels and both page sizes, with its floor and where the time
+#      of its startup went on this kernel (pgbench's profile lines);
 #   2. every result as one `bench: kind=KIND key=value ...` line: bench's own
 #      lines as they were, `kind=phase` for each pgbench phase line and
 #      `kind=timeline` for each -T interval (with the configuration of its run
-#      added), `kind=ratio` for each table row, `kind=headline` for the
+#      added), `kind=profile` for each pgbench profile line (the time of
+#      a phase by part, ms of all CPUs), `kind=ratio` for each table row, `kind=headline` for the
 #      headline, `kind=large` for each row of the 2 MiB table (4 KiB -> 2 MiB,
 #      ratios 4 KiB / 2 MiB), `kind=fork_growth` for each sharing setting and
 #      size of the fork table (ratio: round trip / the empty fork's; goal=met
@@ -47,6 +49,11 @@
 # 4 KiB / 2 MiB; kind=linux: Linux / on) with one decimal, "inf" when only
 # the divisor is 0, "-" when both are. Exit status 1 (after printing everything) when a log has no results,
 # no `kind=done` line, or a failed run.
+
+# The parts of pgbench's profile lines, in their order (uapi/vmstat.h).
+BEGIN {
+	PROF_PARTS = "user fork exec exit wait vm syscall fault tlb switch tick irq kthread idle"
+}
 
 # Splits a line's key=value words into kv[].
 function parse(line,    n, i, f, eq) {
@@ -356,6 +363,7 @@ function linux_headline(s,    fmt, i, l, l4, l2, o, n, n2, fx, tx, hx) {
 	printf(fmt, "Linux 4 KiB / this kernel 4 KiB sharing on", times(fx), times(tx))
 	printf("  %-40s %12s\n", "Linux 2 MiB / this kernel 2 MiB sharing on", times(hx))
 	floor_table(s, l4, l2, o, n, n2)
+	profile_table(o, n, n2)
 	out(sprintf("bench: kind=linux_headline run_linux_4k=%s run_linux_2m=%s run_off=%s " \
 	    "run_on=%s run_on_2m=%s clients=%s shm_mib=256 faults_linux_4k=%s tables_linux_4k=%s " \
 	    "faults_linux_2m=%s tables_linux_2m=%s faults_off=%s tables_off=%s faults_on=%s " \
@@ -418,6 +426,55 @@ function floor_table(s, l4, l2, o, n, n2,    t4, t2, tn, tn2, fn2, g1, g2, g3, g
 	    "goal_vs_linux_4k=%s,%s", C[l4, "clients"], t4, value(l4, "floor", "ms"), t2,
 	    value(l2, "floor", "ms"), value(o, "startup", "ms"), value(o, "floor", "ms"), tn,
 	    value(n, "floor", "ms"), tn2, fn2, g1, g2, g3, g4), s)
+}
+
+# Where the time of that startup phase went on this kernel (pgbench's
+# profile lines: kernel/profile.h charges every cycle of every CPU to one
+# part), runs o, n and n2, and n2's floor; one row per part, in ms of all
+# CPUs together, then the total and the phase's wall time.
+function profile_table(o, n, n2,    np, parts, i, fmt, r, have) {
+	have = 0
+	r[1] = o; r[2] = n; r[3] = n2
+	for (i = 1; i <= 3; i++)
+		if (r[i] != "" && P[r[i], "startup", "ms"] != "")
+			have++
+	print ""
+	if (!have) {
+		print "Where the startup's time went: no pgbench profile lines in this log."
+		return
+	}
+	print "Where that startup's time went on this kernel (ms of all CPUs; every cycle is"
+	print "charged to one part, see kernel/profile.h), and the 2 MiB run's floor phase:"
+	fmt = "  %-10s %12s %12s %12s %14s\n"
+	printf(fmt, "", "4 KiB off", "4 KiB on", "2 MiB on", "floor (2 MiB)")
+	np = split(PROF_PARTS, parts, " ")
+	for (i = 1; i <= np; i++)
+		printf(fmt, parts[i], pvalue(o, "startup", parts[i]), pvalue(n, "startup", parts[i]),
+		    pvalue(n2, "startup", parts[i]), pvalue(n2, "floor", parts[i]))
+	printf(fmt, "total", ptotal(o, "startup"), ptotal(n, "startup"), ptotal(n2, "startup"),
+	    ptotal(n2, "floor"))
+	printf(fmt, "wall x cpus", pwall(o, "startup"), pwall(n, "startup"), pwall(n2, "startup"),
+	    pwall(n2, "floor"))
+}
+
+# A part of run r's profile in phase ph, or "?".
+function pvalue(r, ph, part) {
+	return r == "" || P[r, ph, part] == "" ? "?" : P[r, ph, part]
+}
+
+# The sum of the parts of run r's profile in phase ph, or "?".
+function ptotal(r, ph,    np, parts, i, t) {
+	if (r == "" || P[r, ph, "ms"] == "")
+		return "?"
+	np = split(PROF_PARTS, parts, " ")
+	for (i = 1; i <= np; i++)
+		t += P[r, ph, parts[i]]
+	return sprintf("%.1f", t)
+}
+
+# The wall time of run r's phase ph times its CPUs, or "?".
+function pwall(r, ph) {
+	return r == "" || P[r, ph, "ms"] == "" ? "?" : P[r, ph, "ms"] * P[r, ph, "cpus"]
 }
 
 # The runs on 2 MiB pages of section s beside the same runs on 4 KiB pages,
@@ -776,6 +833,14 @@ FNR == 1 {
 		R[run, kv["phase"], k] = kv[k]
 	out("bench: kind=phase run=" C[run, "run"] " " substr($0, 10), sec)
 	NPHASES[sec]++
+	next
+}
+
+/^pgbench: profile phase=/ {
+	parse($0)
+	for (k in kv)
+		P[run, kv["phase"], k] = kv[k]
+	out("bench: kind=profile run=" C[run, "run"] " " substr($0, 18), sec)
 	next
 }
 

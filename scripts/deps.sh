@@ -2,6 +2,7 @@
 # Installs what building, booting and testing the kernel needs, on Debian.
 #
 #   scripts/deps.sh [CHECK:PACKAGE ...]
+#   scripts/deps.sh busybox DIR
 #
 # Each CHECK is a command that must be on PATH, or an absolute path that must
 # exist (for files that no command stands for, like GRUB's BIOS modules);
@@ -14,7 +15,44 @@
 #
 # Exit status: 0 when everything is present (possibly after installing it),
 # 1 when something is missing and could not be installed, 2 on a bad argument.
+#
+# `busybox DIR` fetches Debian's busybox-static, the shell and everyday tools
+# of the initrd (user/user.mk), into DIR (the git-ignored cache/busybox/):
+# `apt-get download` of the package, then its /bin/busybox taken out with
+# dpkg-deb into DIR/busybox; nothing is installed and no root is needed.
+# Quiet, and no network, when DIR/busybox is there (delete DIR for a newer
+# one). When the package cannot be had (no apt-get, no network, no such
+# package in the lists) it says why in one line and exits 1: the build then
+# falls back to the project's own shell.
 set -eu
+
+# busybox DIR (see above).
+fetch_busybox() {
+	local dir=$1 tmp
+	[ -x "$dir/busybox" ] && return 0
+	command -v apt-get >/dev/null 2>&1 || { echo "deps.sh: no apt-get to fetch busybox-static" >&2; return 1; }
+	command -v dpkg-deb >/dev/null 2>&1 || { echo "deps.sh: no dpkg-deb to unpack busybox-static" >&2; return 1; }
+	tmp=$(mktemp -d)
+	# shellcheck disable=SC2064 # expand now: tmp is local
+	trap "rm -rf '$tmp'" RETURN
+	# As root, apt-get download warns that its sandbox user cannot write
+	# here and downloads anyway: only a failure's last line is shown.
+	if ! (cd "$tmp" && apt-get -q download busybox-static >"$tmp/apt.log" 2>&1 </dev/null); then
+		echo "deps.sh: apt-get download busybox-static failed: $(grep -v '^W:' "$tmp/apt.log" | tail -1)" >&2
+		return 1
+	fi
+	dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/x" && [ -x "$tmp/x/bin/busybox" ] ||
+		{ echo "deps.sh: no /bin/busybox in busybox-static" >&2; return 1; }
+	mkdir -p "$dir"
+	mv "$tmp/x/bin/busybox" "$dir/busybox"
+	echo "deps.sh: fetched busybox-static $(dpkg-deb -f "$tmp"/busybox-static_*.deb Version) into $dir"
+}
+
+if [ "${1:-}" = busybox ]; then
+	[ $# -eq 2 ] || { echo "usage: scripts/deps.sh busybox DIR" >&2; exit 2; }
+	fetch_busybox "$2"
+	exit
+fi
 
 # grub-mkrescue alone is not enough for a BIOS-bootable ISO: it also needs the
 # i386-pc modules (grub-pc-bin), xorriso to write the image and mtools
@@ -26,6 +64,8 @@ required=(
 	nasm:nasm
 	grub-mkrescue:grub-common
 	/usr/lib/grub/i386-pc:grub-pc-bin
+	/usr/lib/grub/x86_64-efi:grub-efi-amd64-bin  # the UEFI half of the same ISO
+	/usr/share/OVMF/OVMF_CODE.fd:ovmf            # UEFI firmware for run.sh --uefi
 	xorriso:xorriso
 	mformat:mtools
 	qemu-system-x86_64:qemu-system-x86

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The list of programs, user/etc/programs (one line per program of /bin and
-# /tests: its path, then what it does), and what is made from it.
+# The list of programs, user/etc/programs (one line per program of /usr/bin
+# and /tests: its path, then what it does), and what is made from it.
 #
 #   scripts/programs.sh header LIST MOTD   C header for user/lib/programs.c
 #                                          (user/user.mk): ETC_PROGRAMS, a
@@ -12,8 +12,9 @@
 #                                          no line, a line no program, or
 #                                          README.md's copy differs
 #
-# ROOT is the repository (default .): its user/etc/programs, user/bin/*.c,
-# user/tests/*.c and README.md. Every command first checks the list's
+# ROOT is the repository (default .): its user/etc/programs, user/bin/*.c
+# (the programs of /usr/bin), user/tests/*.c (of /tests) and README.md. A
+# user's own programs, user/local/*.c, have no line. Every command first checks the list's
 # form (see the top of user/etc/programs). Exit 0; 1 with one line per
 # problem on stderr; 2 on a usage error.
 set -eu
@@ -43,8 +44,8 @@ parse() {
 		what = $0
 		sub(/^[ \t]*[^ \t]+[ \t]*/, "", what)
 		sub(/[ \t]+$/, "", what)
-		if (path !~ /^\/(bin|tests)\/[A-Za-z0-9_.-]+$/) {
-			bad("\"" path "\" is not /bin/NAME or /tests/NAME")
+		if (path !~ /^\/(usr\/bin|tests)\/[A-Za-z0-9_.-]+$/) {
+			bad("\"" path "\" is not /usr/bin/NAME or /tests/NAME")
 			next
 		}
 		dir = path; sub(/\/[^\/]*$/, "", dir)
@@ -57,8 +58,8 @@ parse() {
 			bad(path ": name of " length(name) " characters (at most " name_max ")")
 		if (path in seen)
 			bad(path ": listed twice (also line " seen[path] ")")
-		else if (dir == "/bin" && last_dir == "/tests")
-			bad(path ": /bin comes before /tests")
+		else if (dir == "/usr/bin" && last_dir == "/tests")
+			bad(path ": /usr/bin comes before /tests")
 		else if (dir == last_dir && name < last_name)
 			bad(path ": out of order (after " last_dir "/" last_name ")")
 		seen[path] = NR
@@ -136,26 +137,36 @@ readme() {
 	fi
 }
 
+# The source of program PATH: /usr/bin/NAME is user/bin/NAME.c, /tests/NAME
+# user/tests/NAME.c.
+source_of() {
+	case $1 in
+	/usr/bin/*) echo "user/bin/${1##*/}.c" ;;
+	*) echo "user${1%/*}/${1##*/}.c" ;;
+	esac
+}
+
 check() {
 	local root=$1 list=$1/user/etc/programs entries want have current problems=0 f d
 	entries=$(parse "$list") || return 1
 	have=$(printf '%s\n' "$entries" | cut -f1 | LC_ALL=C sort)
 	want=$(
 		for f in "$root"/user/bin/*.c "$root"/user/tests/*.c; do
-			if [ -e "$f" ]; then
-				d=${f%/*}
-				echo "/${d##*/}/$(basename "$f" .c)"
-			fi
+			[ -e "$f" ] || continue
+			case $f in
+			*/user/bin/*) echo "/usr/bin/$(basename "$f" .c)" ;;
+			*) echo "/tests/$(basename "$f" .c)" ;;
+			esac
 		done | LC_ALL=C sort
 	)
 	while read -r f; do
 		[ -n "$f" ] || continue
-		echo "programs: $f (user${f%/*}/${f##*/}.c) has no line in user/etc/programs: add one" >&2
+		echo "programs: $f ($(source_of "$f")) has no line in user/etc/programs: add one" >&2
 		problems=1
 	done < <(LC_ALL=C comm -23 <(printf '%s\n' "$want") <(printf '%s\n' "$have"))
 	while read -r f; do
 		[ -n "$f" ] || continue
-		echo "programs: user/etc/programs lists $f, which has no source user${f%/*}/${f##*/}.c" >&2
+		echo "programs: user/etc/programs lists $f, which has no source $(source_of "$f")" >&2
 		problems=1
 	done < <(LC_ALL=C comm -13 <(printf '%s\n' "$want") <(printf '%s\n' "$have"))
 	if current=$(readme_current "$root/README.md"); then

@@ -3,11 +3,73 @@
 #   scripts/results-page.sh BUILD_DIR OUT.md IMAGE_DIR
 # It records where the numbers come from (date, QEMU version, host CPU,
 # accelerator), copies the comparison table of BUILD_DIR/bench.txt and the
-# charts of BUILD_DIR/plots into IMAGE_DIR, and links them.
+# charts of BUILD_DIR/plots into IMAGE_DIR, and links them. The page's
+# last section, "## Scaling" (make bench-scale's, scripts/results-scale.sh),
+# is kept as it was.
 set -eu
 build=$1 out=$2 img=$3
+scaling=$(sed -n '/^## Scaling$/,$p' "$out" 2>/dev/null || true)
 [ -s "$build/bench.txt" ] || { echo "results-page: no $build/bench.txt: run make bench" >&2; exit 1; }
 mkdir -p "$img"
+# A paragraph on the headline's startup in this run: each system's time
+# against its floor, and on this kernel what the rest was made of (the
+# kind=profile lines: every cycle charged to one part, kernel/profile.h).
+rest_of_startup() {
+	awk '
+		function kvs(    i, w) {
+			split("", kv)
+			for (i = 3; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
+		}
+		/^bench: kind=linux_headline / { kvs(); for (k in kv) H[k] = kv[k] }
+		/^bench: kind=floor / { kvs(); for (k in kv) F[k] = kv[k] }
+		/^bench: kind=profile run=.* cpus=1 / && !/ kernel=linux/ {
+			kvs()
+			for (k in kv) P[kv["run"], kv["phase"], k] = kv[k]
+		}
+		# The parts of run r above 1 % of its startup, largest first.
+		function parts(r,    np, names, i, best, shown, out, total) {
+			np = split("user fork exec exit wait vm syscall fault tlb switch tick irq kthread idle", names, " ")
+			for (i = 1; i <= np; i++)
+				total += P[r, "startup", names[i]]
+			out = ""
+			for (;;) {
+				best = 0
+				for (i = 1; i <= np; i++)
+					if (!(i in shown) && P[r, "startup", names[i]] >= total / 100 &&
+					    (!best || P[r, "startup", names[i]] > P[r, "startup", names[best]]))
+						best = i
+				if (!best)
+					break
+				shown[best] = 1
+				out = out (out == "" ? "" : ", ") names[best] " " int(P[r, "startup", names[best]] + 0.5) " ms"
+			}
+			return out
+		}
+		function x(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "?" }
+		function row(what, r, ms, fl) {
+			printf("- %s: %s ms against a floor of %s ms (x %s)", what, ms, fl, x(ms, fl))
+			if (r != "" && P[r, "startup", "ms"] != "")
+				printf("; on the CPU: %s", parts(r))
+			print "."
+		}
+		END {
+			if (F["ms_on"] == "")
+				exit
+			printf("In this run (%s clients x 256 MiB, fork mode, startup phase, one CPU):\n\n", F["clients"])
+			row("Linux, 4 KiB pages", "", F["ms_linux_4k"], F["floor_linux_4k"])
+			row("Linux, 2 MiB pages (SHM_HUGETLB)", "", F["ms_linux_2m"], F["floor_linux_2m"])
+			row("this kernel, 4 KiB pages, sharing off", H["run_off"], F["ms_off"], F["floor_off"])
+			row("this kernel, 4 KiB pages, sharing on", H["run_on"], F["ms_on"], F["floor_on"])
+			row("this kernel, 2 MiB pages, sharing on", H["run_on_2m"], F["ms_on_2m"], F["floor_on_2m"])
+			print ""
+			print "`user` is the clients touching the buffer, the work of the floor; on"
+			print "this kernel the rest is the faults that fill the tables (`fault`), the"
+			print "switches between the clients (`switch`), attaching (`vm`) and the"
+			print "timer (`tick`). Linux has no such profile here, only its times."
+			print ""
+		}' "$1"
+}
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 qemu=$(qemu-system-x86_64 --version | head -n 1)
 {
@@ -47,6 +109,7 @@ qemu=$(qemu-system-x86_64 --version | head -n 1)
 	echo "client; shared, about one fault per page in all; on 2 MiB pages, one"
 	echo "per 2 MiB), attaching, and the switches between the clients."
 	echo
+	rest_of_startup "$build/bench.txt"
 	for png in "$build"/plots/*.png; do
 		[ -e "$png" ] || continue
 		cp "$png" "$img/"
@@ -62,5 +125,9 @@ qemu=$(qemu-system-x86_64 --version | head -n 1)
 	echo
 	echo "Every result line, machine-readable, is in \`build/bench.txt\` after"
 	echo "\`make bench\` (\`bench: key=value ...\`)."
+	if [ -n "$scaling" ]; then
+		echo
+		printf '%s\n' "$scaling"
+	fi
 } > "$out"
 echo "results-page: wrote $out"

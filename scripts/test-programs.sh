@@ -27,8 +27,8 @@ repo() {
 	cat >"$r/user/etc/programs" <<'LIST'
 # a comment, then a blank line
 
-/bin/ps     lists the processes
-/bin/sh     the shell
+/usr/bin/ps     lists the processes
+/usr/bin/sh     the shell
 /tests/proc processes and exec
 LIST
 	printf '# Title\n\n<!-- programs: generated from user/etc/programs by `make readme`; edit that file, not this list -->\n<!-- programs: end -->\n\nmore\n' \
@@ -47,7 +47,7 @@ expect() {
 
 repo good
 expect good PASS ''
-if ! grep -qxF '| `/bin/ps` | lists the processes |' "$tmp/good/README.md" ||
+if ! grep -qxF '| `/usr/bin/ps` | lists the processes |' "$tmp/good/README.md" ||
    [ "$(tail -1 "$tmp/good/README.md")" != more ]; then
 	echo "not ok readme_writes_the_table: $(cat "$tmp/good/README.md")"
 	failed=1
@@ -57,7 +57,12 @@ fi
 
 repo no_line
 touch "$tmp/no_line/user/bin/vmstat.c"
-expect no_line FAIL '/bin/vmstat (user/bin/vmstat.c) has no line in user/etc/programs'
+expect no_line FAIL '/usr/bin/vmstat (user/bin/vmstat.c) has no line in user/etc/programs'
+
+repo local_needs_no_line
+mkdir -p "$tmp/local_needs_no_line/user/local"
+touch "$tmp/local_needs_no_line/user/local/hello.c"
+expect local_needs_no_line PASS ''
 
 repo no_source
 rm "$tmp/no_source/user/tests/proc.c"
@@ -74,20 +79,20 @@ sed -i '/<!-- programs/d' "$tmp/no_markers/README.md"
 expect no_markers FAIL 'needs one line'
 
 repo bad_path
-echo '/usr/bin/ls  lists files' >>"$tmp/bad_path/user/etc/programs"
-expect bad_path FAIL '"/usr/bin/ls" is not /bin/NAME or /tests/NAME'
+echo '/bin/ls  lists files' >>"$tmp/bad_path/user/etc/programs"
+expect bad_path FAIL '"/bin/ls" is not /usr/bin/NAME or /tests/NAME'
 
 repo no_description
-sed -i 's|^/bin/sh .*|/bin/sh|' "$tmp/no_description/user/etc/programs"
-expect no_description FAIL '/bin/sh: no description'
+sed -i 's|^/usr/bin/sh .*|/usr/bin/sh|' "$tmp/no_description/user/etc/programs"
+expect no_description FAIL '/usr/bin/sh: no description'
 
 repo too_long
-sed -i "s|^/bin/sh .*|/bin/sh $(printf 'x%.0s' {1..62})|" "$tmp/too_long/user/etc/programs"
-expect too_long FAIL '/bin/sh: description of 62 characters (at most 61)'
+sed -i "s|^/usr/bin/sh .*|/usr/bin/sh $(printf 'x%.0s' {1..62})|" "$tmp/too_long/user/etc/programs"
+expect too_long FAIL '/usr/bin/sh: description of 62 characters (at most 61)'
 
 repo out_of_order
-sed -i 's|^/bin/ps |/bin/zz |' "$tmp/out_of_order/user/etc/programs"
-expect out_of_order FAIL '/bin/sh: out of order (after /bin/zz)'
+sed -i 's|^/usr/bin/ps |/usr/bin/zz |' "$tmp/out_of_order/user/etc/programs"
+expect out_of_order FAIL '/usr/bin/sh: out of order (after /usr/bin/zz)'
 
 repo twice
 echo '/tests/proc again' >>"$tmp/twice/user/etc/programs"
@@ -96,7 +101,7 @@ expect twice FAIL '/tests/proc: listed twice (also line 5)'
 # The header, compiled: a description with a quote and a backslash, and
 # a motd of two lines, come out as they are in the files.
 repo header
-sed -i 's|^/bin/sh .*|/bin/sh     the "shell" \\ builtins|' "$tmp/header/user/etc/programs"
+sed -i 's|^/usr/bin/sh .*|/usr/bin/sh     the "shell" \\ builtins|' "$tmp/header/user/etc/programs"
 printf 'Type "help".\nTwo\\lines\n' >"$tmp/header/motd"
 "$tool" header "$tmp/header/user/etc/programs" "$tmp/header/motd" >"$tmp/header/etc_text.h"
 cat >"$tmp/header/main.c" <<'C'
@@ -105,8 +110,8 @@ cat >"$tmp/header/main.c" <<'C'
 #define PROGRAM(path, what) printf("%s|%s\n", path, what);
 int main(void) { ETC_PROGRAMS printf("%s", ETC_MOTD); return 0; }
 C
-want='/bin/ps|lists the processes
-/bin/sh|the "shell" \ builtins
+want='/usr/bin/ps|lists the processes
+/usr/bin/sh|the "shell" \ builtins
 /tests/proc|processes and exec
 Type "help".
 Two\lines'

@@ -107,5 +107,11 @@
 #define NR_rt_sigsuspend    130
 #define NR_tkill            200
 #define NR_tgkill           234
+/* Time of day and writing back, for busybox's applets (issue 20). */
+#define NR_fsync            74
+#define NR_fdatasync        75
+#define NR_gettimeofday     96
+#define NR_sync             162
+#define NR_time             201
 
 #endif

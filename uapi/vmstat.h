@@ -10,6 +10,31 @@
 
 #define VMSTAT_MAX_CPUS 16
 
+/*
+ * The parts of the kernel's time profile (kernel/profile.h): every cycle of
+ * every CPU is charged to one of them.
+ */
+enum vmstat_prof_part {
+	VMSTAT_PROF_USER,      /* user mode */
+	VMSTAT_PROF_FORK,      /* fork, vfork, clone */
+	VMSTAT_PROF_EXEC,      /* execve */
+	VMSTAT_PROF_EXIT,      /* exit, exit_group, and every thread's way out */
+	VMSTAT_PROF_WAIT,      /* wait4, waitid (on the CPU: sleeping is not charged) */
+	VMSTAT_PROF_VM,        /* mmap, munmap, mprotect, madvise, brk, SysV shm calls */
+	VMSTAT_PROF_SYSCALL,   /* every other system call */
+	VMSTAT_PROF_FAULT,     /* page faults and other exceptions of user mode */
+	VMSTAT_PROF_TLB,       /* sending TLB shootdowns and waiting for them */
+	VMSTAT_PROF_SWITCH,    /* thread switches: the scheduler, CR3 and FPU loads */
+	VMSTAT_PROF_TICK,      /* the timer interrupt */
+	VMSTAT_PROF_IRQ,       /* other interrupts: devices, TLB IPIs served */
+	VMSTAT_PROF_KTHREAD,   /* kernel threads and the boot flow */
+	VMSTAT_PROF_IDLE,      /* idle: halted, waiting for work */
+	VMSTAT_PROF_PARTS
+};
+#define VMSTAT_PROF_MAX 16
+#define VMSTAT_PROF_NAMES { "user", "fork", "exec", "exit", "wait", "vm", "syscall", \
+	"fault", "tlb", "switch", "tick", "irq", "kthread", "idle" }
+
 struct vmstat {
 	/* page faults by what they had to do */
 	uint64_t faults;            /* all page faults handled */
@@ -60,6 +85,10 @@ struct vmstat {
 	                               (sharing off): one PV entry each */
 	/* hangs (global only) */
 	uint64_t watchdog_reports;  /* reports of a stuck CPU or lock wait (kernel/watchdog.h) */
+	/* where the CPUs' time went since boot (global only; kernel/profile.h) */
+	uint64_t tsc_khz;                         /* TSC cycles per millisecond */
+	uint64_t prof_cycles[VMSTAT_PROF_MAX];    /* cycles charged to each part, all CPUs */
+	uint64_t prof_entries[VMSTAT_PROF_MAX];   /* times each part was entered */
 };
 
 #endif

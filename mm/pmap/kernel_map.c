@@ -2,7 +2,7 @@
  * Builds the kernel's page tables (see kernel_map.h). The tables live in the
  * kernel image's .bss, so no allocator is needed yet: one PD page per GiB of
  * direct map, up to DIRECT_MAP_MAX. The APIC registers below 4 GiB are
- * mapped too, uncached.
+ * mapped too, uncached, and the framebuffer gets a window of its own.
  */
 #include "mm/pmap/kernel_map.h"
 #include "mm/pmap/pte.h"
@@ -27,6 +27,7 @@ static table_t direct_pdpt;
 static table_t direct_pd[DIRECT_GIBS];
 static table_t image_pdpt;
 static table_t image_pd;
+static table_t device_pd;       /* the device window: image_pdpt[509] */
 static table_t identity_pdpt;   /* low 2 MiB, executable: AP trampoline */
 static table_t identity_pd;
 
@@ -64,6 +65,30 @@ void kernel_map_init(paddr_t ram_end)
 	kernel_pml4[256] = pte_make(image_phys(direct_pdpt), KERNEL_TABLE);
 	kernel_pml4[511] = pte_make(image_phys(image_pdpt), KERNEL_TABLE);
 	write_cr3(image_phys(kernel_pml4));
+}
+
+/* The GiB below the kernel image: PDPT slot 509 of the top PML4 slot. */
+#define DEVICE_WINDOW     0xffffffff40000000UL
+#define DEVICE_WINDOW_PDPT 509
+
+void *kernel_map_device(paddr_t pa, size_t len)
+{
+	paddr_t first = ALIGN_DOWN(pa, SEG_SIZE);
+	uint64_t segs = (ALIGN_UP(pa + len, SEG_SIZE) - first) >> SEG_SHIFT;
+
+	if (image_pdpt[DEVICE_WINDOW_PDPT] || len == 0 || pa + len < pa || segs > PT_ENTRIES)
+		return NULL;
+	/*
+	 * PCD alone is PAT entry 2, "uncached minus": uncached, except where
+	 * the firmware's MTRRs say write-combining, which some set for the
+	 * framebuffer (and which makes drawing much faster on real hardware).
+	 */
+	for (uint64_t i = 0; i < PT_ENTRIES; i++)
+		device_pd[i] = i < segs ? pte_make(first + (i << SEG_SHIFT),
+		                                   KERNEL_LEAF | PTE_NX | PTE_PCD) : 0;
+	/* The slot was empty, and no TLB caches an absent entry: no flush. */
+	image_pdpt[DEVICE_WINDOW_PDPT] = pte_make(image_phys(device_pd), KERNEL_TABLE);
+	return (void *)(DEVICE_WINDOW + (pa - first));
 }
 
 paddr_t kernel_pml4_phys(void)

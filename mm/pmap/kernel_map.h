@@ -16,6 +16,14 @@ void kernel_map_init(paddr_t ram_end);
  * for the application-processor trampoline; only while no process runs.
  */
 void kernel_map_identity(bool on);
+/*
+ * Maps `len` bytes of device memory at physical `pa` (the framebuffer, which
+ * may lie anywhere, even far above RAM and the direct map) into the kernel's
+ * device window (-3 GiB .. -2 GiB), uncached unless the firmware's MTRRs
+ * make it write-combining. Returns the virtual address of `pa`, or NULL when
+ * it does not fit. Called once, at boot; a second call returns NULL.
+ */
+void *kernel_map_device(paddr_t pa, size_t len);
 /* Physical address of the kernel PML4 (for copying its upper half). */
 paddr_t kernel_pml4_phys(void);
 

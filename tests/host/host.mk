@@ -6,7 +6,7 @@
 # when its code (and its *_test.c) is machine independent enough. The
 # kernel's copies of libc functions build apart, renamed (HOST_KLIBC_OBJS).
 
-HOST_KSRC := kernel/spinlock.c kernel/lockorder.c kernel/strutil.c kernel/ktest_order.c mm/page.c mm/kmalloc.c mm/page_test.c mm/kmalloc_test.c $(filter-out mm/pmap/kernel_map.c,$(wildcard mm/pmap/*.c)) $(wildcard mm/vmobject/*.c ipc/shm/*.c) mm/vm_map.c mm/vm_mmap.c mm/vm_fault.c mm/fault_timeline.c mm/vm_copy.c mm/vm_stat.c mm/vm_tunables.c mm/vm_verify.c mm/vm_test.c
+HOST_KSRC := kernel/spinlock.c kernel/fbcon.c kernel/fbcon_test.c kernel/font.c kernel/lockorder.c kernel/strutil.c kernel/ktest_order.c mm/page.c mm/kmalloc.c mm/page_test.c mm/kmalloc_test.c $(filter-out mm/pmap/kernel_map.c,$(wildcard mm/pmap/*.c)) $(wildcard mm/vmobject/*.c ipc/shm/*.c) mm/vm_map.c mm/vm_mmap.c mm/vm_fault.c mm/fault_timeline.c mm/vm_copy.c mm/vm_stat.c mm/vm_tunables.c mm/vm_verify.c mm/vm_test.c
 HOST_TSRC := $(wildcard tests/host/*.c)
 HOST_CFLAGS := -std=gnu11 -g -O1 -DHOST_TEST -I. -Wall -Wextra -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \

@@ -54,7 +54,8 @@
 static int passed, failed;
 
 /* The environment the project's kernel starts init with (kernel/proc.c). */
-static char *own_environment[] = { "PATH=/bin:/usr/bin", "HOME=/", "TERM=vt100", NULL };
+static char *own_environment[] = { "PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/", "TERM=vt100", NULL };
 
 /* Fills names[] with the file names in /tests, sorted; returns how many. */
 static int list_suites(char names[][64])
@@ -203,7 +204,7 @@ int main(int argc, char **argv)
 	mount_on("tmpfs", "/dev/shm", 01777);
 	mount_on("tmpfs", "/tmp", 01777);
 	if (has_word(argc, argv, "bench"))
-		linux_bench();
+		linux_bench(argc, argv);
 	n = list_suites(names);
 	if (uname(&u) == 0)
 		printf("init: the user-space suites on %s %s\n", u.sysname, u.release);

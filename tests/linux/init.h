@@ -13,6 +13,6 @@
 void exit_qemu(int code) __attribute__((noreturn));
 
 /* Runs pgbench on the Linux rows of the bench matrix, then exit_qemu (bench.c). */
-void linux_bench(void) __attribute__((noreturn));
+void linux_bench(int argc, char **argv) __attribute__((noreturn));
 
 #endif

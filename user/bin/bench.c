@@ -3,9 +3,10 @@
  * command line has the word `bench`, with the boot words as arguments; it
  * powers the machine off at the end. `make bench` boots twice: once on one
  * CPU (`bench`: the full matrix) and once on four (`bench smp`: the short
- * SMP matrix, below).
+ * SMP matrix, below). `make bench-scale` boots it once more, on one CPU,
+ * with `bench scale` (the scale matrix, below).
  *
- * It runs /bin/pgbench once per row of a fixed matrix, with that row's
+ * It runs /usr/bin/pgbench once per row of a fixed matrix, with that row's
  * sysctls set, and measures two things itself: the latency of fork() in a
  * process with a 64 MiB, a 1 GiB and a 4 GiB shared mapping (against one
  * with none), and the teardown of a 64 MiB and of a 1 GiB segment.
@@ -17,12 +18,16 @@
  *
  * Every line bench prints is `bench: kind=KIND key=value ...`:
  *   kind=start         max_clients (see below), free memory, runs, cpus
- *                      (CPUs running), matrix (full or smp)
+ *                      (CPUs running), matrix (full, smp or scale; scale
+ *                      adds fault_cap and quick)
  *   kind=run           before each pgbench: its number and configuration
  *                      (large=1: on 2 MiB pages, pgbench -L)
  *   kind=status        after it: pgbench's exit status and wall time
  *   kind=skip          a row that does not fit in memory (reason=memory),
- *                      or in the free 2 MiB blocks (reason=large_free)
+ *                      or in the free 2 MiB blocks (reason=large_free); in
+ *                      the scale matrix, one over the fault cap (reason=cap),
+ *                      with more clients than the process table holds
+ *                      (reason=procs), or left out by `quick`
  *   kind=fork_latency  mean time of fork() in the parent and of the whole
  *                      fork + exit + waitpid round trip, with map_mib
  *                      MiB of populated shared memory mapped (large=1: on
@@ -77,6 +82,15 @@
  *     free 2 MiB blocks (vmstat large_free), or it is skipped.
  * The SMP matrix (`bench smp`), whose clients run on all CPUs at once:
  *   - fork, exec, thread and mmap modes: 8 clients on 64 MiB, off and on.
+ * The scale matrix (`bench scale`, make bench-scale; `bench scale quick`
+ * for a shorter run), the curves against clients: fork mode, writing,
+ * BENCH_SCALE_CLIENTS (1 to 256) clients on each of BENCH_SCALE_MIBS
+ * (256 MiB and 2 GiB), on 4 KiB pages with sharing off and on, then on
+ * 2 MiB pages with sharing on; sharing off only up to BENCH_SCALE_FAULT_CAP
+ * startup faults (user/lib/ulib.h says why), the rest printed as skipped
+ * with reason=cap. Its runs may take up to BENCH_SCALE_RUN_LIMIT_MS each
+ * (256 clients each checking every page of 2 GiB), and it measures no fork
+ * latency or teardown (make bench does).
  * A row not named otherwise has share_pd=1, prelink=1, shm_use_phys=1 and
  * 4 KiB pages.
  * Both boots then measure fork() latency and the teardowns: fork with
@@ -91,21 +105,23 @@
  * mappings, send none.
  * CMAX is 64 clients, or fewer when the kernel's process table cannot hold
  * 64 clients beside init, bench and pgbench (a probe at the start counts
- * how many processes can be created). A row whose buffer is more than half
- * of the free memory is skipped, and so is the 4 GiB segment when it does
- * not fit in the free 2 MiB blocks with LARGE_SLACK_MIB to spare;
- * `make bench` boots with 6 GiB.
+ * how many processes can be created); a scale row with more clients than
+ * the probe found is skipped (reason=procs). A row whose buffer is more
+ * than half of the free memory is skipped, and so is the 4 GiB segment
+ * when it does not fit in the free 2 MiB blocks with LARGE_SLACK_MIB to
+ * spare; `make bench` boots with 6 GiB.
  */
 #include "ulib.h"
 
-#define CMAX       0        /* clients: as many as fit, up to 64 */
+#define CMAX       0        /* clients: as many as fit, up to CMAX_CLIENTS */
+#define CMAX_CLIENTS 64
 #define TXNS       1000
 #define NFORKS     50
 #define NREADS     3
 #define GIB_MIB    1024
 #define BIG_MIB    4096     /* the largest segment: SHMMAX */
 #define LARGE_SLACK_MIB 64  /* free beside it: the private tables of sharing off */
-#define PROBE_MAX  65       /* 64 clients and pgbench itself */
+#define PROBE_MAX  257      /* the scale matrix's 256 clients and pgbench itself */
 #define SMALL_MIB  64       /* the teardown beside the 1 GiB one */
 #define MAX_BUSY   8        /* threads kept running during a teardown */
 
@@ -188,8 +204,14 @@ static const struct segment_test {
 	{ BIG_MIB, 1, 0, true, 1, false },
 };
 
-static int max_clients;
+/* `bench scale`: built at start from BENCH_SCALE_*, with why a row is skipped. */
+#define SCALE_ROWS 64
+static struct row scale_matrix[SCALE_ROWS];
+static const char *scale_skip[SCALE_ROWS];   /* NULL: the row runs */
+
+static int max_clients;             /* processes the table holds for clients */
 static int ncpus = 1;
+static uint64_t run_limit_ms = BENCH_RUN_LIMIT_MS;
 
 /* TLB shootdown IPIs sent and requests served, summed over every CPU. */
 struct shoot_count {
@@ -270,14 +292,18 @@ static int probe_processes(void)
 	return n;
 }
 
-/* Runs pgbench for row k of nrows (r); returns 0 when it exited 0. */
-static int run_pgbench(const struct row *r, int k, int nrows)
+/*
+ * Runs pgbench for row k of nrows (r), unless `skip` says why not (a row
+ * of the scale matrix); returns 0 when it exited 0 or was skipped.
+ */
+static int run_pgbench(const struct row *r, int k, int nrows, const char *skip)
 {
 	char cs[12], ss[12], ts[12];
 	char *argv[12] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss,
 	                   "-t", ts };
 	int argc = 9;
-	int clients = r->clients == CMAX ? max_clients : r->clients;
+	int clients = r->clients == CMAX ? MIN(max_clients, CMAX_CLIENTS) : r->clients;
+	uint64_t faults = (uint64_t)clients * ((uint64_t)r->mib << 20) / PAGE_SIZE;
 
 	snprintf(cs, sizeof(cs), "%d", clients);
 	snprintf(ss, sizeof(ss), "%d", r->mib);
@@ -287,6 +313,13 @@ static int run_pgbench(const struct row *r, int k, int nrows)
 	if (r->large)
 		argv[argc++] = "-L";
 	argv[argc] = NULL;
+	if (skip) {
+		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d optimize=%d "
+		    "large=%d reason=%s max_clients=%d startup_faults=%lu fault_cap=%lu\n",
+		    k + 1, r->mode, clients, r->mib, r->optimize, r->large, skip, max_clients,
+		    (unsigned long)faults, (unsigned long)BENCH_SCALE_FAULT_CAP);
+		return 0;
+	}
 	if (r->mib > free_mib() / 2) {
 		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d large=%d "
 		    "reason=memory free_mib=%ld\n", k + 1, r->mode, clients, r->mib,
@@ -304,7 +337,37 @@ static int run_pgbench(const struct row *r, int k, int nrows)
 	    "optimize=%d share_pd=%d prelink=%d shm_use_phys=%d timeline=%d large=%d "
 	    "txns=%d\n", k + 1, nrows, r->mode, clients, r->mib, r->optimize,
 	    r->share_pd, r->prelink, r->use_phys, r->timeline, r->large, TXNS);
-	return bench_run_pgbench(argv, k + 1);
+	return bench_run_pgbench(argv, k + 1, run_limit_ms);
+}
+
+/*
+ * Fills scale_matrix (the comment at the top says what it holds; `quick`:
+ * the largest buffer's curves stop at BENCH_SCALE_QUICK_CLIENTS) and
+ * scale_skip; returns the number of rows.
+ */
+static int build_scale(bool quick)
+{
+	static const int clients[] = { BENCH_SCALE_CLIENTS }, mibs[] = { BENCH_SCALE_MIBS };
+	const int top_mib = mibs[ARRAY_SIZE(mibs) - 1];
+	size_t c, m;
+	int n = 0, large, optimize;
+	uint64_t faults;
+
+	for (large = 0; large <= 1; large++)
+		for (m = 0; m < ARRAY_SIZE(mibs); m++)
+			for (c = 0; c < ARRAY_SIZE(clients); c++)
+				for (optimize = large; optimize <= 1 && n < SCALE_ROWS; optimize++) {
+					faults = (uint64_t)clients[c] * ((uint64_t)mibs[m] << 20) /
+					    PAGE_SIZE;
+					scale_matrix[n] = (struct row){ "fork", clients[c], mibs[m],
+					    optimize, 1, 1, 1, false, large };
+					scale_skip[n] = clients[c] > max_clients ? "procs" :
+					    quick && mibs[m] == top_mib &&
+					    clients[c] > BENCH_SCALE_QUICK_CLIENTS ? "quick" :
+					    !optimize && faults > BENCH_SCALE_FAULT_CAP ? "cap" : NULL;
+					n++;
+				}
+	return n;
 }
 
 /*
@@ -545,10 +608,12 @@ static void parse(int argc, char **argv)
 	int i;
 
 	if (help_wanted(argc, argv)) {
-		printf("usage: bench [smp]\n"
+		printf("usage: bench [smp | scale [quick]]\n"
 		    "  the make bench matrix of pgbench runs, sharing off and on, then\n"
 		    "  fork latency and segment teardown; powers the machine off at the end\n"
 		    "  smp         the short matrix of the 4-CPU boot (default: the full one)\n"
+		    "  scale       make bench-scale's matrix: 1 to 256 clients on 256 MiB and\n"
+		    "              2 GiB (no fork latency or teardown); quick: 2 GiB up to 64\n"
 		    "  -h, --help  this text\n"
 		    "Other words (init's boot words) are ignored.\n");
 		exit(0);
@@ -560,8 +625,9 @@ static void parse(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	bool smp = has_word(argc, argv, "smp");
-	const struct row *rows = smp ? smp_matrix : matrix;
+	bool smp = has_word(argc, argv, "smp"), scale = has_word(argc, argv, "scale");
+	bool quick = scale && has_word(argc, argv, "quick");
+	const struct row *rows = smp ? smp_matrix : scale ? scale_matrix : matrix;
 	int nrows = smp ? (int)ARRAY_SIZE(smp_matrix) : (int)ARRAY_SIZE(matrix);
 	uint64_t start = now_us();
 	struct vmstat vs;
@@ -578,17 +644,28 @@ int main(int argc, char **argv)
 		sysctl_get(knobs[i], &boot_values[i]);
 	/* pgbench's own process comes out of the same table as its clients */
 	max_clients = probe_processes() - 1;
-	printf("bench: kind=start max_clients=%d free_mib=%ld runs=%d cpus=%d matrix=%s\n",
-	    max_clients, free_mib(), nrows, ncpus, smp ? "smp" : "full");
+	if (scale) {
+		nrows = build_scale(quick);
+		run_limit_ms = BENCH_SCALE_RUN_LIMIT_MS;
+	} else {
+		max_clients = MIN(max_clients, CMAX_CLIENTS);
+	}
+	printf("bench: kind=start max_clients=%d free_mib=%ld runs=%d cpus=%d matrix=%s",
+	    max_clients, free_mib(), nrows, ncpus, smp ? "smp" : scale ? "scale" : "full");
+	if (scale)
+		printf(" fault_cap=%lu quick=%d", (unsigned long)BENCH_SCALE_FAULT_CAP, quick);
+	printf("\n");
 
 	for (k = 0; k < nrows; k++)
-		failed += run_pgbench(&rows[k], k, nrows) < 0;
+		failed += run_pgbench(&rows[k], k, nrows, scale ? scale_skip[k] : NULL) < 0;
 
 	restore_knobs();
-	fork_latency(NULL, 0, false, 0);
-	for (i = 0; i < ARRAY_SIZE(segment_tests); i++)
-		segment_test(&segment_tests[i]);
-	restore_knobs();
+	if (!scale) {
+		fork_latency(NULL, 0, false, 0);
+		for (i = 0; i < ARRAY_SIZE(segment_tests); i++)
+			segment_test(&segment_tests[i]);
+		restore_knobs();
+	}
 	printf("bench: kind=done runs=%d failed=%d ms=%lu\n", nrows, failed,
 	    (unsigned long)((now_us() - start) / 1000));
 	poweroff(failed ? 1 : 0);

@@ -326,7 +326,7 @@ static void dot_graph(int i, int j)
 	printf("\n  The two trees as a Graphviz graph (ptdump --dot %s %s):\n", a, b);
 	pid = fork();
 	if (pid == 0) {
-		execv("/bin/ptdump", argv);
+		execv("/usr/bin/ptdump", argv);
 		_exit(127);
 	}
 	if (pid > 0)

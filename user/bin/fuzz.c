@@ -28,7 +28,7 @@
  * link, rename, remove; see call_fs), which the run removes at its end.
  * Some children are racers: they start threads that return
  * at once (or exit, or make a few calls first) and meanwhile exec
- * /bin/true or this program in its child mode, exit, or fork and unmap
+ * /usr/bin/nop or this program in its child mode, exit, or fork and unmap
  * memory, or one of the threads execs (alone, or with the main thread at
  * once), so that exec, exit, fork and TLB shootdowns meet threads that are
  * leaving their CPUs.
@@ -45,8 +45,8 @@
  * Never called: exit of a worker, poweroff, ktest, kill of a process that
  * is not the caller's child (but signal 0, harmless, to the caller's group
  * and to everyone), a sysctl write that could succeed (but -w's,
- * before and after the run), exec of a program other than /bin/true and
- * /bin/fuzz -c, write() of a readable buffer to the console (noise),
+ * before and after the run), exec of a program other than /usr/bin/nop and
+ * /usr/bin/fuzz -c, write() of a readable buffer to the console (noise),
  * read() of the console into a writable buffer (it would wait for input).
  *
  * Rules checked on every result: a failure is a known -E code; a syscall
@@ -732,7 +732,7 @@ static void call_fork(uint64_t *s)
 	fork_kid(s, kid, "fork()");
 }
 
-static char *const true_argv[] = { "true", NULL };
+static char *const true_argv[] = { "nop", NULL };
 static int thread_execs;    /* a racer: one of its threads is to exec */
 
 /* exec from a racer: the other threads end (as on Linux); it returns only
@@ -747,7 +747,7 @@ static void __attribute__((noreturn)) racer_exec(const char *path, char *const a
 
 /*
  * The threads of a racer: return at once, or after a few calls; some end
- * by pthread_exit(); the first to see thread_execs set execs /bin/true.
+ * by pthread_exit(); the first to see thread_execs set execs /usr/bin/nop.
  */
 static void *racer_thread(void *arg)
 {
@@ -756,7 +756,7 @@ static void *racer_thread(void *arg)
 	if (chance(&s, 30))
 		random_calls(&s, 1 + (int)below(&s, RACER_CALLS), ANY);
 	if (__atomic_exchange_n(&thread_execs, 0, __ATOMIC_ACQ_REL))
-		racer_exec("/bin/true", true_argv);
+		racer_exec("/usr/bin/nop", true_argv);
 	if (chance(&s, 30))
 		pthread_exit(NULL);
 	return NULL;
@@ -765,7 +765,7 @@ static void *racer_thread(void *arg)
 /*
  * A racer (a worker's child): maps and touches some memory, starts threads
  * that return at once or soon, and while they leave their CPUs: execs
- * /bin/true or /bin/fuzz -c (after unmapping the memory), exits (the
+ * /usr/bin/nop or /usr/bin/fuzz -c (after unmapping the memory), exits (the
  * threads die wherever they are), forks a child that exits and unmaps the
  * memory, lets one of its threads exec while it sleeps, or execs at the
  * same time as that thread (one of the two wins). Its own results go to
@@ -805,10 +805,10 @@ static void __attribute__((noreturn)) racer(uint64_t seed)
 	case 5:
 		if (!ptr_err((void *)mem))
 			sys_munmap((void *)mem, len);
-		racer_exec("/bin/true", true_argv);
+		racer_exec("/usr/bin/nop", true_argv);
 	case 1:
 		snprintf(arg, sizeof(arg), "%lu", (unsigned long)rand_next_r(&s));
-		racer_exec("/bin/fuzz", fuzz_argv);
+		racer_exec("/usr/bin/fuzz", fuzz_argv);
 	case 2:
 		_exit(0);        /* the threads die wherever they are */
 	}

@@ -5,20 +5,24 @@
  * initrd order, reports one top-level KTAP line per program and asks the
  * kernel to print the summary and exit QEMU.
  *
- * With "bench" it runs /bin/bench with init's boot words as its arguments
+ * With "bench" it runs /usr/bin/bench with init's boot words as its arguments
  * (the benchmark of `make bench`, which powers the machine off itself;
  * `bench smp` selects its 4-CPU matrix), and with "ptgraph" it runs
- * `/bin/demo --dot` (for `make ptgraph`); then it powers off. With a word
- * "stressN" (`make stress`) it runs /bin/stress -d N -m flip, the long
+ * `/usr/bin/demo --dot` (for `make ptgraph`); then it powers off. With a word
+ * "stressN" (`make stress`) it runs /usr/bin/stress -d N -m flip, the long
  * stress run with the sharing switches flipped at run time (N seconds,
- * default 600: words with '=' never reach init), then powers off. With
- * "soakN" (`make soak`) it runs /bin/soak -r N (default 200) -t 120 over
- * `pgbench -m exec -c 60`, the load that once hung, and powers off.
+ * default 600: a word NAME=VALUE reaches init only when NAME is no sysctl
+ * knob), then powers off. With "soakN" (`make soak`) it runs
+ * /usr/bin/soak -r N (default 200) -t 120 over `pgbench -m exec -c 60`,
+ * the load that once hung, and powers off.
  *
- * Otherwise it runs /bin/demo once (unless "nodemo"; demo gets init's boot
- * words as its arguments), prints the message of the day (user/etc/motd,
- * which points at `help` and `programs`), then keeps a shell running and
- * reaps orphans.
+ * Otherwise it runs /usr/bin/demo once (unless "nodemo"; demo gets init's
+ * boot words as its arguments), prints the message of the day (user/etc/motd,
+ * which points at `programs`), then keeps a shell running and reaps orphans:
+ * /bin/sh, busybox's ash (or the project's own shell in an initrd built
+ * without busybox), or with the word "sh=own" /usr/bin/ownsh. Busybox's
+ * poweroff, halt and reboot (without -f) ask process 1 by signal, as
+ * busybox's init expects: SIGUSR2, SIGUSR1 and SIGTERM all power off here.
  * init never exits.
  */
 #include "ulib.h"
@@ -133,14 +137,14 @@ static bool initrd_has(const char *want)
 	return false;
 }
 
-/* Runs /bin/demo with init's boot words and waits for it. */
+/* Runs /usr/bin/demo with init's boot words and waits for it. */
 static void run_demo(int argc, char **argv)
 {
 	int pid, status;
 
 	argv[0] = "demo";   /* argv[1..argc-1], argv[argc] == NULL stay */
 	(void)argc;
-	pid = spawn("/bin/demo", argv, true);
+	pid = spawn("/usr/bin/demo", argv, true);
 	if (pid > 0)
 		waitpid(pid, &status, 0);
 }
@@ -168,7 +172,7 @@ static void __attribute__((noreturn)) run_stress(const char *word)
 	static char *argv[] = { "stress", "-d", secs, "-m", "flip", NULL };
 
 	snprintf(secs, sizeof(secs), "%s", word[6] ? word + 6 : "600");
-	run_and_poweroff("/bin/stress", argv);
+	run_and_poweroff("/usr/bin/stress", argv);
 }
 
 /* Runs the soak for the word "soakN" (see the top). */
@@ -176,14 +180,21 @@ static void __attribute__((noreturn)) run_soak(const char *word)
 {
 	static char rounds[16];
 	static char *argv[] = { "soak", "-r", rounds, "-t", "120",
-	                        "/bin/pgbench", "-m", "exec", "-c", "60", NULL };
+	                        "/usr/bin/pgbench", "-m", "exec", "-c", "60", NULL };
 
 	snprintf(rounds, sizeof(rounds), "%s", word[4] ? word + 4 : "200");
-	run_and_poweroff("/bin/soak", argv);
+	run_and_poweroff("/usr/bin/soak", argv);
 }
 
-/* Keeps one shell running; reaps every orphan handed to init meanwhile. */
-static void shell_forever(void)
+/* busybox's poweroff, halt or reboot asking process 1 to end the machine. */
+static void power_signal(int sig)
+{
+	(void)sig;
+	poweroff(0);
+}
+
+/* Keeps one shell (path) running; reaps every orphan handed to init meanwhile. */
+static void shell_forever(const char *path)
 {
 	char *argv[] = { "sh", NULL };
 	uint64_t start;
@@ -191,7 +202,7 @@ static void shell_forever(void)
 
 	for (;;) {
 		start = clock_ms();
-		sh = spawn("/bin/sh", argv, false);
+		sh = spawn(path, argv, false);
 		if (sh < 0) {
 			printf("init: fork: %s\n", strerror(-sh));
 		} else {
@@ -226,13 +237,16 @@ int main(int argc, char **argv)
 			run_soak(argv[i]);
 	if (has_word(argc, argv, "bench")) {
 		argv[0] = "bench";   /* the boot words stay: argv[1..argc-1] */
-		run_and_poweroff("/bin/bench", argv);
+		run_and_poweroff("/usr/bin/bench", argv);
 	}
 	if (has_word(argc, argv, "ptgraph"))
-		run_and_poweroff("/bin/demo", ptgraph_argv);
-	if (!has_word(argc, argv, "nodemo") && initrd_has("bin/demo"))
+		run_and_poweroff("/usr/bin/demo", ptgraph_argv);
+	if (!has_word(argc, argv, "nodemo") && initrd_has("usr/bin/demo"))
 		run_demo(argc, argv);
+	signal(SIGUSR1, power_signal);
+	signal(SIGUSR2, power_signal);
+	signal(SIGTERM, power_signal);
 	printf("%s", motd);     /* last before the first prompt, where it is seen */
-	shell_forever();
+	shell_forever(has_word(argc, argv, "sh=own") ? "/usr/bin/ownsh" : "/bin/sh");
 	return 0;
 }

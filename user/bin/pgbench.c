@@ -15,7 +15,7 @@
  * backends:
  *
  *   -m fork    forked children shmat the SysV segment (the default)
- *   -m exec    children exec /bin/pgbench and attach by key (-k, default 5432)
+ *   -m exec    children exec /usr/bin/pgbench and attach by key (-k, default 5432)
  *   -m thread  threads of this process share one attachment
  *   -m mmap    a MAP_SHARED|MAP_ANONYMOUS buffer created before fork
  *
@@ -68,11 +68,11 @@
  * more intervals not kept` says what was left out. -v prints each
  * client's fault counts.
  *
- * Data layout: every page has MAX_CLIENTS tag slots (client j writes
- * TAG(gen, j, page) into slot j) and TXN_WORDS counters that the run phase
- * increments atomically. After the run each client checks every slot of
- * every page and sums every counter; the sum must equal the number of
- * transactions of all clients so far.
+ * Data layout: every 4 KiB page has MAX_CLIENTS (256) tag slots (client j
+ * writes TAG(gen, j, page) into slot j) and TXN_WORDS counters (the other
+ * 256 words) that the run phase increments atomically. After the run each
+ * client checks every slot of every page and sums every counter; the sum
+ * must equal the number of transactions of all clients so far.
  *
  * Limits: CLIENTS <= MAX_CLIENTS (the tag slots of a page), and in thread
  * mode on this kernel <= MAX_THREAD_CLIENTS (16 threads per process, less
@@ -80,12 +80,12 @@
  */
 #include "ulib.h"
 
-#define MAX_CLIENTS 64
+#define MAX_CLIENTS 256     /* make bench-scale's largest run; TAG gives j 8 bits */
 #define MAX_THREAD_CLIENTS 15
 #define PAGE_WORDS  (PAGE_SIZE / sizeof(uint64_t))
 #define TXN_WORDS   (PAGE_WORDS - MAX_CLIENTS)
 #define DEFAULT_KEY 5432
-#define SELF        "/bin/pgbench"
+#define SELF        "/usr/bin/pgbench"
 #define FLOOR_GEN   3       /* the tags of the floor phase, after both generations */
 
 enum mode { MODE_FORK, MODE_EXEC, MODE_THREAD, MODE_MMAP };
@@ -96,6 +96,11 @@ struct buf_page {
 	uint64_t slot[MAX_CLIENTS];
 	uint64_t txn[TXN_WORDS];
 };
+
+/* Each client's slot and the run's counters share one page; j fits TAG's 8 bits. */
+_Static_assert(sizeof(struct buf_page) == PAGE_SIZE, "a buffer page is one page");
+_Static_assert(MAX_CLIENTS <= 256 && TXN_WORDS >= 64,
+    "the client fits TAG's 8 bits, and the run has counters to spread over");
 
 #define TAG(gen, j, page) \
 	(0x5047000000000000ULL | ((uint64_t)(gen) << 40) | ((uint64_t)(j) << 32) | (page))
@@ -676,6 +681,56 @@ static void summary(const char *phase, const struct window *w, const struct clie
 	printf("\n");
 }
 
+static const char *const prof_names[] = VMSTAT_PROF_NAMES;
+
+/* Cycles as milliseconds with one decimal, into buf. */
+static const char *prof_ms(uint64_t cycles, uint64_t khz, char *buf, size_t len)
+{
+	uint64_t tenths = khz ? cycles * 10 / khz : 0;
+
+	snprintf(buf, len, "%lu.%lu", (unsigned long)(tenths / 10), (unsigned long)(tenths % 10));
+	return buf;
+}
+
+/*
+ * Where the window's time went on this kernel (kernel/profile.h): the
+ * line `pgbench: profile phase=P cpus=N ms=T user=... idle=...` (ms of
+ * all CPUs together, so the parts add up to N x T), and for people the
+ * parts that took 1 % and 0.1 ms or more, largest first.
+ */
+static void profile(const char *phase, const struct window *w)
+{
+	const struct vmstat *a = &w->g0, *b = &w->g1;
+	uint64_t d[VMSTAT_PROF_PARTS], total = 0;
+	bool shown[VMSTAT_PROF_PARTS] = { false };
+	char ms[32];
+	int p, best;
+
+	if (on_linux)
+		return;
+	printf("pgbench: profile phase=%s cpus=%lu ms=%lu", phase, (unsigned long)b->cpus,
+	    (unsigned long)((w->t1 - w->t0) / 1000000));
+	for (p = 0; p < VMSTAT_PROF_PARTS; p++) {
+		d[p] = b->prof_cycles[p] - a->prof_cycles[p];
+		total += d[p];
+		printf(" %s=%s", prof_names[p], prof_ms(d[p], b->tsc_khz, ms, sizeof(ms)));
+	}
+	printf("\n  %s, where the time went (all CPUs):", phase);
+	for (;;) {
+		best = -1;
+		for (p = 0; p < VMSTAT_PROF_PARTS; p++)
+			if (!shown[p] && d[p] * 100 >= total && d[p] * 10 >= b->tsc_khz &&
+			    (best < 0 || d[p] > d[best]))
+				best = p;
+		if (best < 0 || total == 0)
+			break;
+		shown[best] = true;
+		printf(" %s %s ms (%lu%%)", prof_names[best], prof_ms(d[best], b->tsc_khz, ms, sizeof(ms)),
+		    (unsigned long)(d[best] * 100 / total));
+	}
+	printf("\n");
+}
+
 /* Prints one phase line for scripts and its summary for people. */
 static void report(const char *phase, const struct window *w, const struct client_faults *cf,
     bool teardown)
@@ -709,6 +764,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    (unsigned long)pk->obj_leaves, (unsigned long)pk->leaf_copies,
 	    (unsigned long)pk->leaf_mirrors, (long)(pk->leaf_private - a->leaf_private));
 	summary(phase, w, cf, pk->pt_pages - a->pt_pages, pk->pv_entries - a->pv_entries, teardown);
+	profile(phase, w);
 }
 
 /* The clients' faults over the window: touch, run or both. */

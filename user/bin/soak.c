@@ -32,7 +32,7 @@ static void usage(FILE *f)
 	    "  runs COMMAND ROUNDS times (1..100000, default 200), one at a time, each\n"
 	    "  within SECONDS (1..86400, default 300); -v keeps its output. A round that\n"
 	    "  overruns gets the kernel's thread dump and ends the soak.\n"
-	    "  example: soak -r 200 /bin/pgbench -m exec -c 60\n");
+	    "  example: soak -r 200 /usr/bin/pgbench -m exec -c 60\n");
 }
 
 static uint64_t watchdog_count(void)

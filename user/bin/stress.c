@@ -7,7 +7,7 @@
  *
  * The run goes in rounds until OPS operations are done (default 2000) or,
  * with -d, until SECONDS have passed. Each round the controller starts
- * WORKERS processes (one of them by exec of /bin/stress -w, which attaches
+ * WORKERS processes (one of them by exec of /usr/bin/stress -w, which attaches
  * the segments by key), waits for them, then checks every page of every
  * segment and runs pmap_verify(). -m sets machdep.pmap_mmu_optimize off or
  * on for the run, or (flip) lets the workers and the controller flip it,
@@ -16,7 +16,7 @@
  * Beside the workers of every round runs the exec-race phase: RACERS
  * processes at a time (one per CPU of `make stress`), again and again
  * until the workers are done, each starting threads that return at once
- * and then exec'ing /bin/true while those threads leave their CPUs (exec
+ * and then exec'ing /usr/bin/nop while those threads leave their CPUs (exec
  * ends the threads still running and must wait for every one to be off
  * its CPU before it frees the old address space). Every other
  * batch runs with debug.thread_exit_delay_us set, where the kernel has it
@@ -643,8 +643,8 @@ static int start_worker(int i)
 	rand_seed(s);
 	if (i == 0) {
 		snprintf(seed, sizeof(seed), "%lu", (unsigned long)s);
-		sys_execve("/bin/stress", argv, environ);
-		printf("stress: exec /bin/stress failed\n");
+		sys_execve("/usr/bin/stress", argv, environ);
+		printf("stress: exec /usr/bin/stress failed\n");
 		exit(4);
 	}
 	run_ops(ROUND_OPS);
@@ -660,12 +660,12 @@ static void *return_at_once(void *arg)
 }
 
 /*
- * An exec racer: threads that return at once, then exec of /bin/true
- * while they leave their CPUs. Exits 0 only through /bin/true.
+ * An exec racer: threads that return at once, then exec of /usr/bin/nop
+ * while they leave their CPUs. Exits 0 only through /usr/bin/nop.
  */
 static void __attribute__((noreturn)) exec_racer(void)
 {
-	char *argv[] = { "true", NULL };
+	char *argv[] = { "nop", NULL };
 	pthread_t t;
 	long r;
 	int i;
@@ -675,8 +675,8 @@ static void __attribute__((noreturn)) exec_racer(void)
 			printf("stress: racer: pthread_create: %s\n", errname(r));
 			exit(5);
 		}
-	r = sys_execve("/bin/true", argv, environ);
-	printf("stress: racer: exec /bin/true: %s\n", errname(r));
+	r = sys_execve("/usr/bin/nop", argv, environ);
+	printf("stress: racer: exec /usr/bin/nop: %s\n", errname(r));
 	exit(6);
 }
 

@@ -5,19 +5,17 @@
  */
 #include "ulib.h"
 
-#define RUN_LIMIT_MS (10 * 60 * 1000)   /* a hung run, not a slow one */
-
-int bench_run_pgbench(char *const argv[], int run)
+int bench_run_pgbench(char *const argv[], int run, uint64_t limit_ms)
 {
 	uint64_t t0 = clock_ms();
 	int pid, status = 0, res;
 
 	pid = fork();
 	if (pid == 0) {
-		execv("/bin/pgbench", argv);
+		execv("/usr/bin/pgbench", argv);
 		_exit(127);
 	}
-	res = pid < 0 ? -errno : waitpid_timeout(pid, &status, RUN_LIMIT_MS);
+	res = pid < 0 ? -errno : waitpid_timeout(pid, &status, limit_ms);
 	printf("bench: kind=status run=%d status=%d ms=%lu%s\n", run,
 	    res < 0 ? -1 : WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
 	    WEXITSTATUS(status), (unsigned long)(clock_ms() - t0),

@@ -1,9 +1,9 @@
 /*
  * The list of programs and the message of the day, from user/etc/programs
- * and user/etc/motd. The kernel cannot open a file yet, so the build
- * compiles both files in (scripts/programs.sh writes them as the header
- * etc_text.h, see user/user.mk); they are in the initrd as /etc/programs
- * and /etc/motd too, for a later shell that can read them.
+ * and user/etc/motd. The build compiles both files in (scripts/programs.sh
+ * writes them as the header etc_text.h, see user/user.mk), so that init,
+ * `programs` and ownsh's `help` need no file; they are in the initrd as
+ * /etc/programs and /etc/motd too.
  */
 #include "ulib.h"
 #include "etc_text.h"
@@ -17,7 +17,7 @@ const size_t program_count = ARRAY_SIZE(program_list);
 
 const char motd[] = ETC_MOTD;
 
-/* Prints the programs whose path starts with dir ("/bin/"), one a line. */
+/* Prints the programs whose path starts with dir ("/usr/bin/"), one a line. */
 static void print_dir(const char *dir)
 {
 	size_t i, n = strlen(dir);
@@ -30,8 +30,9 @@ static void print_dir(const char *dir)
 
 void print_programs(void)
 {
-	printf("Programs in /bin (run by name; each explains itself with -h):\n");
-	print_dir("/bin/");
+	printf("The project's programs in /usr/bin (run by name; each explains itself\n"
+	    "with -h):\n");
+	print_dir("/usr/bin/");
 	printf("Test programs in /tests (run by path: /tests/proc, or /tests/proc CASE for\n"
 	    "one case; each ends with \"N passed, M failed\"):\n");
 	print_dir("/tests/");

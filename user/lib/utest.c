@@ -21,16 +21,24 @@ enum result { PASS = 'p', SKIP = 's', FAIL = 'f' };   /* the bytes of UT_RESULT_
 
 static bool case_failed;     /* set in the child by a failed assertion */
 static char report[4096];    /* pmap_verify() output */
-/* Linux only: a page shared with the cases, where a skipped one leaves its
- * reason for the runner's result line. */
+/* A page shared with the cases, where a skipped one leaves its reason for
+ * the runner's result line. */
 static char *skip_reason;
+
+void ut_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(skip_reason, PAGE_SIZE, fmt, ap);
+	va_end(ap);
+	exit(SKIP_EXIT);
+}
 
 void ut_needs_own_kernel(const char *why)
 {
-	if (own_kernel())
-		return;
-	snprintf(skip_reason, PAGE_SIZE, "needs this kernel: %s", why);
-	exit(SKIP_EXIT);
+	if (!own_kernel())
+		ut_skip("needs this kernel: %s", why);
 }
 
 void utest_fail(const char *file, int line, const char *fmt, ...)
@@ -252,6 +260,17 @@ static void nothing(void)
 {
 }
 
+void ut_touch(void *p, size_t len)
+{
+	volatile char *c = p;
+	size_t off;
+
+	for (off = 0; off < len; off += PAGE_SIZE - ((uintptr_t)(c + off) & (PAGE_SIZE - 1)))
+		c[off] = c[off];
+	if (len)
+		c[len - 1] = c[len - 1];
+}
+
 /* See utest.h. noinline: the pad must lie below the caller's frame. */
 void __attribute__((noinline)) ut_touch_stack(void)
 {
@@ -288,13 +307,11 @@ int utest_main(const char *suite, int argc, char **argv)
 		return 1;
 	}
 
-	if (!own_kernel()) {
-		skip_reason = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
-		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (skip_reason == MAP_FAILED) {
-			printf("%s: mmap: %s\n", suite, strerror(errno));
-			return 1;
-		}
+	skip_reason = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	if (skip_reason == MAP_FAILED) {
+		printf("%s: mmap: %s\n", suite, strerror(errno));
+		return 1;
 	}
 
 	/* One untimed, unreported round first, so that caches the kernel

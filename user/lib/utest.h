@@ -81,6 +81,14 @@ int utest_main(const char *suite, int argc, char **argv);
 #define UT_NEEDS_OWN_KERNEL(why) ut_needs_own_kernel(why)
 void ut_needs_own_kernel(const char *why);
 
+/*
+ * Ends the running case as skipped, on either kernel, with the reason
+ * (printf's format): for what the system at hand lacks, such as busybox
+ * in an initrd built without it. Call it before anything with a side
+ * effect.
+ */
+void ut_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
 /* Where a case's result goes on Linux: 'p' passed, 's' skipped, 'f' failed. */
 #define UT_RESULT_FD 3
 
@@ -129,6 +137,14 @@ void ut_wait_asleep(int pid);
  * would allocate a page and look like a leak.
  */
 void ut_touch_stack(void);
+
+/*
+ * Writes (keeping its bytes) every page of [p, p + len): storing a result
+ * there later then takes no fault of its own. For counters a case reads
+ * into its own frame, whose pages may not have been touched yet, before
+ * the stretch they measure.
+ */
+void ut_touch(void *p, size_t len);
 
 /* The counters of process pid, or of the whole system when pid is 0;
  * all zero if vmstat() fails. */

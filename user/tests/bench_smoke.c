@@ -159,7 +159,7 @@ static int pgbench(long optimize)
 	sysctl_set(OPTIMIZE, optimize);
 	pid = fork();
 	if (pid == 0) {
-		sys_execve("/bin/pgbench", argv, environ);
+		sys_execve("/usr/bin/pgbench", argv, environ);
 		exit(127);
 	}
 	if (pid > 0)

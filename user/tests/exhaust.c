@@ -333,7 +333,7 @@ UTEST(page_fail_after_knob_defaults_off_and_checks_range)
 
 /* ---- fixed limits ---- */
 
-#define MAX_KIDS 256
+#define MAX_KIDS 1024     /* beyond the table's 512 */
 
 static void __attribute__((noreturn)) pause_forever(void)
 {
@@ -362,7 +362,8 @@ static void fork_storm(void)
 	for (i = 0; i < n; i++)
 		UT_ASSERT_EQ(kids[i], sys_waitpid(kids[i], &status, 0));
 	UT_ASSERT_EQ(-EAGAIN, pid);
-	UT_ASSERT(n > 10);
+	/* room for pgbench -c 256 (make bench-scale) beside what else runs */
+	UT_ASSERT(n > 256);
 }
 
 /*
@@ -371,7 +372,7 @@ static void fork_storm(void)
  */
 UTEST(fork_until_process_table_full_gives_eagain)
 {
-	UT_NEEDS_OWN_KERNEL("its process table of 256 (Linux's holds thousands) and free page count");
+	UT_NEEDS_OWN_KERNEL("its process table of 512 (Linux's holds thousands) and free page count");
 	long before;
 	int pid, status;
 

@@ -9,6 +9,9 @@
  *
  * `/tests/files open-fds FD...` is a helper a case execs: it exits with
  * bit i set when FD number i of its arguments is open in the new image.
+ * `/tests/files echo WORD...` and `/tests/files cat` are the echo and cat
+ * of the cases that run a program or the project's shell: there with or
+ * without busybox.
  */
 #include <ctype.h>
 #include <sys/ioctl.h>
@@ -348,7 +351,7 @@ UTEST(pipes_connect_a_parent_and_its_child_both_ways)
 
 UTEST(dup2_onto_stdout_sends_an_execed_programs_output_into_a_pipe)
 {
-	char *argv[] = { "echo", "hello", NULL };
+	char *argv[] = { "files", "echo", "hello", NULL };
 	char buf[64];
 	int fds[2], pid;
 
@@ -360,7 +363,7 @@ UTEST(dup2_onto_stdout_sends_an_execed_programs_output_into_a_pipe)
 			_exit(101);
 		sc_close(fds[0]);
 		sc_close(fds[1]);
-		execv("/bin/echo", argv);
+		execv(SELF, argv);
 		_exit(100);
 	}
 	UT_ASSERT_EQ(0, sc_close(fds[1]));
@@ -557,7 +560,8 @@ UTEST(readv_and_writev_move_several_buffers_through_a_pipe)
 
 /* ---- The shell's pipelines ---- */
 
-/* Runs /bin/sh with script as its input; what it and its commands print goes to out. */
+/* Runs the project's shell, /usr/bin/ownsh, with script as its input; what
+ * it and its commands print goes to out. */
 static void run_shell(const char *script, char *out, size_t len)
 {
 	int in[2], res[2], pid;
@@ -571,7 +575,7 @@ static void run_shell(const char *script, char *out, size_t len)
 		if (SC(NR_dup2, in[0], 0, 0, 0, 0, 0) != 0 || SC(NR_dup2, res[1], 1, 0, 0, 0, 0) != 1 ||
 		    SC(NR_dup2, res[1], 2, 0, 0, 0, 0) != 2)
 			_exit(101);
-		execl("/bin/sh", "sh", (char *)NULL);
+		execl("/usr/bin/ownsh", "ownsh", (char *)NULL);
 		_exit(100);
 	}
 	sc_close(in[0]);
@@ -589,13 +593,13 @@ UTEST(the_shell_joins_commands_into_pipelines)
 {
 	static char out[4096];
 
-	run_shell("echo one two | cat\n"
-	          "echo three|cat | cat |cat\n"
-	          "nosuch | cat\n"
-	          "echo x | | cat\n"
-	          "echo y |\n", out, sizeof(out));
+	run_shell(SELF " echo one two | " SELF " cat\n"
+	          SELF " echo three|" SELF " cat | " SELF " cat |" SELF " cat\n"
+	          "nosuch | " SELF " cat\n"
+	          SELF " echo x | | " SELF " cat\n"
+	          SELF " echo y |\n", out, sizeof(out));
 	if (!strstr(out, "one two\n") || !strstr(out, "three\n") ||
-	    !strstr(out, "sh: nosuch: not found\n") ||
+	    !strstr(out, "ownsh: nosuch: not found\n") ||
 	    !strstr(out, "needs a command before each |") ||
 	    !strstr(out, "needs a command after each |") || strstr(out, "killed"))
 		UT_FAIL("the shell printed: %.400s", out);
@@ -705,9 +709,34 @@ UTEST(bad_pointers_give_efault_and_take_nothing)
 	UT_ASSERT_EQ(0, sys_munmap(ro, PAGE_SIZE));
 }
 
+/* The helper mode `echo WORD...`: the words, a space between, a newline. */
+static int echo(int n, char **words)
+{
+	for (int i = 0; i < n; i++)
+		printf("%s%s", i ? " " : "", words[i]);
+	printf("\n");
+	return 0;
+}
+
+/* The helper mode `cat`: standard input to standard output. */
+static int cat(void)
+{
+	char buf[256];
+	long n;
+
+	while ((n = read(0, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) != n)
+			return 1;
+	return n < 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "open-fds") == 0)
 		return open_fds(argc - 2, argv + 2);
+	if (argc > 1 && strcmp(argv[1], "echo") == 0)
+		return echo(argc - 2, argv + 2);
+	if (argc == 2 && strcmp(argv[1], "cat") == 0)
+		return cat();
 	return utest_main("files", argc, argv);
 }

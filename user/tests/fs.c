@@ -143,9 +143,9 @@ UTEST(an_initrd_file_reads_seeks_and_stats)
 	UT_ASSERT_EQ(1, st.st_nlink);
 	UT_ASSERT_EQ(-EBADF, sys_write((int)fd, "x", 1));    /* opened read-only */
 	UT_ASSERT_EQ(0, sc_close(fd));
-	UT_ASSERT_EQ(0, sc_stat("/bin/true", &st));
+	UT_ASSERT_EQ(0, sc_stat("/usr/bin/nop", &st));
 	UT_ASSERT(S_ISREG(st.st_mode) && (st.st_mode & 0111));
-	UT_ASSERT_EQ(0, sc_stat("/bin", &st));
+	UT_ASSERT_EQ(0, sc_stat("/usr/bin", &st));
 	UT_ASSERT(S_ISDIR(st.st_mode));
 }
 
@@ -173,7 +173,7 @@ UTEST(access_answers_as_for_root)
 	UT_ASSERT_EQ(0, sc_access(HELLO, F_OK));
 	UT_ASSERT_EQ(0, sc_access(HELLO, R_OK));
 	UT_ASSERT_EQ(-EACCES, sc_access(HELLO, X_OK));       /* no execute bit, even for root */
-	UT_ASSERT_EQ(0, sc_access("/bin/true", X_OK | R_OK));
+	UT_ASSERT_EQ(0, sc_access("/usr/bin/nop", X_OK | R_OK));
 	UT_ASSERT_EQ(0, sc_access("/etc", X_OK));
 	UT_ASSERT_EQ(-ENOENT, sc_access("/etc/none", F_OK));
 	UT_ASSERT_EQ(-EINVAL, sc_access(HELLO, 8));
@@ -207,7 +207,7 @@ UTEST(symbolic_links_are_followed_or_read)
 	UT_ASSERT_EQ(6, slurp("/etc/fstest/link", buf, sizeof(buf)));
 	UT_ASSERT_EQ(6, slurp("/etc/fstest/up/fstest/./hello", buf, sizeof(buf)));
 	UT_ASSERT_EQ(6, slurp("/etc/fstest/../fstest/link", buf, sizeof(buf)));
-	UT_ASSERT_EQ(0, sc_stat("/etc/fstest/bin/true", &st));
+	UT_ASSERT_EQ(0, sc_stat("/etc/fstest/bin/nop", &st));
 	UT_ASSERT_EQ(0, sc_stat("/etc/fstest/bin/", &st));
 	UT_ASSERT(S_ISDIR(st.st_mode));
 	UT_ASSERT_EQ(0, sc_stat("/../../etc/../etc/fstest/abs", &st));   /* the root's ".." is the root */
@@ -678,27 +678,57 @@ UTEST(exec_finds_programs_through_the_file_system)
 {
 	static char image[256 * 1024];
 	char *argv[] = { "x", NULL };
-	long n = slurp("/bin/true", image, sizeof(image));
+	long n = slurp("/usr/bin/nop", image, sizeof(image));
 
 	UT_ASSERT(n > 0 && n < (long)sizeof(image));
 	UT_ASSERT_EQ(0, make_file("/tmp/fs-true", image, (size_t)n, 0755));
 	UT_ASSERT_EQ(0, run("/tmp/fs-true"));
-	UT_ASSERT_EQ(0, run("/etc/fstest/bin/true"));
+	UT_ASSERT_EQ(0, run("/etc/fstest/bin/nop"));
 	UT_ASSERT_EQ(0, make_file("/tmp/fs-text", "not a program\n", 14, 0755));
 	UT_ASSERT_EQ(-ENOEXEC, sys_execve("/tmp/fs-text", argv, environ));
 	UT_ASSERT_EQ(0, make_file("/tmp/fs-noexec", image, (size_t)n, 0644));
 	UT_ASSERT_EQ(-EACCES, sys_execve("/tmp/fs-noexec", argv, environ));
 	UT_ASSERT_EQ(-EACCES, sys_execve("/etc/motd", argv, environ));
 	UT_ASSERT_EQ(-EACCES, sys_execve("/tmp", argv, environ));
-	UT_ASSERT_EQ(-ENOTDIR, sys_execve("/bin/true/x", argv, environ));
+	UT_ASSERT_EQ(-ENOTDIR, sys_execve("/usr/bin/nop/x", argv, environ));
 	UT_ASSERT_EQ(-ELOOP, sys_execve("/etc/fstest/loop", argv, environ));
 	UT_ASSERT_EQ(0, sc_chdir("/tmp"));
 	UT_ASSERT_EQ(0, run("fs-true"));                     /* relative to the working directory */
-	UT_ASSERT_EQ(0, run("../bin/true"));
+	UT_ASSERT_EQ(0, run("../usr/bin/nop"));
 	UT_ASSERT_EQ(0, sc_chdir("/"));
 	UT_ASSERT_EQ(0, sc_unlink("/tmp/fs-true"));
 	UT_ASSERT_EQ(0, sc_unlink("/tmp/fs-text"));
 	UT_ASSERT_EQ(0, sc_unlink("/tmp/fs-noexec"));
+}
+
+/*
+ * A C file dropped into user/local/ is built like the project's programs
+ * into /usr/local/bin (user/user.mk): the example user/local/hello.c is
+ * there, and runs.
+ */
+UTEST(local_programs_are_built_into_usr_local_bin)
+{
+	char buf[128];
+	int fds[2], pid, status;
+	long n, got = 0;
+
+	UT_ASSERT_EQ(0, sc_access("/usr/local/bin/hello", X_OK));
+	UT_ASSERT_EQ(0, pipe2(fds, O_CLOEXEC));
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		execl("/usr/local/bin/hello", "hello", "tests", (char *)NULL);
+		_exit(100);
+	}
+	close(fds[1]);
+	while (got < (long)sizeof(buf) - 1 && (n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	close(fds[0]);
+	UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS));
+	UT_ASSERT_EQ(0, status);
+	UT_ASSERT_EQ(0, strcmp(buf, "hello, tests (from /usr/local/bin/hello)\n"));
 }
 
 int main(int argc, char **argv)

@@ -1,22 +1,22 @@
 /*
- * Test suite "fuzz_smoke": the system-call fuzzer (/bin/fuzz) with fixed
+ * Test suite "fuzz_smoke": the system-call fuzzer (/usr/bin/fuzz) with fixed
  * seeds, a few seconds each, and the kernel bugs it found, each as a small
  * case of its own.
  *
- * /bin/fuzz checks itself: it exits 0 only when no rule was broken, every
+ * /usr/bin/fuzz checks itself: it exits 0 only when no rule was broken, every
  * worker ended normally, pmap_verify() is clean and the free pages, VM
  * objects and shm segments came back (see user/bin/fuzz.c). Its output is
  * plain console text between the KTAP lines.
  */
 #include "utest.h"
 
-/* Runs /bin/fuzz with the given seed, calls per worker and workers; the
+/* Runs /usr/bin/fuzz with the given seed, calls per worker and workers; the
  * case fails unless it exits 0 in time. */
 static void run_fuzz(const char *seed, const char *iters, const char *procs)
 {
 	char *argv[] = { "fuzz", "-s", (char *)seed, "-n", (char *)iters, "-p", (char *)procs, NULL };
 
-	ut_run_ok("/bin/fuzz", argv);
+	ut_run_ok("/usr/bin/fuzz", argv);
 }
 
 /* The same with fuzz -w US: leaving threads stay US microseconds on their
@@ -27,7 +27,7 @@ static void run_fuzz_widened(const char *seed, const char *iters, const char *pr
 	char *argv[] = { "fuzz", "-s", (char *)seed, "-n", (char *)iters, "-p", (char *)procs,
 		"-w", (char *)us, NULL };
 
-	ut_run_ok("/bin/fuzz", argv);
+	ut_run_ok("/usr/bin/fuzz", argv);
 }
 
 /*
@@ -37,19 +37,19 @@ static void run_fuzz_widened(const char *seed, const char *iters, const char *pr
  */
 UTEST(fuzz_seed_1_four_workers)
 {
-	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
+	UT_NEEDS_OWN_KERNEL("/usr/bin/fuzz checks its answers, counters and pmap_verify");
 	run_fuzz("1", "2500", "4");
 }
 
 UTEST(fuzz_seed_2_two_workers)
 {
-	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
+	UT_NEEDS_OWN_KERNEL("/usr/bin/fuzz checks its answers, counters and pmap_verify");
 	run_fuzz("2", "4000", "2");
 }
 
 UTEST(fuzz_seed_3_eight_workers)
 {
-	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
+	UT_NEEDS_OWN_KERNEL("/usr/bin/fuzz checks its answers, counters and pmap_verify");
 	run_fuzz("3", "1000", "8");
 }
 
@@ -61,7 +61,7 @@ UTEST(fuzz_seed_3_eight_workers)
  */
 UTEST(fuzz_seed_4_exec_races_widened)
 {
-	UT_NEEDS_OWN_KERNEL("/bin/fuzz checks its answers, counters and pmap_verify");
+	UT_NEEDS_OWN_KERNEL("/usr/bin/fuzz checks its answers, counters and pmap_verify");
 	run_fuzz_widened("4", "1000", "4", "20000");
 }
 

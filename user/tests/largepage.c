@@ -149,13 +149,12 @@ static int check_faults(void *arg)
 	 * region's description (in the parent's frame), the results, the
 	 * stack and the image (warm_up).
 	 */
-	static struct region reg;
-	static struct vmstat v0, v1;
+	struct region reg = *(const struct region *)arg;
 	const struct region *r = &reg;
+	struct vmstat v0, v1;
 
-	reg = *(const struct region *)arg;
-	memset(&v0, 0, sizeof(v0));
-	memset(&v1, 0, sizeof(v1));
+	ut_touch(&v0, sizeof(v0));
+	ut_touch(&v1, sizeof(v1));
 	warm_up();
 	v0 = ut_vmstat(getpid());
 	if (first_bad(r->base, 0, r->pages, r->tag) != r->pages)
@@ -327,6 +326,8 @@ LPTEST(shm_hugetlb_clients_fork_exec_thread_fault_once_per_leaf_at_most)
 	int pid;
 
 	warm_up();
+	ut_touch(&p0, sizeof(p0));
+	ut_touch(&p1, sizeof(p1));
 	id = seg_get(key, MIB(8), IPC_CREAT | IPC_EXCL | SHM_HUGETLB | 0600);
 	UT_ASSERT_OK(id);
 	g1 = ut_vmstat(0);

@@ -1,5 +1,5 @@
 /*
- * Test suite "lesson": the teaching knob machdep.pmap_break and /bin/lesson
+ * Test suite "lesson": the teaching knob machdep.pmap_break and /usr/bin/lesson
  * (docs/lessons.md). On a teach kernel (`make teach`; uname's version says
  * "teach build") every rule that a workload or the checker can show must
  * be detected when broken, and the same workload must pass with the rule
@@ -24,7 +24,7 @@ static bool teach_build(void)
 	return uname(&u) == 0 && strstr(u.version, "teach build") != NULL;
 }
 
-/* Runs /bin/lesson with argv; returns its exit status (-1: not a plain exit). */
+/* Runs /usr/bin/lesson with argv; returns its exit status (-1: not a plain exit). */
 static int run_lesson(char *const argv[])
 {
 	int fds[2], pid, status;
@@ -40,7 +40,7 @@ static int run_lesson(char *const argv[])
 	if (pid == 0) {
 		if (dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0)
 			_exit(101);
-		execv("/bin/lesson", argv);
+		execv("/usr/bin/lesson", argv);
 		_exit(100);
 	}
 	close(fds[1]);

@@ -1,7 +1,8 @@
 /*
  * Test suite "linux_abi": the Linux x86-64 system calls beyond the memory
  * ones, each checked for the behaviour Linux documents (man 2): threads by
- * clone and futex, the thread pointer, time, resource usage and CPU times,
+ * clone and futex, the thread pointer, time (clock_gettime, gettimeofday,
+ * time), sync and fsync, resource usage and CPU times,
  * signals' default actions, brk, madvise, the console's ioctl, uname. Raw calls (syscall6)
  * with Linux's numbers, so the same checks hold on Linux.
  */
@@ -128,7 +129,7 @@ UTEST(futex_wake_finds_a_private_waiter_after_fork_made_the_page_copy_on_write)
  * checking the word while the fork and the write happen: it must check the
  * word where it is now (this process's new copy, 1), not on the page it
  * found, which the child still holds with the old value (0). A check of
- * the old page slept through the wake (musl's thread-list lock hung /bin/fuzz
+ * the old page slept through the wake (musl's thread-list lock hung /usr/bin/fuzz
  * workers so on 4 CPUs). debug.futex_wait_delay_us, where the kernel has
  * it, holds the waiter in that window.
  */
@@ -273,6 +274,66 @@ UTEST(clocks_read_real_and_monotonic_time)
 	UT_ASSERT(ts_ns(&m1) >= ts_ns(&m2));
 	d.tv_nsec = -1;
 	UT_ASSERT_EQ(-EINVAL, SC(NR_nanosleep, &d, 0, 0, 0, 0, 0));
+}
+
+/*
+ * gettimeofday and time read the clock of CLOCK_REALTIME (glibc calls them
+ * when there is no vDSO, as busybox's date and ls -l do here): the same
+ * second, give or take the one that may pass between the calls; NULL
+ * pointers are allowed, bad ones give -EFAULT.
+ */
+UTEST(gettimeofday_and_time_read_the_real_time_clock)
+{
+	struct linux_timespec rt;
+	struct linux_timeval tv;
+	int32_t tz[2] = { -1, -1 };
+	int64_t t = 0;
+	long r;
+
+	UT_ASSERT_EQ(0, SC(NR_clock_gettime, CLOCK_REALTIME, &rt, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_gettimeofday, &tv, tz, 0, 0, 0, 0));
+	r = SC(NR_time, &t, 0, 0, 0, 0, 0);
+	UT_ASSERT(tv.tv_sec - rt.tv_sec >= 0 && tv.tv_sec - rt.tv_sec <= 1);
+	UT_ASSERT(tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+	UT_ASSERT(r - tv.tv_sec >= 0 && r - tv.tv_sec <= 1);
+	UT_ASSERT_EQ(r, t);
+	UT_ASSERT_EQ(0, tz[0]);                       /* UTC: no minutes west */
+	UT_ASSERT_EQ(0, tz[1]);
+	UT_ASSERT_EQ(0, SC(NR_gettimeofday, 0, 0, 0, 0, 0, 0));
+	UT_ASSERT(SC(NR_time, 0, 0, 0, 0, 0, 0) >= r);
+	UT_ASSERT_EQ(-EFAULT, SC(NR_gettimeofday, 16, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(-EFAULT, SC(NR_gettimeofday, &tv, 16, 0, 0, 0, 0));
+	UT_ASSERT_EQ(-EFAULT, SC(NR_time, 16, 0, 0, 0, 0, 0));
+}
+
+/*
+ * sync always succeeds; fsync and fdatasync succeed on a file and a
+ * directory, give -EINVAL on a pipe (nothing to write back to) and -EBADF
+ * on a descriptor that is not open.
+ */
+UTEST(sync_and_fsync_succeed_on_files_and_refuse_pipes)
+{
+	int fds[2];
+	long fd, dir;
+
+	UT_ASSERT_EQ(0, SC(NR_sync, 0, 0, 0, 0, 0, 0));
+	fd = SC(NR_openat, AT_FDCWD, "/tmp/abi-fsync", O_CREAT | O_RDWR | O_TRUNC, 0644, 0, 0);
+	UT_ASSERT_OK(fd);
+	UT_ASSERT_EQ(0, SC(NR_fsync, fd, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_fdatasync, fd, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_close, fd, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_unlink, "/tmp/abi-fsync", 0, 0, 0, 0, 0));
+	dir = SC(NR_openat, AT_FDCWD, "/tmp", O_RDONLY | O_DIRECTORY, 0, 0, 0);
+	UT_ASSERT_OK(dir);
+	UT_ASSERT_EQ(0, SC(NR_fsync, dir, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_close, dir, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(0, SC(NR_pipe2, fds, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(-EINVAL, SC(NR_fsync, fds[0], 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(-EINVAL, SC(NR_fdatasync, fds[1], 0, 0, 0, 0, 0));
+	SC(NR_close, fds[0], 0, 0, 0, 0, 0);
+	SC(NR_close, fds[1], 0, 0, 0, 0, 0);
+	UT_ASSERT_EQ(-EBADF, SC(NR_fsync, 999, 0, 0, 0, 0, 0));
+	UT_ASSERT_EQ(-EBADF, SC(NR_fdatasync, -1, 0, 0, 0, 0, 0));
 }
 
 /* ---- resource usage ---- */

@@ -194,11 +194,11 @@ UTEST(exec_with_too_many_strings_gives_e2big)
 		argv[i] = "a";
 	envp[0] = "";
 	argv[EXEC_STRINGS] = NULL;
-	UT_ASSERT_EQ(-E2BIG, syscall6(NR_execve, (long)"/bin/true", (long)argv, (long)envp,
+	UT_ASSERT_EQ(-E2BIG, syscall6(NR_execve, (long)"/usr/bin/nop", (long)argv, (long)envp,
 	                              0, 0, 0));
 	for (int i = 0; i < MANY_ENV; i++)
 		envp[i] = "";
-	UT_ASSERT_EQ(-E2BIG, syscall6(NR_execve, (long)"/bin/true", (long)argv, (long)envp,
+	UT_ASSERT_EQ(-E2BIG, syscall6(NR_execve, (long)"/usr/bin/nop", (long)argv, (long)envp,
 	                              0, 0, 0));
 	/* Exactly the limit: 511 + 1. */
 	argv[EXEC_STRINGS - 1] = NULL;
@@ -206,7 +206,7 @@ UTEST(exec_with_too_many_strings_gives_e2big)
 	pid = fork();
 	UT_ASSERT_OK(pid);
 	if (pid == 0) {
-		syscall6(NR_execve, (long)"/bin/true", (long)argv, (long)envp, 0, 0, 0);
+		syscall6(NR_execve, (long)"/usr/bin/nop", (long)argv, (long)envp, 0, 0, 0);
 		exit(100);
 	}
 	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
@@ -248,17 +248,17 @@ static void *return_at_once(void *arg)
 	return NULL;
 }
 
-/* Starts threads that return at once, then execs /bin/true. */
+/* Starts threads that return at once, then execs /usr/bin/nop. */
 static void __attribute__((noreturn)) threads_then_exec(void)
 {
-	char *argv[] = { "true", NULL };
+	char *argv[] = { "nop", NULL };
 
 	pthread_t t;
 
 	for (int i = 0; i < EXEC_RACE_THREADS; i++)
 		if (pthread_create(&t, NULL, return_at_once, NULL) != 0)
 			exit(101);
-	sys_execve("/bin/true", argv, environ);
+	sys_execve("/usr/bin/nop", argv, environ);
 	exit(100);
 }
 
@@ -315,10 +315,10 @@ static void *__attribute__((noreturn)) spin_forever(void *arg)
 
 static void *exec_from_thread(void *arg)
 {
-	char *argv[] = { "true", NULL };
+	char *argv[] = { "nop", NULL };
 
 	(void)arg;
-	sys_execve("/bin/true", argv, environ);
+	sys_execve("/usr/bin/nop", argv, environ);
 	return (void *)(long)(100);
 }
 
@@ -331,7 +331,7 @@ UTEST(exec_in_a_multithreaded_process_ends_the_other_threads)
 		pid = fork();
 		UT_ASSERT_OK(pid);
 		if (pid == 0) {
-			char *argv[] = { "true", NULL };
+			char *argv[] = { "nop", NULL };
 			pthread_t t;
 
 			for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
@@ -342,7 +342,7 @@ UTEST(exec_in_a_multithreaded_process_ends_the_other_threads)
 				for (;;)
 					sleep_ms(1000);   /* until the exec ends this thread */
 			}
-			sys_execve("/bin/true", argv, environ);
+			sys_execve("/usr/bin/nop", argv, environ);
 			exit(100);
 		}
 		UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, 10000));
@@ -357,8 +357,8 @@ UTEST(exec_in_a_multithreaded_process_ends_the_other_threads)
  * user mode until that word is 0, then writes through NULL. The exec wakes
  * the sleeper, which leaves and clears the word while the spinner still
  * runs (until its CPU next enters the kernel): the spinner faults. musl's
- * thread-list lock is such a word, which is how /bin/fuzz met this: its
- * racers died of SIGSEGV in pthread_exit instead of running /bin/true.
+ * thread-list lock is such a word, which is how /usr/bin/fuzz met this: its
+ * racers died of SIGSEGV in pthread_exit instead of running /usr/bin/nop.
  * The spinner needs a CPU of its own, so on one CPU nothing is at stake.
  */
 #define EXEC_FAULT_ROUNDS 10
@@ -387,7 +387,7 @@ static void *fault_once_the_word_clears(void *arg)
 
 UTEST(a_fault_of_a_thread_that_exec_is_ending_leaves_the_exec_alone)
 {
-	char *argv[] = { "true", NULL };
+	char *argv[] = { "nop", NULL };
 	int pid, status;
 
 	for (int round = 0; round < EXEC_FAULT_ROUNDS; round++) {
@@ -402,13 +402,13 @@ UTEST(a_fault_of_a_thread_that_exec_is_ending_leaves_the_exec_alone)
 				exit(101);
 			while (!sleeper_ready || !spinner_ready)
 				sched_yield();
-			sys_execve("/bin/true", argv, environ);
+			sys_execve("/usr/bin/nop", argv, environ);
 			exit(100);
 		}
 		UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, 10000));
 		if (status != W_EXITCODE(0))
 			UT_FAIL("round %d: the exec'ing process ended with status 0x%x, not "
-			    "/bin/true's exit 0", round + 1, status);
+			    "/usr/bin/nop's exit 0", round + 1, status);
 	}
 }
 
@@ -426,11 +426,11 @@ UTEST(a_fault_of_a_thread_that_exec_is_ending_leaves_the_exec_alone)
 
 static void *exec_after_a_while(void *arg)
 {
-	char *argv[] = { "true", NULL };
+	char *argv[] = { "nop", NULL };
 
 	(void)arg;
 	sleep_ms(50);                  /* main is inside its next clone by now */
-	sys_execve("/bin/true", argv, environ);
+	sys_execve("/usr/bin/nop", argv, environ);
 	exit(100);
 }
 
@@ -460,7 +460,7 @@ UTEST(a_thread_cloned_while_a_sibling_execs_is_refused_or_ended)
 		sysctl_set("debug.clone_thread_delay_us", delay);
 	UT_ASSERT_OK(pid);
 	if (status != W_EXITCODE(0))
-		UT_FAIL("the exec'ing process ended with status 0x%x, not /bin/true's exit 0",
+		UT_FAIL("the exec'ing process ended with status 0x%x, not /usr/bin/nop's exit 0",
 		    status);
 }
 
@@ -1261,6 +1261,21 @@ UTEST(kill_minus_one_finds_the_other_processes)
 }
 
 /*
+ * Init takes only the signals it has a handler for (busybox's poweroff
+ * asks it by SIGUSR2): any other, even SIGKILL, is dropped, and root's
+ * kill succeeds (this kernel used to refuse it with -EPERM).
+ */
+UTEST(kill_of_init_succeeds_and_init_lives_on)
+{
+	UT_ASSERT_EQ(0, sys_kill(1, 0));
+	UT_ASSERT_EQ(0, sys_kill(1, SIGHUP));
+	UT_ASSERT_EQ(0, sys_kill(1, SIGKILL));
+	UT_ASSERT_EQ(0, sleep_ms(50));
+	UT_ASSERT_EQ(0, sys_kill(1, 0));
+	UT_ASSERT_EQ(-EINVAL, sys_kill(1, 65));
+}
+
+/*
  * wait4(0) waits only for children in the caller's group, wait4(-pgid)
  * only for those in group pgid.
  */
@@ -1320,6 +1335,50 @@ UTEST(watchdog_reports_a_thread_that_stays_in_the_kernel_once)
 	after = ut_vmstat(0);
 	UT_ASSERT_OK(sysctl_set("kern.watchdog_secs", secs));
 	UT_ASSERT_EQ(before.watchdog_reports, after.watchdog_reports);
+}
+
+/* ---- the time profile (kernel/profile.h) ---- */
+
+/*
+ * Every cycle of every CPU is charged to exactly one part: over a fork,
+ * 20 ms of the child in user mode, its exit and the parent's wait, the
+ * parts add up to the time that passed on every CPU (each CPU's current
+ * part is charged at least at every timer tick, so allow a few ticks), and
+ * the fork, exit and wait were each entered.
+ */
+UTEST(time_profile_charges_every_cycle_to_one_part)
+{
+	struct vmstat a, b;
+	uint64_t t0, t1, sum = 0, khz, want, slack;
+	int pid, status, p;
+
+	UT_NEEDS_OWN_KERNEL("the kernel's time profile in vmstat");
+	t0 = clock_ns();
+	a = ut_vmstat(0);
+	khz = a.tsc_khz;
+	pid = fork();
+	UT_ASSERT_OK(pid);
+	if (pid == 0) {
+		uint64_t end = rdtsc() + 20 * khz;   /* in user mode: no clock call */
+
+		while (rdtsc() < end)
+			;
+		_exit(0);
+	}
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
+	b = ut_vmstat(0);
+	t1 = clock_ns();
+	UT_ASSERT(khz > 0);
+	for (p = 0; p < VMSTAT_PROF_PARTS; p++)
+		sum += b.prof_cycles[p] - a.prof_cycles[p];
+	want = (t1 - t0) * khz / 1000000 * b.cpus;
+	slack = 5 * khz * b.cpus;                       /* 5 ms per CPU */
+	UT_ASSERT(sum <= want + slack);
+	UT_ASSERT(sum + slack >= want);
+	UT_ASSERT(b.prof_cycles[VMSTAT_PROF_USER] - a.prof_cycles[VMSTAT_PROF_USER] >= 19 * khz);
+	UT_ASSERT(b.prof_entries[VMSTAT_PROF_FORK] > a.prof_entries[VMSTAT_PROF_FORK]);
+	UT_ASSERT(b.prof_entries[VMSTAT_PROF_EXIT] > a.prof_entries[VMSTAT_PROF_EXIT]);
+	UT_ASSERT(b.prof_entries[VMSTAT_PROF_WAIT] > a.prof_entries[VMSTAT_PROF_WAIT]);
 }
 
 int main(int argc, char **argv)

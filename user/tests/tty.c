@@ -186,9 +186,10 @@ static int child_named(int parent, const char *name)
 }
 
 /*
- * /bin/sh in a group of its own made the foreground, reading commands
- * from a pipe: Ctrl-C ends its `cat`, and the shell lives on to run the
- * next command.
+ * The project's shell, /usr/bin/ownsh, in a group of its own made the
+ * foreground, reading commands from a pipe: Ctrl-C ends its command (this
+ * program's `cat` helper, there with or without busybox), and the shell
+ * lives on to run the next command.
  */
 UTEST(ctrl_c_ends_the_shells_command_and_not_the_shell)
 {
@@ -217,15 +218,15 @@ UTEST(ctrl_c_ends_the_shells_command_and_not_the_shell)
 		dup2(out[1], 1);
 		close(in[1]);
 		close(out[0]);
-		execv("/bin/sh", argv);
+		execv("/usr/bin/ownsh", argv);
 		_exit(127);
 	}
 	setpgid(sh, sh);
 	close(in[0]);
 	close(out[1]);
 	UT_ASSERT_EQ(0, tcsetpgrp(0, sh));
-	UT_ASSERT_EQ(4, write(in[1], "cat\n", 4));
-	UT_ASSERT(child_named(sh, "cat") > 0);
+	UT_ASSERT_EQ(15, write(in[1], "/tests/tty cat\n", 15));
+	UT_ASSERT(child_named(sh, "tty") > 0);
 	UT_ASSERT(type("\003"));
 	/* The next command only once cat is gone, or a dying cat could take it. */
 	buf[0] = '\0';
@@ -234,13 +235,73 @@ UTEST(ctrl_c_ends_the_shells_command_and_not_the_shell)
 		got += (size_t)n;
 		buf[got] = '\0';
 	}
-	if (!strstr(buf, "sh: cat: killed by signal 2"))
+	if (!strstr(buf, "ownsh: /tests/tty: killed by signal 2"))
 		UT_FAIL("the shell said: %s", buf);
 	UT_ASSERT_EQ(7, write(in[1], "exit 7\n", 7));
 	close(in[1]);
 	close(out[0]);
 	UT_ASSERT_EQ(sh, waitpid(sh, &status, 0));
 	UT_ASSERT_EQ(W_EXITCODE(7), status);
+}
+
+/*
+ * Busybox's ash, interactive (-i: it catches SIGINT and runs jobs in
+ * groups of their own) and reading commands from a pipe, in a group of its
+ * own made the foreground: Ctrl-C ends its foreground /bin/sleep 100 (a
+ * fork and exec of the applet: a bare `sleep` would run inside the shell),
+ * and ash lives on to report 128 + SIGINT and run the next command.
+ */
+UTEST(ctrl_c_ends_ashs_foreground_sleep_and_not_ash)
+{
+	struct termios t;
+	int in[2], out[2], sh, status;
+	char buf[2048];
+	size_t got = 0;
+	long n;
+
+	UT_NEEDS_OWN_KERNEL("keys are typed through this kernel's debug.tty_input");
+	if (access("/bin/busybox", X_OK) != 0)
+		ut_skip("no /bin/busybox in this initrd (built with NO_BUSYBOX=1 or without the package)");
+	hold_terminal();
+	if (!have_keys())
+		return;
+	t = saved;
+	t.c_lflag &= ~ECHO;
+	UT_ASSERT_EQ(0, tcsetattr(0, TCSAFLUSH, &t));
+	UT_ASSERT_EQ(0, pipe(in));
+	UT_ASSERT_EQ(0, pipe(out));
+	sh = fork();
+	UT_ASSERT_OK(sh);
+	if (sh == 0) {
+		char *argv[] = { "sh", "-i", NULL };
+
+		setpgid(0, 0);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		close(in[1]);
+		close(out[0]);
+		execv("/bin/busybox", argv);
+		_exit(127);
+	}
+	setpgid(sh, sh);
+	close(in[0]);
+	close(out[1]);
+	UT_ASSERT_EQ(0, tcsetpgrp(0, sh));
+	UT_ASSERT_EQ(15, write(in[1], "/bin/sleep 100\n", 15));
+	UT_ASSERT(child_named(sh, "sleep") > 0);
+	UT_ASSERT(type("\003"));
+	UT_ASSERT_EQ(22, write(in[1], "echo alive $?; exit 7\n", 22));
+	close(in[1]);
+	buf[0] = '\0';
+	while (got < sizeof(buf) - 1 && (n = read(out[0], buf + got, sizeof(buf) - 1 - got)) > 0) {
+		got += (size_t)n;
+		buf[got] = '\0';
+	}
+	close(out[0]);
+	UT_ASSERT_EQ(sh, waitpid(sh, &status, 0));
+	if (!strstr(buf, "alive 130\n") || status != W_EXITCODE(7))
+		UT_FAIL("ash ended with status 0x%x and said: %s", status, buf);
 }
 
 /* Reads what one read() gives into buf as a string. */
@@ -374,7 +435,21 @@ UTEST(raw_mode_reads_bytes_as_they_come)
 	UT_ASSERT(strcmp(buf, "par") == 0);
 }
 
+/* The helper mode `/tests/tty cat`: standard input to standard output. */
+static int cat(void)
+{
+	char buf[256];
+	long n;
+
+	while ((n = read(0, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) != n)
+			return 1;
+	return n < 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "cat") == 0)
+		return cat();
 	return utest_main("tty", argc, argv);
 }

@@ -1,15 +1,18 @@
 /*
- * sh: a small shell.
+ * ownsh: the project's own small shell (/bin/sh when the initrd has no busybox).
  *
- *	$ ps                 run /bin/ps and wait for it
+ *	$ vmps               run vmps (found on PATH) and wait for it
  *	$ /tests/proc        run a program by path
  *	$ pgbench -H 60 &    run in the background; prints [pid]
- *	$ ps | cat           a pipeline: ps's output is cat's input
+ *	$ vmps | cat         a pipeline: vmps's output is cat's input
  *	$ wait               wait for every background job
  *
  * Builtins: help, exit [code], wait, cd [dir] (alone, not in a pipeline). `help`
  * also prints what each program does, from the list user/etc/programs
- * (print_programs(), which /bin/programs prints too). Words are separated
+ * (print_programs(), which `programs` prints too). The shell of `make
+ * run` is busybox's ash; this one is /bin/sh only in an initrd built
+ * without busybox, and the shell init starts with `sh=own` on the kernel
+ * command line. Words are separated
  * by spaces or tabs; `|` joins commands into a pipeline, each one's
  * standard output the next one's standard input; there is no quoting and
  * no redirection. Finished background jobs are reported before each
@@ -49,7 +52,7 @@ static void help(void)
 	    "cd [DIR] (the working directory; / without DIR).\n"
 	    "A line runs a program by name or path, with arguments; end it with &\n"
 	    "to run it in the background; join programs with | into a pipeline\n"
-	    "(ps | cat).\n\n");
+	    "(vmps | cat).\n\n");
 	print_programs();
 	printf("\n'programs' prints these lists from any shell. A live client's page tables:\n"
 	    "  pgbench -c 4 -s 8 -H 60 &   its segment ids and client pids, held 60 s\n"
@@ -68,9 +71,9 @@ static void __attribute__((noreturn)) exec_program(char **argv)
 		snprintf(path, sizeof(path), "/bin/%s", argv[0]);
 	execv(path, argv);
 	if (errno == ENOENT)
-		printf("sh: %s: not found\n", argv[0]);
+		printf("ownsh: %s: not found\n", argv[0]);
 	else
-		printf("sh: %s: %s\n", argv[0], strerror(errno));
+		printf("ownsh: %s: %s\n", argv[0], strerror(errno));
 	exit(127);
 }
 
@@ -92,7 +95,7 @@ static void run_pipeline(char **cmds[], int n, bool background)
 
 		if (i + 1 < n) {
 			if (pipe2(fds, O_CLOEXEC) < 0) {
-				printf("sh: pipe: %s\n", strerror(errno));
+				printf("ownsh: pipe: %s\n", strerror(errno));
 				break;
 			}
 			out = fds[1];
@@ -104,7 +107,7 @@ static void run_pipeline(char **cmds[], int n, bool background)
 				signal(SIGQUIT, SIG_DFL);
 			}
 			if ((in >= 0 && dup2(in, 0) < 0) || (out >= 0 && dup2(out, 1) < 0)) {
-				printf("sh: dup2: %s\n", strerror(errno));
+				printf("ownsh: dup2: %s\n", strerror(errno));
 				exit(126);
 			}
 			exec_program(cmds[i]);
@@ -117,7 +120,7 @@ static void run_pipeline(char **cmds[], int n, bool background)
 			in = fds[0];
 		}
 		if (pid < 0) {
-			printf("sh: fork: %s\n", strerror(errno));
+			printf("ownsh: fork: %s\n", strerror(errno));
 			break;
 		}
 		pids[started++] = pid;
@@ -131,9 +134,9 @@ static void run_pipeline(char **cmds[], int n, bool background)
 			continue;
 		}
 		if (waitpid(pids[i], &status, 0) < 0)
-			printf("sh: waitpid: %s\n", strerror(errno));
+			printf("ownsh: waitpid: %s\n", strerror(errno));
 		else if (WIFSIGNALED(status) && !(WTERMSIG(status) == SIGPIPE && i + 1 < n))
-			printf("%ssh: %s: killed by signal %d\n",
+			printf("%sownsh: %s: killed by signal %d\n",
 			       WTERMSIG(status) == SIGINT ? "\n" : "", cmds[i][0], WTERMSIG(status));
 	}
 }
@@ -172,7 +175,7 @@ static void command(char *line)
 	/* The commands of the pipeline, between the bars. */
 	for (;;) {
 		if (n == MAXSTAGES) {
-			printf("sh: at most %d commands in a pipeline\n", MAXSTAGES);
+			printf("ownsh: at most %d commands in a pipeline\n", MAXSTAGES);
 			return;
 		}
 		bar = strchr(line, '|');
@@ -184,14 +187,14 @@ static void command(char *line)
 		if (!bar)
 			break;
 		if (argc == 0) {
-			printf("sh: a pipeline needs a command before each |\n");
+			printf("ownsh: a pipeline needs a command before each |\n");
 			return;
 		}
 		line = bar + 1;
 	}
 	if (argc == 0) {
 		if (n > 1)
-			printf("sh: a pipeline needs a command after each |\n");
+			printf("ownsh: a pipeline needs a command after each |\n");
 		return;
 	}
 
@@ -205,7 +208,7 @@ static void command(char *line)
 		while ((pid = waitpid(-1, &status, 0)) > 0)
 			report_job(pid, status);
 	else if (strcmp(words[0][0], "cd") == 0 && chdir(argc > 1 ? words[0][1] : "/") < 0)
-		printf("sh: cd: %s\n", strerror(errno));
+		printf("ownsh: cd: %s\n", strerror(errno));
 	else if (strcmp(words[0][0], "cd") == 0)
 		return;
 	else
@@ -225,7 +228,7 @@ int main(void)
 		fflush(stdout);         /* the prompt has no newline */
 		if (!fgets(line, sizeof(line), stdin)) {
 			if (ferror(stdin)) {
-				printf("sh: read: %s\n", strerror(errno));
+				printf("ownsh: read: %s\n", strerror(errno));
 				return 1;
 			}
 			return 0;       /* end of input */

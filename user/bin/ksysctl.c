@@ -1,11 +1,13 @@
 /*
- * sysctl: reads and sets the kernel's run-time knobs.
+ * ksysctl: reads and sets the kernel's run-time knobs through the kernel's
+ * own calls, with each knob's range and purpose (busybox's sysctl reads
+ * and writes /proc/sys and knows neither).
  *
- *	sysctl                          list every knob and its value
- *	sysctl -d                       the same, with each knob's range and purpose
- *	sysctl NAME ...                 NAME = VALUE
- *	sysctl NAME=VALUE ...           NAME: OLD -> NEW
- *	sysctl -h                       the usage
+ *	ksysctl                         list every knob and its value
+ *	ksysctl -d                      the same, with each knob's range and purpose
+ *	ksysctl NAME ...                NAME = VALUE
+ *	ksysctl NAME=VALUE ...          NAME: OLD -> NEW
+ *	ksysctl -h                      the usage
  *
  * Every argument is checked before any knob changes: an unknown knob, a
  * VALUE that is not a number or one outside the knob's range is refused
@@ -35,7 +37,7 @@ static int show(const char *name, const struct sysctl_info *info)
 	int r = sysctl_get(name, &v);
 
 	if (r < 0) {
-		printf("sysctl: %s: %s\n", name, strerror(-r));
+		printf("ksysctl: %s: %s\n", name, strerror(-r));
 		return 1;
 	}
 	printf("%s = %ld\n", name, v);
@@ -53,7 +55,7 @@ static int list(bool describe)
 	for (i = 0; (r = sysctl_about(i, name, sizeof(name), &info)) == 0; i++)
 		bad |= show(name, describe ? &info : NULL);
 	if (r != -ENOENT) {
-		printf("sysctl: sysctl_list: %s\n", strerror(-r));
+		printf("ksysctl: sysctl_list: %s\n", strerror(-r));
 		return 1;
 	}
 	return bad;
@@ -74,7 +76,7 @@ static int set(char *arg)
 	if (r == 0)
 		r = sysctl_get(arg, &newv);   /* what the kernel made of it */
 	if (r < 0) {
-		printf("sysctl: %s: %s\n", arg, strerror(-r));
+		printf("ksysctl: %s: %s\n", arg, strerror(-r));
 		return 1;
 	}
 	printf("%s: %ld -> %ld\n", arg, oldv, newv);
@@ -91,12 +93,12 @@ static void check(const char *arg)
 
 	snprintf(name, sizeof(name), "%.*s", eq ? (int)(eq - arg) : (int)strlen(arg), arg);
 	if (about(name, &info) < 0)
-		arg_refuse("sysctl", arg, "no such knob (sysctl alone lists them)");
+		arg_refuse("ksysctl", arg, "no such knob (ksysctl alone lists them)");
 	if (!eq)
 		return;
 	v = strtol(eq + 1, NULL, 0);
 	if (v < info.min || v > info.max)
-		arg_refuse("sysctl", arg, "out of range: %ld..%ld", (long)info.min, (long)info.max);
+		arg_refuse("ksysctl", arg, "out of range: %ld..%ld", (long)info.min, (long)info.max);
 }
 
 int main(int argc, char **argv)
@@ -105,12 +107,12 @@ int main(int argc, char **argv)
 	int i, first = 1, bad = 0;
 
 	if (help_wanted(argc, argv)) {
-		printf("usage: sysctl                   list every knob and its value\n"
-		    "       sysctl -d, --describe    the same, with each knob's purpose and range\n"
-		    "       sysctl NAME ...          some knobs\n"
-		    "       sysctl NAME=VALUE ...    set knobs (VALUE a number, decimal or 0x hex,\n"
-		    "                                in the knob's range, which -d shows)\n"
-		    "       sysctl -h, --help        this text\n");
+		printf("usage: ksysctl                   list every knob and its value\n"
+		    "       ksysctl -d, --describe    the same, with each knob's purpose and range\n"
+		    "       ksysctl NAME ...          some knobs\n"
+		    "       ksysctl NAME=VALUE ...    set knobs (VALUE a number, decimal or 0x hex,\n"
+		    "                                 in the knob's range, which -d shows)\n"
+		    "       ksysctl -h, --help        this text\n");
 		return 0;
 	}
 	if (argc > 1 && (strcmp(argv[1], "-d") == 0 || strcmp(argv[1], "--describe") == 0)) {
@@ -121,14 +123,14 @@ int main(int argc, char **argv)
 		char *eq = strchr(argv[i], '='), *end;
 
 		if (argv[i][0] == '-')
-			arg_refuse("sysctl", argv[i], "no such option (-h: the usage)");
+			arg_refuse("ksysctl", argv[i], "no such option (-h: the usage)");
 		if (!eq)
 			continue;
 		strtol(eq + 1, &end, 0);
 		if (end == eq + 1 || *end != '\0')
-			arg_refuse("sysctl", argv[i], "%s is not a number", eq + 1);
+			arg_refuse("ksysctl", argv[i], "%s is not a number", eq + 1);
 	}
-	if (!own_kernel_or_say("sysctl"))
+	if (!own_kernel_or_say("ksysctl"))
 		return 1;
 	if (first == argc)
 		return list(describe);

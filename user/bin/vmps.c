@@ -1,5 +1,6 @@
 /*
- * ps: lists the processes.
+ * vmps: lists the processes with what the kernel counts for each: threads
+ * and resident pages (busybox's ps, from /proc, shows neither).
  *
  *	  PID  PPID STATE  THR   RES NAME
  *	    1     0 sleep    1    12 init
@@ -24,12 +25,12 @@ int main(int argc, char **argv)
 	int i, r;
 
 	if (help_wanted(argc, argv)) {
-		printf("usage: ps   (no options: every process, one line each)\n");
+		printf("usage: vmps   (no options: every process, one line each)\n");
 		return 0;
 	}
 	if (argc > 1)
-		arg_refuse("ps", argv[1], "ps takes no arguments");
-	if (!own_kernel_or_say("ps"))
+		arg_refuse("vmps", argv[1], "vmps takes no arguments");
+	if (!own_kernel_or_say("vmps"))
 		return 1;
 
 	printf("%5s %5s %-6s %4s %5s %s\n", "PID", "PPID", "STATE", "THR",
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
 		    state_name(pi.state), pi.nthreads,
 		    (unsigned long)pi.resident, PROC_NAME_LEN, pi.name);
 	if (r != -ESRCH) {
-		printf("ps: procinfo: %s\n", strerror(-r));
+		printf("vmps: procinfo: %s\n", strerror(-r));
 		return 1;
 	}
 	return 0;
