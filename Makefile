@@ -9,6 +9,8 @@
 #                 docs and comments (mk/doc-paths.mk), the list of programs
 #                 (mk/programs.mk) and that no user program carries its own
 #                 copy of a libc function (mk/libc-copies.mk)
+#   make teach    the teaching kernel in $(B)/teach: machdep.pmap_break breaks a
+#                 rule of docs/correctness.md on purpose (mk/teach.mk)
 #   make debug    QEMU paused with a gdb stub; `make gdb` attaches gdb with the
 #                 page-table commands (mk/gdb.mk, docs/debugging.md)
 #   make clean
@@ -28,7 +30,11 @@ B := build
 # that widen race windows); KDEBUG=0 builds a kernel without either.
 KDEBUG ?= 1
 
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -DKDEBUG=$(KDEBUG) \
+# TEACH=1 (only `make teach`, mk/teach.mk) compiles in machdep.pmap_break,
+# the knob that makes the pmap break one correctness rule on purpose.
+TEACH ?= 0
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -I. -DKDEBUG=$(KDEBUG) -DTEACH=$(TEACH) \
 	-ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mgeneral-regs-only -fno-stack-protector -fcf-protection=none \
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-builtin -MMD -MP
@@ -110,7 +116,8 @@ debug: deps all
 # (OVMF) with `quicktest`: the kernel's own suites on the framebuffer
 # console, then an ACPI power-off, judged by tests/uefi_check.sh (under a
 # minute); then once more under gdb to test its page-table commands (make
-# gdb-test, mk/gdb.mk, a few seconds); then it boots Linux with the same
+# gdb-test, mk/gdb.mk, a few seconds); then the teaching kernel once with its
+# lessons (make teach-test, mk/teach.mk); then it boots Linux with the same
 # user-space suites (make test-linux, mk/linux.mk), judged the same way.
 test: deps check $(TEST_PREREQS)
 	tests/runner/test_ktap_check.sh
@@ -123,6 +130,7 @@ test: deps check $(TEST_PREREQS)
 	@DISPLAY= WAYLAND_DISPLAY= $(RUN) --uefi --cmdline quicktest --timeout 300 \
 		--log $(B)/test-uefi.log </dev/null || true; tests/uefi_check.sh $(B)/test-uefi.log
 	@$(MAKE) --no-print-directory gdb-test
+	@$(MAKE) --no-print-directory teach-test
 	@$(MAKE) --no-print-directory test-linux
 
 clean:

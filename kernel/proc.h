@@ -18,7 +18,11 @@
 /* What uname says (sys_uname), and /proc/version and /proc/sys/kernel/ show. */
 #define UNAME_SYSNAME "Linux"           /* the ABI is Linux's */
 #define UNAME_RELEASE "6.1.0-sptk"      /* new enough for glibc's start-up check */
+#if TEACH
+#define UNAME_VERSION "#1 SMP shared page tables teaching kernel, teach build"
+#else
 #define UNAME_VERSION "#1 SMP shared page tables teaching kernel"
+#endif
 
 #define MAX_PROCS   512    /* fork beyond this gives -EAGAIN; make bench-scale
                               runs pgbench's 256 clients beside init, bench

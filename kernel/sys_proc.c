@@ -310,7 +310,8 @@ long sys_arch_prctl(struct trapframe *tf)
 
 /*
  * uname: the ABI is Linux's (sysname "Linux", a release new enough for
- * glibc's start-up check); the version says which kernel this really is.
+ * glibc's start-up check); the version says which kernel this really is,
+ * and ", teach build" when it has machdep.pmap_break (`make teach`).
  */
 long sys_uname(struct trapframe *tf)
 {

@@ -11,6 +11,7 @@
 #include "kernel/tty.h"
 #include "kernel/watchdog.h"
 #include "mm/page.h"
+#include "mm/pmap/pmap_break.h"
 #include "mm/vm_tunables.h"
 #include "uapi/errno.h"
 
@@ -83,6 +84,13 @@ static const struct sysctl table[] = {
 	{ "debug.tty_input", &tty_debug_input_knob, 0, 255,
 	  "terminal tests: the console takes this byte as if it had been typed",
 	  tty_debug_input },
+#endif
+#if TEACH
+	{ "machdep.pmap_break", &pmap_break, 0, RULE_COUNT - 1,
+	  "teaching: the pmap breaks this rule of docs/correctness.md (0: none); "
+	  "see /usr/bin/lesson", NULL },
+	{ "machdep.pmap_break_hits", &pmap_break_hits, 0, INT_MAX,
+	  "teaching: how often the broken rule's hook fired (set 0 to restart)", NULL },
 #endif
 };
 

@@ -9,6 +9,7 @@
 #include "kernel/printk.h"
 #include "mm/kmalloc.h"
 #include "mm/pmap/pmap.h"
+#include "mm/pmap/pmap_break.h"
 #include "mm/vm_map_impl.h"
 #include "mm/vm_tunables.h"
 #include "mm/vmobject/vm_object.h"
@@ -219,14 +220,21 @@ bool map_range_free_locked(struct vm_map *map, vaddr_t start, vaddr_t end)
 /*
  * Rules 1-2 of docs/correctness.md: is the aligned block of `size` (SEG_SIZE or
  * GIB_SIZE) around va wholly inside shared entry e, with the object offset
- * at its start aligned the same way?
+ * at its start aligned the same way? A teach kernel's lessons 1 and 2
+ * (mm/pmap/pmap_break.h) wave through a 2 MiB segment that is not
+ * congruent, or that runs past the end of e.
  */
 bool segment_eligible(const struct vm_map_entry *e, vaddr_t va, uint64_t size)
 {
 	vaddr_t start = ALIGN_DOWN(va, size);
+	bool congruent = IS_ALIGNED(e->offset + (start - e->start), size);
+	bool inside = start >= e->start && start + size <= e->end;
 
-	return (e->flags & VME_SHARED) && e->object->ptables && start >= e->start &&
-	       start + size <= e->end && IS_ALIGNED(e->offset + (start - e->start), size);
+	if (size == SEG_SIZE && !congruent && pmap_broken(RULE_OFFSET_KEYED))
+		congruent = true;
+	if (size == SEG_SIZE && !inside && start >= e->start && pmap_broken(RULE_WHOLE_SEGMENTS))
+		inside = true;
+	return (e->flags & VME_SHARED) && e->object->ptables && inside && congruent;
 }
 
 /*

@@ -1,5 +1,6 @@
 /* The VM run-time switches and their defaults (see vm_tunables.h). */
 #include "mm/page.h"
+#include "mm/pmap/pmap_break.h"
 #include "mm/vm_tunables.h"
 
 int pmap_mmu_optimize = 1;
@@ -8,6 +9,11 @@ int pmap_prelink = 1;
 int shm_use_phys = 1;
 int vm_largepages = 1;
 int vm_largepage_reserve = 0;
+
+#if TEACH
+int pmap_break;
+int pmap_break_hits;
+#endif
 
 /* The sysctl setter of vm.largepage_reserve (see vm_tunables.h). */
 void vm_largepage_reserve_set(long blocks)

@@ -53,6 +53,10 @@ USER_LIBOWN := $(B)/user/libown.a
 
 USER_PROG_NAMES := $(sort $(basename $(notdir $(wildcard user/bin/*.c))))
 USER_TEST_NAMES := $(sort $(basename $(notdir $(wildcard user/tests/*.c))))
+# TESTS=NAME...: only those test programs (the teaching build, mk/teach.mk).
+ifneq ($(TESTS),)
+USER_TEST_NAMES := $(filter $(TESTS),$(USER_TEST_NAMES))
+endif
 USER_LOCAL_NAMES := $(sort $(basename $(notdir $(wildcard user/local/*.c))))
 USER_PROGS := $(USER_PROG_NAMES:%=$(B)/initrd/usr/bin/%)
 USER_TEST_PROGS := $(USER_TEST_NAMES:%=$(B)/initrd/tests/%)

@@ -17,6 +17,7 @@
  * copies and mirrors of pmap_leaf.c below.
  */
 #include "kernel/printk.h"
+#include "mm/pmap/pmap_break.h"
 #include "mm/pmap/pmap_impl.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
@@ -77,10 +78,13 @@ static void link_set_locked(struct pmap *pm, struct pt_path *p, int level,
                             struct vm_page *table, int prot)
 {
 	ASSERT_HELD(&pmap_lock);
+	if (pmap_broken(RULE_LINK_RIGHTS))
+		prot |= PROT_WRITE;   /* lesson 3: the object's rights on the link */
 	__atomic_store_n(p->pte[level], pte_make(page_to_phys(table), pte_flags_for(prot)),
 	                 __ATOMIC_RELEASE);
 	p->table[level]->used++;
-	table->link_count++;
+	if (!pmap_broken(RULE_LINK_COUNT))
+		table->link_count++;
 	count_link(pm, level, 1);
 }
 
@@ -93,13 +97,16 @@ void link_clear_locked(struct pmap *pm, struct pt_path *p, int level, struct tlb
 	struct vm_page *t = pte_page(*p->pte[level]);
 
 	ASSERT_HELD(&pmap_lock);
-	if (!pte_is_link(*p->pte[level], level) || t->link_count == 0)
+	if (!pte_is_link(*p->pte[level], level) ||
+	    (t->link_count == 0 && !pmap_broken(RULE_LINK_COUNT)))
 		panic("link_clear_locked: level-%d entry is not a counted link", level);
 	*p->pte[level] = 0;
 	p->table[level]->used--;
-	t->link_count--;
+	if (t->link_count > 0)   /* lesson 4 leaves links uncounted */
+		t->link_count--;
 	count_link(pm, level, -1);
-	tlb_batch_all(b);
+	if (!pmap_broken(RULE_UNLINK_FLUSH))
+		tlb_batch_all(b);
 	pt_prune(pm, p, level, b);
 }
 
@@ -224,12 +231,17 @@ struct range_op {
 static void range_link_locked(struct pmap *pm, vaddr_t va, struct pt_path *p,
                               const struct range_op *op, struct tlb_batch *b)
 {
-	vaddr_t start = ALIGN_DOWN(va, level_size(p->link));
+	uint64_t size = level_size(p->link);
+	vaddr_t start = ALIGN_DOWN(va, size);
 
 	ASSERT_HELD(&pmap_lock);
-	if (op->remove || start < op->sva || start + level_size(p->link) > op->eva)
+	if (op->remove || start < op->sva || start + size > op->eva) {
 		link_clear_locked(pm, p, p->link, b);
-	else if (link_lower_locked(p, p->link, op->prot))
+		/* Lesson 8: invalidate every page the link mapped, O(pages). */
+		if (pmap_broken_n(RULE_TEARDOWN_COST, (int)(size / PAGE_SIZE)))
+			for (vaddr_t a = start; a < start + size; a += PAGE_SIZE)
+				tlb_batch_page(b, a);
+	} else if (link_lower_locked(p, p->link, op->prot))
 		tlb_batch_all(b);
 }
 

@@ -23,6 +23,7 @@
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
 #include "kernel/tlb.h"
+#include "mm/pmap/pmap_break.h"
 #include "mm/pmap/pmap_impl.h"
 
 /* Loads CR3 (a full flush of non-global entries). */
@@ -87,9 +88,22 @@ void tlb_batch_free_table(struct tlb_batch *b, struct vm_page *table)
 	b->full = true;
 }
 
+/* Frees the table pages queued in b. */
+static void free_queued_tables(struct tlb_batch *b)
+{
+	while (b->free_tables) {
+		struct vm_page *pg = b->free_tables;
+
+		b->free_tables = pg->next;
+		pg->next = NULL;
+		page_free(pg);
+	}
+}
+
 /*
  * The flush point: invalidates what was queued on every CPU where b->pmap
- * is loaded, then frees the queued table pages. (g) held.
+ * is loaded, then frees the queued table pages (lesson 7 frees them first).
+ * (g) held.
  */
 void tlb_batch_finish(struct tlb_batch *b)
 {
@@ -97,6 +111,8 @@ void tlb_batch_finish(struct tlb_batch *b)
 	uint64_t self = 1UL << cpu_id();
 	uint64_t others = pm->active_cpus & ~self;
 
+	if (b->free_tables && pmap_broken(RULE_FREE_AFTER_FLUSH))
+		free_queued_tables(b);
 	if ((pm->active_cpus & self) && b->full) {
 		pmap_hw_load_cr3(page_to_phys(pm->pml4));
 		pm->stat.tlb_flushes++;
@@ -109,13 +125,7 @@ void tlb_batch_finish(struct tlb_batch *b)
 	}
 	if (others && (b->full || b->count))
 		hw_shootdown(others, page_to_phys(pm->pml4), b->va, b->full ? 0 : b->count);
-	while (b->free_tables) {
-		struct vm_page *pg = b->free_tables;
-
-		b->free_tables = pg->next;
-		pg->next = NULL;
-		page_free(pg);
-	}
+	free_queued_tables(b);
 	b->count = 0;
 	b->full = false;
 }
@@ -137,6 +147,9 @@ void tlb_object_changed(struct pmap *pmaps, bool (*links)(struct pmap *pm, const
 		struct tlb_batch b;
 
 		if (!pm->active_cpus || !links(pm, arg))
+			continue;
+		/* Lesson 6: the classic bug, flushing only this CPU's address space. */
+		if (!(pm->active_cpus & (1UL << cpu_id())) && pmap_broken(RULE_OBJECT_FLUSH))
 			continue;
 		tlb_batch_init(&b, pm, gstat);
 		tlb_batch_all(&b);
