@@ -257,6 +257,7 @@ static const struct {
 	VMSTAT_FIELD(links_pde), VMSTAT_FIELD(links_pdpte), VMSTAT_FIELD(pv_entries),
 	VMSTAT_FIELD(tlb_flushes), VMSTAT_FIELD(tlb_invlpg), VMSTAT_FIELD(free_pages),
 	VMSTAT_FIELD(total_pages), VMSTAT_FIELD(vm_objects), VMSTAT_FIELD(shm_segments),
+	VMSTAT_FIELD(kmem_pages), VMSTAT_FIELD(file_pages), VMSTAT_FIELD(threads),
 	VMSTAT_FIELD(cpus), VMSTAT_FIELD(faults_large), VMSTAT_FIELD(faults_split),
 	VMSTAT_FIELD(large_free), VMSTAT_FIELD(large_pages), VMSTAT_FIELD(large_reserve),
 	VMSTAT_FIELD(obj_leaves), VMSTAT_FIELD(leaf_copies), VMSTAT_FIELD(leaf_mirrors),

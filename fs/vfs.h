@@ -206,6 +206,8 @@ long vfs_path_of(struct inode *ip, char *buf, size_t size);
 struct file *vfs_file_open(struct inode *ip, unsigned int flags);
 /* The inode of an open file, or NULL for a pipe, the terminal, a device. */
 struct inode *file_inode(struct file *f);
+/* Pages the writable file systems hold now, for their files' bytes (vmstat file_pages). */
+size_t vfs_file_page_count(void);
 /* Sets the size of a regular file, freeing the pages past it: 0, -ENOSPC. vfs_lock() held. */
 int vfs_truncate(struct inode *ip, uint64_t size);
 /* fstat's fields for ip. vfs_lock() held. */

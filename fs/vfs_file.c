@@ -32,6 +32,11 @@ static size_t file_pages;
 
 static const struct file_ops vfs_file_ops;
 
+size_t vfs_file_page_count(void)
+{
+	return __atomic_load_n(&file_pages, __ATOMIC_RELAXED);
+}
+
 struct inode *file_inode(struct file *f)
 {
 	return f->ops == &vfs_file_ops ? f->priv : NULL;

@@ -25,6 +25,7 @@ struct spinlock sched_lock = SPINLOCK_INIT("sched");
 
 static struct thread *run_head, *run_tail;   /* (s) one queue for all CPUs */
 static struct thread *all_threads;           /* (s) */
+static size_t nthreads;                      /* threads with a stack of their own (s) */
 static int next_tid = 1;                     /* (s) */
 
 void swtch(uint64_t *save_rsp, uint64_t new_rsp);
@@ -86,6 +87,7 @@ static struct thread *thread_alloc(struct proc *p)
 	t->tid = next_tid++;
 	t->all_next = all_threads;
 	all_threads = t;
+	nthreads++;
 	spin_unlock(&sched_lock);
 	return t;
 }
@@ -149,10 +151,16 @@ void thread_free(struct thread *t)
 	for (pp = &all_threads; *pp != t; pp = &(*pp)->all_next)
 		;
 	*pp = t->all_next;
+	nthreads--;
 	spin_unlock(&sched_lock);
 	page_free_run(t->kstack, KSTACK_PAGES);
 	kfree(t->fpu);
 	kfree(t);
+}
+
+size_t thread_count(void)
+{
+	return __atomic_load_n(&nthreads, __ATOMIC_RELAXED);
 }
 
 void thread_wait_off_cpu(struct thread *t)

@@ -99,6 +99,8 @@ void thread_start(struct thread *t);
  * until it has switched away for the last time.
  */
 void thread_free(struct thread *t);
+/* Threads alive now, kernel and user, each with KSTACK_PAGES of stack (vmstat threads). */
+size_t thread_count(void);
 
 /* Calls fn(thread, arg) for every thread, with sched_lock held. */
 void thread_for_each(void (*fn)(struct thread *, void *), void *arg);

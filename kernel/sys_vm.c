@@ -4,9 +4,11 @@
  * pointers and hand the work to mm/ and ipc/shm/, which validate everything
  * else.
  */
+#include "fs/vfs.h"
 #include "kernel/percpu.h"
 #include "kernel/proc.h"
 #include "kernel/profile.h"
+#include "kernel/sched.h"
 #include "kernel/string.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
@@ -192,6 +194,9 @@ void vmstat_system(struct vmstat *st)
 	percpu_stat(st);
 	proc_fault_stat(st);
 	st->watchdog_reports = __atomic_load_n(&watchdog_reports, __ATOMIC_RELAXED);
+	st->kmem_pages = kmalloc_page_count();
+	st->file_pages = vfs_file_page_count();
+	st->threads = thread_count();
 }
 
 long sys_vmstat(struct trapframe *tf)

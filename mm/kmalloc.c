@@ -47,6 +47,7 @@ struct km_free {
 
 static struct spinlock km_lock = SPINLOCK_INIT("km_lock");
 static struct vm_page *partial[KM_NCLASSES];   /* slabs with a free block */
+static size_t heap_pages;                        /* slabs and runs held (atomic) */
 
 /* Block size of class c, and how many blocks one slab page holds. */
 static size_t class_size(unsigned c) { return 1UL << (KM_MIN_SHIFT + c); }
@@ -123,6 +124,7 @@ static struct vm_page *slab_new_locked(unsigned c)
 	pg->order = c;
 	pg->used = blocks_per_slab(c);
 	pg->offset = 0;
+	__atomic_add_fetch(&heap_pages, 1, __ATOMIC_RELAXED);
 	return pg;
 }
 
@@ -191,6 +193,7 @@ static void slab_free_locked(struct vm_page *pg, void *p)
 		pg->order = pg->used = 0;
 		pg->offset = 0;
 		page_free(pg);
+		__atomic_sub_fetch(&heap_pages, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -216,6 +219,7 @@ static void *run_alloc(size_t size)
 		first[i].order = KM_TAIL;
 	}
 	first->order = KM_RUN | (uint32_t)n;
+	__atomic_add_fetch(&heap_pages, n, __ATOMIC_RELAXED);
 	return page_to_virt(first);
 }
 
@@ -231,6 +235,7 @@ static void run_free_locked(struct vm_page *pg, void *p)
 		pg[i].order = 0;
 	}
 	page_free_run(pg, n);
+	__atomic_sub_fetch(&heap_pages, n, __ATOMIC_RELAXED);
 }
 
 /* ---- Public interface ---- */
@@ -302,4 +307,9 @@ size_t kmalloc_usable_size(const void *p)
 		n = class_size(pg->order);
 	spin_unlock(&km_lock);
 	return n;
+}
+
+size_t kmalloc_page_count(void)
+{
+	return __atomic_load_n(&heap_pages, __ATOMIC_RELAXED);
 }

@@ -25,5 +25,6 @@ void *kmalloc(size_t size);      /* NULL on failure or size 0 */
 void *kzalloc(size_t size);
 void kfree(void *p);
 size_t kmalloc_usable_size(const void *p);   /* >= the size asked for; 0 for NULL */
+size_t kmalloc_page_count(void);             /* pages the heap holds now (vmstat kmem_pages) */
 
 #endif

@@ -16,7 +16,8 @@ static const struct {
 } counted[] = {
 #define C(f) { #f, offsetof(struct vmstat, f) }
 	C(free_pages), C(vm_objects), C(shm_segments), C(pt_pages), C(obj_pt_pages),
-	C(obj_pd_pages), C(pv_entries), C(large_pages), C(large_reserve),
+	C(obj_pd_pages), C(pv_entries), C(large_pages), C(large_reserve), C(kmem_pages),
+	C(file_pages), C(threads),
 #undef C
 };
 

@@ -343,14 +343,16 @@ UTEST(tmp_files_are_created_written_and_truncated)
 UTEST(an_unlinked_open_file_stays_readable_until_the_last_close)
 {
 	static char data[16 * 4096], back[16 * 4096];
-	long fd, before = 0;
+	long fd, before = 0, file_pages = 0;
 	struct stat st;
 
 	ut_touch_stack();
 	memset(data, 'u', sizeof(data));
 	memset(back, 0, sizeof(back));
-	if (own_kernel())
+	if (own_kernel()) {
 		before = ut_free_pages();
+		file_pages = (long)ut_vmstat(0).file_pages;
+	}
 	fd = sc_open("/tmp/fs-u", O_CREAT | O_RDWR, 0600);
 	UT_ASSERT_OK(fd);
 	UT_ASSERT_EQ((long)sizeof(data), sys_write((int)fd, data, sizeof(data)));
@@ -360,11 +362,15 @@ UTEST(an_unlinked_open_file_stays_readable_until_the_last_close)
 	UT_ASSERT_EQ(0, st.st_nlink);
 	UT_ASSERT_EQ((long)sizeof(back), SC(NR_pread64, fd, back, sizeof(back), 0, 0, 0));
 	UT_ASSERT(memcmp(data, back, sizeof(data)) == 0);
-	if (own_kernel())               /* its 16 pages are still held */
+	if (own_kernel()) {             /* its 16 pages are still held, counted as a file's */
 		UT_ASSERT(ut_free_pages() <= before - 16);
+		UT_ASSERT_EQ(file_pages + 16, (long)ut_vmstat(0).file_pages);
+	}
 	UT_ASSERT_EQ(0, sc_close(fd));
-	if (own_kernel())
+	if (own_kernel()) {
 		UT_ASSERT_EQ(before, ut_free_pages_settle(before));
+		UT_ASSERT_EQ(file_pages, (long)ut_vmstat(0).file_pages);
+	}
 }
 
 UTEST(directories_are_made_listed_and_removed)

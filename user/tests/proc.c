@@ -570,6 +570,36 @@ UTEST(threads_create_and_join)
 		UT_ASSERT_EQ(1, slots[i]);
 }
 
+/*
+ * A thread that has left is freed by its process's next clone or by the
+ * process's end (kernel/proc.c): after a child that ran threads is
+ * reaped, the kernel holds as many threads (and stacks) as before.
+ */
+UTEST(the_threads_of_a_finished_process_are_freed)
+{
+	UT_NEEDS_OWN_KERNEL("vmstat's count of threads");
+	uint64_t threads = ut_vmstat(0).threads;
+	pthread_t tids[NTHREADS];
+	int i, pid, status;
+
+	pid = fork();
+	UT_ASSERT(pid >= 0);
+	if (pid == 0) {
+		for (i = 0; i < NTHREADS; i++)
+			if (pthread_create(&tids[i], NULL, bump_slot, (void *)(long)i) != 0)
+				_exit(1);
+		for (i = 0; i < NTHREADS; i++)
+			pthread_join(tids[i], NULL);
+		_exit(ut_vmstat(0).threads >= threads + 1 ? 0 : 2);
+	}
+	UT_ASSERT_EQ(pid, sys_waitpid(pid, &status, 0));
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_EQ(0, WEXITSTATUS(status));
+	for (i = 0; i < 100 && ut_vmstat(0).threads != threads; i++)
+		sleep_ms(10);
+	UT_ASSERT_EQ(threads, ut_vmstat(0).threads);
+}
+
 #define FAULT_REGION (1024 * 1024)
 #define FAULT_PAGES  (FAULT_REGION / PAGE_SIZE)
 
