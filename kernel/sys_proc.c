@@ -480,6 +480,18 @@ long sys_set_robust_list(struct trapframe *tf)
 }
 
 /*
+ * rseq(area, len, flags, sig): restartable sequences are not provided.
+ * glibc registers an area at every program's start and carries on without
+ * one on -ENOSYS, so the call is answered here, without the console line
+ * an unknown call gets (it would follow every busybox command).
+ */
+long sys_rseq(struct trapframe *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+/*
  * prctl(option, arg2, ...): PR_SET_NAME and PR_GET_NAME (the process's
  * name, what ps and /proc/PID/stat show; Linux names each thread); every
  * other option is -EINVAL.

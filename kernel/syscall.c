@@ -140,6 +140,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_prlimit64] = sys_prlimit64,
 	[NR_getrandom] = sys_getrandom,
 	[NR_set_robust_list] = sys_set_robust_list,
+	[NR_rseq] = sys_rseq,
 	[NR_prctl] = sys_prctl,
 };
 

@@ -65,6 +65,7 @@ long sys_setrlimit(struct trapframe *tf);
 long sys_prlimit64(struct trapframe *tf);
 long sys_getrandom(struct trapframe *tf);
 long sys_set_robust_list(struct trapframe *tf);
+long sys_rseq(struct trapframe *tf);
 long sys_prctl(struct trapframe *tf);
 
 /* Waiting for descriptors (poll.c). */

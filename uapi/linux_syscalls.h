@@ -127,5 +127,6 @@
 #define NR_set_robust_list  273
 #define NR_prlimit64        302
 #define NR_getrandom        318
+#define NR_rseq             334
 
 #endif
