@@ -60,16 +60,14 @@ static void help(void)
 	    "  ptdump -o ID                the segment's own tree\n");
 }
 
-/* In a child: execs argv[0] as /bin/NAME, or as given if it contains a '/'. */
+/*
+ * In a child: execs argv[0], searched in the directories of PATH (musl's
+ * default, /usr/local/bin:/bin:/usr/bin, when it is not set), or as given
+ * if it contains a '/'.
+ */
 static void __attribute__((noreturn)) exec_program(char **argv)
 {
-	char path[MAXLINE + 8];
-
-	if (strchr(argv[0], '/'))
-		snprintf(path, sizeof(path), "%s", argv[0]);
-	else
-		snprintf(path, sizeof(path), "/bin/%s", argv[0]);
-	execv(path, argv);
+	execvp(argv[0], argv);
 	if (errno == ENOENT)
 		printf("ownsh: %s: not found\n", argv[0]);
 	else

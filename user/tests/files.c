@@ -605,6 +605,17 @@ UTEST(the_shell_joins_commands_into_pipelines)
 		UT_FAIL("the shell printed: %.400s", out);
 }
 
+/* A bare name is looked for in PATH: the project's programs are in /usr/bin. */
+UTEST(the_shell_finds_a_program_by_name_on_path)
+{
+	UT_NEEDS_OWN_KERNEL("/usr/bin/programs is this kernel's initrd's");
+	static char out[8192];
+
+	run_shell("programs\n", out, sizeof(out));
+	if (!strstr(out, "ptdump") || strstr(out, "not found"))
+		UT_FAIL("the shell printed: %.400s", out);
+}
+
 /* ---- Limits and bad input ---- */
 
 UTEST(a_full_table_gives_emfile_and_the_lowest_free_slot_comes_back)
