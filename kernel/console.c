@@ -1,8 +1,8 @@
 /*
- * Serial (COM1, 115200 8N1) output, mirrored on one screen: the VGA text
- * mode when a BIOS booted us in it, else the framebuffer console
- * (kernel/fbcon.c) on the framebuffer GRUB set up, which is what a UEFI
- * boot offers. Both are written with polling; a spinlock keeps lines from
+ * Serial (COM1, 115200 8N1) output, mirrored on one screen by the screen
+ * console (kernel/fbcon.c): in the VGA text mode when a BIOS booted us in
+ * it, else on the framebuffer GRUB set up, which is what a UEFI boot
+ * offers. Both are written with polling; a spinlock keeps lines from
  * interleaving between CPUs and interrupt handlers.
  */
 #include "kernel/console.h"
@@ -19,13 +19,12 @@
 #define VGA_PHYS 0xb8000
 #define VGA_COLS 80
 #define VGA_ROWS 25
-#define VGA_ATTR 0x0700   /* light grey on black */
 
 static struct spinlock console_lock = SPINLOCK_INIT("console");
-static int vga_row, vga_col;
 
-/* The screen that mirrors the serial port; none until console_init_screen. */
-static enum { SCREEN_NONE, SCREEN_VGA, SCREEN_FB } screen;
+/* The screen that mirrors the serial port (framebuffer or VGA text), once
+ * console_init_screen has found one. */
+static bool screen;
 static struct fbcon fbcon;
 
 static void serial_init(void)
@@ -46,52 +45,14 @@ static void serial_putc(char c)
 	outb(COM1, (uint8_t)c);
 }
 
-static volatile uint16_t *vga(void)
+/*
+ * Hides the VGA's own blinking cursor (CRTC register 0x0a, cursor start,
+ * bit 5): the console draws its cursor as an inverted cell.
+ */
+static void vga_hide_hw_cursor(void)
 {
-	return phys_to_virt(VGA_PHYS);
-}
-
-static void vga_scroll(void)
-{
-	volatile uint16_t *v = vga();
-
-	for (int i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
-		v[i] = v[i + VGA_COLS];
-	for (int i = 0; i < VGA_COLS; i++)
-		v[(VGA_ROWS - 1) * VGA_COLS + i] = VGA_ATTR | ' ';
-	vga_row = VGA_ROWS - 1;
-}
-
-static void vga_putc(char c)
-{
-	volatile uint16_t *v = vga();
-
-	if (c == '\n') {
-		vga_col = 0;
-		vga_row++;
-	} else if (c == '\r') {
-		vga_col = 0;
-	} else if (c == '\b') {
-		if (vga_col > 0)
-			vga_col--;
-	} else {
-		v[vga_row * VGA_COLS + vga_col] = VGA_ATTR | (uint8_t)c;
-		if (++vga_col == VGA_COLS) {
-			vga_col = 0;
-			vga_row++;
-		}
-	}
-	if (vga_row == VGA_ROWS)
-		vga_scroll();
-}
-
-static void vga_init(void)
-{
-	volatile uint16_t *v = vga();
-
-	for (int i = 0; i < VGA_ROWS * VGA_COLS; i++)
-		v[i] = VGA_ATTR | ' ';
-	vga_row = vga_col = 0;
+	outb(0x3d4, 0x0a);
+	outb(0x3d5, 0x20);
 }
 
 void console_init(void)
@@ -114,9 +75,9 @@ void console_init_screen(const struct boot_info *boot)
 		base = kernel_map_device(fb->addr, (size_t)fb->pitch * fb->height);
 		spin_lock(&console_lock);
 		if (base && fbcon_init(&fbcon, fb, base) == 0)
-			screen = SCREEN_FB;
+			screen = true;
 		spin_unlock(&console_lock);
-		if (screen == SCREEN_FB)
+		if (screen)
 			printk("console: framebuffer %ux%ux%u at 0x%lx, %dx%d characters\n",
 			       fb->width, fb->height, fb->bpp, (unsigned long)fb->addr,
 			       fbcon.cols, fbcon.rows);
@@ -125,8 +86,9 @@ void console_init_screen(const struct boot_info *boot)
 			       fb->width, fb->height, fb->bpp, (unsigned long)fb->addr);
 	} else if (fb->type == BOOT_FB_EGA_TEXT || (fb->type == BOOT_FB_NONE && !boot->efi)) {
 		spin_lock(&console_lock);
-		vga_init();
-		screen = SCREEN_VGA;
+		vga_hide_hw_cursor();
+		fbcon_init_text(&fbcon, phys_to_virt(VGA_PHYS), VGA_COLS, VGA_ROWS);
+		screen = true;
 		spin_unlock(&console_lock);
 		printk("console: VGA text %dx%d\n", VGA_COLS, VGA_ROWS);
 	} else {
@@ -140,7 +102,7 @@ int console_check_screen(void)
 	int bad;
 
 	spin_lock(&console_lock);
-	bad = screen == SCREEN_FB ? fbcon_mismatches(&fbcon) : -ENOENT;
+	bad = screen ? fbcon_mismatches(&fbcon) : -ENOENT;
 	spin_unlock(&console_lock);
 	return bad;
 }
@@ -153,11 +115,8 @@ void console_write_mode(const char *s, size_t n, bool crlf)
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
-	if (screen == SCREEN_FB)
+	if (screen)
 		fbcon_write(&fbcon, s, n);
-	else if (screen == SCREEN_VGA)
-		for (size_t i = 0; i < n; i++)
-			vga_putc(s[i]);
 	spin_unlock(&console_lock);
 }
 

@@ -18,9 +18,9 @@ void console_init(void);
  */
 void console_init_screen(const struct boot_info *boot);
 /*
- * With the framebuffer console: the number of character cells whose pixels
- * differ from the text (0: the screen shows what was written). -ENOENT
- * without it. For the boot self-test.
+ * With a screen: the number of character cells whose pixels or VGA text
+ * cells differ from the text (0: the screen shows what was written).
+ * -ENOENT without one. For the boot self-test.
  */
 int console_check_screen(void);
 /* Writes n bytes; a newline goes to the serial port as CR LF. */

@@ -1,7 +1,7 @@
 /*
- * The framebuffer console (see fbcon.h). Every change of the screen goes
- * through draw_cell(), which writes one character's 8x16 pixels and reads
- * nothing back.
+ * The screen console (see fbcon.h). Every change of the screen goes
+ * through draw_cell(), which writes one character's 8x16 pixels, or its
+ * text cell, and reads nothing back.
  */
 #include "kernel/fbcon.h"
 #include "kernel/font.h"
@@ -19,6 +19,9 @@
 /* The colours of the VGA text console: light grey on black. */
 #define FG_RGB 0xaaaaaa
 #define BG_RGB 0x000000
+/* The same as attributes of a VGA text cell (background in the high half). */
+#define TEXT_ATTR          0x07
+#define TEXT_ATTR_INVERTED 0x70
 
 /* The 8-bit channel v as a field of `size` bits at `pos`. */
 static uint32_t channel(uint32_t v, uint8_t pos, uint8_t size)
@@ -71,7 +74,18 @@ static uint8_t *cell_pixels(const struct fbcon *fb, int row, int col)
 	       (size_t)col * FONT_WIDTH * fb->bytes_pp;
 }
 
-static void draw_cell(struct fbcon *fb, int row, int col, bool inverted)
+/* The VGA text cell that shows ch. */
+static uint16_t text_cell(uint8_t ch, bool inverted)
+{
+	return (uint16_t)(inverted ? TEXT_ATTR_INVERTED : TEXT_ATTR) << 8 | ch;
+}
+
+static volatile uint16_t *text_cells(const struct fbcon *fb, int row, int col)
+{
+	return (volatile uint16_t *)fb->base + row * fb->cols + col;
+}
+
+static void draw_glyph(struct fbcon *fb, int row, int col, bool inverted)
 {
 	const uint8_t *glyph = font_glyph(fb->cells[row][col]);
 	uint32_t on = inverted ? fb->bg : fb->fg, off = inverted ? fb->fg : fb->bg;
@@ -81,6 +95,14 @@ static void draw_cell(struct fbcon *fb, int row, int col, bool inverted)
 		for (int x = 0; x < FONT_WIDTH; x++)
 			put_pixel(line + x * fb->bytes_pp, fb->bytes_pp,
 			          glyph[y] & (0x80 >> x) ? on : off);
+}
+
+static void draw_cell(struct fbcon *fb, int row, int col, bool inverted)
+{
+	if (fb->text)
+		*text_cells(fb, row, col) = text_cell(fb->cells[row][col], inverted);
+	else
+		draw_glyph(fb, row, col, inverted);
 }
 
 static void cursor(struct fbcon *fb, bool show)
@@ -250,6 +272,7 @@ int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base
 	    info->width < FONT_WIDTH || info->height < FONT_HEIGHT ||
 	    info->pitch < info->width * bytes_pp)
 		return -EINVAL;
+	fb->text = false;
 	fb->base = base;
 	fb->pitch = info->pitch;
 	fb->bytes_pp = bytes_pp;
@@ -269,6 +292,22 @@ int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base
 	return 0;
 }
 
+void fbcon_init_text(struct fbcon *fb, void *base, int cols, int rows)
+{
+	fb->text = true;
+	fb->base = base;
+	fb->cols = MIN(cols, FBCON_MAX_COLS);
+	fb->rows = MIN(rows, FBCON_MAX_ROWS);
+	fb->row = fb->col = 0;
+	fb->cursor_shown = false;
+	fb->esc = ESC_NONE;
+	memset(fb->cells, ' ', sizeof(fb->cells));
+	for (int r = 0; r < fb->rows; r++)
+		for (int c = 0; c < fb->cols; c++)
+			draw_cell(fb, r, c, false);
+	cursor(fb, true);
+}
+
 void fbcon_write(struct fbcon *fb, const char *s, size_t n)
 {
 	cursor(fb, false);
@@ -277,23 +316,33 @@ void fbcon_write(struct fbcon *fb, const char *s, size_t n)
 	cursor(fb, true);
 }
 
+/* Do the pixels of cell (r, c) differ from its character's glyph? */
+static bool glyph_differs(const struct fbcon *fb, int r, int c, bool inverted)
+{
+	const uint8_t *glyph = font_glyph(fb->cells[r][c]);
+	uint32_t on = inverted ? fb->bg : fb->fg, off = inverted ? fb->fg : fb->bg;
+	const uint8_t *line = cell_pixels(fb, r, c);
+
+	for (int y = 0; y < FONT_HEIGHT; y++, line += fb->pitch)
+		for (int x = 0; x < FONT_WIDTH; x++)
+			if (get_pixel(line + x * fb->bytes_pp, fb->bytes_pp) !=
+			    (glyph[y] & (0x80 >> x) ? on : off))
+				return true;
+	return false;
+}
+
 int fbcon_mismatches(const struct fbcon *fb)
 {
 	int bad = 0;
 
 	for (int r = 0; r < fb->rows; r++) {
 		for (int c = 0; c < fb->cols; c++) {
-			const uint8_t *glyph = font_glyph(fb->cells[r][c]);
 			bool inverted = fb->cursor_shown && r == fb->row && c == fb->col;
-			uint32_t on = inverted ? fb->bg : fb->fg, off = inverted ? fb->fg : fb->bg;
-			const uint8_t *line = cell_pixels(fb, r, c);
-			bool same = true;
 
-			for (int y = 0; y < FONT_HEIGHT && same; y++, line += fb->pitch)
-				for (int x = 0; x < FONT_WIDTH && same; x++)
-					same = get_pixel(line + x * fb->bytes_pp, fb->bytes_pp) ==
-					       (glyph[y] & (0x80 >> x) ? on : off);
-			bad += !same;
+			if (fb->text)
+				bad += *text_cells(fb, r, c) != text_cell(fb->cells[r][c], inverted);
+			else
+				bad += glyph_differs(fb, r, c, inverted);
 		}
 	}
 	return bad;

@@ -1,9 +1,11 @@
 /*
- * The framebuffer console: text drawn with the 8x16 font (kernel/font.h)
- * into a linear framebuffer, which is all a UEFI machine offers: its
- * firmware has no VGA text mode. kernel/console.c owns the one on the
- * screen; the functions here draw into any struct fbcon, so tests can give
- * them a framebuffer in ordinary memory.
+ * The screen console: text drawn with the 8x16 font (kernel/font.h) into a
+ * linear framebuffer, which is all a UEFI machine offers (its firmware has
+ * no VGA text mode), or written as characters into a VGA text screen, which
+ * a BIOS boot keeps. Both take the same control characters and escape
+ * sequences. kernel/console.c owns the one on the screen; the functions
+ * here draw into any struct fbcon, so tests can give them a screen in
+ * ordinary memory.
  *
  * What is on the screen is kept as characters too (cells), so that
  * scrolling redraws only the cells whose character changes and never reads
@@ -21,7 +23,9 @@
 #define FBCON_MAX_PARAMS 4
 
 struct fbcon {
-	uint8_t *base;          /* pixel (0, 0) */
+	bool text;              /* a VGA text screen: base holds one 16-bit cell
+	                           (character, colour) per character */
+	uint8_t *base;          /* pixel (0, 0), or the first text cell */
 	uint32_t pitch;         /* bytes from one line of pixels to the next */
 	uint32_t bytes_pp;      /* bytes per pixel: 2, 3 or 4 */
 	uint32_t fg, bg;        /* the two colours as pixel values */
@@ -42,6 +46,8 @@ struct fbcon {
  * or the screen is smaller than one character.
  */
 int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base);
+/* Sets fb up on a VGA text screen of cols x rows cells at base and clears it. */
+void fbcon_init_text(struct fbcon *fb, void *base, int cols, int rows);
 /*
  * Draws n bytes: '\n' starts the next line, '\r' goes to its start, '\b'
  * one cell back, '\t' to the next multiple of 8, '\a' does nothing; every
@@ -57,9 +63,9 @@ int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base
  */
 void fbcon_write(struct fbcon *fb, const char *s, size_t n);
 /*
- * Reads the framebuffer back and counts the cells whose pixels are not
- * their character's glyph (inverted at the cursor): 0 when the screen
- * shows exactly the text. For tests.
+ * Reads the screen back and counts the cells whose pixels are not their
+ * character's glyph, or whose text cell is not their character (inverted
+ * at the cursor): 0 when the screen shows exactly the text. For tests.
  */
 int fbcon_mismatches(const struct fbcon *fb);
 

@@ -1,7 +1,8 @@
 /*
- * KTEST cases of the framebuffer console, drawing into framebuffers in
- * ordinary memory: they run in every boot self-test (BIOS or UEFI) and on
- * the host (make check). The real screen is checked by `quicktest`.
+ * KTEST cases of the screen console, drawing into framebuffers and VGA
+ * text screens in ordinary memory: they run in every boot self-test (BIOS
+ * or UEFI) and on the host (make check). The real screen is checked by
+ * `quicktest`.
  */
 #include "kernel/fbcon.h"
 #include "kernel/font.h"
@@ -211,4 +212,32 @@ KTEST(fbcon, refuses_screens_it_cannot_draw_on)
 	info = xrgb8888();
 	info.pitch = W * 4 - 4;
 	KT_ASSERT_EQ(-EINVAL, fbcon_init(&con, &info, pixels));
+}
+
+/*
+ * The VGA text screen of a BIOS boot goes through the same console: each
+ * cell is a character and its colour (light grey on black; the cursor
+ * inverted), and escape sequences act, never shown as text.
+ */
+KTEST(fbcon, writes_a_vga_text_screen_with_the_same_sequences)
+{
+	static uint16_t text[3][10];
+
+	memset(text, 0x55, sizeof(text));
+	fbcon_init_text(&con, text, 10, 3);
+	KT_ASSERT_EQ(0x7000 | ' ', text[0][0]);          /* the cursor, on a cleared screen */
+	KT_ASSERT_EQ(0x0700 | ' ', text[2][9]);
+	write_str("$ \x1b[6nls\x1b[2Dcd\x1b[K\n1234567890ab");
+	KT_ASSERT(row_is(0, "$ cd"));
+	KT_ASSERT(row_is(1, "1234567890"));
+	KT_ASSERT(row_is(2, "ab"));
+	KT_ASSERT_EQ(0x0700 | 'c', text[0][2]);
+	KT_ASSERT_EQ(0x7000 | ' ', text[2][2]);
+	KT_ASSERT_EQ(0, fbcon_mismatches(&con));
+	write_str("\n\n");                                /* scrolls: "ab" at the top */
+	KT_ASSERT(row_is(0, "ab"));
+	KT_ASSERT_EQ(0x0700 | 'a', text[0][0]);
+	KT_ASSERT_EQ(0, fbcon_mismatches(&con));
+	text[0][1] = 0x0700 | 'x';
+	KT_ASSERT_EQ(1, fbcon_mismatches(&con));
 }
