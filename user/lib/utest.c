@@ -172,6 +172,52 @@ void ut_run_ok(const char *path, char *const argv[])
 	UT_ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
+/* The child of ut_run_capture: stdin from in (unless -1), stdout and stderr to res. */
+static void __attribute__((noreturn)) exec_captured(const char *path, char *const argv[],
+                                                    int in, int res)
+{
+	if ((in >= 0 && dup2(in, 0) != 0) || dup2(res, 1) != 1 || dup2(res, 2) != 2)
+		_exit(101);
+	execv(path, argv);
+	_exit(100);
+}
+
+int ut_run_capture(const char *path, char *const argv[], const char *input, char *out,
+                   size_t len)
+{
+	int res[2], in[2] = { -1, -1 }, pid, status;
+	char drop[512];
+	size_t n = 0;
+	long got;
+
+	out[0] = '\0';
+	if (pipe2(res, O_CLOEXEC) < 0 || (input && pipe2(in, O_CLOEXEC) < 0))
+		return -1;
+	pid = fork();
+	if (pid == 0)
+		exec_captured(path, argv, in[0], res[1]);
+	close(res[1]);
+	if (input) {
+		close(in[0]);
+		if (pid > 0)   /* a short input: the pipe holds it all */
+			(void)!write(in[1], input, strlen(input));
+		close(in[1]);
+	}
+	if (pid < 0) {
+		close(res[0]);
+		return -1;
+	}
+	while ((got = read(res[0], n < len - 1 ? out + n : drop,
+	    n < len - 1 ? len - 1 - n : sizeof(drop))) > 0)
+		if (n < len - 1)
+			n += (size_t)got;
+	out[n] = '\0';
+	close(res[0]);
+	if (waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
 /* Prints each line of text as a KTAP diagnostic. */
 static void print_diag_lines(char *text)
 {

@@ -176,6 +176,17 @@ void ut_prefault_image(void);
 void ut_run_ok(const char *path, char *const argv[]);
 
 /*
+ * Runs the program at path with argv in a child whose standard output and
+ * error go into out (at most len - 1 bytes and a NUL; the rest is read and
+ * dropped, so the program never blocks on a full pipe) and whose standard
+ * input is the text `input` (NULL: the caller's). Returns its exit status,
+ * or -1 when it did not exit plainly within UT_RUN_LIMIT_MS (killed, timed
+ * out, could not start: 100 is the child's status when execv failed).
+ */
+int ut_run_capture(const char *path, char *const argv[], const char *input, char *out,
+                   size_t len);
+
+/*
  * What a long run (fuzz, stress) must give back: the kernel's counts of
  * pages, objects, segments and tables (struct vmstat) and the number of
  * processes.

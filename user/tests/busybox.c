@@ -40,31 +40,8 @@ static void need_busybox(void)
  */
 static int sh(const char *script)
 {
-	int fds[2], pid, status, r;
-	size_t n = 0;
-	long got;
-
-	out[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0)
-			_exit(101);
-		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
-		_exit(100);
-	}
-	close(fds[1]);
-	while (n < OUT_LEN - 1 && (got = read(fds[0], out + n, OUT_LEN - 1 - n)) > 0)
-		n += (size_t)got;
-	out[n] = '\0';
-	close(fds[0]);
-	r = waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS);
-	if (r != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return ut_run_capture("/bin/sh", (char *[]){ "sh", "-c", (char *)script, NULL }, NULL,
+	    out, OUT_LEN);
 }
 
 /* The case fails unless `sh -c script` exits 0 and prints exactly want. */

@@ -564,29 +564,8 @@ UTEST(readv_and_writev_move_several_buffers_through_a_pipe)
  * it and its commands print goes to out. */
 static void run_shell(const char *script, char *out, size_t len)
 {
-	int in[2], res[2], pid;
-	long n;
-
-	UT_ASSERT_EQ(0, sc_pipe2(in, O_CLOEXEC));
-	UT_ASSERT_EQ(0, sc_pipe2(res, O_CLOEXEC));
-	pid = fork();
-	UT_ASSERT_OK(pid);
-	if (pid == 0) {
-		if (SC(NR_dup2, in[0], 0, 0, 0, 0, 0) != 0 || SC(NR_dup2, res[1], 1, 0, 0, 0, 0) != 1 ||
-		    SC(NR_dup2, res[1], 2, 0, 0, 0, 0) != 2)
-			_exit(101);
-		execl("/usr/bin/ownsh", "ownsh", (char *)NULL);
-		_exit(100);
-	}
-	sc_close(in[0]);
-	sc_close(res[1]);
-	UT_ASSERT_EQ((long)strlen(script), sys_write(in[1], script, strlen(script)));
-	sc_close(in[1]);                                 /* the shell's end of input */
-	n = read_all(res[0], out, len - 1);
-	sc_close(res[0]);
-	UT_ASSERT(n >= 0);
-	out[n] = '\0';
-	reap_ok(pid);
+	UT_ASSERT_EQ(0, ut_run_capture("/usr/bin/ownsh", (char *[]){ "ownsh", NULL }, script,
+	    out, len));
 }
 
 UTEST(the_shell_joins_commands_into_pipelines)

@@ -715,25 +715,10 @@ UTEST(exec_finds_programs_through_the_file_system)
 UTEST(local_programs_are_built_into_usr_local_bin)
 {
 	char buf[128];
-	int fds[2], pid, status;
-	long n, got = 0;
 
 	UT_ASSERT_EQ(0, sc_access("/usr/local/bin/hello", X_OK));
-	UT_ASSERT_EQ(0, pipe2(fds, O_CLOEXEC));
-	pid = fork();
-	UT_ASSERT_OK(pid);
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		execl("/usr/local/bin/hello", "hello", "tests", (char *)NULL);
-		_exit(100);
-	}
-	close(fds[1]);
-	while (got < (long)sizeof(buf) - 1 && (n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += n;
-	buf[got] = '\0';
-	close(fds[0]);
-	UT_ASSERT_EQ(pid, waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS));
-	UT_ASSERT_EQ(0, status);
+	UT_ASSERT_EQ(0, ut_run_capture("/usr/local/bin/hello",
+	    (char *[]){ "hello", "tests", NULL }, NULL, buf, sizeof(buf)));
 	UT_ASSERT_EQ(0, strcmp(buf, "hello, tests (from /usr/local/bin/hello)\n"));
 }
 

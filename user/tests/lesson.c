@@ -27,30 +27,7 @@ static bool teach_build(void)
 /* Runs /usr/bin/lesson with argv; returns its exit status (-1: not a plain exit). */
 static int run_lesson(char *const argv[])
 {
-	int fds[2], pid, status;
-	size_t n = 0;
-	long got;
-
-	out[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		if (dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0)
-			_exit(101);
-		execv("/usr/bin/lesson", argv);
-		_exit(100);
-	}
-	close(fds[1]);
-	while (n < OUT_LEN - 1 && (got = read(fds[0], out + n, OUT_LEN - 1 - n)) > 0)
-		n += got;
-	out[n] = '\0';
-	close(fds[0]);
-	if (waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return ut_run_capture("/usr/bin/lesson", argv, NULL, out, OUT_LEN);
 }
 
 UTEST(the_knob_exists_only_in_a_teach_build)

@@ -24,31 +24,13 @@ static char out[OUT_LEN];
 static void run_tool(char *const argv[], int want, const char *text)
 {
 	char path[64];
-	int fds[2], pid, status, r;
-	size_t n = 0;
-	long got;
+	int st;
 
 	snprintf(path, sizeof(path), "/usr/bin/%s", argv[0]);
-	out[0] = '\0';
-	UT_ASSERT_EQ(0, pipe2(fds, O_CLOEXEC));
-	pid = fork();
-	UT_ASSERT(pid >= 0);
-	if (pid == 0) {
-		if (dup2(fds[1], 1) < 0 || dup2(fds[1], 2) < 0)
-			_exit(101);
-		execv(path, argv);
-		_exit(100);
-	}
-	close(fds[1]);
-	while (n < OUT_LEN - 1 && (got = read(fds[0], out + n, OUT_LEN - 1 - n)) > 0)
-		n += got;
-	out[n] = '\0';
-	close(fds[0]);
-	r = waitpid_timeout(pid, &status, UT_RUN_LIMIT_MS);
-	UT_ASSERT_EQ(pid, r);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != want || !strstr(out, text))
-		UT_FAIL("%s %s: status 0x%x, want exit %d and \"%s\"; output: %.300s", argv[0],
-		    argv[1] ? argv[1] : "", status, want, text, out);
+	st = ut_run_capture(path, argv, NULL, out, OUT_LEN);
+	if (st != want || !strstr(out, text))
+		UT_FAIL("%s %s: status %d, want exit %d and \"%s\"; output: %.300s", argv[0],
+		    argv[1] ? argv[1] : "", st, want, text, out);
 }
 
 #define TOOL(want, text, ...) run_tool((char *[]){ __VA_ARGS__, NULL }, want, text)
