@@ -186,6 +186,42 @@ static int child_named(int parent, const char *name)
 }
 
 /*
+ * Starts the shell at path with argv in a group of its own made the
+ * terminal's foreground, echo off: it reads commands from pipe in (the
+ * caller writes in[1]) and writes its output and errors into pipe out (the
+ * caller reads out[0]). Sets *pid to its pid once it runs in the
+ * foreground (-1 before).
+ */
+static void start_shell(const char *path, char *const argv[], int in[2], int out[2], int *pid)
+{
+	struct termios t = saved;
+	int sh;
+
+	*pid = -1;
+	t.c_lflag &= ~ECHO;
+	UT_ASSERT_EQ(0, tcsetattr(0, TCSAFLUSH, &t));
+	UT_ASSERT_EQ(0, pipe(in));
+	UT_ASSERT_EQ(0, pipe(out));
+	sh = fork();
+	UT_ASSERT_OK(sh);
+	if (sh == 0) {
+		setpgid(0, 0);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		close(in[1]);
+		close(out[0]);
+		execv(path, argv);
+		_exit(127);
+	}
+	setpgid(sh, sh);
+	close(in[0]);
+	close(out[1]);
+	UT_ASSERT_EQ(0, tcsetpgrp(0, sh));
+	*pid = sh;
+}
+
+/*
  * The project's shell, /usr/bin/ownsh, in a group of its own made the
  * foreground, reading commands from a pipe: Ctrl-C ends its command (this
  * program's `cat` helper, there with or without busybox), and the shell
@@ -193,7 +229,6 @@ static int child_named(int parent, const char *name)
  */
 UTEST(ctrl_c_ends_the_shells_command_and_not_the_shell)
 {
-	struct termios t;
 	int in[2], out[2], sh, status;
 	char buf[512];
 	size_t got = 0;
@@ -203,28 +238,8 @@ UTEST(ctrl_c_ends_the_shells_command_and_not_the_shell)
 	hold_terminal();
 	if (!have_keys())
 		return;
-	t = saved;
-	t.c_lflag &= ~ECHO;
-	UT_ASSERT_EQ(0, tcsetattr(0, TCSAFLUSH, &t));
-	UT_ASSERT_EQ(0, pipe(in));
-	UT_ASSERT_EQ(0, pipe(out));
-	sh = fork();
-	UT_ASSERT_OK(sh);
-	if (sh == 0) {
-		char *argv[] = { "sh", NULL };
-
-		setpgid(0, 0);
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[1]);
-		close(out[0]);
-		execv("/usr/bin/ownsh", argv);
-		_exit(127);
-	}
-	setpgid(sh, sh);
-	close(in[0]);
-	close(out[1]);
-	UT_ASSERT_EQ(0, tcsetpgrp(0, sh));
+	start_shell("/usr/bin/ownsh", (char *[]){ "sh", NULL }, in, out, &sh);
+	UT_ASSERT(sh > 0);
 	UT_ASSERT_EQ(15, write(in[1], "/tests/tty cat\n", 15));
 	UT_ASSERT(child_named(sh, "tty") > 0);
 	UT_ASSERT(type("\003"));
@@ -253,7 +268,6 @@ UTEST(ctrl_c_ends_the_shells_command_and_not_the_shell)
  */
 UTEST(ctrl_c_ends_ashs_foreground_sleep_and_not_ash)
 {
-	struct termios t;
 	int in[2], out[2], sh, status;
 	char buf[2048];
 	size_t got = 0;
@@ -265,29 +279,8 @@ UTEST(ctrl_c_ends_ashs_foreground_sleep_and_not_ash)
 	hold_terminal();
 	if (!have_keys())
 		return;
-	t = saved;
-	t.c_lflag &= ~ECHO;
-	UT_ASSERT_EQ(0, tcsetattr(0, TCSAFLUSH, &t));
-	UT_ASSERT_EQ(0, pipe(in));
-	UT_ASSERT_EQ(0, pipe(out));
-	sh = fork();
-	UT_ASSERT_OK(sh);
-	if (sh == 0) {
-		char *argv[] = { "sh", "-i", NULL };
-
-		setpgid(0, 0);
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		close(in[1]);
-		close(out[0]);
-		execv("/bin/busybox", argv);
-		_exit(127);
-	}
-	setpgid(sh, sh);
-	close(in[0]);
-	close(out[1]);
-	UT_ASSERT_EQ(0, tcsetpgrp(0, sh));
+	start_shell("/bin/busybox", (char *[]){ "sh", "-i", NULL }, in, out, &sh);
+	UT_ASSERT(sh > 0);
 	UT_ASSERT_EQ(15, write(in[1], "/bin/sleep 100\n", 15));
 	UT_ASSERT(child_named(sh, "sleep") > 0);
 	UT_ASSERT(type("\003"));
