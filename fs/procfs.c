@@ -136,18 +136,29 @@ static uint64_t user_ticks(uint64_t ticks)
 	return ticks * USER_HZ / TIMER_HZ;
 }
 
+/* A snapshot of process pid to kfree(), or NULL with *err -ENOMEM or -ESRCH. */
+static struct proc_snapshot *snapshot(long pid, long *err)
+{
+	struct proc_snapshot *s = kmalloc(sizeof(*s));
+
+	*err = -ENOMEM;
+	if (s && proc_snapshot((int)pid, s) < 0) {
+		kfree(s);
+		s = NULL;
+		*err = -ESRCH;
+	}
+	return s;
+}
+
 /* /proc/PID/stat: the 52 fields of proc(5), what this kernel does not keep as 0. */
 static long show_stat(struct pbuf *b, long pid)
 {
-	struct proc_snapshot *s = kmalloc(sizeof(*s));
+	struct proc_snapshot *s;
 	bool zombie;
+	long err;
 
-	if (!s)
-		return -ENOMEM;
-	if (proc_snapshot((int)pid, s) < 0) {
-		kfree(s);
-		return -ESRCH;
-	}
+	if (!(s = snapshot(pid, &err)))
+		return err;
 	zombie = s->state == 'Z';
 	pb_printf(b, "%d (%s) %c %d %d %d %d %d %u ", s->pid, s->name, s->state, s->ppid,
 	          s->pgid, s->sid, CONSOLE_TTY_NR, tty_fg_pgrp(), 0u);
@@ -166,14 +177,11 @@ static long show_stat(struct pbuf *b, long pid)
 /* /proc/PID/status: the lines of proc(5) this kernel can fill. */
 static long show_status(struct pbuf *b, long pid)
 {
-	struct proc_snapshot *s = kmalloc(sizeof(*s));
+	struct proc_snapshot *s;
+	long err;
 
-	if (!s)
-		return -ENOMEM;
-	if (proc_snapshot((int)pid, s) < 0) {
-		kfree(s);
-		return -ESRCH;
-	}
+	if (!(s = snapshot(pid, &err)))
+		return err;
 	pb_printf(b, "Name:\t%s\nState:\t%c (%s)\n", s->name, s->state, state_name(s->state));
 	pb_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", s->pid, s->pid,
 	          s->ppid);
@@ -194,14 +202,11 @@ static long show_status(struct pbuf *b, long pid)
 /* /proc/PID/cmdline: exec's arguments, each ending in NUL; empty for a zombie. */
 static long show_cmdline(struct pbuf *b, long pid)
 {
-	struct proc_snapshot *s = kmalloc(sizeof(*s));
+	struct proc_snapshot *s;
+	long err;
 
-	if (!s)
-		return -ENOMEM;
-	if (proc_snapshot((int)pid, s) < 0) {
-		kfree(s);
-		return -ESRCH;
-	}
+	if (!(s = snapshot(pid, &err)))
+		return err;
 	pb_write(b, s->cmdline, s->cmdline_len);
 	kfree(s);
 	return 0;
