@@ -33,35 +33,11 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 scripts=$here/../../scripts
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-n=0
+# shellcheck source=scripts/test-lib.sh
+. "$scripts/test-lib.sh"
 log=$here/bench-scale-sample.log
 linux=$here/bench-scale-linux-sample.log
 report=$scripts/bench-scale-report.sh
-
-# check NAME COMMAND...: one case, passing when COMMAND succeeds.
-check() {
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "ok $n $name"
-	else
-		echo "not ok $n $name"
-		sed 's/^/# /' "$tmp/out" | head -n 20
-		failed=$((failed + 1))
-	fi
-}
-
-# fails TEXT COMMAND...: succeeds when COMMAND exits 1 saying TEXT.
-fails() {
-	local text=$1 status=0
-	shift
-	"$@" >"$tmp/fails.out" 2>&1 || status=$?
-	[ "$status" -eq 1 ] && grep -qF -- "$text" "$tmp/fails.out"
-}
 
 # mangled NAME SRC SEDSCRIPT [STATUS]: a copy of log SRC changed by
 # SEDSCRIPT, as $tmp/NAME, with SRC's status file (or STATUS).
@@ -156,7 +132,7 @@ cut_short_is_rejected() {
 	awk '/^bench: kind=run / { r++ } { print } r == 2 && /^pgbench: phase=startup / { exit }' \
 	    "$log" >"$tmp/cut.log"
 	cp "$log.status" "$tmp/cut.log.status"
-	fails "has no status line" "$report" "$tmp/cut.log" "$linux" "$tmp/x.txt"
+	fails_saying "has no status line" "$report" "$tmp/cut.log" "$linux" "$tmp/x.txt"
 }
 
 cut_short_is_reported_with_partial() {
@@ -171,26 +147,26 @@ cut_short_is_reported_with_partial() {
 
 failed_run_is_rejected() {
 	mangled failed.log "$log" '0,/^bench: kind=status /s/ status=0 / status=1 /'
-	fails "ended with status 1" "$report" "$tmp/failed.log" "$linux" "$tmp/x.txt"
+	fails_saying "ended with status 1" "$report" "$tmp/failed.log" "$linux" "$tmp/x.txt"
 }
 
 no_done_is_rejected() {
 	mangled nodone.log "$linux" '/^bench: kind=done /d'
-	fails "ends before bench finished" "$report" "$log" "$tmp/nodone.log" "$tmp/x.txt"
+	fails_saying "ends before bench finished" "$report" "$log" "$tmp/nodone.log" "$tmp/x.txt"
 }
 
 bench_matrix_is_rejected() {
 	mangled full.log "$log" 's/ matrix=scale / matrix=full /'
-	fails "not a bench scale boot" "$report" "$tmp/full.log" "$linux" "$tmp/x.txt"
+	fails_saying "not a bench scale boot" "$report" "$tmp/full.log" "$linux" "$tmp/x.txt"
 }
 
 missing_log_is_rejected() {
-	fails "no log" "$report" "$log" "$tmp/nothing.log" "$tmp/x.txt"
+	fails_saying "no log" "$report" "$log" "$tmp/nothing.log" "$tmp/x.txt"
 }
 
 linux_panic_is_rejected() {
 	mangled panic.log "$linux" '' 0
-	fails "Linux panicked" "$report" "$log" "$tmp/panic.log" "$tmp/x.txt"
+	fails_saying "Linux panicked" "$report" "$log" "$tmp/panic.log" "$tmp/x.txt"
 }
 
 charts_are_drawn() {
@@ -204,7 +180,7 @@ charts_are_drawn() {
 
 charts_need_points() {
 	grep -v '^bench: kind=scale ' "$here/bench-scale-sample.txt" >"$tmp/empty.txt"
-	fails "no kind=scale points" "$scripts/bench-scale-plots.sh" "$tmp/empty.txt" "$tmp/p2"
+	fails_saying "no kind=scale points" "$scripts/bench-scale-plots.sh" "$tmp/empty.txt" "$tmp/p2"
 }
 
 # results-scale.sh twice, then results-page.sh: one Scaling section, last.

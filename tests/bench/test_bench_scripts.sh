@@ -45,31 +45,8 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 scripts=$here/../../scripts
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-n=0
-
-# check NAME COMMAND...: one case, passing when COMMAND succeeds.
-check() {
-	local name=$1
-	shift
-	n=$((n + 1))
-	if "$@" >"$tmp/out" 2>&1; then
-		echo "ok $n $name"
-	else
-		echo "not ok $n $name"
-		sed 's/^/# /' "$tmp/out" | head -n 20
-		failed=$((failed + 1))
-	fi
-}
-
-# fails COMMAND...: succeeds when COMMAND fails (status 1, not a crash).
-fails() {
-	local status=0
-	"$@" || status=$?
-	[ "$status" -eq 1 ]
-}
+# shellcheck source=scripts/test-lib.sh
+. "$scripts/test-lib.sh"
 
 smp=$here/bench-smp4-sample.log
 linux=$here/bench-linux-sample.log

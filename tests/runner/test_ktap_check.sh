@@ -19,40 +19,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 logs=$here/logs
 checker=${KTAP_CHECK:-$here/../ktap_check.sh}
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0 failed=0
+# shellcheck source=scripts/test-lib.sh
+. "$here/../../scripts/test-lib.sh"
 
 # expect NAME LOG STATUS VERDICT TEXT
 # Runs the checker on LOG with QEMU status STATUS ("-": none given, so it is
 # read from LOG.status) and wants VERDICT (PASS or FAIL) in exactly one line
 # of output that contains TEXT.
 expect() {
-	local name=$1 log=$2 status=$3 verdict=$4 text=$5 out rc want
+	local name=$1 log=$2 status=$3 verdict=$4 text=$5
 	local args=("$log")
 	[ "$status" = - ] || args+=("$status")
-	if out=$("$checker" "${args[@]}" 2>&1); then rc=0; else rc=$?; fi
-	case $verdict in PASS) want=0 ;; *) want=1 ;; esac
-	local problem=
-	if [ "$rc" -ne "$want" ]; then
-		problem="exit status $rc, expected $want"
-	elif [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then
-		problem="expected one line of output"
-	else
-		case $out in
-		"ktap_check: $verdict: "*"$text"*) ;;
-		*) problem="output lacks '$verdict: ...$text'" ;;
-		esac
-	fi
-	if [ -z "$problem" ]; then
-		passed=$((passed + 1))
-		echo "ok   $name"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $name: $problem"
-		printf '%s\n' "$out" | sed 's/^/       | /'
-	fi
+	judge "$name" ktap_check "$verdict" "$text" "$checker" "${args[@]}"
 }
 
 # Good reports pass, and only with QEMU's 33.

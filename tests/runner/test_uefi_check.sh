@@ -14,10 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 logs=$here/logs
 checker=${UEFI_CHECK:-$here/../uefi_check.sh}
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-passed=0 failed=0
+# shellcheck source=scripts/test-lib.sh
+. "$here/../../scripts/test-lib.sh"
 
 fb="console: framebuffer 1024x768x32 at 0x80000000, 128x48 characters"
 seen="quicktest: the framebuffer shows the console's text"
@@ -41,27 +39,7 @@ make_log() {
 # expect NAME VERDICT TEXT: runs the checker on $tmp/NAME.log and wants
 # VERDICT (PASS or FAIL) in exactly one line of output containing TEXT.
 expect() {
-	local name=$1 verdict=$2 text=$3 out rc want problem=
-	if out=$("$checker" "$tmp/$name.log" 2>&1); then rc=0; else rc=$?; fi
-	case $verdict in PASS) want=0 ;; *) want=1 ;; esac
-	if [ "$rc" -ne "$want" ]; then
-		problem="exit status $rc, expected $want"
-	elif [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then
-		problem="expected one line of output"
-	else
-		case $out in
-		"uefi_check: $verdict: "*"$text"*) ;;
-		*) problem="output lacks '$verdict: ...$text'" ;;
-		esac
-	fi
-	if [ -z "$problem" ]; then
-		passed=$((passed + 1))
-		echo "ok   $name"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $name: $problem"
-		printf '%s\n' "$out" | sed 's/^/       | /'
-	fi
+	judge "$1" uefi_check "$2" "$3" "$checker" "$tmp/$1.log"
 }
 
 make_log good 0 "$logs/good.log"
