@@ -11,18 +11,20 @@
  * (vmstat watchdog_reports), or when it overruns. On an overrun soak asks
  * the kernel to print every thread's state and where it sleeps
  * (kern.dump_threads), kills the group and stops: a hang is the finding.
- * After the last round the free pages must be back where they were after
- * the first one (which also fills the kernel's caches). The last line:
+ * After the last round the kernel's census (free pages, objects, tables,
+ * heap, threads, processes; user/lib/census.c) must be back where it was
+ * after the first round (which also fills the kernel's caches), each
+ * count that is not printed by name. The last line:
  *
  *	soak: rounds=R passed=P failed=F hung=H watchdog_reports=W leaked_pages=L
  *
  * Exit status 0 when every round passed and nothing leaked, 1 otherwise,
  * 2 for a refused argument.
  */
-#include "ulib.h"
-
 #include <fcntl.h>
 #include <signal.h>
+
+#include "utest.h"
 
 #define POLL_MS 50
 
@@ -37,20 +39,7 @@ static void usage(FILE *f)
 
 static uint64_t watchdog_count(void)
 {
-	struct vmstat vs;
-
-	memset(&vs, 0, sizeof(vs));
-	vmstat(0, &vs);
-	return vs.watchdog_reports;
-}
-
-static uint64_t free_pages(void)
-{
-	struct vmstat vs;
-
-	memset(&vs, 0, sizeof(vs));
-	vmstat(0, &vs);
-	return vs.free_pages;
+	return ut_vmstat(0).watchdog_reports;
 }
 
 /* Starts argv in a new process group, output to /dev/null unless verbose. */
@@ -88,8 +77,10 @@ int main(int argc, char **argv)
 	long rounds = 200, secs = 300;
 	bool verbose = false;
 	int c, passed = 0, failed = 0, hung = 0, done = 0;
-	uint64_t reports = 0, base_free = 0;
-	long leaked = 0;
+	uint64_t reports = 0;
+	struct ut_census base, end;
+	long leaked = 0, verify = 0;
+	bool same = true;
 
 	if (help_wanted(argc, argv)) {
 		usage(stdout);
@@ -145,11 +136,11 @@ int main(int argc, char **argv)
 		passed += ok;
 		failed += !ok;
 		if (done == 0)
-			base_free = free_pages();
+			ut_census(&base);
 	}
 	if (done > 1 && hung == 0)
-		leaked = (long)base_free - (long)free_pages();
+		same = ut_census_compare("soak", &base, &end, &leaked, &verify);
 	printf("soak: rounds=%d passed=%d failed=%d hung=%d watchdog_reports=%lu leaked_pages=%ld\n",
 	    done, passed, failed, hung, (unsigned long)reports, leaked);
-	return passed == rounds && leaked == 0 ? 0 : 1;
+	return passed == rounds && same ? 0 : 1;
 }
