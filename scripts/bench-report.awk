@@ -50,9 +50,17 @@
 # the divisor is 0, "-" when both are. Exit status 1 (after printing everything) when a log has no results,
 # no `kind=done` line, or a failed run.
 
-# The parts of pgbench's profile lines, in their order (uapi/vmstat.h).
-BEGIN {
-	PROF_PARTS = "user fork exec exit wait vm syscall fault tlb switch tick irq kthread idle"
+# prof_parts(line): the parts of a profile line (every key after ms=, in
+# pgbench's order, which is uapi/vmstat.h's), as one string.
+function prof_parts(line,    n, w, i, after, parts) {
+	n = split(line, w, " ")
+	for (i = 1; i <= n; i++) {
+		if (after)
+			parts = parts (parts == "" ? "" : " ") substr(w[i], 1, index(w[i], "=") - 1)
+		if (w[i] ~ /^ms=/)
+			after = 1
+	}
+	return parts
 }
 
 # Splits a line's key=value words into kv[].
@@ -838,6 +846,8 @@ FNR == 1 {
 
 /^pgbench: profile phase=/ {
 	parse($0)
+	if (PROF_PARTS == "")
+		PROF_PARTS = prof_parts($0)
 	for (k in kv)
 		P[run, kv["phase"], k] = kv[k]
 	out("bench: kind=profile run=" C[run, "run"] " " substr($0, 18), sec)

@@ -25,10 +25,16 @@ rest_of_startup() {
 		/^bench: kind=profile run=.* cpus=1 / && !/ kernel=linux/ {
 			kvs()
 			for (k in kv) P[kv["run"], kv["phase"], k] = kv[k]
+			# The parts: the keys after ms=, the last ones, in pgbench'"'"'s order.
+			if (PARTS == "") {
+				PARTS = substr($0, index($0, " ms=") + 4)
+				PARTS = substr(PARTS, index(PARTS, " ") + 1)
+				gsub(/=[^ ]*/, "", PARTS)
+			}
 		}
 		# The parts of run r above 1 % of its startup, largest first.
 		function parts(r,    np, names, i, best, shown, out, total) {
-			np = split("user fork exec exit wait vm syscall fault tlb switch tick irq kthread idle", names, " ")
+			np = split(PARTS, names, " ")
 			for (i = 1; i <= np; i++)
 				total += P[r, "startup", names[i]]
 			out = ""
