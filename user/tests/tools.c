@@ -38,7 +38,7 @@ static void run_tool(char *const argv[], int want, const char *text)
 UTEST(help_exits_0_with_usage)
 {
 	static const char *const tools[] = { "pgbench", "ptdump", "vmstat", "demo", "bench",
-		"stress", "fuzz", "ksysctl", "vmps", "programs" };
+		"stress", "fuzz", "ksysctl", "vmps", "programs", "ipcs", "ipcrm", "shmhold" };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(tools); i++) {
@@ -75,6 +75,109 @@ UTEST(bad_values_name_the_limit)
 	TOOL(2, "programs: x: programs takes no arguments", "programs", "x");
 	TOOL(2, "bench: -x: no such option", "bench", "-x");
 	TOOL(2, "-h lists the options", "demo", "--bogus");
+}
+
+/* ---- ipcs, ipcrm and shmhold: segments from the shell ---- */
+
+/*
+ * The line of `ipcs -m` (in out) for segment id: its size, attach count
+ * and whether it is marked removed. False when no line has the id.
+ */
+static bool ipcs_row(int id, unsigned long *bytes, unsigned long *nattch, bool *dest)
+{
+	char status[16];
+	const char *line;
+	unsigned key;
+	int got_id, n;
+	unsigned perms;
+
+	for (line = out; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		status[0] = '\0';
+		n = sscanf(line, "0x%x %d %*s %o %lu %lu %15[a-z]", &key, &got_id, &perms, bytes,
+		    nattch, status);
+		if (n >= 5 && got_id == id) {
+			*dest = strcmp(status, "dest") == 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+UTEST(ipcs_lists_a_segment_and_ipcrm_removes_it_at_its_last_detach)
+{
+	unsigned long bytes = 0, nattch = 0;
+	bool dest = true;
+	struct shmid_ds ds;
+	char idtext[16];
+	void *a, *b;
+	int id;
+
+	id = shmget(IPC_PRIVATE, 4 << 20, IPC_CREAT | 0600);
+	UT_ASSERT(id >= 0);
+	snprintf(idtext, sizeof(idtext), "%d", id);
+	a = shmat(id, NULL, 0);
+	b = shmat(id, NULL, SHM_RDONLY);
+	UT_ASSERT(a != (void *)-1 && b != (void *)-1);
+	TOOL(0, "------ Shared Memory Segments --------", "ipcs", "-m");
+	if (!ipcs_row(id, &bytes, &nattch, &dest))
+		UT_FAIL("ipcs -m has no line for segment %d: %.300s", id, out);
+	UT_ASSERT_EQ(4 << 20, bytes);
+	UT_ASSERT_EQ(2, nattch);
+	UT_ASSERT(!dest);
+	TOOL(0, "", "ipcrm", "-m", idtext);
+	TOOL(0, "nattch", "ipcs");
+	UT_ASSERT(ipcs_row(id, &bytes, &nattch, &dest));
+	UT_ASSERT(dest);               /* removed, still attached twice */
+	UT_ASSERT_EQ(2, nattch);
+	UT_ASSERT_EQ(0, shmdt(a));
+	UT_ASSERT_EQ(0, shmdt(b));
+	UT_ASSERT_EQ(-1, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(EINVAL, errno);
+	TOOL(0, "nattch", "ipcs", "-m");
+	UT_ASSERT(!ipcs_row(id, &bytes, &nattch, &dest));
+}
+
+UTEST(ipcs_ipcrm_and_shmhold_refuse_what_they_cannot_do)
+{
+	TOOL(1, "ipcrm: segment 999999: EINVAL", "ipcrm", "-m", "999999");
+	TOOL(1, "ipcrm: key 0x7ff1230: ENOENT", "ipcrm", "-M", "0x7ff1230");
+	TOOL(2, "ipcrm: (nothing): name a segment", "ipcrm");
+	TOOL(2, "ipcrm: -m abc: not a number", "ipcrm", "-m", "abc");
+	TOOL(2, "ipcrm: 0: IPC_PRIVATE names no one segment", "ipcrm", "-M", "0");
+	TOOL(2, "ipcs: -q: only -m", "ipcs", "-q");
+	TOOL(2, "shmhold: (nothing): give one segment", "shmhold");
+	TOOL(2, "shmhold: -L: only with -s", "shmhold", "-L", "3");
+	TOOL(2, "shmhold: 3: an ID, or -s or -k: not both", "shmhold", "-s", "2", "3");
+	TOOL(2, "shmhold: -s 0: at least 1 MiB", "shmhold", "-s", "0");
+	TOOL(1, "shmhold: segment 999999: shmat: EINVAL", "shmhold", "-t", "0", "999999");
+	TOOL(1, "shmhold: no such key: ENOENT", "shmhold", "-t", "0", "-k", "0x7ff1231");
+}
+
+/*
+ * shmhold makes a segment (its key from -k), which a second shmhold
+ * attaches read-only by key; -d removes the segment, which goes with the
+ * last attacher.
+ */
+UTEST(shmhold_makes_attaches_and_removes_segments)
+{
+	struct shmid_ds ds;
+	const char *at;
+	int id;
+
+	TOOL(0, "read-write", "shmhold", "-s", "2", "-k", "7400", "-t", "0");
+	id = shmget(7400, 0, 0);
+	UT_ASSERT(id >= 0);
+	UT_ASSERT_EQ(0, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(2 << 20, ds.shm_segsz);
+	UT_ASSERT_EQ(0, ds.shm_nattch);        /* held for 0 s: detached at its exit */
+	TOOL(0, "read-only", "shmhold", "-r", "-k", "7400", "-t", "0");
+	TOOL(0, "holds segment", "shmhold", "-d", "-t", "0", "-k", "7400");
+	UT_ASSERT_EQ(-1, shmctl(id, IPC_STAT, &ds));
+	UT_ASSERT_EQ(EINVAL, errno);
+	TOOL(0, "holds segment", "shmhold", "-s", "1", "-d", "-t", "0");
+	at = strstr(out, "holds segment ");
+	UT_ASSERT(at != NULL);
+	UT_ASSERT_EQ(-1, shmctl(atoi(at + strlen("holds segment ")), IPC_STAT, &ds));
 }
 
 /*
