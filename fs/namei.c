@@ -217,8 +217,11 @@ long vfs_path_of(struct inode *ip, char *buf, size_t size)
 	}
 	buf[--pos] = '\0';
 	while (ip != top) {
+		char made[NAME_MAX + 1];
 		struct inode *parent;
+		const char *name;
 		struct dentry *d;
+		size_t len;
 
 		while (ip != top && ip == ip->fs->root && ip->fs->covered)
 			ip = ip->fs->covered;
@@ -227,16 +230,22 @@ long vfs_path_of(struct inode *ip, char *buf, size_t size)
 		parent = ip->dir.parent;
 		for (d = parent->dir.entries; d && d->ip != ip; d = d->next)
 			;
-		if (!d) {
+		if (d) {
+			name = d->name;
+			len = d->len;
+		} else if (ip->transient && ip->fs->name_of) {   /* /proc/PID */
+			name = made;
+			len = ip->fs->name_of(ip, made);
+		} else {
 			r = -ENOENT;
 			break;
 		}
-		if (pos < (size_t)d->len + 1) {
+		if (pos < len + 1) {
 			r = -ERANGE;
 			break;
 		}
-		pos -= d->len;
-		memcpy(buf + pos, d->name, d->len);
+		pos -= len;
+		memcpy(buf + pos, name, len);
 		buf[--pos] = '/';
 		ip = parent;
 	}

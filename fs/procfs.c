@@ -665,6 +665,12 @@ static long pid_of(const char *name, size_t len)
 	return pid;
 }
 
+/* fs->name_of: a process's directory is named by its pid. */
+static size_t procfs_name_of(struct inode *ip, char *name)
+{
+	return (size_t)snprintf(name, NAME_MAX + 1, "%ld", (long)ip->arg);
+}
+
 /* fs->lookup: /proc/self, /proc/PID and the files in it. */
 static struct inode *procfs_lookup(struct inode *dir, const char *name, size_t len)
 {
@@ -794,6 +800,7 @@ struct fs *procfs_create(void)
 	fs->lookup = procfs_lookup;
 	fs->readdir = procfs_readdir;
 	fs->open = procfs_open;
+	fs->name_of = procfs_name_of;
 	proc_root = fs->root;
 	vfs_lock();
 	for (size_t i = 0; i < ARRAY_SIZE(root_files); i++)

@@ -70,11 +70,15 @@ struct fs {
 	 * mode; false when there is none. Positions stay with their names.
 	 * open: opens a file that is not a directory, deciding itself what
 	 * the access mode may be: the open file, or NULL with *err set.
+	 * name_of: the name of transient directory ip in its parent (for
+	 * getcwd), NUL-terminated in name (NAME_MAX + 1 bytes of room): its
+	 * length.
 	 */
 	struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
 	bool (*readdir)(struct inode *dir, uint64_t *pos, char *name, uint64_t *ino,
 	                uint32_t *mode);
 	struct file *(*open)(struct inode *ip, unsigned int flags, long *err);
+	size_t (*name_of)(struct inode *ip, char *name);
 };
 
 /* One name in a directory. */

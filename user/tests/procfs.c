@@ -86,6 +86,19 @@ UTEST(proc_self_is_a_link_to_the_callers_pid)
 	UT_ASSERT_EQ(-EFAULT, SC(NR_readlink, "/proc/self", 1, 32, 0));
 }
 
+/* A process's directory can be the working directory: getcwd names it by pid. */
+UTEST(getcwd_in_a_process_directory_names_it_by_pid)
+{
+	char want[32], cwd[64];
+
+	snprintf(want, sizeof(want), "/proc/%d", getpid());
+	UT_ASSERT_EQ(0, chdir("/proc/self"));
+	UT_ASSERT(getcwd(cwd, sizeof(cwd)) != NULL);
+	UT_ASSERT_EQ(0, chdir("/"));
+	if (strcmp(cwd, want) != 0)
+		UT_FAIL("getcwd in /proc/self gave %s, want %s", cwd, want);
+}
+
 UTEST(pid_stat_has_proc5s_fields_for_the_caller)
 {
 	char text[1024], comm[32], *f[64];
