@@ -11,6 +11,10 @@
  * Every case is skipped in an initrd built without busybox (NO_BUSYBOX=1,
  * or the package could not be fetched: user/user.mk), whose /bin/sh is the
  * project's own shell.
+ *
+ * `/tests/busybox null-read` is a helper a case runs from ash: it reads
+ * address 0 and is killed by SIGSEGV (declared: the kernel's console line
+ * says "expected fault").
  */
 #include <dirent.h>
 #include <sys/stat.h>
@@ -146,7 +150,32 @@ UTEST(ps_lists_the_shell_and_itself)
 		UT_FAIL("ps printed: %.500s", out);
 }
 
+/*
+ * A program that reads address 0 is killed by SIGSEGV: ash says so and
+ * gives 128 + 11 as its status, and lives on to run the next command
+ * (the free pages are back after the case, as after every case).
+ */
+UTEST(a_null_read_ends_with_segmentation_fault_and_ash_lives_on)
+{
+	need_busybox();
+	UT_ASSERT_EQ(0, sh("/tests/busybox null-read; echo status $?; echo alive"));
+	if (!strstr(out, "Segmentation fault") || !strstr(out, "status 139\nalive\n"))
+		UT_FAIL("ash printed: %.300s", out);
+}
+
+/* The helper of the case above: a read of address 0. */
+static int null_read(void)
+{
+	volatile int *p = NULL;
+
+	__asm__ volatile("" : "+r"(p));   /* no compile-time NULL for the compiler to trap on */
+	ut_expect_fault();
+	return *p;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "null-read") == 0)
+		return null_read();
 	return utest_main("busybox", argc, argv);
 }
