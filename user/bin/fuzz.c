@@ -25,7 +25,11 @@
  * create a shm segment: only their creator could log it for removal) and
  * run threads. The children that never have threads also work on files
  * in /tmp/fuzz (open with random flags, read, write, seek, truncate, list,
- * link, rename, remove; see call_fs), which the run removes at its end.
+ * link, rename, remove; see call_fs), which the run removes at its end,
+ * read /proc, and make pipes which they poll, dup and fcntl. Every process
+ * also makes the Linux calls busybox's glibc makes beyond memory and files
+ * (getrandom, sysinfo, uname, prlimit64 and rt_sigprocmask that only read,
+ * poll and select that do not wait, getgroups, prctl; call_linux).
  * Some children are racers: they start threads that return
  * at once (or exit, or make a few calls first) and meanwhile exec
  * /usr/bin/nop or this program in its child mode, exit, or fork and unmap
@@ -65,6 +69,8 @@
  * Exit status 0 when all of that holds, 1 otherwise.
  */
 #include <dirent.h>
+#include <poll.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "utest.h"
@@ -1340,6 +1346,59 @@ static void fs_use(uint64_t *s, long fd)
 	expect(r == 0, r, "close(%ld)", fd);
 }
 
+/* Files of /proc, opened read-only by call_fs. */
+static const char *const proc_names[] = {
+	"/proc/self/stat", "/proc/self/status", "/proc/self/cmdline", "/proc/1/stat",
+	"/proc/meminfo", "/proc/vmstat", "/proc/uptime", "/proc/loadavg", "/proc/sysvipc/shm",
+	"/proc/sys/vm", "/proc/self", "/proc", "/proc/999999/stat",
+	"/proc/sys/machdep/pmap_mmu_optimize",
+};
+
+/*
+ * A pipe (from a single-threaded child, as call_fs): random writes, polls
+ * without waiting, fcntl and dup3 of its ends, then every descriptor closed.
+ */
+static void call_pipe(uint64_t *s)
+{
+	static const int cmds[] = { F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD, F_DUPFD_CLOEXEC };
+	int fds[2] = { -1, -1 };
+	struct pollfd pfd[2];
+	long r, fd;
+
+	r = SYS(NR_pipe2, chance(s, 85) ? (uint64_t)(uintptr_t)fds : out_ptr(s),
+	        chance(s, 80) ? rand_next_r(s) & (O_CLOEXEC | O_NONBLOCK) : rand_next_r(s),
+	        0, 0, 0, 0);
+	expect(true, r, "pipe2");
+	if (r != 0 || fds[0] < 3 || fds[1] < 3)
+		return;      /* into a hostile buffer, or not made: nothing to close here */
+	SYS(NR_fcntl, fds[1], F_SETFL, O_NONBLOCK, 0, 0, 0);   /* a write never waits */
+	r = SYS(NR_write, fds[1], scratch, below(s, 3 * PAGE_SIZE), 0, 0, 0);
+	expect(true, r, "write to a pipe");
+	pfd[0] = (struct pollfd){ fds[0], (short)rand_next_r(s), 0 };
+	pfd[1] = (struct pollfd){ fds[1], (short)rand_next_r(s), 0 };
+	r = SYS(NR_poll, chance(s, 80) ? (uint64_t)(uintptr_t)pfd : out_ptr(s),
+	        chance(s, 80) ? below(s, 3) : rand_next_r(s), 0, 0, 0, 0);
+	expect(true, r, "poll of a pipe");
+	r = SYS(NR_fcntl, fds[below(s, 2)], PICK(s, cmds), chance(s, 50) ? below(s, 64) :
+	        rand_next_r(s), 0, 0, 0);
+	expect(true, r, "fcntl of a pipe");
+	if (r >= 3 && r != fds[0] && r != fds[1])        /* F_DUPFD made one */
+		SYS(NR_close, r, 0, 0, 0, 0, 0);
+	fd = 3 + below(s, 60);
+	if (fd != fds[0] && fd != fds[1]) {
+		r = SYS(NR_dup3, fds[below(s, 2)], fd, chance(s, 80) ? O_CLOEXEC & rand_next_r(s) :
+		        rand_next_r(s), 0, 0, 0);
+		expect(true, r, "dup3");
+		if (r == fd)
+			SYS(NR_close, fd, 0, 0, 0, 0, 0);
+	}
+	SYS(NR_fcntl, fds[0], F_SETFL, O_NONBLOCK, 0, 0, 0);   /* an empty pipe: -EAGAIN */
+	r = SYS(NR_read, fds[0], out_ptr(s), below(s, 2 * PAGE_SIZE), 0, 0, 0);
+	expect(true, r, "read of a pipe");
+	SYS(NR_close, fds[0], 0, 0, 0, 0, 0);
+	SYS(NR_close, fds[1], 0, 0, 0, 0, 0);
+}
+
 static void call_fs(uint64_t *s)
 {
 	uint64_t flags = rand_next_r(s), mode = rand_next_r(s) & 07777;
@@ -1347,7 +1406,7 @@ static void call_fs(uint64_t *s)
 
 	if (!fs_calls)
 		return;
-	switch (below(s, 10)) {
+	switch (below(s, 12)) {
 	case 0:
 	case 1:
 		if (chance(s, 70))    /* mostly the flags that matter, sometimes any */
@@ -1395,6 +1454,16 @@ static void call_fs(uint64_t *s)
 		        chance(s, 80) ? flags & 0x1300 : flags, 0, 0);
 		expect(true, r, "faccessat2");
 		break;
+	case 10:
+		call_pipe(s);
+		break;
+	case 11:
+		r = SYS(NR_openat, AT_FDCWD, in_str(s, PICK(s, proc_names)),
+		        O_RDONLY | (flags & (O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)), 0, 0, 0);
+		expect(true, r, "openat of /proc");
+		if (r >= 3)      /* read-only: fs_use's writes fail, no knob changes */
+			fs_use(s, r);
+		break;
 	default:
 		r = SYS(NR_chdir, fs_path(s), 0, 0, 0, 0, 0);
 		expect(true, r, "chdir");
@@ -1425,6 +1494,56 @@ static void remove_tree(const char *path)
 		}
 	closedir(dir);
 	rmdir(path);
+}
+
+/*
+ * The Linux calls busybox's glibc makes beyond memory and files, with
+ * hostile buffers and numbers; none changes what the run relies on: limits
+ * and the signal mask are only read (no new value), poll and select wait
+ * for no time, and prctl only reads the name or gets an option that does
+ * not exist.
+ */
+static void call_linux(uint64_t *s)
+{
+	static struct linux_timeval no_wait;   /* select writes back what is left: 0 */
+	uint64_t p = out_ptr(s), len = chance(s, 80) ? below(s, 3 * PAGE_SIZE) : any_size(s);
+	long r;
+
+	switch (below(s, 9)) {
+	case 0:
+		r = SYS(NR_getrandom, p, len, chance(s, 80) ? rand_next_r(s) & 7 : rand_next_r(s),
+		        0, 0, 0);
+		break;
+	case 1:
+		r = SYS(NR_sysinfo, p, 0, 0, 0, 0, 0);
+		break;
+	case 2:
+		r = SYS(NR_prlimit64, chance(s, 80) ? 0 : rand_next_r(s) & 0xffff,
+		        chance(s, 80) ? below(s, 20) : rand_next_r(s), 0, p, 0, 0);
+		break;
+	case 3:
+		r = SYS(NR_uname, p, 0, 0, 0, 0, 0);
+		break;
+	case 4:
+		r = SYS(NR_rt_sigprocmask, rand_next_r(s), 0, p, chance(s, 80) ? 8 : rand_next_r(s),
+		        0, 0);
+		break;
+	case 5:
+		r = SYS(NR_poll, p, chance(s, 80) ? below(s, 8) : rand_next_r(s), 0, 0, 0, 0);
+		break;
+	case 6:
+		r = SYS(NR_select, chance(s, 80) ? below(s, 70) : rand_next_r(s),
+		        chance(s, 50) ? p : 0, chance(s, 50) ? out_ptr(s) : 0,
+		        chance(s, 50) ? out_ptr(s) : 0, (uint64_t)(uintptr_t)&no_wait, 0);
+		break;
+	case 7:
+		r = SYS(NR_getgroups, chance(s, 80) ? below(s, 70) : rand_next_r(s), p, 0, 0, 0, 0);
+		break;
+	default:
+		r = chance(s, 50) ? SYS(NR_prctl, PR_GET_NAME, p, 0, 0, 0, 0)
+		                  : SYS(NR_prctl, 1000 + below(s, 1000), p, 0, 0, 0, 0);
+	}
+	expect(true, r, "Linux call");
 }
 
 static void call_small(uint64_t *s)
@@ -1458,6 +1577,7 @@ static const struct call {
 	{ call_listing, 2, ANY },       { call_shmget, 5, ANY },
 	{ call_shmctl, 4, ANY },        { call_own_mapping, 2, ANY },
 	{ call_bad_number, 2, ANY },    { call_small, 2, ANY },
+	{ call_linux, 3, ANY },
 	{ call_fs, 4, ANY },
 };
 
