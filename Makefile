@@ -47,7 +47,7 @@ KCSRC  := $(foreach d,$(KDIRS),$(wildcard $(d)/*.c))
 KASRC  := $(wildcard boot/*.asm kernel/*.asm)
 KOBJS  := $(KCSRC:%.c=$(B)/k/%.o) $(KASRC:%.asm=$(B)/k/%.o)
 
-.PHONY: all run test check debug clean deps bench
+.PHONY: all run test check debug clean deps bench console-test
 all: $(B)/kernel.elf $(B)/initrd.tar $(B)/os.iso
 
 # Fragments add their own targets; TEST_PREREQS collects host-side checks
@@ -115,7 +115,8 @@ debug: deps all
 # CPUs (where shared tables need TLB shootdowns); then through UEFI firmware
 # (OVMF) with `quicktest`: the kernel's own suites on the framebuffer
 # console, then an ACPI power-off, judged by tests/uefi_check.sh (under a
-# minute); then once more under gdb to test its page-table commands (make
+# minute); then with busybox's ash typed at through the serial console
+# (make console-test, about a minute); then once more under gdb to test its page-table commands (make
 # gdb-test, mk/gdb.mk, a few seconds); then the teaching kernel once with its
 # lessons (make teach-test, mk/teach.mk); then it boots Linux with the same
 # user-space suites (make test-linux, mk/linux.mk), judged the same way.
@@ -129,9 +130,16 @@ test: deps check $(TEST_PREREQS)
 	@$(RUN) --test --smp 4 --log $(B)/test-smp4.log || true; tests/ktap_check.sh $(B)/test-smp4.log
 	@DISPLAY= WAYLAND_DISPLAY= $(RUN) --uefi --cmdline quicktest --timeout 300 \
 		--log $(B)/test-uefi.log </dev/null || true; tests/uefi_check.sh $(B)/test-uefi.log
+	@$(MAKE) --no-print-directory console-test
 	@$(MAKE) --no-print-directory gdb-test
 	@$(MAKE) --no-print-directory teach-test
 	@$(MAKE) --no-print-directory test-linux
+
+# Busybox's ash at the console, driven from the host through QEMU's serial
+# port (tests/console/console_test.py): typed command lines, the up arrow,
+# Ctrl-C, ipcs/ipcrm, sysctl -w, free, ps, a NULL read. About a minute.
+console-test: deps all
+	@tests/console/console_test.py $(B) $(B)/console.log
 
 clean:
 	rm -rf $(B)

@@ -72,6 +72,7 @@ required=(
 	musl-gcc:musl-tools
 	timeout:coreutils
 	gdb:gdb  # with Python: make gdb and make gdb-test (scripts/gdb/)
+	python3:python3  # make console-test types at the shell (tests/console/)
 )
 
 present() {
