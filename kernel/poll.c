@@ -185,11 +185,34 @@ static long do_poll(uint64_t ufds, uint64_t nfds, uint64_t deadline)
 }
 
 /* poll(fds, nfds, timeout_ms): a negative timeout waits without limit. */
+static long poll_restart(struct restart_block *rb);
+
+/*
+ * poll's wait until deadline; interrupted with no handler to run, it goes
+ * on to the same deadline through restart_syscall.
+ */
+static long poll_until(uint64_t ufds, uint32_t nfds, uint64_t deadline)
+{
+	long r = do_poll(ufds, nfds, deadline);
+
+	if (r != -ERESTARTNOHAND || deadline == NO_DEADLINE)
+		return r;
+	current_thread()->restart = (struct restart_block){
+		.fn = poll_restart, .until = deadline, .args = { ufds, nfds } };
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long poll_restart(struct restart_block *rb)
+{
+	return poll_until(rb->args[0], (uint32_t)rb->args[1], rb->until);
+}
+
 long sys_poll(struct trapframe *tf)
 {
 	int ms = (int)tf->rdx;
 
-	return do_poll(tf->rdi, (uint32_t)tf->rsi, ms < 0 ? NO_DEADLINE : deadline_after((uint64_t)ms * 1000000));
+	return poll_until(tf->rdi, (uint32_t)tf->rsi,
+	                  ms < 0 ? NO_DEADLINE : deadline_after((uint64_t)ms * 1000000));
 }
 
 /* Reads a timespec (ppoll, pselect6) as nanoseconds: -EFAULT, or -EINVAL when invalid. */

@@ -43,6 +43,19 @@ struct usage {
 	uint64_t sticks;   /* timer ticks that found it in the kernel */
 };
 
+/*
+ * What restart_syscall continues: a timed sleep or poll that a signal
+ * interrupted without running a handler (a stop and a continue, say) goes
+ * on until its first deadline, not for its whole time again (Linux's
+ * restart block).
+ */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);   /* NULL: nothing to continue */
+	int clock;                              /* the sleep's clock */
+	uint64_t until;                         /* the deadline, on that clock */
+	uint64_t args[2];                       /* the call's: nanosleep's rem; poll's fds, nfds */
+};
+
 struct thread {
 	int tid;
 	enum thread_state state;          /* (s) */
@@ -58,6 +71,7 @@ struct thread {
 	uint64_t sigpending;              /* (P) signals sent to this thread (signal.h) */
 	uint64_t saved_sigmask;           /* rt_sigsuspend's caller's mask, to put back */
 	bool sigmask_saved;               /* saved_sigmask is set */
+	struct restart_block restart;     /* what restart_syscall continues */
 	struct ksiginfo siginfo[NSIG];    /* (P) what each of sigpending carries */
 	struct usage usage;               /* faults and CPU time (getrusage) */
 	const void *chan;                 /* (s) what it sleeps on */

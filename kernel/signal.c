@@ -282,8 +282,9 @@ static void restart_for_handler(struct trapframe *tf, long nr, const struct linu
 	if (r == -ERESTARTNOINTR || (r == -ERESTARTSYS && (act->flags & SA_RESTART))) {
 		tf->rax = (uint64_t)nr;
 		tf->rip -= 2;          /* the syscall instruction */
-	} else if (r == -ERESTARTSYS || r == -ERESTARTNOHAND) {
+	} else if (r == -ERESTARTSYS || r == -ERESTARTNOHAND || r == -ERESTART_RESTARTBLOCK) {
 		tf->rax = (uint64_t)-EINTR;
+		current_thread()->restart.fn = NULL;
 	}
 }
 
@@ -295,7 +296,20 @@ static void restart_without_handler(struct trapframe *tf, long nr)
 	if (nr >= 0 && (r == -ERESTARTSYS || r == -ERESTARTNOINTR || r == -ERESTARTNOHAND)) {
 		tf->rax = (uint64_t)nr;
 		tf->rip -= 2;
+	} else if (nr >= 0 && r == -ERESTART_RESTARTBLOCK) {
+		tf->rax = NR_restart_syscall;
+		tf->rip -= 2;
 	}
+}
+
+long sys_restart_syscall(struct trapframe *tf)
+{
+	struct restart_block *rb = &current_thread()->restart;
+	long (*fn)(struct restart_block *) = rb->fn;
+
+	(void)tf;
+	rb->fn = NULL;
+	return fn ? fn(rb) : -EINTR;
 }
 
 void signal_deliver(struct trapframe *tf, long syscall_nr)

@@ -27,6 +27,10 @@
 #define ERESTARTSYS    512   /* restart, or -EINTR if a handler without SA_RESTART runs */
 #define ERESTARTNOINTR 513   /* always restart */
 #define ERESTARTNOHAND 514   /* restart unless a handler runs */
+/* Unless a handler runs (then -EINTR), continue through restart_syscall
+ * with what the call left in the thread's restart block (struct
+ * restart_block): a sleep or a poll goes on for the time that is left. */
+#define ERESTART_RESTARTBLOCK 516
 
 #define SIGBIT(sig) (1UL << ((sig) - 1))
 /* Signals nobody may catch, block or ignore. */

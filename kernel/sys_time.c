@@ -8,6 +8,7 @@
  */
 #include "kernel/proc.h"
 #include "kernel/sched.h"
+#include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/timer.h"
 #include "mm/uaccess.h"
@@ -63,10 +64,18 @@ static long timespec_in(uint64_t uts, uint64_t *ns)
 	return 0;
 }
 
+static long sleep_until(int clock, uint64_t until, uint64_t urem);
+
+/* restart_syscall's continuation of an interrupted relative sleep. */
+static long sleep_restart(struct restart_block *rb)
+{
+	return sleep_until(rb->clock, rb->until, rb->args[0]);
+}
+
 /*
- * Sleeps until `clock` reads `until` (ns). A signal ends the sleep with
- * -EINTR and, when urem is not 0, the time left there (Linux restarts
- * the sleep for the time left when no handler runs; here it is -EINTR).
+ * Sleeps until `clock` reads `until` (ns). A signal ends the sleep, with
+ * the time left in urem when it is not 0: -EINTR when a handler runs,
+ * else the sleep goes on to the same deadline (-ERESTART_RESTARTBLOCK).
  */
 static long sleep_until(int clock, uint64_t until, uint64_t urem)
 {
@@ -82,7 +91,9 @@ static long sleep_until(int clock, uint64_t until, uint64_t urem)
 
 			if (urem && copyout((void *)urem, &rem, sizeof(rem)) < 0)
 				return -EFAULT;
-			return -EINTR;
+			current_thread()->restart = (struct restart_block){
+				.fn = sleep_restart, .clock = clock, .until = until, .args = { urem } };
+			return -ERESTART_RESTARTBLOCK;
 		}
 		sleep_ms(MIN((until - now + 999999) / 1000000, 1000UL));
 	}
@@ -112,8 +123,10 @@ long sys_clock_nanosleep(struct trapframe *tf)
 		return -EINVAL;
 	if ((err = timespec_in(tf->rdx, &ns)) < 0)
 		return err;
-	if (tf->rsi & TIMER_ABSTIME)
-		return sleep_until(clock, ns, 0);
+	if (tf->rsi & TIMER_ABSTIME) {   /* the same deadline: the same call again */
+		err = sleep_until(clock, ns, 0);
+		return err == -ERESTART_RESTARTBLOCK ? -ERESTARTNOHAND : err;
+	}
 	return sleep_until(clock, ns > UINT64_MAX - now ? UINT64_MAX : now + ns, tf->r10);
 }
 

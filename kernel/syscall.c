@@ -141,6 +141,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_getrandom] = sys_getrandom,
 	[NR_set_robust_list] = sys_set_robust_list,
 	[NR_rseq] = sys_rseq,
+	[NR_restart_syscall] = sys_restart_syscall,
 	[NR_prctl] = sys_prctl,
 };
 

@@ -66,6 +66,7 @@ long sys_prlimit64(struct trapframe *tf);
 long sys_getrandom(struct trapframe *tf);
 long sys_set_robust_list(struct trapframe *tf);
 long sys_rseq(struct trapframe *tf);
+long sys_restart_syscall(struct trapframe *tf);   /* signal.c */
 long sys_prctl(struct trapframe *tf);
 
 /* Waiting for descriptors (poll.c). */

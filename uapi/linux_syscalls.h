@@ -128,5 +128,6 @@
 #define NR_prlimit64        302
 #define NR_getrandom        318
 #define NR_rseq             334
+#define NR_restart_syscall  219
 
 #endif

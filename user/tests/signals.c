@@ -8,7 +8,9 @@
  * Linux too.
  */
 #include <fenv.h>
+#include <poll.h>
 #include <setjmp.h>
+
 #include "utest.h"
 
 #define SC(n, a, b, c, d) syscall6((n), (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
@@ -361,6 +363,60 @@ UTEST(a_signal_interrupts_nanosleep_and_wait4)
 	kill(sleeper, SIGKILL);
 	UT_ASSERT_EQ(sleeper, waitpid(sleeper, NULL, 0));
 	UT_ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+}
+
+/*
+ * A child sleeping in `call` is stopped and continued: no handler runs,
+ * so the call goes on (restart_syscall) to its first deadline. Returns
+ * the child's exit status: 0 when the call returned 0, 1 when it failed,
+ * 2 when it came back before its time, 3 when it took as long as a
+ * restart with its whole time again would.
+ */
+static int stopped_and_continued(int (*call)(void))
+{
+	int pid, status = 0;
+
+	pid = fork();
+	if (pid == 0) {
+		uint64_t start = clock_ms(), took;
+		int r = call();
+
+		took = clock_ms() - start;
+		_exit(r != 0 ? 1 : took < 2000 ? 2 : took >= 3000 ? 3 : 0);
+	}
+	if (pid < 0)
+		return -1;
+	sleep_ms(300);
+	kill(pid, SIGSTOP);
+	waitpid(pid, &status, WUNTRACED);
+	sleep_ms(1000);
+	kill(pid, SIGCONT);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int sleep_2s(void)
+{
+	struct timespec req = { 2, 0 };
+
+	return nanosleep(&req, NULL);
+}
+
+static int poll_2s(void)
+{
+	return poll(NULL, 0, 2000);
+}
+
+/*
+ * Stopped for a second and continued, a 2 s nanosleep and a 2 s poll end
+ * at their first deadline, 2 s after they began; before restart_syscall
+ * the sleep gave EINTR and the poll waited its 2 s again (3.3 s).
+ */
+UTEST(a_sleep_or_poll_stopped_and_continued_goes_on_to_its_deadline)
+{
+	UT_ASSERT_EQ(0, stopped_and_continued(sleep_2s));
+	UT_ASSERT_EQ(0, stopped_and_continued(poll_2s));
 }
 
 UTEST(a_signal_interrupts_a_futex_wait)
