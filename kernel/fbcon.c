@@ -264,6 +264,19 @@ static void put(struct fbcon *fb, unsigned char c)
 	}
 }
 
+/* An empty grid of cols x rows (at most the maximum) on base, the cursor home. */
+static void grid_init(struct fbcon *fb, bool text, void *base, int cols, int rows)
+{
+	fb->text = text;
+	fb->base = base;
+	fb->cols = MIN(cols, FBCON_MAX_COLS);
+	fb->rows = MIN(rows, FBCON_MAX_ROWS);
+	fb->row = fb->col = 0;
+	fb->cursor_shown = false;
+	fb->esc = ESC_NONE;
+	memset(fb->cells, ' ', sizeof(fb->cells));
+}
+
 int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base)
 {
 	uint32_t bytes_pp = (info->bpp + 7) / 8;
@@ -272,18 +285,11 @@ int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base
 	    info->width < FONT_WIDTH || info->height < FONT_HEIGHT ||
 	    info->pitch < info->width * bytes_pp)
 		return -EINVAL;
-	fb->text = false;
-	fb->base = base;
+	grid_init(fb, false, base, (int)(info->width / FONT_WIDTH), (int)(info->height / FONT_HEIGHT));
 	fb->pitch = info->pitch;
 	fb->bytes_pp = bytes_pp;
 	fb->fg = pixel_value(info, FG_RGB);
 	fb->bg = pixel_value(info, BG_RGB);
-	fb->cols = MIN(info->width / FONT_WIDTH, FBCON_MAX_COLS);
-	fb->rows = MIN(info->height / FONT_HEIGHT, FBCON_MAX_ROWS);
-	fb->row = fb->col = 0;
-	fb->cursor_shown = false;
-	fb->esc = ESC_NONE;
-	memset(fb->cells, ' ', sizeof(fb->cells));
 	/* The whole screen, not just the grid: GRUB's menu may still be there. */
 	for (uint32_t y = 0; y < info->height; y++)
 		for (uint32_t x = 0; x < info->width; x++)
@@ -294,14 +300,7 @@ int fbcon_init(struct fbcon *fb, const struct boot_framebuffer *info, void *base
 
 void fbcon_init_text(struct fbcon *fb, void *base, int cols, int rows)
 {
-	fb->text = true;
-	fb->base = base;
-	fb->cols = MIN(cols, FBCON_MAX_COLS);
-	fb->rows = MIN(rows, FBCON_MAX_ROWS);
-	fb->row = fb->col = 0;
-	fb->cursor_shown = false;
-	fb->esc = ESC_NONE;
-	memset(fb->cells, ' ', sizeof(fb->cells));
+	grid_init(fb, true, base, cols, rows);
 	for (int r = 0; r < fb->rows; r++)
 		for (int c = 0; c < fb->cols; c++)
 			draw_cell(fb, r, c, false);

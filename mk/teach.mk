@@ -7,8 +7,9 @@
 #                     its only test program is /tests/lesson
 #   make teach-run    boots it with the console on this terminal
 #   make teach-test   boots it on four CPUs with `selftest` (the kernel's
-#                     suites, rule 6 broken under the shootdown suite's
-#                     readers among them, then /tests/lesson: every rule
+#                     suites, among them the shootdown suite's readers
+#                     with rule 6 of docs/correctness.md broken, then
+#                     /tests/lesson: every rule
 #                     broken is detected and the same workload passes
 #                     unbroken), judged by ktap_check
 #
