@@ -126,7 +126,8 @@ def main():
         if con.read_until("/ # ", 240) is None:
             c.check("the shell's prompt comes", False, con.seen)
             return 1
-        out = con.run("PS1='%s'" % PROMPT)
+        # Quoted in two pieces: the echo of this line must not read as the prompt.
+        out = con.run("PS1='%s''%s'" % (PROMPT[:4], PROMPT[4:]))
         c.check("the shell's prompt comes", out is not None, con.seen)
         if out is None:
             return 1
