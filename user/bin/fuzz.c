@@ -218,6 +218,16 @@ static uint64_t out_ptr(uint64_t *s)
 	return PICK(s, bad_ptrs);
 }
 
+/*
+ * The length to give with out_ptr()'s p: len, but no more than the scratch
+ * buffer when p is it, so that a call that fills all it is given (a read
+ * of /dev/zero, getrandom) never writes over the program's own variables.
+ */
+static uint64_t fit(uint64_t p, uint64_t len)
+{
+	return p == (uint64_t)(uintptr_t)scratch ? MIN(len, sizeof(scratch)) : len;
+}
+
 /* A pointer to a string the kernel reads: hostile, text bytes or a name. */
 static uint64_t in_str(uint64_t *s, const char *good)
 {
@@ -1311,7 +1321,7 @@ static uint64_t fs_path(uint64_t *s)
 static void fs_use(uint64_t *s, long fd)
 {
 	long r = 0, off = chance(s, 50) ? (long)below(s, 5 * PAGE_SIZE) : (long)rand_next_r(s);
-	uint64_t len = chance(s, 70) ? below(s, 3 * PAGE_SIZE) : any_size(s);
+	uint64_t len = chance(s, 70) ? below(s, 3 * PAGE_SIZE) : any_size(s), p;
 
 	switch (below(s, 8)) {
 	case 0:
@@ -1319,13 +1329,15 @@ static void fs_use(uint64_t *s, long fd)
 		        len, 0, 0, 0);
 		break;
 	case 1:
-		r = SYS(NR_read, fd, out_ptr(s), len, 0, 0, 0);
+		p = out_ptr(s);
+		r = SYS(NR_read, fd, p, fit(p, len), 0, 0, 0);
 		break;
 	case 2:
 		r = SYS(NR_pwrite64, fd, scratch, MIN(len, sizeof(scratch)), off, 0, 0);
 		break;
 	case 3:
-		r = SYS(NR_pread64, fd, out_ptr(s), len, off, 0, 0);
+		p = out_ptr(s);
+		r = SYS(NR_pread64, fd, p, fit(p, len), off, 0, 0);
 		break;
 	case 4:
 		r = SYS(NR_lseek, fd, off, below(s, 6), 0, 0, 0);
@@ -1335,7 +1347,8 @@ static void fs_use(uint64_t *s, long fd)
 		        0, 0, 0, 0);
 		break;
 	case 6:
-		r = SYS(NR_getdents64, fd, out_ptr(s), len, 0, 0, 0);
+		p = out_ptr(s);
+		r = SYS(NR_getdents64, fd, p, fit(p, len), 0, 0, 0);
 		break;
 	default:        /* to itself: a read and a write of the same file; short (/dev/zero has no end) */
 		r = SYS(NR_sendfile, fd, fd, chance(s, 50) ? out_ptr(s) : 0,
@@ -1511,8 +1524,8 @@ static void call_linux(uint64_t *s)
 
 	switch (below(s, 9)) {
 	case 0:
-		r = SYS(NR_getrandom, p, len, chance(s, 80) ? rand_next_r(s) & 7 : rand_next_r(s),
-		        0, 0, 0);
+		r = SYS(NR_getrandom, p, fit(p, len),
+		        chance(s, 80) ? rand_next_r(s) & 7 : rand_next_r(s), 0, 0, 0);
 		break;
 	case 1:
 		r = SYS(NR_sysinfo, p, 0, 0, 0, 0, 0);
