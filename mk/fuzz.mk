@@ -2,7 +2,16 @@
 #
 #   make fuzz         the host VM fuzzer (libFuzzer) for FUZZ_SECONDS (600);
 #                     its corpus grows in $(B)/fuzz/corpus, crashes land in
-#                     $(B)/fuzz/ (replay: $(B)/fuzz/vm_fuzz FILE)
+#                     $(B)/fuzz/ (replay: $(B)/fuzz/vm_fuzz FILE); then
+#                     make fuzz-calls
+#   make fuzz-calls   boots the kernel on FUZZ_SMP (4) CPUs into FUZZ_ROUNDS
+#                     (30) rounds of the system-call fuzzer, /usr/bin/fuzz -p 8
+#                     -n 2000 (memory, files, pipes, /proc, signals' masks,
+#                     the Linux calls of busybox), each with a fresh seed,
+#                     under /usr/bin/soak (a hang gets a thread dump; the
+#                     census must come back); console in $(B)/fuzz-calls.log.
+#                     A failed round's seed replays it: fuzz -s SEED -p 8
+#                     -n 2000. make test runs a short pass (/tests/fuzz_smoke).
 #   make fuzz-smoke   the same for FUZZ_SMOKE_SECONDS (20) with a fixed seed
 #                     and no corpus; `make test` runs it (TEST_PREREQS)
 #   make stress       boots the kernel into the long stress run: init runs
@@ -30,6 +39,8 @@ STRESS_SECONDS ?= 600
 STRESS_SMP ?= 4
 SOAK_ROUNDS ?= 200
 SOAK_SMP ?= 4
+FUZZ_ROUNDS ?= 30
+FUZZ_SMP ?= 4
 # Time for the whole soak: a round takes 2 to 3 s under TCG, and soak
 # itself ends a round after 120 s.
 SOAK_TIMEOUT ?= $$(( $(SOAK_ROUNDS) * 30 + 300 ))
@@ -55,7 +66,7 @@ $(FUZZ_NOCOV:%.c=$(B)/fuzz/%.o): FUZZ_COV :=
 FUZZ_RUN := -max_len=512 -len_control=0 -timeout=60 -rss_limit_mb=4096 \
 	-print_final_stats=1 -artifact_prefix=$(B)/fuzz/
 
-.PHONY: fuzz fuzz-smoke fuzz-deps fuzz-force stress soak
+.PHONY: fuzz fuzz-smoke fuzz-deps fuzz-force fuzz-calls stress soak
 TEST_PREREQS += fuzz-smoke
 
 # clang, and libFuzzer's runtime, which Debian ships apart from clang
@@ -81,6 +92,17 @@ $(FUZZ_BIN): $(FUZZ_OBJS)
 fuzz: $(FUZZ_BIN)
 	@mkdir -p $(B)/fuzz/corpus
 	$(FUZZ_BIN) $(FUZZ_RUN) -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus
+	@$(MAKE) --no-print-directory fuzz-calls
+
+# The verdict is soak's last line; each round's fuzz line says its seed.
+fuzz-calls: deps all
+	@$(RUN) --smp $(FUZZ_SMP) --cmdline "fuzz$(FUZZ_ROUNDS)" \
+		--timeout $$(( $(FUZZ_ROUNDS) * 300 + 300 )) --log $(B)/fuzz-calls.log >/dev/null || true
+	@tr -d '\r' <$(B)/fuzz-calls.log | grep -E '^(fuzz: seed=.* calls=|soak: (rounds=|round [0-9]+/[0-9]+: )|fuzz: worker)' || true
+	@tr -d '\r' <$(B)/fuzz-calls.log | grep -qE \
+		'^soak: rounds=$(FUZZ_ROUNDS) passed=$(FUZZ_ROUNDS) failed=0 hung=0 watchdog_reports=0 leaked_pages=0$$' || \
+		{ echo "make fuzz-calls: FAILED: see the seeds above and $(B)/fuzz-calls.log"; exit 1; }
+	@echo "make fuzz-calls: passed"
 
 fuzz-smoke: $(FUZZ_BIN)
 	$(FUZZ_BIN) $(FUZZ_RUN) -seed=1 -max_total_time=$(FUZZ_SMOKE_SECONDS)

@@ -14,7 +14,8 @@
  * default 600: a word NAME=VALUE reaches init only when NAME is no sysctl
  * knob), then powers off. With "soakN" (`make soak`) it runs
  * /usr/bin/soak -r N (default 200) -t 120 over `pgbench -m exec -c 60`,
- * the load that once hung, and powers off.
+ * the load that once hung, and powers off; with "fuzzN" (`make fuzz`),
+ * soak over N rounds (default 30) of /usr/bin/fuzz -p 8 -n 2000.
  *
  * Otherwise it runs /usr/bin/demo once (unless "nodemo"; demo gets init's
  * boot words as its arguments), prints the message of the day (user/etc/motd,
@@ -186,6 +187,22 @@ static void __attribute__((noreturn)) run_soak(const char *word)
 	run_and_poweroff("/usr/bin/soak", argv);
 }
 
+/*
+ * The long run of the system-call fuzzer for the word "fuzzN" (`make
+ * fuzz`): N rounds (default 30) of `fuzz -p 8 -n 2000`, each with a seed
+ * of its own (printed), under soak: a round that fails, hangs or draws a
+ * watchdog report fails the run, and the census must come back.
+ */
+static void __attribute__((noreturn)) run_fuzz(const char *word)
+{
+	static char rounds[16];
+	static char *argv[] = { "soak", "-r", rounds, "-t", "300", "-v",
+	                        "/usr/bin/fuzz", "-p", "8", "-n", "2000", NULL };
+
+	snprintf(rounds, sizeof(rounds), "%s", word[4] ? word + 4 : "30");
+	run_and_poweroff("/usr/bin/soak", argv);
+}
+
 /* busybox's poweroff, halt or reboot asking process 1 to end the machine. */
 static void power_signal(int sig)
 {
@@ -235,6 +252,8 @@ int main(int argc, char **argv)
 			run_stress(argv[i]);
 		else if (strncmp(argv[i], "soak", 4) == 0)
 			run_soak(argv[i]);
+		else if (strncmp(argv[i], "fuzz", 4) == 0)
+			run_fuzz(argv[i]);
 	if (has_word(argc, argv, "bench")) {
 		argv[0] = "bench";   /* the boot words stay: argv[1..argc-1] */
 		run_and_poweroff("/usr/bin/bench", argv);
