@@ -21,7 +21,8 @@
 # fork table must show the forks with 64 MiB, 1 GiB and 4 GiB mapped with
 # the log's numbers, within twice the empty fork's round trip with sharing
 # on, and flag one that grows (and a log without the 4 GiB fork must be
-# caught), and it must reject incomplete or failed logs of either boot; the runs on
+# caught), the profile table (where the headline's startup went) must hold
+# the log's profile lines and their total, and it must reject incomplete or failed logs of either boot; the runs on
 # 2 MiB pages (pgbench -L) must be in the report, off -> on and beside the
 # 4 KiB runs, with ratios in the right direction (a check that must fail
 # on a log without them or with their numbers turned around); every Linux
@@ -202,7 +203,7 @@ teardown_growth_detected() {
 	local log
 	log=$(mangled_log '/kind=teardown optimize=1 share_pd=1 seg_mib=1024 /s/ ipis=\([0-9]*\)/ ipis=\1\1\1/' \
 		grows "$smp")
-	grep -q 'seg_mib=1024 .* ipis=333 ' "$log" || { echo "the sed script missed"; return 1; }
+	grep -qE 'seg_mib=1024 .* ipis=([0-9]+)\1\1 ' "$log" || { echo "the sed script missed"; return 1; }
 	report_with_smp "$log" >"$tmp/grows.out" || return 1
 	grep -q '^bench: kind=teardown_ipis cpus=4 optimize=1 share_pd=1 .*verdict=grows$' "$tmp/t.txt" &&
 		grep -q '^  NOT O(1): the IPIs grow with the segment$' "$tmp/grows.out"
@@ -339,6 +340,52 @@ fork_growth_detected() {
 		fork_verdict "optimize=1 share_pd=1" "over the goal of x2" "$tmp/fg.txt" &&
 		grep -q "^bench: kind=fork_growth optimize=1 share_pd=1 map_mib=4096 large=1 .* ratio=40.0 goal=over$" \
 			"$tmp/fg.txt"
+}
+
+# The profile table (where the headline's startup went): each part's row
+# holds the startup profile of the runs sharing off, on and on 2 MiB pages
+# and the floor phase of the last, as their kind=profile lines say, and
+# the total row is their sum.
+profile_table_ok() {
+	local report=${1:-$tmp/bench.txt}
+	awk '
+		function kvs(    i, w) {
+			split("", kv)
+			for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
+		}
+		/^bench: kind=linux_headline / { kvs(); for (x in kv) H[x] = kv[x] }
+		/^bench: kind=profile run=/ && !/ cpus=4 / && !/ kernel=linux / {
+			kvs()
+			for (x in kv) P[kv["run"], kv["phase"], x] = kv[x]
+		}
+		/^Where that startup.s time went/ { table = 1; next }
+		table && /^  total / { total = $0; table = 0; next }
+		table && /^  [a-z]+ +[0-9.?]+ / { rows[++nrows] = $0 }
+		END {
+			split(H["run_off"] " " H["run_on"] " " H["run_on_2m"] " " H["run_on_2m"], r, " ")
+			split("startup startup startup floor", ph, " ")
+			if (nrows < 10 || total == "") { print nrows " rows, total: " total; exit 1 }
+			for (i = 1; i <= nrows; i++) {
+				split(rows[i], f, " ")
+				for (c = 1; c <= 4; c++) {
+					want = P[r[c], ph[c], f[1]]
+					if (want == "" || f[c + 1] != want) { print "row " f[1] " column " c ": " f[c + 1] ", log " want; bad++ }
+					sum[c] += f[c + 1]
+				}
+			}
+			split(total, t, " ")
+			for (c = 1; c <= 4; c++)
+				if (t[c + 1] - sum[c] > 0.2 || sum[c] - t[c + 1] > 0.2) { print "total " c ": " t[c + 1] " != " sum[c]; bad++ }
+			exit bad ? 1 : 0
+		}' "$report"
+}
+
+# A changed profile line changes the table.
+profile_table_follows_the_log() {
+	local log
+	log=$(mangled_log '/^pgbench: profile phase=startup cpus=1 /s/ fault=\([0-9]*\)\./ fault=9\1./' prof)
+	"$scripts/bench-report.sh" --linux "$linux" "$log" "$tmp/pm.txt" "$smp" >/dev/null &&
+		profile_table_ok "$tmp/pm.txt" && ! diff -q "$tmp/pm.txt" "$here/bench-sample.txt" >/dev/null
 }
 
 # A log without the 4 GiB fork (as before it was measured) fails the table check.
@@ -753,6 +800,10 @@ check "4-CPU table shows each phase's IPIs in its columns" smp_ipi_columns
 check "4-CPU results are all in bench.txt, tagged cpus=4" smp_lines_tagged
 check "4-CPU teardown: 64 MiB and 1 GiB side by side, O(1) IPIs" teardown_o1
 check "4-CPU teardown: IPIs growing with the segment are flagged" teardown_growth_detected
+check "profile: the startup table holds the log's profile lines, and their total" profile_table_ok
+check "profile: a changed profile line changes the table" profile_table_follows_the_log
+check "profile: a table that does not hold the log's numbers is caught" fails profile_table_ok \
+	<(sed '/^Where that startup/,/^  total/s/^\(  fault  *\)[0-9]/\19/' "$here/bench-sample.txt")
 check "floor: startup and floor times of the headline's runs, with verdicts" floor_line_ok
 check "floor: a goal this kernel misses is reported as over" floor_goal_over_detected
 check "fork: 64 MiB, 1 GiB and 4 GiB side by side, the log's numbers" fork_table_ok
