@@ -369,6 +369,13 @@ void vm_map_activate(struct vm_map *map)
  * The child's copy of parent entry e: same object for shared entries, a
  * copy-on-write object for private ones (then the parent's pages in e are
  * write-protected). NULL when out of memory.
+ *
+ * The parent is write-protected, every CPU flushed, before the child's
+ * object takes the pages: another thread of the parent, running on
+ * another CPU through a writable TLB entry, cannot write into a page the
+ * child already holds. (The map lock keeps its faults out meanwhile.) If
+ * the copy then fails, the protection costs one fault per page written,
+ * which finds the page unshared and makes it writable again.
  */
 static struct vm_map_entry *fork_entry_locked(struct vm_map *parent, struct vm_map_entry *e)
 {
@@ -381,12 +388,12 @@ static struct vm_map_entry *fork_entry_locked(struct vm_map *parent, struct vm_m
 		vm_object_ref(e->object);
 		return ne;
 	}
+	pmap_protect(parent->pmap, e->start, e->end, e->prot & ~PROT_WRITE);
 	ne->object = vm_object_copy_range(e->object, e->offset, e->end - e->start);
 	if (!ne->object) {
 		kfree(ne);
 		return NULL;
 	}
-	pmap_protect(parent->pmap, e->start, e->end, e->prot & ~PROT_WRITE);
 	return ne;
 }
 
