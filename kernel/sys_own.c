@@ -63,8 +63,7 @@ long sys_sysctl_list(struct trapframe *tf)
 
 long sys_poweroff(struct trapframe *tf)
 {
-	(void)tf;
-	printk("poweroff: system is going down\n");
+	printk("poweroff: system is going down (code %d)\n", (int)tf->rdi);
 	machine_poweroff();
 }
 

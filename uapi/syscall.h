@@ -20,7 +20,7 @@
 #define SYS_ktest           1006 /* (int op, long arg): self-test reporting, see uapi/ktest.h */
 #define SYS_procinfo        1007 /* (int index, struct procinfo *out) -> 0, -ESRCH past the end */
 #define SYS_initrd_name     1008 /* (int index, char *buf, size_t len) -> 0, -ENOENT past the end */
-#define SYS_poweroff        1009 /* (int code): off, through the test exit port with `code` */
+#define SYS_poweroff        1009 /* (int code): ACPI off; `code` is printed (0: done, else failed) */
 #define SYS_shm_map         1010 /* (int shmid, void *addr, size_t len, int prot, int flags,
                                     size_t off): mmap of part of a SysV segment */
 #define SYS_expect_fault    1011 /* (int expected: 1 or 0) -> the previous setting, or -EINVAL:
