@@ -23,15 +23,6 @@
 #                   for the key of the chart
 # Exit status 1 if there is no client sweep or no timeline to plot.
 
-# Splits a line's key=value words into kv[] (as bench-report.awk does).
-function parse(line,    n, i, f, eq) {
-	split("", kv)
-	n = split(line, f, " ")
-	for (i = 1; i <= n; i++)
-		if ((eq = index(f[i], "=")) > 1)
-			kv[substr(f[i], 1, eq - 1)] = substr(f[i], eq + 1)
-}
-
 # Sorts the numbers a[1..n] in place (insertion sort: a handful of values).
 function sort_numbers(a, n,    i, j, v) {
 	for (i = 2; i <= n; i++) {

@@ -19,7 +19,7 @@ here=$(dirname "$0")
 [ -f "$txt" ] || { echo "bench-plots: no $txt (run 'make bench' first)" >&2; exit 1; }
 rm -rf "$dir"
 mkdir -p "$dir"
-awk -v dir="$dir" -f "$here/bench-plotdata.awk" "$txt"
+awk -v dir="$dir" -f "$here/kv.awk" -f "$here/bench-plotdata.awk" "$txt"
 gnuplot -e "dir='$dir'" "$here/plots.gnuplot"
 for f in faults_per_client page_tables timeline; do
 	[ -s "$dir/$f.png" ] || { echo "bench-plots: gnuplot wrote no $dir/$f.png" >&2; exit 1; }

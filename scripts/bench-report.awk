@@ -63,15 +63,6 @@ function prof_parts(line,    n, w, i, after, parts) {
 	return parts
 }
 
-# Splits a line's key=value words into kv[].
-function parse(line,    n, i, f, eq) {
-	split("", kv)
-	n = split(line, f, " ")
-	for (i = 1; i <= n; i++)
-		if ((eq = index(f[i], "=")) > 1)
-			kv[substr(f[i], 1, eq - 1)] = substr(f[i], eq + 1)
-}
-
 function ratio(off, on) {
 	if (off == "" || on == "")
 		return "?"

@@ -40,7 +40,7 @@ for l in "${logs[@]}"; do
 	[ -f "$l" ] || { echo "bench-report: no log $l (run 'make bench')" >&2; exit 1; }
 done
 rc=0
-awk -v linux="$linux" -f "$here/bench-report.awk" "${logs[@]}" >"$txt" || rc=1
+awk -v linux="$linux" -f "$here/kv.awk" -f "$here/bench-report.awk" "${logs[@]}" >"$txt" || rc=1
 sed '/^bench: /d' "$txt"
 
 for l in "${logs[@]}"; do

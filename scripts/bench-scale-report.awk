@@ -36,14 +36,6 @@
 # head the tables, each on a line "Partial run: ...", and the status is 0
 # if there is a point at all.
 
-function parse(line,    n, i, f, eq) {
-	split("", kv)
-	n = split(line, f, " ")
-	for (i = 1; i <= n; i++)
-		if ((eq = index(f[i], "=")) > 1)
-			kv[substr(f[i], 1, eq - 1)] = substr(f[i], eq + 1)
-}
-
 function curve_of(linux, large, optimize) {
 	if (linux)
 		return large == 1 ? "linux_hugetlb" : "linux_4k"

@@ -35,7 +35,7 @@ for l in "$log" "$linux"; do
 	[ -f "$l" ] || { echo "bench-scale-report: no log $l (run 'make bench-scale')" >&2; exit 1; }
 done
 rc=0
-awk -v partial="$partial" -f "$here/bench-scale-report.awk" "$log" "$linux" >"$txt" || rc=1
+awk -v partial="$partial" -f "$here/kv.awk" -f "$here/bench-scale-report.awk" "$log" "$linux" >"$txt" || rc=1
 sed '/^bench: /d' "$txt"
 
 status=$(tr -d ' \r\n' <"$log.status" 2>/dev/null || echo missing)

@@ -399,9 +399,9 @@ fork_without_4gib() {
 # The plots read only the one-CPU results: the 4-CPU lines change nothing.
 plots_ignore_smp() {
 	mkdir -p "$tmp/pd1" "$tmp/pd2"
-	awk -v dir="$tmp/pd1" -f "$scripts/bench-plotdata.awk" "$tmp/bench.txt" &&
+	awk -v dir="$tmp/pd1" -f "$scripts/kv.awk" -f "$scripts/bench-plotdata.awk" "$tmp/bench.txt" &&
 		grep -v ' cpus=4 ' "$tmp/bench.txt" >"$tmp/one-cpu.txt" &&
-		awk -v dir="$tmp/pd2" -f "$scripts/bench-plotdata.awk" "$tmp/one-cpu.txt" &&
+		awk -v dir="$tmp/pd2" -f "$scripts/kv.awk" -f "$scripts/bench-plotdata.awk" "$tmp/one-cpu.txt" &&
 		diff -r "$tmp/pd1" "$tmp/pd2" &&
 		[ "$(grep -c ' cpus=4 ' "$tmp/bench.txt")" -gt 0 ]
 }
