@@ -218,6 +218,17 @@ int ut_run_capture(const char *path, char *const argv[], const char *input, char
 	return WEXITSTATUS(status);
 }
 
+int ut_cat(void)
+{
+	char buf[256];
+	long n;
+
+	while ((n = read(0, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) != n)
+			return 1;
+	return n < 0;
+}
+
 /* Prints each line of text as a KTAP diagnostic. */
 static void print_diag_lines(char *text)
 {

@@ -187,6 +187,13 @@ int ut_run_capture(const char *path, char *const argv[], const char *input, char
                    size_t len);
 
 /*
+ * Copies standard input to standard output until end of file: the helper
+ * mode `cat` of suites whose cases need a program that reads a pipe or
+ * the terminal. Its exit status: 0, or 1 after a failed read or write.
+ */
+int ut_cat(void);
+
+/*
  * What a long run (fuzz, stress) must give back: the kernel's counts of
  * pages, objects, segments and tables (struct vmstat) and the number of
  * processes.

@@ -708,18 +708,6 @@ static int echo(int n, char **words)
 	return 0;
 }
 
-/* The helper mode `cat`: standard input to standard output. */
-static int cat(void)
-{
-	char buf[256];
-	long n;
-
-	while ((n = read(0, buf, sizeof(buf))) > 0)
-		if (write(1, buf, (size_t)n) != n)
-			return 1;
-	return n < 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "open-fds") == 0)
@@ -727,6 +715,6 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "echo") == 0)
 		return echo(argc - 2, argv + 2);
 	if (argc == 2 && strcmp(argv[1], "cat") == 0)
-		return cat();
+		return ut_cat();
 	return utest_main("files", argc, argv);
 }

@@ -428,21 +428,9 @@ UTEST(raw_mode_reads_bytes_as_they_come)
 	UT_ASSERT(strcmp(buf, "par") == 0);
 }
 
-/* The helper mode `/tests/tty cat`: standard input to standard output. */
-static int cat(void)
-{
-	char buf[256];
-	long n;
-
-	while ((n = read(0, buf, sizeof(buf))) > 0)
-		if (write(1, buf, (size_t)n) != n)
-			return 1;
-	return n < 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "cat") == 0)
-		return cat();
+		return ut_cat();
 	return utest_main("tty", argc, argv);
 }
