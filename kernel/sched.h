@@ -113,7 +113,8 @@ void thread_start(struct thread *t);
  * until it has switched away for the last time.
  */
 void thread_free(struct thread *t);
-/* Threads alive now, kernel and user, each with KSTACK_PAGES of stack (vmstat threads). */
+/* Threads alive with a stack of their own (KSTACK_PAGES), kernel and user: not the
+ * CPUs' boot flows (vmstat threads). */
 size_t thread_count(void);
 
 /* Calls fn(thread, arg) for every thread, with sched_lock held. */

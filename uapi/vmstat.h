@@ -61,7 +61,7 @@ struct vmstat {
 	uint64_t shm_segments;      /* live SysV segments (global) */
 	uint64_t kmem_pages;        /* pages the kernel heap holds (global) */
 	uint64_t file_pages;        /* pages holding the bytes of /tmp's and /dev/shm's files (global) */
-	uint64_t threads;           /* threads alive, kernel and user, each with its stack (global) */
+	uint64_t threads;           /* threads alive with a stack of their own, kernel and user (global) */
 	/* TLB shootdowns, per CPU (global only) */
 	uint64_t cpus;                            /* CPUs running */
 	uint64_t cpu_ipis_sent[VMSTAT_MAX_CPUS];  /* shootdown IPIs the CPU sent */
