@@ -9,6 +9,7 @@
 #include "kernel/string.h"
 #include "mm/kmalloc.h"
 #include "mm/page.h"
+#include "mm/vmobject/vm_object.h"
 #include "uapi/errno.h"
 
 /* ---- The lock: a sleeping lock, since its holder copies user memory ---- */
@@ -65,13 +66,14 @@ void inode_hold(struct inode *ip)
 	ip->refs++;
 }
 
-/* Frees what ip holds: pages, target, entries (none: it is empty), parent. */
+/* Frees what ip holds: its object, target, entries (none: it is empty), parent. */
 static void inode_free(struct inode *ip)
 {
 	struct inode *parent = NULL;
 
 	if (S_ISREG(ip->mode)) {
-		vfs_truncate(ip, 0);    /* its pages, counted against the limit */
+		if (ip->reg.obj && !ip->reg.bytes)
+			vm_object_release(ip->reg.obj);   /* its mappings keep it */
 	} else if (S_ISLNK(ip->mode)) {
 		kfree(ip->target);
 	} else if (S_ISDIR(ip->mode)) {

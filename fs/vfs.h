@@ -11,12 +11,10 @@
  *
  * Every file is an inode (struct inode) of one file system (struct fs).
  * A directory holds its entries, name to inode, in the order they were
- * made; a regular file holds its bytes either in place (the initrd's,
- * inside the archive) or in whole pages indexed by page number (the
- * writable file systems': a missing page reads as zeroes), which is the
- * shape a VM object's page list has, so that the data of a file can later
- * become one (issue #21); a symbolic link holds its target; a device
- * holds the function that opens it.
+ * made; a regular file's bytes are a VM object, the one its mappings map
+ * (fs/vfs_file.c; the initrd's are also read in place, from the
+ * archive); a symbolic link holds its target; a device holds the
+ * function that opens it.
  *
  * An inode lives while it has a name (nlink > 0) or a reference: an open
  * file, a process's working directory, a directory below it (each
@@ -48,7 +46,7 @@
 
 struct file;
 struct inode;
-struct vm_page;
+struct vm_object;
 
 struct fs {
 	const char *name;           /* (c) "initrd", "tmpfs", "devfs" */
@@ -111,8 +109,8 @@ struct inode {
 		} dir;
 		struct {                                /* S_IFREG */
 			const uint8_t *bytes;           /* (c) in place (the initrd), or NULL */
-			struct vm_page **pages;         /* (v) page i of the file, or NULL */
-			size_t npages;                  /* (v) slots of pages[] */
+			struct vm_object *obj;          /* (v) its pages, held; NULL until used.
+			                                   The initrd's: while mapped, not held */
 		} reg;
 		char *target;                           /* (c) S_IFLNK: NUL-terminated */
 		/* S_IFCHR: a new open file of the device with `flags`, or NULL (no memory). */
@@ -210,10 +208,30 @@ long vfs_path_of(struct inode *ip, char *buf, size_t size);
 struct file *vfs_file_open(struct inode *ip, unsigned int flags);
 /* The inode of an open file, or NULL for a pipe, the terminal, a device. */
 struct inode *file_inode(struct file *f);
-/* Pages the writable file systems hold now, for their files' bytes (vmstat file_pages). */
+/* Pages the files' objects hold now (vmstat file_pages). */
 size_t vfs_file_page_count(void);
-/* Sets the size of a regular file, freeing the pages past it: 0, -ENOSPC. vfs_lock() held. */
+/*
+ * Sets the size of a regular file, removing the pages past it from every
+ * mapping and freeing them: 0, -ENOSPC, -EFBIG. vfs_lock() held.
+ */
 int vfs_truncate(struct inode *ip, uint64_t size);
+/*
+ * mmap of open file f with prot and flags (uapi/mman.h): the file's VM
+ * object, held for the caller, in *obj, and the rights the mapping may
+ * ever have in *max_prot (no PROT_WRITE for a shared mapping of a file
+ * not open for writing, or open with O_APPEND). -EACCES (not open for
+ * reading; a shared writable mapping of a file not open for writing, as
+ * Linux checks first), -ENODEV (not a regular file), -ENOMEM. Takes
+ * vfs_lock().
+ */
+long vfs_mmap_object(struct file *f, int prot, int flags, struct vm_object **obj,
+                     int *max_prot);
+/*
+ * The `ptdump -f` text of open file f's object (vm_object_dump) into buf:
+ * its length, or -ENODEV (not a regular file), -ENOENT (a file never
+ * written, truncated or mapped has no object yet), -ENOMEM.
+ */
+long vfs_file_dump(struct file *f, char *buf, size_t len);
 /* fstat's fields for ip. vfs_lock() held. */
 void vfs_stat(struct inode *ip, struct linux_stat *st);
 /*

@@ -1,14 +1,27 @@
 /*
  * Open files of the tree's inodes (see vfs.h and kernel/file.h): read,
- * write, pread64, pwrite64, lseek, fstat and getdents64 of regular files
- * and directories, and the pages that hold a writable file's bytes.
+ * write, pread64, pwrite64, lseek, fstat, getdents64 and mmap of regular
+ * files and directories.
  *
- * A writable file's bytes live in whole pages, pages[i] holding bytes
- * [i * PAGE_SIZE, (i + 1) * PAGE_SIZE); a page is allocated (zeroed) by
- * the first write into it, so a file extended by ftruncate or written
- * past its end has holes that read as zeroes and cost nothing. Bytes past
- * the size in the last page are always zero (truncation clears them), so
- * growing a file again shows zeroes, as it must.
+ * A regular file's bytes are a VM object, its page cache
+ * (mm/vmobject/vm_object.h, OBJ_FILE): read() and write() copy to and
+ * from the object's pages, and mmap() maps the same object, so a write()
+ * shows at once in every mapping and a store through a mapping in the
+ * next read(). A writable file's object is made by its first write,
+ * truncate or mmap; a page is allocated (zeroed) by the first write or
+ * store into it, so holes read as zeroes and cost nothing. Bytes past the
+ * size in the last page read as zero: a store through a mapping may put
+ * bytes there (the page is mapped whole, as on Linux), so the tail is
+ * cleared whenever the file grows over it.
+ *
+ * A file of the read-only initrd is read in place, from the archive; its
+ * object is made by mmap and fills its pages from the same bytes, so both
+ * agree; it lives while it is mapped (vm_object_cached), so its pages are
+ * not kept for a file nobody maps.
+ *
+ * The object's pages stay while they are read or written here: only a
+ * truncate (under vfs_lock(), held here too) or the object's end frees
+ * them, so no object lock is held while bytes are copied.
  */
 #include "fs/vfs.h"
 #include "kernel/file.h"
@@ -16,25 +29,20 @@
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 #include "mm/uaccess.h"
+#include "mm/vmobject/vm_object.h"
 #include "uapi/errno.h"
+#include "uapi/mman.h"
 
 #define DIRENT_HEADER 19        /* d_ino, d_off, d_reclen, d_type: then the name */
 #define MAX_FILE_SIZE ((uint64_t)INT64_MAX)
 
 static const uint8_t zeroes[PAGE_SIZE];
 
-/*
- * Pages the writable file systems hold, together: at most half of memory,
- * as Linux's tmpfs by default, so that files cannot starve the rest of the
- * kernel (a write past that is -ENOSPC). (v)
- */
-static size_t file_pages;
-
 static const struct file_ops vfs_file_ops;
 
 size_t vfs_file_page_count(void)
 {
-	return __atomic_load_n(&file_pages, __ATOMIC_RELAXED);
+	return vm_object_file_pages();
 }
 
 struct inode *file_inode(struct file *f)
@@ -44,35 +52,80 @@ struct inode *file_inode(struct file *f)
 
 /* ---- The bytes of a regular file ---- */
 
+/* The page of ip's object at byte offset off, or NULL (a hole). */
+static struct vm_page *file_page(const struct inode *ip, uint64_t off)
+{
+	struct vm_object *obj = ip->reg.obj;
+	struct vm_page *pg;
+
+	if (!obj)
+		return NULL;
+	spin_lock(&obj->lock);
+	pg = vm_object_lookup_locked(obj, ALIGN_DOWN(off, PAGE_SIZE));
+	spin_unlock(&obj->lock);
+	return pg;
+}
+
 /* The bytes of page idx of ip to read: in place, in its page, or zeroes (a hole). */
 static const uint8_t *page_bytes(const struct inode *ip, uint64_t idx)
 {
+	struct vm_page *pg;
+
 	if (ip->reg.bytes)
 		return ip->reg.bytes + idx * PAGE_SIZE;
-	if (idx < ip->reg.npages && ip->reg.pages[idx])
-		return page_to_virt(ip->reg.pages[idx]);
-	return zeroes;
+	pg = file_page(ip, idx << PAGE_SHIFT);
+	return pg ? page_to_virt(pg) : zeroes;
 }
 
-/* Page idx of a writable file, allocated when missing; NULL: out of memory, or over the limit. */
-static struct vm_page *page_for_write(struct inode *ip, uint64_t idx)
+/* A writable file's object, made when it has none yet: NULL when out of memory. */
+static struct vm_object *file_object(struct inode *ip)
 {
-	if (idx >= ip->reg.npages) {
-		size_t n = MAX(MAX(idx + 1, ip->reg.npages * 2), 16);
-		struct vm_page **pages;
+	if (!ip->reg.obj)
+		ip->reg.obj = vm_object_create_file(ip->size, NULL, 0);
+	return ip->reg.obj;
+}
 
-		if (idx >= (MAX_FILE_SIZE >> PAGE_SHIFT) || !(pages = kzalloc(n * sizeof(*pages))))
-			return NULL;
-		if (ip->reg.npages)
-			memcpy(pages, ip->reg.pages, ip->reg.npages * sizeof(*pages));
-		kfree(ip->reg.pages);
-		ip->reg.pages = pages;
-		ip->reg.npages = n;
-	}
-	if (!ip->reg.pages[idx] && file_pages < page_total_count() / 2 &&
-	    (ip->reg.pages[idx] = page_alloc()) != NULL)
-		file_pages++;
-	return ip->reg.pages[idx];
+/* The page at off of a writable file, allocated when missing: 0, -ENOSPC. */
+static int page_for_write(struct inode *ip, uint64_t off, struct vm_page **pgp)
+{
+	struct vm_object *obj = ip->reg.obj;
+	bool created;
+	int err;
+
+	spin_lock(&obj->lock);
+	err = vm_object_page_locked(obj, ALIGN_DOWN(off, PAGE_SIZE), pgp, &created);
+	spin_unlock(&obj->lock);
+	return err ? -ENOSPC : 0;
+}
+
+/*
+ * Clears the bytes of the last page past ip's size, which a store through
+ * a mapping may have set, before the file grows over them.
+ */
+static void clear_tail(struct inode *ip)
+{
+	uint64_t in = ip->size & (PAGE_SIZE - 1);
+	struct vm_page *pg = in ? file_page(ip, ip->size) : NULL;
+
+	if (pg)
+		memset((uint8_t *)page_to_virt(pg) + in, 0, PAGE_SIZE - in);
+}
+
+/*
+ * Sets ip's size, its object's with it: 0, or -ENOSPC (no memory for a
+ * larger object: nothing changed). Shrinking removes the pages past the
+ * end from every mapping (vm_object_resize).
+ */
+static int set_size(struct inode *ip, uint64_t size)
+{
+	if (size > ip->size)
+		clear_tail(ip);
+	if (!file_object(ip) || vm_object_resize(ip->reg.obj, size) < 0)
+		return -ENOSPC;
+	ip->size = size;
+	if (size & (PAGE_SIZE - 1))
+		clear_tail(ip);
+	return 0;
 }
 
 /* Copies bytes of ip from off into uio: how many, 0 at the end, -EFAULT. */
@@ -95,10 +148,15 @@ static long read_at(struct inode *ip, struct uio *uio, uint64_t off)
 	return done ? (long)done : -EFAULT;
 }
 
-/* Copies uio into ip at off, growing it: how many, or -EFAULT, -ENOSPC, -EFBIG. */
+/*
+ * Copies uio into ip at off, growing it: how many, or -EFAULT, -ENOSPC,
+ * -EFBIG. The object grows to the end of the write first, and back to the
+ * bytes written when the write stops short.
+ */
 static long write_at(struct inode *ip, struct uio *uio, uint64_t off)
 {
 	size_t want = uio->resid, done = 0;
+	uint64_t old_size = ip->size;
 	long err = 0;
 
 	if (want == 0)
@@ -106,15 +164,16 @@ static long write_at(struct inode *ip, struct uio *uio, uint64_t off)
 	if (off >= MAX_FILE_SIZE)
 		return -EFBIG;
 	want = MIN(want, MAX_FILE_SIZE - off);
+	if (off + want > ip->size && (err = set_size(ip, off + want)) < 0)
+		return err;
+	ip->size = old_size;
 	while (done < want) {
 		uint64_t pos = off + done, in = pos & (PAGE_SIZE - 1);
 		size_t run = MIN(want - done, PAGE_SIZE - in), got;
-		struct vm_page *pg = page_for_write(ip, pos >> PAGE_SHIFT);
+		struct vm_page *pg;
 
-		if (!pg) {
-			err = -ENOSPC;
+		if ((err = page_for_write(ip, pos, &pg)) < 0)
 			break;
-		}
 		got = uio_copyin(uio, (uint8_t *)page_to_virt(pg) + in, run);
 		done += got;
 		if (off + done > ip->size)
@@ -124,34 +183,65 @@ static long write_at(struct inode *ip, struct uio *uio, uint64_t off)
 			break;
 		}
 	}
+	if (ALIGN_UP(ip->size, PAGE_SIZE) < ip->reg.obj->size)
+		vm_object_resize(ip->reg.obj, ip->size);
 	return done ? (long)done : err;
 }
 
 int vfs_truncate(struct inode *ip, uint64_t size)
 {
-	uint64_t keep = ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT;
-
 	if (size > MAX_FILE_SIZE)
 		return -EFBIG;
-	if (size < ip->size) {
-		for (uint64_t i = keep; i < ip->reg.npages; i++) {
-			if (ip->reg.pages[i]) {
-				page_free(ip->reg.pages[i]);
-				ip->reg.pages[i] = NULL;
-				file_pages--;
-			}
-		}
-		if ((size & (PAGE_SIZE - 1)) && keep - 1 < ip->reg.npages && ip->reg.pages[keep - 1])
-			memset((uint8_t *)page_to_virt(ip->reg.pages[keep - 1]) + (size & (PAGE_SIZE - 1)),
-			       0, PAGE_SIZE - (size & (PAGE_SIZE - 1)));
-		if (size == 0) {
-			kfree(ip->reg.pages);
-			ip->reg.pages = NULL;
-			ip->reg.npages = 0;
-		}
-	}
-	ip->size = size;
-	return 0;
+	return set_size(ip, size);
+}
+
+/* See vfs.h. */
+long vfs_file_dump(struct file *f, char *buf, size_t len)
+{
+	struct inode *ip = file_inode(f);
+	struct vm_object *obj = NULL;
+	long n;
+
+	if (!ip || !S_ISREG(ip->mode))
+		return -ENODEV;
+	vfs_lock();
+	if (ip->reg.bytes)
+		obj = vm_object_cached(&ip->reg.obj, ip->reg.bytes, ip->size);
+	else if (ip->reg.obj)
+		vm_object_ref(obj = ip->reg.obj);
+	vfs_unlock();
+	if (!obj)
+		return ip->reg.bytes ? -ENOMEM : -ENOENT;
+	n = vm_object_dump(obj, buf, len);
+	vm_object_release(obj);
+	return n;
+}
+
+/* See vfs.h. */
+long vfs_mmap_object(struct file *f, int prot, int flags, struct vm_object **obj,
+                     int *max_prot)
+{
+	struct inode *ip = file_inode(f);
+	bool writable = file_writable(f) && !(f->flags & O_APPEND);
+	long err = 0;
+
+	*obj = NULL;
+	if (!file_readable(f) ||
+	    ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) && !writable))
+		return -EACCES;
+	if (!ip || !S_ISREG(ip->mode))
+		return -ENODEV;
+	vfs_lock();
+	if (ip->reg.bytes)
+		*obj = vm_object_cached(&ip->reg.obj, ip->reg.bytes, ip->size);
+	else if (file_object(ip))
+		vm_object_ref(*obj = ip->reg.obj);
+	if (!*obj)
+		err = -ENOMEM;
+	vfs_unlock();
+	*max_prot = (flags & MAP_TYPE) == MAP_SHARED && !writable ? PROT_READ | PROT_EXEC
+	                                                         : PROT_READ | PROT_WRITE | PROT_EXEC;
+	return err;
 }
 
 size_t vfs_read_kernel(struct inode *ip, uint64_t off, void *buf, size_t len)
@@ -174,8 +264,11 @@ static uint64_t blocks_of(const struct inode *ip)
 		return 0;
 	if (ip->reg.bytes)
 		return ALIGN_UP(ip->size, 512) / 512;
-	for (size_t i = 0; i < ip->reg.npages; i++)
-		n += ip->reg.pages[i] != NULL;
+	if (ip->reg.obj) {
+		spin_lock(&ip->reg.obj->lock);
+		n = ip->reg.obj->resident;
+		spin_unlock(&ip->reg.obj->lock);
+	}
 	return n * (PAGE_SIZE / 512);
 }
 

@@ -5,6 +5,7 @@
  * else.
  */
 #include "fs/vfs.h"
+#include "kernel/file.h"
 #include "kernel/percpu.h"
 #include "kernel/proc.h"
 #include "kernel/profile.h"
@@ -34,9 +35,36 @@ static struct vm_map *current_map(void)
 }
 
 /*
- * mmap(addr, len, prot, flags, fd, off): anonymous memory only, until
- * there are files (fd is ignored with MAP_ANONYMOUS, as on Linux;
- * -EBADF otherwise).
+ * mmap of open file fd (see vm_mmap_file): -EBADF for a descriptor that is
+ * not open, -ENODEV for one that is no regular file, -EACCES as
+ * vfs_mmap_object() decides.
+ */
+static long mmap_fd(vaddr_t hint, size_t len, int prot, int flags, long fd, uint64_t off,
+                    vaddr_t *addr)
+{
+	struct file *f = fd_get((int)fd);
+	struct vm_object *obj;
+	int max_prot;
+	long err;
+
+	if (!IS_ALIGNED(off, PAGE_SIZE))
+		err = -EINVAL;    /* before the descriptor, as on Linux */
+	else if (!f)
+		err = -EBADF;
+	else
+		err = vfs_mmap_object(f, prot, flags, &obj, &max_prot);
+	if (f)
+		file_put(f);
+	if (err)
+		return err;
+	err = vm_mmap_file(current_map(), hint, len, prot, flags, obj, off, max_prot, addr);
+	vm_object_release(obj);
+	return err;
+}
+
+/*
+ * mmap(addr, len, prot, flags, fd, off): new memory (fd is ignored with
+ * MAP_ANONYMOUS, as on Linux) or a file.
  */
 long sys_mmap(struct trapframe *tf)
 {
@@ -44,9 +72,11 @@ long sys_mmap(struct trapframe *tf)
 	vaddr_t addr;
 	long err;
 
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF;
-	err = vm_mmap(current_map(), tf->rdi, tf->rsi, (int)tf->rdx, flags, NULL, tf->r9, &addr);
+	if (flags & MAP_ANONYMOUS)
+		err = vm_mmap(current_map(), tf->rdi, tf->rsi, (int)tf->rdx, flags, NULL, tf->r9,
+		              &addr);
+	else
+		err = mmap_fd(tf->rdi, tf->rsi, (int)tf->rdx, flags, (long)tf->r8, tf->r9, &addr);
 	if (flags & MAP_FIXED)
 		shm_reap();   /* it may have replaced the last attachment of a removed segment */
 	return err < 0 ? err : (long)addr;
@@ -83,6 +113,11 @@ long sys_brk(struct trapframe *tf)
 long sys_madvise(struct trapframe *tf)
 {
 	return vm_madvise(current_map(), tf->rdi, tf->rsi, (int)tf->rdx);
+}
+
+long sys_msync(struct trapframe *tf)
+{
+	return vm_msync(current_map(), tf->rdi, tf->rsi, (int)tf->rdx);
 }
 
 long sys_munmap(struct trapframe *tf)
@@ -235,6 +270,12 @@ long sys_ptdump(struct trapframe *tf)
 		return -ENOMEM;
 	if (tf->rsi == PTDUMP_OBJECT) {
 		n = shm_dump((int)tf->rdi, buf, DUMP_MAX);
+	} else if (tf->rsi == PTDUMP_FILE) {
+		struct file *f = fd_get((int)tf->rdi);
+
+		n = f ? vfs_file_dump(f, buf, DUMP_MAX) : -EBADF;
+		if (f)
+			file_put(f);
 	} else if (tf->rsi == PTDUMP_PROC) {
 		struct proc *p;
 		spin_lock(&proc_lock);

@@ -47,6 +47,7 @@ static const syscall_fn linux_calls[LINUX_NSYSCALLS] = {
 	[NR_pipe] = sys_pipe,
 	[NR_sched_yield] = sys_sched_yield,
 	[NR_madvise] = sys_madvise,
+	[NR_msync] = sys_msync,
 	[NR_shmget] = sys_shmget,
 	[NR_shmat] = sys_shmat,
 	[NR_shmctl] = sys_shmctl,
@@ -231,7 +232,8 @@ static int prof_part_of(uint64_t n)
 		return VMSTAT_PROF_EXIT;
 	case NR_wait4:
 		return VMSTAT_PROF_WAIT;
-	case NR_mmap: case NR_munmap: case NR_mprotect: case NR_madvise: case NR_brk:
+	case NR_mmap: case NR_munmap: case NR_mprotect: case NR_madvise: case NR_msync:
+	case NR_brk:
 	case NR_shmget: case NR_shmat: case NR_shmdt: case NR_shmctl:
 	case SYS_shm_map:
 		return VMSTAT_PROF_VM;

@@ -152,6 +152,7 @@ long sys_mmap(struct trapframe *tf);
 long sys_munmap(struct trapframe *tf);
 long sys_mprotect(struct trapframe *tf);
 long sys_madvise(struct trapframe *tf);
+long sys_msync(struct trapframe *tf);
 long sys_brk(struct trapframe *tf);
 long sys_shmget(struct trapframe *tf);
 long sys_shmat(struct trapframe *tf);

@@ -100,7 +100,7 @@ void pf_describe(uint64_t error, int err, char *buf, size_t len)
 
 	snprintf(buf, len, "%s %s in %s mode%s", access, why,
 	         (error & PF_USER) ? "user" : "kernel",
-	         err == -ENOMEM ? ": out of memory" : "");
+	         err == -ENOMEM ? ": out of memory" : err == -EIO ? ": past the end of the file" : "");
 }
 
 uint64_t extable_fixup(uint64_t rip)
@@ -225,8 +225,10 @@ static void handle_user_exception(struct trapframe *tf)
 		snprintf(why, sizeof(why), "%s (error code 0x%lx)", trap_name(tf->vector), tf->error);
 	}
 	sig = tf->vector == T_UD ? SIGILL : tf->vector == T_PF || tf->vector == T_GP ? SIGSEGV : SIGFPE;
+	if (err == -EIO)
+		sig = SIGBUS;
 	/* SEGV_ACCERR: a mapping is there but refuses the access (present or not yet). */
-	code = tf->vector == T_PF ? ((tf->error & PF_PRESENT) ||
+	code = err == -EIO ? BUS_ADRERR : tf->vector == T_PF ? ((tf->error & PF_PRESENT) ||
 	                             vm_map_shared_at(current_proc()->map, addr) >= 0
 	                             ? SEGV_ACCERR : SEGV_MAPERR)
 	     : tf->vector == T_UD ? ILL_ILLOPN : tf->vector == T_DE ? FPE_INTDIV : SI_KERNEL;

@@ -77,14 +77,65 @@ static int cow_copy_locked(struct vm_object *obj, uint64_t off, struct vm_page *
 }
 
 /*
+ * A private mapping of a file whose private object has no page at off yet
+ * (the object is e->object, its backing the file's): a read maps the
+ * file's page read-only, so the mapping follows the file until it writes;
+ * a write copies the file's page into the private object. Returns 0 with
+ * the lock of the object now holding *pgp in *held, or -EIO (past the end
+ * of the file), -ENOMEM with no lock held.
+ */
+static int backing_page_locked(struct vm_map *map, struct vm_map_entry *e, uint64_t off,
+                               int access, struct vm_page **pgp, int *prot,
+                               struct vm_object **held)
+{
+	struct vm_object *obj = e->object, *file = obj->backing;
+	struct vm_page *src, *copy = NULL;
+	bool created;
+	int err;
+
+	spin_lock(&file->lock);
+	err = vm_object_page_locked(file, off, &src, &created);
+	if (err == 0 && created)
+		COUNT(map, faults_zero);
+	if (err == 0 && !(access & PROT_WRITE)) {
+		*pgp = src;
+		*prot = (*prot & ~PROT_WRITE) | PROT_READ;
+		*held = file;
+		return 0;
+	}
+	if (err == 0 && (copy = page_alloc()) != NULL)
+		memcpy(page_to_virt(copy), page_to_virt(src), PAGE_SIZE);
+	spin_unlock(&file->lock);
+	if (err)
+		return err;
+	if (!copy)
+		return -ENOMEM;
+	spin_lock(&obj->lock);
+	err = vm_object_insert_locked(obj, off, copy);
+	if (err) {
+		spin_unlock(&obj->lock);
+		page_free(copy);
+		return err;
+	}
+	COUNT(map, faults_cow);
+	*pgp = copy;
+	*held = obj;
+	return 0;
+}
+
+/*
  * Finds the page of entry e for va and the rights to map it with: a private
  * page still shared with another object is copied on a write (the replaced
  * page is returned in *oldp, still referenced) and mapped read-only
- * otherwise. Returns 0, -EFAULT or -ENOMEM.
+ * otherwise. Returns 0 with the lock of the object holding the page in
+ * *held: the caller maps the page and then drops it, so that a file
+ * shrinking meanwhile cannot free the page before it is mapped (the shrink
+ * then finds the new mapping and removes it). Or -EFAULT, -EIO (past the
+ * end of a file), -ENOMEM with no lock held.
  */
 static int fault_page_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t va,
                              int access, struct vm_page **pgp, int *prot,
-                             struct vm_page **oldp)
+                             struct vm_page **oldp, struct vm_object **held)
 {
 	struct vm_object *obj = e->object;
 	uint64_t off = e->offset + (va - e->start);
@@ -93,6 +144,10 @@ static int fault_page_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t
 
 	*prot = e->prot;
 	spin_lock(&obj->lock);
+	if (obj->backing && !vm_object_lookup_locked(obj, off)) {
+		spin_unlock(&obj->lock);
+		return backing_page_locked(map, e, off, access, pgp, prot, held);
+	}
 	err = vm_object_page_locked(obj, off, pgp, &created);
 	if (err == 0 && created)
 		COUNT(map, faults_zero);
@@ -107,8 +162,12 @@ static int fault_page_locked(struct vm_map *map, struct vm_map_entry *e, vaddr_t
 			*prot = (*prot & ~PROT_WRITE) | PROT_READ;
 		}
 	}
-	spin_unlock(&obj->lock);
-	return err;
+	if (err) {
+		spin_unlock(&obj->lock);
+		return err;
+	}
+	*held = obj;
+	return 0;
 }
 
 /*
@@ -165,6 +224,7 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 	struct pmap_segment seg;
 	struct vm_map_entry *e;
 	struct vm_page *pg, *head, *old = NULL;
+	struct vm_object *held;
 	bool filled;
 	paddr_t pa;
 	int prot, err;
@@ -180,7 +240,7 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 		COUNT(map, faults_spurious);
 		return 0;
 	}
-	err = fault_page_locked(map, e, va, access, &pg, &prot, &old);
+	err = fault_page_locked(map, e, va, access, &pg, &prot, &old, &held);
 	if (err)
 		return err;
 	head = page_large_head(pg);
@@ -207,6 +267,7 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 				COUNT(map, faults_split);
 		}
 	}
+	spin_unlock(&held->lock);
 	if (old) {
 		/* The copy replaced the old page's PTE, or failed: drop it. */
 		if (err)

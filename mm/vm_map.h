@@ -103,7 +103,8 @@ void vm_map_activate(struct vm_map *map);
  * of MAP_SHARED and MAP_PRIVATE. With MAP_ANONYMOUS `obj` must be NULL and
  * new zero-filled memory is mapped; otherwise `obj` is mapped from byte
  * `off` (page aligned, off + len within the object) and vm_mmap takes its
- * own reference. MAP_PRIVATE of an object is not supported (-EINVAL).
+ * own reference. MAP_PRIVATE of an object is supported for files only
+ * (vm_mmap_file; else -EINVAL).
  * MAP_FIXED maps exactly at `addr`, replacing what was there
  * (MAP_FIXED_NOREPLACE: -EEXIST when anything is there); otherwise
  * `addr` is a hint and the kernel places the mapping, aligned to 2 MiB when
@@ -126,6 +127,16 @@ void vm_map_activate(struct vm_map *map);
  */
 int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
             struct vm_object *obj, uint64_t off, vaddr_t *out);
+
+/*
+ * mmap of a file's object (OBJ_FILE, see vm_object.h): as vm_mmap(), but
+ * the mapping may pass the file's end (an access there is SIGBUS), rights
+ * beyond max_prot are refused with -EACCES (now and by mprotect later),
+ * MAP_PRIVATE maps a private copy-on-write view of the file, and off +
+ * len past the largest file offset is -EOVERFLOW.
+ */
+int vm_mmap_file(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
+                 struct vm_object *file, uint64_t off, int max_prot, vaddr_t *out);
 
 /*
  * The program break (brk): the heap right after the program's image grows
@@ -166,12 +177,21 @@ int vm_mprotect(struct vm_map *map, vaddr_t addr, size_t len, int prot);
  */
 int vm_madvise(struct vm_map *map, vaddr_t addr, size_t len, int advice);
 
+/*
+ * msync: a file's pages are its mappings' pages (there is no disk to
+ * write back), so it only validates, as Linux does: -EINVAL (unaligned
+ * addr, unknown flags, MS_ASYNC with MS_SYNC), -ENOMEM (part of the range
+ * is not mapped); else 0.
+ */
+int vm_msync(struct vm_map *map, vaddr_t addr, size_t len, int flags);
+
 /* ---- faults and kernel access (vm_fault.c, vm_copy.c) ---- */
 
 /*
  * Resolves a fault at `va` for an access of kind PROT_READ, PROT_WRITE or
  * PROT_EXEC. Returns 0 (retry the access), -EFAULT (no mapping or
- * protection violation: kill the process) or -ENOMEM.
+ * protection violation: SIGSEGV), -EIO (a file mapping past the end of
+ * the file: SIGBUS) or -ENOMEM.
  */
 int vm_fault(struct vm_map *map, vaddr_t va, int access);
 

@@ -17,6 +17,7 @@
 /* Linux flags this kernel cannot honour: refused, where unknown bits are ignored. */
 #define MAP_REFUSED (MAP_32BIT | MAP_GROWSDOWN)
 #define BIG_MAPPING MIB(32)    /* above this, align to 2 MiB anyway */
+#define MAX_FILE_OFFSET ((uint64_t)INT64_MAX)   /* a file's last byte + 1 at most */
 
 /* A mapping to create: validated arguments of mmap or shmat. */
 struct map_request {
@@ -156,8 +157,9 @@ static int map_enter(struct vm_map *map, const struct map_request *q, vaddr_t *o
 	vaddr_t va = 0;
 	int err;
 
-	if (q->off > q->obj->size || q->len > q->obj->size - q->off)
-		return -EINVAL;   /* every mapping lies inside its object */
+	if (!(q->obj->flags & OBJ_FILE) &&
+	    (q->off > q->obj->size || q->len > q->obj->size - q->off))
+		return -EINVAL;   /* every mapping lies inside its object, but a file's may pass its end */
 	if (reserve_fill(&r, 3) < 0) {
 		reserve_release(&r);
 		return -ENOMEM;
@@ -226,8 +228,11 @@ static int mmap_validate(vaddr_t addr, size_t len, int flags, struct vm_object *
 		return -EINVAL;
 	if ((flags & MAP_HUGETLB) && !hugetlb_ok(addr, flags))
 		return -EINVAL;
-	if (((flags & MAP_ANONYMOUS) != 0) != (obj == NULL) || (obj && type == MAP_PRIVATE))
+	if (((flags & MAP_ANONYMOUS) != 0) != (obj == NULL) ||
+	    (obj && type == MAP_PRIVATE && !(obj->flags & OBJ_FILE)))
 		return -EINVAL;
+	if (obj && (obj->flags & OBJ_FILE))
+		return off > MAX_FILE_OFFSET || len > MAX_FILE_OFFSET - off ? -EOVERFLOW : 0;
 	if (obj && (off >= obj->size || len > obj->size - off))
 		return -EINVAL;
 	return 0;
@@ -272,9 +277,25 @@ static void populate(struct vm_map *map, vaddr_t va, uint64_t len, int prot)
 			return;
 }
 
-/* See vm_map.h. */
-int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
-            struct vm_object *obj, uint64_t off, vaddr_t *out)
+/*
+ * The object a new mapping maps: new anonymous memory, the caller's object
+ * (with a reference of its own), or for a private mapping of a file a
+ * private object reading the file. NULL when out of memory.
+ */
+static struct vm_object *mapped_object(struct vm_object *obj, uint64_t len, int flags,
+                                       uint64_t off)
+{
+	if (!obj)
+		return anon_object(len, flags);
+	if (flags & MAP_PRIVATE)
+		return vm_object_create_private_of(obj, off + len);
+	vm_object_ref(obj);
+	return obj;
+}
+
+/* vm_mmap() with the rights the mapping may ever have. */
+static int mmap_with(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
+                     struct vm_object *obj, uint64_t off, int max_prot, vaddr_t *out)
 {
 	struct map_request q;
 	int err;
@@ -284,17 +305,16 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 	err = mmap_validate(addr, len, flags, obj, off);
 	if (err)
 		return err;
+	if ((prot & PROT_ALL) & ~max_prot)
+		return -EACCES;
 	q = (struct map_request){
 		.addr = addr, .len = ALIGN_UP(len, PAGE_SIZE), .prot = prot & PROT_ALL,
-		.max_prot = PROT_ALL, .vme_flags = (flags & MAP_SHARED) ? VME_SHARED : 0,
+		.max_prot = max_prot, .vme_flags = (flags & MAP_SHARED) ? VME_SHARED : 0,
 		.fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE),
-		.replace = !(flags & MAP_FIXED_NOREPLACE), .busy_err = -EEXIST, .obj = obj,
+		.replace = !(flags & MAP_FIXED_NOREPLACE), .busy_err = -EEXIST,
 		.off = mmap_offset(flags, off),
 	};
-	if (obj)
-		vm_object_ref(obj);
-	else
-		q.obj = anon_object(q.len, flags);
+	q.obj = mapped_object(obj, q.len, flags, q.off);
 	if (!q.obj)
 		return -ENOMEM;
 	err = map_enter(map, &q, out);
@@ -303,6 +323,20 @@ int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
 	else if (flags & MAP_POPULATE)
 		populate(map, *out, q.len, q.prot);
 	return err;
+}
+
+/* See vm_map.h. */
+int vm_mmap(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
+            struct vm_object *obj, uint64_t off, vaddr_t *out)
+{
+	return mmap_with(map, addr, len, prot, flags, obj, off, PROT_ALL, out);
+}
+
+/* See vm_map.h. */
+int vm_mmap_file(struct vm_map *map, vaddr_t addr, size_t len, int prot, int flags,
+                 struct vm_object *file, uint64_t off, int max_prot, vaddr_t *out)
+{
+	return mmap_with(map, addr, len, prot, flags, file, off, max_prot, out);
 }
 
 /* See vm_map.h. */
@@ -493,6 +527,27 @@ int vm_madvise(struct vm_map *map, vaddr_t addr, size_t len, int advice)
 				vm_object_free_range(e->object, e->offset + (s - e->start), t - s);
 		}
 	}
+	spin_unlock(&map->lock);
+	return err;
+}
+
+/* See vm_map.h. The checks and their order are Linux's. */
+int vm_msync(struct vm_map *map, vaddr_t addr, size_t len, int flags)
+{
+	uint64_t size = ALIGN_UP(len, PAGE_SIZE);
+	int err;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	if (size < len || size > ~addr)
+		return -ENOMEM;
+	if (size == 0)
+		return 0;
+	if (addr + size > USER_TOP)
+		return -ENOMEM;
+	spin_lock(&map->lock);
+	err = mprotect_check_locked(map, addr, addr + size, PROT_NONE);
 	spin_unlock(&map->lock);
 	return err;
 }

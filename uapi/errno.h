@@ -22,6 +22,7 @@
 #define EBUSY   16
 #define EEXIST  17   /* IPC_CREAT|IPC_EXCL on an existing key; a name taken */
 #define EXDEV   18   /* rename across file systems */
+#define ENODEV  19   /* mmap of something that is not a regular file */
 #define ENOTDIR 20
 #define EISDIR  21   /* writing a directory */
 #define EINVAL  22   /* invalid argument */
@@ -39,6 +40,7 @@
 #define ENOTEMPTY 39 /* rmdir of a directory with entries */
 #define ELOOP   40   /* too many symbolic links, or O_NOFOLLOW on one */
 #define EIDRM   43   /* shm segment removed */
+#define EOVERFLOW 75 /* a file mapping reaching past the largest file offset */
 #define ETIMEDOUT 110 /* a futex wait timed out */
 
 #endif

@@ -35,6 +35,7 @@
 #define NR_access          21
 #define NR_pipe             22
 #define NR_sched_yield      24
+#define NR_msync            26
 #define NR_madvise          28
 #define NR_shmget           29
 #define NR_shmat            30

@@ -51,4 +51,9 @@
 #define MADV_HUGEPAGE   14
 #define MADV_NOHUGEPAGE 15
 
+/* msync() flags */
+#define MS_ASYNC        1
+#define MS_INVALIDATE   2
+#define MS_SYNC         4
+
 #endif

@@ -59,6 +59,7 @@
 #define SEGV_MAPERR 1        /* no mapping at the address */
 #define SEGV_ACCERR 2        /* a mapping that does not allow the access */
 #define ILL_ILLOPN  2        /* invalid opcode */
+#define BUS_ADRERR  2        /* a mapped address with nothing behind it (past a file's end) */
 #define FPE_INTDIV  1        /* integer divide by zero */
 #define CLD_EXITED  1        /* SIGCHLD: how the child changed */
 #define CLD_KILLED  2

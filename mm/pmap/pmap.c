@@ -435,8 +435,8 @@ struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size)
 	po->owner = owner;
 	po->size = size;
 	po->npd = ALIGN_UP(size, GIB_SIZE) >> GIB_SHIFT;
-	po->pd = kzalloc(po->npd * sizeof(po->pd[0]));
-	if (!po->pd) {
+	po->pd = po->npd ? kzalloc(po->npd * sizeof(po->pd[0])) : NULL;
+	if (po->npd && !po->pd) {
 		kfree(po);
 		return NULL;
 	}
@@ -447,6 +447,80 @@ struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size)
 	pmap_object_list = po;
 	spin_unlock(&pmap_lock);
 	return po;
+}
+
+/* See pmap.h. */
+int pmap_object_resize(struct pmap_object *po, uint64_t size)
+{
+	unsigned npd = ALIGN_UP(size, GIB_SIZE) >> GIB_SHIFT;
+	struct vm_page **pd = NULL, **old = NULL;
+
+	if (npd > po->npd && !(pd = kzalloc(npd * sizeof(*pd))))
+		return -ENOMEM;
+	spin_lock(&pmap_lock);
+	if (pd) {
+		if (po->npd)
+			memcpy(pd, po->pd, po->npd * sizeof(*pd));
+		old = po->pd;
+		po->pd = pd;
+		po->npd = npd;
+	}
+	po->size = size;
+	spin_unlock(&pmap_lock);
+	kfree(old);
+	return 0;
+}
+
+/*
+ * Clears the entries of object PT page pt (object offsets from pt->offset)
+ * that map offsets in [off, end): how many.
+ */
+static size_t obj_pt_clear_range_locked(struct pmap_object *po, struct vm_page *pt,
+                                        uint64_t off, uint64_t end)
+{
+	pte_t *t = page_to_virt(pt);
+	size_t n = 0;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t o = pt->offset + i * PAGE_SIZE;
+
+		if (o < off || o >= end || !pte_present(t[i]))
+			continue;
+		obj_entry_clear_locked(po, o, &t[i]);
+		n++;
+	}
+	return n;
+}
+
+/* See pmap.h: one walk of the object's tables, one invalidation for all. */
+void pmap_object_remove(struct pmap_object *po, uint64_t off, uint64_t end)
+{
+	size_t cleared = 0;
+
+	spin_lock(&pmap_lock);
+	end = MIN(end, (uint64_t)po->npd << GIB_SHIFT);
+	for (uint64_t seg = ALIGN_DOWN(off, SEG_SIZE); seg < end; seg += SEG_SIZE) {
+		struct vm_page *pd = po->pd[seg >> GIB_SHIFT];
+		pte_t *e;
+
+		if (!pd) {
+			seg = ALIGN_UP(seg + 1, GIB_SIZE) - SEG_SIZE;
+			continue;
+		}
+		e = (pte_t *)page_to_virt(pd) + level_index(seg, PD_LEVEL);
+		if (pte_leaf(*e, PD_LEVEL)) {
+			if (seg >= off && seg + SEG_SIZE <= end) {
+				obj_entry_clear_locked(po, seg, e);
+				mirrors_update_locked(po, seg);
+				cleared++;
+			}
+		} else if (pte_present(*e)) {
+			cleared += obj_pt_clear_range_locked(po, pte_page(*e), off, end);
+		}
+	}
+	if (cleared)
+		tlb_object_changed(pmap_list, links_tree_locked, po, &pmap_gstat);
+	spin_unlock(&pmap_lock);
 }
 
 /* See pmap.h: O(resident pages) for the PV entries, no TLB work. */

@@ -140,6 +140,23 @@ int pmap_enter_leaf(struct pmap *pm, vaddr_t va, struct vm_page *head, int prot)
 struct pmap_object *pmap_object_create(struct vm_object *owner, uint64_t size);
 
 /*
+ * Gives the tree a new size (a file's object grows and shrinks): 0, or
+ * -ENOMEM with nothing changed. Shrinking keeps the tables, which are
+ * freed with the tree; the caller has removed the entries past the new
+ * size first (pmap_object_remove).
+ */
+int pmap_object_resize(struct pmap_object *po, uint64_t size);
+
+/*
+ * Clears the tree's PTEs (and 2 MiB leaves lying wholly inside) for object
+ * offsets [off, end) with their PV entries, and invalidates them in every
+ * address space that links the tree: one shootdown for the whole range,
+ * whatever its size. Private mappings of the same pages are the caller's
+ * (pmap_page_remove). The tables stay. Never fails.
+ */
+void pmap_object_remove(struct pmap_object *po, uint64_t off, uint64_t end);
+
+/*
  * Frees the tree: its PTEs, PV entries and table pages. Panics if a process
  * still links one of its tables or mirrors its leaves. Called when the
  * object dies; the object's pages stay the object's to free.

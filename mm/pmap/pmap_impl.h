@@ -57,8 +57,8 @@ struct pmap {
 /* The page-table tree of one shared VM object, indexed by object offset. */
 struct pmap_object {
 	struct vm_object *owner;            /* (c) for page ownership checks */
-	uint64_t size;                      /* (c) bytes */
-	unsigned npd;                       /* (c) GiB of offsets: entries of pd[] */
+	uint64_t size;                      /* (g) bytes: changes with a file's size */
+	unsigned npd;                       /* (g) GiB of offsets: entries of pd[], only grows */
 	struct vm_page **pd;                /* (g) PD page per GiB, or NULL */
 	struct leaf_mirror *mirrors;        /* (g) mirrors of its leaves, via po_next */
 	struct pmap_object *next, *prev;    /* (g) registry of live trees */

@@ -74,6 +74,9 @@ static struct vm_page *obj_alloc_pt(void *arg)
 /*
  * The object table page holding level-`level` entries for off (PD_LEVEL:
  * the PD page of its GiB; PT_LEVEL: the PT page of its segment), or NULL.
+ * An offset past the object's size is not an error: a file's object is
+ * mapped past its end, and a shrunk file keeps its tables (they are empty
+ * there), so a link made before the shrink stays valid.
  */
 struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level)
 {
@@ -81,8 +84,8 @@ struct vm_page *obj_table_locked(struct pmap_object *po, uint64_t off, int level
 	struct pt_path p;
 
 	ASSERT_HELD(&pmap_lock);
-	if (off >= po->size)
-		panic("obj_table_locked: offset %p beyond the object", (void *)off);
+	if ((off >> GIB_SHIFT) >= po->npd)
+		return NULL;
 	pd = po->pd[off >> GIB_SHIFT];
 	if (!pd || level == PD_LEVEL)
 		return pd;

@@ -16,6 +16,9 @@
 static struct spinlock objects_lock = SPINLOCK_INIT("vm_objects");
 static struct vm_object *objects;    /* (L) live objects */
 static size_t nobjects;              /* (L) */
+static size_t file_pages;            /* pages of OBJ_FILE objects (atomic) */
+/* Guards the slots of vm_object_cached(); taken before an object's lock. */
+static struct spinlock cache_lock = SPINLOCK_INIT("vm_object_cache");
 
 static void registry_add(struct vm_object *obj)
 {
@@ -72,6 +75,8 @@ static int insert_locked(struct vm_object *obj, uint64_t idx, struct vm_page *pg
 		pg->offset = idx << PAGE_SHIFT;
 	}
 	obj->resident += page_frames(pg);
+	if (obj->flags & OBJ_FILE)
+		__atomic_add_fetch(&file_pages, page_frames(pg), __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -111,6 +116,8 @@ static void remove_locked(struct vm_object *obj, uint64_t idx)
 	if (!slot || !*slot)
 		return;
 	obj->resident -= page_frames(*slot);
+	if (obj->flags & OBJ_FILE)
+		__atomic_sub_fetch(&file_pages, page_frames(*slot), __ATOMIC_RELAXED);
 	vm_page_unref(*slot);
 	*slot = NULL;
 }
@@ -148,8 +155,13 @@ static int fill_locked(struct vm_object *obj, uint64_t off, struct vm_page **pgp
 		else if (obj->flags & OBJ_LARGE_ONLY)
 			return -ENOMEM;
 	}
+	if (!pg && (obj->flags & OBJ_FILE) &&
+	    __atomic_load_n(&file_pages, __ATOMIC_RELAXED) >= page_total_count() / 2)
+		return -ENOMEM;
 	if (!pg && !(pg = page_alloc()))
 		return -ENOMEM;
+	if (obj->source && off < obj->source_len)
+		memcpy(page_to_virt(pg), obj->source + off, MIN(PAGE_SIZE, obj->source_len - off));
 	if (obj->type == OBJ_PHYS)
 		pg->flags |= PG_WIRED;
 	if (insert_locked(obj, idx, pg) < 0) {
@@ -185,6 +197,8 @@ static void object_free(struct vm_object *obj)
 	while (radix_next(obj->pages, obj->depth, idx, obj->size >> PAGE_SHIFT, &idx))
 		remove_locked(obj, idx);
 	radix_free(&obj->pages, obj->depth);
+	if (obj->backing)
+		vm_object_release(obj->backing);
 	kfree(obj);
 }
 
@@ -194,7 +208,7 @@ struct vm_object *vm_object_create(enum vm_object_type type, uint64_t size, int 
 	struct vm_object *obj;
 
 	size = ALIGN_UP(size, PAGE_SIZE);
-	if (size == 0)
+	if (size == 0 && !(flags & OBJ_FILE))
 		panic("vm_object_create: size 0");
 	if (((flags & OBJ_LARGE) && (flags & OBJ_PRIVATE)) ||
 	    ((flags & OBJ_LARGE_ONLY) && (!(flags & OBJ_LARGE) || !IS_ALIGNED(size, SEG_SIZE))))
@@ -232,6 +246,106 @@ struct vm_object *vm_object_create_shared(enum vm_object_type type, uint64_t siz
 	return vm_object_create(type, size, vm_largepages == 2 && size >= SEG_SIZE ? OBJ_LARGE : 0);
 }
 
+/* See vm_object.h. */
+struct vm_object *vm_object_create_file(uint64_t size, const uint8_t *source, uint64_t len)
+{
+	struct vm_object *obj = vm_object_create(OBJ_ANON, size, OBJ_FILE);
+
+	if (obj) {
+		obj->source = source;
+		obj->source_len = len;
+	}
+	return obj;
+}
+
+/*
+ * See vm_object.h. An object whose last reference is gone but which has
+ * not yet cleared the slot is left to finish dying: a new one takes its
+ * place.
+ */
+struct vm_object *vm_object_cached(struct vm_object **slot, const uint8_t *source,
+                                   uint64_t len)
+{
+	struct vm_object *obj, *made = NULL;
+
+	for (;;) {
+		spin_lock(&cache_lock);
+		obj = *slot;
+		if (obj) {
+			bool alive;
+
+			spin_lock(&obj->lock);
+			alive = obj->refcount > 0;
+			if (alive)
+				obj->refcount++;
+			spin_unlock(&obj->lock);
+			if (!alive)
+				obj = NULL;
+		}
+		if (!obj && made) {
+			*slot = obj = made;
+			made = NULL;
+		}
+		spin_unlock(&cache_lock);
+		if (obj || !(made = vm_object_create_file(len, source, len)))
+			break;
+		made->cached_in = slot;
+	}
+	if (made)
+		vm_object_release(made);   /* another call put its own in the slot first */
+	return obj;
+}
+
+/* See vm_object.h. */
+struct vm_object *vm_object_create_private_of(struct vm_object *file, uint64_t size)
+{
+	struct vm_object *obj = vm_object_create(OBJ_ANON, size, OBJ_PRIVATE);
+
+	if (obj) {
+		vm_object_ref(file);
+		obj->backing = file;
+	}
+	return obj;
+}
+
+/*
+ * See vm_object.h. The size changes first when shrinking, so that no fault
+ * fills a page past the new end while the old ones go.
+ */
+int vm_object_resize(struct vm_object *obj, uint64_t size)
+{
+	uint64_t old, idx;
+	struct vm_page *pg;
+	int err = 0;
+
+	size = ALIGN_UP(size, PAGE_SIZE);
+	spin_lock(&obj->lock);
+	old = obj->size;
+	if (size > old) {
+		err = radix_grow(&obj->pages, &obj->depth, size >> PAGE_SHIFT);
+		if (err == 0)
+			err = pmap_object_resize(obj->ptables, size);
+		if (err == 0)
+			obj->size = size;
+	} else if (size < old) {
+		obj->size = size;
+		pmap_object_remove(obj->ptables, size, old);
+		idx = size >> PAGE_SHIFT;
+		while ((pg = radix_next(obj->pages, obj->depth, idx, old >> PAGE_SHIFT, &idx))) {
+			pmap_page_remove(pg);
+			remove_locked(obj, idx++);
+		}
+		pmap_object_resize(obj->ptables, size);
+	}
+	spin_unlock(&obj->lock);
+	return err;
+}
+
+size_t vm_object_file_pages(void)
+{
+	return __atomic_load_n(&file_pages, __ATOMIC_RELAXED);
+}
+
 void vm_object_ref(struct vm_object *obj)
 {
 	spin_lock(&obj->lock);
@@ -256,6 +370,12 @@ void vm_object_release(struct vm_object *obj)
 	if (left > 0)
 		return;
 	registry_remove(obj);
+	if (obj->cached_in) {
+		spin_lock(&cache_lock);
+		if (*obj->cached_in == obj)
+			*obj->cached_in = NULL;
+		spin_unlock(&cache_lock);
+	}
 	object_free(obj);
 }
 
@@ -286,7 +406,7 @@ int vm_object_page_locked(struct vm_object *obj, uint64_t off,
 
 	*created = false;
 	if (off >= obj->size)
-		return -EFAULT;
+		return -EIO;
 	pg = vm_object_lookup_locked(obj, off);
 	if (!pg) {
 		if (obj->type != OBJ_ANON)
@@ -298,6 +418,12 @@ int vm_object_page_locked(struct vm_object *obj, uint64_t off,
 	}
 	*pgp = pg;
 	return 0;
+}
+
+int vm_object_insert_locked(struct vm_object *obj, uint64_t off, struct vm_page *pg)
+{
+	ASSERT_HELD(&obj->lock);
+	return insert_locked(obj, off >> PAGE_SHIFT, pg);
 }
 
 struct vm_page *vm_object_replace_locked(struct vm_object *obj, uint64_t off,
@@ -318,7 +444,8 @@ struct vm_page *vm_object_replace_locked(struct vm_object *obj, uint64_t off,
 /* See vm_object.h. */
 struct vm_object *vm_object_copy_range(struct vm_object *src, uint64_t off, uint64_t len)
 {
-	struct vm_object *dst = vm_object_create(OBJ_ANON, src->size, OBJ_PRIVATE);
+	struct vm_object *dst = src->backing ? vm_object_create_private_of(src->backing, src->size)
+	                                     : vm_object_create(OBJ_ANON, src->size, OBJ_PRIVATE);
 	uint64_t idx = off >> PAGE_SHIFT, end = (off + len) >> PAGE_SHIFT;
 	struct vm_page *pg;
 	int r = 0;

@@ -25,6 +25,22 @@
  * an error (-ENOMEM) instead. Physical objects allocate every block at
  * creation, anonymous ones at the first fault in the segment.
  *
+ * Files (OBJ_FILE): a regular file's bytes are one object, its page cache
+ * (fs/vfs_file.c). read() and write() use the object's pages and every
+ * mapping of the file maps the same pages, so all see each other's bytes
+ * at once, with no copy. Its size follows the file's (vm_object_resize):
+ * growing only raises the bound (holes read as zeroes and fill on first
+ * use), shrinking removes the pages past the new end from every mapping
+ * before freeing them. A mapping may extend past the end: a fault there
+ * finds no page (-EIO, SIGBUS). A missing page is zero-filled, or, for a
+ * file of the read-only initrd, filled from the archive's bytes (`source`).
+ * File pages count in vm_object_file_pages() and may take at most half of
+ * memory, as Linux's tmpfs by default (past that a new page is -ENOMEM).
+ * A private mapping of a file has a private object whose `backing` is the
+ * file's object, at the same offsets: a page the private object lacks is
+ * read from the file (mapped read-only, so the mapping sees the file until
+ * it writes), and a write copies it into the private object.
+ *
  * Shared page tables: every non-private object owns a page-table tree
  * (obj->ptables, mm/pmap/pmap.h) created with it and destroyed with it;
  * its tables are allocated on first use by the fault path.
@@ -56,18 +72,23 @@ enum vm_object_type {
 #define OBJ_PRIVATE    0x1  /* backs private mappings: pages may be shared COW */
 #define OBJ_LARGE      0x2  /* 2 MiB pages for its whole 2 MiB segments (shared only) */
 #define OBJ_LARGE_ONLY 0x4  /* with OBJ_LARGE: no 4 KiB fallback, -ENOMEM instead */
+#define OBJ_FILE       0x8  /* a regular file's pages: its size changes */
 
 struct vm_object {
 	struct spinlock lock;
 	enum vm_object_type type;        /* (c) */
 	int flags;                       /* (c) OBJ_* */
-	uint64_t size;                   /* (c) bytes, a multiple of PAGE_SIZE */
-	int depth;                       /* (c) levels of the page radix tree */
+	uint64_t size;                   /* (c), OBJ_FILE (o): bytes, a multiple of PAGE_SIZE */
+	int depth;                       /* (c), OBJ_FILE (o): levels of the page radix tree */
 	uint32_t refcount;               /* (o) map entries, shm segments, callers */
 	uint64_t resident;               /* (o) 4 KiB pages held (512 per large page) */
 	void *pages;                     /* (o) radix tree: page index -> vm_page */
 	struct vm_map_entry *mappings;   /* (o) entries mapping it, via obj_next */
 	struct pmap_object *ptables;     /* (c) its page-table tree (shared objects) */
+	const uint8_t *source;           /* (c) OBJ_FILE: bytes new pages are filled from */
+	uint64_t source_len;             /* (c) how many; zeroes after them */
+	struct vm_object *backing;       /* (c) OBJ_PRIVATE: the file it reads, held, or NULL */
+	struct vm_object **cached_in;    /* (c) vm_object_cached(): the slot to clear at its end */
 	struct vm_object *next, *prev;   /* (L) registry of live objects */
 };
 
@@ -89,6 +110,42 @@ struct vm_object *vm_object_create(enum vm_object_type type, uint64_t size, int 
  */
 struct vm_object *vm_object_create_shared(enum vm_object_type type, uint64_t size, bool huge);
 
+/*
+ * The object of a regular file of `size` bytes (0 allowed): its pages are
+ * filled from `source` (len bytes, then zeroes; NULL: zeroes only). NULL
+ * when out of memory.
+ */
+struct vm_object *vm_object_create_file(uint64_t size, const uint8_t *source, uint64_t len);
+
+/*
+ * The object of a read-only file whose bytes are `source` (len of them),
+ * as long as something holds it: the one in *slot, with a new reference,
+ * while it lives, else a new one put there. The slot holds no reference
+ * (the object clears it at its end), so the pages go with the last
+ * mapping: the initrd's files are read in place, and their objects only
+ * back mappings. NULL when out of memory.
+ */
+struct vm_object *vm_object_cached(struct vm_object **slot, const uint8_t *source,
+                                   uint64_t len);
+
+/*
+ * The private object of a private mapping of file object `file` reaching
+ * up to byte `size`: empty, reading file's pages until it has its own
+ * (it holds a reference to file). NULL when out of memory.
+ */
+struct vm_object *vm_object_create_private_of(struct vm_object *file, uint64_t size);
+
+/*
+ * Sets the size of a file object (rounded up to pages). Shrinking removes
+ * the pages past the new end from every address space (the object's
+ * tables with one shootdown, private mappings through the PV entries) and
+ * frees them. 0, or -ENOMEM (growing) with nothing changed.
+ */
+int vm_object_resize(struct vm_object *obj, uint64_t size);
+
+/* Pages held by all file objects now (vmstat file_pages). */
+size_t vm_object_file_pages(void);
+
 void vm_object_ref(struct vm_object *obj);
 
 /* Drops a reference; the last one frees the pages and the object. */
@@ -104,8 +161,8 @@ struct vm_page *vm_object_lookup_locked(struct vm_object *obj, uint64_t off);
  * The page at `off` as vm_object_lookup_locked() finds it, zero-filling an
  * anonymous one if absent (then *created is set): a whole large page when
  * the segment is meant for one and a 2 MiB block is free, else a 4 KiB page
- * (OBJ_LARGE_ONLY: -ENOMEM). Returns 0, -ENOMEM, or -EFAULT when
- * off >= size. (o) held.
+ * (OBJ_LARGE_ONLY: -ENOMEM). Returns 0, -ENOMEM, or -EIO when
+ * off >= size (past the end of a file). (o) held.
  */
 int vm_object_page_locked(struct vm_object *obj, uint64_t off,
                           struct vm_page **pgp, bool *created);
@@ -119,6 +176,12 @@ int vm_object_page_locked(struct vm_object *obj, uint64_t off,
  */
 struct vm_page *vm_object_replace_locked(struct vm_object *obj, uint64_t off,
                                          struct vm_page *pg);
+
+/*
+ * Puts the new page pg (refcount 0) at `off`, where obj (private) has
+ * none: 0 or -ENOMEM. (o) held.
+ */
+int vm_object_insert_locked(struct vm_object *obj, uint64_t off, struct vm_page *pg);
 
 /*
  * Drops one object reference to a data page (the first page of a large

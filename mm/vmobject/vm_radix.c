@@ -1,5 +1,6 @@
 /* The page radix tree of VM objects (see vm_radix.h). */
 #include "mm/kmalloc.h"
+#include "uapi/errno.h"
 #include "mm/vmobject/vm_radix.h"
 
 struct radix_node {
@@ -72,6 +73,32 @@ struct vm_page *radix_next(void *root, int depth, uint64_t from, uint64_t end,
 	if (!root || from >= end)
 		return NULL;
 	return next_in(root, depth, 0, from, end, found);
+}
+
+int radix_grow(void **root, int *depth, uint64_t npages)
+{
+	int want = radix_depth(npages), added = 0;
+	struct radix_node *top[8];
+
+	if (want <= *depth)
+		return 0;
+	if (!*root) {
+		*depth = want;
+		return 0;
+	}
+	for (; *depth + added < want; added++) {
+		if (!(top[added] = kzalloc(sizeof(struct radix_node)))) {
+			while (added > 0)
+				kfree(top[--added]);
+			return -ENOMEM;
+		}
+	}
+	for (int i = 0; i < added; i++) {
+		top[i]->slot[0] = *root;
+		*root = top[i];
+	}
+	*depth = want;
+	return 0;
 }
 
 /* Frees node n of `level` and its subtree of nodes. */

@@ -32,6 +32,13 @@ struct vm_page **radix_slot(void **root, int depth, uint64_t idx, bool alloc);
 struct vm_page *radix_next(void *root, int depth, uint64_t from, uint64_t end,
                            uint64_t *found);
 
+/*
+ * Makes the tree *root of *depth levels deep enough for npages pages, by
+ * putting new nodes on top (the old root becomes their first child): 0, or
+ * -ENOMEM with nothing changed.
+ */
+int radix_grow(void **root, int *depth, uint64_t npages);
+
 /* Frees every node of the tree (not the pages) and clears *root. */
 void radix_free(void **root, int depth);
 
