@@ -8,7 +8,8 @@
  * plain words what each client cost (page faults, page-table pages, PV
  * entries), the `ptdump` lines showing two clients' PDEs pointing at the
  * same physical PT page, the tables surviving when every client has gone,
- * a read-only attacher sharing the writable tree, and last the same at
+ * a read-only attacher sharing the writable tree, a file of /dev/shm
+ * (POSIX shared memory) whose tables are shared the same way, and last the same at
  * PostgreSQL's scale (64 clients of a 64 MiB segment, off against on, in
  * one table; about 4 s under TCG). Every claim it prints
  * is computed from the kernel's counters and dumps, never assumed: on a
@@ -70,6 +71,7 @@ static size_t seg_size = SEG_SIZE;    /* what the clients forked next attach and
 static bool stepping, want_dot;
 static char *dump_buf;
 static int step_no;
+static const char *map_file;          /* set: clients forked next mmap this file */
 
 /* ---- clients ---- */
 
@@ -83,8 +85,9 @@ static int next_cmd(struct slot *s, int last)
 
 /*
  * The client's life: on CMD_ATTACH attach the segment (read-only with
- * SHM_RDONLY in flags) and touch every page, writing unless read-only;
- * on CMD_WRITE write once more; on CMD_EXIT exit.
+ * SHM_RDONLY in flags), or map map_file (MAP_SHARED) when it is set, and
+ * touch every page, writing unless read-only; on CMD_WRITE write once
+ * more; on CMD_EXIT exit.
  */
 static void client(struct slot *s, int shmid, int flags)
 {
@@ -98,10 +101,20 @@ static void client(struct slot *s, int shmid, int flags)
 		cmd = next_cmd(s, cmd);
 		if (cmd == CMD_EXIT)
 			exit(0);
-		if (cmd == CMD_ATTACH) {
+		if (cmd == CMD_ATTACH && map_file) {
+			int fd = open(map_file, O_RDWR | O_CLOEXEC);
+
+			p = fd < 0 ? MAP_FAILED : mmap(NULL, seg_size, PROT_READ | PROT_WRITE,
+			                               MAP_SHARED, fd, 0);
+			if (p == MAP_FAILED)
+				exit(2);
+			close(fd);
+		} else if (cmd == CMD_ATTACH) {
 			p = shmat(shmid, NULL, flags);
 			if (p == (void *)-1)
 				exit(2);
+		}
+		if (cmd == CMD_ATTACH) {
 			s->addr = (uint64_t)p;
 			for (i = 0; i < seg_size; i += PAGE_SIZE) {
 				if (flags & SHM_RDONLY)
@@ -314,6 +327,78 @@ static void show_object(int shmid)
 		printf("    %s\n", line);
 }
 
+static void end_clients(int n);
+
+/* The pages all files hold now (vmstat file_pages). */
+static long file_pages(void)
+{
+	struct vmstat g;
+
+	return vmstat(0, &g) < 0 ? -1 : (long)g.file_pages;
+}
+
+/* Prints the file's own tree, as `ptdump -f PATH` does. */
+static void show_file_object(const char *path)
+{
+	char *line, *save;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	long n = fd < 0 ? -errno : ptdump(fd, PTDUMP_FILE, dump_buf, DUMP_LEN);
+
+	if (fd >= 0)
+		close(fd);
+	printf("  The file's own tree (`ptdump -f %s`):\n", path);
+	if (n < 0) {
+		printf("    ptdump: %s\n", strerror(-n));
+		return;
+	}
+	for (line = strtok_r(dump_buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		printf("    %s\n", line);
+}
+
+/*
+ * Step 6: two clients map a file of /dev/shm (POSIX shared memory), the
+ * way PostgreSQL can make its shared buffers; its VM object owns its page
+ * tables as a segment's does.
+ */
+static void file_chapter(void)
+{
+	struct pde a[NSEGS], b[NSEGS];
+	struct cost c1, c2;
+	int fd = shm_open("/demo", O_CREAT | O_EXCL | O_RDWR, 0600), na, nb, same;
+	long pages, tables;
+
+	if (fd < 0 || ftruncate(fd, SEG_SIZE) < 0) {
+		printf("  demo: shm_open or ftruncate of /dev/shm/demo: %s\n", strerror(errno));
+		return;
+	}
+	close(fd);
+	printf("  shm_open(\"/demo\") made /dev/shm/demo, a file of the in-memory file\n"
+	    "  system; ftruncate gave it %lu MiB. A file's pages are its VM object's,\n"
+	    "  so read(), write() and every mapping see the same pages, and the\n"
+	    "  object owns page tables for them as a segment does.\n", SEG_SIZE >> 20);
+	map_file = "/dev/shm/demo";
+	client_start(0, -1, 0);
+	client_start(1, -1, 0);
+	client_attach(0, &c1);
+	client_attach(1, &c2);
+	map_file = NULL;
+	printf("  Two clients mmap it (MAP_SHARED) and write every page: %ld and %ld\n"
+	    "  page faults.\n", c1.faults, c2.faults);
+	na = show_pdes(0, "client 1", a);
+	nb = show_pdes(1, "client 2", b);
+	same = compare_pdes(a, na, b, nb);
+	printf("  %d of %lu segments: %s\n", same, NSEGS, same == (int)NSEGS ?
+	    "one set of PT pages, the file's." : "the PT pages are not shared");
+	show_file_object("/dev/shm/demo");
+	pages = file_pages();
+	tables = obj_tables();
+	end_clients(2);
+	shm_unlink("/demo");
+	printf("  The clients exit and shm_unlink removes the name: file pages %ld -> %ld,\n"
+	    "  object page-table pages %ld -> %ld (the file's went with its last user).\n",
+	    pages, file_pages(), tables, obj_tables());
+}
+
 /* Runs `ptdump --dot pid1 pid2` for the graph (make ptgraph reads it). */
 static void dot_graph(int i, int j)
 {
@@ -345,7 +430,7 @@ static void step(const char *title)
 		if (!fgets(line, sizeof(line), stdin))
 			stepping = false;       /* no more input: run to the end */
 	}
-	printf("\n--- Step %d of 6: %s ---\n", ++step_no, title);
+	printf("\n--- Step %d of 7: %s ---\n", ++step_no, title);
 }
 
 /*
@@ -394,7 +479,7 @@ struct total {
 };
 
 /*
- * Step 6: BIG_CLIENTS clients, forked first (their own small tables are
+ * Step 7: BIG_CLIENTS clients, forked first (their own small tables are
  * not counted), attach one BIG_SIZE segment at once and write every page,
  * with sharing `optimize`. Page-table pages are the clients' own and the
  * segment's together.
@@ -624,6 +709,9 @@ int main(int argc, char **argv)
 	shmctl(shmid, IPC_RMID, NULL);
 	printf("  Segment removed (IPC_RMID): object page-table pages %ld -> %ld.\n",
 	    before, obj_tables());
+
+	step("a file in /dev/shm shares its tables too");
+	file_chapter();
 
 	step("the big number");
 	big_chapter();

@@ -2,11 +2,12 @@
  * pgbench: a PostgreSQL-like shared-buffer workload, measured with the
  * kernel's VM counters.
  *
- *	pgbench [-c CLIENTS] [-s MIB] [-m fork|exec|thread|mmap] [-t TXNS]
- *	        [-r] [-k KEY] [-H SECONDS] [-T] [-v] [-L]
+ *	pgbench [-c CLIENTS] [-s MIB] [-m fork|exec|thread|mmap]
+ *	        [-b sysv|posix|file] [-t TXNS] [-r] [-k KEY] [-H SECONDS] [-T] [-v] [-L]
  *
  * (-h: every option with its range and default.) The line `segments: ...`
- * names the SysV ids of the buffer and the control area (for ptdump -o);
+ * names the SysV ids of the buffer and the control area (for ptdump -o),
+ * or the buffer's file (for ptdump -f);
  * -H SECONDS keeps the first clients attached that long after the run
  * (for ptdump PID).
  *
@@ -18,6 +19,15 @@
  *   -m exec    children exec /usr/bin/pgbench and attach by key (-k, default 5432)
  *   -m thread  threads of this process share one attachment
  *   -m mmap    a MAP_SHARED|MAP_ANONYMOUS buffer created before fork
+ *
+ * and the buffer is backed (-b, for fork, exec and thread) by
+ *
+ *   -b sysv    a SysV segment, key KEY (the default)
+ *   -b posix   POSIX shared memory: shm_open("/pgbench-KEY"), ftruncate,
+ *              and each client's own shm_open + mmap(MAP_SHARED)
+ *   -b file    a file, /tmp/pgbench-KEY, made the same way with open()
+ *
+ * (the control area is a SysV segment, key KEY + 1, whatever the backing).
  *
  * Phases, each reported on one line:
  *   startup   each client attaches and touches every page (writes its tag
@@ -90,6 +100,8 @@
 
 enum mode { MODE_FORK, MODE_EXEC, MODE_THREAD, MODE_MMAP };
 static const char *const mode_names[] = { "fork", "exec", "thread", "mmap" };
+enum backing { BACK_SYSV, BACK_POSIX, BACK_FILE };
+static const char *const backing_names[] = { "sysv", "posix", "file" };
 
 /* One page of the shared buffer. */
 struct buf_page {
@@ -126,7 +138,7 @@ struct client_ctl {
 struct ctl {
 	int cmd;                 /* (parent) highest step released */
 	int gen;                 /* generation, 1 or 2 */
-	int mode, clients, read_only, shmid;
+	int mode, backing, clients, read_only, shmid;
 	int key;
 	uint64_t npages, txns;
 	struct client_ctl c[MAX_CLIENTS];   /* 128-byte aligned */
@@ -138,6 +150,7 @@ static struct opts {
 	int clients;
 	int mib;
 	enum mode mode;
+	enum backing backing;
 	int txns;
 	bool read_only;
 	int key;
@@ -145,11 +158,12 @@ static struct opts {
 	bool verbose;
 	bool large;             /* -L: the buffer on 2 MiB pages */
 	int hold;               /* -H: seconds the first clients stay attached */
-} opt = { 4, 16, MODE_FORK, 1000, false, DEFAULT_KEY, false, false, false, 0 };
+} opt = { 4, 16, MODE_FORK, BACK_SYSV, 1000, false, DEFAULT_KEY, false, false, false, 0 };
 
 static struct ctl *ctl;             /* the control area */
 static struct buf_page *thread_buf; /* thread mode: the one attachment */
 static int ctl_shmid = -1, buf_shmid = -1;
+static bool buf_named;              /* -b posix, file: the buffer's name exists */
 static struct buf_page *mmap_buf;   /* mmap mode */
 static int pids[MAX_CLIENTS];
 static pthread_t tids[MAX_CLIENTS];
@@ -322,17 +336,68 @@ static int client_fail(struct client_ctl *c, int step, int err)
 	return 2;
 }
 
+/* The buffer's file name for -b posix (shm_open's) or -b file. */
+static void buffer_name(int backing, int key, char *name, size_t len)
+{
+	snprintf(name, len, backing == BACK_POSIX ? "/pgbench-%d" : "/tmp/pgbench-%d", key);
+}
+
+/* Opens the buffer's file with flags: the descriptor, or -1 and errno. */
+static int buffer_open(int backing, int key, int flags)
+{
+	char name[64];
+
+	buffer_name(backing, key, name, sizeof(name));
+	return backing == BACK_POSIX ? shm_open(name, flags, 0600)
+	                             : open(name, flags | O_CLOEXEC, 0600);
+}
+
+/*
+ * Maps the whole buffer: a SysV attach (exec'd clients find the segment by
+ * key), or the file opened by name and mapped MAP_SHARED. Returns it, or
+ * (void *)-1 and errno.
+ */
+static struct buf_page *buffer_attach(void)
+{
+	int id, fd, err;
+	void *p;
+
+	if (ctl->backing == BACK_SYSV) {
+		id = ctl->mode == MODE_EXEC ? shmget(ctl->key, 0, 0) : ctl->shmid;
+		return id < 0 ? (void *)-1 : shmat(id, NULL, 0);
+	}
+	fd = buffer_open(ctl->backing, ctl->key, O_RDWR);
+	if (fd < 0)
+		return (void *)-1;
+	p = mmap(NULL, ctl->npages * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	err = errno;
+	close(fd);
+	errno = err;
+	return p == MAP_FAILED ? (void *)-1 : p;
+}
+
+/* Unmaps what buffer_attach() mapped: 0, or -1 and errno. */
+static int buffer_detach(struct buf_page *buf)
+{
+	return ctl->backing == BACK_SYSV ? shmdt(buf) : munmap(buf, ctl->npages * PAGE_SIZE);
+}
+
+/* Removes the buffer's name (-b posix, file): 0, or -1 and errno. */
+static int buffer_remove(void)
+{
+	char name[64];
+
+	buffer_name(opt.backing, opt.key, name, sizeof(name));
+	return opt.backing == BACK_POSIX ? shm_unlink(name) : unlink(name);
+}
+
 /* Attaches the buffer the way the mode says. Returns it, or (void *)-1 and errno. */
 static struct buf_page *client_attach(void)
 {
-	int id;
-
 	switch (ctl->mode) {
 	case MODE_FORK:
-		return shmat(ctl->shmid, NULL, 0);
 	case MODE_EXEC:
-		id = shmget(ctl->key, 0, 0);
-		return id < 0 ? (void *)-1 : shmat(id, NULL, 0);
+		return buffer_attach();
 	case MODE_THREAD:
 		return thread_buf;
 	default:
@@ -374,7 +439,7 @@ static int client(int idx)
 	wait_cmd(STEP_VERIFY);
 	verify_pages(buf, ctl->npages, gen, ctl->clients, ctl->read_only, c);
 	if (ctl->mode == MODE_FORK || ctl->mode == MODE_EXEC) {
-		if (shmdt(buf) < 0)
+		if (buffer_detach(buf) < 0)
 			return client_fail(c, STEP_VERIFY, errno);
 	}
 	store_int(&c->step, STEP_VERIFY);
@@ -489,6 +554,8 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 		}
 	if (buf_shmid >= 0)
 		shmctl(buf_shmid, IPC_RMID, NULL);
+	if (buf_named)
+		buffer_remove();
 	if (ctl_shmid >= 0)
 		shmctl(ctl_shmid, IPC_RMID, NULL);
 	exit(2);
@@ -740,13 +807,14 @@ static void report(const char *phase, const struct window *w, const struct clien
 	uint64_t ipis = cpu_sum(b, b->cpu_ipis_sent) - cpu_sum(a, a->cpu_ipis_sent);
 	uint64_t shootdowns = cpu_sum(b, b->cpu_shootdowns) - cpu_sum(a, a->cpu_shootdowns);
 
-	printf("pgbench: phase=%s mode=%s clients=%d shm_mib=%d optimize=%ld "
+	printf("pgbench: phase=%s mode=%s backing=%s clients=%d shm_mib=%d optimize=%ld "
 	    "share_pd=%ld prelink=%ld faults=%lu faults_per_client=%lu "
 	    "faults_object=%lu faults_link=%lu pt_pages=%ld obj_pt_pages=%lu "
 	    "obj_pd_pages=%lu links=%lu pv_entries=%ld tlb_flushes=%lu ms=%lu "
 	    "access=%s shm_use_phys=%ld ipis=%lu shootdowns=%lu large=%d "
 	    "faults_large=%lu obj_leaves=%lu leaf_copies=%lu leaf_mirrors=%lu leaf_private=%ld\n",
-	    phase, mode_names[opt.mode], opt.clients, opt.mib,
+	    phase, mode_names[opt.mode], opt.mode == MODE_MMAP ? "anon" : backing_names[opt.backing],
+	    opt.clients, opt.mib,
 	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
 	    knob("machdep.pmap_prelink"),
 	    (unsigned long)(b->faults - a->faults), (unsigned long)cf->mean,
@@ -869,9 +937,9 @@ static void generation(int gen)
 	window_start(&w);
 	timeline_start();
 	if (opt.mode == MODE_THREAD) {
-		p = shmat(buf_shmid, NULL, 0);
+		p = buffer_attach();
 		if (p == (void *)-1)
-			die("shmat: %s", strerror(errno));
+			die("attaching the buffer: %s", strerror(errno));
 		thread_buf = p;
 	}
 	store_int(&ctl->cmd, STEP_TOUCH);
@@ -901,8 +969,8 @@ static void generation(int gen)
 	wait_clients(STEP_VERIFY);
 	reap_clients();
 	if (opt.mode == MODE_THREAD) {
-		if (shmdt(thread_buf) < 0)
-			die("shmdt failed");
+		if (buffer_detach(thread_buf) < 0)
+			die("detaching the buffer: %s", strerror(errno));
 		thread_buf = NULL;
 	}
 	check_generation(gen);
@@ -915,21 +983,21 @@ static void generation(int gen)
  */
 static void floor_phase(void)
 {
-	struct buf_page *buf = opt.mode == MODE_MMAP ? mmap_buf : shmat(buf_shmid, NULL, 0);
+	struct buf_page *buf = opt.mode == MODE_MMAP ? mmap_buf : buffer_attach();
 	struct window w;
 	uint64_t sum;
 	int i;
 
 	if (buf == (void *)-1)
-		die("shmat for the floor: %s", strerror(errno));
+		die("attaching the buffer for the floor: %s", strerror(errno));
 	touch_pages(buf, ctl->npages, FLOOR_GEN, 0, opt.read_only, &sum);
 	window_start(&w);
 	for (i = 0; i < opt.clients; i++)
 		touch_pages(buf, ctl->npages, FLOOR_GEN, i, opt.read_only, &sum);
 	window_sample(&w);
 	report("floor", &w, &(struct client_faults){ 0, 0, -1 }, false);
-	if (opt.mode != MODE_MMAP && shmdt(buf) < 0)
-		die("shmdt after the floor: %s", strerror(errno));
+	if (opt.mode != MODE_MMAP && buffer_detach(buf) < 0)
+		die("detaching the buffer after the floor: %s", strerror(errno));
 }
 
 /* Removes the buffer (the last reference: its memory and tables go). */
@@ -941,12 +1009,15 @@ static void teardown(void)
 	window_start(&w);
 	if (opt.mode == MODE_MMAP)
 		r = munmap(mmap_buf, (size_t)opt.mib << 20);
-	else
+	else if (opt.backing == BACK_SYSV)
 		r = shmctl(buf_shmid, IPC_RMID, NULL);
+	else
+		r = buffer_remove();
 	window_sample(&w);
 	if (r < 0)
 		die("removing the buffer: %s", strerror(errno));
 	buf_shmid = -1;
+	buf_named = false;
 	report("teardown", &w, &(struct client_faults){ 0, 0, -1 }, true);
 }
 
@@ -955,6 +1026,22 @@ static const char *large_hint(int err)
 {
 	return opt.large && err == ENOMEM
 	    ? " (no free 2 MiB blocks: see vmstat large_free, sysctl vm.largepage_reserve)" : "";
+}
+
+/* Makes the buffer's file (-b posix, file), len bytes of zeroes. */
+static void buffer_create(size_t len)
+{
+	char name[64];
+	int fd = buffer_open(opt.backing, opt.key, O_CREAT | O_EXCL | O_RDWR);
+
+	buffer_name(opt.backing, opt.key, name, sizeof(name));
+	if (fd < 0)
+		die("creating %s: %s%s", name, strerror(errno),
+		    errno == EEXIST ? " (another pgbench? use -k)" : "");
+	buf_named = true;
+	if (ftruncate(fd, (off_t)len) < 0)
+		die("ftruncate %s to %d MiB: %s", name, opt.mib, strerror(errno));
+	close(fd);
 }
 
 /* Creates the control area and the buffer. */
@@ -983,15 +1070,19 @@ static void setup(void)
 		if (p == (void *)-1)
 			die("shmat control: %s", strerror(errno));
 		ctl = p;
-		buf_shmid = shmget(opt.key, len,
-		    IPC_CREAT | IPC_EXCL | (opt.large ? SHM_HUGETLB : 0) | 0600);
-		if (buf_shmid < 0)
+		if (opt.backing == BACK_SYSV)
+			buf_shmid = shmget(opt.key, len,
+			    IPC_CREAT | IPC_EXCL | (opt.large ? SHM_HUGETLB : 0) | 0600);
+		else
+			buffer_create(len);
+		if (opt.backing == BACK_SYSV && buf_shmid < 0)
 			die("shmget %d MiB key %d: %s%s%s", opt.mib, opt.key, strerror(errno),
 			    errno == EEXIST ? " (another pgbench? use -k)" : "",
 			    large_hint(errno));
 	}
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->mode = opt.mode;
+	ctl->backing = opt.backing;
 	ctl->clients = opt.clients;
 	ctl->read_only = opt.read_only;
 	ctl->shmid = buf_shmid;
@@ -1005,14 +1096,16 @@ static void setup(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: pgbench [-c CLIENTS] [-s MIB] [-m MODE] [-t TXNS] [-r] [-k KEY] [-H SECONDS]\n"
-	    "               [-T] [-v] [-L]\n"
+	fprintf(f, "usage: pgbench [-c CLIENTS] [-s MIB] [-m MODE] [-b BACKING] [-t TXNS] [-r] [-k KEY]\n"
+	    "               [-H SECONDS] [-T] [-v] [-L]\n"
 	    "  -c CLIENTS  clients, 1..%d (default 4)\n"
 	    "  -s MIB      shared buffer in MiB, 1..%d (default 16)\n"
 	    "  -m MODE     fork (default): children shmat the segment; exec: children exec\n"
 	    "              and attach by key; thread: threads share one attachment\n"
 	    "              (at most %d clients on this kernel); mmap: a\n"
 	    "              MAP_SHARED|MAP_ANONYMOUS buffer, no segment\n"
+	    "  -b BACKING  sysv (default): a SysV segment; posix: shm_open(\"/pgbench-KEY\")\n"
+	    "              + ftruncate + mmap; file: /tmp/pgbench-KEY + mmap (not with -m mmap)\n"
 	    "  -t TXNS     transactions per client, 0..%d (default 1000)\n"
 	    "  -r          startup reads the buffer instead of writing it\n"
 	    "  -k KEY      SysV key of the buffer (KEY+1: the control area), 1..%d (default %d)\n"
@@ -1034,7 +1127,7 @@ static void parse(int argc, char **argv)
 		usage(stdout);
 		exit(0);
 	}
-	while ((c = getopt(argc, argv, "c:s:m:t:rk:H:TvLh")) != -1) {
+	while ((c = getopt(argc, argv, "c:s:m:b:t:rk:H:TvLh")) != -1) {
 		switch (c) {
 		case 'c': opt.clients = arg_long("pgbench", "-c", optarg, 1, MAX_CLIENTS, "clients"); break;
 		case 's': opt.mib = arg_long("pgbench", "-s", optarg, 1, MAX_MIB, "MiB"); break;
@@ -1057,6 +1150,16 @@ static void parse(int argc, char **argv)
 			}
 			opt.mode = m;
 			break;
+		case 'b':
+			for (m = 0; m < (int)ARRAY_SIZE(backing_names); m++)
+				if (strcmp(optarg, backing_names[m]) == 0)
+					break;
+			if (m == (int)ARRAY_SIZE(backing_names)) {
+				snprintf(shown, sizeof(shown), "-b %s", optarg);
+				arg_refuse("pgbench", shown, "not one of sysv, posix, file");
+			}
+			opt.backing = m;
+			break;
 		default:   /* getopt has named the option */
 			fprintf(stderr, "pgbench: -h lists the options\n");
 			exit(2);
@@ -1068,6 +1171,14 @@ static void parse(int argc, char **argv)
 		snprintf(shown, sizeof(shown), "-m thread -c %d", opt.clients);
 		arg_refuse("pgbench", shown, "at most %d clients as threads (this kernel runs 16 "
 		    "threads per process)", MAX_THREAD_CLIENTS);
+	}
+	if (opt.backing != BACK_SYSV && opt.mode == MODE_MMAP) {
+		snprintf(shown, sizeof(shown), "-m mmap -b %s", backing_names[opt.backing]);
+		arg_refuse("pgbench", shown, "-m mmap makes its own anonymous buffer");
+	}
+	if (opt.backing != BACK_SYSV && opt.large) {
+		snprintf(shown, sizeof(shown), "-L -b %s", backing_names[opt.backing]);
+		arg_refuse("pgbench", shown, "2 MiB pages are for -b sysv or -m mmap (files use 4 KiB pages)");
 	}
 	if (opt.large && opt.mib % 2) {
 		snprintf(shown, sizeof(shown), "-L -s %d", opt.mib);
@@ -1086,10 +1197,18 @@ int main(int argc, char **argv)
 	parse(argc, argv);
 	setup();
 	/* Not a `pgbench:` line: scripts parse those (scripts/bench-report.awk). */
-	if (opt.mode != MODE_MMAP) {
+	if (opt.mode != MODE_MMAP && opt.backing == BACK_SYSV) {
 		printf("segments: buffer id %d (key %d), control id %d (key %d); "
 		    "ptdump -o %d shows the buffer's tables\n", buf_shmid, opt.key,
 		    ctl_shmid, opt.key + 1, buf_shmid);
+		fflush(stdout);
+	} else if (opt.mode != MODE_MMAP) {
+		char name[64];
+
+		buffer_name(opt.backing, opt.key, name, sizeof(name));
+		printf("segments: buffer %s%s, control id %d (key %d); ptdump -f %s%s shows "
+		    "the buffer's tables\n", opt.backing == BACK_POSIX ? "/dev/shm" : "", name,
+		    ctl_shmid, opt.key + 1, opt.backing == BACK_POSIX ? "/dev/shm" : "", name);
 		fflush(stdout);
 	}
 	generation(1);

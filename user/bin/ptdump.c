@@ -5,8 +5,11 @@
  *	                       CR3, then every present PML4, PDPT and PD entry
  *	                       with its physical target and flags; an entry
  *	                       that links an object's table, or maps its page,
- *	                       is followed by the SysV id of that object
+ *	                       is followed by the SysV id of that object, or
+ *	                       the name of its file (in /dev/shm or /tmp)
  *	ptdump -o SHMID        the tree owned by a SysV segment's VM object
+ *	ptdump -f PATH         the tree owned by a file's VM object (its pages,
+ *	                       shared by every MAP_SHARED mapping of it)
  *	ptdump --dot PID...    one Graphviz graph of all those processes' trees
  *
  * The graph is built from the same text: each line of a dump is an edge
@@ -24,6 +27,7 @@
  * nothing below it. Render the graph with `dot -Tsvg graph.dot -o
  * graph.svg` (see `make ptgraph`).
  */
+#include <dirent.h>
 #include <inttypes.h>
 
 #include "ulib.h"
@@ -75,6 +79,7 @@ static void usage(FILE *f)
 	    "                           SysV segment id\n"
 	    "       ptdump -o SHMID     the tree owned by a SysV segment (SHMID 0..%d:\n"
 	    "                           pgbench and demo print the ids they create)\n"
+	    "       ptdump -f PATH      the tree owned by a file (e.g. /dev/shm/NAME)\n"
 	    "       ptdump --dot PID... one Graphviz graph of those trees\n"
 	    "       ptdump -h, --help   this text\n", INT_MAX, INT_MAX);
 }
@@ -330,6 +335,9 @@ static long fetch(int id, int flags, char *buf)
 	if (flags == PTDUMP_OBJECT)
 		printf("ptdump: -o %d: %s (no such segment, or this kernel cannot "
 		    "dump object trees)\n", id, strerror(-n));
+	else if (flags == PTDUMP_FILE)
+		printf("ptdump: -f: %s%s\n", strerror(-n),
+		    n == -ENOENT ? " (the file has no pages yet: nothing wrote or mapped it)" : "");
 	else
 		printf("ptdump: pid %d: %s\n", id, strerror(-n));
 	return n;
@@ -370,6 +378,37 @@ static int dot(int argc, char **argv)
 static struct seg { uint64_t object; int id; } segs[MAX_SEGS];
 static int nsegs;
 
+/* The same for files: the object of each file of /dev/shm and /tmp (ptdump -f). */
+#define MAX_FILES 256
+static struct named { uint64_t object; char path[sizeof("/dev/shm/") + 256]; } files[MAX_FILES];
+static int nfiles;
+
+static void learn_files(char *buf)
+{
+	static const char *const dirs[] = { "/dev/shm", "/tmp" };
+	struct dirent *d;
+	DIR *dir;
+	int fd;
+
+	for (size_t k = 0; k < ARRAY_SIZE(dirs); k++) {
+		if (!(dir = opendir(dirs[k])))
+			continue;
+		while ((d = readdir(dir)) && nfiles < MAX_FILES) {
+			if (d->d_type != DT_REG)
+				continue;
+			snprintf(files[nfiles].path, sizeof(files[nfiles].path), "%s/%s", dirs[k],
+			    d->d_name);
+			fd = open(files[nfiles].path, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0 && ptdump(fd, PTDUMP_FILE, buf, DUMP_LEN) >= 0 &&
+			    sscanf(buf, "object %" SCNx64, &files[nfiles].object) == 1)
+				nfiles++;
+			if (fd >= 0)
+				close(fd);
+		}
+		closedir(dir);
+	}
+}
+
 static void learn_segments(char *buf)
 {
 	struct shm_info info;
@@ -401,6 +440,10 @@ static void print_named(char *dump)
 			for (i = 0; i < nsegs; i++)
 				if (segs[i].object == addr)
 					printf("  [shm id %d]", segs[i].id);
+		if (obj && obj < next && sscanf(obj, "object %" SCNx64, &addr) == 1)
+			for (i = 0; i < nfiles; i++)
+				if (files[i].object == addr)
+					printf("  [file %s]", files[i].path);
 		printf("\n");
 	}
 }
@@ -408,7 +451,8 @@ static void print_named(char *dump)
 int main(int argc, char **argv)
 {
 	char *buf;
-	int i, c, bad = 0, object = -1;
+	const char *path = NULL;
+	int i, c, fd, bad = 0, object = -1;
 
 	if (help_wanted(argc, argv)) {
 		usage(stdout);
@@ -421,19 +465,23 @@ int main(int argc, char **argv)
 			id_arg(NULL, argv[i]);
 		return own_kernel_or_say("ptdump") ? dot(argc - 2, argv + 2) : 1;
 	}
-	while ((c = getopt(argc, argv, "o:h")) != -1) {
+	while ((c = getopt(argc, argv, "o:f:h")) != -1) {
 		switch (c) {
 		case 'o': object = id_arg("-o", optarg); break;
+		case 'f': path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default:   /* getopt has named the option */
 			fprintf(stderr, "ptdump: -h lists the usage\n");
 			return 2;
 		}
 	}
-	if (object >= 0 && optind != argc)
-		arg_refuse("ptdump", argv[optind], "-o takes one SHMID and no PID");
-	if (object < 0 && optind == argc)
-		arg_refuse("ptdump", "no argument", "give a PID, or -o SHMID (-h: the usage)");
+	if ((object >= 0 || path) && optind != argc)
+		arg_refuse("ptdump", argv[optind], "-o and -f take one SHMID or PATH and no PID");
+	if (object >= 0 && path)
+		arg_refuse("ptdump", "-o with -f", "one tree at a time");
+	if (object < 0 && !path && optind == argc)
+		arg_refuse("ptdump", "no argument",
+		    "give a PID, -o SHMID or -f PATH (-h: the usage)");
 	for (i = optind; i < argc; i++)
 		id_arg(NULL, argv[i]);   /* refuse before dumping anything */
 	if (!own_kernel_or_say("ptdump"))
@@ -448,7 +496,18 @@ int main(int argc, char **argv)
 		printf("%s", buf);
 		return 0;
 	}
+	if (path) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			printf("ptdump: -f %s: %s\n", path, strerror(errno));
+			return 1;
+		}
+		if (fetch(fd, PTDUMP_FILE, buf) < 0)
+			return 1;
+		printf("file %s: %s", path, buf);
+		return 0;
+	}
 	learn_segments(buf);
+	learn_files(buf);
 	for (i = optind; i < argc; i++) {
 		if (fetch(id_arg(NULL, argv[i]), PTDUMP_PROC, buf) < 0) {
 			bad = 1;

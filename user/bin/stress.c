@@ -36,6 +36,18 @@
  * was complete in the page before it was published. Anything else is
  * stale or wrong data and is reported with its address.
  *
+ * After the rounds comes the shrink phase: SHRINKERS processes map one
+ * file of /dev/shm (MAP_SHARED, two whole 2 MiB segments, so that sharing
+ * links the file's tables) and read and write its pages at random while
+ * the controller shrinks it (to a random size, a page boundary or not)
+ * and grows it back, SHRINK_ROUNDS times. A page holds either zeroes (new
+ * since the last growth) or its own tag, which the mappers write: any other
+ * value is a page that outlived its removal from the file or was mapped
+ * at the wrong offset. A touch past the end is SIGBUS, which a mapper
+ * catches and counts. One line reports the phase:
+ *
+ *	stress: shrink: mappers=64 shrinks=20 reads=R writes=W sigbus=B
+ *
  * At the end the segments are removed, the switches restored, and the
  * free pages, VM objects and shm segments must be back at their starting
  * counts with pmap_verify() clean. The last line:
@@ -46,6 +58,8 @@
  *
  * Exit status 0 when all of that holds, 1 otherwise.
  */
+#include <setjmp.h>
+
 #include "utest.h"
 
 #define KEY_BASE    0x5354a000        /* data segment i has key KEY_BASE + i */
@@ -58,6 +72,11 @@
 #define VIEW_BASE   0x0000600000000000UL  /* view i may sit at VIEW_BASE + i GiB */
 #define SEG         (2UL << 20)
 #define MAX_KIDS    4
+#define SHRINKERS   64                /* processes mapping the shrinking file */
+#define SHRINK_PAGES 1024             /* the file at its full size: 4 MiB */
+#define SHRINK_ROUNDS 20
+#define SHRINK_FILE "/dev/shm/stress-shrink"
+#define SHRINK_BURST 64               /* touches between a mapper's pauses */
 #define MAX_DEPTH   2                 /* a worker's child may fork once more */
 #define REPORT_MAX  20                /* errors printed per process */
 #define WORDS       (PAGE_SIZE / 8)
@@ -171,6 +190,105 @@ static bool child_ended_well(int pid, const char *who)
 		return false;
 	}
 	return true;
+}
+
+/* ---- the shrink phase ---- */
+
+/* What the shrink phase's mappers count, in memory shared with the controller. */
+struct shrink_run {
+	volatile int stop;
+	uint64_t reads, writes, sigbus;
+};
+
+static sigjmp_buf shrink_jump;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(shrink_jump, 1);
+}
+
+/* The tag the mappers write into page p of the file (never 0). */
+static uint64_t shrink_tag(uint64_t p)
+{
+	return 0x5348524b00000000ULL | p;
+}
+
+/* A mapper: touches random pages of its own mapping of the file until told to stop. */
+static void __attribute__((noreturn)) shrink_mapper(struct shrink_run *run, uint64_t seed)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	volatile uint64_t reads = 0, writes = 0, sigbus = 0;
+	volatile uint64_t *m;
+	int fd = open(SHRINK_FILE, O_RDWR | O_CLOEXEC);
+
+	m = fd < 0 ? MAP_FAILED : mmap(NULL, SHRINK_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                               MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED || sigaction(SIGBUS, &sa, NULL) < 0) {
+		error("shrink mapper: open, mmap or sigaction: %s", strerror(errno));
+		exit(1);
+	}
+	close(fd);
+	rand_seed(seed);
+	if (sigsetjmp(shrink_jump, 1))
+		sigbus++;   /* the page was past the end: on to the next one */
+	while (!run->stop) {
+		uint64_t p = below(SHRINK_PAGES), v;
+
+		/* Pauses leave the controller a CPU to shrink the file on, even with one. */
+		if ((reads + writes) % SHRINK_BURST == 0)
+			sleep_ms(1);
+		if (below(4) == 0) {
+			m[p * WORDS] = shrink_tag(p);
+			writes++;
+			continue;
+		}
+		v = m[p * WORDS];
+		reads++;
+		if (v != 0 && v != shrink_tag(p))
+			error("shrink: page %lu of the file holds %#lx", (unsigned long)p,
+			    (unsigned long)v);
+	}
+	__atomic_fetch_add(&run->reads, reads, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&run->writes, writes, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&run->sigbus, sigbus, __ATOMIC_RELAXED);
+	exit(0);
+}
+
+/* The shrink phase (see the top of the file). */
+static void shrink_phase(void)
+{
+	struct shrink_run *run = mmap(NULL, sizeof(*run), PROT_READ | PROT_WRITE,
+	                              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int pids[SHRINKERS], fd, i;
+	off_t size;
+
+	fd = open(SHRINK_FILE, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+	if (run == MAP_FAILED || fd < 0 || ftruncate(fd, SHRINK_PAGES * PAGE_SIZE) < 0) {
+		error("shrink phase: setting up %s: %s", SHRINK_FILE, strerror(errno));
+		return;
+	}
+	for (i = 0; i < SHRINKERS; i++)
+		if ((pids[i] = fork()) == 0)
+			shrink_mapper(run, rand_next());
+	for (i = 0; i < SHRINK_ROUNDS; i++) {
+		sleep_ms(10);
+		size = (off_t)below(SHRINK_PAGES * PAGE_SIZE);
+		if (below(2))
+			size &= ~(off_t)(PAGE_SIZE - 1);
+		must(ftruncate(fd, size) < 0 ? -errno : 0, "shrinking the file");
+		sleep_ms(10);
+		must(ftruncate(fd, SHRINK_PAGES * PAGE_SIZE) < 0 ? -errno : 0, "growing the file");
+	}
+	run->stop = 1;
+	for (i = 0; i < SHRINKERS; i++)
+		child_ended_well(pids[i] > 0 ? pids[i] : -errno, "a shrink mapper");
+	close(fd);
+	must(unlink(SHRINK_FILE) < 0 ? -errno : 0, "unlink of the shrink file");
+	printf("stress: shrink: mappers=%d shrinks=%d reads=%lu writes=%lu sigbus=%lu\n",
+	    SHRINKERS, SHRINK_ROUNDS, (unsigned long)run->reads, (unsigned long)run->writes,
+	    (unsigned long)run->sigbus);
+	munmap(run, sizeof(*run));
 }
 
 /* ---- the data protocol ---- */
@@ -801,6 +919,11 @@ static int controller(uint64_t ops_target, uint64_t seconds)
 			    (unsigned long)rounds, (unsigned long)ctl->n.ops,
 			    (unsigned long)ctl->n.checks, (unsigned long)ctl->n.races,
 			    (unsigned long)ctl->n.errors);
+	}
+	shrink_phase();
+	if (pmap_verify(report, sizeof(report)) != 0) {
+		error("pmap_verify after the shrink phase:");
+		printf("%s\n", report);
 	}
 	for (i = 0; i < NSEG; i++)
 		must(sys_shmctl(shmids[i], IPC_RMID, NULL), "IPC_RMID");
