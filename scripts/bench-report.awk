@@ -161,8 +161,8 @@ function goal(what, off, on, shown_off, shown_on, want,    x, ok) {
 function table(s,    smp, fmt, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px, io, in_, so, sn) {
 	smp = CPUS[s] > 1
 	# one format for the column heads and the rows, so they stay aligned
-	fmt = smp ? "%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %7s | %7s %7s | %7s %7s\n" : \
-	    "%-6s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n"
+	fmt = smp ? "%-10s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %7s | %7s %7s | %7s %7s\n" : \
+	    "%-10s %3s %5s %-17s %-8s | %9s %9s %6s | %7s %6s %6s | %9s %9s %6s | %7s %7s\n"
 	print ""
 	if (!smp) {
 		print "pgbench on 1 CPU, sharing off -> on; x = off/on; cl: clients. At the peak,"
@@ -173,7 +173,7 @@ function table(s,    smp, fmt, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px,
 		print "anon (kern.ipc.shm_use_phys=0), -T (with the fault-rate timeline),"
 		print "2M (pgbench -L: the buffer on 2 MiB pages, off and on)."
 		print ""
-		printf("%-6s %3s %5s %-17s %-8s | %-26s | %-21s | %-26s | %s\n", "", "", "",
+		printf("%-10s %3s %5s %-17s %-8s | %-26s | %-21s | %-26s | %s\n", "", "", "",
 		    "", "", "page faults", "page-table pages", "PV entries", "ms")
 		printf(fmt, "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on",
 		    "x", "off", "on", "x", "off", "on")
@@ -185,7 +185,7 @@ function table(s,    smp, fmt, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px,
 		print "phase that only adds mappings (attach, faults) needs none: a new entry"
 		print "cannot be stale in any TLB. ms: the phase's wall time."
 		print ""
-		printf("%-6s %3s %5s %-17s %-8s | %-26s | %-15s | %-15s | %s\n", "", "", "",
+		printf("%-10s %3s %5s %-17s %-8s | %-26s | %-15s | %-15s | %s\n", "", "", "",
 		    "", "", "page faults", "shootdown IPIs", "shootdowns", "ms")
 		printf(fmt, "mode", "cl", "MiB", "variant", "phase", "off", "on", "x", "off", "on",
 		    "off", "on", "off", "on")
@@ -272,7 +272,7 @@ function headline(s,    i, r, hr, o, fx, tx, px) {
 # and restart, with this kernel's runs of the same mode, clients, size and
 # page size, sharing off and on.
 function linux_table(s,    fmt, i, l, o, n, p, ph, f, t, fx, tx) {
-	fmt = "%-6s %3s %5s %-5s %-8s | %9s %9s %9s %6s | %6s %6s %6s %6s | %7s %7s %7s\n"
+	fmt = "%-10s %3s %5s %-5s %-8s | %9s %9s %9s %6s | %6s %6s %6s %6s | %7s %7s %7s\n"
 	print ""
 	printf("Linux %s beside this kernel: the same pgbench binary, run by a\n", KREL[LSEC])
 	printf("third boot of `make bench` (same QEMU and memory, %s) of Linux, which\n",
@@ -283,7 +283,7 @@ function linux_table(s,    fmt, i, l, o, n, p, ph, f, t, fx, tx) {
 	print "/proc/vmstat pgfault, its page-table pages its /proc/meminfo PageTables,"
 	print "both read by pgbench at the same points. x = Linux / sharing on."
 	print ""
-	printf("%-6s %3s %5s %-5s %-8s | %-36s | %-27s | %s\n", "", "", "", "", "",
+	printf("%-10s %3s %5s %-5s %-8s | %-36s | %-27s | %s\n", "", "", "", "", "",
 	    "page faults", "page-table pages", "ms")
 	printf(fmt, "mode", "cl", "MiB", "pages", "phase", "Linux", "off", "on", "x",
 	    "Linux", "off", "on", "x", "Linux", "off", "on")
@@ -479,7 +479,7 @@ function pwall(r, ph) {
 # The runs on 2 MiB pages of section s beside the same runs on 4 KiB pages,
 # both with sharing on, startup phase (nothing when s has no -L run).
 function large_pages(s,    fmt, i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) {
-	fmt = "%-6s %3s %5s | %9s %9s %6s | %7s %6s %6s | %7s %7s | %7s %7s\n"
+	fmt = "%-10s %3s %5s | %9s %9s %6s | %7s %6s %6s | %7s %7s | %7s %7s\n"
 	n = 0
 	for (i = 0; i < NRUNS[s]; i++) {
 		r = ORDER[s, i]
@@ -495,7 +495,7 @@ function large_pages(s,    fmt, i, r, q, n, f4, f2, t4, t2, p4, p2, fx, tx, px) 
 			print "all. Counted as in the table above, whose 2M rows compare 2 MiB pages"
 			print "with sharing off and on."
 			print ""
-			printf("%-6s %3s %5s | %-26s | %-21s | %-15s | %s\n", "", "", "",
+			printf("%-10s %3s %5s | %-26s | %-21s | %-15s | %s\n", "", "", "",
 			    "page faults", "page-table pages", "PV entries", "ms")
 			printf(fmt, "mode", "cl", "MiB", "4 KiB", "2 MiB", "x", "4 KiB", "2 MiB", "x",
 			    "4 KiB", "2 MiB", "4 KiB", "2 MiB")
@@ -767,6 +767,41 @@ function teardown(s,    i, j, n, key, nkeys, keys, size, sizes, nsizes, seen, T,
 	    large / small, verdict)
 }
 
+# The truncations of section s: a mapped file shrunk to 0, the IPIs it
+# sent; on several CPUs the verdict: at most one IPI (the one CPU running
+# the process that maps the file) with sharing on, whatever the size.
+function truncation(s,    i, n, verdict, worst) {
+	print ""
+	printf("Truncation on %s: ftruncate to 0 of a populated file of /dev/shm that one\n" \
+	    "other process maps and keeps running%s.\n", cpu_words(CPUS[s]),
+	    CPUS[s] > 1 ? " (on its own CPU: the only TLB to shoot down)" : "")
+	if (!NTR[s]) {
+		print "  (no truncation in the log)"
+		return
+	}
+	printf("  %-10s %8s %12s %8s %8s %6s %12s\n", "sharing", "file MiB", "ftruncate us",
+	    "flushes", "invlpg", "IPIs", "pages freed")
+	worst = -1
+	for (i = 0; i < NTR[s]; i++) {
+		parse(TR[s, i])
+		if (kv["file_mib"] == "")
+			continue
+		printf("  %-10s %8s %12s %8s %8s %6s %12s\n", kv["optimize"] == 1 ? "on" : "off",
+		    kv["file_mib"], kv["truncate_us"], kv["tlb_flushes"], kv["invlpg"], kv["ipis"],
+		    kv["file_pages_freed"])
+		if (kv["optimize"] == 1 && kv["ipis"] + 0 > worst)
+			worst = kv["ipis"] + 0
+		n++
+	}
+	if (CPUS[s] <= 1 || worst < 0)
+		return
+	verdict = worst <= 1 ? "met" : "NOT met"
+	printf("  Sharing on: at most %d IPI per truncation, whatever the size (goal: at most 1): %s\n",
+	    worst, verdict)
+	out(sprintf("bench: kind=truncate_ipis cpus=%s max_ipis=%d verdict=%s", CPUS[s], worst,
+	    worst <= 1 ? "met" : "not_met"), s)
+}
+
 function summary(s,    i, bad) {
 	bad = ""
 	for (i = 0; i < NRUNS[s]; i++)
@@ -803,6 +838,9 @@ FNR == 1 {
 	out($0, sec)
 	if (kind == "run") {
 		run = sec ":" kv["run"]
+		# A buffer in a file is its own row: mode fork+posix, fork+file.
+		if (kv["backing"] != "" && kv["backing"] != "sysv")
+			kv["mode"] = kv["mode"] "+" kv["backing"]
 		ORDER[sec, NRUNS[sec]++] = run
 		for (k in kv)
 			C[run, k] = kv[k]
@@ -822,6 +860,8 @@ FNR == 1 {
 		FL[sec, NFL[sec]++] = $0
 	} else if (kind == "teardown") {
 		TD[sec, NTD[sec]++] = $0
+	} else if (kind == "truncate") {
+		TR[sec, NTR[sec]++] = $0
 	}
 	next
 }
@@ -875,6 +915,7 @@ END {
 		large_pages(s)
 		fork_latency(s)
 		teardown(s)
+		truncation(s)
 	}
 	print ""
 	for (s = 1; s <= sec; s++)

@@ -19,7 +19,8 @@
  *     passes): one fault per 2 MiB per process.
  * The rows: the fork-mode client sweep (1, 8, 32 and 64 clients on 64 and
  * 256 MiB) that the charts draw, the other modes on 8 x 64 MiB, 8 x 1 GiB,
- * and the sizes and client counts of the project kernel's rows on 2 MiB
+ * the buffer in files (pgbench -b posix: 64 x 256 MiB of /dev/shm; -b
+ * file: 8 x 64 MiB of /tmp), and the sizes and client counts of the project kernel's rows on 2 MiB
  * pages. 64 clients is the project kernel's CMAX whenever its process
  * table holds them (its kind=start line says max_clients).
  *
@@ -57,16 +58,19 @@ struct row {
 	int clients;
 	int mib;
 	bool large;                     /* -L: SHM_HUGETLB, 2 MiB pages */
+	const char *backing;            /* pgbench -b: NULL is sysv */
 };
 
 static const struct row matrix[] = {
-	{ "fork", 1, 64, false }, { "fork", 8, 64, false },
-	{ "fork", 32, 64, false }, { "fork", 64, 64, false },
-	{ "fork", 1, 256, false }, { "fork", 8, 256, false },
-	{ "fork", 32, 256, false }, { "fork", 64, 256, false },
-	{ "exec", 8, 64, false }, { "thread", 8, 64, false }, { "mmap", 8, 64, false },
-	{ "fork", 8, 1024, false },
-	{ "fork", 32, 64, true }, { "fork", 64, 256, true }, { "fork", 8, 1024, true },
+	{ "fork", 1, 64, false, NULL }, { "fork", 8, 64, false, NULL },
+	{ "fork", 32, 64, false, NULL }, { "fork", 64, 64, false, NULL },
+	{ "fork", 1, 256, false, NULL }, { "fork", 8, 256, false, NULL },
+	{ "fork", 32, 256, false, NULL }, { "fork", 64, 256, false, NULL },
+	{ "exec", 8, 64, false, NULL }, { "thread", 8, 64, false, NULL },
+	{ "mmap", 8, 64, false, NULL },
+	{ "fork", 8, 1024, false, NULL },
+	{ "fork", 64, 256, false, "posix" }, { "fork", 8, 64, false, "file" },
+	{ "fork", 32, 64, true, NULL }, { "fork", 64, 256, true, NULL }, { "fork", 8, 1024, true, NULL },
 };
 
 /* `bench scale`: built at start from BENCH_SCALE_*, with why a row is skipped. */
@@ -90,7 +94,7 @@ static int build_scale(bool quick)
 		for (m = 0; m < ARRAY_SIZE(mibs); m++)
 			for (c = 0; c < ARRAY_SIZE(clients) && n < SCALE_ROWS; c++) {
 				faults = (uint64_t)clients[c] * ((uint64_t)mibs[m] << 20) / PAGE_SIZE;
-				scale_matrix[n] = (struct row){ "fork", clients[c], mibs[m], large };
+				scale_matrix[n] = (struct row){ "fork", clients[c], mibs[m], large, NULL };
 				scale_skip[n] = quick && mibs[m] == top_mib &&
 				    clients[c] > BENCH_SCALE_QUICK_CLIENTS ? "quick" :
 				    !large && faults > BENCH_SCALE_FAULT_CAP ? "cap" : NULL;
@@ -156,7 +160,7 @@ static int run_pgbench(const struct row *r, int k, int nrows, const char *skip,
 {
 	char cs[12], ss[12], ts[12];
 	char *argv[] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss, "-t", ts,
-	                 r->large ? "-L" : NULL, NULL };
+	                 r->large ? "-L" : r->backing ? "-b" : NULL, (char *)r->backing, NULL };
 
 	if (skip) {
 		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d large=%d reason=%s "
@@ -174,8 +178,9 @@ static int run_pgbench(const struct row *r, int k, int nrows, const char *skip,
 	snprintf(cs, sizeof(cs), "%d", r->clients);
 	snprintf(ss, sizeof(ss), "%d", r->mib);
 	snprintf(ts, sizeof(ts), "%d", TXNS);
-	printf("bench: kind=run run=%d runs=%d mode=%s clients=%d shm_mib=%d large=%d txns=%d\n",
-	    k + 1, nrows, r->mode, r->clients, r->mib, r->large, TXNS);
+	printf("bench: kind=run run=%d runs=%d mode=%s backing=%s clients=%d shm_mib=%d large=%d "
+	    "txns=%d\n", k + 1, nrows, r->mode, r->backing ? r->backing : "sysv", r->clients,
+	    r->mib, r->large, TXNS);
 	return bench_run_pgbench(argv, k + 1, limit_ms);
 }
 

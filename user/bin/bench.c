@@ -44,6 +44,10 @@
  *                      meanwhile, so that shmdt has TLBs on other CPUs to
  *                      shoot down; ipis, shootdowns: the IPIs and requests
  *                      of shmdt and IPC_RMID together, all CPUs
+ *   kind=truncate      ftruncate to 0 of a populated file of file_mib MiB
+ *                      that one other process maps and keeps running on
+ *                      (its CPU, on several): time, TLB work, ipis and
+ *                      shootdowns of the ftruncate, file pages freed
  *   kind=done          runs, failures, total time
  * pgbench's phase lines carry the IPIs and shootdowns of each phase.
  *
@@ -74,6 +78,10 @@
  *   - machdep.pmap_prelink=0: 8 x 64 MiB and CMAX x 256 MiB;
  *   - kern.ipc.shm_use_phys=0 (anonymous segments, whose object PTEs need
  *     PV entries): CMAX x 256 MiB, off and on;
+ *   - files (pgbench -b): POSIX shared memory (shm_open, a file of
+ *     /dev/shm) with CMAX clients on 256 MiB, and a file of /tmp with 8
+ *     clients on 64 MiB, off and on (kind=run says backing=; the report
+ *     shows them as modes fork+posix and fork+file);
  *   - 2 MiB pages (pgbench -L, the buffer on SHM_HUGETLB): fork mode,
  *     32 clients on 64 MiB, CMAX on 256 MiB and 8 on 1 GiB, off and on:
  *     the sizes and client counts of 4 KiB rows above, so that the report
@@ -99,6 +107,9 @@
  * million faults to populate), each sharing off, on, and on with
  * share_pd=0. Fork and exit cost the same whatever the size mapped (with
  * sharing on, the child links the segment's tables: one entry per GiB).
+ * Then the truncations: a file of /dev/shm of 64 MiB (sharing off and on)
+ * and 1 GiB (on), mapped and written by one child that keeps its CPU busy,
+ * shrunk to 0 by bench.
  * On several CPUs the teardown shows that unmapping costs one shootdown
  * round whatever the size (a constant number of IPIs, one per other CPU
  * running the address space), and pgbench's phases, which only add
@@ -133,6 +144,7 @@ struct row {
 	int optimize, share_pd, prelink, use_phys;
 	bool timeline;          /* -T */
 	bool large;             /* -L: the buffer on 2 MiB pages */
+	const char *backing;    /* pgbench -b: NULL is sysv */
 };
 
 /* The knobs in the order of struct row, and their values at boot. */
@@ -143,9 +155,13 @@ static const char *const knobs[] = {
 static long boot_values[ARRAY_SIZE(knobs)];
 
 #define OFF_ON(mode, c, mib, T) \
-	{ mode, c, mib, 0, 1, 1, 1, T, false }, { mode, c, mib, 1, 1, 1, 1, T, false }
+	{ mode, c, mib, 0, 1, 1, 1, T, false, NULL }, { mode, c, mib, 1, 1, 1, 1, T, false, NULL }
+#define BACKING_OFF_ON(backing, c, mib) \
+	{ "fork", c, mib, 0, 1, 1, 1, false, false, backing }, \
+	{ "fork", c, mib, 1, 1, 1, 1, false, false, backing }
 #define LARGE_OFF_ON(c, mib) \
-	{ "fork", c, mib, 0, 1, 1, 1, false, true }, { "fork", c, mib, 1, 1, 1, 1, false, true }
+	{ "fork", c, mib, 0, 1, 1, 1, false, true, NULL }, \
+	{ "fork", c, mib, 1, 1, 1, 1, false, true, NULL }
 
 static const struct row matrix[] = {
 	/* client sweep, fork mode */
@@ -163,13 +179,16 @@ static const struct row matrix[] = {
 	OFF_ON("mmap", 8, 64, false),
 	/* 1 GiB, with and without sharing at the PD level */
 	OFF_ON("fork", 8, GIB_MIB, true),
-	{ "fork", 8, GIB_MIB, 1, 0, 1, 1, false, false },
+	{ "fork", 8, GIB_MIB, 1, 0, 1, 1, false, false, NULL },
 	/* no prelinking: one fault per 2 MiB segment per client */
-	{ "fork", 8, 64, 1, 1, 0, 1, false, false },
-	{ "fork", CMAX, 256, 1, 1, 0, 1, false, false },
+	{ "fork", 8, 64, 1, 1, 0, 1, false, false, NULL },
+	{ "fork", CMAX, 256, 1, 1, 0, 1, false, false, NULL },
 	/* anonymous segments: object PTEs with PV entries */
-	{ "fork", CMAX, 256, 0, 1, 1, 0, false, false },
-	{ "fork", CMAX, 256, 1, 1, 1, 0, false, false },
+	{ "fork", CMAX, 256, 0, 1, 1, 0, false, false, NULL },
+	{ "fork", CMAX, 256, 1, 1, 1, 0, false, false, NULL },
+	/* files: POSIX shared memory (shm_open) and a file of /tmp, mapped MAP_SHARED */
+	BACKING_OFF_ON("posix", CMAX, 256),
+	BACKING_OFF_ON("file", 8, 64),
 	/* 2 MiB pages: one fault per 2 MiB, leaves instead of PT pages */
 	LARGE_OFF_ON(32, 64),
 	LARGE_OFF_ON(CMAX, 256),
@@ -299,7 +318,7 @@ static int probe_processes(void)
 static int run_pgbench(const struct row *r, int k, int nrows, const char *skip)
 {
 	char cs[12], ss[12], ts[12];
-	char *argv[12] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss,
+	char *argv[14] = { "pgbench", "-m", (char *)r->mode, "-c", cs, "-s", ss,
 	                   "-t", ts };
 	int argc = 9;
 	int clients = r->clients == CMAX ? MIN(max_clients, CMAX_CLIENTS) : r->clients;
@@ -312,6 +331,10 @@ static int run_pgbench(const struct row *r, int k, int nrows, const char *skip)
 		argv[argc++] = "-T";
 	if (r->large)
 		argv[argc++] = "-L";
+	if (r->backing) {
+		argv[argc++] = "-b";
+		argv[argc++] = (char *)r->backing;
+	}
 	argv[argc] = NULL;
 	if (skip) {
 		printf("bench: kind=skip run=%d mode=%s clients=%d shm_mib=%d optimize=%d "
@@ -333,10 +356,11 @@ static int run_pgbench(const struct row *r, int k, int nrows, const char *skip)
 		return 0;
 	}
 	set_knobs(r->optimize, r->share_pd, r->prelink, r->use_phys);
-	printf("bench: kind=run run=%d runs=%d mode=%s clients=%d shm_mib=%d "
+	printf("bench: kind=run run=%d runs=%d mode=%s backing=%s clients=%d shm_mib=%d "
 	    "optimize=%d share_pd=%d prelink=%d shm_use_phys=%d timeline=%d large=%d "
-	    "txns=%d\n", k + 1, nrows, r->mode, clients, r->mib, r->optimize,
-	    r->share_pd, r->prelink, r->use_phys, r->timeline, r->large, TXNS);
+	    "txns=%d\n", k + 1, nrows, r->mode, r->backing ? r->backing : "sysv", clients,
+	    r->mib, r->optimize, r->share_pd, r->prelink, r->use_phys, r->timeline, r->large,
+	    TXNS);
 	return bench_run_pgbench(argv, k + 1, run_limit_ms);
 }
 
@@ -360,7 +384,7 @@ static int build_scale(bool quick)
 					faults = (uint64_t)clients[c] * ((uint64_t)mibs[m] << 20) /
 					    PAGE_SIZE;
 					scale_matrix[n] = (struct row){ "fork", clients[c], mibs[m],
-					    optimize, 1, 1, 1, false, large };
+					    optimize, 1, 1, 1, false, large, NULL };
 					scale_skip[n] = clients[c] > max_clients ? "procs" :
 					    quick && mibs[m] == top_mib &&
 					    clients[c] > BENCH_SCALE_QUICK_CLIENTS ? "quick" :
@@ -599,6 +623,85 @@ static void segment_test(const struct segment_test *t)
 }
 
 /*
+ * The truncations measured in both boots after the segment tests: a file
+ * of /dev/shm of `mib` MiB with sharing `optimize`.
+ */
+static const struct truncate_test {
+	int mib, optimize;
+} truncate_tests[] = { { SMALL_MIB, 0 }, { SMALL_MIB, 1 }, { GIB_MIB, 1 } };
+
+#define TRUNCATE_FILE "/dev/shm/bench-truncate"
+
+/*
+ * Truncate test t: a child maps the file (MAP_SHARED), writes every page
+ * and then keeps its CPU busy without touching it; bench, which does not
+ * map the file, shrinks it to 0 with ftruncate, which takes every page out
+ * of the child's mapping (with sharing on, through the file's own page
+ * tables, which the child links). Only the child's CPU may hold stale
+ * translations, so on several CPUs a shrink should cost one shootdown IPI,
+ * whatever the size of the file: the IPIs and the time of the ftruncate
+ * are printed (kind=truncate).
+ */
+static void truncate_test(const struct truncate_test *t)
+{
+	const size_t len = (size_t)t->mib << 20;
+	volatile int *flag = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+	                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct shoot_count s0, s1;
+	struct vmstat v0, v1;
+	uint64_t t0, t1;
+	int fd, pid, status;
+
+	if ((long)t->mib > free_mib() / 2) {
+		printf("bench: kind=skip test=truncate file_mib=%d reason=memory free_mib=%ld\n",
+		    t->mib, free_mib());
+		return;
+	}
+	set_knobs(t->optimize, 1, 1, 1);
+	fd = open(TRUNCATE_FILE, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
+	if (flag == MAP_FAILED || fd < 0 || ftruncate(fd, (off_t)len) < 0) {
+		printf("bench: kind=truncate error=%s\n", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		if (p == MAP_FAILED)
+			exit(1);
+		for (size_t off = 0; off < len; off += PAGE_SIZE)
+			p[off] = 1;
+		__atomic_store_n(flag, 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) == 1)
+			__asm__ volatile("pause");
+		exit(0);
+	}
+	while (pid > 0 && __atomic_load_n(flag, __ATOMIC_ACQUIRE) != 1)
+		sleep_ms(1);
+	s0 = shoot_count();
+	vmstat(0, &v0);
+	t0 = now_us();
+	if (ftruncate(fd, 0) < 0)
+		printf("bench: kind=truncate error=%s\n", strerror(errno));
+	t1 = now_us();
+	vmstat(0, &v1);
+	s1 = shoot_count();
+	__atomic_store_n(flag, 2, __ATOMIC_RELEASE);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	close(fd);
+	unlink(TRUNCATE_FILE);
+	munmap((void *)flag, PAGE_SIZE);
+	printf("bench: kind=truncate optimize=%d file_mib=%d sharers=1 truncate_us=%lu "
+	    "tlb_flushes=%lu invlpg=%lu ipis=%lu shootdowns=%lu file_pages_freed=%ld\n",
+	    t->optimize, t->mib, (unsigned long)(t1 - t0),
+	    (unsigned long)(v1.tlb_flushes - v0.tlb_flushes),
+	    (unsigned long)(v1.tlb_invlpg - v0.tlb_invlpg), (unsigned long)(s1.ipis - s0.ipis),
+	    (unsigned long)(s1.shootdowns - s0.shootdowns),
+	    (long)v0.file_pages - (long)v1.file_pages);
+}
+
+/*
  * argv: init's boot words (argv[0] "bench"): with `smp`, the short matrix
  * of the 4-CPU boot instead of the full one. Other words are boot words
  * and ignored; a word starting with '-' is a mistaken option and refused.
@@ -664,6 +767,8 @@ int main(int argc, char **argv)
 		fork_latency(NULL, 0, false, 0);
 		for (i = 0; i < ARRAY_SIZE(segment_tests); i++)
 			segment_test(&segment_tests[i]);
+		for (i = 0; i < ARRAY_SIZE(truncate_tests); i++)
+			truncate_test(&truncate_tests[i]);
 		restore_knobs();
 	}
 	printf("bench: kind=done runs=%d failed=%d ms=%lu\n", nrows, failed,
