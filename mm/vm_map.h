@@ -206,7 +206,8 @@ int vm_map_shared_at(struct vm_map *map, vaddr_t va);
  * copyout/copyin: copy between kernel memory and map's user memory as a
  * user access of that kind would (faulting pages in, honouring protection),
  * through the direct map, so the map need not be active. Return 0, -EFAULT
- * (bad address or protection: nothing more is copied) or -ENOMEM.
+ * (bad address or protection: nothing more is copied), -EIO (a page past
+ * the end of a mapped file) or -ENOMEM.
  */
 int vm_copyout(struct vm_map *map, vaddr_t dst, const void *src, size_t len);
 int vm_copyin(struct vm_map *map, void *dst, vaddr_t src, size_t len);
