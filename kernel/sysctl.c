@@ -55,6 +55,9 @@ static const struct sysctl table[] = {
 	  "link populated object tables at attach/fork instead of on fault", NULL },
 	{ "kern.ipc.shm_use_phys", &shm_use_phys, 0, 1,
 	  "back SysV shm with wired physical pages (no PV entries)", NULL },
+	{ "vm.fault_around", &vm_fault_around, 0, 1,
+	  "the first fault in a 2 MiB segment of a physical object fills its whole "
+	  "object PT page (1)", NULL },
 	{ "vm.largepages", &vm_largepages, 0, 2,
 	  "2 MiB pages for new shared objects: 0 never, 1 when asked (SHM_HUGETLB, "
 	  "MAP_HUGETLB), 2 also for every shared object of 2 MiB or more", NULL },

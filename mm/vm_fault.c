@@ -30,6 +30,7 @@
 #include "mm/page.h"
 #include "mm/pmap/pmap.h"
 #include "mm/vm_map_impl.h"
+#include "mm/vm_tunables.h"
 #include "mm/vmobject/vm_object.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
@@ -210,6 +211,29 @@ static vaddr_t private_leaf_va(const struct vm_map_entry *e, const struct vm_pag
 	return IS_ALIGNED(va, SEG_SIZE) ? va : 0;
 }
 
+/* Pages looked up per call of the pmap during fault-around (a small stack array). */
+#define AROUND_BATCH 64
+
+/*
+ * vm.fault_around: after the fault that filled the object PTE at s->off,
+ * fills the rest of that 2 MiB segment of physical object obj (every page
+ * exists) in the object's PT page. (o) held.
+ */
+static void fault_around_locked(struct vm_object *obj, const struct pmap_segment *s)
+{
+	uint64_t seg = ALIGN_DOWN(s->off, SEG_SIZE), end = MIN(seg + SEG_SIZE, obj->size);
+	struct vm_page *pages[AROUND_BATCH];
+
+	for (uint64_t off = seg; off < end; off += AROUND_BATCH * PAGE_SIZE) {
+		int n = (int)MIN((uint64_t)AROUND_BATCH, (end - off) >> PAGE_SHIFT);
+
+		for (int i = 0; i < n; i++)
+			pages[i] = vm_object_lookup_locked(obj, off + (uint64_t)i * PAGE_SIZE);
+		if (pmap_object_fill_wired(s->po, off, pages, n) < 0)
+			return;   /* out of table memory: the rest fault one by one */
+	}
+}
+
 /*
  * vm_fault() with map->lock held. An eligible shared segment goes to the
  * object's page tables (faults_object when the object PTE, or for a piece
@@ -251,6 +275,8 @@ int vm_fault_locked(struct vm_map *map, vaddr_t va, int access)
 			COUNT(map, faults_object);
 			if (head)
 				COUNT(map, faults_large);
+			else if (vm_fault_around && held->type == OBJ_PHYS)
+				fault_around_locked(held, &seg);
 		} else if (err == 0) {
 			COUNT(map, faults_link);
 		}

@@ -7,6 +7,7 @@ int pmap_mmu_optimize = 1;
 int pmap_share_pd = 1;
 int pmap_prelink = 1;
 int shm_use_phys = 1;
+int vm_fault_around = 0;
 int vm_largepages = 1;
 int vm_largepage_reserve = 0;
 

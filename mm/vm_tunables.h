@@ -12,6 +12,13 @@ extern int pmap_prelink;        /* machdep.pmap_prelink: link populated tables a
 extern int shm_use_phys;        /* kern.ipc.shm_use_phys: SysV shm on physical objects (1) */
 
 /*
+ * vm.fault_around: the first fault in a 2 MiB segment of a physical
+ * object (whose pages all exist from its creation) fills the object's whole
+ * PT page at once, so a segment costs one fault instead of 512 (0).
+ */
+extern int vm_fault_around;
+
+/*
  * vm.largepages: 2 MiB pages for shared objects created from now on (1).
  * 0: never (SHM_HUGETLB and MAP_HUGETLB fail with -EINVAL); 1: when asked
  * with those flags; 2: also for every shared object of at least 2 MiB

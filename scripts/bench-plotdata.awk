@@ -73,7 +73,8 @@ function sweep_point(s, c) {
 /^bench: kind=phase / {
 	parse($0)
 	if (kv["cpus"] > 1 || kv["phase"] != "startup" || kv["mode"] != "fork" || kv["share_pd"] != 1 ||
-	    kv["prelink"] != 1 || kv["shm_use_phys"] != 1 || kv["large"] == 1)
+	    kv["prelink"] != 1 || kv["shm_use_phys"] != 1 || kv["large"] == 1 ||
+	    kv["fault_around"] == 1)
 		next
 	s = kv["shm_mib"]; c = kv["clients"]; o = kv["optimize"]
 	sweep_point(s, c)

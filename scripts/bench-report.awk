@@ -92,6 +92,7 @@ function variant(r,    v) {
 	if (C[r, "share_pd"] == 0) v = v "share_pd=0,"
 	if (C[r, "prelink"] == 0) v = v "prelink=0,"
 	if (C[r, "shm_use_phys"] == 0) v = v "anon,"
+	if (C[r, "fault_around"] == 1) v = v "around,"
 	if (C[r, "timeline"] == 1) v = v "-T,"
 	if (C[r, "large"] == 1) v = v "2M,"
 	return v == "" ? "-" : substr(v, 1, length(v) - 1)
@@ -102,6 +103,19 @@ function variant(r,    v) {
 function off_run(s, r) {
 	return OFF[s, C[r, "mode"], C[r, "clients"], C[r, "shm_mib"], C[r, "shm_use_phys"],
 	    C[r, "large"]]
+}
+
+# The run of section s with vm.fault_around=1 and sharing on, on 4 KiB
+# pages, of run r's mode, clients and size, or "".
+function around_run(s, r,    i, q) {
+	for (i = 0; i < NRUNS[s]; i++) {
+		q = ORDER[s, i]
+		if (C[q, "fault_around"] == 1 && C[q, "optimize"] == 1 && C[q, "large"] == 0 &&
+		    C[q, "mode"] == C[r, "mode"] && C[q, "clients"] == C[r, "clients"] &&
+		    C[q, "shm_mib"] == C[r, "shm_mib"])
+			return q
+	}
+	return ""
 }
 
 # The run of section s with plain settings, sharing `optimize` (0 off, 1 on)
@@ -115,7 +129,7 @@ function plain_run(s, r, optimize, large,    i, q, best) {
 		if (C[q, "large"] == large && C[q, "optimize"] == optimize && C[q, "mode"] == C[r, "mode"] &&
 		    C[q, "clients"] == C[r, "clients"] && C[q, "shm_mib"] == C[r, "shm_mib"] &&
 		    C[q, "share_pd"] == 1 && C[q, "prelink"] == 1 && C[q, "shm_use_phys"] == 1 &&
-		    (best == "" || C[best, "timeline"] == 1))
+		    C[q, "fault_around"] != 1 && (best == "" || C[best, "timeline"] == 1))
 			best = q
 	}
 	return best
@@ -170,7 +184,8 @@ function table(s,    smp, fmt, i, p, r, o, ph, fx, line, to, tn, tx, po, pn, px,
 		print "plus the object-owned ones) and the PV entries the phase added; \".\" in the"
 		print "run and teardown phases, which attach nothing. ms: the phase's wall time."
 		print "Variants: share_pd=0 (no 1 GiB links), prelink=0 (links made by faults),"
-		print "anon (kern.ipc.shm_use_phys=0), -T (with the fault-rate timeline),"
+		print "anon (kern.ipc.shm_use_phys=0), around (vm.fault_around=1: a segment's"
+		print "first fault fills its whole object PT), -T (with the fault-rate timeline),"
 		print "2M (pgbench -L: the buffer on 2 MiB pages, off and on)."
 		print ""
 		printf("%-10s %3s %5s %-17s %-8s | %-26s | %-21s | %-26s | %s\n", "", "", "",
@@ -323,7 +338,7 @@ function times(x) {
 
 # The headline's workload (fork mode, the most clients Linux ran on 256 MiB
 # pages, startup) on Linux and on this kernel (section s), on both page sizes.
-function linux_headline(s,    fmt, i, l, l4, l2, o, n, n2, fx, tx, hx) {
+function linux_headline(s,    fmt, i, l, l4, l2, o, n, n2, na, fx, tx, hx) {
 	l4 = l2 = ""
 	for (i = 0; i < NRUNS[LSEC]; i++) {
 		l = ORDER[LSEC, i]
@@ -344,6 +359,7 @@ function linux_headline(s,    fmt, i, l, l4, l2, o, n, n2, fx, tx, hx) {
 			l2 = l
 	}
 	o = plain_run(s, l4, 0, 0); n = plain_run(s, l4, 1, 0); n2 = plain_run(s, l4, 1, 1)
+	na = around_run(s, l4)
 	fmt = "  %-40s %12s %12s\n"
 	printf("Beside Linux: fork mode, %d clients, 256 MiB, startup phase\n", C[l4, "clients"])
 	printf(fmt, "", "page faults", "page tables")
@@ -361,7 +377,7 @@ function linux_headline(s,    fmt, i, l, l4, l2, o, n, n2, fx, tx, hx) {
 	hx = ratio(R[l2, "startup", "faults"], R[n2, "startup", "faults"])
 	printf(fmt, "Linux 4 KiB / this kernel 4 KiB sharing on", times(fx), times(tx))
 	printf("  %-40s %12s\n", "Linux 2 MiB / this kernel 2 MiB sharing on", times(hx))
-	floor_table(s, l4, l2, o, n, n2)
+	floor_table(s, l4, l2, o, n, n2, na)
 	profile_table(o, n, n2)
 	out(sprintf("bench: kind=linux_headline run_linux_4k=%s run_linux_2m=%s run_off=%s " \
 	    "run_on=%s run_on_2m=%s clients=%s shm_mib=256 faults_linux_4k=%s tables_linux_4k=%s " \
@@ -396,7 +412,7 @@ function at_most(a, b, want) {
 # of issue 22: this kernel's 4 KiB pages with sharing on no slower than
 # Linux's 2 MiB pages; its 2 MiB pages at most 0.8 times Linux's, or within
 # 10 % of their own floor; both at most 1/25 of Linux's 4 KiB pages.
-function floor_table(s, l4, l2, o, n, n2,    t4, t2, tn, tn2, fn2, g1, g2, g3, g4) {
+function floor_table(s, l4, l2, o, n, n2, na,    t4, t2, tn, tn2, fn2, g1, g2, g3, g4, ga) {
 	print ""
 	print "Time of that startup phase (ms), and its floor: pgbench itself touching the"
 	print "same populated buffer once per client, in the same run (no fork, exec, exit"
@@ -406,6 +422,8 @@ function floor_table(s, l4, l2, o, n, n2,    t4, t2, tn, tn2, fn2, g1, g2, g3, g
 	floor_row("Linux, 2 MiB pages (SHM_HUGETLB)", l2)
 	floor_row("this kernel, 4 KiB pages, sharing off", o)
 	floor_row("this kernel, 4 KiB pages, sharing on", n)
+	if (na != "")
+		floor_row("  the same with vm.fault_around=1", na)
 	floor_row("this kernel, 2 MiB pages, sharing on", n2)
 	t4 = value(l4, "startup", "ms"); t2 = value(l2, "startup", "ms")
 	tn = value(n, "startup", "ms"); tn2 = value(n2, "startup", "ms")
@@ -417,14 +435,21 @@ function floor_table(s, l4, l2, o, n, n2,    t4, t2, tn, tn2, fn2, g1, g2, g3, g
 	g3 = at_most(tn, t4, 1 / 25)
 	g4 = at_most(tn2, t4, 1 / 25)
 	printf("  %-62s %s\n", "goal: 4 KiB sharing on <= Linux 2 MiB", g1)
+	if (na != "") {
+		ga = at_most(value(na, "startup", "ms"), t2, 1)
+		printf("  %-62s %s\n", "  the same with vm.fault_around=1", ga)
+	}
 	printf("  %-62s %s\n", "goal: 2 MiB sharing on <= 0.8 x Linux 2 MiB, or 1.1 x its floor", g2)
 	printf("  %-62s %s, %s\n", "goal: 4 KiB and 2 MiB sharing on <= Linux 4 KiB / 25", g3, g4)
 	out(sprintf("bench: kind=floor clients=%s shm_mib=256 ms_linux_4k=%s floor_linux_4k=%s " \
 	    "ms_linux_2m=%s floor_linux_2m=%s ms_off=%s floor_off=%s ms_on=%s floor_on=%s " \
 	    "ms_on_2m=%s floor_on_2m=%s goal_4k_vs_linux_2m=%s goal_2m_vs_linux_2m=%s " \
-	    "goal_vs_linux_4k=%s,%s", C[l4, "clients"], t4, value(l4, "floor", "ms"), t2,
+	    "goal_vs_linux_4k=%s,%s ms_on_around=%s floor_on_around=%s goal_4k_around_vs_linux_2m=%s",
+	    C[l4, "clients"], t4, value(l4, "floor", "ms"), t2,
 	    value(l2, "floor", "ms"), value(o, "startup", "ms"), value(o, "floor", "ms"), tn,
-	    value(n, "floor", "ms"), tn2, fn2, g1, g2, g3, g4), s)
+	    value(n, "floor", "ms"), tn2, fn2, g1, g2, g3, g4,
+	    na == "" ? "?" : value(na, "startup", "ms"), na == "" ? "?" : value(na, "floor", "ms"),
+	    ga == "" ? "?" : ga), s)
 }
 
 # Where the time of that startup phase went on this kernel (pgbench's

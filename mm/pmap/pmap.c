@@ -266,6 +266,31 @@ int pmap_enter_segment(struct pmap *pm, const struct pmap_segment *s, struct vm_
 }
 
 /* See pmap.h. */
+int pmap_object_fill_wired(struct pmap_object *po, uint64_t off, struct vm_page *const *pages,
+                           int n)
+{
+	struct pv_entry *none = NULL;
+	int filled = 0, r = 0;
+	bool restored = false;
+
+	spin_lock(&pmap_lock);
+	for (int i = 0; i < n && r >= 0; i++) {
+		if (!pages[i])
+			continue;
+		if (!(pages[i]->flags & PG_WIRED))
+			panic("pmap_object_fill_wired: page at offset %p is not wired",
+			      (void *)(off + i * PAGE_SIZE));
+		r = obj_fill_locked(po, off + (uint64_t)i * PAGE_SIZE, pages[i], &none);
+		filled += r == OBJ_FILLED;
+		restored |= r == OBJ_RESTORED;
+	}
+	if (restored)
+		tlb_object_changed(pmap_list, links_tree_locked, po, &pmap_gstat);
+	spin_unlock(&pmap_lock);
+	return r < 0 ? r : filled;
+}
+
+/* See pmap.h. */
 void pmap_link_segment(struct pmap *pm, const struct pmap_segment *s)
 {
 	struct tlb_batch b;

@@ -210,6 +210,18 @@ int pmap_enter_large(struct pmap *pm, const struct pmap_segment *s, struct vm_pa
                      bool *filled);
 
 /*
+ * Fault-around for a wired object: fills the absent object PTEs of the n
+ * pages pages[i] at offsets off + i * PAGE_SIZE (one PT page's worth at
+ * most, all in one 2 MiB segment; NULL entries skipped). Wired pages have
+ * no PV entries, and a filled PTE was absent, so no TLB can hold it: no
+ * flush (a PTE present with lowered rights gets the object's back, and
+ * that flushes, as for a fault). Returns how many were filled, or -ENOMEM
+ * when a table could not be allocated (the rest then fault as usual).
+ */
+int pmap_object_fill_wired(struct pmap_object *po, uint64_t off, struct vm_page *const *pages,
+                           int n);
+
+/*
  * Prelinking: links the segment (or GiB) around s->va when the object
  * table already exists and the process entry is empty; for an object with
  * large pages also links the whole run of s as pmap_enter_large() does

@@ -765,3 +765,40 @@ KTEST(vm_shared, baseline_suites_pass_with_sharing_off)
 	vmt_defaults();
 	KT_ASSERT(ran >= 20);
 }
+
+KTEST(vm_shared, fault_around_fills_a_physical_segments_table_in_one_fault)
+{
+	struct vmt_snap s;
+	struct vm_map *a, *b, *c;
+	vaddr_t va, vb, vc;
+	int id, anon;
+
+	vmt_defaults();
+	vmt_begin(&s);
+	vm_fault_around = 1;
+	id = segment(MIB(64), true);
+	a = vm_map_create();
+	b = vm_map_create();
+	KT_ASSERT_EQ(0, shm_at(a, id, 0, 0, 1, &va));
+	KT_ASSERT_EQ(0, vmt_fill(a, va, MIB(64), 3));
+	KT_ASSERT_EQ(32, vmt_map_stat(a).faults);                 /* one per 2 MiB */
+	KT_ASSERT_EQ(32, vmt_map_stat(a).faults_object);
+	KT_ASSERT_EQ(16384, vmt_global_stat().resident);
+	KT_ASSERT_EQ(0, vmt_global_stat().pv_entries);            /* wired: none */
+	KT_ASSERT_EQ(0, shm_at(b, id, 0, 0, 1, &vb));
+	KT_ASSERT_EQ(0, vmt_check(b, vb, MIB(64), 3));
+	KT_ASSERT_EQ(0, vmt_map_stat(b).faults);                  /* prelinked */
+	/* An anonymous segment's pages come one fault at a time: no fault-around. */
+	anon = segment(MIB(4), false);
+	c = vm_map_create();
+	KT_ASSERT_EQ(0, shm_at(c, anon, 0, 0, 1, &vc));
+	KT_ASSERT_EQ(0, vmt_fill(c, vc, MIB(4), 1));
+	KT_ASSERT_EQ(1024, vmt_map_stat(c).faults);
+	vm_map_destroy(a);
+	vm_map_destroy(b);
+	vm_map_destroy(c);
+	KT_ASSERT_EQ(0, shm_ctl(id, IPC_RMID, NULL));
+	KT_ASSERT_EQ(0, shm_ctl(anon, IPC_RMID, NULL));
+	vmt_defaults();
+	KT_ASSERT(vmt_clean(&s));
+}

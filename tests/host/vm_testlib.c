@@ -178,4 +178,5 @@ void vmt_defaults(void)
 	pmap_prelink = 1;
 	shm_use_phys = 1;
 	vm_largepages = 1;
+	vm_fault_around = 0;
 }

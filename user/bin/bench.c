@@ -76,6 +76,9 @@
  *     faults per 10 ms interval, exactly however busy the CPU is, and
  *     pgbench prints one line per interval of startup, run and restart);
  *   - machdep.pmap_prelink=0: 8 x 64 MiB and CMAX x 256 MiB;
+ *   - vm.fault_around=1: CMAX x 256 MiB, sharing on (the first fault in each
+ *     2 MiB segment fills the whole object PT: 128 faults for the first
+ *     client instead of 65,536);
  *   - kern.ipc.shm_use_phys=0 (anonymous segments, whose object PTEs need
  *     PV entries): CMAX x 256 MiB, off and on;
  *   - files (pgbench -b): POSIX shared memory (shm_open, a file of
@@ -145,23 +148,25 @@ struct row {
 	bool timeline;          /* -T */
 	bool large;             /* -L: the buffer on 2 MiB pages */
 	const char *backing;    /* pgbench -b: NULL is sysv */
+	int around;             /* vm.fault_around */
 };
 
 /* The knobs in the order of struct row, and their values at boot. */
 static const char *const knobs[] = {
 	"machdep.pmap_mmu_optimize", "machdep.pmap_share_pd",
-	"machdep.pmap_prelink", "kern.ipc.shm_use_phys",
+	"machdep.pmap_prelink", "kern.ipc.shm_use_phys", "vm.fault_around",
 };
 static long boot_values[ARRAY_SIZE(knobs)];
 
 #define OFF_ON(mode, c, mib, T) \
-	{ mode, c, mib, 0, 1, 1, 1, T, false, NULL }, { mode, c, mib, 1, 1, 1, 1, T, false, NULL }
+	{ mode, c, mib, 0, 1, 1, 1, T, false, NULL, 0 }, \
+	{ mode, c, mib, 1, 1, 1, 1, T, false, NULL, 0 }
 #define BACKING_OFF_ON(backing, c, mib) \
-	{ "fork", c, mib, 0, 1, 1, 1, false, false, backing }, \
-	{ "fork", c, mib, 1, 1, 1, 1, false, false, backing }
+	{ "fork", c, mib, 0, 1, 1, 1, false, false, backing, 0 }, \
+	{ "fork", c, mib, 1, 1, 1, 1, false, false, backing, 0 }
 #define LARGE_OFF_ON(c, mib) \
-	{ "fork", c, mib, 0, 1, 1, 1, false, true, NULL }, \
-	{ "fork", c, mib, 1, 1, 1, 1, false, true, NULL }
+	{ "fork", c, mib, 0, 1, 1, 1, false, true, NULL, 0 }, \
+	{ "fork", c, mib, 1, 1, 1, 1, false, true, NULL, 0 }
 
 static const struct row matrix[] = {
 	/* client sweep, fork mode */
@@ -179,13 +184,15 @@ static const struct row matrix[] = {
 	OFF_ON("mmap", 8, 64, false),
 	/* 1 GiB, with and without sharing at the PD level */
 	OFF_ON("fork", 8, GIB_MIB, true),
-	{ "fork", 8, GIB_MIB, 1, 0, 1, 1, false, false, NULL },
+	{ "fork", 8, GIB_MIB, 1, 0, 1, 1, false, false, NULL, 0 },
 	/* no prelinking: one fault per 2 MiB segment per client */
-	{ "fork", 8, 64, 1, 1, 0, 1, false, false, NULL },
-	{ "fork", CMAX, 256, 1, 1, 0, 1, false, false, NULL },
+	{ "fork", 8, 64, 1, 1, 0, 1, false, false, NULL, 0 },
+	{ "fork", CMAX, 256, 1, 1, 0, 1, false, false, NULL, 0 },
+	/* fault-around: the first fault of a 2 MiB segment fills its whole object PT */
+	{ "fork", CMAX, 256, 1, 1, 1, 1, false, false, NULL, 1 },
 	/* anonymous segments: object PTEs with PV entries */
-	{ "fork", CMAX, 256, 0, 1, 1, 0, false, false, NULL },
-	{ "fork", CMAX, 256, 1, 1, 1, 0, false, false, NULL },
+	{ "fork", CMAX, 256, 0, 1, 1, 0, false, false, NULL, 0 },
+	{ "fork", CMAX, 256, 1, 1, 1, 0, false, false, NULL, 0 },
 	/* files: POSIX shared memory (shm_open) and a file of /tmp, mapped MAP_SHARED */
 	BACKING_OFF_ON("posix", CMAX, 256),
 	BACKING_OFF_ON("file", 8, 64),
@@ -272,12 +279,13 @@ static long large_free_mib(void)
 	return vmstat(0, &vs) == 0 ? (long)(vs.large_free * 2) : 0;
 }
 
-static void set_knobs(int optimize, int share_pd, int prelink, int use_phys)
+static void set_knobs(int optimize, int share_pd, int prelink, int use_phys, int around)
 {
 	sysctl_set(knobs[0], optimize);
 	sysctl_set(knobs[1], share_pd);
 	sysctl_set(knobs[2], prelink);
 	sysctl_set(knobs[3], use_phys);
+	sysctl_set(knobs[4], around);
 }
 
 static void restore_knobs(void)
@@ -355,12 +363,12 @@ static int run_pgbench(const struct row *r, int k, int nrows, const char *skip)
 		    r->mib, large_free_mib());
 		return 0;
 	}
-	set_knobs(r->optimize, r->share_pd, r->prelink, r->use_phys);
+	set_knobs(r->optimize, r->share_pd, r->prelink, r->use_phys, r->around);
 	printf("bench: kind=run run=%d runs=%d mode=%s backing=%s clients=%d shm_mib=%d "
-	    "optimize=%d share_pd=%d prelink=%d shm_use_phys=%d timeline=%d large=%d "
-	    "txns=%d\n", k + 1, nrows, r->mode, r->backing ? r->backing : "sysv", clients,
-	    r->mib, r->optimize, r->share_pd, r->prelink, r->use_phys, r->timeline, r->large,
-	    TXNS);
+	    "optimize=%d share_pd=%d prelink=%d shm_use_phys=%d fault_around=%d timeline=%d "
+	    "large=%d txns=%d\n", k + 1, nrows, r->mode, r->backing ? r->backing : "sysv",
+	    clients, r->mib, r->optimize, r->share_pd, r->prelink, r->use_phys, r->around,
+	    r->timeline, r->large, TXNS);
 	return bench_run_pgbench(argv, k + 1, run_limit_ms);
 }
 
@@ -384,7 +392,7 @@ static int build_scale(bool quick)
 					faults = (uint64_t)clients[c] * ((uint64_t)mibs[m] << 20) /
 					    PAGE_SIZE;
 					scale_matrix[n] = (struct row){ "fork", clients[c], mibs[m],
-					    optimize, 1, 1, 1, false, large, NULL };
+					    optimize, 1, 1, 1, false, large, NULL, 0 };
 					scale_skip[n] = clients[c] > max_clients ? "procs" :
 					    quick && mibs[m] == top_mib &&
 					    clients[c] > BENCH_SCALE_QUICK_CLIENTS ? "quick" :
@@ -573,7 +581,7 @@ static void segment_test(const struct segment_test *t)
 
 	if (!segment_fits(t))
 		return;
-	set_knobs(t->optimize, t->share_pd, 1, 1);
+	set_knobs(t->optimize, t->share_pd, 1, 1, 0);
 	id = shmget(IPC_PRIVATE, len, IPC_CREAT | 0600 | (t->large ? SHM_HUGETLB : 0));
 	p = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
 	if (p == (void *)-1) {
@@ -657,7 +665,7 @@ static void truncate_test(const struct truncate_test *t)
 		    t->mib, free_mib());
 		return;
 	}
-	set_knobs(t->optimize, 1, 1, 1);
+	set_knobs(t->optimize, 1, 1, 1, 0);
 	fd = open(TRUNCATE_FILE, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
 	if (flag == MAP_FAILED || fd < 0 || ftruncate(fd, (off_t)len) < 0) {
 		printf("bench: kind=truncate error=%s\n", strerror(errno));

@@ -808,7 +808,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	uint64_t shootdowns = cpu_sum(b, b->cpu_shootdowns) - cpu_sum(a, a->cpu_shootdowns);
 
 	printf("pgbench: phase=%s mode=%s backing=%s clients=%d shm_mib=%d optimize=%ld "
-	    "share_pd=%ld prelink=%ld faults=%lu faults_per_client=%lu "
+	    "share_pd=%ld prelink=%ld fault_around=%ld faults=%lu faults_per_client=%lu "
 	    "faults_object=%lu faults_link=%lu pt_pages=%ld obj_pt_pages=%lu "
 	    "obj_pd_pages=%lu links=%lu pv_entries=%ld tlb_flushes=%lu ms=%lu "
 	    "access=%s shm_use_phys=%ld ipis=%lu shootdowns=%lu large=%d "
@@ -816,7 +816,7 @@ static void report(const char *phase, const struct window *w, const struct clien
 	    phase, mode_names[opt.mode], opt.mode == MODE_MMAP ? "anon" : backing_names[opt.backing],
 	    opt.clients, opt.mib,
 	    knob("machdep.pmap_mmu_optimize"), knob("machdep.pmap_share_pd"),
-	    knob("machdep.pmap_prelink"),
+	    knob("machdep.pmap_prelink"), knob("vm.fault_around"),
 	    (unsigned long)(b->faults - a->faults), (unsigned long)cf->mean,
 	    (unsigned long)(b->faults_object - a->faults_object),
 	    (unsigned long)(b->faults_link - a->faults_link),
