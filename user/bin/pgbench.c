@@ -1118,10 +1118,28 @@ static void usage(FILE *f)
 	    MAX_CLIENTS, MAX_MIB, MAX_THREAD_CLIENTS, INT_MAX, INT_MAX - 1, DEFAULT_KEY, MAX_HOLD);
 }
 
+/*
+ * The index of arg among the n names, or the option is refused, naming
+ * them all ("-m bogus: not one of fork, exec, thread, mmap").
+ */
+static int choice(const char *opt, const char *arg, const char *const *names, size_t n)
+{
+	char shown[80], list[80] = "not one of ";
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(arg, names[i]) == 0)
+			return (int)i;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+		    names[i]);
+	}
+	snprintf(shown, sizeof(shown), "%s %s", opt, arg);
+	arg_refuse("pgbench", shown, "%s", list);
+}
+
 static void parse(int argc, char **argv)
 {
 	char shown[80];
-	int c, m;
+	int c;
 
 	if (help_wanted(argc, argv)) {
 		usage(stdout);
@@ -1140,25 +1158,9 @@ static void parse(int argc, char **argv)
 		case 'v': opt.verbose = true; break;
 		case 'L': opt.large = true; break;
 		case 'h': usage(stdout); exit(0);
-		case 'm':
-			for (m = 0; m < (int)ARRAY_SIZE(mode_names); m++)
-				if (strcmp(optarg, mode_names[m]) == 0)
-					break;
-			if (m == (int)ARRAY_SIZE(mode_names)) {
-				snprintf(shown, sizeof(shown), "-m %s", optarg);
-				arg_refuse("pgbench", shown, "not one of fork, exec, thread, mmap");
-			}
-			opt.mode = m;
-			break;
+		case 'm': opt.mode = choice("-m", optarg, mode_names, ARRAY_SIZE(mode_names)); break;
 		case 'b':
-			for (m = 0; m < (int)ARRAY_SIZE(backing_names); m++)
-				if (strcmp(optarg, backing_names[m]) == 0)
-					break;
-			if (m == (int)ARRAY_SIZE(backing_names)) {
-				snprintf(shown, sizeof(shown), "-b %s", optarg);
-				arg_refuse("pgbench", shown, "not one of sysv, posix, file");
-			}
-			opt.backing = m;
+			opt.backing = choice("-b", optarg, backing_names, ARRAY_SIZE(backing_names));
 			break;
 		default:   /* getopt has named the option */
 			fprintf(stderr, "pgbench: -h lists the options\n");

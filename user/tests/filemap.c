@@ -64,6 +64,20 @@ static char pattern(size_t p, size_t i)
 	return (char)(p * 7 + i % 251);
 }
 
+/* Maps `pages` pages of fd from offset 0, read-write: the address (or -E..., which UT_ASSERT_OK refuses). */
+static char *map_rw(long fd, size_t pages, int flags)
+{
+	return (char *)sc_mmap(NULL, pages * PAGE_SIZE, PROT_READ | PROT_WRITE, flags, fd, 0);
+}
+
+/* The end of a case on FILE_A: its mapping m of `pages` pages, fd and name go. */
+static void finish(char *m, size_t pages, long fd)
+{
+	UT_ASSERT_EQ(0, sc_munmap((long)m, pages * PAGE_SIZE));
+	UT_ASSERT_EQ(0, sc_close(fd));
+	UT_ASSERT_EQ(0, unlink(FILE_A));
+}
+
 /* Forks a child that reads or writes the byte at addr and exits 0: its wait status. */
 static int touch_status(volatile char *addr, bool write, bool fault_expected)
 {
@@ -98,7 +112,7 @@ UTEST(write_shows_in_a_shared_mapping_and_a_store_in_the_next_read)
 	char c;
 
 	UT_ASSERT_OK(fd);
-	m = (char *)sc_mmap(NULL, 3 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	m = map_rw(fd, 3, MAP_SHARED);
 	UT_ASSERT_OK(ptr_err(m));
 	for (size_t p = 0; p < 3; p++)
 		for (size_t i = 0; i < PAGE_SIZE; i += 509)
@@ -164,7 +178,7 @@ UTEST(a_private_mapping_keeps_its_writes_to_itself)
 	char *priv, *shared, c;
 
 	UT_ASSERT_OK(fd);
-	priv = (char *)sc_mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	priv = map_rw(fd, 2, MAP_PRIVATE);
 	shared = (char *)sc_mmap(NULL, 2 * PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
 	UT_ASSERT_OK(ptr_err(priv));
 	UT_ASSERT_OK(ptr_err(shared));
@@ -185,10 +199,8 @@ UTEST(a_private_mapping_keeps_its_writes_to_itself)
 	/* MADV_DONTNEED drops the private copy: the file shows again. */
 	UT_ASSERT_EQ(0, SC(NR_madvise, priv, 2 * PAGE_SIZE, MADV_DONTNEED, 0, 0, 0));
 	UT_ASSERT_EQ('G', priv[PAGE_SIZE + 3]);
-	UT_ASSERT_EQ(0, sc_munmap((long)priv, 2 * PAGE_SIZE));
 	UT_ASSERT_EQ(0, sc_munmap((long)shared, 2 * PAGE_SIZE));
-	UT_ASSERT_EQ(0, sc_close(fd));
-	UT_ASSERT_EQ(0, unlink(FILE_A));
+	finish(priv, 2, fd);
 }
 
 UTEST(madvise_dontneed_on_a_shared_file_mapping_keeps_the_files_data)
@@ -197,15 +209,13 @@ UTEST(madvise_dontneed_on_a_shared_file_mapping_keeps_the_files_data)
 	char *m;
 
 	UT_ASSERT_OK(fd);
-	m = (char *)sc_mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	m = map_rw(fd, 2, MAP_SHARED);
 	UT_ASSERT_OK(ptr_err(m));
 	m[100] = 'M';
 	UT_ASSERT_EQ(0, SC(NR_madvise, m, 2 * PAGE_SIZE, MADV_DONTNEED, 0, 0, 0));
 	UT_ASSERT_EQ('M', m[100]);
 	UT_ASSERT_EQ(pattern(1, 100), m[PAGE_SIZE + 100]);
-	UT_ASSERT_EQ(0, sc_munmap((long)m, 2 * PAGE_SIZE));
-	UT_ASSERT_EQ(0, sc_close(fd));
-	UT_ASSERT_EQ(0, unlink(FILE_A));
+	finish(m, 2, fd);
 }
 
 UTEST(a_page_past_the_end_of_the_file_is_sigbus_before_and_after_truncate)
@@ -215,7 +225,7 @@ UTEST(a_page_past_the_end_of_the_file_is_sigbus_before_and_after_truncate)
 
 	UT_ASSERT_OK(fd);
 	/* A mapping may reach past the end: 8 pages of a 4-page file. */
-	m = (char *)sc_mmap(NULL, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	m = map_rw(fd, 8, MAP_SHARED);
 	UT_ASSERT_OK(ptr_err(m));
 	UT_ASSERT_EQ(pattern(3, 9), m[3 * PAGE_SIZE + 9]);
 	UT_ASSERT_SIGNAL(SIGBUS, touch_status(m + 5 * PAGE_SIZE, false, true));
@@ -236,9 +246,7 @@ UTEST(a_page_past_the_end_of_the_file_is_sigbus_before_and_after_truncate)
 	if (own_kernel())
 		UT_ASSERT_EQ(0, m[PAGE_SIZE + 200]);
 	UT_ASSERT_EQ(0, m[3 * PAGE_SIZE + 9]);   /* growing makes zero pages */
-	UT_ASSERT_EQ(0, sc_munmap((long)m, 8 * PAGE_SIZE));
-	UT_ASSERT_EQ(0, sc_close(fd));
-	UT_ASSERT_EQ(0, unlink(FILE_A));
+	finish(m, 8, fd);
 }
 
 UTEST(a_file_of_the_initrd_maps_read_only_and_privately)
