@@ -157,8 +157,8 @@ smp_ipis_consistent() {
 # in the right columns.
 smp_ipi_columns() {
 	local log
-	log=$(mangled_log '/^pgbench: phase=startup mode=fork clients=8 shm_mib=64 optimize=0 /s/ipis=[0-9]* shootdowns=[0-9]*/ipis=11 shootdowns=13/
-/^pgbench: phase=startup mode=fork clients=8 shm_mib=64 optimize=1 /s/ipis=[0-9]* shootdowns=[0-9]*/ipis=7 shootdowns=5/' ipis "$smp")
+	log=$(mangled_log '/^pgbench: phase=startup mode=fork backing=sysv clients=8 shm_mib=64 optimize=0 /s/ipis=[0-9]* shootdowns=[0-9]*/ipis=11 shootdowns=13/
+/^pgbench: phase=startup mode=fork backing=sysv clients=8 shm_mib=64 optimize=1 /s/ipis=[0-9]* shootdowns=[0-9]*/ipis=7 shootdowns=5/' ipis "$smp")
 	report_with_smp "$log" >/dev/null || return 1
 	awk -F'|' '/^pgbench on 4 CPUs/ { on = 1 } on && /^fork +8 +64 +- +startup / { print $3 "|" $4 }' \
 		"$tmp/t.txt" | tr -s ' ' | grep -qx ' 11 7 | 13 5 ' &&
@@ -170,7 +170,7 @@ smp_ipi_columns() {
 # cpus=4, and every line of the one-CPU log without it.
 smp_lines_tagged() {
 	local raw='^(bench: kind=|pgbench: phase=)'
-	local kinds='^bench: kind=(start|run|status|skip|phase|timeline|fork_latency|populate|teardown|done) '
+	local kinds='^bench: kind=(start|run|status|skip|phase|timeline|fork_latency|populate|teardown|truncate|done) '
 	local want4 got4 want1 got1
 	want4=$(grep -cE "$raw" "$smp")
 	got4=$(grep -E "$kinds" "$tmp/bench.txt" | grep -c ' cpus=4\( \|$\)')
@@ -529,15 +529,15 @@ linux_table_ok() {
 		}
 		/^Linux .* beside this kernel/ { on = 1 }
 		/^Beside Linux/ { on = 0 }
-		on && $1 ~ /^[a-z]+ +[0-9]/ {
+		on && $1 ~ /^[a-z+]+ +[0-9]/ {
 			split($1, a, " "); split($2, f, " "); split($3, t, " "); split($4, m, " ")
 			key = a[1] " " a[2] " " a[3] " " (a[4] == "2M") " " a[5]
 			row[key] = f[1] " " f[2] " " f[3] " " f[4] " " t[1] " " t[2] " " t[3] " " t[4] \
 			    " " m[1] " " m[2] " " m[3]
 			rows++
 		}
-		/^bench: kind=run kernel=linux / { kvs(); LRUN[kv["run"]] = kv["mode"] " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
-		/^bench: kind=run run=/ { kvs(); KRUN[kv["run"]] = kv["mode"] " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
+		/^bench: kind=run kernel=linux / { kvs(); LRUN[kv["run"]] = kv["mode"] (kv["backing"] != "" && kv["backing"] != "sysv" ? "+" kv["backing"] : "") " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
+		/^bench: kind=run run=/ { kvs(); KRUN[kv["run"]] = kv["mode"] (kv["backing"] != "" && kv["backing"] != "sysv" ? "+" kv["backing"] : "") " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
 		/^bench: kind=phase kernel=linux / {
 			kvs()
 			LP[kv["run"], kv["phase"]] = kv["faults"] " " kv["pt_pages"] " " kv["ms"]
@@ -582,7 +582,7 @@ linux_headline_from_log() {
 	local log=${1:-$linux} txt=${2:-$tmp/bench.txt} want
 	want=$(tr -d '\r' <"$log" | awk '
 		function kvs(    i, w) { split("", kv); for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] } }
-		/^bench: kind=run / { kvs(); run = kv["mode"] " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
+		/^bench: kind=run / { kvs(); run = kv["mode"] (kv["backing"] != "" && kv["backing"] != "sysv" ? "+" kv["backing"] : "") " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
 		/^pgbench: phase=startup / { kvs(); F[run] = kv["faults"]; T[run] = kv["pt_pages"] }
 		END {
 			printf("clients=64 shm_mib=256 faults_linux_4k=%s tables_linux_4k=%s faults_linux_2m=%s tables_linux_2m=%s ",
@@ -601,7 +601,7 @@ linux_headline_from_log() {
 # numbers: the table and the headline show those numbers.
 linux_numbers_from_log() {
 	local log
-	log=$(mangled_log '/^pgbench: phase=startup mode=fork clients=64 shm_mib=256 .* large=0 /s/ faults=[0-9]* \(.*\) pt_pages=[0-9]* / faults=1234567 \1 pt_pages=4321 /' \
+	log=$(mangled_log '/^pgbench: phase=startup mode=fork backing=sysv clients=64 shm_mib=256 .* large=0 /s/ faults=[0-9]* \(.*\) pt_pages=[0-9]* / faults=1234567 \1 pt_pages=4321 /' \
 		changed "$linux")
 	grep -q ' faults=1234567 .* pt_pages=4321 ' "$log" || { echo "the sed script missed"; return 1; }
 	report_with_linux "$log" >/dev/null || return 1
