@@ -17,6 +17,7 @@ static struct spinlock objects_lock = SPINLOCK_INIT("vm_objects");
 static struct vm_object *objects;    /* (L) live objects */
 static size_t nobjects;              /* (L) */
 static size_t file_pages;            /* pages of OBJ_FILE objects (atomic) */
+#define SHRINK_BATCH 512             /* pages a shrink frees per hold of the object lock */
 /* Guards the slots of vm_object_cached(); taken before an object's lock. */
 static struct spinlock cache_lock = SPINLOCK_INIT("vm_object_cache");
 
@@ -314,7 +315,7 @@ struct vm_object *vm_object_create_private_of(struct vm_object *file, uint64_t s
  */
 int vm_object_resize(struct vm_object *obj, uint64_t size)
 {
-	uint64_t old, idx;
+	uint64_t old, idx, freed = 0;
 	struct vm_page *pg;
 	int err = 0;
 
@@ -334,6 +335,16 @@ int vm_object_resize(struct vm_object *obj, uint64_t size)
 		while ((pg = radix_next(obj->pages, obj->depth, idx, old >> PAGE_SHIFT, &idx))) {
 			pmap_page_remove(pg);
 			remove_locked(obj, idx++);
+			/*
+			 * Freeing a GiB of pages takes seconds under TCG: let
+			 * interrupts in now and then. Nothing can reach the pages
+			 * left meanwhile: they are past the size, which every
+			 * fault checks, and the caller serializes size changes.
+			 */
+			if (++freed % SHRINK_BATCH == 0) {
+				spin_unlock(&obj->lock);
+				spin_lock(&obj->lock);
+			}
 		}
 		pmap_object_resize(obj->ptables, size);
 	}

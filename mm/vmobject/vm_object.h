@@ -139,7 +139,8 @@ struct vm_object *vm_object_create_private_of(struct vm_object *file, uint64_t s
  * Sets the size of a file object (rounded up to pages). Shrinking removes
  * the pages past the new end from every address space (the object's
  * tables with one shootdown, private mappings through the PV entries) and
- * frees them. 0, or -ENOMEM (growing) with nothing changed.
+ * frees them. 0, or -ENOMEM (growing) with nothing changed. The caller
+ * serializes the size changes of an object (the file system's lock).
  */
 int vm_object_resize(struct vm_object *obj, uint64_t size);
 
