@@ -13,6 +13,15 @@
  * every 4 KiB piece of that 2 MiB page that the entry covers, so splitting
  * costs one fault per piece of entry, not one per page.
  *
+ * Files: a page wholly past the end of a file's object is no page at all
+ * (-EIO: the trap handler sends SIGBUS); a private mapping of a file reads
+ * the file's page until it writes (backing_page_locked). The lock of the
+ * object that holds the page is kept until the page is mapped, so that a
+ * file shrinking on another CPU cannot free the page in between: the
+ * shrink, which takes that lock, then finds the new mapping and removes
+ * it. With vm.fault_around, the first fault in a segment of a physical
+ * object fills the whole object PT (fault_around_locked).
+ *
  * Counters: map->stat (m) and vm_fault_gstat (atomic adds). Every handled
  * fault counts once in faults and once in exactly one of faults_private,
  * faults_object and faults_link; faults_large and faults_split are subsets
