@@ -723,7 +723,10 @@ int main(int argc, char **argv)
 	    "    pgbench -c 4 -s 8 -H 60 &   (prints its segment ids, then its client\n"
 	    "                                 pids, and keeps them attached 60 s)\n"
 	    "    ptdump PID                  (a client pid: each link names its shm id)\n"
-	    "    ptdump -o ID                (the buffer's own tree, ID from `segments:`)\n\n",
+	    "    ptdump -o ID                (the buffer's own tree, ID from `segments:`)\n"
+	    "  With the buffer in POSIX shared memory instead (a file of /dev/shm):\n"
+	    "    pgbench -b posix -c 4 -s 8 -H 60 &\n"
+	    "    ptdump -f /dev/shm/pgbench-5432   (the file's own tree)\n\n",
 	    optimize);
 	return 0;
 }
