@@ -112,16 +112,31 @@ static void clear_tail(struct inode *ip)
 }
 
 /*
- * Sets ip's size, its object's with it: 0, or -ENOSPC (no memory for a
- * larger object: nothing changed). Shrinking removes the pages past the
- * end from every mapping (vm_object_resize).
+ * Makes ip's object reach byte `end` (> ip->size) without changing the
+ * file's size, clearing the old last page's tail first: 0, or -ENOSPC (no
+ * memory for a larger object: nothing changed).
+ */
+static int grow_object(struct inode *ip, uint64_t end)
+{
+	clear_tail(ip);
+	if (!file_object(ip) || vm_object_resize(ip->reg.obj, end) < 0)
+		return -ENOSPC;
+	return 0;
+}
+
+/*
+ * Sets ip's size, its object's with it: 0, or -ENOSPC (nothing changed).
+ * Shrinking removes the pages past the end from every mapping
+ * (vm_object_resize).
  */
 static int set_size(struct inode *ip, uint64_t size)
 {
-	if (size > ip->size)
-		clear_tail(ip);
-	if (!file_object(ip) || vm_object_resize(ip->reg.obj, size) < 0)
-		return -ENOSPC;
+	int err = size > ip->size ? grow_object(ip, size) : 0;
+
+	if (err)
+		return err;
+	if (size < ip->size)
+		vm_object_resize(ip->reg.obj, size);
 	ip->size = size;
 	if (size & (PAGE_SIZE - 1))
 		clear_tail(ip);
@@ -156,7 +171,6 @@ static long read_at(struct inode *ip, struct uio *uio, uint64_t off)
 static long write_at(struct inode *ip, struct uio *uio, uint64_t off)
 {
 	size_t want = uio->resid, done = 0;
-	uint64_t old_size = ip->size;
 	long err = 0;
 
 	if (want == 0)
@@ -164,9 +178,8 @@ static long write_at(struct inode *ip, struct uio *uio, uint64_t off)
 	if (off >= MAX_FILE_SIZE)
 		return -EFBIG;
 	want = MIN(want, MAX_FILE_SIZE - off);
-	if (off + want > ip->size && (err = set_size(ip, off + want)) < 0)
+	if (off + want > ip->size && (err = grow_object(ip, off + want)) < 0)
 		return err;
-	ip->size = old_size;
 	while (done < want) {
 		uint64_t pos = off + done, in = pos & (PAGE_SIZE - 1);
 		size_t run = MIN(want - done, PAGE_SIZE - in), got;
