@@ -39,6 +39,7 @@ struct percpu {
 	bool silent_reported;         /* reported as silent; cleared by its next tick */
 	bool stuck_reported;          /* (l) reported as stuck in the kernel */
 	/* kernel/profile.h */
+	uint32_t prof_seq;            /* (l) odd while the fields below change */
 	int prof_part;                /* (l) the part the CPU's time goes to now */
 	uint64_t prof_since;          /* (l) TSC when it began */
 	uint64_t prof_cycles[VMSTAT_PROF_MAX];    /* (l) */

@@ -210,14 +210,9 @@ static void percpu_stat(struct vmstat *st)
 		st->cpu_shootdowns[i] = cpus[i].shootdowns;
 		st->cpu_pages_flushed[i] = cpus[i].pages_flushed;
 	}
-	/* The calling CPU's current part has not been charged yet: now it is. */
-	prof_leave(prof_current());
 	st->tsc_khz = tsc_khz();
 	for (int i = 0; i < ncpus; i++)
-		for (int p = 0; p < VMSTAT_PROF_PARTS; p++) {
-			st->prof_cycles[p] += cpus[i].prof_cycles[p];
-			st->prof_entries[p] += cpus[i].prof_entries[p];
-		}
+		prof_read(&cpus[i], st->prof_cycles, st->prof_entries);
 }
 
 void vmstat_system(struct vmstat *st)
