@@ -67,6 +67,22 @@ rest_of_startup() {
 			row("this kernel, 4 KiB pages, sharing off", H["run_off"], F["ms_off"], F["floor_off"])
 			row("this kernel, 4 KiB pages, sharing on", H["run_on"], F["ms_on"], F["floor_on"])
 			row("this kernel, 2 MiB pages, sharing on", H["run_on_2m"], F["ms_on_2m"], F["floor_on_2m"])
+			if (F["ms_on_around"] != "")
+				row("this kernel, 4 KiB pages, sharing on, vm.fault_around=1", "",
+				    F["ms_on_around"], F["floor_on_around"])
+			lo = hi = ""
+			for (k in F)
+				if (k ~ /^floor_/ && k !~ /_2m$/) {
+					if (lo == "" || F[k] + 0 < lo + 0) lo = F[k]
+					if (hi == "" || F[k] + 0 > hi + 0) hi = F[k]
+				}
+			print ""
+			printf("The 4 KiB floors of this run, the same work each time, range from\n")
+			printf("%s to %s ms: the host is shared, so a floor moves between the phases\n", lo, hi)
+			print "of one run. A startup can also come in under its floor: the floor is one"
+			print "long process, a startup many short ones, and QEMU sizes its software TLB"
+			print "anew at each full flush (a new process loading CR3 is one), so the"
+			print "same touches can cost the emulator less spread over many processes."
 			print ""
 			print "`user` is the clients touching the buffer, the work of the floor; on"
 			print "this kernel the rest is the faults that fill the tables (`fault`), the"
