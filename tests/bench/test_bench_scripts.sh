@@ -52,6 +52,15 @@ scripts=$here/../../scripts
 smp=$here/bench-smp4-sample.log
 linux=$here/bench-linux-sample.log
 
+# An awk function for the programs below that match a run's lines by its
+# configuration (of the key=value pairs in kv): mode, clients, buffer MiB
+# and 2 MiB pages, the mode written as the report writes it, with
+# "+backing" where the buffer is not SysV (fork+posix).
+run_key_awk='function run_key() {
+	return kv["mode"] (kv["backing"] != "" && kv["backing"] != "sysv" ? "+" kv["backing"] : "") \
+	    " " kv["clients"] " " kv["shm_mib"] " " kv["large"]
+}'
+
 # A copy of a sample log (default: the one-CPU one) changed by a sed
 # script, with its status file.
 mangled_log() {
@@ -521,7 +530,7 @@ linux_lines_tagged() {
 # page size; every phase with clients attaching (startup, restart) of
 # every Linux run is there.
 linux_table_ok() {
-	awk -F'|' '
+	awk -F'|' "$run_key_awk"'
 		function kvs(    i, n, f, w) {
 			split("", kv)
 			n = split($0, f, " ")
@@ -536,8 +545,8 @@ linux_table_ok() {
 			    " " m[1] " " m[2] " " m[3]
 			rows++
 		}
-		/^bench: kind=run kernel=linux / { kvs(); LRUN[kv["run"]] = kv["mode"] (kv["backing"] != "" && kv["backing"] != "sysv" ? "+" kv["backing"] : "") " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
-		/^bench: kind=run run=/ { kvs(); KRUN[kv["run"]] = kv["mode"] (kv["backing"] != "" && kv["backing"] != "sysv" ? "+" kv["backing"] : "") " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
+		/^bench: kind=run kernel=linux / { kvs(); LRUN[kv["run"]] = run_key() }
+		/^bench: kind=run run=/ { kvs(); KRUN[kv["run"]] = run_key() }
 		/^bench: kind=phase kernel=linux / {
 			kvs()
 			LP[kv["run"], kv["phase"]] = kv["faults"] " " kv["pt_pages"] " " kv["ms"]
@@ -580,9 +589,9 @@ linux_table_ok() {
 # sharing on, in report TXT.
 linux_headline_from_log() {
 	local log=${1:-$linux} txt=${2:-$tmp/bench.txt} want
-	want=$(tr -d '\r' <"$log" | awk '
+	want=$(tr -d '\r' <"$log" | awk "$run_key_awk"'
 		function kvs(    i, w) { split("", kv); for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] } }
-		/^bench: kind=run / { kvs(); run = kv["mode"] (kv["backing"] != "" && kv["backing"] != "sysv" ? "+" kv["backing"] : "") " " kv["clients"] " " kv["shm_mib"] " " kv["large"] }
+		/^bench: kind=run / { kvs(); run = run_key() }
 		/^pgbench: phase=startup / { kvs(); F[run] = kv["faults"]; T[run] = kv["pt_pages"] }
 		END {
 			printf("clients=64 shm_mib=256 faults_linux_4k=%s tables_linux_4k=%s faults_linux_2m=%s tables_linux_2m=%s ",
