@@ -506,7 +506,7 @@ void page_free(struct vm_page *pg)
 	spin_unlock(&page_lock);
 }
 
-/* See page.h. A run counts as one allocation for page_fail_after(). */
+/* See page.h (why runs are zeroed too). A run counts as one allocation for page_fail_after(). */
 struct vm_page *page_alloc_run(size_t n)
 {
 	struct vm_page *first = NULL;
@@ -523,6 +523,8 @@ struct vm_page *page_alloc_run(size_t n)
 		}
 	}
 	spin_unlock(&page_lock);
+	if (first)
+		memset(page_to_virt(first), 0, n * PAGE_SIZE);
 	return first;
 }
 

@@ -242,6 +242,26 @@ KTEST(pmm, freed_run_is_the_next_one_handed_out)
 	KT_ASSERT_EQ(before, page_free_count());
 }
 
+/* A run comes zeroed like a page, even when its last owner left data in it. */
+KTEST(pmm, reused_run_is_zeroed_again)
+{
+	size_t before = page_free_count();
+	struct vm_page *a = page_alloc_run(4), *b;
+	bool zero = true;
+
+	KT_ASSERT(a != NULL);
+	memset(page_to_virt(a), 0xa5, 4 * PAGE_SIZE);
+	page_free_run(a, 4);
+	b = page_alloc_run(4);   /* the same run: see the case above */
+	KT_ASSERT(b != NULL);
+	for (int i = 0; i < 4; i++)
+		zero &= page_is_zero(page_to_virt(&b[i]));
+	page_free_run(b, 4);
+	KT_ASSERT(a == b);
+	KT_ASSERT(zero);
+	KT_ASSERT_EQ(before, page_free_count());
+}
+
 /*
  * A run of up to 2 MiB is cut from a free block found on the lists, never
  * searched for frame by frame: the search from frame 0 costs as much as
