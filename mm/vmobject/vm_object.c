@@ -336,10 +336,11 @@ int vm_object_resize(struct vm_object *obj, uint64_t size)
 			pmap_page_remove(pg);
 			remove_locked(obj, idx++);
 			/*
-			 * Freeing a GiB of pages takes seconds under TCG: let
-			 * interrupts in now and then. Nothing can reach the pages
-			 * left meanwhile: they are past the size, which every
-			 * fault checks, and the caller serializes size changes.
+			 * Freeing a GiB of pages takes a quarter of a second
+			 * under TCG: let interrupts in now and then. Nothing can
+			 * reach the pages left meanwhile: they are past the size,
+			 * which every fault checks, and the caller serializes
+			 * size changes.
 			 */
 			if (++freed % SHRINK_BATCH == 0) {
 				spin_unlock(&obj->lock);
