@@ -506,7 +506,10 @@ void page_free(struct vm_page *pg)
 	spin_unlock(&page_lock);
 }
 
-/* See page.h (why runs are zeroed too). A run counts as one allocation for page_fail_after(). */
+/*
+ * See page.h, which says why a run is zeroed too. A run counts as one
+ * allocation for page_fail_after().
+ */
 struct vm_page *page_alloc_run(size_t n)
 {
 	struct vm_page *first = NULL;
