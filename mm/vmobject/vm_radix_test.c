@@ -48,6 +48,19 @@ static bool next_agrees(void *root, int depth, uint64_t from, uint64_t end)
 	return pg == fake_page(want) && found == want;
 }
 
+/* Puts every page of present[] in the tree *root; false when a node cannot be had. */
+static bool fill_tree(void **root, int depth)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(present); i++) {
+		struct vm_page **slot = radix_slot(root, depth, present[i], true);
+
+		if (!slot)
+			return false;
+		*slot = fake_page(present[i]);
+	}
+	return true;
+}
+
 KTEST(radix, next_finds_the_first_page_from_any_index_on_every_level)
 {
 	size_t free0 = page_free_count();
@@ -55,12 +68,7 @@ KTEST(radix, next_finds_the_first_page_from_any_index_on_every_level)
 	int depth = radix_depth(TOP);
 
 	KT_ASSERT_EQ(3, depth);
-	for (size_t i = 0; i < ARRAY_SIZE(present); i++) {
-		struct vm_page **slot = radix_slot(&root, depth, present[i], true);
-
-		KT_ASSERT(slot != NULL);
-		*slot = fake_page(present[i]);
-	}
+	KT_ASSERT(fill_tree(&root, depth));
 	for (size_t i = 0; i < ARRAY_SIZE(present); i++) {
 		for (int d = -2; d <= 2; d++) {
 			uint64_t from = present[i] + (uint64_t)d;
@@ -87,8 +95,7 @@ KTEST(radix, emptying_page_by_page_visits_each_page_once_in_order)
 	uint64_t idx = 0;
 	struct vm_page *pg;
 
-	for (size_t i = 0; i < ARRAY_SIZE(present); i++)
-		*radix_slot(&root, depth, present[i], true) = fake_page(present[i]);
+	KT_ASSERT(fill_tree(&root, depth));
 	/* As a shrink does: find the next page, take it out, go on after it. */
 	while ((pg = radix_next(root, depth, idx, TOP, &idx)) != NULL) {
 		KT_ASSERT(seen < ARRAY_SIZE(present));

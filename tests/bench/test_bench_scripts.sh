@@ -52,6 +52,17 @@ scripts=$here/../../scripts
 smp=$here/bench-smp4-sample.log
 linux=$here/bench-linux-sample.log
 
+# The awk function of every program below that reads a line's key=value
+# pairs: kvs() fills kv with those of the current line (its first word,
+# "bench:" or "pgbench:", is not one). Split by hand, so that it works
+# whatever the program's field separator.
+kv_awk='function kvs(    i, n, f, w) {
+	split("", kv)
+	n = split($0, f, " ")
+	for (i = 2; i <= n; i++) { split(f[i], w, "="); kv[w[1]] = w[2] }
+}
+'
+
 # An awk function for the programs below that match a run's lines by its
 # configuration (of the key=value pairs in kv): mode, clients, buffer MiB
 # and 2 MiB pages, the mode written as the report writes it, with
@@ -59,7 +70,8 @@ linux=$here/bench-linux-sample.log
 run_key_awk='function run_key() {
 	return kv["mode"] (kv["backing"] != "" && kv["backing"] != "sysv" ? "+" kv["backing"] : "") \
 	    " " kv["clients"] " " kv["shm_mib"] " " kv["large"]
-}'
+}
+'
 
 # A copy of a sample log (default: the one-CPU one) changed by a sed
 # script, with its status file.
@@ -136,11 +148,7 @@ table_parses() {
 # The IPI counts of each 4-CPU ratio line are those of its two phase lines,
 # which are those of the pgbench lines of the log.
 smp_ipis_consistent() {
-	awk '
-		function kvs(    i, w) {
-			split("", kv)
-			for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
-		}
+	awk "$kv_awk"'
 		{ sub(/\r$/, "") }
 		FNR == 1 { file++ }
 		file == 1 && /^bench: kind=run / { kvs(); run = kv["run"] }
@@ -226,11 +234,7 @@ teardown_growth_detected() {
 # with the same numbers for each cell, and nothing else in the table.
 fork_table_ok() {
 	local report=${1:-$tmp/bench.txt} log=${2:-$here/bench-sample.log}
-	awk '
-		function kvs(    i, w) {
-			split("", kv)
-			for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
-		}
+	awk "$kv_awk"'
 		function trim(v) { gsub(/^ +| +$/, "", v); gsub(/ +/, " ", v); return v }
 		{ sub(/\r$/, "") }
 		FNR == 1 { file++ }
@@ -280,11 +284,7 @@ fork_table_ok() {
 # floor times (the floor is in every log: no "?"), and each goal a verdict.
 floor_line_ok() {
 	local report=${1:-$tmp/bench.txt}
-	awk '
-		function kvs(    i, w) {
-			split("", kv)
-			for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
-		}
+	awk "$kv_awk"'
 		/^bench: kind=phase / {
 			kvs()
 			k = ($0 ~ / kernel=linux /) ? "linux " kv["run"] : kv["run"]
@@ -357,11 +357,7 @@ fork_growth_detected() {
 # the total row is their sum.
 profile_table_ok() {
 	local report=${1:-$tmp/bench.txt}
-	awk '
-		function kvs(    i, w) {
-			split("", kv)
-			for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] }
-		}
+	awk "$kv_awk"'
 		/^bench: kind=linux_headline / { kvs(); for (x in kv) H[x] = kv[x] }
 		/^bench: kind=profile run=/ && !/ cpus=4 / && !/ kernel=linux / {
 			kvs()
@@ -433,12 +429,7 @@ report_rejects_smp_panic() {
 # shows 2 MiB pages with fewer faults and fewer page-table pages than 4 KiB
 # pages, both shared. A ratio in the right direction is > 1 or inf.
 large_rows_ok() {
-	awk -F'|' '
-		function kvs(    i, n, f, w) {
-			split("", kv)
-			n = split($0, f, " ")
-			for (i = 3; i <= n; i++) { split(f[i], w, "="); kv[w[1]] = w[2] }
-		}
+	awk -F'|' "$kv_awk"'
 		function more(x) { return x == "inf" || (x ~ /^[0-9.]+$/ && x + 0 > 1) }
 		function want(c, mib) { return (mib == 64 && c == 32) || mib == 256 || (mib == 1024 && c == 8) }
 		/^2 MiB pages / { on = 1 }
@@ -530,12 +521,7 @@ linux_lines_tagged() {
 # page size; every phase with clients attaching (startup, restart) of
 # every Linux run is there.
 linux_table_ok() {
-	awk -F'|' "$run_key_awk"'
-		function kvs(    i, n, f, w) {
-			split("", kv)
-			n = split($0, f, " ")
-			for (i = 2; i <= n; i++) { split(f[i], w, "="); kv[w[1]] = w[2] }
-		}
+	awk -F'|' "$kv_awk$run_key_awk"'
 		/^Linux .* beside this kernel/ { on = 1 }
 		/^Beside Linux/ { on = 0 }
 		on && $1 ~ /^[a-z+]+ +[0-9]/ {
@@ -589,8 +575,7 @@ linux_table_ok() {
 # sharing on, in report TXT.
 linux_headline_from_log() {
 	local log=${1:-$linux} txt=${2:-$tmp/bench.txt} want
-	want=$(tr -d '\r' <"$log" | awk "$run_key_awk"'
-		function kvs(    i, w) { split("", kv); for (i = 2; i <= NF; i++) { split($i, w, "="); kv[w[1]] = w[2] } }
+	want=$(tr -d '\r' <"$log" | awk "$kv_awk$run_key_awk"'
 		/^bench: kind=run / { kvs(); run = run_key() }
 		/^pgbench: phase=startup / { kvs(); F[run] = kv["faults"]; T[run] = kv["pt_pages"] }
 		END {
